@@ -1,0 +1,95 @@
+package io.pagestream.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * JUnit 5 extension giving a test class a real Kafka broker (in this JVM) and, when asked, a real Apicurio registry
+ * (child process). Both are started once per test JVM and shared by every class that registers the extension; they
+ * stop when the test run ends. Register it as a static field:
+ *
+ * <pre>{@code @RegisterExtension static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry();}</pre>
+ */
+public final class LocalStackExtension implements BeforeAllCallback {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalStackExtension.class);
+
+    private final boolean withRegistry;
+    private final List<NewTopic> topics;
+    private KafkaBroker broker;
+    private ApicurioRegistry registry;
+
+    private LocalStackExtension(boolean withRegistry, List<NewTopic> topics) {
+        this.withRegistry = withRegistry;
+        this.topics = topics;
+    }
+
+    public static LocalStackExtension kafka() {
+        return new LocalStackExtension(false, List.of());
+    }
+
+    public static LocalStackExtension kafkaAndRegistry() {
+        return new LocalStackExtension(true, List.of());
+    }
+
+    public static LocalStackExtension registryOnly() {
+        return new LocalStackExtension(true, null);
+    }
+
+    /** Topics created (if missing) before the class's tests run. */
+    public LocalStackExtension withTopics(Collection<NewTopic> more) {
+        List<NewTopic> all = new ArrayList<>(topics == null ? List.of() : topics);
+        all.addAll(more);
+        return new LocalStackExtension(withRegistry, List.copyOf(all));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
+        if (topics != null) {
+            broker = store.computeIfAbsent(KafkaBroker.class, k -> startBroker(), KafkaBroker.class);
+            TopicAdmin.createMissing(broker.bootstrapServers(), topics);
+        }
+        if (withRegistry) {
+            registry = store.computeIfAbsent(ApicurioRegistry.class, k -> startRegistry(), ApicurioRegistry.class);
+        }
+    }
+
+    public String bootstrapServers() {
+        if (broker == null) {
+            throw new IllegalStateException("no Kafka broker: use LocalStackExtension.kafka() or kafkaAndRegistry()");
+        }
+        return broker.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        if (registry == null) {
+            throw new IllegalStateException("no registry: use LocalStackExtension.kafkaAndRegistry()");
+        }
+        return registry.url();
+    }
+
+    private static KafkaBroker startBroker() {
+        try {
+            return KafkaBroker.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ApicurioRegistry startRegistry() {
+        try {
+            Path dir = Files.createTempDirectory("pagestream-registry-");
+            return ApicurioRegistry.start(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
