@@ -1,0 +1,121 @@
+package io.pagestream.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pagestream.stack.LocalStackExtension;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Against a real Apicurio registry speaking the Confluent API. */
+class SchemaRegistryClientTest {
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.registryOnly();
+
+    static final Schema V1 = SchemaBuilder.record("Reading").namespace("test.registry").fields()
+            .requiredString("meter").requiredLong("value").endRecord();
+    static final Schema V2_REQUIRED_FIELD = SchemaBuilder.record("Reading").namespace("test.registry").fields()
+            .requiredString("meter").requiredLong("value").requiredString("unit").endRecord();
+    static final Schema V2_DEFAULTED_FIELD = SchemaBuilder.record("Reading").namespace("test.registry").fields()
+            .requiredString("meter").requiredLong("value").name("unit").type().stringType().stringDefault("kWh")
+            .endRecord();
+
+    static SchemaRegistryClient client;
+
+    @BeforeAll
+    static void connect() {
+        client = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+    }
+
+    @AfterAll
+    static void disconnect() {
+        client.close();
+    }
+
+    static String subject() {
+        return "readings-" + UUID.randomUUID() + "-value";
+    }
+
+    @Test
+    void registersLooksUpAndFetchesById() {
+        String subject = subject();
+        int id = client.register(subject, V1);
+        assertEquals(id, client.register(subject, V1), "registering the same schema again gives the same id");
+        assertEquals(id, client.idOf(subject, V1));
+
+        SubjectVersion found = client.lookup(subject, V1);
+        assertEquals(new SubjectVersion(subject, id, 1, found.schema()), found);
+        assertEquals(SchemaNormalization.parsingFingerprint64(V1), SchemaNormalization.parsingFingerprint64(found.schema()));
+
+        try (var fresh = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()))) {
+            Schema byId = fresh.schemaById(id);
+            assertEquals(SchemaNormalization.parsingFingerprint64(V1), SchemaNormalization.parsingFingerprint64(byId));
+        }
+        assertEquals(1, client.latest(subject).version());
+        assertEquals(List.of(1), client.versions(subject));
+        assertTrue(client.subjects().contains(subject));
+    }
+
+    @Test
+    void refusesAnIncompatibleSchemaAndAcceptsACompatibleOne() {
+        String subject = subject();
+        int v1 = client.register(subject, V1);
+        assertEquals("BACKWARD", client.compatibility(subject));
+
+        assertFalse(client.isCompatible(subject, V2_REQUIRED_FIELD));
+        RegistryException refused = assertThrows(RegistryException.class,
+                () -> client.register(subject, V2_REQUIRED_FIELD));
+        assertEquals(409, refused.status());
+        assertEquals(subject, refused.subject());
+        assertTrue(refused.getMessage().contains(subject) && refused.getMessage().contains("409"),
+                refused.getMessage());
+
+        assertTrue(client.isCompatible(subject, V2_DEFAULTED_FIELD));
+        int v2 = client.register(subject, V2_DEFAULTED_FIELD);
+        assertNotEquals(v1, v2);
+        assertEquals(List.of(1, 2), client.versions(subject));
+        assertEquals(v2, client.latest(subject).id());
+        assertEquals(v1, client.version(subject, 1).id());
+    }
+
+    @Test
+    void aNewSubjectAcceptsAnySchema() {
+        assertTrue(client.isCompatible(subject(), V2_REQUIRED_FIELD));
+    }
+
+    @Test
+    void readsAndWritesSubjectConfig() {
+        String subject = subject();
+        client.register(subject, V1);
+        assertEquals("BACKWARD", client.globalCompatibility());
+        client.setCompatibility(subject, "NONE");
+        assertEquals("NONE", client.compatibility(subject));
+        assertTrue(client.isCompatible(subject, V2_REQUIRED_FIELD), "NONE accepts anything");
+        client.register(subject, V2_REQUIRED_FIELD);
+        client.setCompatibility(subject, "FULL");
+        assertEquals("FULL", client.compatibility(subject));
+    }
+
+    @Test
+    void namesTheMissingSubjectAndId() {
+        String subject = subject();
+        RegistryException noSubject = assertThrows(RegistryException.class, () -> client.lookup(subject, V1));
+        assertEquals(404, noSubject.status());
+        assertEquals(RegistryException.SUBJECT_NOT_FOUND, noSubject.errorCode());
+        assertTrue(noSubject.getMessage().contains(subject), noSubject.getMessage());
+
+        RegistryException noId = assertThrows(RegistryException.class, () -> client.schemaById(987_654_321));
+        assertEquals(404, noId.status());
+        assertEquals(RegistryException.SCHEMA_NOT_FOUND, noId.errorCode());
+    }
+}
