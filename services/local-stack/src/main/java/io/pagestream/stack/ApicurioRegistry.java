@@ -1,6 +1,7 @@
 package io.pagestream.stack;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * Apicurio Registry (in-memory storage) as a child process, spoken to through its Confluent-compatible API. Its
@@ -51,15 +53,34 @@ public final class ApicurioRegistry implements AutoCloseable {
         return registry;
     }
 
-    /** Where the distribution was unpacked by the build ({@code .stack/apicurio-registry-VERSION}). */
+    /**
+     * Where the distribution was unpacked: the system property or environment variable if set, else the place the
+     * build unpacked it to ({@code .stack/apicurio-registry-VERSION} in the checkout), recorded in the jar.
+     */
     public static Path home() {
         String configured = System.getProperty(HOME_PROPERTY,
                 System.getenv(HOME_PROPERTY.toUpperCase().replace('.', '_')));
+        if (configured == null) {
+            configured = builtInHome();
+        }
         if (configured == null || !Files.isRegularFile(Path.of(configured, "quarkus-run.jar"))) {
-            throw new IllegalStateException("Apicurio Registry distribution not found (" + HOME_PROPERTY + "="
-                    + configured + "). Build once with ./pagestream build, which unpacks it into .stack/.");
+            throw new IllegalStateException("Apicurio Registry distribution not found at " + configured
+                    + ". Build once with ./pagestream build, which unpacks it into .stack/, or set " + HOME_PROPERTY);
         }
         return Path.of(configured);
+    }
+
+    private static String builtInHome() {
+        try (InputStream in = ApicurioRegistry.class.getResourceAsStream("stack.properties")) {
+            if (in == null) {
+                return null;
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("apicurio.home");
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The base URL of the Confluent-compatible API, as a Confluent client expects it. */

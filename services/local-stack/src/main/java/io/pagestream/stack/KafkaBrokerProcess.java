@@ -24,7 +24,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 dataDir.resolve("kafka-logs"));
         Path properties = config.writeAndFormat();
         ChildProcess child = ChildProcess.start("kafka", List.of(
-                ChildProcess.javaExecutable(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                ChildProcess.javaExecutable(), "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
                 "kafka.Kafka", properties.toString()), dataDir.resolve("kafka.log"));
         try {
             Readiness.await("Kafka broker at " + config.bootstrapServers(), Duration.ofSeconds(90),

@@ -1,0 +1,17 @@
+package io.pagestream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./pagestream} command line. */
+@Command(name = "pagestream", mixinStandardHelpOptions = true, version = "pagestream 0.1.0",
+        description = "Documents in, structured OCR and answers out, as Kafka events.",
+        subcommands = {UpCommand.class, WatchCommand.class})
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(Main.class).execute(args));
+    }
+}

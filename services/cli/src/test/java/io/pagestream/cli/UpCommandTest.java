@@ -1,0 +1,115 @@
+package io.pagestream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pagestream.registry.RegistryConfig;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.schema.DocumentState;
+import io.pagestream.schema.DocumentStatus;
+import io.pagestream.stack.ChildProcess;
+import io.pagestream.topics.Topics;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pagestream up} as a user runs it: a separate process that serves Kafka and the registry, a record written
+ * here and read back by {@code pagestream watch} in a third process, then Ctrl-C (SIGINT) and no process left behind.
+ */
+class UpCommandTest {
+    private static final Pattern ADDRESSES = Pattern.compile("\\{\"kafka\":\"([^\"]+)\",\"registry\":\"([^\"]+)\"");
+
+    @Test
+    void upServesTheStackAndCtrlCLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
+        Process up = cli(dir.resolve("up.err"), "up", "--json", "--kafka-port", "0", "--registry-port", "0",
+                "--data-dir", dir.resolve("run").toString());
+        List<ProcessHandle> children = List.of();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8));
+            Matcher addresses = CompletableFuture.supplyAsync(() -> awaitAddresses(lines)).get(180, TimeUnit.SECONDS);
+            assertNotNull(addresses, () -> "up never printed its addresses: " + read(dir.resolve("up.err")));
+            String bootstrap = addresses.group(1);
+            String registry = addresses.group(2);
+            children = up.descendants().toList();
+            assertTrue(children.size() >= 2, "broker and registry run as child processes: " + children);
+
+            DocumentStatus sent = DocumentStatus.newBuilder().setDocumentId("doc-up").setState(DocumentState.COMPLETED)
+                    .setPagesDone(3).setPageCount(3).setAt(Instant.ofEpochMilli(1_790_000_000_000L)).build();
+            try (var client = new SchemaRegistryClient(RegistryConfig.of(registry));
+                    var producer = new KafkaProducer<>(Map.<String, Object>of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                            new StringSerializer(), Topics.STATUS.valueSerde(client, true).serializer())) {
+                producer.send(new ProducerRecord<>(Topics.DOCUMENT_STATUS, "doc-up", sent)).get(30, TimeUnit.SECONDS);
+            }
+
+            Process watch = cli(dir.resolve("watch.err"), "watch", "--json", "--from-beginning", "--max-records", "1",
+                    "--bootstrap", bootstrap, "--registry", registry, "--topic", Topics.DOCUMENT_STATUS);
+            String printed = new String(watch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(watch.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, watch.exitValue(), read(dir.resolve("watch.err")));
+            assertTrue(printed.contains("\"topic\":\"documents.status\"") && printed.contains("\"key\":\"doc-up\"")
+                    && printed.contains("\"state\": \"COMPLETED\"") && printed.contains("\"pagesDone\": 3"), printed);
+        } finally {
+            new ProcessBuilder("kill", "-INT", String.valueOf(up.pid())).start().waitFor();
+            boolean exited = up.waitFor(60, TimeUnit.SECONDS);
+            if (!exited) {
+                up.descendants().forEach(ProcessHandle::destroyForcibly);
+                up.destroyForcibly();
+            }
+            assertTrue(exited, "up did not stop on SIGINT");
+        }
+        assertEquals(130, up.exitValue(), "the conventional exit status after Ctrl-C");
+        for (ProcessHandle child : children) {
+            child.onExit().get(10, TimeUnit.SECONDS);
+            assertFalse(child.isAlive(), "orphan left running: " + child.info());
+        }
+    }
+
+    private static Process cli(Path stderr, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    }
+
+    private static Matcher awaitAddresses(BufferedReader lines) {
+        try {
+            for (String line; (line = lines.readLine()) != null; ) {
+                Matcher m = ADDRESSES.matcher(line);
+                if (m.find()) {
+                    return m;
+                }
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(no " + file + ")";
+        }
+    }
+}
