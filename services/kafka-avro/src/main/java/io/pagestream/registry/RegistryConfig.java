@@ -12,7 +12,7 @@ import java.util.Optional;
  * How to reach a Confluent-API schema registry. The keys are Confluent's own, so a client configuration written for
  * Confluent's serdes works unchanged; the retry and cache keys are ours.
  *
- * @param urls            one or more base URLs; on a connection failure the next one is tried
+ * @param urls            one or more base URLs; when one does not answer or answers 5xx, the next one is tried
  * @param userInfo        {@code user:password} for HTTP basic auth, if any
  * @param tls             trust and key stores for HTTPS, if any
  * @param maxRetries      retries after the first attempt for connection failures, 408, 429 and 5xx answers

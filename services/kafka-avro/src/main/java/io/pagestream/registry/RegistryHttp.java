@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -21,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JSON over HTTP to the registry: fail-over between URLs, basic auth, TLS, and retries with exponential backoff for
- * the failures that may pass (no connection, 408, 429, 5xx). Other answers are final and become a
+ * JSON over HTTP to the registry: fail-over between URLs, basic auth, TLS, and retries with exponential backoff (or
+ * the registry's {@code Retry-After}) for the failures that may pass (no connection, 408, 429, 5xx). Other answers are final and become a
  * {@link RegistryException} carrying the subject, the status and the registry's error code.
  */
 final class RegistryHttp implements AutoCloseable {
@@ -62,35 +63,69 @@ final class RegistryHttp implements AutoCloseable {
     private JsonNode exchange(String operation, String subject, String method, String path, Object body) {
         String payload = body == null ? null : write(body);
         long backoff = config.initialBackoff().toMillis();
+        long wait = 0;
         RegistryException last = null;
         for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
             if (attempt > 0) {
-                sleep(operation, subject, backoff);
+                sleep(operation, subject, wait);
                 backoff = Math.min(backoff * 2, config.maxBackoff().toMillis());
             }
             int urlIndex = preferredUrl;
             URI uri = URI.create(config.urls().get(urlIndex) + path);
+            HttpResponse<String> response;
             try {
-                HttpResponse<String> response = http.send(request(method, uri, payload),
+                response = http.send(request(method, uri, payload),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                int status = response.statusCode();
-                if (status >= 200 && status < 300) {
-                    return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
-                }
-                last = failure(operation, subject, status, response.body());
-                if (!retryable(status)) {
-                    throw last;
-                }
             } catch (IOException e) {
                 last = new RegistryException(operation, subject, 0, 0, uri + ": " + e, e);
-                preferredUrl = (urlIndex + 1) % config.urls().size();
+                failOver(urlIndex);
+                wait = backoff;
+                continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new RegistryException(operation, subject, 0, 0, "interrupted", e);
             }
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return parse(operation, subject, status, response.body());
+            }
+            last = failure(operation, subject, status, response.body());
+            if (!retryable(status)) {
+                throw last;
+            }
+            // A node that answers 5xx is as unusable as one that does not answer: try the next one.
+            failOver(urlIndex);
+            wait = retryAfterMillis(response).orElse(backoff);
             LOG.debug("registry attempt {} failed: {}", attempt + 1, last.getMessage());
         }
         throw last;
+    }
+
+    private void failOver(int failedIndex) {
+        preferredUrl = (failedIndex + 1) % config.urls().size();
+    }
+
+    /** A registry that says when to come back is believed, within the configured maximum backoff. */
+    private Optional<Long> retryAfterMillis(HttpResponse<String> response) {
+        return response.headers().firstValue("Retry-After").flatMap(value -> {
+            try {
+                return Optional.of(Math.min(Long.parseLong(value.trim()) * 1000,
+                        config.maxBackoff().toMillis()));
+            } catch (NumberFormatException httpDate) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static JsonNode parse(String operation, String subject, int status, String body) {
+        if (body.isBlank()) {
+            return JSON.nullNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new RegistryException(operation, subject, status, 0, "the answer is not JSON: " + body, e);
+        }
     }
 
     private HttpRequest request(String method, URI uri, String payload) {
