@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -56,16 +57,23 @@ class CompatibilityTest {
     @Test
     void everyFieldAndTypeIsDocumented() {
         List<String> undocumented = new ArrayList<>();
-        Contracts.TOPIC_VALUES.forEach(s -> collectUndocumented(s, undocumented, new ArrayList<>()));
+        for (Schema type : namedTypes().values()) {
+            if (blank(type.getDoc())) {
+                undocumented.add(type.getFullName());
+            }
+            if (type.getType() == Schema.Type.RECORD) {
+                type.getFields().stream().filter(f -> blank(f.doc()))
+                        .forEach(f -> undocumented.add(type.getFullName() + "." + f.name()));
+            }
+        }
         assertEquals(List.of(), undocumented);
     }
 
     @Test
     void oneNamespace() {
-        List<String> names = new ArrayList<>();
-        Contracts.TOPIC_VALUES.forEach(s -> collectNamed(s, names, new ArrayList<>()));
-        assertFalse(names.isEmpty());
-        names.forEach(n -> assertTrue(n.startsWith("io.pagestream.schema."), n));
+        Map<String, Schema> types = namedTypes();
+        assertFalse(types.isEmpty());
+        types.keySet().forEach(n -> assertTrue(n.startsWith("io.pagestream.schema."), n));
     }
 
     private static Map<String, Schema> lastRelease() throws IOException {
@@ -99,49 +107,24 @@ class CompatibilityTest {
         return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
     }
 
-    private static void collectUndocumented(Schema schema, List<String> out, List<String> seen) {
-        switch (schema.getType()) {
-            case RECORD -> {
-                if (seen.contains(schema.getFullName())) {
-                    return;
-                }
-                seen.add(schema.getFullName());
-                if (blank(schema.getDoc())) {
-                    out.add(schema.getFullName());
-                }
-                for (Schema.Field f : schema.getFields()) {
-                    if (blank(f.doc())) {
-                        out.add(schema.getFullName() + "." + f.name());
-                    }
-                    collectUndocumented(f.schema(), out, seen);
-                }
-            }
-            case ENUM -> {
-                if (blank(schema.getDoc())) {
-                    out.add(schema.getFullName());
-                }
-            }
-            case ARRAY -> collectUndocumented(schema.getElementType(), out, seen);
-            case MAP -> collectUndocumented(schema.getValueType(), out, seen);
-            case UNION -> schema.getTypes().forEach(t -> collectUndocumented(t, out, seen));
-            default -> { }
-        }
+    /** Every record and enum reachable from the topic contracts, by full name. */
+    private static Map<String, Schema> namedTypes() {
+        Map<String, Schema> found = new TreeMap<>();
+        Contracts.TOPIC_VALUES.forEach(s -> collect(s, found));
+        return found;
     }
 
-    private static void collectNamed(Schema schema, List<String> out, List<String> seen) {
+    private static void collect(Schema schema, Map<String, Schema> found) {
         switch (schema.getType()) {
             case RECORD -> {
-                if (seen.contains(schema.getFullName())) {
-                    return;
+                if (found.putIfAbsent(schema.getFullName(), schema) == null) {
+                    schema.getFields().forEach(f -> collect(f.schema(), found));
                 }
-                seen.add(schema.getFullName());
-                out.add(schema.getFullName());
-                schema.getFields().forEach(f -> collectNamed(f.schema(), out, seen));
             }
-            case ENUM, FIXED -> out.add(schema.getFullName());
-            case ARRAY -> collectNamed(schema.getElementType(), out, seen);
-            case MAP -> collectNamed(schema.getValueType(), out, seen);
-            case UNION -> schema.getTypes().forEach(t -> collectNamed(t, out, seen));
+            case ENUM, FIXED -> found.put(schema.getFullName(), schema);
+            case ARRAY -> collect(schema.getElementType(), found);
+            case MAP -> collect(schema.getValueType(), found);
+            case UNION -> schema.getTypes().forEach(t -> collect(t, found));
             default -> { }
         }
     }

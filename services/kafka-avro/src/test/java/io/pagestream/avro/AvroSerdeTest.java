@@ -13,10 +13,10 @@ import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.stack.Records;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,13 +90,9 @@ class AvroSerdeTest {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class.getName(),
                 RegistryConfig.URL, STACK.registryUrl(),
                 AvroSerdeConfig.SPECIFIC_READER, "true"));
-        List<PageOcr> received = new ArrayList<>();
+        List<PageOcr> received;
         try (var consumer = new KafkaConsumer<String, PageOcr>(consumerConfig)) {
-            consumer.subscribe(List.of(TOPIC));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
-            }
+            received = Records.values(consumer, List.of(TOPIC), 1, Duration.ofSeconds(30));
         }
         assertEquals(List.of(sent), received);
         assertEquals(List.of(TOPIC + "-value"), client.subjects().stream().filter(s -> s.startsWith(TOPIC)).toList());

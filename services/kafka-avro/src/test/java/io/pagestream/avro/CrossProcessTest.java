@@ -7,10 +7,10 @@ import io.pagestream.registry.RegistryConfig;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.stack.ChildProcess;
 import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.stack.Records;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,7 @@ class CrossProcessTest {
         assertEquals(0, producer.exitValue(), Files.readString(log));
         assertTrue(producer.pid() != ProcessHandle.current().pid());
 
-        List<PageOcr> received = new ArrayList<>();
+        List<PageOcr> received;
         try (var consumer = new KafkaConsumer<String, PageOcr>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "cross-process",
@@ -50,11 +50,7 @@ class CrossProcessTest {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class.getName(),
                 RegistryConfig.URL, STACK.registryUrl(),
                 AvroSerdeConfig.SPECIFIC_READER, true))) {
-            consumer.subscribe(List.of(TOPIC));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> received.add(r.value()));
-            }
+            received = Records.values(consumer, List.of(TOPIC), 1, Duration.ofSeconds(30));
         }
         assertEquals(List.of(Samples.pageOcr("doc-x", 1)), received);
     }

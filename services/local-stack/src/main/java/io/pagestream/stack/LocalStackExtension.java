@@ -21,39 +21,44 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class LocalStackExtension implements BeforeAllCallback {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalStackExtension.class);
 
+    private final boolean withKafka;
     private final boolean withRegistry;
     private final List<NewTopic> topics;
     private KafkaBroker broker;
     private ApicurioRegistry registry;
 
-    private LocalStackExtension(boolean withRegistry, List<NewTopic> topics) {
+    private LocalStackExtension(boolean withKafka, boolean withRegistry, List<NewTopic> topics) {
+        this.withKafka = withKafka;
         this.withRegistry = withRegistry;
         this.topics = topics;
     }
 
     public static LocalStackExtension kafka() {
-        return new LocalStackExtension(false, List.of());
+        return new LocalStackExtension(true, false, List.of());
     }
 
     public static LocalStackExtension kafkaAndRegistry() {
-        return new LocalStackExtension(true, List.of());
+        return new LocalStackExtension(true, true, List.of());
     }
 
     public static LocalStackExtension registryOnly() {
-        return new LocalStackExtension(true, null);
+        return new LocalStackExtension(false, true, List.of());
     }
 
     /** Topics created (if missing) before the class's tests run. */
     public LocalStackExtension withTopics(Collection<NewTopic> more) {
-        List<NewTopic> all = new ArrayList<>(topics == null ? List.of() : topics);
+        if (!withKafka) {
+            throw new IllegalStateException("topics need a broker: use kafka() or kafkaAndRegistry()");
+        }
+        List<NewTopic> all = new ArrayList<>(topics);
         all.addAll(more);
-        return new LocalStackExtension(withRegistry, List.copyOf(all));
+        return new LocalStackExtension(true, withRegistry, List.copyOf(all));
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
-        if (topics != null) {
+        if (withKafka) {
             broker = store.computeIfAbsent(KafkaBroker.class, k -> startBroker(), KafkaBroker.class);
             TopicAdmin.createMissing(broker.bootstrapServers(), topics);
         }

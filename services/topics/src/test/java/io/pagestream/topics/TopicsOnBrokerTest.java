@@ -8,10 +8,10 @@ import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.Task;
 import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.stack.Records;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -67,18 +67,14 @@ class TopicsOnBrokerTest {
                 producer.send(new ProducerRecord<>(Topics.DOCUMENT_PAGES, new PageKey("doc-big", 0).toString(), page))
                         .get(60, TimeUnit.SECONDS);
             }
-            List<PageImage> got = new ArrayList<>();
+            List<PageImage> got;
             try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
                     ConsumerConfig.GROUP_ID_CONFIG, "pages-test",
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.PAGES.maxMessageBytes()),
                     new StringDeserializer(), serde.deserializer())) {
-                consumer.subscribe(List.of(Topics.DOCUMENT_PAGES));
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (got.isEmpty() && System.nanoTime() < deadline) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(r -> got.add(r.value()));
-                }
+                got = Records.values(consumer, List.of(Topics.DOCUMENT_PAGES), 1, Duration.ofSeconds(60));
             }
             assertEquals(1, got.size());
             assertTrue(got.get(0).getImage().equals(ByteBuffer.wrap(image)), "image bytes intact");
