@@ -1,7 +1,7 @@
 package io.pagestream.internvl.image;
 
 /**
- * The vision input: {@code tileCount} normalised tiles, shape [tileCount, 3, tileSize, tileSize], channel order R, G, B.
+ * The vision input: {@code tileCount} normalised tiles, shape [tileCount, 3, tileSize, tileSize], channels R, G, B.
  *
  * @param grid      the chosen tiling; the tiles are its {@code grid.tiles()} crops, then the thumbnail if any
  * @param thumbnail whether the last tile is the whole-image thumbnail

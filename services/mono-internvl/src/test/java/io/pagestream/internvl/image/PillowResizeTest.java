@@ -49,7 +49,7 @@ class PillowResizeTest {
     }
 
     @Test
-    void unchangedAxisIsNotFiltered() {
+    void widthOnlyResizeKeepsRowsApart() {
         // Only the width changes, so every row is resampled on its own and rows never mix.
         RgbImage source = SyntheticImage.of(40, 33);
         RgbImage wider = PillowResize.bicubic(source, 97, 33);
