@@ -10,9 +10,9 @@ import java.util.List;
  * byte fallback, as InternLM2 ships it. Field numbers are those of {@code sentencepiece_model.proto}.
  *
  * <p>Normalizer: {@code identity} with no character map, a dummy-prefix {@code ▁}, spaces escaped to {@code ▁} and
- * runs of spaces kept. These are the LLaMA-style settings that InternLM2's tokenizer code assumes (it strips one
- * leading space after decoding); the real model's normalizer block was not read, and the runtime never depends on
- * it because SentencePiece applies whatever the model file says.
+ * runs of spaces kept, the usual settings of LLaMA-style BPE models. The real InternLM2 model's normalizer block was
+ * not read; the runtime does not depend on it, since SentencePiece applies whatever the model file says and
+ * {@link SentencePieceModel} reads the flags decoding needs.
  */
 public final class SentencePieceModelWriter {
     private static final int MODEL_PIECES = 1;

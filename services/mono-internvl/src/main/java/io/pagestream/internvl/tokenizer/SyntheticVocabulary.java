@@ -19,7 +19,10 @@ import java.util.Set;
  * An InternLM2-shaped SentencePiece vocabulary of exactly the requested size, for random checkpoints and tests.
  *
  * <p>Layout, as in InternLM2: {@code <unk>}, {@code <s>}, {@code </s>}, the 256 byte-fallback pieces, the normal
- * pieces, and the six reserved chat pieces last (USER_DEFINED, see {@link InternLm2Tokens#reservedPiece(int)}).
+ * pieces, and the six reserved chat pieces last, named as in the real model file
+ * ({@link InternLm2Tokens#reservedPiece(int)}). They are USER_DEFINED: inferred, not read from the file, because
+ * early InternLM2 prompts spelled them as text and still got one id each, which SentencePiece does only for
+ * user-defined pieces (control pieces are never matched in text).
  * Normal pieces follow SentencePiece's BPE trainer: merged pieces first in merge order, single characters after
  * them, scores strictly decreasing. Every merged piece is an existing piece plus one character, so byte-pair
  * merging can actually reach it.
@@ -43,6 +46,7 @@ public final class SyntheticVocabulary {
             throw new IllegalArgumentException("vocabulary size " + size + " is below the minimum " + MINIMUM_SIZE);
         }
         int normalCount = size - MINIMUM_SIZE + 1;
+        // Characters get at most half of the normal pieces, so that small vocabularies still have merged pieces.
         List<String> characters = characters(Math.max(1, normalCount / 2));
         List<String> merges = merges(normalCount - characters.size(), new HashSet<>(characters), seed);
 

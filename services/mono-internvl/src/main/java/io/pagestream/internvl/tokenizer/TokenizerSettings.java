@@ -3,6 +3,7 @@ package io.pagestream.internvl.tokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -40,7 +41,7 @@ public record TokenizerSettings(boolean addBos, boolean addEos, String bosToken,
      * special, as InternVL registers its image tokens.
      */
     public static TokenizerSettings read(Path dir) throws IOException {
-        JsonNode config = JSON.readTree(dir.resolve(CONFIG_FILE).toFile());
+        JsonNode config = readJson(dir.resolve(CONFIG_FILE));
         Map<String, Integer> ids = new HashMap<>();
         Set<Integer> special = new HashSet<>();
         config.path("added_tokens_decoder").properties().forEach(entry -> {
@@ -52,7 +53,7 @@ public record TokenizerSettings(boolean addBos, boolean addEos, String bosToken,
         });
         Path addedFile = dir.resolve(ADDED_TOKENS_FILE);
         if (Files.exists(addedFile)) {
-            JSON.readTree(addedFile.toFile()).properties().forEach(entry -> {
+            readJson(addedFile).properties().forEach(entry -> {
                 int id = entry.getValue().asInt();
                 if (!ids.containsKey(entry.getKey())) {
                     special.add(id);
@@ -66,6 +67,13 @@ public record TokenizerSettings(boolean addBos, boolean addEos, String bosToken,
                 tokenText(config, "bos_token"),
                 tokenText(config, "eos_token"),
                 new AddedTokens(ids, special));
+    }
+
+    /** Through NIO, so a missing file is reported as {@link java.nio.file.NoSuchFileException} with its path. */
+    private static JsonNode readJson(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return JSON.readTree(in);
+        }
     }
 
     private static void put(Map<String, Integer> ids, String text, int id) {
