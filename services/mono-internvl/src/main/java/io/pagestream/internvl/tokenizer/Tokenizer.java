@@ -40,7 +40,9 @@ public final class Tokenizer implements AutoCloseable {
     public static Tokenizer load(Path dir) throws IOException {
         TokenizerSettings settings = TokenizerSettings.read(dir);
         byte[] model = Files.readAllBytes(dir.resolve(MODEL_FILE));
-        return new Tokenizer(new SpTokenizer(model), SentencePieceModel.parse(model), settings);
+        // Parsed before the native processor exists, so a malformed file cannot leak one.
+        SentencePieceModel parsed = SentencePieceModel.parse(model);
+        return new Tokenizer(new SpTokenizer(model), parsed, settings);
     }
 
     /** Ids of {@code text}: BOS first when the files ask for it, added tokens by id, the rest by SentencePiece. */
