@@ -9,7 +9,7 @@ final class PixelShuffle {
     private PixelShuffle() {
     }
 
-    /** {@code tokens} is {@code [side²][width]}, row-major over the patch grid; returns {@code [(side/2)²][4·width]}. */
+    /** {@code tokens}: {@code [side²][width]}, row-major over the patch grid; returns {@code [(side/2)²][4·width]}. */
     static float[][] apply(float[][] tokens, int side, String version) {
         if (side % 2 != 0 || tokens.length != side * side) {
             throw new IllegalArgumentException(tokens.length + " tokens do not form an even square grid of side "

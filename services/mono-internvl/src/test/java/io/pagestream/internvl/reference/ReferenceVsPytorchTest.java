@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.pagestream.internvl.checkpoint.Checkpoint;
 import io.pagestream.internvl.checkpoint.ModelCheckpoint;
 import io.pagestream.internvl.checkpoint.ModelConfig;
 import java.io.IOException;
