@@ -20,8 +20,20 @@ public final class VisionGraph {
     }
 
     public static void build(GraphBuilder g, Checkpoint checkpoint, ModelConfig config, Precision precision) {
+        build(g, checkpoint, config, precision, config.tileSize());
+    }
+
+    /**
+     * For a tile size other than the one the position embedding was trained at (a multiple of twice the patch size),
+     * the stored embedding grid is resampled bicubically once, here, and stored at the new size.
+     */
+    public static void build(GraphBuilder g, Checkpoint checkpoint, ModelConfig config, Precision precision,
+            int tile) {
         VisionConfig v = config.vision();
-        int tile = config.tileSize();
+        if (tile % (v.patchSize() * config.shuffleFactor()) != 0) {
+            throw new IllegalArgumentException("tile size " + tile + " is not a multiple of "
+                    + v.patchSize() * config.shuffleFactor());
+        }
         int side = tile / v.patchSize();
         int channels = v.hiddenSize();
         String pixels = g.input(PIXEL_VALUES, DataType.FLOAT, "tiles", v.numChannels(), tile, tile);
