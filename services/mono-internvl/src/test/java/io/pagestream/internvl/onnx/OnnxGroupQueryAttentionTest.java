@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * GroupQueryAttention as the decoder uses it (packed [Q | K | V], rotary from our cos/sin tables, right-padded ragged
  * batch, then a decode step on the returned cache) against attention written out by hand from spec 3.6.
  */
-class GroupQueryAttentionTest {
+class OnnxGroupQueryAttentionTest {
     private static final int HEADS = 4;
     private static final int KV_HEADS = 2;
     private static final int D = 16;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * half a scale per weight, so |y − exact| ≤ Σ_k |x_k| · scale(k) / 2; a wrong nibble order, block layout or zero point
  * misses that bound by orders of magnitude.
  */
-class Int4QuantizerTest {
+class OnnxInt4QuantizerTest {
     @TempDir
     Path dir;
 
