@@ -60,7 +60,7 @@ public final class Converter {
         write(outDir.resolve(EMBEDDING), "embedding", g -> EmbeddingGraph.build(g, checkpoint.tensors(),
                 config.llm(), imageContextId, options.dtype().precision()));
         write(outDir.resolve(VISION), "vision", g -> VisionGraph.build(g, checkpoint.tensors(), config,
-                options.dtype().precision()));
+                options.dtype().visionPrecision()));
         write(outDir.resolve(DECODER), "decoder", g -> DecoderGraph.build(g, checkpoint.tensors(), config.llm(),
                 options));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);

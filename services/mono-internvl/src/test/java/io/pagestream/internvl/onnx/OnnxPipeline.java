@@ -1,8 +1,11 @@
 package io.pagestream.internvl.onnx;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -12,7 +15,7 @@ import java.util.Map;
 
 /**
  * The three converted graphs driven the way an engine would, for tests: embedding (with image rows), decoder with
- * a growing KV cache (present fed back as past). Only float32 KV caches.
+ * a growing KV cache (present fed back as past, as raw bytes so that any cache type works).
  */
 final class OnnxPipeline implements AutoCloseable {
     private final OrtRunner embedding;
@@ -22,18 +25,25 @@ final class OnnxPipeline implements AutoCloseable {
     private final int kvHeads;
     private final int headDim;
     private final int hidden;
+    private final OnnxJavaType kvType;
 
     /**
      * The cache of a batch after some steps: per layer key and value, [B, KV, capacity, D], of which row b holds
      * {@code rowLengths[b]} positions.
      */
-    record Cache(int[] rowLengths, int capacity, float[][] keys, float[][] values) {
+    record Cache(int[] rowLengths, int capacity, ByteBuffer[] keys, ByteBuffer[] values) {
     }
 
     record Step(float[] logits, Cache cache) {
     }
 
     OnnxPipeline(Path dir, int layers, int kvHeads, int headDim, int hidden) throws OrtException {
+        this(dir, layers, kvHeads, headDim, hidden, OnnxJavaType.FLOAT);
+    }
+
+    OnnxPipeline(Path dir, int layers, int kvHeads, int headDim, int hidden, OnnxJavaType kvType)
+            throws OrtException {
+        this.kvType = kvType;
         embedding = new OrtRunner(dir.resolve("embedding/model.onnx"));
         vision = new OrtRunner(dir.resolve("vision/model.onnx"));
         decoder = new OrtRunner(dir.resolve("decoder/model.onnx"));
@@ -49,7 +59,9 @@ final class OnnxPipeline implements AutoCloseable {
     }
 
     Cache emptyCache(int batch) {
-        return new Cache(new int[batch], 0, new float[layers][0], new float[layers][0]);
+        ByteBuffer[] empty = new ByteBuffer[layers];
+        java.util.Arrays.fill(empty, ByteBuffer.allocateDirect(0));
+        return new Cache(new int[batch], 0, empty, empty);
     }
 
     /**
@@ -91,22 +103,32 @@ final class OnnxPipeline implements AutoCloseable {
         inputs.put(DecoderGraph.TOTAL_SEQUENCE_LENGTH, OnnxTensor.createTensor(OrtRunner.ENV, total));
         for (int n = 0; n < layers; n++) {
             long[] shape = {batch, kvHeads, cache.capacity(), headDim};
-            inputs.put(DecoderGraph.pastKey(n), OrtRunner.floats(cache.keys()[n], shape));
-            inputs.put(DecoderGraph.pastValue(n), OrtRunner.floats(cache.values()[n], shape));
+            inputs.put(DecoderGraph.pastKey(n), OnnxTensor.createTensor(OrtRunner.ENV, cache.keys()[n], shape,
+                    kvType));
+            inputs.put(DecoderGraph.pastValue(n), OnnxTensor.createTensor(OrtRunner.ENV, cache.values()[n], shape,
+                    kvType));
         }
         try (OrtSession.Result result = decoder.session().run(inputs)) {
-            float[][] keys = new float[layers][];
-            float[][] values = new float[layers][];
+            ByteBuffer[] keys = new ByteBuffer[layers];
+            ByteBuffer[] values = new ByteBuffer[layers];
             for (int n = 0; n < layers; n++) {
-                keys[n] = floats((OnnxTensor) result.get(DecoderGraph.presentKey(n)).orElseThrow());
-                values[n] = floats((OnnxTensor) result.get(DecoderGraph.presentValue(n)).orElseThrow());
+                keys[n] = bytes((OnnxTensor) result.get(DecoderGraph.presentKey(n)).orElseThrow());
+                values[n] = bytes((OnnxTensor) result.get(DecoderGraph.presentValue(n)).orElseThrow());
             }
             float[] logits = floats((OnnxTensor) result.get(DecoderGraph.LOGITS).orElseThrow());
-            int capacity = keys[0].length / (batch * kvHeads * headDim);
+            long[] presentShape = ((OnnxTensor) result.get(DecoderGraph.presentKey(0)).orElseThrow()).getInfo()
+                    .getShape();
+            int capacity = (int) presentShape[2];
             return new Step(logits, new Cache(rowLengths, capacity, keys, values));
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
+    }
+
+    private static ByteBuffer bytes(OnnxTensor tensor) {
+        ByteBuffer source = tensor.getByteBuffer();
+        ByteBuffer copy = ByteBuffer.allocateDirect(source.remaining()).order(ByteOrder.nativeOrder());
+        return copy.put(source).flip();
     }
 
     private static float[] floats(OnnxTensor tensor) {

@@ -99,6 +99,10 @@ class OnnxVsReferenceTest {
 
     /** Largest |expected − actual| over rows, where {@code actual} row r starts at {@code offset + r · vocab}. */
     static double diff(float[][] expected, float[] actual, int offset) {
+        return diff(expected, actual, offset, vocab);
+    }
+
+    static double diff(float[][] expected, float[] actual, int offset, int vocab) {
         double max = 0;
         for (int r = 0; r < expected.length; r++) {
             max = Math.max(max, OrtRunner.maxAbsDiff(expected[r],
