@@ -1,9 +1,9 @@
 package io.pagestream.internvl.onnx;
 
 /**
- * Block-wise 4-bit quantisation of a Linear weight [N = out, K = in] in the layout of {@code com.microsoft.MatMulNBits}:
- * blocks of {@link #BLOCK} consecutive input features per output row, two values a byte (low nibble first).
- * Symmetric blocks use the operator's default zero point 8 and a scale of absmax / 7, so that ±absmax is exact and
+ * Block-wise 4-bit quantisation of a Linear weight [N = out, K = in] in the layout of
+ * {@code com.microsoft.MatMulNBits}: blocks of {@link #BLOCK} consecutive input features per output row, two values
+ * a byte (low nibble first). Symmetric blocks use the operator's default zero point 8 and a scale of absmax / 7, so that ±absmax is exact and
  * the code −8 is never used; asymmetric blocks map [min(0, lo), max(0, hi)] onto 0..15 with a per-block zero point.
  * K is padded with zeros to whole blocks.
  *

@@ -14,7 +14,7 @@ public interface Matrix {
 
     int cols();
 
-    /** Copies {@code len} values of row {@code row}, starting at column {@code col}, into {@code dst} at {@code off}. */
+    /** Copies {@code len} values of row {@code row} from column {@code col} on into {@code dst} at {@code off}. */
     void read(int row, int col, float[] dst, int off, int len);
 
     /** A checkpoint tensor of any rank, seen as [first dim, product of the others] (a vector is one row). */
@@ -90,14 +90,5 @@ public interface Matrix {
                 source.read(sourceRows[row], col, dst, off, len);
             }
         };
-    }
-
-    /** All values in a new heap array; only for tensors known to be small. */
-    default float[] toArray() {
-        float[] values = new float[rows() * cols()];
-        for (int r = 0; r < rows(); r++) {
-            read(r, 0, values, r * cols(), cols());
-        }
-        return values;
     }
 }

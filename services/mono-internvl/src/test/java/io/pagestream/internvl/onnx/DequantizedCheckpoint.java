@@ -38,8 +38,11 @@ final class DequantizedCheckpoint {
 
     private static float[] dequantised(Matrix weight, boolean symmetric) {
         Int4Quantizer.Quantized q = Int4Quantizer.quantize(weight, symmetric);
-        float[] values = weight.toArray();
         int k = q.k();
+        float[] values = new float[q.n() * k];
+        for (int r = 0; r < q.n(); r++) {
+            weight.read(r, 0, values, r * k, k);
+        }
         int zeroBytesPerRow = (q.blocks() + 1) / 2;
         for (int r = 0; r < q.n(); r++) {
             for (int c = 0; c < k; c++) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of the logit range) and is allowed {@value #INT8_ACTIVATIONS}.
  * The distance to the unquantised float32 reference is the quantisation error itself; it is reported and only
  * bounded loosely ({@value #QUANTISATION_ERROR}), because this random model's LM head has rows scaled by log-normal
- * factors (logits reach ±20 and more), and 4-bit weights move such logits by several units.
+ * factors (logits reach ±70), and 4-bit weights move such logits by several units.
  */
 class OnnxInt4Test {
     static final double EXACT = 1e-3;
