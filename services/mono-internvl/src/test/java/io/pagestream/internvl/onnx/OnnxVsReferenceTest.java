@@ -3,6 +3,7 @@ package io.pagestream.internvl.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pagestream.internvl.checkpoint.Checkpoint;
 import io.pagestream.internvl.checkpoint.LlmConfig;
 import io.pagestream.internvl.checkpoint.ModelCheckpoint;
 import io.pagestream.internvl.convert.ConversionResult;
@@ -10,14 +11,19 @@ import io.pagestream.internvl.convert.Converter;
 import io.pagestream.internvl.reference.ReferenceBatch;
 import io.pagestream.internvl.reference.ReferenceModel;
 import io.pagestream.internvl.reference.ReferenceSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The fp32 ONNX conversion (all-position logits) against the plain-Java reference on a tiny random checkpoint:
@@ -124,6 +130,31 @@ class OnnxVsReferenceTest {
         report("vision rows, 2 tiles", OrtRunner.maxAbsDiff(expected, rows));
     }
 
+    /** A tile size other than the trained one: the position embedding is resampled bicubically at conversion. */
+    @ParameterizedTest
+    @ValueSource(ints = {112, 336})
+    void visionRowsMatchAtOtherTileSizes(int tile) throws Exception {
+        Path out = dir.resolve("vision-" + tile);
+        Files.createDirectories(out);
+        try (WeightFile weights = new WeightFile(out.resolve("model.onnx.data"))) {
+            GraphBuilder g = GraphBuilder.create("vision", weights);
+            VisionGraph.build(g, Checkpoint.open(dir.resolve("checkpoint")),
+                    reference.config(), Precision.FP32, tile);
+            g.save(out.resolve("model.onnx"));
+        }
+        Random random = new Random(tile);
+        float[] pixels = new float[3 * tile * tile];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) (random.nextDouble() * 4 - 2);
+        }
+        try (OrtRunner vision = new OrtRunner(out.resolve("model.onnx"))) {
+            float[] rows = vision.run(Map.of(VisionGraph.PIXEL_VALUES, OrtRunner.floats(pixels, 1, 3, tile,
+                    tile))).get(VisionGraph.PROJECTOR_ROWS);
+            report("vision rows at tile " + tile + " (position embedding resampled)",
+                    OrtRunner.maxAbsDiff(flatten(reference.encodeImage(pixels, 1, tile)), rows));
+        }
+    }
+
     @Test
     void imagePrefillThenDecodeStepsMatch() throws Exception {
         float[] pixels = pixels(2, 2);
@@ -182,6 +213,6 @@ class OnnxVsReferenceTest {
         }
         report("batch of 2, 3 decode steps with per-row seqlens_k", worst);
         assertTrue(IntStream.of(step.cache().rowLengths()).boxed().toList().equals(
-                java.util.List.of(text.length + 3, s + 3)));
+                List.of(text.length + 3, s + 3)));
     }
 }
