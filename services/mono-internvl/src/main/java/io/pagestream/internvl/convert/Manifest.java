@@ -1,0 +1,53 @@
+package io.pagestream.internvl.convert;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * {@code conversion.json}: written last, so its presence with a matching key means the graphs next to it are complete.
+ *
+ * @param converterVersion   {@link Converter#VERSION} of the converter that wrote it
+ * @param cacheKey           {@link CacheKey} of the checkpoint and options
+ * @param dtype              the conversion dtype
+ * @param allLogits          whether the decoder returns logits for every position or only each row's last
+ * @param imageContextId     the token the embedding graph replaces with image rows
+ * @param maxPositions       rows of the rotary tables: the engine must refuse longer sequences
+ * @param tokensPerTile      projector rows per image tile
+ * @param seconds            how long the conversion took
+ */
+public record Manifest(String converterVersion, String cacheKey, String dtype, boolean allLogits,
+        int imageContextId, int maxPositions, int tokensPerTile, double seconds) {
+    public static final String FILE_NAME = "conversion.json";
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    /** The manifest in {@code dir}, or null when there is none or it cannot be read (then the conversion reruns). */
+    public static Manifest read(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return MAPPER.readValue(file.toFile(), Manifest.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Writes through a temporary file and a rename, so a crash never leaves a half-written manifest. */
+    public void write(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        Path temp = dir.resolve(FILE_NAME + ".tmp");
+        try {
+            MAPPER.writeValue(temp.toFile(), this);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+}

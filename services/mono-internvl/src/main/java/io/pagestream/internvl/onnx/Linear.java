@@ -1,0 +1,89 @@
+package io.pagestream.internvl.onnx;
+
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code y = x · Wᵀ} for a PyTorch Linear weight W [out, in]: a MatMul against the transposed weight stored in the
+ * model's precision, or, for {@link Dtype#INT4}, a {@code MatMulNBits} against W quantised as it is (that operator
+ * takes the weight in [out, in] order). Weights are added once and may be applied in several places, such as both
+ * branches of an {@code If}.
+ */
+public final class Linear {
+    private final Dtype dtype;
+    private final Int4Options int4;
+
+    /** The initializers of one weight and what the op applying it needs to know. */
+    public record Weight(List<String> initializers, int in, int out, boolean quantised) {
+        public Weight {
+            initializers = List.copyOf(initializers);
+        }
+    }
+
+    public Linear(Dtype dtype, Int4Options int4) {
+        this.dtype = dtype;
+        this.int4 = int4;
+    }
+
+    /** Adds the weight under {@code name} (plus suffixes for the parts of a quantised one). */
+    public Weight weight(GraphBuilder g, String name, Matrix w) {
+        return dtype.quantised() ? quantised(g, name, w) : dense(g, name, w, dtype.precision());
+    }
+
+    /** A weight in the given precision whatever the dtype: for layers that are never quantised. */
+    public static Weight dense(GraphBuilder g, String name, Matrix w, Precision precision) {
+        String t = g.weight(name, precision.onnxType(), List.of((long) w.cols(), (long) w.rows()),
+                MatrixData.transposed(w, precision));
+        return new Weight(List.of(t), w.cols(), w.rows(), false);
+    }
+
+    public String apply(GraphBuilder g, String x, Weight w) {
+        if (!w.quantised()) {
+            return g.op("MatMul", x, w.initializers().get(0)).out();
+        }
+        List<String> inputs = new ArrayList<>(List.of(x));
+        inputs.addAll(w.initializers());
+        return g.op("MatMulNBits", inputs.toArray(String[]::new))
+                .domain(GraphBuilder.MS_DOMAIN)
+                .attr("K", (long) w.in())
+                .attr("N", (long) w.out())
+                .attr("bits", (long) Int4Quantizer.BITS)
+                .attr("block_size", (long) Int4Quantizer.BLOCK)
+                .attr("accuracy_level", (long) int4.accuracyLevel())
+                .out();
+    }
+
+    private Weight quantised(GraphBuilder g, String name, Matrix w) {
+        Int4Quantizer.Quantized q = Int4Quantizer.quantize(w, int4.symmetric());
+        long n = q.n();
+        long blocks = q.blocks();
+        List<String> names = new ArrayList<>();
+        names.add(g.weight(name + ".q4", DataType.UINT8, List.of(n, blocks, (long) Int4Quantizer.BLOCK / 2),
+                q.packed()));
+        Precision precision = dtype.precision();
+        names.add(g.weight(name + ".scales", precision.onnxType(), List.of(n, blocks),
+                MatrixData.rowMajor(Matrix.of(q.scales(), q.n(), q.blocks()), precision)));
+        if (!q.symmetric()) {
+            names.add(g.weight(name + ".zero_points", DataType.UINT8,
+                    List.of(n, (long) q.zeroPoints().length / q.n()), bytes(q.zeroPoints())));
+        }
+        return new Weight(names, q.k(), q.n(), true);
+    }
+
+    private static TensorData bytes(byte[] values) {
+        return new TensorData() {
+            @Override
+            public long byteLength() {
+                return values.length;
+            }
+
+            @Override
+            public void write(ByteSink sink) {
+                for (byte value : values) {
+                    sink.put(value);
+                }
+            }
+        };
+    }
+}

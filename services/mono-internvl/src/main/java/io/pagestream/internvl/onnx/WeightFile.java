@@ -1,0 +1,78 @@
+package io.pagestream.internvl.onnx;
+
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * The external-data file next to a {@code model.onnx}. Every tensor starts at a multiple of {@link #ALIGNMENT}, the
+ * page size, so that ONNX Runtime can memory-map the file instead of copying weights into its own heap.
+ */
+public final class WeightFile implements Closeable {
+    public static final int ALIGNMENT = 4096;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final ByteSink sink;
+
+    public WeightFile(Path file) {
+        this.file = file;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot create: " + e.getMessage(), e);
+        }
+        sink = new ByteSink(channel);
+    }
+
+    /** Appends the tensor's bytes and returns its proto, which refers to them by file name, offset and length. */
+    public TensorProto write(String name, TensorProto.DataType type, List<Long> dims, TensorData data) {
+        pad();
+        long offset = sink.written();
+        data.write(sink);
+        long length = sink.written() - offset;
+        if (length != data.byteLength()) {
+            throw new IllegalStateException(name + ": wrote " + length + " bytes, declared " + data.byteLength());
+        }
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(type.getNumber())
+                .addAllDims(dims)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(entry("location", file.getFileName().toString()))
+                .addExternalData(entry("offset", Long.toString(offset)))
+                .addExternalData(entry("length", Long.toString(length)))
+                .build();
+    }
+
+    private void pad() {
+        long misalignment = sink.written() % ALIGNMENT;
+        if (misalignment != 0) {
+            for (long i = misalignment; i < ALIGNMENT; i++) {
+                sink.put((byte) 0);
+            }
+        }
+    }
+
+    private static StringStringEntryProto entry(String key, String value) {
+        return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    @Override
+    public void close() {
+        sink.flush();
+        try {
+            channel.force(false);
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot close: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.pagestream.internvl.convert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pagestream.internvl.onnx.Dtype;
+import io.pagestream.internvl.onnx.TinyModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConverterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void secondConversionIsReusedAndAChangedCheckpointIsReconverted() throws Exception {
+        Path model = dir.resolve("checkpoint");
+        Path out = dir.resolve("onnx");
+        TinyModels.write(model, 1);
+
+        ConversionResult first = Converter.convert(model, out, Dtype.FP32);
+        assertFalse(first.reused());
+        for (Path graph : new Path[] {first.embeddingModel(), first.visionModel(), first.decoderModel()}) {
+            assertTrue(Files.isRegularFile(graph), graph.toString());
+            assertTrue(Files.size(graph.resolveSibling(Converter.DATA_FILE)) > 0);
+        }
+        Manifest manifest = Manifest.read(out);
+        assertEquals(first.manifest(), manifest);
+        assertEquals(Converter.VERSION, manifest.converterVersion());
+        assertEquals(TinyModels.IMG_CONTEXT, manifest.imageContextId());
+        assertEquals(512, manifest.maxPositions());
+        FileTime written = Files.getLastModifiedTime(first.decoderModel());
+
+        ConversionResult second = Converter.convert(model, out, Dtype.FP32);
+        assertTrue(second.reused());
+        assertEquals(first.manifest().cacheKey(), second.manifest().cacheKey());
+        assertEquals(written, Files.getLastModifiedTime(first.decoderModel()));
+        assertTrue(second.elapsed().compareTo(first.elapsed()) < 0, second.elapsed() + " vs " + first.elapsed());
+
+        TinyModels.write(model, 2);
+        Path shard = model.resolve("model.safetensors");
+        Files.setLastModifiedTime(shard, FileTime.fromMillis(Files.getLastModifiedTime(shard).toMillis() + 2000));
+        ConversionResult changed = Converter.convert(model, out, Dtype.FP32);
+        assertFalse(changed.reused());
+        assertNotEquals(first.manifest().cacheKey(), changed.manifest().cacheKey());
+
+        ConversionResult otherDtype = Converter.convert(model, out, Dtype.INT4);
+        assertFalse(otherDtype.reused());
+        assertEquals("INT4", Manifest.read(out).dtype());
+    }
+
+    @Test
+    void missingGraphOrUnreadableManifestForcesReconversion() throws Exception {
+        Path model = dir.resolve("checkpoint");
+        Path out = dir.resolve("onnx");
+        TinyModels.write(model, 1);
+        ConversionResult first = Converter.convert(model, out, Dtype.FP32);
+
+        Files.delete(first.visionModel().resolveSibling(Converter.DATA_FILE));
+        assertFalse(Converter.convert(model, out, Dtype.FP32).reused());
+
+        Files.writeString(out.resolve(Manifest.FILE_NAME), "{ not json");
+        assertFalse(Converter.convert(model, out, Dtype.FP32).reused());
+        assertTrue(Converter.convert(model, out, Dtype.FP32).reused());
+    }
+
+    @Test
+    void cacheKeyCoversConfigAndShardMetadata() throws Exception {
+        Path model = dir.resolve("checkpoint");
+        TinyModels.write(model, 1);
+        var options = io.pagestream.internvl.onnx.DecoderOptions.of(Dtype.FP32);
+        String key = CacheKey.of(model, options);
+        assertEquals(key, CacheKey.of(model, options));
+
+        Path shard = model.resolve("model.safetensors");
+        FileTime mtime = Files.getLastModifiedTime(shard);
+        Files.setLastModifiedTime(shard, FileTime.fromMillis(mtime.toMillis() + 1000));
+        String touched = CacheKey.of(model, options);
+        assertNotEquals(key, touched);
+        Files.setLastModifiedTime(shard, mtime);
+        assertEquals(key, CacheKey.of(model, options));
+
+        Files.writeString(model.resolve("added_tokens.json"), "{\"<IMG_CONTEXT>\": 92546}");
+        assertNotEquals(key, CacheKey.of(model, options));
+        assertNotEquals(key, CacheKey.of(model, io.pagestream.internvl.onnx.DecoderOptions.of(Dtype.BF16)));
+    }
+}
