@@ -4,7 +4,7 @@ import io.pagestream.internvl.checkpoint.ModelCheckpoint;
 import io.pagestream.internvl.checkpoint.ModelConfig;
 import io.pagestream.internvl.onnx.DecoderGraph;
 import io.pagestream.internvl.onnx.DecoderOptions;
-import io.pagestream.internvl.onnx.Dtype;
+import io.pagestream.internvl.onnx.TargetDtype;
 import io.pagestream.internvl.onnx.EmbeddingGraph;
 import io.pagestream.internvl.onnx.GraphBuilder;
 import io.pagestream.internvl.onnx.VisionGraph;
@@ -37,7 +37,7 @@ public final class Converter {
     }
 
     /** Converts for generation (last-position logits, default int4 settings). */
-    public static ConversionResult convert(Path modelDir, Path outDir, Dtype dtype) {
+    public static ConversionResult convert(Path modelDir, Path outDir, TargetDtype dtype) {
         return convert(modelDir, outDir, DecoderOptions.of(dtype));
     }
 

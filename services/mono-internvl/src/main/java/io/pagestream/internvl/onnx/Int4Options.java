@@ -1,7 +1,7 @@
 package io.pagestream.internvl.onnx;
 
 /**
- * How {@link Dtype#INT4} quantises.
+ * How {@link TargetDtype#INT4} quantises.
  *
  * @param symmetric     blocks without zero points (scale only); otherwise one 4-bit zero point per block
  * @param accuracyLevel MatMulNBits {@code accuracy_level}: 0 keeps activations in float (exact dequantised product),

@@ -6,12 +6,12 @@ import java.util.List;
 
 /**
  * {@code y = x · Wᵀ} for a PyTorch Linear weight W [out, in]: a MatMul against the transposed weight stored in the
- * model's precision, or, for {@link Dtype#INT4}, a {@code MatMulNBits} against W quantised as it is (that operator
+ * model's precision, or, for {@link TargetDtype#INT4}, a {@code MatMulNBits} against W quantised as it is (that operator
  * takes the weight in [out, in] order). Weights are added once and may be applied in several places, such as both
  * branches of an {@code If}.
  */
 public final class Linear {
-    private final Dtype dtype;
+    private final TargetDtype dtype;
     private final Int4Options int4;
 
     /** The initializers of one weight and what the op applying it needs to know. */
@@ -21,7 +21,7 @@ public final class Linear {
         }
     }
 
-    public Linear(Dtype dtype, Int4Options int4) {
+    public Linear(TargetDtype dtype, Int4Options int4) {
         this.dtype = dtype;
         this.int4 = int4;
     }

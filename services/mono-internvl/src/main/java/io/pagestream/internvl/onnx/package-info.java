@@ -20,6 +20,6 @@
  * <p>Weights are transformed on their way out of the memory-mapped checkpoint ({@link io.pagestream.internvl.onnx
  * .Matrix}): Linear weights transposed for MatMul, wqkv rows reordered for GroupQueryAttention's packed input
  * ({@link io.pagestream.internvl.onnx.QkvLayout}), the position embedding resampled when the tile size differs, 4-bit
- * blocks quantised for {@link io.pagestream.internvl.onnx.Dtype#INT4}. Memory is bounded by one band of one tensor.
+ * blocks quantised for {@link io.pagestream.internvl.onnx.TargetDtype#INT4}. Memory is bounded by one band of one tensor.
  */
 package io.pagestream.internvl.onnx;

@@ -23,11 +23,11 @@ final class Fixtures {
 
     /** Directory holding the config.json of the released Mono-InternVL-2B. */
     static Path realConfigDir() {
-        return resource("config/mono-internvl-2b");
+        return resource("model-configs/mono-internvl-2b");
     }
 
     /** Directory holding the config.json of a tiny model with the real vocabulary and tile geometry. */
     static Path tinyConfigDir() {
-        return resource("config/tiny");
+        return resource("model-configs/tiny");
     }
 }

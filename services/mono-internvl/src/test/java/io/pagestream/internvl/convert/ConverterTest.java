@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pagestream.internvl.onnx.Dtype;
+import io.pagestream.internvl.onnx.TargetDtype;
 import io.pagestream.internvl.onnx.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class ConverterTest {
         Path out = dir.resolve("onnx");
         TinyModels.write(model, 1);
 
-        ConversionResult first = Converter.convert(model, out, Dtype.FP32);
+        ConversionResult first = Converter.convert(model, out, TargetDtype.FP32);
         assertFalse(first.reused());
         for (Path graph : new Path[] {first.embeddingModel(), first.visionModel(), first.decoderModel()}) {
             assertTrue(Files.isRegularFile(graph), graph.toString());
@@ -36,7 +36,7 @@ class ConverterTest {
         assertEquals(512, manifest.maxPositions());
         FileTime written = Files.getLastModifiedTime(first.decoderModel());
 
-        ConversionResult second = Converter.convert(model, out, Dtype.FP32);
+        ConversionResult second = Converter.convert(model, out, TargetDtype.FP32);
         assertTrue(second.reused());
         assertEquals(first.manifest().cacheKey(), second.manifest().cacheKey());
         assertEquals(written, Files.getLastModifiedTime(first.decoderModel()));
@@ -45,11 +45,11 @@ class ConverterTest {
         TinyModels.write(model, 2);
         Path shard = model.resolve("model.safetensors");
         Files.setLastModifiedTime(shard, FileTime.fromMillis(Files.getLastModifiedTime(shard).toMillis() + 2000));
-        ConversionResult changed = Converter.convert(model, out, Dtype.FP32);
+        ConversionResult changed = Converter.convert(model, out, TargetDtype.FP32);
         assertFalse(changed.reused());
         assertNotEquals(first.manifest().cacheKey(), changed.manifest().cacheKey());
 
-        ConversionResult otherDtype = Converter.convert(model, out, Dtype.INT4);
+        ConversionResult otherDtype = Converter.convert(model, out, TargetDtype.INT4);
         assertFalse(otherDtype.reused());
         assertEquals("INT4", Manifest.read(out).dtype());
     }
@@ -59,21 +59,21 @@ class ConverterTest {
         Path model = dir.resolve("checkpoint");
         Path out = dir.resolve("onnx");
         TinyModels.write(model, 1);
-        ConversionResult first = Converter.convert(model, out, Dtype.FP32);
+        ConversionResult first = Converter.convert(model, out, TargetDtype.FP32);
 
         Files.delete(first.visionModel().resolveSibling(Converter.DATA_FILE));
-        assertFalse(Converter.convert(model, out, Dtype.FP32).reused());
+        assertFalse(Converter.convert(model, out, TargetDtype.FP32).reused());
 
         Files.writeString(out.resolve(Manifest.FILE_NAME), "{ not json");
-        assertFalse(Converter.convert(model, out, Dtype.FP32).reused());
-        assertTrue(Converter.convert(model, out, Dtype.FP32).reused());
+        assertFalse(Converter.convert(model, out, TargetDtype.FP32).reused());
+        assertTrue(Converter.convert(model, out, TargetDtype.FP32).reused());
     }
 
     @Test
     void cacheKeyCoversConfigAndShardMetadata() throws Exception {
         Path model = dir.resolve("checkpoint");
         TinyModels.write(model, 1);
-        var options = io.pagestream.internvl.onnx.DecoderOptions.of(Dtype.FP32);
+        var options = io.pagestream.internvl.onnx.DecoderOptions.of(TargetDtype.FP32);
         String key = CacheKey.of(model, options);
         assertEquals(key, CacheKey.of(model, options));
 
@@ -87,6 +87,6 @@ class ConverterTest {
 
         Files.writeString(model.resolve("added_tokens.json"), "{\"<IMG_CONTEXT>\": 92546}");
         assertNotEquals(key, CacheKey.of(model, options));
-        assertNotEquals(key, CacheKey.of(model, io.pagestream.internvl.onnx.DecoderOptions.of(Dtype.BF16)));
+        assertNotEquals(key, CacheKey.of(model, io.pagestream.internvl.onnx.DecoderOptions.of(TargetDtype.BF16)));
     }
 }

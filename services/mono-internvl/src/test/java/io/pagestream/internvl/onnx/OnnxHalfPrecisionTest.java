@@ -52,7 +52,7 @@ class OnnxHalfPrecisionTest {
     @Test
     void fp16RunsOnTheCpuAndStaysCloseToTheReference() throws Exception {
         ConversionResult result = Converter.convert(model, dir.resolve("fp16"),
-                new DecoderOptions(Dtype.FP16, Int4Options.DEFAULT, true));
+                new DecoderOptions(TargetDtype.FP16, Int4Options.DEFAULT, true));
         assertWeightsExternalAndAligned(result);
         try (OnnxPipeline onnx = new OnnxPipeline(result.outDir(), llm.numHiddenLayers(), llm.numKeyValueHeads(),
                 llm.headDim(), llm.hiddenSize(), OnnxJavaType.FLOAT16)) {
@@ -83,7 +83,7 @@ class OnnxHalfPrecisionTest {
 
     @Test
     void bf16BuildsAValidGraphThatOnlyLacksCpuKernels() throws Exception {
-        ConversionResult result = Converter.convert(model, dir.resolve("bf16"), Dtype.BF16);
+        ConversionResult result = Converter.convert(model, dir.resolve("bf16"), TargetDtype.BF16);
         assertWeightsExternalAndAligned(result);
         try (OrtRunner embedding = new OrtRunner(result.embeddingModel())) {
             assertTrue(embedding.session().getInputNames().contains(EmbeddingGraph.INPUT_IDS));

@@ -39,7 +39,7 @@ class OnnxInt4QuantizerTest {
         try (WeightFile weights = new WeightFile(dir.resolve("model.onnx.data"))) {
             GraphBuilder g = GraphBuilder.create("q4", weights);
             String in = g.input("x", DataType.FLOAT, rows, k);
-            Linear linear = new Linear(Dtype.INT4, new Int4Options(symmetric, 0));
+            Linear linear = new Linear(TargetDtype.INT4, new Int4Options(symmetric, 0));
             g.op("Identity", linear.apply(g, in, linear.weight(g, "w", weight))).exact("y");
             g.output("y", DataType.FLOAT, rows, n);
             g.save(model);

@@ -46,7 +46,7 @@ class OnnxInt4Test {
     @CsvSource({"true, 0", "false, 0", "true, 4"})
     void imagePrefillAndDecodeStayWithinQuantisationError(boolean symmetric, int accuracyLevel) throws Exception {
         ConversionResult result = Converter.convert(model, dir.resolve("int4-" + symmetric + "-" + accuracyLevel),
-                new DecoderOptions(Dtype.INT4, new Int4Options(symmetric, accuracyLevel), true));
+                new DecoderOptions(TargetDtype.INT4, new Int4Options(symmetric, accuracyLevel), true));
         var llm = reference.config().llm();
         try (OnnxPipeline onnx = new OnnxPipeline(result.outDir(), llm.numHiddenLayers(), llm.numKeyValueHeads(),
                 llm.headDim(), llm.hiddenSize())) {

@@ -29,7 +29,7 @@ class OnnxLastLogitsTest {
         ReferenceModel reference = ReferenceModel.load(ModelCheckpoint.open(model));
         LlmConfig llm = reference.config().llm();
         int vocab = llm.vocabSize();
-        ConversionResult result = Converter.convert(model, dir.resolve("onnx"), Dtype.FP32);
+        ConversionResult result = Converter.convert(model, dir.resolve("onnx"), TargetDtype.FP32);
         assertTrue(!result.manifest().allLogits());
 
         int[] longer = {1, 92543, 1008, 364, 777, 2, 93, 4000, 92542, 92543, 525};

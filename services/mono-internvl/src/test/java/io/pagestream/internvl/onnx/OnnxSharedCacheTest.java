@@ -43,7 +43,7 @@ class OnnxSharedCacheTest {
         TinyModels.write(model, 13);
         ReferenceModel reference = ReferenceModel.load(ModelCheckpoint.open(model));
         LlmConfig llm = reference.config().llm();
-        ConversionResult result = Converter.convert(model, dir.resolve("onnx"), Dtype.FP32);
+        ConversionResult result = Converter.convert(model, dir.resolve("onnx"), TargetDtype.FP32);
         int hidden = llm.hiddenSize();
         long[] cacheShape = {1, llm.numKeyValueHeads(), CAPACITY, llm.headDim()};
         List<OnnxTensor> buffers = new ArrayList<>();

@@ -47,7 +47,7 @@ class OnnxVsReferenceTest {
         TinyModels.write(model, 42);
         reference = ReferenceModel.load(ModelCheckpoint.open(model));
         ConversionResult result = Converter.convert(model, dir.resolve("onnx"),
-                new DecoderOptions(Dtype.FP32, Int4Options.DEFAULT, true));
+                new DecoderOptions(TargetDtype.FP32, Int4Options.DEFAULT, true));
         llm = reference.config().llm();
         vocab = llm.vocabSize();
         onnx = new OnnxPipeline(result.outDir(), llm.numHiddenLayers(), llm.numKeyValueHeads(), llm.headDim(),

@@ -29,7 +29,7 @@ class LogitMarginTest {
 
     @Test
     void topTwoLogitsAreFarApartAtMostPositions(@TempDir Path dir) throws URISyntaxException {
-        ModelConfig config = ConfigJson.load(Path.of(LogitMarginTest.class.getResource("/config/tiny").toURI()));
+        ModelConfig config = ConfigJson.load(Path.of(LogitMarginTest.class.getResource("/model-configs/tiny").toURI()));
         RandomCheckpoint.write(config, 7, DType.BF16, dir);
         ReferenceModel model = ReferenceModel.load(ModelCheckpoint.open(dir));
         SplittableRandom random = new SplittableRandom(3);

@@ -41,7 +41,7 @@ class RandomCheckpointTest {
     @BeforeAll
     static void write() throws URISyntaxException {
         config = smallVocabulary(ConfigJson.load(
-                Path.of(RandomCheckpointTest.class.getResource("/config/tiny").toURI())));
+                Path.of(RandomCheckpointTest.class.getResource("/model-configs/tiny").toURI())));
         RandomCheckpoint.write(config, SEED, DType.BF16, dir, SHARD_BYTES);
         checkpoint = ModelCheckpoint.open(dir);
     }

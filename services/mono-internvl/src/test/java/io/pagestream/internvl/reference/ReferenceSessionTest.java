@@ -28,7 +28,7 @@ class ReferenceSessionTest {
 
     @BeforeAll
     static void writeModel() {
-        RandomCheckpoint.write(ConfigJson.load(FixtureCheckpoint.resource("config/tiny")), 11, DType.BF16, dir);
+        RandomCheckpoint.write(ConfigJson.load(FixtureCheckpoint.resource("model-configs/tiny")), 11, DType.BF16, dir);
         checkpoint = ModelCheckpoint.open(dir);
         model = ReferenceModel.load(checkpoint);
         imageRows = model.encodeImage(ReferenceVsPytorchTest.pixels(1, 448), 1, 448);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class RopeTest {
     private static final LlmConfig REAL = ConfigJson.read(
-            FixtureCheckpoint.resource("config/mono-internvl-2b/config.json")).llm();
+            FixtureCheckpoint.resource("model-configs/mono-internvl-2b/config.json")).llm();
 
     /** Head dimension 4, base 100: pair (0, 2) turns at 1 rad per position, pair (1, 3) at 0.1 rad. */
     @Test

@@ -7,7 +7,7 @@ package io.pagestream.internvl.onnx;
  * target the CUDA execution provider. The vision graph of {@code BF16} stays in float32: ONNX's Conv accepts no
  * bfloat16 before opset 22, and the patch embedding and projector are a negligible share of the work.
  */
-public enum Dtype {
+public enum TargetDtype {
     FP32(Precision.FP32),
     FP16(Precision.FP16),
     BF16(Precision.BF16),
@@ -15,7 +15,7 @@ public enum Dtype {
 
     private final Precision precision;
 
-    Dtype(Precision precision) {
+    TargetDtype(Precision precision) {
         this.precision = precision;
     }
 

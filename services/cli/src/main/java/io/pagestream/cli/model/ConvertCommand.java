@@ -1,0 +1,44 @@
+package io.pagestream.cli.model;
+
+import io.pagestream.internvl.convert.ConversionResult;
+import io.pagestream.internvl.convert.Converter;
+import io.pagestream.internvl.onnx.TargetDtype;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** Converts an HF checkpoint to ONNX graphs, reusing an earlier conversion when nothing changed. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = "Convert a Mono-InternVL HF checkpoint to ONNX (embedding, vision and decoder graphs).")
+final class ConvertCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, description = "Checkpoint directory (config.json, safetensors).")
+    Path model;
+
+    @Option(names = "--out", required = true, description = "Output directory; a valid earlier conversion there is reused.")
+    Path out;
+
+    @Option(names = "--dtype", defaultValue = "fp32", converter = DtypeConverter.class,
+            description = "fp32 (CPU), int4 (CPU, 4-bit weights), fp16 or bf16 (CUDA). Default: ${DEFAULT-VALUE}.")
+    TargetDtype dtype;
+
+    @Override
+    public Integer call() {
+        ConversionResult result = Converter.convert(model, out, dtype);
+        System.out.printf("%s %s conversion in %s (%.1f s): %s, %s, %s%n",
+                result.reused() ? "reused the" : "wrote a", dtype.name().toLowerCase(Locale.ROOT), result.outDir(),
+                result.elapsed().toMillis() / 1000.0, result.embeddingModel(), result.visionModel(),
+                result.decoderModel());
+        return 0;
+    }
+
+    static final class DtypeConverter implements ITypeConverter<TargetDtype> {
+        @Override
+        public TargetDtype convert(String value) {
+            return TargetDtype.valueOf(value.toUpperCase(Locale.ROOT));
+        }
+    }
+}

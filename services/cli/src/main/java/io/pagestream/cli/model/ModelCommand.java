@@ -1,0 +1,10 @@
+package io.pagestream.cli.model;
+
+import picocli.CommandLine.Command;
+
+/** {@code ./pagestream model …}: the model runtime's own tools, usable without Kafka. */
+@Command(name = "model", mixinStandardHelpOptions = true,
+        description = "Mono-InternVL checkpoints: make random ones, convert to ONNX.",
+        subcommands = {InitRandomCommand.class, ConvertCommand.class})
+public final class ModelCommand {
+}
