@@ -1,7 +1,6 @@
 package io.pagestream.internvl.checkpoint;
 
-import java.net.URISyntaxException;
-import java.net.URL;
+import io.pagestream.internvl.TestResources;
 import java.nio.file.Path;
 
 /** Paths of the committed test fixtures. */
@@ -10,15 +9,7 @@ final class Fixtures {
     }
 
     static Path resource(String name) {
-        URL url = Fixtures.class.getResource("/" + name);
-        if (url == null) {
-            throw new IllegalStateException("test resource missing: " + name);
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestResources.path(name);
     }
 
     /** Directory holding the config.json of the released Mono-InternVL-2B. */

@@ -2,13 +2,13 @@ package io.pagestream.internvl.random;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pagestream.internvl.TestResources;
 import io.pagestream.internvl.checkpoint.ConfigJson;
 import io.pagestream.internvl.checkpoint.DType;
 import io.pagestream.internvl.checkpoint.ModelCheckpoint;
 import io.pagestream.internvl.checkpoint.ModelConfig;
 import io.pagestream.internvl.reference.ReferenceBatch;
 import io.pagestream.internvl.reference.ReferenceModel;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -28,8 +28,8 @@ class LogitMarginTest {
     private static final int PROMPT = 64;
 
     @Test
-    void topTwoLogitsAreFarApartAtMostPositions(@TempDir Path dir) throws URISyntaxException {
-        ModelConfig config = ConfigJson.load(Path.of(LogitMarginTest.class.getResource("/model-configs/tiny").toURI()));
+    void topTwoLogitsAreFarApartAtMostPositions(@TempDir Path dir) {
+        ModelConfig config = ConfigJson.load(TestResources.bundledConfig("tiny"));
         RandomCheckpoint.write(config, 7, DType.BF16, dir);
         ReferenceModel model = ReferenceModel.load(ModelCheckpoint.open(dir));
         SplittableRandom random = new SplittableRandom(3);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pagestream.internvl.TestResources;
 import io.pagestream.internvl.checkpoint.Bf16;
 import io.pagestream.internvl.checkpoint.Checkpoint;
 import io.pagestream.internvl.checkpoint.CheckpointLayout;
@@ -15,7 +16,6 @@ import io.pagestream.internvl.checkpoint.ModelCheckpoint;
 import io.pagestream.internvl.checkpoint.ModelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,9 +39,9 @@ class RandomCheckpointTest {
     private static ModelCheckpoint checkpoint;
 
     @BeforeAll
-    static void write() throws URISyntaxException {
+    static void write() {
         config = smallVocabulary(ConfigJson.load(
-                Path.of(RandomCheckpointTest.class.getResource("/model-configs/tiny").toURI())));
+                TestResources.bundledConfig("tiny")));
         RandomCheckpoint.write(config, SEED, DType.BF16, dir, SHARD_BYTES);
         checkpoint = ModelCheckpoint.open(dir);
     }

@@ -8,8 +8,7 @@ import io.pagestream.internvl.checkpoint.ModelConfig;
 import io.pagestream.internvl.random.RandomCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
+import io.pagestream.internvl.TestResources;
 import java.nio.file.Path;
 
 /**
@@ -24,15 +23,7 @@ final class FixtureCheckpoint {
     }
 
     static Path resource(String name) {
-        URL url = FixtureCheckpoint.class.getResource("/" + name);
-        if (url == null) {
-            throw new IllegalStateException("test resource missing: " + name);
-        }
-        try {
-            return Path.of(url.toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestResources.path(name);
     }
 
     static ModelConfig config() {
