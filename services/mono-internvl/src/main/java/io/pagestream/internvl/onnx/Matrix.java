@@ -22,27 +22,7 @@ public interface Matrix {
         TensorInfo info = checkpoint.info(name);
         int rows = info.shape().size() < 2 ? 1 : info.shape().get(0);
         int cols = Math.toIntExact(info.elementCount() / rows);
-        ByteBuffer bytes = checkpoint.bytes(name);
-        DType dtype = info.dtype();
-        return new Matrix() {
-            @Override
-            public int rows() {
-                return rows;
-            }
-
-            @Override
-            public int cols() {
-                return cols;
-            }
-
-            @Override
-            public void read(int row, int col, float[] dst, int off, int len) {
-                int base = row * cols + col;
-                for (int i = 0; i < len; i++) {
-                    dst[off + i] = dtype.get(bytes, base + i);
-                }
-            }
-        };
+        return new Mapped(checkpoint.bytes(name), info.dtype(), rows, cols);
     }
 
     /** A matrix over a heap array, for small tensors computed at conversion time. */
@@ -50,22 +30,7 @@ public interface Matrix {
         if (values.length != rows * cols) {
             throw new IllegalArgumentException(values.length + " values for a " + rows + "x" + cols + " matrix");
         }
-        return new Matrix() {
-            @Override
-            public int rows() {
-                return rows;
-            }
-
-            @Override
-            public int cols() {
-                return cols;
-            }
-
-            @Override
-            public void read(int row, int col, float[] dst, int off, int len) {
-                System.arraycopy(values, row * cols + col, dst, off, len);
-            }
-        };
+        return new Heap(values, rows, cols);
     }
 
     /** This matrix with row {@code i} of the result taken from row {@code sourceRows[i]}. */
@@ -73,22 +38,41 @@ public interface Matrix {
         if (sourceRows.length != rows()) {
             throw new IllegalArgumentException(sourceRows.length + " row indices for " + rows() + " rows");
         }
-        Matrix source = this;
-        return new Matrix() {
-            @Override
-            public int rows() {
-                return source.rows();
-            }
+        return new Permuted(this, sourceRows);
+    }
 
-            @Override
-            public int cols() {
-                return source.cols();
+    /** Decodes elements straight from the checkpoint's mapping. */
+    record Mapped(ByteBuffer bytes, DType dtype, int rows, int cols) implements Matrix {
+        @Override
+        public void read(int row, int col, float[] dst, int off, int len) {
+            int base = row * cols + col;
+            for (int i = 0; i < len; i++) {
+                dst[off + i] = dtype.get(bytes, base + i);
             }
+        }
+    }
 
-            @Override
-            public void read(int row, int col, float[] dst, int off, int len) {
-                source.read(sourceRows[row], col, dst, off, len);
-            }
-        };
+    record Heap(float[] values, int rows, int cols) implements Matrix {
+        @Override
+        public void read(int row, int col, float[] dst, int off, int len) {
+            System.arraycopy(values, row * cols + col, dst, off, len);
+        }
+    }
+
+    record Permuted(Matrix source, int[] sourceRows) implements Matrix {
+        @Override
+        public int rows() {
+            return source.rows();
+        }
+
+        @Override
+        public int cols() {
+            return source.cols();
+        }
+
+        @Override
+        public void read(int row, int col, float[] dst, int off, int len) {
+            source.read(sourceRows[row], col, dst, off, len);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.pagestream.internvl.tokenizer;
 
+import static io.pagestream.internvl.tokenizer.ModelProtoFields.*;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,15 +13,6 @@ import java.util.List;
  * @param unknownSurface     what {@code <unk>} decodes to
  */
 public record SentencePieceModel(List<Piece> pieces, boolean stripsLeadingSpace, String unknownSurface) {
-    private static final int MODEL_PIECES = 1;
-    private static final int MODEL_TRAINER_SPEC = 2;
-    private static final int MODEL_NORMALIZER_SPEC = 3;
-    private static final int PIECE_TEXT = 1;
-    private static final int PIECE_SCORE = 2;
-    private static final int PIECE_TYPE = 3;
-    private static final int TRAINER_UNK_SURFACE = 44;
-    private static final int NORMALIZER_ADD_DUMMY_PREFIX = 3;
-    private static final int NORMALIZER_REMOVE_EXTRA_WHITESPACES = 4;
     /** The proto defaults: U+2047 between spaces, and both normalizer flags on. */
     private static final String DEFAULT_UNKNOWN_SURFACE = " \u2047 ";
 

@@ -1,5 +1,7 @@
 package io.pagestream.internvl.tokenizer;
 
+import static io.pagestream.internvl.tokenizer.ModelProtoFields.*;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,29 +17,9 @@ import java.util.List;
  * {@link SentencePieceModel} reads the flags decoding needs.
  */
 public final class SentencePieceModelWriter {
-    private static final int MODEL_PIECES = 1;
-    private static final int MODEL_TRAINER_SPEC = 2;
-    private static final int MODEL_NORMALIZER_SPEC = 3;
 
-    private static final int PIECE_TEXT = 1;
-    private static final int PIECE_SCORE = 2;
-    private static final int PIECE_TYPE = 3;
-
-    private static final int TRAINER_MODEL_TYPE = 3;
-    private static final int TRAINER_VOCAB_SIZE = 4;
-    private static final int TRAINER_MAX_PIECE_LENGTH = 20;
-    private static final int TRAINER_BYTE_FALLBACK = 35;
-    private static final int TRAINER_UNK_ID = 40;
-    private static final int TRAINER_BOS_ID = 41;
-    private static final int TRAINER_EOS_ID = 42;
-    private static final int TRAINER_PAD_ID = 43;
     private static final int MODEL_TYPE_BPE = 2;
     private static final int MAX_PIECE_LENGTH = 16;
-
-    private static final int NORMALIZER_NAME = 1;
-    private static final int NORMALIZER_ADD_DUMMY_PREFIX = 3;
-    private static final int NORMALIZER_REMOVE_EXTRA_WHITESPACES = 4;
-    private static final int NORMALIZER_ESCAPE_WHITESPACES = 5;
 
     private SentencePieceModelWriter() {
     }
