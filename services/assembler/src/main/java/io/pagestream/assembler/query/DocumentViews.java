@@ -1,0 +1,56 @@
+package io.pagestream.assembler.query;
+
+import io.pagestream.assembler.output.ChunkContent;
+import io.pagestream.assembler.output.ChunkLimits;
+import io.pagestream.assembler.output.PageRange;
+import io.pagestream.assembler.output.PageSource;
+import io.pagestream.assembler.output.Survey;
+import io.pagestream.assembler.state.DocumentProgress;
+import io.pagestream.assembler.state.PageResult;
+import io.pagestream.assembler.state.RequestSummary;
+import io.pagestream.assembler.state.StoreKeys;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** Builds a document's view from the assembler's stores, with the same functions that build its output records. */
+public final class DocumentViews {
+    /** A query answers in one piece, whatever the document's size. */
+    private static final ChunkLimits UNCHUNKED = new ChunkLimits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+
+    private DocumentViews() {
+    }
+
+    public static Optional<DocumentView> of(String documentId, ReadOnlyKeyValueStore<String, DocumentProgress> documents,
+            ReadOnlyKeyValueStore<String, PageResult> pages, boolean withResults) {
+        DocumentProgress progress = documents.get(documentId);
+        if (progress == null) {
+            return Optional.empty();
+        }
+        DocumentView.State state = switch (progress.phase()) {
+            case OPEN -> DocumentView.State.PROCESSING;
+            case COMPLETED -> DocumentView.State.COMPLETED;
+            case INCOMPLETE -> DocumentView.State.INCOMPLETE;
+        };
+        Instant lastActivity = Instant.ofEpochMilli(progress.lastActivityAt());
+        Instant closedAt = progress.open() ? null : Instant.ofEpochMilli(progress.closedAt());
+        RequestSummary request = progress.request();
+        if (request == null) {
+            return Optional.of(new DocumentView(documentId, state, null, 0, List.of(), List.of(), null, lastActivity,
+                    closedAt, null));
+        }
+        PageSource source = (from, to) -> pages.range(StoreKeys.page(documentId, from),
+                StoreKeys.page(documentId, to - 1));
+        Survey survey = Survey.of(documentId, request, source, UNCHUNKED);
+        DocumentView.Results results = null;
+        if (withResults && !progress.open()) {
+            ChunkContent content = ChunkContent.read(request, survey, source, new PageRange(0, request.pageCount()));
+            results = new DocumentView.Results(request.ocr() ? content.pages() : null,
+                    request.ocr() ? content.fullText() : null, request.qa() ? content.questions() : null);
+        }
+        return Optional.of(new DocumentView(documentId, state, request.pageCount(),
+                request.pageCount() - survey.missingPages().size(), survey.failedPages(), survey.missingPages(),
+                Instant.ofEpochMilli(request.submittedAt()), lastActivity, closedAt, results));
+    }
+}

@@ -1,0 +1,78 @@
+package io.pagestream.assembler.state;
+
+import io.pagestream.schema.PageAnswers;
+import io.pagestream.schema.PageFailure;
+import io.pagestream.schema.PageOcr;
+import java.util.List;
+
+/**
+ * Everything that arrived for one page, kept under its own key ({@code documentId/pageIndex}) so that no single state
+ * value grows with the document. Each part is set once: a re-delivered part leaves the page unchanged.
+ *
+ * @param ocr     the page's text, or null until it arrives
+ * @param answers the page's answers, or null until they arrive
+ * @param failure why the page could not be processed, or null
+ */
+public record PageResult(int pageIndex, Text ocr, List<Answer> answers, Failure failure) {
+
+    public record Text(String text, double confidence, int width, int height) {
+    }
+
+    public record Answer(int questionIndex, String text, double confidence) {
+    }
+
+    public record Failure(String reasonCode, String message) {
+    }
+
+    public PageResult {
+        answers = answers == null ? null : List.copyOf(answers);
+    }
+
+    public static PageResult empty(int pageIndex) {
+        return new PageResult(pageIndex, null, null, null);
+    }
+
+    public PageResult withOcr(PageOcr page) {
+        if (ocr != null) {
+            return this;
+        }
+        return new PageResult(pageIndex, new Text(page.getText(), confidence(page.getConfidence()), page.getWidth(),
+                page.getHeight()), answers, failure);
+    }
+
+    public PageResult withAnswers(PageAnswers page) {
+        if (answers != null) {
+            return this;
+        }
+        return new PageResult(pageIndex, ocr, page.getAnswers().stream()
+                .map(a -> new Answer(a.getQuestionIndex(), a.getText(), confidence(a.getConfidence())))
+                .toList(), failure);
+    }
+
+    public PageResult withFailure(PageFailure page) {
+        if (failure != null) {
+            return this;
+        }
+        return new PageResult(pageIndex, ocr, answers, new Failure(page.getReasonCode(), page.getMessage()));
+    }
+
+    /**
+     * Done when it failed, or when every requested task has its result (and at least one result is in, which only
+     * matters for a request naming no task this assembler knows).
+     */
+    public boolean done(RequestSummary request) {
+        if (failure != null) {
+            return true;
+        }
+        return (!request.ocr() || ocr != null) && (!request.qa() || answers != null) && (ocr != null || answers != null);
+    }
+
+    public boolean failed() {
+        return failure != null;
+    }
+
+    /** Confidences feed a maximum: clamp them to [0, 1] and read NaN as 0 so one bad value cannot win or poison it. */
+    private static double confidence(double value) {
+        return Double.isNaN(value) ? 0 : Math.max(0, Math.min(1, value));
+    }
+}

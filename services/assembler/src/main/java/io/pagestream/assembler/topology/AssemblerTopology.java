@@ -1,0 +1,87 @@
+package io.pagestream.assembler.topology;
+
+import io.pagestream.assembler.state.StateSerdes;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.topics.TopicSpec;
+import io.pagestream.topics.Topics;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The assembler's whole topology. The request, page results and page failures of a document share its key and the
+ * same partition count, so they are merged as they come and handed to one {@link DocumentAssembler} per partition,
+ * which keeps three stores and forwards the document's outputs; these are routed to their topics by type.
+ *
+ * <pre>
+ * documents.requests ─┐
+ * pages.ocr ──────────┤                      ┌─▶ documents.ocr      (DocumentOcr, one per chunk)
+ * pages.answers ──────┼─▶ assemble ──────────┼─▶ documents.answers  (DocumentAnswers, one per chunk)
+ * pages.dlq ──────────┘   [documents, pages, └─▶ documents.status   (COMPLETED / INCOMPLETE)
+ *                          deadlines]
+ * </pre>
+ */
+public final class AssemblerTopology {
+    /** Document id → {@code DocumentProgress}: request, pages done, open or closed. */
+    public static final String DOCUMENTS_STORE = "assembler-documents";
+    /** {@code documentId/pageIndex} (zero-padded) → {@code PageResult}: one small value per page. */
+    public static final String PAGES_STORE = "assembler-pages";
+    /** {@code deadline/documentId} → document id: when to look at a document again for its timeout or retention. */
+    public static final String DEADLINES_STORE = "assembler-deadlines";
+
+    /** What the assembler reads; Quarkus waits for these (and the outputs) to exist before starting. */
+    public static final List<String> INPUT_TOPICS = List.of(
+            Topics.DOCUMENT_REQUESTS, Topics.PAGE_OCR, Topics.PAGE_ANSWERS, Topics.PAGE_DLQ);
+    public static final List<String> OUTPUT_TOPICS = List.of(
+            Topics.DOCUMENT_OCR, Topics.DOCUMENT_ANSWERS, Topics.DOCUMENT_STATUS);
+
+    private AssemblerTopology() {
+    }
+
+    /**
+     * @param autoRegister register the output schemas on first use (else they must be registered beforehand)
+     */
+    public static Topology build(AssemblerSettings settings, SchemaRegistryClient registry, boolean autoRegister) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DOCUMENTS_STORE),
+                Serdes.String(), StateSerdes.progress()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAGES_STORE),
+                Serdes.String(), StateSerdes.pages()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE),
+                Serdes.String(), Serdes.String()));
+
+        KStream<String, SpecificRecord> outputs = read(builder, Topics.REQUESTS, registry)
+                .merge(read(builder, Topics.OCR, registry))
+                .merge(read(builder, Topics.ANSWERS, registry))
+                .merge(read(builder, Topics.DLQ, registry))
+                .process(() -> new DocumentAssembler(settings), Named.as("assemble"),
+                        DOCUMENTS_STORE, PAGES_STORE, DEADLINES_STORE);
+
+        write(outputs, Topics.DOCUMENTS_OCR, registry, autoRegister);
+        write(outputs, Topics.DOCUMENTS_ANSWERS, registry, autoRegister);
+        write(outputs, Topics.STATUS, registry, autoRegister);
+        return builder.build();
+    }
+
+    private static <V extends SpecificRecord> KStream<String, SpecificRecord> read(StreamsBuilder builder,
+            TopicSpec<V> topic, SchemaRegistryClient registry) {
+        return builder.stream(topic.name(), Consumed.with(Serdes.String(), topic.valueSerde(registry, false))
+                        .withName("read-" + topic.name()))
+                .mapValues(value -> (SpecificRecord) value, Named.as("as-input-" + topic.name()));
+    }
+
+    private static <V extends SpecificRecord> void write(KStream<String, SpecificRecord> outputs, TopicSpec<V> topic,
+            SchemaRegistryClient registry, boolean autoRegister) {
+        outputs.filter((documentId, record) -> topic.valueType().isInstance(record), Named.as("only-" + topic.name()))
+                .mapValues(record -> topic.valueType().cast(record), Named.as("as-" + topic.name()))
+                .to(topic.name(), Produced.with(Serdes.String(), topic.valueSerde(registry, autoRegister))
+                        .withName("write-" + topic.name()));
+    }
+}

@@ -1,0 +1,202 @@
+package io.pagestream.assembler.topology;
+
+import io.pagestream.assembler.output.DocumentOutputs;
+import io.pagestream.assembler.output.PageSource;
+import io.pagestream.assembler.state.DocumentProgress;
+import io.pagestream.assembler.state.DocumentProgress.Phase;
+import io.pagestream.assembler.state.PageResult;
+import io.pagestream.assembler.state.RequestSummary;
+import io.pagestream.assembler.state.StoreKeys;
+import io.pagestream.schema.DocumentRequest;
+import io.pagestream.schema.PageAnswers;
+import io.pagestream.schema.PageFailure;
+import io.pagestream.schema.PageOcr;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+/**
+ * Assembles the documents of one partition. A record changes state only when it brings something new: a request not
+ * seen yet, or a part of a page (text, answers, failure) not seen yet. Anything else (a re-delivery, a result for a
+ * closed document) leaves the stores as they are and emits nothing, so each document is closed, and its outputs
+ * forwarded, exactly once. Page results that come before their request are kept and counted when it arrives.
+ *
+ * <p>Time is the wall clock: a punctuation closes documents that saw nothing new for the timeout (INCOMPLETE, or
+ * dropped if their request never came) and removes closed documents after the retention.
+ */
+final class DocumentAssembler implements Processor<String, SpecificRecord, String, SpecificRecord> {
+    private static final Logger LOG = Logger.getLogger(DocumentAssembler.class);
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final AssemblerSettings settings;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, DocumentProgress> documents;
+    private KeyValueStore<String, PageResult> pages;
+    private KeyValueStore<String, String> deadlines;
+
+    DocumentAssembler(AssemblerSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> processorContext) {
+        context = processorContext;
+        documents = context.getStateStore(AssemblerTopology.DOCUMENTS_STORE);
+        pages = context.getStateStore(AssemblerTopology.PAGES_STORE);
+        deadlines = context.getStateStore(AssemblerTopology.DEADLINES_STORE);
+        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::reviewDeadlines);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        String documentId = record.key();
+        if (documentId == null || record.value() == null) {
+            LOG.warnf("skipped a record without %s", documentId == null ? "key (document id)" : "value");
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        DocumentProgress stored = documents.get(documentId);
+        if (stored != null && !stored.open()) {
+            LOG.debugf("ignored a %s for closed document %s", record.value().getSchema().getName(), documentId);
+            return;
+        }
+        DocumentProgress progress = stored != null ? stored : DocumentProgress.opened(documentId, now);
+        DocumentProgress next = switch (record.value()) {
+            case DocumentRequest request -> withRequest(progress, request, now);
+            case PageOcr ocr -> withPage(progress, ocr.getPageIndex(), now, page -> page.withOcr(ocr));
+            case PageAnswers answers -> withPage(progress, answers.getPageIndex(), now, page -> page.withAnswers(answers));
+            case PageFailure failure -> withPage(progress, failure.getPageIndex(), now, page -> page.withFailure(failure));
+            default -> progress;
+        };
+        if (next == progress) {
+            return;
+        }
+        if (stored == null) {
+            schedule(now + settings.timeout().toMillis(), documentId);
+        }
+        if (next.allPagesDone()) {
+            close(next, Phase.COMPLETED, now);
+        } else {
+            documents.put(documentId, next);
+        }
+    }
+
+    private DocumentProgress withRequest(DocumentProgress progress, DocumentRequest request, long now) {
+        if (progress.request() != null) {
+            return progress;
+        }
+        RequestSummary summary = RequestSummary.of(request);
+        if (summary.pageCount() < 1) {
+            LOG.warnf("ignored the request of document %s: it has %d pages", progress.documentId(),
+                    summary.pageCount());
+            return progress;
+        }
+        int done = 0;
+        try (KeyValueIterator<String, PageResult> held = pageSource(progress.documentId())
+                .read(0, summary.pageCount())) {
+            while (held.hasNext()) {
+                if (held.next().value.done(summary)) {
+                    done++;
+                }
+            }
+        }
+        return progress.withRequest(summary, done, now);
+    }
+
+    private DocumentProgress withPage(DocumentProgress progress, int pageIndex, long now,
+            UnaryOperator<PageResult> merge) {
+        RequestSummary request = progress.request();
+        if (pageIndex < 0 || request != null && !request.hasPage(pageIndex)) {
+            LOG.warnf("ignored a result for page %d of document %s, which has %s pages", pageIndex,
+                    progress.documentId(), request == null ? "an unknown number of" : request.pageCount());
+            return progress;
+        }
+        String key = StoreKeys.page(progress.documentId(), pageIndex);
+        PageResult stored = pages.get(key);
+        PageResult before = stored != null ? stored : PageResult.empty(pageIndex);
+        PageResult after = merge.apply(before);
+        if (after == before) {
+            return progress;
+        }
+        pages.put(key, after);
+        return progress.withPage(request != null && !before.done(request) && after.done(request), now);
+    }
+
+    private void close(DocumentProgress progress, Phase outcome, long now) {
+        String documentId = progress.documentId();
+        DocumentOutputs.emit(documentId, progress.request(), outcome == Phase.COMPLETED, settings.timeout(), now,
+                pageSource(documentId), settings.chunkLimits(),
+                output -> context.forward(new Record<>(documentId, output, now)));
+        documents.put(documentId, progress.closed(outcome, now));
+        schedule(now + settings.retention().toMillis(), documentId);
+    }
+
+    /**
+     * Due deadlines are looked at in time order. A deadline is only a reminder: the document's own times decide, so a
+     * document that saw activity since is simply reminded again later, and one closed since gets its retention.
+     */
+    private void reviewDeadlines(long now) {
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = deadlines.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, String> deadline = all.next();
+                if (StoreKeys.deadlineTime(deadline.key) > now) {
+                    break;
+                }
+                due.add(deadline);
+            }
+        }
+        for (KeyValue<String, String> deadline : due) {
+            deadlines.delete(deadline.key);
+            review(deadline.value, now);
+        }
+    }
+
+    private void review(String documentId, long now) {
+        DocumentProgress progress = documents.get(documentId);
+        if (progress == null) {
+            return;
+        }
+        long deadline = progress.open()
+                ? progress.lastActivityAt() + settings.timeout().toMillis()
+                : progress.closedAt() + settings.retention().toMillis();
+        if (deadline > now) {
+            schedule(deadline, documentId);
+        } else if (!progress.open()) {
+            forget(documentId);
+        } else if (progress.request() == null) {
+            LOG.warnf("dropped the page results of document %s: its request did not come within %s", documentId,
+                    settings.timeout());
+            forget(documentId);
+        } else {
+            close(progress, Phase.INCOMPLETE, now);
+        }
+    }
+
+    private void forget(String documentId) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, PageResult> stored = pages.prefixScan(StoreKeys.pagePrefix(documentId), KEYS)) {
+            stored.forEachRemaining(page -> keys.add(page.key));
+        }
+        keys.forEach(pages::delete);
+        documents.delete(documentId);
+    }
+
+    private void schedule(long at, String documentId) {
+        deadlines.put(StoreKeys.deadline(at, documentId), documentId);
+    }
+
+    private PageSource pageSource(String documentId) {
+        return (from, to) -> pages.range(StoreKeys.page(documentId, from), StoreKeys.page(documentId, to - 1));
+    }
+}

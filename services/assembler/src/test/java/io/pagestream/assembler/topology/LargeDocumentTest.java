@@ -1,0 +1,138 @@
+package io.pagestream.assembler.topology;
+
+import static io.pagestream.assembler.testing.Results.answers;
+import static io.pagestream.assembler.testing.Results.ocr;
+import static io.pagestream.assembler.testing.Results.request;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pagestream.assembler.state.PageResult;
+import io.pagestream.assembler.state.StateSerdes;
+import io.pagestream.assembler.testing.AssemblerDriver;
+import io.pagestream.registry.RegistryConfig;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.schema.AnswerCandidate;
+import io.pagestream.schema.DocumentAnswers;
+import io.pagestream.schema.DocumentOcr;
+import io.pagestream.schema.DocumentState;
+import io.pagestream.schema.OcrPage;
+import io.pagestream.schema.QuestionAnswers;
+import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.topics.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Documents of 1,000+ pages: outputs split by page range, every record under its limit, and no state value that
+ * grows with the document.
+ */
+class LargeDocumentTest {
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.registryOnly();
+
+    static SchemaRegistryClient registry;
+
+    @BeforeAll
+    static void connect() {
+        registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+    }
+
+    @AfterAll
+    static void disconnect() {
+        registry.close();
+    }
+
+    /** About {@code chars} characters of text, with two- three- and four-byte UTF-8 characters in it. */
+    static String pageText(int page, int chars) {
+        String line = "Page " + page + ": Grüße, 5 € — ✓ 𝄞 plain text of an invoice line. ";
+        return line.repeat(Math.max(1, chars / line.length()));
+    }
+
+    static void pipeDocument(AssemblerDriver a, String id, int pages, int chars) {
+        a.pipe(request(id, pages, "Who signed?", "Total?"));
+        for (int page = 0; page < pages; page++) {
+            a.pipe(ocr(id, page, pages, pageText(page, chars), 0.9),
+                    answers(id, page, pages, page == 1234 ? 0.99 : 0.5, (page % 97) / 100.0));
+        }
+    }
+
+    static <V extends SpecificRecord> int bytes(Serializer<V> serializer, String topic, V value) {
+        return serializer.serialize(topic, value).length;
+    }
+
+    @Test
+    void aDocumentOfManyPagesIsEmittedInChunksOfConsecutivePagesUnderTheRecordLimit() {
+        int pages = 1300;
+        try (AssemblerDriver a = new AssemblerDriver(AssemblerSettings.defaults(), registry)) {
+            pipeDocument(a, "big", pages, 3000);
+
+            List<DocumentOcr> ocr = a.documentOcr.readValuesToList();
+            List<DocumentAnswers> answers = a.documentAnswers.readValuesToList();
+            assertEquals(3, ocr.size(), "500 pages per chunk by default");
+            assertEquals(3, answers.size());
+            Serializer<DocumentOcr> ocrBytes = Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
+            Serializer<DocumentAnswers> answerBytes = Topics.DOCUMENTS_ANSWERS.valueSerde(registry, true).serializer();
+            List<Integer> seen = new ArrayList<>();
+            for (int i = 0; i < ocr.size(); i++) {
+                DocumentOcr chunk = ocr.get(i);
+                assertEquals(i, chunk.getChunkIndex());
+                assertEquals(3, chunk.getChunkCount());
+                assertEquals(pages, chunk.getPageCount());
+                chunk.getPages().stream().map(OcrPage::getPageIndex).forEach(seen::add);
+                assertTrue(bytes(ocrBytes, Topics.DOCUMENT_OCR, chunk) < Topics.RESULT_MAX_MESSAGE_BYTES);
+
+                DocumentAnswers answerChunk = answers.get(i);
+                assertEquals(i, answerChunk.getChunkIndex());
+                assertEquals(3, answerChunk.getChunkCount());
+                QuestionAnswers who = answerChunk.getQuestions().get(0);
+                assertEquals(1234, who.getBest().getPageIndex(), "the best answer over the whole document, in every chunk");
+                assertEquals(chunk.getPages().stream().map(OcrPage::getPageIndex).toList(),
+                        who.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList(),
+                        "chunk i of the answers covers the pages of chunk i of the OCR");
+                assertTrue(bytes(answerBytes, Topics.DOCUMENT_ANSWERS, answerChunk) < Topics.RESULT_MAX_MESSAGE_BYTES);
+            }
+            assertEquals(IntStream.range(0, pages).boxed().toList(), seen);
+            assertEquals(DocumentState.COMPLETED, a.status.readValue().getState());
+
+            Serializer<PageResult> pageState = StateSerdes.pages().serializer();
+            try (var all = a.pages().all()) {
+                all.forEachRemaining(kv -> assertTrue(pageState.serialize("t", kv.value).length < 16 * 1024,
+                        "one page's state stays small"));
+            }
+            assertTrue(StateSerdes.progress().serializer().serialize("t", a.documents().get("big")).length < 1024,
+                    "the document's own state does not grow with its pages");
+        }
+    }
+
+    @Test
+    void chunksCloseAtTheByteLimitBeforeThePageLimit() {
+        int limit = 256 * 1024;
+        int pages = 240;
+        try (AssemblerDriver a = new AssemblerDriver(AssemblerSettings.defaults().withChunks(500, limit), registry)) {
+            pipeDocument(a, "dense", pages, 4000);
+
+            List<DocumentOcr> ocr = a.documentOcr.readValuesToList();
+            assertTrue(ocr.size() > 5, "about 30 pages of 8 KB estimated per 256 KiB chunk: " + ocr.size());
+            Serializer<DocumentOcr> ocrBytes = Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
+            int next = 0;
+            for (DocumentOcr chunk : ocr) {
+                assertTrue(bytes(ocrBytes, Topics.DOCUMENT_OCR, chunk) <= limit, "the estimate is conservative");
+                for (OcrPage page : chunk.getPages()) {
+                    assertEquals(next++, page.getPageIndex(), "consecutive pages, none lost or repeated");
+                }
+            }
+            assertEquals(pages, next);
+            Serializer<DocumentAnswers> answerBytes = Topics.DOCUMENTS_ANSWERS.valueSerde(registry, true).serializer();
+            for (DocumentAnswers chunk : a.documentAnswers.readValuesToList()) {
+                assertTrue(bytes(answerBytes, Topics.DOCUMENT_ANSWERS, chunk) <= limit);
+            }
+        }
+    }
+}
