@@ -78,7 +78,11 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             return new GenericDatumReader<>(writer, writer);
         }
         Schema reader = readerSchema(topic, writer);
-        return new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
+        // Records are built by the loader of the target class, not the one Avro itself was loaded by: where several
+        // loaders hold the generated classes (a Quarkus application under test), a record from the other loader
+        // would not be the caller's type.
+        SpecificData model = target != null ? new SpecificData(target.getClassLoader()) : SpecificData.getForSchema(reader);
+        return new SpecificDatumReader<>(writer, reader, model);
     }
 
     private Schema readerSchema(String topic, Schema writer) {
