@@ -44,18 +44,6 @@ public record AssemblerSettings(Duration timeout, Duration retention, Duration p
         return new ChunkLimits(chunkMaxPages, chunkMaxBytes);
     }
 
-    public AssemblerSettings withTimeout(Duration value) {
-        return new AssemblerSettings(value, retention, punctuateInterval, chunkMaxPages, chunkMaxBytes);
-    }
-
-    public AssemblerSettings withRetention(Duration value) {
-        return new AssemblerSettings(timeout, value, punctuateInterval, chunkMaxPages, chunkMaxBytes);
-    }
-
-    public AssemblerSettings withChunks(int maxPages, int maxBytes) {
-        return new AssemblerSettings(timeout, retention, punctuateInterval, maxPages, maxBytes);
-    }
-
     private static void requirePositive(String what, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(what + " must be positive: " + value);

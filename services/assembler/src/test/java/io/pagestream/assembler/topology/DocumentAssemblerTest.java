@@ -62,7 +62,9 @@ class DocumentAssemblerTest {
     }
 
     AssemblerDriver start() {
-        return start(AssemblerSettings.defaults().withTimeout(TIMEOUT).withRetention(RETENTION));
+        AssemblerSettings defaults = AssemblerSettings.defaults();
+        return start(new AssemblerSettings(TIMEOUT, RETENTION, defaults.punctuateInterval(), defaults.chunkMaxPages(),
+                defaults.chunkMaxBytes()));
     }
 
     @AfterEach

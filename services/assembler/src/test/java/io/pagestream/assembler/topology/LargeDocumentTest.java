@@ -115,7 +115,10 @@ class LargeDocumentTest {
     void chunksCloseAtTheByteLimitBeforeThePageLimit() {
         int limit = 256 * 1024;
         int pages = 240;
-        try (AssemblerDriver a = new AssemblerDriver(AssemblerSettings.defaults().withChunks(500, limit), registry)) {
+        AssemblerSettings defaults = AssemblerSettings.defaults();
+        AssemblerSettings settings = new AssemblerSettings(defaults.timeout(), defaults.retention(),
+                defaults.punctuateInterval(), 500, limit);
+        try (AssemblerDriver a = new AssemblerDriver(settings, registry)) {
             pipeDocument(a, "dense", pages, 4000);
 
             List<DocumentOcr> ocr = a.documentOcr.readValuesToList();
