@@ -22,8 +22,9 @@ public final class DocumentViews {
     private DocumentViews() {
     }
 
-    public static Optional<DocumentView> of(String documentId, ReadOnlyKeyValueStore<String, DocumentProgress> documents,
-            ReadOnlyKeyValueStore<String, PageResult> pages, boolean withResults) {
+    public static Optional<DocumentView> of(String documentId,
+            ReadOnlyKeyValueStore<String, DocumentProgress> documents, ReadOnlyKeyValueStore<String, PageResult> pages,
+            boolean withResults) {
         DocumentProgress progress = documents.get(documentId);
         if (progress == null) {
             return Optional.empty();

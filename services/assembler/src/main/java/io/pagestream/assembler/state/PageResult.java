@@ -64,7 +64,8 @@ public record PageResult(int pageIndex, Text ocr, List<Answer> answers, Failure 
         if (failure != null) {
             return true;
         }
-        return (!request.ocr() || ocr != null) && (!request.qa() || answers != null) && (ocr != null || answers != null);
+        boolean requestedIn = (!request.ocr() || ocr != null) && (!request.qa() || answers != null);
+        return requestedIn && (ocr != null || answers != null);
     }
 
     public boolean failed() {

@@ -5,6 +5,7 @@ import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.topics.TopicSpec;
 import io.pagestream.topics.Topics;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -13,6 +14,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -46,15 +48,26 @@ public final class AssemblerTopology {
     }
 
     /**
+     * The topology with persistent (RocksDB) stores.
+     *
      * @param autoRegister register the output schemas on first use (else they must be registered beforehand)
      */
     public static Topology build(AssemblerSettings settings, SchemaRegistryClient registry, boolean autoRegister) {
+        return build(settings, registry, autoRegister, Stores::persistentKeyValueStore);
+    }
+
+    /**
+     * @param stores the store for a name. Persistent in the application; in-memory (changelogged all the same) where
+     *               a test commits after every record, which costs RocksDB a flush each time
+     */
+    public static Topology build(AssemblerSettings settings, SchemaRegistryClient registry, boolean autoRegister,
+            Function<String, KeyValueBytesStoreSupplier> stores) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DOCUMENTS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(DOCUMENTS_STORE),
                 Serdes.String(), StateSerdes.progress()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PAGES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(PAGES_STORE),
                 Serdes.String(), StateSerdes.pages()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(DEADLINES_STORE),
                 Serdes.String(), Serdes.String()));
 
         KStream<String, SpecificRecord> outputs = read(builder, Topics.REQUESTS, registry)

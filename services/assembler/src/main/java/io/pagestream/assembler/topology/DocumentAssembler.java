@@ -74,8 +74,10 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
         DocumentProgress next = switch (record.value()) {
             case DocumentRequest request -> withRequest(progress, request, now);
             case PageOcr ocr -> withPage(progress, ocr.getPageIndex(), now, page -> page.withOcr(ocr));
-            case PageAnswers answers -> withPage(progress, answers.getPageIndex(), now, page -> page.withAnswers(answers));
-            case PageFailure failure -> withPage(progress, failure.getPageIndex(), now, page -> page.withFailure(failure));
+            case PageAnswers answers -> withPage(progress, answers.getPageIndex(), now,
+                    page -> page.withAnswers(answers));
+            case PageFailure failure -> withPage(progress, failure.getPageIndex(), now,
+                    page -> page.withFailure(failure));
             default -> progress;
         };
         if (next == progress) {

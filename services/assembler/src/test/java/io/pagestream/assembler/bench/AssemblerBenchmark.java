@@ -130,7 +130,8 @@ public final class AssemblerBenchmark {
     private static <V extends SpecificRecord> void copy(StreamsBuilder builder, TopicSpec<V> topic,
             SchemaRegistryClient registry) {
         builder.stream(topic.name(), Consumed.with(Serdes.String(), topic.valueSerde(registry, false)))
-                .to(PASS_THROUGH_PREFIX + topic.name(), Produced.with(Serdes.String(), topic.valueSerde(registry, true)));
+                .to(PASS_THROUGH_PREFIX + topic.name(),
+                        Produced.with(Serdes.String(), topic.valueSerde(registry, true)));
     }
 
     /** Seconds from RUNNING until the application has committed every input record. */

@@ -161,7 +161,7 @@ class AssemblerClusterIT {
         return all;
     }
 
-    /** Each document's records shuffled, some re-delivered, one page of some documents failed; documents interleaved. */
+    /** Records of all documents shuffled together, some re-delivered, one page of some documents failed. */
     void publish(InputProducer inputs, List<String> ids) {
         List<SpecificRecord> records = new ArrayList<>();
         for (String id : ids) {
@@ -264,8 +264,8 @@ class AssemblerClusterIT {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    List<String> missing = ids.stream()
-                            .filter(id -> !byDocument.getOrDefault(id, List.of()).contains("status COMPLETED")).toList();
+                    List<String> missing = ids.stream().filter(id -> !byDocument.getOrDefault(id, List.of())
+                            .contains("status COMPLETED")).toList();
                     throw new AssertionError("not completed within " + PATIENCE + ": " + missing + "\n"
                             + running.get(0).logTail());
                 }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -34,7 +35,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /** The assembler's topology in a {@link TopologyTestDriver}, with the real serdes against a real registry. */
 public final class AssemblerDriver implements AutoCloseable {
@@ -51,7 +54,17 @@ public final class AssemblerDriver implements AutoCloseable {
     public final TestOutputTopic<String, DocumentAnswers> documentAnswers;
     public final TestOutputTopic<String, DocumentStatus> status;
 
+    /** With the application's persistent (RocksDB) stores. */
     public AssemblerDriver(AssemblerSettings settings, SchemaRegistryClient registry) {
+        this(settings, registry, Stores::persistentKeyValueStore);
+    }
+
+    /**
+     * The driver commits after every record, and a commit flushes RocksDB: thousands of records are much faster on
+     * in-memory stores.
+     */
+    public AssemblerDriver(AssemblerSettings settings, SchemaRegistryClient registry,
+            Function<String, KeyValueBytesStoreSupplier> stores) {
         this.registry = registry;
         try {
             stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "streams-state")), "ttd-");
@@ -64,7 +77,7 @@ public final class AssemblerDriver implements AutoCloseable {
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipCorruptRecords.class.getName());
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(AssemblerTopology.build(settings, registry, true), config, START);
+        driver = new TopologyTestDriver(AssemblerTopology.build(settings, registry, true, stores), config, START);
         requests = input(Topics.REQUESTS);
         ocr = input(Topics.OCR);
         answers = input(Topics.ANSWERS);

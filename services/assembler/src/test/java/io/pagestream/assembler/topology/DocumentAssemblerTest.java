@@ -164,7 +164,8 @@ class DocumentAssemblerTest {
         a.pipe(ocr("doc", 0, 3), answers("doc", 0, 3, 0.2));
         a.pipe(failure("doc", 1, 3, "CORRUPT_IMAGE"));
         a.pipe(ocr("doc", 2, 3));
-        assertEquals(List.of(), a.drain(), "a failure is not a PAGE_FAILED event of the assembler: the worker emits it");
+        assertEquals(List.of(), a.drain(),
+                "a failure is not a PAGE_FAILED event of the assembler: the worker emits it");
         a.pipe(failure("doc", 2, 3, "INFERENCE_ERROR"));
 
         DocumentOcr ocr = a.documentOcr.readValue();

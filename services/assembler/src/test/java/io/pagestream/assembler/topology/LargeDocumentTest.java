@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Documents of 1,000+ pages: outputs split by page range, every record under its limit, and no state value that
- * grows with the document.
+ * grows with the document. In-memory stores (same changelogs, same scans): the driver commits after every record,
+ * and on RocksDB each commit is a flush to disk.
  */
 class LargeDocumentTest {
     @RegisterExtension
@@ -70,7 +72,8 @@ class LargeDocumentTest {
     @Test
     void aDocumentOfManyPagesIsEmittedInChunksOfConsecutivePagesUnderTheRecordLimit() {
         int pages = 1300;
-        try (AssemblerDriver a = new AssemblerDriver(AssemblerSettings.defaults(), registry)) {
+        try (AssemblerDriver a = new AssemblerDriver(AssemblerSettings.defaults(), registry,
+                Stores::inMemoryKeyValueStore)) {
             pipeDocument(a, "big", pages, 3000);
 
             List<DocumentOcr> ocr = a.documentOcr.readValuesToList();
@@ -92,7 +95,8 @@ class LargeDocumentTest {
                 assertEquals(i, answerChunk.getChunkIndex());
                 assertEquals(3, answerChunk.getChunkCount());
                 QuestionAnswers who = answerChunk.getQuestions().get(0);
-                assertEquals(1234, who.getBest().getPageIndex(), "the best answer over the whole document, in every chunk");
+                assertEquals(1234, who.getBest().getPageIndex(),
+                        "the best answer over the whole document, in every chunk");
                 assertEquals(chunk.getPages().stream().map(OcrPage::getPageIndex).toList(),
                         who.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList(),
                         "chunk i of the answers covers the pages of chunk i of the OCR");
@@ -118,7 +122,7 @@ class LargeDocumentTest {
         AssemblerSettings defaults = AssemblerSettings.defaults();
         AssemblerSettings settings = new AssemblerSettings(defaults.timeout(), defaults.retention(),
                 defaults.punctuateInterval(), 500, limit);
-        try (AssemblerDriver a = new AssemblerDriver(settings, registry)) {
+        try (AssemblerDriver a = new AssemblerDriver(settings, registry, Stores::inMemoryKeyValueStore)) {
             pipeDocument(a, "dense", pages, 4000);
 
             List<DocumentOcr> ocr = a.documentOcr.readValuesToList();
