@@ -1,6 +1,5 @@
 package io.pagestream.ingest.idempotency;
 
-import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
@@ -124,7 +123,7 @@ public final class AcceptedDocuments implements AutoCloseable {
     private void run() {
         while (running) {
             try (KafkaConsumer<String, DocumentRequest> consumer = new KafkaConsumer<>(settings.committedReader(),
-                    new StringDeserializer(), new AvroDeserializer<>(registry, DocumentRequest.class))) {
+                    new StringDeserializer(), new RequestReader<>(registry, DocumentRequest.class))) {
                 List<TopicPartition> partitions = partitions(consumer);
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
@@ -193,7 +192,8 @@ public final class AcceptedDocuments implements AutoCloseable {
                 }
             }
         } catch (RecordDeserializationException e) {
-            LOG.warnf("skipping unreadable record %s@%d: %s", e.topicPartition(), e.offset(), e.getMessage());
+            LOG.warnf("skipping unreadable record %s@%d: %s", e.topicPartition(), e.offset(),
+                    e.getCause() != null ? e.getCause().toString() : e.getMessage());
             consumer.seek(e.topicPartition(), e.offset() + 1);
         }
     }
