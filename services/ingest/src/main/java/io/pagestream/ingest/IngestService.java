@@ -119,7 +119,7 @@ public final class IngestService {
                     prior = accepted.lookup(id, lookupTimeout);
                 } catch (TimeoutException e) {
                     metrics.unavailable("kafka");
-                    LOG.warnf("documentId=%s cannot check earlier submissions: %s", id, e.getMessage());
+                    LOG.warnf("documentId=%s cannot check earlier submissions: Kafka did not answer within %s", id, lookupTimeout);
                     return Outcome.later(503, id, "KAFKA_UNAVAILABLE",
                             "cannot read earlier submissions from Kafka in time; retry later with the same key",
                             retryAfterSeconds);
