@@ -31,6 +31,9 @@ final class PdfSource implements PageSource {
     private PdfSource(PDDocument document, int pages) {
         this.document = document;
         this.pages = pages;
+        // PDFBox's default cache keeps every image XObject it decoded (soft references, released only under memory
+        // pressure): useless when each page is rendered once. Fonts and colour spaces, shared by pages, stay cached.
+        document.setResourceCache(new NoImageCache());
         this.renderer = new PDFRenderer(document);
         this.renderer.setSubsamplingAllowed(true);
     }
@@ -62,6 +65,13 @@ final class PdfSource implements PageSource {
                 throw r;
             }
             throw Rejected.corrupt("the PDF's page tree cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class NoImageCache extends org.apache.pdfbox.pdmodel.DefaultResourceCache {
+        @Override
+        public void put(org.apache.pdfbox.cos.COSObject indirect, org.apache.pdfbox.pdmodel.graphics.PDXObject xobject) {
+            // not cached: rendered once
         }
     }
 

@@ -75,10 +75,12 @@ public final class IngestBench {
     public static void main(String[] args) throws Exception {
         Path real = null;
         int bigMb = 0;
+        boolean small = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--real" -> real = Path.of(args[++i]);
                 case "--big-mb" -> bigMb = Integer.parseInt(args[++i]);
+                case "--no-100" -> small = false;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -102,9 +104,11 @@ public final class IngestBench {
                         new IngestMetrics(new SimpleMeterRegistry()), dir.resolve("work"), Duration.ofSeconds(5),
                         Duration.ofSeconds(60), 5, Clock.systemUTC());
 
-                Path generated = Files.write(dir.resolve("generated-100.pdf"), TestFiles.pdf(100, true, true));
                 warmUp(service, dir);
-                measure("generated 100-page PDF", generated, service, limits);
+                if (small) {
+                    Path generated = Files.write(dir.resolve("generated-100.pdf"), TestFiles.pdf(100, true, true));
+                    measure("generated 100-page PDF", generated, service, limits);
+                }
                 if (real != null) {
                     Path first100 = firstPages(real, 100, dir.resolve("real-100.pdf"));
                     measure("real PDF " + real.getFileName() + ", first 100 pages", first100, service, limits);
