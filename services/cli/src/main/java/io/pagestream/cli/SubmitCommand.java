@@ -93,7 +93,6 @@ final class SubmitCommand implements Callable<Integer> {
             List<Future<?>> jobs = new ArrayList<>();
             for (Path file : files) {
                 jobs.add(pool.submit(() -> {
-                    String label = String.format(Locale.ROOT, "[%d/%d] %s", done.get() + 1, files.size(), file.getFileName());
                     try {
                         JsonNode accepted = submitOne(http, endpoint, file, err);
                         ObjectNode line = JSON.createObjectNode();
@@ -117,7 +116,6 @@ final class SubmitCommand implements Callable<Integer> {
                         failed.incrementAndGet();
                         progress(err, "[%d/%d] %s: failed: %s", done.incrementAndGet(), files.size(), file.getFileName(), e);
                     }
-                    return label;
                 }));
             }
             for (Future<?> job : jobs) {
@@ -148,8 +146,11 @@ final class SubmitCommand implements Callable<Integer> {
             }
             progress(err, "%s: uploading %s", file.getFileName(), human(size));
             HttpResponse<String> response;
+            long t0 = System.nanoTime();
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                progress(err, "%s: %s sent, answered %d after %.1f s", file.getFileName(), human(sent.get()),
+                        response.statusCode(), (System.nanoTime() - t0) / 1e9);
             } catch (IOException e) {
                 if (attempt >= retries) {
                     throw e;

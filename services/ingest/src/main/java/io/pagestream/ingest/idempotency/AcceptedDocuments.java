@@ -187,8 +187,13 @@ public final class AcceptedDocuments implements AutoCloseable {
             for (ConsumerRecord<String, DocumentRequest> r : consumer.poll(Duration.ofMillis(100))) {
                 DocumentRequest v = r.value();
                 if (v != null) {
-                    put(new Accepted(v.getDocumentId(), v.getIdempotencyKey(), HexFormat.of().parseHex(v.getSha256()),
-                            v.getPageCount(), v.getMediaType()));
+                    byte[] sha;
+                    try {
+                        sha = HexFormat.of().parseHex(v.getSha256());
+                    } catch (IllegalArgumentException e) {
+                        sha = new byte[0]; // not from ingest; still an accepted id
+                    }
+                    put(new Accepted(v.getDocumentId(), v.getIdempotencyKey(), sha, v.getPageCount(), v.getMediaType()));
                 }
             }
         } catch (RecordDeserializationException e) {
