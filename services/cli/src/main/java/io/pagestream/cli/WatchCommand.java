@@ -54,6 +54,8 @@ final class WatchCommand implements Callable<Integer> {
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                         ConsumerConfig.GROUP_ID_CONFIG, "pagestream-watch-" + UUID.randomUUID(),
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                        // Ingest publishes in transactions: show what downstream sees, never an aborted record.
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
                         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxBytes),
                         new StringDeserializer(), new AvroDeserializer<GenericRecord>(client, null))) {

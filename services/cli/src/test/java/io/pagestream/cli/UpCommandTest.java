@@ -36,12 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  * here and read back by {@code pagestream watch} in a third process, then Ctrl-C (SIGINT) and no process left behind.
  */
 class UpCommandTest {
-    private static final Pattern ADDRESSES = Pattern.compile("\\{\"kafka\":\"([^\"]+)\",\"registry\":\"([^\"]+)\"");
+    private static final Pattern ADDRESSES = Pattern.compile("\\{\"kafka\":\"([^\"]+)\",\"registry\":\"([^\"]+)\".*");
+    private static final Pattern INGEST = Pattern.compile("\"ingest\":\"([^\"]+)\"");
 
     @Test
     void upServesTheStackAndCtrlCLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
+        Path ingestJar = Path.of("../ingest/target/quarkus-app/quarkus-run.jar");
         Process up = cli(dir.resolve("up.err"), "up", "--json", "--kafka-port", "0", "--registry-port", "0",
-                "--data-dir", dir.resolve("run").toString());
+                "--ingest-port", "0", "--ingest-jar", ingestJar.toString(), "--data-dir", dir.resolve("run").toString());
         List<ProcessHandle> children = List.of();
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8));
@@ -51,6 +53,17 @@ class UpCommandTest {
             String registry = addresses.group(2);
             children = up.descendants().toList();
             assertTrue(children.size() >= 2, "broker and registry run as child processes: " + children);
+            Matcher ingest = INGEST.matcher(addresses.group(0));
+            if (Files.isRegularFile(ingestJar)) {
+                // In a full build the ingest module is packaged before this one: up must serve it.
+                assertTrue(ingest.find(), "up started the ingest service");
+                var http = java.net.http.HttpClient.newHttpClient();
+                var ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ingest.group(1)
+                        + "/q/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, ready.statusCode(), ready.body());
+            } else {
+                assertTrue(read(dir.resolve("up.err")).contains("ingest service not built"), "says ingest is missing");
+            }
 
             DocumentStatus sent = DocumentStatus.newBuilder().setDocumentId("doc-up").setState(DocumentState.COMPLETED)
                     .setPagesDone(3).setPageCount(3).setAt(Instant.ofEpochMilli(1_790_000_000_000L)).build();

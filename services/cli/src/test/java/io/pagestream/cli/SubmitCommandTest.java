@@ -1,0 +1,127 @@
+package io.pagestream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code pagestream submit} against a stand-in of the ingest REST API (the CLI knows the service only by its HTTP
+ * contract): multipart fields as the service reads them, one JSON line per accepted document, a 503 retried after
+ * Retry-After with the same idempotency key, a refusal reported without stopping the batch.
+ */
+class SubmitCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private HttpServer server;
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private final List<String> keys = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/documents", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+            bodies.add(body);
+            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            keys.add(key);
+            String answer;
+            int status;
+            if (body.contains("filename=\"busy.pdf\"") && attempts.computeIfAbsent(key, k -> new AtomicInteger())
+                    .getAndIncrement() == 0) {
+                status = 503;
+                exchange.getResponseHeaders().add("Retry-After", "1");
+                answer = "{\"documentId\":\"d-busy\",\"reason\":\"BUSY\",\"message\":\"at capacity\"}";
+            } else if (body.contains("filename=\"notes.txt\"")) {
+                status = 415;
+                answer = "{\"documentId\":\"d-txt\",\"reason\":\"UNSUPPORTED_FORMAT\",\"message\":\"not a document\"}";
+            } else {
+                status = 202;
+                String id = "d-" + Integer.toHexString(key.hashCode());
+                answer = "{\"documentId\":\"" + id + "\",\"statusUrl\":\"/v1/documents/" + id
+                        + "\",\"pageCount\":3,\"mediaType\":\"application/pdf\",\"duplicate\":false}";
+            }
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void submitsEveryFilePrintsOneLinePerAcceptedDocumentAndRetriesBusy(@TempDir Path dir) throws Exception {
+        Path a = Files.write(dir.resolve("a.pdf"), "%PDF-1.7 first".getBytes(StandardCharsets.US_ASCII));
+        Path busy = Files.write(dir.resolve("busy.pdf"), "%PDF-1.7 second".getBytes(StandardCharsets.US_ASCII));
+        Path txt = Files.write(dir.resolve("notes.txt"), "hello".getBytes(StandardCharsets.US_ASCII));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(Main.class);
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        int exit = cli.execute("submit", "--url", url, "--ask", "Who signed it?", "--ask", "When?",
+                a.toString(), busy.toString(), txt.toString());
+
+        assertEquals(1, exit, "one file was refused: " + err);
+        List<JsonNode> lines = out.toString().lines().map(SubmitCommandTest::json).toList();
+        assertEquals(2, lines.size(), out.toString());
+        for (JsonNode line : lines) {
+            String id = line.get("documentId").asText();
+            assertEquals(url + "/v1/documents/" + id, line.get("statusUrl").asText());
+            assertEquals(3, line.get("pageCount").asInt());
+        }
+        assertTrue(err.toString().contains("503 BUSY; retrying in 1 s"), err.toString());
+        assertTrue(err.toString().contains("refused 415 UNSUPPORTED_FORMAT: not a document"), err.toString());
+        assertTrue(err.toString().contains("2 of 3 documents accepted"), err.toString());
+
+        String first = bodies.stream().filter(b -> b.contains("filename=\"a.pdf\"")).findFirst().orElseThrow();
+        assertTrue(first.contains("name=\"question\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nWho signed it?\r\n"));
+        assertTrue(first.contains("\r\n\r\nWhen?\r\n"));
+        assertTrue(first.contains("%PDF-1.7 first\r\n--"), "the file's bytes travel as they are");
+        List<String> busyKeys = keys.stream().filter(k -> bodies.get(keys.indexOf(k)).contains("busy.pdf")).toList();
+        assertEquals(2, busyKeys.size(), "busy.pdf was sent twice");
+        assertEquals(busyKeys.get(0), busyKeys.get(1), "the retry carries the same idempotency key");
+
+        // Run again: the same files and questions give the same keys (the service answers them as retries).
+        CommandLine again = new CommandLine(Main.class);
+        again.setOut(new PrintWriter(new StringWriter()));
+        again.setErr(new PrintWriter(new StringWriter()));
+        int before = keys.size();
+        again.execute("submit", "--url", url, "--ask", "Who signed it?", "--ask", "When?", a.toString());
+        assertEquals(keys.get(keys.indexOf(keys.get(before))), keys.get(before));
+        assertTrue(keys.subList(0, before).contains(keys.get(before)), "same file, same questions: same key");
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+}

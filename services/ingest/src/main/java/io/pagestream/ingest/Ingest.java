@@ -1,0 +1,131 @@
+package io.pagestream.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pagestream.ingest.idempotency.AcceptedDocuments;
+import io.pagestream.ingest.limits.Limits;
+import io.pagestream.ingest.publish.DocumentPublisher;
+import io.pagestream.ingest.publish.KafkaSettings;
+import io.pagestream.ingest.publish.StatusPublisher;
+import io.pagestream.ingest.render.PageEncoder;
+import io.pagestream.registry.RegistryConfig;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** The service's parts, built at start-up from the configuration and closed at shutdown. */
+@Singleton
+public class Ingest {
+    private static final Logger LOG = Logger.getLogger(Ingest.class);
+
+    @Inject
+    IngestConfig config;
+
+    @ConfigProperty(name = "pagestream.registry.url")
+    String registryUrl;
+
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
+
+    @Inject
+    MeterRegistry meters;
+
+    private SchemaRegistryClient registry;
+    private DocumentPublisher publisher;
+    private StatusPublisher status;
+    private AcceptedDocuments accepted;
+    private IngestService service;
+
+    void start(@Observes StartupEvent event) throws IOException {
+        registerImagePlugins();
+        Path work = Path.of(config.workDirectory());
+        Files.createDirectories(work);
+        try (Stream<Path> leftovers = Files.list(work)) {
+            leftovers.filter(p -> p.getFileName().toString().endsWith(".spool")).forEach(p -> p.toFile().delete());
+        }
+        Map<String, Object> registryProps = new HashMap<>(config.registry());
+        registryProps.put(RegistryConfig.URL, registryUrl);
+        registry = new SchemaRegistryClient(RegistryConfig.fromMap(registryProps));
+        KafkaSettings settings = new KafkaSettings(kafkaClientProperties(kafka), config.publishTimeout());
+        publisher = new DocumentPublisher(settings, registry, config.autoRegisterSchemas(),
+                "pagestream-ingest-" + config.instanceId(), config.maxInFlight());
+        status = new StatusPublisher(settings, registry, config.autoRegisterSchemas());
+        accepted = new AcceptedDocuments(settings, registry, config.idempotencyCapacity()).start();
+        IngestMetrics metrics = new IngestMetrics(meters);
+        metrics.inFlight(publisher::busy);
+        Limits limits = new Limits(config.maxBytes(), config.maxPages(), config.maxPixelsPerPage(),
+                config.maxQuestions(), config.maxQuestionLength(), config.maxPageSidePoints(),
+                config.maxDecodedBytesPerPage());
+        service = new IngestService(limits, new PageEncoder(config.jpegQuality()), publisher, status, accepted,
+                metrics, work, config.queueWait(), config.publishTimeout(), config.retryAfterSeconds(),
+                Clock.systemUTC());
+        LOG.infof("ingest ready: instance %s, %d slots, limits %s, auth %s", config.instanceId(),
+                config.maxInFlight(), limits, config.auth().enabled() ? "on" : "off");
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        for (AutoCloseable c : new AutoCloseable[] {accepted, status, publisher, registry}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.debugf(e, "closing %s", c);
+                }
+            }
+        }
+    }
+
+    /** The deployment's {@code kafka.*} properties that are Kafka client settings (Quarkus adds a few of its own). */
+    static Map<String, Object> kafkaClientProperties(Map<String, Object> all) {
+        Map<String, Object> out = new HashMap<>();
+        all.forEach((k, v) -> {
+            if (!k.startsWith("health") && !k.startsWith("devservices") && !k.startsWith("snappy")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** Makes ImageIO see the plugins on this application's class path (PDFBox looks up JBIG2 and JPEG readers there). */
+    static void registerImagePlugins() {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        t.setContextClassLoader(Ingest.class.getClassLoader());
+        try {
+            ImageIO.scanForPlugins();
+            ImageIO.setUseCache(false);
+        } finally {
+            t.setContextClassLoader(previous);
+        }
+    }
+
+    public IngestService service() {
+        return service;
+    }
+
+    public AcceptedDocuments accepted() {
+        return accepted;
+    }
+
+    public IngestConfig config() {
+        return config;
+    }
+
+    public StatusPublisher status() {
+        return status;
+    }
+}

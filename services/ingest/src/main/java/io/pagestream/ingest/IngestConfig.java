@@ -1,0 +1,91 @@
+package io.pagestream.ingest;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything under {@code pagestream.ingest.*} (defaults in the README's limits table). */
+@ConfigMapping(prefix = "pagestream.ingest")
+public interface IngestConfig {
+
+    /** Largest upload accepted, in bytes (512 MiB). */
+    @WithDefault("536870912")
+    long maxBytes();
+
+    @WithDefault("2000")
+    int maxPages();
+
+    /** Most pixels of a raster page or of one image inside a PDF page, from the headers. */
+    @WithDefault("100000000")
+    long maxPixelsPerPage();
+
+    @WithDefault("20")
+    int maxQuestions();
+
+    @WithDefault("1000")
+    int maxQuestionLength();
+
+    /** Longest side of a PDF page, in points (14,400 pt = 200 in, PDF's own limit). */
+    @WithDefault("14400")
+    double maxPageSidePoints();
+
+    /** Most bytes the Flate streams of one PDF page may inflate to (128 MiB). */
+    @WithDefault("134217728")
+    long maxDecodedBytesPerPage();
+
+    /** Documents rendered and published at the same time (each holds one transactional producer). */
+    @WithDefault("4")
+    int maxInFlight();
+
+    /** How long a submission waits for a free slot before 503. */
+    @WithDefault("2s")
+    Duration queueWait();
+
+    /** How long a send, commit or idempotency read-back may wait for Kafka before 503. */
+    @WithDefault("30s")
+    Duration publishTimeout();
+
+    /** Retry-After of a 503, in seconds. */
+    @WithDefault("5")
+    int retryAfterSeconds();
+
+    @WithDefault("0.9")
+    float jpegQuality();
+
+    /** Names this instance in transactional ids: stable across restarts (a StatefulSet pod name, a host name). */
+    @WithDefault("${HOSTNAME:local}")
+    String instanceId();
+
+    /** Where page spools go (emptied at start-up). Uploads go to quarkus.http.body.uploads-directory. */
+    @WithDefault("${java.io.tmpdir}/pagestream-ingest")
+    String workDirectory();
+
+    /** Documents remembered for idempotency (the oldest fall out first). */
+    @WithDefault("200000")
+    int idempotencyCapacity();
+
+    /** Prefix of the status URL returned with each document (the assembler serves it). */
+    @WithDefault("/v1/documents/")
+    String statusUrlPrefix();
+
+    /** Register schemas on first use (the embedded default); production registers them from CI. */
+    @WithDefault("true")
+    boolean autoRegisterSchemas();
+
+    Auth auth();
+
+    interface Auth {
+        /** Off in the embedded default; on in the Kubernetes manifests. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Accepted values of the X-API-Key header. */
+        Optional<List<String>> apiKeys();
+    }
+
+    /** Extra schema registry client properties (Confluent names: basic.auth.user.info, ssl ...). */
+    Map<String, String> registry();
+}

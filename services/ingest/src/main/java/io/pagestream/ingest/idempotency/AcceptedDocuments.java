@@ -1,0 +1,232 @@
+package io.pagestream.ingest.idempotency;
+
+import io.pagestream.ingest.publish.KafkaSettings;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.schema.DocumentRequest;
+import io.pagestream.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Every document already accepted, read back from {@code documents.requests} (committed records only) into a local
+ * table — the memory that makes a retried submission return the same document instead of publishing a second one, on
+ * any instance and after restarts.
+ *
+ * <p>A {@link #lookup} first waits until the table has read every partition up to its end as of the call, so a
+ * document committed by another instance before the retry arrived is seen. Limits: the table holds at most
+ * {@code capacity} documents (the oldest fall out first) and the topic keeps 7 days; an older retry is a new
+ * document. Two submissions with the same key racing on two instances at the same moment can both publish (Kafka has
+ * no conditional write); they carry the same document id, so downstream sees one document id twice — the same pages.
+ */
+public final class AcceptedDocuments implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AcceptedDocuments.class);
+
+    /** What the table remembers of an accepted document. */
+    public record Accepted(String documentId, String idempotencyKey, byte[] sha256, int pageCount, String mediaType) {
+        public String sha256Hex() {
+            return HexFormat.of().formatHex(sha256);
+        }
+    }
+
+    private final KafkaSettings settings;
+    private final SchemaRegistryClient registry;
+    private final Map<String, Accepted> table;
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean caughtUp;
+
+    public AcceptedDocuments(KafkaSettings settings, SchemaRegistryClient registry, int capacity) {
+        this.settings = settings;
+        this.registry = registry;
+        this.table = new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Accepted> eldest) {
+                return size() > capacity;
+            }
+        };
+        this.thread = new Thread(this::run, "ingest-accepted-documents");
+        this.thread.setDaemon(true);
+    }
+
+    public AcceptedDocuments start() {
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        first.thenRun(() -> {
+            caughtUp = true;
+            LOG.infof("accepted-documents table caught up: %d documents", size());
+        });
+        syncRequests.add(first);
+        thread.start();
+        return this;
+    }
+
+    /** Whether the table has read the topic to its end at least once since start. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    public int size() {
+        synchronized (table) {
+            return table.size();
+        }
+    }
+
+    /** Records a document this instance just committed (before the read-back reaches it). */
+    public void put(Accepted accepted) {
+        synchronized (table) {
+            table.put(accepted.documentId(), accepted);
+        }
+    }
+
+    /**
+     * The accepted document with this id, after the table caught up with everything committed before this call.
+     *
+     * @throws TimeoutException when Kafka could not be read up to date within {@code wait}
+     */
+    public Optional<Accepted> lookup(String documentId, Duration wait) throws TimeoutException, InterruptedException {
+        CompletableFuture<Void> synced = new CompletableFuture<>();
+        syncRequests.add(synced);
+        try {
+            synced.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new TimeoutException("reading documents.requests failed: " + e.getCause());
+        } finally {
+            synced.cancel(false);
+        }
+        synchronized (table) {
+            return Optional.ofNullable(table.get(documentId));
+        }
+    }
+
+    private record Pending(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> waiters) {
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, DocumentRequest> consumer = new KafkaConsumer<>(settings.committedReader(),
+                    new StringDeserializer(), new RequestReader<>(registry, DocumentRequest.class))) {
+                List<TopicPartition> partitions = partitions(consumer);
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                List<Pending> pending = new ArrayList<>();
+                while (running) {
+                    List<CompletableFuture<Void>> waiters = new ArrayList<>();
+                    for (CompletableFuture<Void> f; (f = syncRequests.poll()) != null; ) {
+                        if (!f.isDone()) {
+                            waiters.add(f);
+                        }
+                    }
+                    if (!waiters.isEmpty()) {
+                        try {
+                            pending.add(new Pending(consumer.endOffsets(partitions), waiters));
+                        } catch (KafkaException e) {
+                            syncRequests.addAll(waiters); // Kafka slow: try again; callers time out on their own
+                        }
+                    }
+                    poll(consumer);
+                    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+                        Pending p = it.next();
+                        if (p.waiters.stream().allMatch(CompletableFuture::isDone)) {
+                            it.remove();
+                        } else if (reached(consumer, p.ends)) {
+                            p.waiters.forEach(w -> w.complete(null));
+                            it.remove();
+                        }
+                    }
+                }
+            } catch (KafkaException e) {
+                if (running) {
+                    LOG.warnf("reading documents.requests failed, retrying in 1 s: %s", e.toString());
+                    sleep(1000);
+                }
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.errorf(e, "reading documents.requests failed, retrying in 1 s");
+                    sleep(1000);
+                }
+            }
+        }
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<String, DocumentRequest> consumer) {
+        while (running) {
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(Topics.DOCUMENT_REQUESTS);
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                }
+            } catch (KafkaException e) {
+                LOG.debugf("no metadata for %s yet: %s", Topics.DOCUMENT_REQUESTS, e);
+            }
+            sleep(500);
+        }
+        return List.of();
+    }
+
+    private void poll(KafkaConsumer<String, DocumentRequest> consumer) {
+        try {
+            for (ConsumerRecord<String, DocumentRequest> r : consumer.poll(Duration.ofMillis(100))) {
+                DocumentRequest v = r.value();
+                if (v != null) {
+                    byte[] sha;
+                    try {
+                        sha = HexFormat.of().parseHex(v.getSha256());
+                    } catch (IllegalArgumentException e) {
+                        sha = new byte[0]; // not from ingest; still an accepted id
+                    }
+                    put(new Accepted(v.getDocumentId(), v.getIdempotencyKey(), sha, v.getPageCount(), v.getMediaType()));
+                }
+            }
+        } catch (RecordDeserializationException e) {
+            LOG.warnf("skipping unreadable record %s@%d: %s", e.topicPartition(), e.offset(),
+                    e.getCause() != null ? e.getCause().toString() : e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+        }
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            if (consumer.position(e.getKey(), Duration.ofSeconds(1)) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

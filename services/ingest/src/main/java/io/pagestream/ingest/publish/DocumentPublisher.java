@@ -1,0 +1,170 @@
+package io.pagestream.ingest.publish;
+
+import io.pagestream.avro.AvroSerializer;
+import io.pagestream.ingest.render.EncodedPage;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.schema.DocumentRequest;
+import io.pagestream.schema.DocumentStatus;
+import io.pagestream.schema.PageImage;
+import io.pagestream.topics.PageKey;
+import io.pagestream.topics.Topics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes whole documents, each in one Kafka transaction: the DocumentRequest, every PageImage, and the ACCEPTED
+ * status event. Consumers reading with {@code isolation.level=read_committed} (every pagestream consumer) see all of
+ * it or none of it — a crash, a timeout or a refused page aborts the lot.
+ *
+ * <p>A fixed pool of slots bounds the work in flight: each slot owns one transactional producer whose
+ * {@code transactional.id} is {@code <prefix>-<slot>} (the prefix names the instance), stable across restarts, so a
+ * restarted instance fences its former self and aborts whatever transaction it left open. A producer that failed is
+ * closed and rebuilt on next use; rebuilding runs {@code initTransactions}, which settles the transaction it had open.
+ */
+public final class DocumentPublisher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(DocumentPublisher.class);
+
+    private final KafkaSettings settings;
+    private final SchemaRegistryClient registry;
+    private final boolean autoRegister;
+    private final BlockingQueue<Slot> free;
+    private final List<Slot> all = new ArrayList<>();
+
+    public DocumentPublisher(KafkaSettings settings, SchemaRegistryClient registry, boolean autoRegister,
+            String transactionalIdPrefix, int slots) {
+        this.settings = settings;
+        this.registry = registry;
+        this.autoRegister = autoRegister;
+        this.free = new ArrayBlockingQueue<>(slots);
+        for (int i = 0; i < slots; i++) {
+            Slot slot = new Slot(transactionalIdPrefix + "-" + i);
+            all.add(slot);
+            free.add(slot);
+        }
+    }
+
+    /** A free slot, waiting at most {@code wait}; null when every slot stayed busy (back-pressure: answer 503). */
+    public Slot acquire(Duration wait) throws InterruptedException {
+        return free.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public int slots() {
+        return all.size();
+    }
+
+    /** Slots in use right now. */
+    public int busy() {
+        return all.size() - free.size();
+    }
+
+    @Override
+    public void close() {
+        for (Slot slot : all) {
+            slot.closeProducer(Duration.ofSeconds(5));
+        }
+    }
+
+    /** One unit of in-flight work and its transactional producer; release it with {@link #close()}. */
+    public final class Slot implements AutoCloseable {
+        private final String transactionalId;
+        private KafkaProducer<String, SpecificRecord> producer;
+
+        private Slot(String transactionalId) {
+            this.transactionalId = transactionalId;
+        }
+
+        /**
+         * Publishes the request, the pages read from the spool (built into records by {@code page}), and the ACCEPTED
+         * event, in one transaction.
+         */
+        public void publish(DocumentRequest request, PageSpool spool, IntFunction<PageImage.Builder> page,
+                DocumentStatus accepted) throws KafkaUnavailable {
+            KafkaProducer<String, SpecificRecord> p = producer();
+            String id = request.getDocumentId();
+            AtomicReference<Exception> failed = new AtomicReference<>();
+            Callback callback = (metadata, e) -> {
+                if (e != null) {
+                    failed.compareAndSet(null, e);
+                }
+            };
+            try (PageSpool.Reader pages = spool.reader()) {
+                p.beginTransaction();
+                p.send(new ProducerRecord<>(Topics.DOCUMENT_REQUESTS, id, request), callback);
+                for (int i = 0; i < spool.pages(); i++) {
+                    EncodedPage encoded = pages.next();
+                    PageImage image = page.apply(i).setImage(ByteBuffer.wrap(encoded.bytes()))
+                            .setMediaType(encoded.mediaType()).setWidth(encoded.width())
+                            .setHeight(encoded.height()).build();
+                    p.send(new ProducerRecord<>(Topics.DOCUMENT_PAGES, new PageKey(id, i).toString(), image),
+                            callback);
+                    if (failed.get() != null) {
+                        throw new KafkaException("a page of " + id + " was not accepted by Kafka", failed.get());
+                    }
+                }
+                p.send(new ProducerRecord<>(Topics.DOCUMENT_STATUS, id, accepted), callback);
+                p.commitTransaction();
+            } catch (KafkaException | IOException | java.io.UncheckedIOException e) {
+                // Close instead of abortTransaction(): an abort may block as long as the failure did. The next user of
+                // this slot builds a producer with the same transactional.id, whose initTransactions settles this one.
+                closeProducer(Duration.ZERO);
+                throw new KafkaUnavailable("Kafka did not take document " + id + ": " + rootMessage(e), e);
+            }
+        }
+
+        private KafkaProducer<String, SpecificRecord> producer() throws KafkaUnavailable {
+            if (producer == null) {
+                KafkaProducer<String, SpecificRecord> created = new KafkaProducer<>(
+                        settings.transactionalProducer(transactionalId), new StringSerializer(),
+                        new AvroSerializer<>(registry, autoRegister));
+                try {
+                    created.initTransactions();
+                } catch (KafkaException e) {
+                    created.close(Duration.ZERO);
+                    throw new KafkaUnavailable("Kafka is not reachable (initTransactions for " + transactionalId
+                            + "): " + rootMessage(e), e);
+                }
+                producer = created;
+            }
+            return producer;
+        }
+
+        private void closeProducer(Duration timeout) {
+            if (producer != null) {
+                try {
+                    producer.close(timeout);
+                } catch (RuntimeException e) {
+                    LOG.debugf(e, "closing producer %s", transactionalId);
+                }
+                producer = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            free.add(this);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
+    }
+}

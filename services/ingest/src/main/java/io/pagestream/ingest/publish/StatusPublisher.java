@@ -1,0 +1,64 @@
+package io.pagestream.ingest.publish;
+
+import io.pagestream.avro.AvroSerializer;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.schema.DocumentStatus;
+import io.pagestream.topics.Topics;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Sends REJECTED events to {@code documents.status} with an idempotent producer, from a background thread: the HTTP
+ * answer never waits for Kafka. A send that fails (or finds more than 1,000 events queued) is logged with the
+ * document id.
+ */
+public final class StatusPublisher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(StatusPublisher.class);
+    private final KafkaProducer<String, DocumentStatus> producer;
+    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(1000), r -> {
+                Thread t = new Thread(r, "ingest-status-sender");
+                t.setDaemon(true);
+                return t;
+            }, (r, executor) -> LOG.warn("status events are backing up; one was dropped"));
+
+    public StatusPublisher(KafkaSettings settings, SchemaRegistryClient registry, boolean autoRegister) {
+        this.producer = new KafkaProducer<>(settings.statusProducer(), new StringSerializer(),
+                Topics.STATUS.valueSerde(registry, autoRegister).serializer());
+    }
+
+    public void send(DocumentStatus status) {
+        sender.execute(() -> sendNow(status));
+    }
+
+    private void sendNow(DocumentStatus status) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.DOCUMENT_STATUS, status.getDocumentId(), status), (m, e) -> {
+                if (e != null) {
+                    LOG.warnf("documentId=%s status event %s not published: %s", status.getDocumentId(),
+                            status.getState(), e.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("documentId=%s status event %s not published: %s", status.getDocumentId(), status.getState(),
+                    e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        sender.shutdown();
+        try {
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}

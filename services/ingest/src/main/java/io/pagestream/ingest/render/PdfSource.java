@@ -1,0 +1,116 @@
+package io.pagestream.ingest.render;
+
+import io.pagestream.ingest.limits.Limits;
+import io.pagestream.ingest.limits.Reason;
+import io.pagestream.ingest.limits.Rejected;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.apache.pdfbox.rendering.ImageType;
+import org.apache.pdfbox.rendering.PDFRenderer;
+
+/**
+ * A PDF read from its file (never loaded into the heap: PDFBox reads it through a buffered random-access file and
+ * caches decoded streams in temporary files), checked by {@link PdfGuard}, rendered page by page with PDFBox.
+ *
+ * <p>Encryption: a PDF that needs a password to open is refused ({@code ENCRYPTED}). One encrypted with an empty user
+ * password (an "owner password" only, which every viewer opens) is rendered like any other.
+ */
+final class PdfSource implements PageSource {
+    private final PDDocument document;
+    private final PDFRenderer renderer;
+    private final int pages;
+
+    private PdfSource(PDDocument document, int pages) {
+        this.document = document;
+        this.pages = pages;
+        // PDFBox's default cache keeps every image XObject it decoded (soft references, released only under memory
+        // pressure): useless when each page is rendered once. Fonts and colour spaces, shared by pages, stay cached.
+        document.setResourceCache(new NoImageCache());
+        this.renderer = new PDFRenderer(document);
+        this.renderer.setSubsamplingAllowed(true);
+    }
+
+    static PdfSource open(Path file, Limits limits) throws Rejected {
+        PDDocument document;
+        try {
+            document = Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
+                    IOUtils.createTempFileOnlyStreamCache());
+        } catch (InvalidPasswordException e) {
+            throw Rejected.unprocessable(Reason.ENCRYPTED, "the PDF is encrypted and needs a password to open");
+        } catch (IOException | RuntimeException e) {
+            throw Rejected.corrupt("the PDF cannot be parsed: " + e.getMessage(), e);
+        }
+        try {
+            int declared = document.getNumberOfPages();
+            if (declared > limits.maxPages()) {
+                throw Rejected.unprocessable(Reason.TOO_MANY_PAGES, "the PDF has " + declared
+                        + " pages; the limit is " + limits.maxPages());
+            }
+            int pages = PdfGuard.check(document, limits);
+            if (pages == 0) {
+                throw Rejected.unprocessable(Reason.EMPTY, "the PDF has no pages");
+            }
+            return new PdfSource(document, pages);
+        } catch (Rejected | RuntimeException e) {
+            closeQuietly(document);
+            if (e instanceof Rejected r) {
+                throw r;
+            }
+            throw Rejected.corrupt("the PDF's page tree cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static final class NoImageCache extends org.apache.pdfbox.pdmodel.DefaultResourceCache {
+        @Override
+        public void put(org.apache.pdfbox.cos.COSObject indirect, org.apache.pdfbox.pdmodel.graphics.PDXObject xobject) {
+            // not cached: rendered once
+        }
+    }
+
+    @Override
+    public int pageCount() {
+        return pages;
+    }
+
+    @Override
+    public BufferedImage render(int index) throws Rejected {
+        try {
+            PDPage page = document.getPage(index);
+            PDRectangle box = page.getCropBox();
+            double w = box.getWidth();
+            double h = box.getHeight();
+            if (page.getRotation() % 180 != 0) {
+                double t = w;
+                w = h;
+                h = t;
+            }
+            float scale = (float) TargetSize.scale(w, h);
+            BufferedImage image = renderer.renderImage(index, scale, ImageType.RGB);
+            return image.getType() == BufferedImage.TYPE_INT_RGB ? image
+                    : Images.scaleToRgb(image, image.getWidth(), image.getHeight());
+        } catch (IOException | RuntimeException e) {
+            throw Rejected.corrupt("page " + (index + 1) + " of the PDF cannot be rendered: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(document);
+    }
+
+    private static void closeQuietly(PDDocument document) {
+        try {
+            document.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.pagestream.ingest;
+
+import io.pagestream.ingest.idempotency.RequestReader;
+import io.pagestream.registry.RegistryConfig;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.topics.PageKey;
+import io.pagestream.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * What downstream sees: every committed record of documents.requests, documents.pages and documents.status, read
+ * continuously (read_committed, as the worker and assembler read) and kept by document id. One per test JVM.
+ */
+public final class TopicRecorder {
+    private static volatile TopicRecorder instance;
+
+    private final Map<String, List<SpecificRecord>> byDocument = new ConcurrentHashMap<>();
+    private final List<ConsumerRecord<String, SpecificRecord>> all = new CopyOnWriteArrayList<>();
+
+    public static TopicRecorder get() {
+        if (instance == null) {
+            synchronized (TopicRecorder.class) {
+                if (instance == null) {
+                    String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+                    String registry = ConfigProvider.getConfig().getValue("pagestream.registry.url", String.class);
+                    instance = new TopicRecorder(bootstrap, registry);
+                }
+            }
+        }
+        return instance;
+    }
+
+    private TopicRecorder(String bootstrap, String registryUrl) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryUrl));
+        Thread t = new Thread(() -> {
+            try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.PAGES.maxMessageBytes(),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                    new StringDeserializer(), byTopic(registry))) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : List.of(Topics.DOCUMENT_REQUESTS, Topics.DOCUMENT_PAGES, Topics.DOCUMENT_STATUS)) {
+                    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                while (true) {
+                    try {
+                        for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
+                            String id = r.topic().equals(Topics.DOCUMENT_PAGES) ? PageKey.parse(r.key()).documentId()
+                                    : r.key();
+                            byDocument.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(r.value());
+                            all.add(r);
+                        }
+                    } catch (org.apache.kafka.common.KafkaException e) {
+                        // the broker may be paused by the back-pressure test: keep polling
+                    }
+                }
+            }
+        }, "test-topic-recorder");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static org.apache.kafka.common.serialization.Deserializer<SpecificRecord> byTopic(SchemaRegistryClient c) {
+        Map<String, RequestReader<? extends SpecificRecord>> readers = Map.of(
+                Topics.DOCUMENT_REQUESTS, new RequestReader<>(c, io.pagestream.schema.DocumentRequest.class),
+                Topics.DOCUMENT_PAGES, new RequestReader<>(c, io.pagestream.schema.PageImage.class),
+                Topics.DOCUMENT_STATUS, new RequestReader<>(c, io.pagestream.schema.DocumentStatus.class));
+        return (topic, data) -> readers.get(topic).deserialize(topic, data);
+    }
+
+    /** The document's records of type {@code type}, once {@code until} holds for them (or fails after 90 s). */
+    public <T extends SpecificRecord> List<T> await(String documentId, Class<T> type, Predicate<List<T>> until) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            List<T> records = records(documentId, type);
+            if (until.test(records)) {
+                return records;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + type.getSimpleName() + " records of " + documentId
+                        + "; have " + records);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    public <T extends SpecificRecord> List<T> records(String documentId, Class<T> type) {
+        return byDocument.getOrDefault(documentId, List.of()).stream().filter(type::isInstance).map(type::cast)
+                .toList();
+    }
+
+    public List<ConsumerRecord<String, SpecificRecord>> all() {
+        return all;
+    }
+}

@@ -1,0 +1,99 @@
+package io.pagestream.ingest.api;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.List;
+
+/** A multipart submission as a client sends it. */
+final class Submit {
+    private final String fileName;
+    private final byte[] data;
+    private List<String> questions = List.of();
+    private String key;
+    private String keyHeader;
+    private String documentId;
+    private String tasks;
+    private String metadata;
+    private String apiKey;
+    private String bearer;
+
+    private Submit(String fileName, byte[] data) {
+        this.fileName = fileName;
+        this.data = data;
+    }
+
+    static Submit file(String fileName, byte[] data) {
+        return new Submit(fileName, data);
+    }
+
+    Submit questions(String... q) {
+        this.questions = List.of(q);
+        return this;
+    }
+
+    Submit key(String k) {
+        this.key = k;
+        return this;
+    }
+
+    Submit keyHeader(String k) {
+        this.keyHeader = k;
+        return this;
+    }
+
+    Submit documentId(String id) {
+        this.documentId = id;
+        return this;
+    }
+
+    Submit tasks(String t) {
+        this.tasks = t;
+        return this;
+    }
+
+    Submit metadata(String json) {
+        this.metadata = json;
+        return this;
+    }
+
+    Submit apiKey(String k) {
+        this.apiKey = k;
+        return this;
+    }
+
+    Submit bearer(String token) {
+        this.bearer = token;
+        return this;
+    }
+
+    Response post() {
+        RequestSpecification r = given().multiPart("file", fileName, data, "application/octet-stream");
+        for (String q : questions) {
+            r = r.multiPart("question", q);
+        }
+        if (key != null) {
+            r = r.multiPart("idempotencyKey", key);
+        }
+        if (keyHeader != null) {
+            r = r.header("Idempotency-Key", keyHeader);
+        }
+        if (documentId != null) {
+            r = r.multiPart("documentId", documentId);
+        }
+        if (tasks != null) {
+            r = r.multiPart("tasks", tasks);
+        }
+        if (metadata != null) {
+            r = r.multiPart("metadata", metadata);
+        }
+        if (apiKey != null) {
+            r = r.header("X-API-Key", apiKey);
+        }
+        if (bearer != null) {
+            r = r.header("Authorization", "Bearer " + bearer);
+        }
+        return r.when().post("/v1/documents");
+    }
+}
