@@ -32,6 +32,7 @@ public class WorkerResource {
                 model.map(m -> m.engine().kvCacheBytes()).orElse(0L),
                 pipeline.map(p -> p.limits().current().pages()).orElse(0),
                 worker.config().batch().maxPages(),
+                pipeline.map(p -> p.poll().assignedPartitions()).orElse(0),
                 pipeline.map(p -> p.poll().inFlight()).orElse(0),
                 pipeline.map(p -> p.inference().pagesAtEngine()).orElse(0),
                 pipeline.map(p -> p.poll().paused()).orElse(false),

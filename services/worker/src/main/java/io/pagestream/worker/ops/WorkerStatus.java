@@ -9,6 +9,6 @@ import io.pagestream.internvl.engine.EngineStats;
  * @param engine         the engine's cumulative counters, null before the model is loaded
  */
 public record WorkerStatus(String instanceId, String state, String modelId, String modelVersion, String device,
-        int engineSlots, int slotTokens, long kvCacheBytes, int batchPageLimit, int maxBatchPages, int inFlightPages,
+        int engineSlots, int slotTokens, long kvCacheBytes, int batchPageLimit, int maxBatchPages, int assignedPartitions, int inFlightPages,
         int pagesAtEngine, boolean consumerPaused, EngineStats engine) {
 }

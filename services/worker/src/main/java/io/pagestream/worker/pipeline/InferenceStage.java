@@ -114,7 +114,7 @@ public final class InferenceStage implements AutoCloseable {
                 }
                 int permits = batch.getFirst().isolated() ? settings.inFlight() : 1;
                 window.acquire(permits);
-                launch(batch, permits);
+                launch(trim(batch), permits);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -122,6 +122,21 @@ public final class InferenceStage implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "the inference loop failed", e);
             failed = true;
         }
+    }
+
+    /**
+     * A batch collected before an out-of-memory shrank the limit, while it waited for the window, gives its excess
+     * pages back to the front of the queue rather than run too big again.
+     */
+    private List<PreparedPage> trim(List<PreparedPage> batch) {
+        int limit = limits.current().pages();
+        if (batch.size() <= limit) {
+            return batch;
+        }
+        for (int i = batch.size() - 1; i >= limit; i--) {
+            batcher.putFirst(batch.get(i));
+        }
+        return batch.subList(0, limit);
     }
 
     private void launch(List<PreparedPage> batch, int permits) {

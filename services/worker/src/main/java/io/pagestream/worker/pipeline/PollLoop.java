@@ -58,6 +58,7 @@ public final class PollLoop implements AutoCloseable {
     private volatile long lastPollNanos = System.nanoTime();
     private volatile int inFlight;
     private volatile boolean paused;
+    private volatile int assigned;
     private org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private TransactionalPublisher publisher;
     private long lastCommitNanos;
@@ -89,6 +90,11 @@ public final class PollLoop implements AutoCloseable {
 
     public boolean paused() {
         return paused;
+    }
+
+    /** Partitions this worker owns now. */
+    public int assignedPartitions() {
+        return assigned;
     }
 
     /** Finished pages waiting for the transaction that publishes them. */
@@ -224,19 +230,21 @@ public final class PollLoop implements AutoCloseable {
         abandon(new ArrayList<>(leases.keySet()));
     }
 
-    private void abandon(Collection<TopicPartition> partitions) {
+    private int abandon(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             PartitionLease lease = leases.remove(partition);
             if (lease != null) {
                 lease.revoke();
             }
         }
+        assigned = leases.size();
         int dropped = tracker.drop(partitions);
         inFlight = tracker.size();
         if (dropped > 0) {
             metrics.abandoned(dropped);
             onAbandon.run();
         }
+        return dropped;
     }
 
     private void closeSession() {
@@ -288,8 +296,13 @@ public final class PollLoop implements AutoCloseable {
             for (TopicPartition partition : partitions) {
                 leases.put(partition, new PartitionLease(partition));
             }
+            assigned = leases.size();
             if (paused) {
                 consumer.pause(partitions);
+            }
+            if (!partitions.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, () -> "assigned " + partitions.size() + " partitions, now "
+                        + leases.size());
             }
         }
 
@@ -304,12 +317,16 @@ public final class PollLoop implements AutoCloseable {
             } catch (DeliveryException e) {
                 LOG.log(System.Logger.Level.WARNING, "committing before a revocation failed", e);
             }
-            abandon(partitions);
+            int dropped = abandon(partitions);
+            LOG.log(System.Logger.Level.INFO, () -> "revoked " + partitions.size() + " partitions; " + dropped
+                    + " unfinished pages of them handed back");
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            abandon(partitions);
+            int dropped = abandon(partitions);
+            LOG.log(System.Logger.Level.WARNING, () -> "lost " + partitions.size() + " partitions; " + dropped
+                    + " unfinished pages of them dropped");
         }
     }
 }
