@@ -108,12 +108,19 @@ public final class InferenceStage implements AutoCloseable {
     private void loop() {
         try {
             while (true) {
+                // The window first, then the batch: pages keep gathering while the engine is busy, so batches
+                // leave full whenever the engine is the bottleneck and only linger when it is idle.
+                window.acquire();
                 List<PreparedPage> batch = batcher.next(limits.current(), settings.linger());
                 if (batch.isEmpty()) {
+                    window.release();
                     return;
                 }
-                int permits = batch.getFirst().isolated() ? settings.inFlight() : 1;
-                window.acquire(permits);
+                int permits = 1;
+                if (batch.getFirst().isolated()) {
+                    window.acquire(settings.inFlight() - 1);
+                    permits = settings.inFlight();
+                }
                 launch(trim(batch), permits);
             }
         } catch (InterruptedException e) {
@@ -125,8 +132,8 @@ public final class InferenceStage implements AutoCloseable {
     }
 
     /**
-     * A batch collected before an out-of-memory shrank the limit, while it waited for the window, gives its excess
-     * pages back to the front of the queue rather than run too big again.
+     * A batch collected while an out-of-memory was shrinking the limit (it lingered as another batch failed) gives
+     * its excess pages back to the front of the queue rather than run too big again.
      */
     private List<PreparedPage> trim(List<PreparedPage> batch) {
         int limit = limits.current().pages();
