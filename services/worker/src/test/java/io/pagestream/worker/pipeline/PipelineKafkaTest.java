@@ -59,10 +59,15 @@ class PipelineKafkaTest {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace) {
+        return worker(instanceId, group, stepMillis, shutdownGrace, 12);
+    }
+
+    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
+            int maxInFlight) {
         WorkerConfig config = Configs.worker(Map.of(
                 "pagestream.worker.instance-id", instanceId,
                 "pagestream.worker.batch.max-pages", "4",
-                "pagestream.worker.pipeline.max-in-flight-pages", "12",
+                "pagestream.worker.pipeline.max-in-flight-pages", Integer.toString(maxInFlight),
                 "pagestream.worker.pipeline.shutdown-grace", shutdownGrace.toMillis() + "ms",
                 "pagestream.worker.prompts.ocr-max-new-tokens", "16",
                 "pagestream.worker.prompts.question-max-new-tokens", "8"));
@@ -158,6 +163,31 @@ class PipelineKafkaTest {
             assertEquals(DocumentState.PAGE_FAILED, status.getFirst().getState());
             assertEquals(0, status.getFirst().getPageIndex());
             assertEquals(Failure.CORRUPT_IMAGE, status.getFirst().getReasonCode());
+        } finally {
+            closeAll();
+        }
+    }
+
+    @Test
+    void theConsumerPausesWhileTheEngineIsBehindAndResumesAfter() throws Exception {
+        String prefix = "pressure-";
+        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 6, 4));
+        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+            Pipeline pipeline = worker("pressure-1", "group-pressure", 100, Duration.ofSeconds(10), 4);
+            boolean pausedSeen = false;
+            int mostInFlight = 0;
+            List<ConsumerRecord<String, Object>> records = List.of();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!atLeast(prefix, 24, 0).test(records) && System.nanoTime() < deadline) {
+                pausedSeen |= pipeline.poll().paused();
+                mostInFlight = Math.max(mostInFlight, pipeline.poll().inFlight());
+                records = TopicIo.readUntil(reader, records, r -> true, Duration.ZERO);
+                records = TopicIo.readUntil(reader, records, r -> false, Duration.ofMillis(20));
+            }
+            assertEquals(24, perPage(records, prefix, Topics.PAGE_OCR).size(), "every page done");
+            assertTrue(pausedSeen, "the consumer paused");
+            assertTrue(mostInFlight <= 4 + 4, "in flight stayed within the bound plus one poll: " + mostInFlight);
+            awaitTrue(() -> !pipeline.poll().paused(), "the consumer resumed once the pages were committed");
         } finally {
             closeAll();
         }
