@@ -66,7 +66,9 @@ public class WorkerService {
                     new AvroDeserializer<>(schemas, PageImage.class), metrics, Clock.systemUTC());
             synchronized (this) {
                 if (state != WorkerState.STARTING) {
+                    // Shutdown began while the model loaded: nothing was consumed yet, release it all.
                     started.close();
+                    loaded.close();
                     return;
                 }
                 pipeline = started;
