@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.CommonClientConfigs;
 
@@ -62,7 +64,7 @@ public class WorkerService {
             registerModelMeters(loaded);
             schemas = new SchemaRegistryClient(RegistryConfig.fromMap(registryProperties()));
             PipelineMetrics metrics = new PipelineMetrics(registry);
-            Pipeline started = Pipeline.create(config, loaded, clients(schemas, loaded.engine()),
+            Pipeline started = Pipeline.create(config, loaded, clients(schemas),
                     new AvroDeserializer<>(schemas, PageImage.class), metrics, Clock.systemUTC());
             synchronized (this) {
                 if (state != WorkerState.STARTING) {
@@ -85,7 +87,7 @@ public class WorkerService {
         }
     }
 
-    private KafkaClients clients(SchemaRegistryClient registryClient, PageEngine engine) {
+    private KafkaClients clients(SchemaRegistryClient registryClient) {
         Map<String, Object> common = new HashMap<>(config.kafka().properties());
         common.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
         return new KafkaClients(common, config.kafka().groupId(), config.instanceId(),
@@ -121,7 +123,7 @@ public class WorkerService {
     }
 
     private void memoryGauge(String name, AcceleratorMemory memory,
-            java.util.function.Function<AcceleratorMemory, java.util.OptionalLong> read) {
+            Function<AcceleratorMemory, OptionalLong> read) {
         if (read.apply(memory).isPresent()) {
             Gauge.builder(name, memory, m -> read.apply(m).orElse(-1))
                     .description("Memory of the device the model runs on (" + memory.device() + ")")

@@ -22,10 +22,6 @@ public final class AdaptiveLimits {
         return max.withPages(pages);
     }
 
-    public BatchLimits max() {
-        return max;
-    }
-
     /** A batch ran out of memory: halve the page limit. Returns the new limit. */
     public synchronized int shrink() {
         pages = Math.max(1, pages / 2);

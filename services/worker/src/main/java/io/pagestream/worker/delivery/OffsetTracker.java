@@ -123,10 +123,6 @@ public final class OffsetTracker<T, O> {
         return dropped;
     }
 
-    public int dropAll() {
-        return drop(new ArrayList<>(partitions.keySet()));
-    }
-
     /** Records polled and not yet committed. */
     public int size() {
         return size;

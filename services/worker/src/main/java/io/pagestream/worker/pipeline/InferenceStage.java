@@ -7,8 +7,8 @@ import io.pagestream.internvl.engine.PageRequest;
 import io.pagestream.internvl.engine.RequestRejectedException;
 import io.pagestream.worker.batch.AdaptiveLimits;
 import io.pagestream.worker.batch.MicroBatcher;
-import io.pagestream.worker.model.PageEngine;
 import io.pagestream.worker.model.PageEngine.PromptRun;
+import io.pagestream.worker.model.PageEngine;
 import io.pagestream.worker.model.PromptSpec;
 import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.output.FailureMapper;
@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -300,7 +301,7 @@ public final class InferenceStage implements AutoCloseable {
         completions.shutdown();
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread thread = new Thread(r, name);
             thread.setDaemon(true);

@@ -97,11 +97,6 @@ public final class PollLoop implements AutoCloseable {
         return assigned;
     }
 
-    /** Finished pages waiting for the transaction that publishes them. */
-    public int awaitingCommit() {
-        return outcomes.size();
-    }
-
     /** Alive and polling: the thread runs and polled within the last {@code limit}. */
     public boolean polling(Duration limit) {
         return thread.isAlive() && System.nanoTime() - lastPollNanos < limit.toNanos();

@@ -1,10 +1,13 @@
 package io.pagestream.worker.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageImage;
+import io.pagestream.schema.PageOcr;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.KafkaBroker;
 import io.pagestream.stack.TopicAdmin;
@@ -31,6 +34,7 @@ import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.QuietLogs;
 import io.pagestream.worker.testing.TinyModel;
 import io.pagestream.worker.testing.TopicIo;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -183,12 +187,11 @@ public final class WorkerBench {
     }
 
     private static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double load() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static void report(String what, double pagesPerSecond, String ratio) {
@@ -283,7 +286,6 @@ public final class WorkerBench {
     }
 
     private static int pageIndex(Object value) {
-        return value instanceof io.pagestream.schema.PageOcr ocr ? ocr.getPageIndex()
-                : ((io.pagestream.schema.PageAnswers) value).getPageIndex();
+        return value instanceof PageOcr ocr ? ocr.getPageIndex() : ((PageAnswers) value).getPageIndex();
     }
 }

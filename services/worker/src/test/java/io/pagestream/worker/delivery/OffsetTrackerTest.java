@@ -59,7 +59,7 @@ class OffsetTrackerTest {
         assertFalse(tracker.complete(P0, 5, "old", "O"), "an item from an earlier assignment");
         assertTrue(tracker.complete(P0, 5, "new", "N"));
         assertEquals(Map.of(P0, 6L), tracker.ready().nextOffsets());
-        assertEquals(1, tracker.dropAll());
+        assertEquals(1, tracker.drop(List.of(P0, P1)));
         assertEquals(0, tracker.size());
     }
 }

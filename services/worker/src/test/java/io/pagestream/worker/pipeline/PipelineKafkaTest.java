@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -114,7 +115,7 @@ class PipelineKafkaTest {
                 .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+    private static void awaitTrue(BooleanSupplier condition, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
