@@ -153,7 +153,7 @@ public interface WorkerConfig {
         long maxImagePixels();
 
         /** A page still unfinished this long after it reached the engine fails with TIMEOUT. */
-        @WithDefault("5m")
+        @WithDefault("15m")
         Duration pageTimeout();
 
         /** Tries per page before an inference error or out-of-memory sends it to the DLQ. */
