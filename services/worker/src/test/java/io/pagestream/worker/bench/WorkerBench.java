@@ -59,7 +59,7 @@ import org.apache.kafka.common.TopicPartition;
  * Engine runs are fed pages already decoded and tiled, so they measure inference and batching alone. Settings are
  * system properties: {@code bench.pages} (48), {@code bench.batch} (8), {@code bench.ocrTokens} (32),
  * {@code bench.questionTokens} (8), {@code bench.questions} (2), {@code bench.threads} (0: ONNX Runtime's choice),
- * {@code bench.rounds} (3). The configurations are measured in turn, round after round, and compared by their
+ * {@code bench.rounds} (3), {@code bench.model} ({@code tiny}, or {@code small}: see {@link TinyModel}). The configurations are measured in turn, round after round, and compared by their
  * medians, so that a burst of load from elsewhere on the machine hits them alike.
  * Run: {@code ./mvnw -B -q -pl services/worker -am test -DskipTests -Pbench} (see the README).
  */
@@ -73,6 +73,7 @@ public final class WorkerBench {
     private final int questions;
     private final int threads;
     private final int rounds;
+    private final String modelName;
 
     private WorkerBench() {
         pages = Integer.getInteger("bench.pages", 48);
@@ -82,6 +83,7 @@ public final class WorkerBench {
         questions = Integer.getInteger("bench.questions", 2);
         threads = Integer.getInteger("bench.threads", 0);
         rounds = Integer.getInteger("bench.rounds", 3);
+        modelName = System.getProperty("bench.model", "tiny");
     }
 
     public static void main(String[] args) throws Exception {
@@ -105,7 +107,7 @@ public final class WorkerBench {
     private void run() throws Exception {
         Path dir = Files.createTempDirectory("pagestream-worker-bench-");
         try {
-            Path checkpoint = TinyModel.create(dir);
+            Path checkpoint = TinyModel.create(dir, modelName);
             try (ModelRuntime model = ModelRuntime.open(config(checkpoint, "bench"));
                     KafkaBroker broker = KafkaBroker.start();
                     ApicurioRegistry registry = ApicurioRegistry.start(dir.resolve("registry"));
@@ -127,9 +129,9 @@ public final class WorkerBench {
         long decodeStart = System.nanoTime();
         List<PreparedPage> prepared = prepare(model, images("prepared", pages));
         double decodeMs = (System.nanoTime() - decodeStart) / 1e6 / pages;
-        System.out.printf("pagestream worker benchmark: tiny random model (%s), fp32 on the CPU, %d cores, load "
+        System.out.printf("pagestream worker benchmark: %s random model (%s), fp32 on the CPU, %d cores, load "
                 + "average %.1f; %d pages of %d tile(s), OCR (%d new tokens) + %d questions (%d new tokens) each; "
-                + "%d engine slots; %d rounds%n", model.identity().modelVersion(),
+                + "%d engine slots; %d rounds%n", modelName, model.identity().modelVersion(),
                 Runtime.getRuntime().availableProcessors(), load(), pages, prepared.getFirst().tiles().tileCount(),
                 ocrTokens, questions, questionTokens, engine.slots(), rounds);
         System.out.printf("  decoding and tiling one page (PNG to tiles, one thread): %.1f ms%n", decodeMs);
