@@ -65,6 +65,11 @@ class PipelineKafkaTest {
 
     private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
             int maxInFlight) {
+        return worker(instanceId, group, stepMillis, shutdownGrace, maxInFlight, Map.of());
+    }
+
+    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
+            int maxInFlight, Map<String, Object> kafka) {
         WorkerConfig config = Configs.worker(Map.of(
                 "pagestream.worker.instance-id", instanceId,
                 "pagestream.worker.batch.max-pages", "4",
@@ -76,8 +81,9 @@ class PipelineKafkaTest {
         ModelRuntime model = new ModelRuntime(engine, new ModelIdentity("scripted", "v1"),
                 new EngineSizing(16, 4096, 1, "test"), new SystemMemory(), Prompts.of(config.prompts()));
         SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
-        KafkaClients clients = new KafkaClients(Map.of("bootstrap.servers", STACK.bootstrapServers()), group,
-                instanceId, true, 4, registry, true);
+        Map<String, Object> common = new HashMap<>(kafka);
+        common.put("bootstrap.servers", STACK.bootstrapServers());
+        KafkaClients clients = new KafkaClients(common, group, instanceId, true, 4, registry, true);
         Pipeline pipeline = Pipeline.create(config, model, clients, new AvroDeserializer<>(registry, PageImage.class),
                 new PipelineMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
         pipeline.start();
@@ -189,6 +195,28 @@ class PipelineKafkaTest {
             assertTrue(pausedSeen, "the consumer paused");
             assertTrue(mostInFlight <= 4 + 4, "in flight stayed within the bound plus one poll: " + mostInFlight);
             awaitTrue(() -> !pipeline.poll().paused(), "the consumer resumed once the pages were committed");
+        } finally {
+            closeAll();
+        }
+    }
+
+    @Test
+    void aBatchLongerThanTheMaxPollIntervalTriggersNoRebalance() throws Exception {
+        String prefix = "long-";
+        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 2, 4));
+        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+            Pipeline pipeline = worker("long-1", "group-long", 4000, Duration.ofSeconds(10), 12,
+                    Map.of("max.poll.interval.ms", 1500));
+            awaitTrue(() -> pipeline.poll().assignedPartitions() == 12, "the worker owns every partition");
+            int fewest = 12;
+            List<ConsumerRecord<String, Object>> records = List.of();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!atLeast(prefix, 8, 0).test(records) && System.nanoTime() < deadline) {
+                fewest = Math.min(fewest, pipeline.poll().assignedPartitions());
+                records = TopicIo.readUntil(reader, records, r -> false, Duration.ofMillis(20));
+            }
+            assertEquals(8, perPage(records, prefix, Topics.PAGE_OCR).size(), "every page done");
+            assertEquals(12, fewest, "4 s engine steps against a 1.5 s max.poll.interval.ms: no partition ever left");
         } finally {
             closeAll();
         }
