@@ -49,7 +49,7 @@ public record KafkaClients(Map<String, Object> common, String groupId, String in
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "pagestream-worker-" + instanceId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.PAGES.maxMessageBytes());
         props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * Topics.PAGES.maxMessageBytes());
