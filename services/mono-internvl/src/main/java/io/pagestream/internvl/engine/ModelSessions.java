@@ -1,0 +1,109 @@
+package io.pagestream.internvl.engine;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import io.pagestream.internvl.checkpoint.ConfigJson;
+import io.pagestream.internvl.checkpoint.LlmConfig;
+import io.pagestream.internvl.checkpoint.ModelConfig;
+import io.pagestream.internvl.convert.CacheKey;
+import io.pagestream.internvl.convert.Converter;
+import io.pagestream.internvl.convert.Manifest;
+import io.pagestream.internvl.onnx.DecoderOptions;
+import io.pagestream.internvl.onnx.TargetDtype;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The three ORT sessions of a conversion (vision, embedding, decoder), opened by path so that ORT memory-maps the
+ * external weights, after checking that the conversion belongs to the checkpoint and suits generation.
+ */
+final class ModelSessions implements AutoCloseable {
+    final OrtEnvironment env;
+    final OrtSession vision;
+    final OrtSession embedding;
+    final OrtSession decoder;
+    final ModelConfig config;
+    final ModelInfo info;
+
+    private ModelSessions(OrtEnvironment env, OrtSession vision, OrtSession embedding, OrtSession decoder,
+            ModelConfig config, ModelInfo info) {
+        this.env = env;
+        this.vision = vision;
+        this.embedding = embedding;
+        this.decoder = decoder;
+        this.config = config;
+        this.info = info;
+    }
+
+    static ModelSessions open(Path checkpointDir, Path onnxDir, RuntimeOptions options) throws OrtException {
+        ModelConfig config = ConfigJson.load(checkpointDir);
+        Manifest manifest = checkedManifest(checkpointDir, onnxDir);
+        TargetDtype dtype = TargetDtype.valueOf(manifest.dtype());
+        ExecutionProvider provider = ProviderSelector.select(options);
+        LlmConfig llm = config.llm();
+        ModelInfo info = new ModelInfo(manifest.dtype(), dtype.precision(), llm.numHiddenLayers(), llm.hiddenSize(),
+                llm.numKeyValueHeads(), llm.headDim(), llm.vocabSize(), manifest.tokensPerTile(), config.tileSize(),
+                manifest.maxPositions(), provider);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession vision = null;
+        OrtSession embedding = null;
+        try (SessionOptions session = ProviderSelector.sessionOptions(options, provider)) {
+            vision = env.createSession(graph(onnxDir, Converter.VISION), session);
+            embedding = env.createSession(graph(onnxDir, Converter.EMBEDDING), session);
+            OrtSession decoder = env.createSession(graph(onnxDir, Converter.DECODER), session);
+            return new ModelSessions(env, vision, embedding, decoder, config, info);
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(vision);
+            closeQuietly(embedding);
+            throw e;
+        }
+    }
+
+    private static Manifest checkedManifest(Path checkpointDir, Path onnxDir) {
+        Manifest manifest = Manifest.read(onnxDir);
+        if (manifest == null) {
+            throw new IllegalArgumentException(onnxDir + " holds no conversion (" + Manifest.FILE_NAME
+                    + " missing or unreadable): run ./pagestream model convert --model " + checkpointDir + " --out "
+                    + onnxDir);
+        }
+        if (manifest.allLogits()) {
+            throw new IllegalArgumentException(onnxDir + " was converted with logits at every position (for "
+                    + "scoring); generation needs the default conversion, which returns each row's last logits");
+        }
+        TargetDtype dtype = TargetDtype.valueOf(manifest.dtype());
+        if (!CacheKey.of(checkpointDir, DecoderOptions.of(dtype)).equals(manifest.cacheKey())) {
+            throw new IllegalArgumentException(onnxDir + " is not the current conversion of " + checkpointDir
+                    + " (the checkpoint changed, or it was converted from another one or with other options): run "
+                    + "./pagestream model convert --model " + checkpointDir + " --out " + onnxDir + " --dtype "
+                    + dtype.name().toLowerCase(Locale.ROOT));
+        }
+        return manifest;
+    }
+
+    private static String graph(Path onnxDir, String name) {
+        return onnxDir.resolve(name).resolve(Converter.MODEL_FILE).toString();
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // Already failing; the first error is the one worth reporting.
+        }
+    }
+
+    @Override
+    public void close() throws OrtException {
+        try {
+            decoder.close();
+        } finally {
+            closeQuietly(embedding);
+            closeQuietly(vision);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.pagestream.worker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the worker can be told, under {@code pagestream.worker}. Defaults suit one GPU worker on a real
+ * checkpoint; the README's table lists them. Plain SmallRye Config, so the benchmark and tests build it from a map
+ * without Quarkus.
+ */
+@ConfigMapping(prefix = "pagestream.worker")
+public interface WorkerConfig {
+
+    /**
+     * Names this worker in results and failures, and makes its Kafka identities: the transactional id (a restarted
+     * worker with the same id fences its predecessor's open transaction at once) and, with static membership, the
+     * group instance id. Must be unique among running workers and stable across restarts of one (a StatefulSet pod
+     * name, or the host name).
+     */
+    @WithDefault("${HOSTNAME:worker-1}")
+    String instanceId();
+
+    Model model();
+
+    Engine engine();
+
+    Batch batch();
+
+    Prompts prompts();
+
+    Pipeline pipeline();
+
+    Kafka kafka();
+
+    /** The checkpoint and how it runs. */
+    interface Model {
+        /** The Hugging Face checkpoint directory (config.json, safetensors, tokenizer files). Required. */
+        Path checkpoint();
+
+        /** The ONNX conversion; default {@code <checkpoint>-onnx-<dtype>} beside the checkpoint. */
+        Optional<Path> onnx();
+
+        /** Convert at start-up when the conversion is missing or stale (cached by {@code conversion.json}). */
+        @WithDefault("true")
+        boolean convert();
+
+        /** fp32 or int4 (CPU), fp16 or bf16 (CUDA). */
+        @WithDefault("fp32")
+        String dtype();
+
+        /** cpu or cuda; cuda needs the {@code -Pgpu} build and falls back to the CPU where CUDA cannot load. */
+        @WithDefault("cpu")
+        String provider();
+
+        @WithDefault("0")
+        int cudaDevice();
+
+        /** ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose (one per core). */
+        @WithDefault("0")
+        int threads();
+
+        /** Model id written into every result; default the checkpoint directory's name. */
+        Optional<String> id();
+    }
+
+    /** The engine's KV cache, sized once at start-up. */
+    interface Engine {
+        /**
+         * Sequences (prompts) the engine decodes together, one KV slot each; 0 sizes them from free memory: as many
+         * slots of {@link #slotTokens()} as {@link #memoryFraction()} of the memory left after the weights holds,
+         * at most {@link #maxSlots()}.
+         */
+        @WithDefault("0")
+        int slots();
+
+        /** Upper bound for automatic slots. */
+        @WithDefault("32")
+        int maxSlots();
+
+        /** KV positions per slot; 0 = the longest prompt the model's tiling allows plus the larger max-new-tokens. */
+        @WithDefault("0")
+        int slotTokens();
+
+        /** Share of free accelerator (or, on the CPU, system) memory the KV cache may take when sizing slots. */
+        @WithDefault("0.5")
+        double memoryFraction();
+    }
+
+    /** How pages are grouped into micro-batches. */
+    interface Batch {
+        /** Most pages per micro-batch. */
+        @WithDefault("8")
+        int maxPages();
+
+        /**
+         * Most prefill tokens per micro-batch: per page, tiles × tokens-per-tile plus its prompts' text tokens; 0 =
+         * the engine's KV token budget, so a batch never asks for more than the cache holds.
+         */
+        @WithDefault("0")
+        int tokenBudget();
+
+        /** How long the first page of a batch waits for company before the batch goes anyway. */
+        @WithDefault("20ms")
+        Duration linger();
+
+        /**
+         * Micro-batches at the engine at once. 2 keeps the accelerator busy: while the tail of one batch decodes,
+         * the next is already admitted into the slots it frees.
+         */
+        @WithDefault("2")
+        int inFlight();
+    }
+
+    /** The prompts, with the model's chat template around them (the image goes in front of the text). */
+    interface Prompts {
+        /** The OCR instruction. */
+        @WithDefault("Read all the text in the image in natural reading order: top to bottom, left to right, one "
+                + "column after another. Output only the text.")
+        String ocr();
+
+        /** A question's prompt; {@code {question}} is replaced by the question. */
+        @WithDefault("{question}\nAnswer the question using a single word or phrase.")
+        String question();
+
+        @WithDefault("1024")
+        int ocrMaxNewTokens();
+
+        @WithDefault("64")
+        int questionMaxNewTokens();
+    }
+
+    /** Queues, limits and timings of the pipeline. */
+    interface Pipeline {
+        /** Pages polled but not yet committed; above this the consumer pauses, below half of it it resumes. */
+        @WithDefault("32")
+        int maxInFlightPages();
+
+        /** Decoded and preprocessed pages waiting for the engine (they hold the pixel tiles, ~2.4 MB per tile). */
+        @WithDefault("16")
+        int preparedPages();
+
+        /** Threads decoding and preprocessing images. */
+        @WithDefault("2")
+        int decodeThreads();
+
+        /** Largest image, in pixels, decoded at all (checked from the header before decoding). */
+        @WithDefault("40000000")
+        long maxImagePixels();
+
+        /** A page still unfinished this long after it reached the engine fails with TIMEOUT. */
+        @WithDefault("15m")
+        Duration pageTimeout();
+
+        /** Tries per page before an inference error or out-of-memory sends it to the DLQ. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Results are committed at most this often (one transaction carries every page ready by then). */
+        @WithDefault("100ms")
+        Duration commitInterval();
+
+        @WithDefault("50ms")
+        Duration pollTimeout();
+
+        /** On shutdown, how long in-flight pages may take to finish before they are handed back uncommitted. */
+        @WithDefault("30s")
+        Duration shutdownGrace();
+    }
+
+    /** Kafka and the schema registry. */
+    interface Kafka {
+        @WithName("bootstrap-servers")
+        @WithDefault("${kafka.bootstrap.servers:127.0.0.1:9092}")
+        String bootstrapServers();
+
+        /** Base URL of the Confluent-API schema registry. */
+        @WithDefault("${pagestream.registry.url:http://127.0.0.1:8081/apis/ccompat/v7}")
+        String registryUrl();
+
+        @WithDefault("pagestream-worker")
+        String groupId();
+
+        /** Join with {@code group.instance.id = instance-id}, so a restarted worker takes its partitions back at once. */
+        @WithDefault("true")
+        boolean staticMembership();
+
+        /** Register result schemas on first use; false when CI registers them. */
+        @WithDefault("true")
+        boolean autoRegisterSchemas();
+
+        /**
+         * Extra client properties (SASL, TLS, timeouts) given to the consumer, the producer and the registry client,
+         * e.g. {@code pagestream.worker.kafka.properties."security.protocol"=SASL_SSL}.
+         */
+        Map<String, String> properties();
+    }
+}

@@ -1,0 +1,131 @@
+package io.pagestream.worker.output;
+
+import io.pagestream.internvl.engine.FinishReason;
+import io.pagestream.internvl.engine.GenerationResult;
+import io.pagestream.internvl.engine.Timings;
+import io.pagestream.schema.Answer;
+import io.pagestream.schema.ModelRun;
+import io.pagestream.schema.PageAnswers;
+import io.pagestream.schema.PageImage;
+import io.pagestream.schema.PageOcr;
+import io.pagestream.schema.Task;
+import io.pagestream.topics.Topics;
+import io.pagestream.worker.model.ModelIdentity;
+import io.pagestream.worker.model.PromptSpec;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A finished page's results as the contracts want them: one {@code PageOcr} when OCR was asked for, one
+ * {@code PageAnswers} when QA was (empty when the document has no questions, so the assembler still sees the page
+ * done). Both are keyed by document id.
+ *
+ * <p>Costs: the page's shared work (image encoding and the shared-prefix prefill, once per engine request) is split
+ * evenly over its prompts; each prompt's own prefill is added to its result. Answers decode side by side, so their
+ * decode time is the longest answer's, not the sum.
+ */
+public final class ResultMapper {
+    private final ModelIdentity model;
+    private final String worker;
+    private final Clock clock;
+
+    public ResultMapper(ModelIdentity model, String worker, Clock clock) {
+        this.model = model;
+        this.worker = worker;
+        this.clock = clock;
+    }
+
+    public List<OutputRecord> map(PageImage page, int tiles, int batchSize, List<PromptResult> results) {
+        double sharedPerPrompt = sharedMillis(results) / Math.max(1, results.size());
+        List<OutputRecord> records = new ArrayList<>();
+        String key = page.getDocumentId();
+        for (PromptResult r : results) {
+            if (r.spec().kind() == PromptSpec.Kind.OCR) {
+                GenerationResult g = r.result();
+                ModelRun run = run(tiles, batchSize, g.promptTokenIds().length, g.tokenIds().length,
+                        sharedPerPrompt + g.timings().prefillMs(), g.timings().decodeMs());
+                records.add(new OutputRecord(Topics.PAGE_OCR, key, PageOcr.newBuilder()
+                        .setDocumentId(page.getDocumentId())
+                        .setPageIndex(page.getPageIndex())
+                        .setPageCount(page.getPageCount())
+                        .setText(g.text())
+                        .setConfidence(Confidence.of(g))
+                        .setWidth(page.getWidth())
+                        .setHeight(page.getHeight())
+                        .setTruncated(g.finishReason() == FinishReason.LENGTH
+                                || g.finishReason() == FinishReason.REPETITION)
+                        .setRun(run)
+                        .setCompletedAt(clock.instant())
+                        .setTraceparent(page.getTraceparent())
+                        .build()));
+            }
+        }
+        if (page.getTasks().contains(Task.QA)) {
+            records.add(new OutputRecord(Topics.PAGE_ANSWERS, key, answers(page, tiles, batchSize, results,
+                    sharedPerPrompt)));
+        }
+        return List.copyOf(records);
+    }
+
+    private PageAnswers answers(PageImage page, int tiles, int batchSize, List<PromptResult> results,
+            double sharedPerPrompt) {
+        List<Answer> answers = new ArrayList<>();
+        int promptTokens = 0;
+        int generated = 0;
+        double prefill = 0;
+        double decode = 0;
+        for (PromptResult r : results) {
+            if (r.spec().kind() != PromptSpec.Kind.QUESTION) {
+                continue;
+            }
+            GenerationResult g = r.result();
+            answers.add(Answer.newBuilder()
+                    .setQuestionIndex(r.spec().questionIndex())
+                    .setQuestion(r.spec().question())
+                    .setText(g.text().strip())
+                    .setConfidence(Confidence.of(g))
+                    .setGeneratedTokens(g.tokenIds().length)
+                    .build());
+            promptTokens += g.promptTokenIds().length;
+            generated += g.tokenIds().length;
+            prefill += sharedPerPrompt + g.timings().prefillMs();
+            decode = Math.max(decode, g.timings().decodeMs());
+        }
+        return PageAnswers.newBuilder()
+                .setDocumentId(page.getDocumentId())
+                .setPageIndex(page.getPageIndex())
+                .setPageCount(page.getPageCount())
+                .setAnswers(answers)
+                .setRun(run(tiles, batchSize, promptTokens, generated, prefill, decode))
+                .setCompletedAt(clock.instant())
+                .setTraceparent(page.getTraceparent())
+                .build();
+    }
+
+    /** Image encoding and shared-prefix prefill, counted once per engine request of the page. */
+    private static double sharedMillis(List<PromptResult> results) {
+        Map<Integer, Timings> firstOfChunk = new TreeMap<>();
+        for (PromptResult r : results) {
+            firstOfChunk.putIfAbsent(r.chunk(), r.result().timings());
+        }
+        return firstOfChunk.values().stream().mapToDouble(t -> t.visionMs() + t.prefixMs()).sum();
+    }
+
+    private ModelRun run(int tiles, int batchSize, int promptTokens, int generated, double prefillMs,
+            double decodeMs) {
+        return ModelRun.newBuilder()
+                .setModelId(model.modelId())
+                .setModelVersion(model.modelVersion())
+                .setTiles(tiles)
+                .setPromptTokens(promptTokens)
+                .setGeneratedTokens(generated)
+                .setPrefillMillis(prefillMs)
+                .setDecodeMillis(decodeMs)
+                .setBatchSize(batchSize)
+                .setWorker(worker)
+                .build();
+    }
+}

@@ -1,0 +1,20 @@
+package io.pagestream.worker.pipeline;
+
+import io.pagestream.worker.output.OutputRecord;
+import java.util.List;
+
+/**
+ * What a page came to: the records to publish in the transaction that commits its offset.
+ *
+ * @param failureReason the reason code when the records are a failure, null for results
+ */
+public record PageOutcome(PageTask task, List<OutputRecord> records, String failureReason) {
+
+    public PageOutcome {
+        records = List.copyOf(records);
+    }
+
+    public boolean failed() {
+        return failureReason != null;
+    }
+}

@@ -1,0 +1,20 @@
+package io.pagestream.worker.pipeline;
+
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One polled page record, undecoded: decoding happens off the poll thread.
+ *
+ * @param polledNanos when it was polled, for latency metrics
+ */
+public record PageTask(PartitionLease lease, long offset, String key, byte[] value, long polledNanos) {
+
+    public TopicPartition partition() {
+        return lease.partition();
+    }
+
+    /** Its partition was revoked: the page is dropped unpublished. */
+    public boolean abandoned() {
+        return lease.revoked();
+    }
+}

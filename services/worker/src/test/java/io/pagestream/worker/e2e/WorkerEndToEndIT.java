@@ -1,0 +1,162 @@
+package io.pagestream.worker.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pagestream.schema.DocumentState;
+import io.pagestream.schema.DocumentStatus;
+import io.pagestream.schema.PageAnswers;
+import io.pagestream.schema.PageFailure;
+import io.pagestream.schema.PageImage;
+import io.pagestream.schema.PageOcr;
+import io.pagestream.stack.FreePorts;
+import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.topics.Topics;
+import io.pagestream.worker.output.Failure;
+import io.pagestream.worker.testing.Pages;
+import io.pagestream.worker.testing.QuietLogs;
+import io.pagestream.worker.testing.TinyModel;
+import io.pagestream.worker.testing.TopicIo;
+import io.pagestream.worker.testing.WorkerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The issue's "done when": the packaged worker, a tiny random model, the embedded broker and registry. N pages go in;
+ * the worker is SIGKILLed once some results are committed and restarted with the same identity; in the end every
+ * page has exactly one OCR result and one answers result on a read_committed consumer (nothing lost, nothing twice),
+ * and a corrupt page among them has a DLQ record and a page-failed status while its batch-mates are fine. Along the
+ * way: readiness only after the model is loaded, and the Prometheus metrics.
+ */
+class WorkerEndToEndIT {
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
+            .withTopics(Topics.newTopics((short) 1));
+    private static final Duration WAIT = Duration.ofSeconds(180);
+    private static final int DOCUMENTS = 6;
+    private static final int PAGES_EACH = 4;
+    private static final int N = DOCUMENTS * PAGES_EACH;
+    private static final List<String> QUESTIONS = List.of("What is the invoice number?", "Who signed it?");
+
+    static {
+        QuietLogs.kafka();
+    }
+
+    private static Predicate<List<ConsumerRecord<String, Object>>> count(String topic, int n) {
+        return records -> records.stream().filter(r -> r.topic().equals(topic)).count() >= n;
+    }
+
+    private static WorkerProcess start(Path model, Path log, int port) throws Exception {
+        Path app = Path.of(System.getProperty("pagestream.worker.app", "target/quarkus-app/quarkus-run.jar"));
+        assertTrue(Files.isRegularFile(app), "the packaged worker at " + app + " (run after package)");
+        return WorkerProcess.start(app, Map.of(
+                "kafka.bootstrap.servers", STACK.bootstrapServers(),
+                "pagestream.registry.url", STACK.registryUrl(),
+                "pagestream.worker.instance-id", "e2e-worker",
+                "pagestream.worker.model.checkpoint", model.toString(),
+                "pagestream.worker.model.threads", "1",
+                "pagestream.worker.engine.max-slots", "12",
+                "pagestream.worker.batch.max-pages", "4",
+                "pagestream.worker.prompts.ocr-max-new-tokens", "64",
+                "pagestream.worker.prompts.question-max-new-tokens", "12"), log, port);
+    }
+
+    private static void awaitReady(WorkerProcess worker) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && worker.alive() && worker.get("/q/health/ready").status() != 200) {
+            Thread.sleep(250);
+        }
+        WorkerProcess.Answer ready = worker.get("/q/health/ready");
+        assertEquals(200, ready.status(), "ready within " + WAIT + ": " + ready.body() + "\n" + worker.logTail());
+        assertTrue(ready.body().contains("RUNNING"), ready.body());
+    }
+
+    @Test
+    void nPagesInNResultsOutThroughASigkillAndARestart() throws Exception {
+        Path model = TinyModel.shared();
+        List<PageImage> pages = new ArrayList<>();
+        for (int d = 0; d < DOCUMENTS; d++) {
+            for (int p = 0; p < PAGES_EACH; p++) {
+                pages.add(Pages.page("e2e-doc" + d, p, PAGES_EACH, Pages.png(448, 448, d * 10 + p), QUESTIONS));
+            }
+        }
+        pages.add(N / 2, Pages.page("e2e-corrupt", 0, 1, Pages.corrupt(), QUESTIONS));
+        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages);
+
+        Path log = Files.createDirectories(Path.of("target", "e2e")).resolve("worker.log");
+        Files.deleteIfExists(log);
+        int port = FreePorts.pick();
+        List<ConsumerRecord<String, Object>> records;
+        long atKill;
+        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+            try (WorkerProcess first = start(model, log, port)) {
+                awaitReady(first);
+                records = TopicIo.readUntil(reader, List.of(), count(Topics.PAGE_OCR, 4), WAIT);
+                first.kill();
+                atKill = records.stream().filter(r -> r.topic().equals(Topics.PAGE_OCR)).count();
+                System.out.printf("[e2e] SIGKILLed the worker with %d of %d pages' OCR committed%n", atKill, N);
+            }
+            assertTrue(atKill >= 4 && atKill < N, "killed mid-run: " + atKill + " of " + N);
+
+            try (WorkerProcess second = start(model, log, port)) {
+                awaitReady(second);
+                records = TopicIo.readUntil(reader, records, count(Topics.PAGE_OCR, N)
+                        .and(count(Topics.PAGE_ANSWERS, N)).and(count(Topics.PAGE_DLQ, 1)), WAIT);
+                String metrics = second.get("/q/metrics").body();
+                for (String name : List.of("pagestream_worker_batch_pages", "pagestream_worker_queue_depth",
+                        "pagestream_worker_tokens_per_second", "pagestream_worker_prefill_seconds",
+                        "pagestream_worker_decode_seconds", "pagestream_worker_kv_cache_bytes",
+                        "pagestream_worker_accelerator_memory_used_bytes")) {
+                    assertTrue(metrics.contains(name), "metric " + name);
+                }
+                assertTrue(second.stop(Duration.ofSeconds(60)), "a graceful stop on SIGTERM:\n"
+                        + second.logTail());
+            }
+            records = TopicIo.readUntil(reader, records, r -> false, Duration.ofSeconds(3));
+        }
+
+        Map<String, Long> ocr = perPage(TopicIo.values(records, Topics.PAGE_OCR, PageOcr.class),
+                o -> o.getDocumentId() + "/" + o.getPageIndex());
+        Map<String, Long> answers = perPage(TopicIo.values(records, Topics.PAGE_ANSWERS, PageAnswers.class),
+                a -> a.getDocumentId() + "/" + a.getPageIndex());
+        System.out.printf("[e2e] after the restart: %d pages with OCR, %d with answers, %d duplicates%n",
+                ocr.size(), answers.size(), ocr.values().stream().mapToLong(n -> n - 1).sum()
+                        + answers.values().stream().mapToLong(n -> n - 1).sum());
+        assertEquals(N, ocr.size(), "every page's OCR: " + ocr.keySet());
+        assertEquals(N, answers.size(), "every page's answers: " + answers.keySet());
+        assertTrue(ocr.values().stream().allMatch(n -> n == 1), "no OCR twice on read_committed: " + ocr);
+        assertTrue(answers.values().stream().allMatch(n -> n == 1), "no answers twice: " + answers);
+
+        PageOcr sample = TopicIo.values(records, Topics.PAGE_OCR, PageOcr.class).getFirst();
+        assertEquals("tiny", sample.getRun().getModelId());
+        assertEquals("e2e-worker", sample.getRun().getWorker());
+        assertTrue(sample.getRun().getTiles() >= 1 && sample.getRun().getGeneratedTokens() > 0);
+        assertTrue(sample.getConfidence() > 0 && sample.getConfidence() <= 1);
+        PageAnswers sampleAnswers = TopicIo.values(records, Topics.PAGE_ANSWERS, PageAnswers.class).getFirst();
+        assertEquals(QUESTIONS, sampleAnswers.getAnswers().stream().map(a -> a.getQuestion()).toList());
+
+        List<PageFailure> dlq = TopicIo.values(records, Topics.PAGE_DLQ, PageFailure.class);
+        assertEquals(1, dlq.size());
+        assertEquals("e2e-corrupt", dlq.getFirst().getDocumentId());
+        assertEquals(Failure.CORRUPT_IMAGE, dlq.getFirst().getReasonCode());
+        List<DocumentStatus> status = TopicIo.values(records, Topics.DOCUMENT_STATUS, DocumentStatus.class);
+        assertEquals(1, status.size());
+        assertEquals(DocumentState.PAGE_FAILED, status.getFirst().getState());
+        assertEquals("e2e-corrupt", status.getFirst().getDocumentId());
+    }
+
+    private static <T> Map<String, Long> perPage(List<T> values, Function<T, String> page) {
+        return values.stream().collect(Collectors.groupingBy(page, Collectors.counting()));
+    }
+}

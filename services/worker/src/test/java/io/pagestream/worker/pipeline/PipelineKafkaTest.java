@@ -1,0 +1,256 @@
+package io.pagestream.worker.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pagestream.avro.AvroDeserializer;
+import io.pagestream.registry.RegistryConfig;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.schema.DocumentState;
+import io.pagestream.schema.DocumentStatus;
+import io.pagestream.schema.PageAnswers;
+import io.pagestream.schema.PageFailure;
+import io.pagestream.schema.PageImage;
+import io.pagestream.schema.PageOcr;
+import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.topics.Topics;
+import io.pagestream.worker.WorkerConfig;
+import io.pagestream.worker.delivery.KafkaClients;
+import io.pagestream.worker.model.EngineSizing;
+import io.pagestream.worker.model.ModelIdentity;
+import io.pagestream.worker.model.ModelRuntime;
+import io.pagestream.worker.model.Prompts;
+import io.pagestream.worker.model.SystemMemory;
+import io.pagestream.worker.output.Failure;
+import io.pagestream.worker.testing.Configs;
+import io.pagestream.worker.testing.Pages;
+import io.pagestream.worker.testing.QuietLogs;
+import io.pagestream.worker.testing.ScriptedEngine;
+import io.pagestream.worker.testing.TopicIo;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole pipeline on a real broker and registry, with a scripted engine: every page's results exactly once on a
+ * read_committed consumer, a corrupt page on the DLQ with a status event, and no loss or duplicate while a second
+ * worker joins mid-run and the first stops and hands its partitions over.
+ */
+class PipelineKafkaTest {
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
+            .withTopics(Topics.newTopics((short) 1));
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    static {
+        QuietLogs.kafka();
+    }
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace) {
+        return worker(instanceId, group, stepMillis, shutdownGrace, 12);
+    }
+
+    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
+            int maxInFlight) {
+        return worker(instanceId, group, stepMillis, shutdownGrace, maxInFlight, Map.of());
+    }
+
+    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
+            int maxInFlight, Map<String, Object> kafka) {
+        WorkerConfig config = Configs.worker(Map.of(
+                "pagestream.worker.instance-id", instanceId,
+                "pagestream.worker.batch.max-pages", "4",
+                "pagestream.worker.pipeline.max-in-flight-pages", Integer.toString(maxInFlight),
+                "pagestream.worker.pipeline.shutdown-grace", shutdownGrace.toMillis() + "ms",
+                "pagestream.worker.prompts.ocr-max-new-tokens", "16",
+                "pagestream.worker.prompts.question-max-new-tokens", "8"));
+        ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, stepMillis);
+        ModelRuntime model = new ModelRuntime(engine, new ModelIdentity("scripted", "v1"),
+                new EngineSizing(16, 4096, 1, "test"), new SystemMemory(), Prompts.of(config.prompts()));
+        SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        Map<String, Object> common = new HashMap<>(kafka);
+        common.put("bootstrap.servers", STACK.bootstrapServers());
+        KafkaClients clients = new KafkaClients(common, group, instanceId, true, 4, registry, true);
+        Pipeline pipeline = Pipeline.create(config, model, clients, new AvroDeserializer<>(registry, PageImage.class),
+                new PipelineMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+        pipeline.start();
+        open.add(engine);
+        open.add(pipeline);
+        return pipeline;
+    }
+
+    private static List<PageImage> pages(String prefix, int documents, int pagesEach) {
+        List<PageImage> pages = new ArrayList<>();
+        for (int d = 0; d < documents; d++) {
+            for (int p = 0; p < pagesEach; p++) {
+                pages.add(Pages.page(prefix + d, p, pagesEach, Pages.png(64, 48, d * 10 + p), List.of("Total?")));
+            }
+        }
+        return pages;
+    }
+
+    private static Predicate<List<ConsumerRecord<String, Object>>> atLeast(String prefix, int results, int failures) {
+        return records -> mine(records, prefix, Topics.PAGE_OCR) >= results
+                && mine(records, prefix, Topics.PAGE_ANSWERS) >= results
+                && mine(records, prefix, Topics.PAGE_DLQ) >= failures;
+    }
+
+    private static long mine(List<ConsumerRecord<String, Object>> records, String prefix, String topic) {
+        return records.stream().filter(r -> r.topic().equals(topic) && r.key().startsWith(prefix)).count();
+    }
+
+    /** One result per page per topic: keys documentId/pageIndex of what came back, with counts. */
+    private static Map<String, Long> perPage(List<ConsumerRecord<String, Object>> records, String prefix,
+            String topic) {
+        return records.stream().filter(r -> r.topic().equals(topic) && r.key().startsWith(prefix))
+                .map(r -> r.value() instanceof PageOcr o ? o.getDocumentId() + "/" + o.getPageIndex()
+                        : ((PageAnswers) r.value()).getDocumentId() + "/" + ((PageAnswers) r.value()).getPageIndex())
+                .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(condition.getAsBoolean(), what + " within " + WAIT);
+    }
+
+    private void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        open.clear();
+    }
+
+    @Test
+    void everyPageGetsItsResultsOnceAndACorruptPageGoesToTheDlq() throws Exception {
+        String prefix = "once-";
+        List<PageImage> pages = new ArrayList<>(pages(prefix, 5, 4));
+        pages.add(Pages.page(prefix + "bad", 0, 1, Pages.corrupt(), List.of("Total?")));
+        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages);
+        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+            worker("once-1", "group-once", 5, Duration.ofSeconds(10));
+            List<ConsumerRecord<String, Object>> records = TopicIo.readUntil(reader, List.of(),
+                    atLeast(prefix, 20, 1), WAIT);
+            closeAll();
+            records = TopicIo.readUntil(reader, records, r -> false, Duration.ofSeconds(2));
+
+            Map<String, Long> ocr = perPage(records, prefix, Topics.PAGE_OCR);
+            assertEquals(20, ocr.size(), "OCR for every page: " + ocr.keySet());
+            assertTrue(ocr.values().stream().allMatch(n -> n == 1), "once each: " + ocr);
+            Map<String, Long> answers = perPage(records, prefix, Topics.PAGE_ANSWERS);
+            assertEquals(20, answers.size());
+            assertTrue(answers.values().stream().allMatch(n -> n == 1), "once each: " + answers);
+
+            List<PageFailure> dlq = TopicIo.values(records, Topics.PAGE_DLQ, PageFailure.class).stream()
+                    .filter(f -> f.getDocumentId().startsWith(prefix)).toList();
+            assertEquals(1, dlq.size());
+            assertEquals(Failure.CORRUPT_IMAGE, dlq.getFirst().getReasonCode());
+            assertEquals("DECODE", dlq.getFirst().getStage());
+            assertEquals(Topics.DOCUMENT_PAGES, dlq.getFirst().getSourceTopic());
+            assertEquals("once-1", dlq.getFirst().getWorker());
+            List<DocumentStatus> status = TopicIo.values(records, Topics.DOCUMENT_STATUS, DocumentStatus.class)
+                    .stream().filter(s -> s.getDocumentId().startsWith(prefix)).toList();
+            assertEquals(1, status.size());
+            assertEquals(DocumentState.PAGE_FAILED, status.getFirst().getState());
+            assertEquals(0, status.getFirst().getPageIndex());
+            assertEquals(Failure.CORRUPT_IMAGE, status.getFirst().getReasonCode());
+        } finally {
+            closeAll();
+        }
+    }
+
+    @Test
+    void theConsumerPausesWhileTheEngineIsBehindAndResumesAfter() throws Exception {
+        String prefix = "pressure-";
+        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 6, 4));
+        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+            Pipeline pipeline = worker("pressure-1", "group-pressure", 100, Duration.ofSeconds(10), 4);
+            boolean pausedSeen = false;
+            int mostInFlight = 0;
+            List<ConsumerRecord<String, Object>> records = List.of();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!atLeast(prefix, 24, 0).test(records) && System.nanoTime() < deadline) {
+                pausedSeen |= pipeline.poll().paused();
+                mostInFlight = Math.max(mostInFlight, pipeline.poll().inFlight());
+                records = TopicIo.readUntil(reader, records, r -> true, Duration.ZERO);
+                records = TopicIo.readUntil(reader, records, r -> false, Duration.ofMillis(20));
+            }
+            assertEquals(24, perPage(records, prefix, Topics.PAGE_OCR).size(), "every page done");
+            assertTrue(pausedSeen, "the consumer paused");
+            assertTrue(mostInFlight <= 4 + 4, "in flight stayed within the bound plus one poll: " + mostInFlight);
+            awaitTrue(() -> !pipeline.poll().paused(), "the consumer resumed once the pages were committed");
+        } finally {
+            closeAll();
+        }
+    }
+
+    @Test
+    void aBatchLongerThanTheMaxPollIntervalTriggersNoRebalance() throws Exception {
+        String prefix = "long-";
+        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+            // From the end of the topic: the other tests' pages would only make this slow engine slower.
+            Pipeline pipeline = worker("long-1", "group-long", 4000, Duration.ofSeconds(10), 12,
+                    Map.of("max.poll.interval.ms", 1500, "auto.offset.reset", "latest"));
+            awaitTrue(() -> pipeline.poll().assignedPartitions() == 12, "the worker owns every partition");
+            TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 2, 4));
+            int fewest = 12;
+            List<ConsumerRecord<String, Object>> records = List.of();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!atLeast(prefix, 8, 0).test(records) && System.nanoTime() < deadline) {
+                fewest = Math.min(fewest, pipeline.poll().assignedPartitions());
+                records = TopicIo.readUntil(reader, records, r -> false, Duration.ofMillis(20));
+            }
+            assertEquals(8, perPage(records, prefix, Topics.PAGE_OCR).size(), "every page done");
+            assertEquals(12, fewest, "4 s engine steps against a 1.5 s max.poll.interval.ms: no partition ever left");
+        } finally {
+            closeAll();
+        }
+    }
+
+    @Test
+    void workersJoiningAndLeavingMidRunLoseAndDuplicateNothing() throws Exception {
+        String prefix = "moving-";
+        int count = 48;
+        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 12, 4));
+        Map<String, Long> seen = new HashMap<>();
+        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+            Pipeline first = worker("moving-1", "group-moving", 250, Duration.ZERO);
+            List<ConsumerRecord<String, Object>> records = TopicIo.readUntil(reader, List.of(),
+                    atLeast(prefix, 4, 0), WAIT);
+            Pipeline second = worker("moving-2", "group-moving", 250, Duration.ofSeconds(10));
+            awaitTrue(() -> second.poll().assignedPartitions() > 0 && first.poll().assignedPartitions() < 12,
+                    "the second worker takes some partitions from the first");
+            int before = records.size();
+            records = TopicIo.readUntil(reader, records, r -> r.size() >= before + 4, WAIT);
+            first.close();
+            records = TopicIo.readUntil(reader, records, atLeast(prefix, count, 0), WAIT);
+            closeAll();
+            records = TopicIo.readUntil(reader, records, r -> false, Duration.ofSeconds(2));
+            seen.putAll(perPage(records, prefix, Topics.PAGE_OCR));
+            Map<String, Long> answers = perPage(records, prefix, Topics.PAGE_ANSWERS);
+            assertEquals(count, seen.size(), "OCR for every page");
+            assertEquals(count, answers.size(), "answers for every page");
+            assertTrue(seen.values().stream().allMatch(n -> n == 1), "no duplicate OCR: " + seen);
+            assertTrue(answers.values().stream().allMatch(n -> n == 1), "no duplicate answers: " + answers);
+            assertEquals(0, mine(records, prefix, Topics.PAGE_DLQ));
+        } finally {
+            closeAll();
+        }
+    }
+}
