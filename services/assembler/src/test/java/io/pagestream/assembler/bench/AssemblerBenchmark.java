@@ -19,7 +19,6 @@ import io.pagestream.topics.TopicSpec;
 import io.pagestream.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +52,7 @@ import org.apache.kafka.streams.kstream.Produced;
  * (JIT compilation) are left out of the means.
  *
  * <pre>./mvnw -B -q -pl services/assembler -am verify -Pbench -DskipTests
- *     [-Dbench.documents=2000 -Dbench.pages=10 -Dbench.textChars=2000 -Dbench.warmups=1 -Dbench.rounds=3]</pre>
+ *     [-Dbench.documents=8000 -Dbench.pages=10 -Dbench.textChars=2000 -Dbench.warmups=1 -Dbench.rounds=3]</pre>
  */
 public final class AssemblerBenchmark {
     private static final String PASS_THROUGH_PREFIX = "bench.passthrough.";
@@ -63,7 +62,7 @@ public final class AssemblerBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int documents = Integer.getInteger("bench.documents", 2000);
+        int documents = Integer.getInteger("bench.documents", 8000);
         int pages = Integer.getInteger("bench.pages", 10);
         int textChars = Integer.getInteger("bench.textChars", 2000);
         int warmups = Integer.getInteger("bench.warmups", 1);
