@@ -17,7 +17,8 @@ import org.apache.kafka.streams.state.HostInfo;
 public class InstanceForwarder {
     public static final String FORWARDED_HEADER = "X-Pagestream-Forwarded-By";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     public HttpResponse<String> document(HostInfo owner, HostInfo self, String documentId, boolean withResults)
             throws IOException, InterruptedException {

@@ -19,7 +19,6 @@ import io.pagestream.topics.TopicSpec;
 import io.pagestream.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,11 +48,11 @@ import org.apache.kafka.streams.kstream.Produced;
  * page results (and requests) from the same topics with the same Avro serdes, under exactly_once_v2: the
  * pass-through writes every record straight back out, the assembler joins them into documents. A run is timed from
  * the moment the application is RUNNING to the moment its committed input offsets reach the end of the inputs (under
- * exactly-once the outputs are committed in the same transactions). Rounds alternate so that JIT warm-up favours
- * neither.
+ * exactly-once the outputs are committed in the same transactions). Rounds alternate the two, and warm-up rounds
+ * (JIT compilation) are left out of the means.
  *
  * <pre>./mvnw -B -q -pl services/assembler -am verify -Pbench -DskipTests
- *     [-Dbench.documents=2000 -Dbench.pages=10 -Dbench.textChars=2000 -Dbench.rounds=2]</pre>
+ *     [-Dbench.documents=8000 -Dbench.pages=10 -Dbench.textChars=2000 -Dbench.warmups=1 -Dbench.rounds=3]</pre>
  */
 public final class AssemblerBenchmark {
     private static final String PASS_THROUGH_PREFIX = "bench.passthrough.";
@@ -63,10 +62,11 @@ public final class AssemblerBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int documents = Integer.getInteger("bench.documents", 2000);
+        int documents = Integer.getInteger("bench.documents", 8000);
         int pages = Integer.getInteger("bench.pages", 10);
         int textChars = Integer.getInteger("bench.textChars", 2000);
-        int rounds = Integer.getInteger("bench.rounds", 2);
+        int warmups = Integer.getInteger("bench.warmups", 1);
+        int rounds = Integer.getInteger("bench.rounds", 3);
         long pageResults = 2L * documents * pages;
         QuietKafka.atWarn();
         Path workDir = Files.createTempDirectory("assembler-bench-");
@@ -84,14 +84,18 @@ public final class AssemblerBenchmark {
 
             List<Double> passThrough = new ArrayList<>();
             List<Double> assembler = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
+            for (int round = 1; round <= warmups + rounds; round++) {
                 double p = run(bootstrap, workDir, "pass-through-" + round, passThrough(registry));
                 double a = run(bootstrap, workDir, "assembler-" + round,
                         AssemblerTopology.build(AssemblerSettings.defaults(), registry, true));
-                passThrough.add(pageResults / p);
-                assembler.add(pageResults / a);
-                System.out.printf(Locale.ROOT, "round %d: pass-through %.1f s = %.0f page results/s; assembler %.1f s"
-                        + " = %.0f page results/s%n", round, p, pageResults / p, a, pageResults / a);
+                boolean warmup = round <= warmups;
+                if (!warmup) {
+                    passThrough.add(pageResults / p);
+                    assembler.add(pageResults / a);
+                }
+                System.out.printf(Locale.ROOT, "%s %d: pass-through %.1f s = %.0f page results/s; assembler %.1f s"
+                        + " = %.0f page results/s; ratio %.2f%n", warmup ? "warm-up" : "round", round, p,
+                        pageResults / p, a, pageResults / a, p / a);
             }
             double passThroughRate = mean(passThrough);
             double assemblerRate = mean(assembler);

@@ -14,12 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.pagestream.assembler.config.AssemblerConfig;
 import io.pagestream.assembler.testing.InputProducer;
 import io.pagestream.assembler.topology.AssemblerSettings;
+import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -109,7 +111,11 @@ class DocumentResourceTest {
     }
 
     @Test
-    void theConfiguredDefaultsAreTheDocumentedOnes() {
-        assertEquals(AssemblerSettings.defaults(), config.settings());
+    void theConfigurationMatchesTheCode() {
+        assertEquals(AssemblerSettings.defaults(), config.settings(), "the documented defaults");
+        List<String> topics = new ArrayList<>(AssemblerTopology.INPUT_TOPICS);
+        topics.addAll(AssemblerTopology.OUTPUT_TOPICS);
+        assertEquals(topics, ConfigProvider.getConfig().getValues("quarkus.kafka-streams.topics", String.class),
+                "Quarkus waits for every topic the topology reads and writes");
     }
 }
