@@ -47,7 +47,14 @@ public final class GenerationEngine implements AutoCloseable {
     private final Sequence[] active;
     private final Scheduler scheduler = new Scheduler();
     private final EngineStats.Counter stats = new EngineStats.Counter();
+    private final List<Completion> completions = new ArrayList<>();
     private final Thread thread;
+    /** Guarded by the tokenizer's lock: the native tokenizer must not be used once released. */
+    private boolean tokenizerClosed;
+
+    /** A finished or failed request, handed to its caller once the iteration's bookkeeping is done. */
+    private record Completion(PendingPage.Prompt prompt, GenerationResult result, Throwable error) {
+    }
 
     private GenerationEngine(EngineConfig config, ModelSessions model, Tokenizer tokenizer, NativeMemory memory)
             throws OrtException {
@@ -131,9 +138,16 @@ public final class GenerationEngine implements AutoCloseable {
         return preprocessor.preprocess(image);
     }
 
-    /** The prompt's token ids, as {@link #submit} would build them for images of these tile counts. */
+    /**
+     * The prompt's token ids, as {@link #submit} would build them for images of these tile counts.
+     *
+     * @throws IllegalStateException when the engine is closed
+     */
     public int[] promptIds(String prompt, List<Integer> tilesPerImage) {
         synchronized (tokenizer) {
+            if (tokenizerClosed) {
+                throw new IllegalStateException("the engine is closed");
+            }
             return chat.build(prompt, tilesPerImage).ids();
         }
     }
@@ -148,6 +162,9 @@ public final class GenerationEngine implements AutoCloseable {
      */
     public List<GenerationHandle> submit(PageRequest page) {
         long now = System.nanoTime();
+        if (scheduler.closed()) {
+            throw new IllegalStateException("the engine is closed");
+        }
         if (page.prompts().size() > config.maxBatch()) {
             throw new RequestRejectedException("the page has " + page.prompts().size() + " prompts; the engine runs "
                     + "at most maxBatch = " + config.maxBatch() + " at once and starts a page's prompts together");
@@ -205,6 +222,7 @@ public final class GenerationEngine implements AutoCloseable {
             while (!scheduler.closed()) {
                 dropCancelled();
                 admit();
+                deliver();
                 if (slots.inUse() == 0) {
                     if (!scheduler.awaitWork()) {
                         break;
@@ -212,6 +230,7 @@ public final class GenerationEngine implements AutoCloseable {
                     continue;
                 }
                 step();
+                deliver();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -225,9 +244,11 @@ public final class GenerationEngine implements AutoCloseable {
                     fail(sequence, closed);
                 }
             }
-            for (PendingPage page : scheduler.close()) {
+            scheduler.close();
+            for (PendingPage page : scheduler.drain()) {
                 page.prompts().forEach(prompt -> fail(prompt, closed));
             }
+            deliver();
             release();
         }
     }
@@ -390,12 +411,7 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     private void complete(PendingPage.Prompt prompt, GenerationResult result) {
-        try {
-            prompt.request().listener().onFinish(result);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "a listener's onFinish failed", e);
-        }
-        prompt.handle().future().complete(result);
+        completions.add(new Completion(prompt, result, null));
     }
 
     private void fail(Sequence sequence, Throwable error) {
@@ -404,12 +420,33 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     private void fail(PendingPage.Prompt prompt, Throwable error) {
-        try {
-            prompt.request().listener().onError(error);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "a listener's onError failed", e);
+        completions.add(new Completion(prompt, null, error));
+    }
+
+    /**
+     * Calls the listeners and completes the futures of the requests that ended in this iteration, after its
+     * counters are updated, so that a caller woken by its result sees statistics that include it.
+     */
+    private void deliver() {
+        for (Completion completion : completions) {
+            GenerationListener listener = completion.prompt().request().listener();
+            GenerationHandle handle = completion.prompt().handle();
+            try {
+                if (completion.error() == null) {
+                    listener.onFinish(completion.result());
+                } else {
+                    listener.onError(completion.error());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a listener failed at the end of a request", e);
+            }
+            if (completion.error() == null) {
+                handle.future().complete(completion.result());
+            } else {
+                handle.future().completeExceptionally(completion.error());
+            }
         }
-        prompt.handle().future().completeExceptionally(error);
+        completions.clear();
     }
 
     private void free(Sequence sequence) {
@@ -424,7 +461,10 @@ public final class GenerationEngine implements AutoCloseable {
         prefill.close();
         kv.close();
         memory.close();
-        tokenizer.close();
+        synchronized (tokenizer) {
+            tokenizerClosed = true;
+            tokenizer.close();
+        }
         try {
             model.close();
         } catch (OrtException e) {
