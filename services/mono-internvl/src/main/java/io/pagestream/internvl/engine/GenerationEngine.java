@@ -64,13 +64,20 @@ public final class GenerationEngine implements AutoCloseable {
         this.memory = memory;
         ModelInfo info = model.info;
         this.chat = new ChatPrompt(tokenizer, info.tokensPerTile());
-        this.preprocessor = new ImagePreprocessor(preprocessConfig(model.config, config.maxImagePixels()));
+        ImagePreprocessConfig imageConfig = preprocessConfig(model.config, config.maxImagePixels());
+        this.preprocessor = new ImagePreprocessor(imageConfig);
         this.defaultStops = Set.copyOf(tokenizer.stopTokenIds());
         this.kv = new KvCache(model.env, memory, info, config.maxBatch(), config.slotCapacity());
+        int capacity = config.slotCapacity();
+        FloatBuffer rows = memory.allocate(4L * capacity * info.hidden()).asFloatBuffer();
+        int imageTiles = imageConfig.maxTiles() + (imageConfig.useThumbnail() && imageConfig.maxTiles() > 1 ? 1 : 0);
+        int visionTiles = Math.max(1, Math.min(capacity / info.tokensPerTile(), imageTiles));
+        FloatBuffer pixels = memory.allocate(4L * 3 * info.tileSize() * info.tileSize() * visionTiles)
+                .asFloatBuffer();
         DecodeStep decodeStep = null;
         try {
             decodeStep = new DecodeStep(model, kv, memory);
-            this.prefill = new PrefillStep(model, kv, memory, tokenizer.tokenId(InternLm2Tokens.IMG_CONTEXT));
+            this.prefill = new PrefillStep(model, kv, memory, rows, tokenizer.tokenId(InternLm2Tokens.IMG_CONTEXT));
         } catch (OrtException | RuntimeException e) {
             if (decodeStep != null) {
                 decodeStep.close();
@@ -79,7 +86,7 @@ public final class GenerationEngine implements AutoCloseable {
             throw e;
         }
         this.decode = decodeStep;
-        this.encoder = new ImageEncoder(model);
+        this.encoder = new ImageEncoder(model, pixels, rows);
         this.sampler = new Sampler(info.vocab());
         this.slots = new SlotAllocator(config.maxBatch());
         this.active = new Sequence[config.maxBatch()];
@@ -285,14 +292,14 @@ public final class GenerationEngine implements AutoCloseable {
         }
         try {
             long start = System.nanoTime();
-            float[] rows = encoder.encode(page.images());
+            encoder.encode(page.images());
             long vision = System.nanoTime() - start;
             stats.page(live.size(), page.images().stream().mapToInt(PixelTiles::tileCount).sum(), vision);
             int prefix = config.prefixReuse() && live.size() > 1 ? sharedPrefix(live) : 0;
             long prefixNanos = 0;
             if (prefix > 0) {
                 start = System.nanoTime();
-                prefill.run(taken[0], live.getFirst().ids(), 0, prefix, rows);
+                prefill.run(taken[0], live.getFirst().ids(), 0, prefix);
                 for (int i = 1; i < taken.length; i++) {
                     kv.copyPrefix(taken[0], taken[i], prefix);
                 }
@@ -306,7 +313,7 @@ public final class GenerationEngine implements AutoCloseable {
                 active[taken[i]] = sequence;
                 started.add(sequence);
                 start = System.nanoTime();
-                FloatBuffer logits = prefill.run(taken[i], prompt.ids(), prefix, prompt.ids().length, rows);
+                FloatBuffer logits = prefill.run(taken[i], prompt.ids(), prefix, prompt.ids().length);
                 long own = System.nanoTime() - start;
                 sequence.prefilled(own);
                 stats.prefill(prompt.ids().length - prefix, own, 0);
