@@ -140,6 +140,11 @@ public final class GenerationEngine implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /** Text of generated ids, as in {@link GenerationResult#text()}; usable from any thread. */
+    public String decode(int[] ids) {
+        return tokenizer.decode(ids);
+    }
+
     /** Tiles an image the way the model expects (tile size, grid limits and thumbnail from its config). */
     public PixelTiles preprocess(BufferedImage image) {
         return preprocessor.preprocess(image);
@@ -501,6 +506,11 @@ public final class GenerationEngine implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The image preprocessing a model's config asks for (what {@link #preprocess} does), without an engine. */
+    public static ImagePreprocessor imagePreprocessor(ModelConfig config, long maxPixels) {
+        return new ImagePreprocessor(preprocessConfig(config, maxPixels));
     }
 
     private static ImagePreprocessConfig preprocessConfig(ModelConfig config, long maxPixels) {
