@@ -32,7 +32,8 @@ public final class GenerationEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GenerationEngine.class.getName());
 
     private final EngineConfig config;
-    private final ModelSessions model;
+    private final OnnxModel model;
+    private final boolean ownsModel;
     private final Tokenizer tokenizer;
     private final ChatPrompt chat;
     private final ImagePreprocessor preprocessor;
@@ -56,10 +57,11 @@ public final class GenerationEngine implements AutoCloseable {
     private record Completion(PendingPage.Prompt prompt, GenerationResult result, Throwable error) {
     }
 
-    private GenerationEngine(EngineConfig config, ModelSessions model, Tokenizer tokenizer, NativeMemory memory)
-            throws OrtException {
+    private GenerationEngine(EngineConfig config, OnnxModel model, boolean ownsModel, Tokenizer tokenizer,
+            NativeMemory memory) throws OrtException {
         this.config = config;
         this.model = model;
+        this.ownsModel = ownsModel;
         this.tokenizer = tokenizer;
         this.memory = memory;
         ModelInfo info = model.info;
@@ -95,21 +97,40 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     /**
-     * Opens the engine on a checkpoint (config and tokenizer) and its conversion ({@code model convert} output).
+     * Opens the engine on a checkpoint (config and tokenizer) and its conversion ({@code model convert} output),
+     * with {@link EngineConfig#runtime()}'s session settings; closing the engine closes the model.
      *
      * @throws IllegalArgumentException when the conversion is missing, stale or not a generation conversion
      */
     public static GenerationEngine open(Path checkpointDir, Path onnxDir, EngineConfig config)
             throws IOException, OrtException {
-        ModelSessions model = ModelSessions.open(checkpointDir, onnxDir, config.runtime());
-        Tokenizer tokenizer = null;
-        NativeMemory memory = NativeMemory.open();
+        OnnxModel model = OnnxModel.open(checkpointDir, onnxDir, config.runtime());
         try {
-            tokenizer = Tokenizer.load(checkpointDir);
-            GenerationEngine engine = new GenerationEngine(config, model, tokenizer, memory);
+            return open(model, true, config);
+        } catch (IOException | OrtException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an engine on a model opened beforehand, which it leaves open: several engines may share one model.
+     * {@link EngineConfig#runtime()} is not used; the model's own session settings apply.
+     */
+    public static GenerationEngine open(OnnxModel model, EngineConfig config) throws IOException, OrtException {
+        return open(model, false, config);
+    }
+
+    private static GenerationEngine open(OnnxModel model, boolean ownsModel, EngineConfig config)
+            throws IOException, OrtException {
+        NativeMemory memory = NativeMemory.open();
+        Tokenizer tokenizer = null;
+        try {
+            tokenizer = Tokenizer.load(model.checkpointDir);
+            GenerationEngine engine = new GenerationEngine(config, model, ownsModel, tokenizer, memory);
             engine.thread.start();
             ModelInfo info = model.info;
-            LOG.log(System.Logger.Level.INFO, () -> String.format(
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format(
                     "engine ready: %s on %s, %d slots × %d positions, KV cache %.1f MiB", info.dtype(),
                     info.provider(), config.maxBatch(), config.slotCapacity(), engine.kv.bytes() / 1048576.0));
             return engine;
@@ -118,7 +139,6 @@ public final class GenerationEngine implements AutoCloseable {
                 tokenizer.close();
             }
             memory.close();
-            model.close();
             throw e;
         }
     }
@@ -477,10 +497,12 @@ public final class GenerationEngine implements AutoCloseable {
             tokenizerClosed = true;
             tokenizer.close();
         }
-        try {
-            model.close();
-        } catch (OrtException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the ONNX sessions failed", e);
+        if (ownsModel) {
+            try {
+                model.close();
+            } catch (OrtException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the ONNX sessions failed", e);
+            }
         }
     }
 

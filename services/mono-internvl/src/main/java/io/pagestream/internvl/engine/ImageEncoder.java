@@ -27,7 +27,7 @@ final class ImageEncoder {
     private final FloatBuffer pixels;
     private final FloatBuffer rows;
 
-    ImageEncoder(ModelSessions model, FloatBuffer pixels, FloatBuffer rows) {
+    ImageEncoder(OnnxModel model, FloatBuffer pixels, FloatBuffer rows) {
         this.env = model.env;
         this.vision = model.vision;
         this.hidden = model.info.hidden();

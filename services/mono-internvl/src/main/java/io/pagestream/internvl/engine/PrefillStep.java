@@ -39,7 +39,7 @@ final class PrefillStep implements AutoCloseable {
     private final OnnxTensor totalTensor;
     private final OnnxTensor logitTensor;
 
-    PrefillStep(ModelSessions model, KvCache kv, NativeMemory memory, FloatBuffer rows, int imageContextId)
+    PrefillStep(OnnxModel model, KvCache kv, NativeMemory memory, FloatBuffer rows, int imageContextId)
             throws OrtException {
         this.env = model.env;
         this.embedding = model.embedding;
