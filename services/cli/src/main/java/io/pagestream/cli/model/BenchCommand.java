@@ -38,6 +38,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Conversions to run, comma-separated (fp32, int4; fp16, bf16 with CUDA). Default: ${DEFAULT-VALUE}.")
     List<TargetDtype> dtypes;
 
+    @Option(names = "--int4-accuracy", defaultValue = "0", description = Conversions.ACCURACY_HELP)
+    int int4Accuracy;
+
     @Option(names = "--steps", defaultValue = "16", description = "Decode steps per batch size. Default: ${DEFAULT-VALUE}.")
     int steps;
 
@@ -81,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Path> dirs = new ArrayList<>();
         for (Path model : models) {
             for (TargetDtype dtype : dtypes) {
-                dirs.add(Conversions.ensure(model, null, dtype, err));
+                dirs.add(Conversions.ensure(model, null, Conversions.options(dtype, int4Accuracy), err));
             }
         }
         MachineBounds bounds = MachineBounds.measure(options.threads() > 0 ? options.threads()

@@ -51,6 +51,9 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Conversion to run: fp32 or int4 on the CPU, fp16 or bf16 with CUDA. Default: ${DEFAULT-VALUE}.")
     TargetDtype dtype;
 
+    @Option(names = "--int4-accuracy", defaultValue = "0", description = Conversions.ACCURACY_HELP)
+    int int4Accuracy;
+
     @Option(names = "--image", arity = "1..*", description = "Image files (PNG, JPEG), in prompt order.")
     List<Path> images = new ArrayList<>();
 
@@ -83,7 +86,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path onnxDir = Conversions.ensure(model, onnx, dtype, err);
+        Path onnxDir = Conversions.ensure(model, onnx, Conversions.options(dtype, int4Accuracy), err);
         ModelConfig modelConfig = ConfigJson.load(model);
         ImagePreprocessor preprocessor = GenerationEngine.imagePreprocessor(modelConfig,
                 EngineConfig.DEFAULT.maxImagePixels());

@@ -10,7 +10,6 @@ import io.pagestream.internvl.checkpoint.ModelConfig;
 import io.pagestream.internvl.convert.CacheKey;
 import io.pagestream.internvl.convert.Converter;
 import io.pagestream.internvl.convert.Manifest;
-import io.pagestream.internvl.onnx.DecoderOptions;
 import io.pagestream.internvl.onnx.TargetDtype;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -98,7 +97,7 @@ public final class OnnxModel implements AutoCloseable {
                     + "scoring); generation needs the default conversion, which returns each row's last logits");
         }
         TargetDtype dtype = TargetDtype.valueOf(manifest.dtype());
-        if (!CacheKey.of(checkpointDir, DecoderOptions.of(dtype)).equals(manifest.cacheKey())) {
+        if (!CacheKey.of(checkpointDir, manifest.decoderOptions()).equals(manifest.cacheKey())) {
             throw new IllegalArgumentException(onnxDir + " is not the current conversion of " + checkpointDir
                     + " (the checkpoint changed, or it was converted from another one or with other options): run "
                     + "./pagestream model convert --model " + checkpointDir + " --out " + onnxDir + " --dtype "
