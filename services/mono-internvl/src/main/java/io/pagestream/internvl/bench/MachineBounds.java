@@ -19,7 +19,7 @@ import java.util.Map;
  * released on return (where {@link NativeMemory} can), so that they do not count in the models' peak memory.
  *
  * @param matmulGflops  ORT MatMul [m, k] × [k, n], float32, GFLOP/s
- * @param readGbs       ORT ReduceSum over {@code bandwidthBytes}, GB/s read
+ * @param readGbs       ORT ReduceSum of the rows of a {@code bandwidthBytes} matrix, GB/s read
  * @param copyGbs       Java direct-buffer copy, GB/s (read + write)
  */
 public record MachineBounds(int threads, int m, int k, int n, double matmulGflops, long bandwidthBytes,
@@ -67,18 +67,24 @@ public record MachineBounds(int threads, int m, int k, int n, double matmulGflop
         }
     }
 
+    /**
+     * Sums each row of a [rows, 64 K] matrix: ORT splits the rows over its threads, as a MatMul splits a weight,
+     * where a reduction of everything to one scalar would run on one thread and understate the machine.
+     */
     private static double reduceSum(NativeMemory memory, int threads, long bytes) throws OrtException {
+        long columns = 1 << 16;
+        long rows = bytes / 4 / columns;
         GraphBuilder g = GraphBuilder.create("read", null);
-        String x = g.input("x", DataType.FLOAT, bytes / 4);
-        g.op("ReduceSum", x).attr("keepdims", 0L).exact("sum");
-        g.output("sum", DataType.FLOAT);
+        String x = g.input("x", DataType.FLOAT, rows, columns);
+        g.op("ReduceSum", x, g.ints("axes", 1)).attr("keepdims", 0L).exact("sums");
+        g.output("sums", DataType.FLOAT, rows);
         ByteBuffer buffer = memory.allocate(bytes);
         for (long i = 0; i < bytes; i += 4096) {
             buffer.put((int) i, (byte) 1);
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = session(env, g, threads);
-                OnnxTensor input = OnnxTensor.createTensor(env, buffer.asFloatBuffer(), new long[] {bytes / 4})) {
+                OnnxTensor input = OnnxTensor.createTensor(env, buffer.asFloatBuffer(), new long[] {rows, columns})) {
             double best = Double.MAX_VALUE;
             for (int run = 0; run <= RUNS; run++) {
                 long start = System.nanoTime();

@@ -58,4 +58,16 @@ class EngineRejectionTest {
                         EngineConfig.DEFAULT));
         assertTrue(scoring.getMessage().contains("every position"), scoring.getMessage());
     }
+
+    @Test
+    void anInt4ConversionWithOtherOptionsIsAccepted(@TempDir Path dir) throws Exception {
+        Converter.convert(TinyEngineModel.checkpoint(), dir, new DecoderOptions(TargetDtype.INT4,
+                new Int4Options(true, 4), false));
+        try (GenerationEngine engine = GenerationEngine.open(TinyEngineModel.checkpoint(), dir,
+                TinyEngineModel.config(1, 200))) {
+            assertEquals("INT4", engine.model().dtype());
+            assertEquals(2, engine.generate(PageRequest.text(GenerationRequest.of("Hi", 2)
+                    .withStopTokens(java.util.Set.of()))).getFirst().tokenIds().length);
+        }
+    }
 }
