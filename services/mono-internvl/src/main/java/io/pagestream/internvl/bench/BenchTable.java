@@ -13,7 +13,8 @@ public final class BenchTable {
                 Runtime.getRuntime().availableProcessors(), bounds.threads());
         out.printf("- ORT MatMul float32 %d×%d×%d: %.1f GFLOP/s%n", bounds.m(), bounds.k(), bounds.n(),
                 bounds.matmulGflops());
-        out.printf("- ORT ReduceSum of the rows of a %d MiB matrix: %.2f GB/s read (Java direct-buffer copy: %.2f GB/s)%n%n",
+        out.printf("- ORT ReduceSum of the rows of a %d MiB matrix: %.2f GB/s read (Java direct-buffer copy: "
+                + "%.2f GB/s)%n%n",
                 bounds.bandwidthBytes() >> 20, bounds.readGbs(), bounds.copyGbs());
 
         out.println("Prefill: vision + one prompt's full decoder prefill (no prefix reuse), per image tile; useful "

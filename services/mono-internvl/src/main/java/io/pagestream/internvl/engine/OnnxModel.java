@@ -29,8 +29,8 @@ public final class OnnxModel implements AutoCloseable {
     final ModelConfig config;
     final ModelInfo info;
 
-    private OnnxModel(Path checkpointDir, OrtEnvironment env, OrtSession vision, OrtSession embedding, OrtSession decoder,
-            ModelConfig config, ModelInfo info) {
+    private OnnxModel(Path checkpointDir, OrtEnvironment env, OrtSession vision, OrtSession embedding,
+            OrtSession decoder, ModelConfig config, ModelInfo info) {
         this.checkpointDir = checkpointDir;
         this.env = env;
         this.vision = vision;
