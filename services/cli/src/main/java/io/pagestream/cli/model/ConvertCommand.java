@@ -25,9 +25,12 @@ final class ConvertCommand implements Callable<Integer> {
             description = "fp32 (CPU), int4 (CPU, 4-bit weights), fp16 or bf16 (CUDA). Default: ${DEFAULT-VALUE}.")
     TargetDtype dtype;
 
+    @Option(names = "--int4-accuracy", defaultValue = "0", description = Conversions.ACCURACY_HELP)
+    int int4Accuracy;
+
     @Override
     public Integer call() {
-        ConversionResult result = Converter.convert(model, out, dtype);
+        ConversionResult result = Converter.convert(model, out, Conversions.options(dtype, int4Accuracy));
         System.out.printf("%s %s conversion in %s (%.1f s): %s, %s, %s%n",
                 result.reused() ? "reused the" : "wrote a", dtype.name().toLowerCase(Locale.ROOT), result.outDir(),
                 result.elapsed().toMillis() / 1000.0, result.embeddingModel(), result.visionModel(),

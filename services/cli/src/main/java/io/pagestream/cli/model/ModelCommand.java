@@ -4,7 +4,8 @@ import picocli.CommandLine.Command;
 
 /** {@code ./pagestream model …}: the model runtime's own tools, usable without Kafka. */
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Mono-InternVL checkpoints: make random ones, convert to ONNX.",
-        subcommands = {InitRandomCommand.class, ConvertCommand.class})
+        description = "Mono-InternVL checkpoints: make random ones, convert to ONNX, generate, benchmark.",
+        subcommands = {InitRandomCommand.class, ConvertCommand.class, GenerateCommand.class,
+            BenchCommand.class})
 public final class ModelCommand {
 }

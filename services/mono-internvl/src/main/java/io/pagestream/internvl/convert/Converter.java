@@ -65,7 +65,8 @@ public final class Converter {
                 options));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Manifest manifest = new Manifest(VERSION, key, options.dtype().name(), options.allLogits(), imageContextId,
-                config.llm().maxPositionEmbeddings(), config.tokensPerTile(), elapsed.toMillis() / 1000.0);
+                config.llm().maxPositionEmbeddings(), config.tokensPerTile(), elapsed.toMillis() / 1000.0,
+                options.int4());
         manifest.write(outDir);
         return new ConversionResult(outDir, manifest, false, elapsed);
     }

@@ -2,6 +2,9 @@ package io.pagestream.internvl.convert;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pagestream.internvl.onnx.DecoderOptions;
+import io.pagestream.internvl.onnx.Int4Options;
+import io.pagestream.internvl.onnx.TargetDtype;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,9 +22,11 @@ import java.nio.file.StandardCopyOption;
  * @param maxPositions       rows of the rotary tables: the engine must refuse longer sequences
  * @param tokensPerTile      projector rows per image tile
  * @param seconds            how long the conversion took
+ * @param int4               the quantisation options (part of the cache key); null in manifests written before they
+ *                           were recorded, which used {@link Int4Options#DEFAULT}
  */
 public record Manifest(String converterVersion, String cacheKey, String dtype, boolean allLogits,
-        int imageContextId, int maxPositions, int tokensPerTile, double seconds) {
+        int imageContextId, int maxPositions, int tokensPerTile, double seconds, Int4Options int4) {
     public static final String FILE_NAME = "conversion.json";
 
     private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -37,6 +42,11 @@ public record Manifest(String converterVersion, String cacheKey, String dtype, b
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The options the conversion was made with, enough to recompute its cache key. */
+    public DecoderOptions decoderOptions() {
+        return new DecoderOptions(TargetDtype.valueOf(dtype), int4 == null ? Int4Options.DEFAULT : int4, allLogits);
     }
 
     /** Writes through a temporary file and a rename, so a crash never leaves a half-written manifest. */

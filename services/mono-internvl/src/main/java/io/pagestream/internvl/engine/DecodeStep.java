@@ -44,7 +44,7 @@ final class DecodeStep implements AutoCloseable {
     private final List<Map<String, OnnxValue>> decoderOutputs = new ArrayList<>();
     private int longest;
 
-    DecodeStep(ModelSessions model, KvCache kv, NativeMemory memory) throws OrtException {
+    DecodeStep(OnnxModel model, KvCache kv, NativeMemory memory) throws OrtException {
         this.embedding = model.embedding;
         this.decoder = model.decoder;
         OrtEnvironment env = model.env;

@@ -32,7 +32,8 @@ public final class GenerationEngine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GenerationEngine.class.getName());
 
     private final EngineConfig config;
-    private final ModelSessions model;
+    private final OnnxModel model;
+    private final boolean ownsModel;
     private final Tokenizer tokenizer;
     private final ChatPrompt chat;
     private final ImagePreprocessor preprocessor;
@@ -47,23 +48,38 @@ public final class GenerationEngine implements AutoCloseable {
     private final Sequence[] active;
     private final Scheduler scheduler = new Scheduler();
     private final EngineStats.Counter stats = new EngineStats.Counter();
+    private final List<Completion> completions = new ArrayList<>();
     private final Thread thread;
+    /** Guarded by the tokenizer's lock: the native tokenizer must not be used once released. */
+    private boolean tokenizerClosed;
 
-    private GenerationEngine(EngineConfig config, ModelSessions model, Tokenizer tokenizer, NativeMemory memory)
-            throws OrtException {
+    /** A finished or failed request, handed to its caller once the iteration's bookkeeping is done. */
+    private record Completion(PendingPage.Prompt prompt, GenerationResult result, Throwable error) {
+    }
+
+    private GenerationEngine(EngineConfig config, OnnxModel model, boolean ownsModel, Tokenizer tokenizer,
+            NativeMemory memory) throws OrtException {
         this.config = config;
         this.model = model;
+        this.ownsModel = ownsModel;
         this.tokenizer = tokenizer;
         this.memory = memory;
         ModelInfo info = model.info;
         this.chat = new ChatPrompt(tokenizer, info.tokensPerTile());
-        this.preprocessor = new ImagePreprocessor(preprocessConfig(model.config, config.maxImagePixels()));
+        ImagePreprocessConfig imageConfig = preprocessConfig(model.config, config.maxImagePixels());
+        this.preprocessor = new ImagePreprocessor(imageConfig);
         this.defaultStops = Set.copyOf(tokenizer.stopTokenIds());
         this.kv = new KvCache(model.env, memory, info, config.maxBatch(), config.slotCapacity());
+        int capacity = config.slotCapacity();
+        FloatBuffer rows = memory.allocate(4L * capacity * info.hidden()).asFloatBuffer();
+        int imageTiles = imageConfig.maxTiles() + (imageConfig.useThumbnail() && imageConfig.maxTiles() > 1 ? 1 : 0);
+        int visionTiles = Math.max(1, Math.min(capacity / info.tokensPerTile(), imageTiles));
+        FloatBuffer pixels = memory.allocate(4L * 3 * info.tileSize() * info.tileSize() * visionTiles)
+                .asFloatBuffer();
         DecodeStep decodeStep = null;
         try {
             decodeStep = new DecodeStep(model, kv, memory);
-            this.prefill = new PrefillStep(model, kv, memory, tokenizer.tokenId(InternLm2Tokens.IMG_CONTEXT));
+            this.prefill = new PrefillStep(model, kv, memory, rows, tokenizer.tokenId(InternLm2Tokens.IMG_CONTEXT));
         } catch (OrtException | RuntimeException e) {
             if (decodeStep != null) {
                 decodeStep.close();
@@ -72,7 +88,7 @@ public final class GenerationEngine implements AutoCloseable {
             throw e;
         }
         this.decode = decodeStep;
-        this.encoder = new ImageEncoder(model);
+        this.encoder = new ImageEncoder(model, pixels, rows);
         this.sampler = new Sampler(info.vocab());
         this.slots = new SlotAllocator(config.maxBatch());
         this.active = new Sequence[config.maxBatch()];
@@ -81,21 +97,40 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     /**
-     * Opens the engine on a checkpoint (config and tokenizer) and its conversion ({@code model convert} output).
+     * Opens the engine on a checkpoint (config and tokenizer) and its conversion ({@code model convert} output),
+     * with {@link EngineConfig#runtime()}'s session settings; closing the engine closes the model.
      *
      * @throws IllegalArgumentException when the conversion is missing, stale or not a generation conversion
      */
     public static GenerationEngine open(Path checkpointDir, Path onnxDir, EngineConfig config)
             throws IOException, OrtException {
-        ModelSessions model = ModelSessions.open(checkpointDir, onnxDir, config.runtime());
-        Tokenizer tokenizer = null;
-        NativeMemory memory = NativeMemory.open();
+        OnnxModel model = OnnxModel.open(checkpointDir, onnxDir, config.runtime());
         try {
-            tokenizer = Tokenizer.load(checkpointDir);
-            GenerationEngine engine = new GenerationEngine(config, model, tokenizer, memory);
+            return open(model, true, config);
+        } catch (IOException | OrtException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an engine on a model opened beforehand, which it leaves open: several engines may share one model.
+     * {@link EngineConfig#runtime()} is not used; the model's own session settings apply.
+     */
+    public static GenerationEngine open(OnnxModel model, EngineConfig config) throws IOException, OrtException {
+        return open(model, false, config);
+    }
+
+    private static GenerationEngine open(OnnxModel model, boolean ownsModel, EngineConfig config)
+            throws IOException, OrtException {
+        NativeMemory memory = NativeMemory.open();
+        Tokenizer tokenizer = null;
+        try {
+            tokenizer = Tokenizer.load(model.checkpointDir);
+            GenerationEngine engine = new GenerationEngine(config, model, ownsModel, tokenizer, memory);
             engine.thread.start();
             ModelInfo info = model.info;
-            LOG.log(System.Logger.Level.INFO, () -> String.format(
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format(
                     "engine ready: %s on %s, %d slots × %d positions, KV cache %.1f MiB", info.dtype(),
                     info.provider(), config.maxBatch(), config.slotCapacity(), engine.kv.bytes() / 1048576.0));
             return engine;
@@ -104,7 +139,6 @@ public final class GenerationEngine implements AutoCloseable {
                 tokenizer.close();
             }
             memory.close();
-            model.close();
             throw e;
         }
     }
@@ -126,14 +160,26 @@ public final class GenerationEngine implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /** Text of generated ids, as in {@link GenerationResult#text()}; usable from any thread. */
+    public String decode(int[] ids) {
+        return tokenizer.decode(ids);
+    }
+
     /** Tiles an image the way the model expects (tile size, grid limits and thumbnail from its config). */
     public PixelTiles preprocess(BufferedImage image) {
         return preprocessor.preprocess(image);
     }
 
-    /** The prompt's token ids, as {@link #submit} would build them for images of these tile counts. */
+    /**
+     * The prompt's token ids, as {@link #submit} would build them for images of these tile counts.
+     *
+     * @throws IllegalStateException when the engine is closed
+     */
     public int[] promptIds(String prompt, List<Integer> tilesPerImage) {
         synchronized (tokenizer) {
+            if (tokenizerClosed) {
+                throw new IllegalStateException("the engine is closed");
+            }
             return chat.build(prompt, tilesPerImage).ids();
         }
     }
@@ -148,6 +194,9 @@ public final class GenerationEngine implements AutoCloseable {
      */
     public List<GenerationHandle> submit(PageRequest page) {
         long now = System.nanoTime();
+        if (scheduler.closed()) {
+            throw new IllegalStateException("the engine is closed");
+        }
         if (page.prompts().size() > config.maxBatch()) {
             throw new RequestRejectedException("the page has " + page.prompts().size() + " prompts; the engine runs "
                     + "at most maxBatch = " + config.maxBatch() + " at once and starts a page's prompts together");
@@ -205,6 +254,7 @@ public final class GenerationEngine implements AutoCloseable {
             while (!scheduler.closed()) {
                 dropCancelled();
                 admit();
+                deliver();
                 if (slots.inUse() == 0) {
                     if (!scheduler.awaitWork()) {
                         break;
@@ -212,6 +262,7 @@ public final class GenerationEngine implements AutoCloseable {
                     continue;
                 }
                 step();
+                deliver();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -225,9 +276,11 @@ public final class GenerationEngine implements AutoCloseable {
                     fail(sequence, closed);
                 }
             }
-            for (PendingPage page : scheduler.close()) {
+            scheduler.close();
+            for (PendingPage page : scheduler.drain()) {
                 page.prompts().forEach(prompt -> fail(prompt, closed));
             }
+            deliver();
             release();
         }
     }
@@ -264,14 +317,14 @@ public final class GenerationEngine implements AutoCloseable {
         }
         try {
             long start = System.nanoTime();
-            float[] rows = encoder.encode(page.images());
+            encoder.encode(page.images());
             long vision = System.nanoTime() - start;
             stats.page(live.size(), page.images().stream().mapToInt(PixelTiles::tileCount).sum(), vision);
             int prefix = config.prefixReuse() && live.size() > 1 ? sharedPrefix(live) : 0;
             long prefixNanos = 0;
             if (prefix > 0) {
                 start = System.nanoTime();
-                prefill.run(taken[0], live.getFirst().ids(), 0, prefix, rows);
+                prefill.run(taken[0], live.getFirst().ids(), 0, prefix);
                 for (int i = 1; i < taken.length; i++) {
                     kv.copyPrefix(taken[0], taken[i], prefix);
                 }
@@ -285,7 +338,7 @@ public final class GenerationEngine implements AutoCloseable {
                 active[taken[i]] = sequence;
                 started.add(sequence);
                 start = System.nanoTime();
-                FloatBuffer logits = prefill.run(taken[i], prompt.ids(), prefix, prompt.ids().length, rows);
+                FloatBuffer logits = prefill.run(taken[i], prompt.ids(), prefix, prompt.ids().length);
                 long own = System.nanoTime() - start;
                 sequence.prefilled(own);
                 stats.prefill(prompt.ids().length - prefix, own, 0);
@@ -390,12 +443,7 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     private void complete(PendingPage.Prompt prompt, GenerationResult result) {
-        try {
-            prompt.request().listener().onFinish(result);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "a listener's onFinish failed", e);
-        }
-        prompt.handle().future().complete(result);
+        completions.add(new Completion(prompt, result, null));
     }
 
     private void fail(Sequence sequence, Throwable error) {
@@ -404,12 +452,33 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     private void fail(PendingPage.Prompt prompt, Throwable error) {
-        try {
-            prompt.request().listener().onError(error);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "a listener's onError failed", e);
+        completions.add(new Completion(prompt, null, error));
+    }
+
+    /**
+     * Calls the listeners and completes the futures of the requests that ended in this iteration, after its
+     * counters are updated, so that a caller woken by its result sees statistics that include it.
+     */
+    private void deliver() {
+        for (Completion completion : completions) {
+            GenerationListener listener = completion.prompt().request().listener();
+            GenerationHandle handle = completion.prompt().handle();
+            try {
+                if (completion.error() == null) {
+                    listener.onFinish(completion.result());
+                } else {
+                    listener.onError(completion.error());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a listener failed at the end of a request", e);
+            }
+            if (completion.error() == null) {
+                handle.future().complete(completion.result());
+            } else {
+                handle.future().completeExceptionally(completion.error());
+            }
         }
-        prompt.handle().future().completeExceptionally(error);
+        completions.clear();
     }
 
     private void free(Sequence sequence) {
@@ -424,11 +493,16 @@ public final class GenerationEngine implements AutoCloseable {
         prefill.close();
         kv.close();
         memory.close();
-        tokenizer.close();
-        try {
-            model.close();
-        } catch (OrtException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the ONNX sessions failed", e);
+        synchronized (tokenizer) {
+            tokenizerClosed = true;
+            tokenizer.close();
+        }
+        if (ownsModel) {
+            try {
+                model.close();
+            } catch (OrtException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the ONNX sessions failed", e);
+            }
         }
     }
 
@@ -454,6 +528,11 @@ public final class GenerationEngine implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The image preprocessing a model's config asks for (what {@link #preprocess} does), without an engine. */
+    public static ImagePreprocessor imagePreprocessor(ModelConfig config, long maxPixels) {
+        return new ImagePreprocessor(preprocessConfig(config, maxPixels));
     }
 
     private static ImagePreprocessConfig preprocessConfig(ModelConfig config, long maxPixels) {

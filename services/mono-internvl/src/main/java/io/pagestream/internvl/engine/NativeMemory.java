@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
  * API is still a preview, hence the reflection. On 21 itself the fallback is {@link ByteBuffer#allocateDirect}, whose
  * memory the JDK releases at the garbage collection after {@link #close} drops the last reference.
  */
-final class NativeMemory implements AutoCloseable {
+public final class NativeMemory implements AutoCloseable {
     private static final long ALIGNMENT = 64;
 
     private final Object arena;
@@ -28,7 +28,7 @@ final class NativeMemory implements AutoCloseable {
         this.closeArena = closeArena;
     }
 
-    static NativeMemory open() {
+    public static NativeMemory open() {
         try {
             Class<?> arenaType = Class.forName("java.lang.foreign.Arena");
             Class<?> segmentType = Class.forName("java.lang.foreign.MemorySegment");
@@ -41,11 +41,12 @@ final class NativeMemory implements AutoCloseable {
     }
 
     /** Whether {@link #close} frees the memory itself rather than leaving it to the garbage collector. */
-    boolean freesOnClose() {
+    public boolean freesOnClose() {
         return arena != null;
     }
 
-    ByteBuffer allocate(long bytes) {
+    /** A zeroed buffer in native byte order, valid until {@link #close}. */
+    public ByteBuffer allocate(long bytes) {
         if (bytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(bytes + " bytes do not fit one buffer (2 GiB at most)");
         }

@@ -29,7 +29,8 @@ final class ProviderSelector {
         }
     }
 
-    static SessionOptions sessionOptions(RuntimeOptions options, ExecutionProvider provider) throws OrtException {
+    static SessionOptions sessionOptions(RuntimeOptions options, ExecutionProvider provider, boolean prepack)
+            throws OrtException {
         SessionOptions session = new SessionOptions();
         try {
             if (options.intraOpThreads() > 0) {
@@ -40,7 +41,7 @@ final class ProviderSelector {
             }
             session.setCPUArenaAllocator(options.cpuArena());
             session.setOptimizationLevel(options.optimization());
-            if (!options.prepackWeights()) {
+            if (!prepack) {
                 session.addConfigEntry("session.disable_prepacking", "1");
             }
             if (provider == ExecutionProvider.CUDA) {

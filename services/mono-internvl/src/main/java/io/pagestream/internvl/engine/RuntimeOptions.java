@@ -13,19 +13,30 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  * @param cpuArena        ORT's CPU arena allocator: faster reuse of activation buffers, but it keeps the peak
  *                        allocation for the life of the session
  * @param optimization    graph optimisation level; {@code ALL_OPT} by default
- * @param prepackWeights  let kernels repack constant weights at load: faster fp32 MatMuls, but the packed copy
- *                        lives on the heap beside the memory-mapped original, doubling weight memory; off by default
- *                        so that a 2B fp32 model fits on a 24 GB machine
+ * @param prepack         whether kernels may repack constant weights when the session loads; see {@link Prepack}
  */
 public record RuntimeOptions(ExecutionProvider provider, int cudaDevice, int intraOpThreads, int interOpThreads,
-        boolean cpuArena, OptLevel optimization, boolean prepackWeights) {
+        boolean cpuArena, OptLevel optimization, Prepack prepack) {
 
     public static final RuntimeOptions DEFAULT =
-            new RuntimeOptions(ExecutionProvider.CPU, 0, 0, 0, true, OptLevel.ALL_OPT, false);
+            new RuntimeOptions(ExecutionProvider.CPU, 0, 0, 0, true, OptLevel.ALL_OPT, Prepack.AUTO);
+
+    /**
+     * Weight pre-packing. A prepacked weight is a copy in the kernel's own layout, kept beside the memory-mapped
+     * original: for float32 that doubles weight memory (a 2B fp32 model would need 23 GB) for a modest MatMul gain,
+     * while 4-bit {@code MatMulNBits} without its packed copy dequantizes the whole weight on every call, many
+     * times slower, and its packed copy is small.
+     */
+    public enum Prepack {
+        /** On for quantised (int4) conversions, off for the others. */
+        AUTO,
+        ON,
+        OFF
+    }
 
     public RuntimeOptions {
-        if (provider == null || optimization == null) {
-            throw new IllegalArgumentException("provider and optimization are required");
+        if (provider == null || optimization == null || prepack == null) {
+            throw new IllegalArgumentException("provider, optimization and prepack are required");
         }
         if (cudaDevice < 0 || intraOpThreads < 0 || interOpThreads < 0) {
             throw new IllegalArgumentException("device and thread counts must not be negative");
@@ -34,25 +45,25 @@ public record RuntimeOptions(ExecutionProvider provider, int cudaDevice, int int
 
     public RuntimeOptions withProvider(ExecutionProvider provider) {
         return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization,
-                prepackWeights);
+                prepack);
     }
 
     public RuntimeOptions withThreads(int intraOp, int interOp) {
-        return new RuntimeOptions(provider, cudaDevice, intraOp, interOp, cpuArena, optimization, prepackWeights);
+        return new RuntimeOptions(provider, cudaDevice, intraOp, interOp, cpuArena, optimization, prepack);
     }
 
     public RuntimeOptions withCpuArena(boolean arena) {
         return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, arena, optimization,
-                prepackWeights);
+                prepack);
     }
 
     public RuntimeOptions withOptimization(OptLevel level) {
         return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, level,
-                prepackWeights);
+                prepack);
     }
 
-    public RuntimeOptions withPrepackWeights(boolean prepack) {
+    public RuntimeOptions withPrepack(Prepack choice) {
         return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization,
-                prepack);
+                choice);
     }
 }

@@ -73,14 +73,23 @@ final class Scheduler {
         }
     }
 
-    /** Refuses further pages and hands back those still queued. */
-    List<PendingPage> close() {
+    /** Refuses further pages and wakes the engine thread; the pages still queued stay for {@link #drain}. */
+    void close() {
         lock.lock();
         try {
             closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes every page still queued. */
+    List<PendingPage> drain() {
+        lock.lock();
+        try {
             List<PendingPage> left = new ArrayList<>(queue);
             queue.clear();
-            changed.signalAll();
             return left;
         } finally {
             lock.unlock();

@@ -58,7 +58,7 @@ public final class ModelRuntime implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, () -> String.format("KV cache: %d slots × %d tokens = %d MiB on %s (%s)",
                 sizing.slots(), sizing.slotTokens(), sizing.kvBytes() >> 20, memory.device(), sizing.reason()));
         RuntimeOptions runtime = new RuntimeOptions(provider, model.cudaDevice(), model.threads(), 1, true,
-                RuntimeOptions.DEFAULT.optimization(), false);
+                RuntimeOptions.DEFAULT.optimization(), RuntimeOptions.Prepack.AUTO);
         EngineConfig defaults = sizing.apply(EngineConfig.DEFAULT);
         EngineConfig engineConfig = new EngineConfig(defaults.maxBatch(), defaults.kvTokenBudget(),
                 defaults.prefixReuse(), defaults.continuousBatching(), defaults.repetitionGuard(),

@@ -10,16 +10,18 @@ import io.pagestream.internvl.checkpoint.ModelConfig;
 import io.pagestream.internvl.convert.CacheKey;
 import io.pagestream.internvl.convert.Converter;
 import io.pagestream.internvl.convert.Manifest;
-import io.pagestream.internvl.onnx.DecoderOptions;
 import io.pagestream.internvl.onnx.TargetDtype;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
  * The three ORT sessions of a conversion (vision, embedding, decoder), opened by path so that ORT memory-maps the
- * external weights, after checking that the conversion belongs to the checkpoint and suits generation.
+ * external weights, after checking that the conversion belongs to the checkpoint and suits generation. Opening a
+ * 2B model takes seconds, so several engines (different batch or cache settings) may share one; ORT sessions are
+ * safe to run from several threads.
  */
-final class ModelSessions implements AutoCloseable {
+public final class OnnxModel implements AutoCloseable {
+    final Path checkpointDir;
     final OrtEnvironment env;
     final OrtSession vision;
     final OrtSession embedding;
@@ -27,8 +29,9 @@ final class ModelSessions implements AutoCloseable {
     final ModelConfig config;
     final ModelInfo info;
 
-    private ModelSessions(OrtEnvironment env, OrtSession vision, OrtSession embedding, OrtSession decoder,
-            ModelConfig config, ModelInfo info) {
+    private OnnxModel(Path checkpointDir, OrtEnvironment env, OrtSession vision, OrtSession embedding,
+            OrtSession decoder, ModelConfig config, ModelInfo info) {
+        this.checkpointDir = checkpointDir;
         this.env = env;
         this.vision = vision;
         this.embedding = embedding;
@@ -37,7 +40,10 @@ final class ModelSessions implements AutoCloseable {
         this.info = info;
     }
 
-    static ModelSessions open(Path checkpointDir, Path onnxDir, RuntimeOptions options) throws OrtException {
+    /**
+     * @throws IllegalArgumentException when the conversion is missing, stale or not a generation conversion
+     */
+    public static OnnxModel open(Path checkpointDir, Path onnxDir, RuntimeOptions options) throws OrtException {
         ModelConfig config = ConfigJson.load(checkpointDir);
         Manifest manifest = checkedManifest(checkpointDir, onnxDir);
         TargetDtype dtype = TargetDtype.valueOf(manifest.dtype());
@@ -49,16 +55,34 @@ final class ModelSessions implements AutoCloseable {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession vision = null;
         OrtSession embedding = null;
-        try (SessionOptions session = ProviderSelector.sessionOptions(options, provider)) {
+        boolean prepack = switch (options.prepack()) {
+            case AUTO -> dtype.quantised();
+            case ON -> true;
+            case OFF -> false;
+        };
+        try (SessionOptions session = ProviderSelector.sessionOptions(options, provider, prepack)) {
             vision = env.createSession(graph(onnxDir, Converter.VISION), session);
             embedding = env.createSession(graph(onnxDir, Converter.EMBEDDING), session);
             OrtSession decoder = env.createSession(graph(onnxDir, Converter.DECODER), session);
-            return new ModelSessions(env, vision, embedding, decoder, config, info);
+            return new OnnxModel(checkpointDir, env, vision, embedding, decoder, config, info);
         } catch (OrtException | RuntimeException e) {
             closeQuietly(vision);
             closeQuietly(embedding);
             throw e;
         }
+    }
+
+    /** The checkpoint directory the model was opened from (config and tokenizer files). */
+    public Path checkpointDir() {
+        return checkpointDir;
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    public ModelConfig config() {
+        return config;
     }
 
     private static Manifest checkedManifest(Path checkpointDir, Path onnxDir) {
@@ -73,7 +97,7 @@ final class ModelSessions implements AutoCloseable {
                     + "scoring); generation needs the default conversion, which returns each row's last logits");
         }
         TargetDtype dtype = TargetDtype.valueOf(manifest.dtype());
-        if (!CacheKey.of(checkpointDir, DecoderOptions.of(dtype)).equals(manifest.cacheKey())) {
+        if (!CacheKey.of(checkpointDir, manifest.decoderOptions()).equals(manifest.cacheKey())) {
             throw new IllegalArgumentException(onnxDir + " is not the current conversion of " + checkpointDir
                     + " (the checkpoint changed, or it was converted from another one or with other options): run "
                     + "./pagestream model convert --model " + checkpointDir + " --out " + onnxDir + " --dtype "
