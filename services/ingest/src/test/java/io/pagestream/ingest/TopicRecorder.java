@@ -1,6 +1,6 @@
 package io.pagestream.ingest;
 
-import io.pagestream.ingest.idempotency.RequestReader;
+import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.topics.PageKey;
@@ -77,10 +77,10 @@ public final class TopicRecorder {
     }
 
     private static org.apache.kafka.common.serialization.Deserializer<SpecificRecord> byTopic(SchemaRegistryClient c) {
-        Map<String, RequestReader<? extends SpecificRecord>> readers = Map.of(
-                Topics.DOCUMENT_REQUESTS, new RequestReader<>(c, io.pagestream.schema.DocumentRequest.class),
-                Topics.DOCUMENT_PAGES, new RequestReader<>(c, io.pagestream.schema.PageImage.class),
-                Topics.DOCUMENT_STATUS, new RequestReader<>(c, io.pagestream.schema.DocumentStatus.class));
+        Map<String, AvroDeserializer<? extends SpecificRecord>> readers = Map.of(
+                Topics.DOCUMENT_REQUESTS, new AvroDeserializer<>(c, io.pagestream.schema.DocumentRequest.class),
+                Topics.DOCUMENT_PAGES, new AvroDeserializer<>(c, io.pagestream.schema.PageImage.class),
+                Topics.DOCUMENT_STATUS, new AvroDeserializer<>(c, io.pagestream.schema.DocumentStatus.class));
         return (topic, data) -> readers.get(topic).deserialize(topic, data);
     }
 

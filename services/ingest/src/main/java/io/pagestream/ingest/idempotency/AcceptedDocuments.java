@@ -1,5 +1,6 @@
 package io.pagestream.ingest.idempotency;
 
+import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
@@ -123,7 +124,7 @@ public final class AcceptedDocuments implements AutoCloseable {
     private void run() {
         while (running) {
             try (KafkaConsumer<String, DocumentRequest> consumer = new KafkaConsumer<>(settings.committedReader(),
-                    new StringDeserializer(), new RequestReader<>(registry, DocumentRequest.class))) {
+                    new StringDeserializer(), new AvroDeserializer<>(registry, DocumentRequest.class))) {
                 List<TopicPartition> partitions = partitions(consumer);
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
