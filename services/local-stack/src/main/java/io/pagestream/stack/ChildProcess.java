@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,13 +25,22 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     public static ChildProcess start(String name, List<String> command, Path log) throws IOException {
+        return start(name, command, Map.of(), log);
+    }
+
+    /**
+     * Starts {@code command} with {@code environment} added to this JVM's. Output is appended to {@code log}, so a
+     * child restarted on the same log keeps its predecessor's lines for diagnosis.
+     */
+    public static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path log)
+            throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
-        return new ChildProcess(name, process, log);
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().putAll(environment);
+        return new ChildProcess(name, builder.start(), log);
     }
 
     /** The java launcher of this very JVM, so children run on the same JDK (21+) as their parent. */
@@ -65,11 +75,17 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    public void stop(Duration grace) {
+    /**
+     * SIGTERM, then SIGKILL if the child has not ended after {@code grace}; anything it started is killed too.
+     * Returns whether it ended by itself.
+     */
+    public boolean stop(Duration grace) {
         List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();
+        boolean graceful = false;
         try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            graceful = process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+            if (!graceful) {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
@@ -78,6 +94,17 @@ public final class ChildProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        return graceful;
+    }
+
+    /** SIGKILL without warning: no shutdown hook runs, which is what a crash looks like to its peers. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

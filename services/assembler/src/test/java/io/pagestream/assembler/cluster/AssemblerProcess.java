@@ -70,7 +70,7 @@ final class AssemblerProcess implements AutoCloseable {
 
     /** Killed without warning: no shutdown hook, no goodbye to the group coordinator, a transaction left open. */
     void crash() {
-        ProcessHandle.of(child.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        child.kill();
     }
 
     @Override
