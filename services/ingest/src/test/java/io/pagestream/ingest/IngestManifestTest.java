@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** k8s/ingest.yaml: authentication on, stable instance ids, probes at the service's health paths. */
+/** k8s/base/ingest.yaml: authentication on, stable instance ids, probes at the service's health paths. */
 class IngestManifestTest {
 
     @Test
     void authIsOnAndInstanceIdsAreStable() throws Exception {
         List<JsonNode> docs = new YAMLMapper().readerFor(JsonNode.class)
-                .<JsonNode>readValues(Path.of("../../k8s/ingest.yaml").toFile()).readAll();
+                .<JsonNode>readValues(Path.of("../../k8s/base/ingest.yaml").toFile()).readAll();
         JsonNode set = docs.stream().filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
         JsonNode container = set.at("/spec/template/spec/containers/0");
         Map<String, JsonNode> env = new HashMap<>();

@@ -16,7 +16,7 @@ class KubernetesTopicsTest {
 
     @Test
     void manifestsMirrorTheTopicList() throws IOException {
-        Path file = Path.of(System.getProperty("pagestream.k8s.topics", "../../k8s/kafka-topics.yaml"));
+        Path file = Path.of(System.getProperty("pagestream.k8s.topics", "../../k8s/base/kafka-topics.yaml"));
         Map<String, String> declared = new TreeMap<>();
         for (TopicSpec<?> topic : Topics.ALL) {
             declared.put(topic.name(), topic.partitions() + " " + new TreeMap<>(topic.configs()));

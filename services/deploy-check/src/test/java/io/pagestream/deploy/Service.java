@@ -1,0 +1,51 @@
+package io.pagestream.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/** One pagestream service: its module, image, Dockerfile and HTTP port as its own configuration says. */
+record Service(String name, List<Class<?>> configMappings) {
+
+    static final Service INGEST = new Service("ingest", List.of(io.pagestream.ingest.IngestConfig.class));
+    static final Service WORKER = new Service("worker", List.of(io.pagestream.worker.WorkerConfig.class));
+    static final Service ASSEMBLER = new Service("assembler", List.of(
+            io.pagestream.assembler.config.AssemblerConfig.class,
+            io.pagestream.assembler.config.RegistryConfigMapping.class));
+    static final List<Service> ALL = List.of(INGEST, WORKER, ASSEMBLER);
+
+    /** The one image naming scheme: ghcr.io/pagestream/<service>:<Maven project version>. */
+    String image() {
+        return "ghcr.io/pagestream/" + name + ":" + Repo.VERSION;
+    }
+
+    Path dockerfile() {
+        return Repo.DOCKER.resolve(name + ".Dockerfile");
+    }
+
+    Path applicationProperties() {
+        return Repo.ROOT.resolve("services/" + name + "/src/main/resources/application.properties");
+    }
+
+    Properties properties() {
+        Properties properties = new Properties();
+        try (var in = Files.newBufferedReader(applicationProperties())) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    int httpPort() {
+        return Integer.parseInt(properties().getProperty("quarkus.http.port"));
+    }
+
+    static Optional<Service> byImage(String image) {
+        return ALL.stream().filter(s -> image.startsWith("ghcr.io/pagestream/" + s.name + ":")).findFirst();
+    }
+}
