@@ -2,12 +2,11 @@ package io.pagestream.deploy;
 
 import java.util.List;
 
-/** A kustomization.yaml, the fields these overlays use (kustomize refuses unknown ones as well). */
-record Kustomization(String apiVersion, String kind, String namespace, List<String> resources, List<Patch> patches) {
-
-    record Patch(String path, Target target, String patch) {
-    }
-
-    record Target(String group, String version, String kind, String name) {
-    }
+/**
+ * A kustomization.yaml, the fields these overlays use (kustomize refuses unknown ones as well). The overlays name their
+ * base under {@code bases} and their patches under {@code patchesStrategicMerge}, the forms kustomize v2 (Debian's
+ * kubectl 1.20) reads and v5 still renders identically.
+ */
+record Kustomization(String apiVersion, String kind, String namespace, List<String> resources, List<String> bases,
+        List<String> patchesStrategicMerge) {
 }
