@@ -85,7 +85,7 @@ class PipelineKafkaTest {
         common.put("bootstrap.servers", STACK.bootstrapServers());
         KafkaClients clients = new KafkaClients(common, group, instanceId, true, 4, registry, true);
         Pipeline pipeline = Pipeline.create(config, model, clients, new AvroDeserializer<>(registry, PageImage.class),
-                new PipelineMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+                new PipelineMetrics(new SimpleMeterRegistry()), PageTracing.off(), Clock.systemUTC());
         pipeline.start();
         open.add(engine);
         open.add(pipeline);
