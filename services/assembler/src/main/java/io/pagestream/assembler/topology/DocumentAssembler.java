@@ -91,7 +91,7 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
             schedule(now + settings.timeout().toMillis(), documentId);
         }
         if (next.allPagesDone()) {
-            close(next, Phase.COMPLETED, now, tracing.parent(record));
+            close(next, Phase.COMPLETED, now, tracing.parent(record, next.request()));
         } else {
             documents.put(documentId, next);
         }

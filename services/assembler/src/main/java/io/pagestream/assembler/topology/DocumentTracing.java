@@ -19,8 +19,8 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The assembler's span, {@code pagestream.assembler.document}: a document's completion, in the document's trace. A
  * document completed by a record continues that record's trace context (its headers, else its Avro
- * {@code traceparent}): the worker span of the page that came last. One closed by its timeout continues the trace of
- * its request. The document's output records carry the span's context in their headers.
+ * {@code traceparent}): the worker span of the page that came last. One closed by its timeout, or completed by a
+ * record without trace context, continues the trace of its request. The document's output records carry the span's context in their headers.
  */
 final class DocumentTracing {
     private static final AttributeKey<String> DOCUMENT_ID = AttributeKey.stringKey("pagestream.document.id");
@@ -35,11 +35,12 @@ final class DocumentTracing {
         this.headers = TraceHeaders.of(openTelemetry);
     }
 
-    /** The trace context a record carries. */
-    Context parent(Record<String, SpecificRecord> record) {
+    /** The trace context a record carries, else its document's request's. */
+    Context parent(Record<String, SpecificRecord> record, RequestSummary request) {
         String traceparent = record.value() instanceof GenericRecord value && value.hasField(TraceHeaders.TRACEPARENT)
                 ? Objects.toString(value.get(TraceHeaders.TRACEPARENT), null) : null;
-        return headers.extract(record.headers(), traceparent);
+        Context carried = headers.extract(record.headers(), traceparent);
+        return Span.fromContext(carried).getSpanContext().isValid() ? carried : parent(request);
     }
 
     /** The trace context of a document's request. */
