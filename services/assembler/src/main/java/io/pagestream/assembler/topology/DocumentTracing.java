@@ -20,7 +20,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * The assembler's span, {@code pagestream.assembler.document}: a document's completion, in the document's trace. A
  * document completed by a record continues that record's trace context (its headers, else its Avro
  * {@code traceparent}): the worker span of the page that came last. One closed by its timeout, or completed by a
- * record without trace context, continues the trace of its request. The document's output records carry the span's context in their headers.
+ * record without trace context, continues the trace of its request. The document's output records carry the span's
+ * context in their headers.
  */
 final class DocumentTracing {
     private static final AttributeKey<String> DOCUMENT_ID = AttributeKey.stringKey("pagestream.document.id");

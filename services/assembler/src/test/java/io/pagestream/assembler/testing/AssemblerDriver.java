@@ -84,8 +84,8 @@ public final class AssemblerDriver implements AutoCloseable {
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipCorruptRecords.class.getName());
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(AssemblerTopology.build(settings, registry, true, stores, openTelemetry), config,
-                START);
+        driver = new TopologyTestDriver(AssemblerTopology.build(settings, registry, true, stores, openTelemetry),
+                config, START);
         requests = input(Topics.REQUESTS);
         ocr = input(Topics.OCR);
         answers = input(Topics.ANSWERS);

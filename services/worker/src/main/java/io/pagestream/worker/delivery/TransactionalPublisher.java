@@ -30,8 +30,8 @@ public final class TransactionalPublisher implements AutoCloseable {
         producer.initTransactions();
     }
 
-    public void publish(List<ProducerRecord<String, SpecificRecord>> records, Map<TopicPartition, OffsetAndMetadata> offsets,
-            ConsumerGroupMetadata group) throws DeliveryException {
+    public void publish(List<ProducerRecord<String, SpecificRecord>> records,
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) throws DeliveryException {
         try {
             producer.beginTransaction();
             for (ProducerRecord<String, SpecificRecord> record : records) {

@@ -56,7 +56,8 @@ public final class Pipeline implements AutoCloseable {
         DecodeStage decode = new DecodeStage(p.decodeThreads(), decodeCapacity, decoder, results, failures, batcher,
                 outcomes, tracing);
         InferenceStage inference = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(
-                b.linger(), b.inFlight(), p.pageTimeout(), p.maxAttempts()), results, failures, outcomes, metrics, tracing);
+                b.linger(), b.inFlight(), p.pageTimeout(), p.maxAttempts()), results, failures, outcomes, metrics,
+                tracing);
         PollLoop poll = new PollLoop(clients, new PollLoop.Settings(Topics.DOCUMENT_PAGES, p.maxInFlightPages(),
                 p.commitInterval(), p.pollTimeout(), p.shutdownGrace()), outcomes, decode::submit,
                 inference::cancelAbandoned, metrics, tracing);

@@ -213,7 +213,8 @@ class PipelineKafkaTest {
             pages.add(Pages.page(prefix + "bad", 0, 1, Pages.corrupt(), List.of("Total?")));
             Map<String, String> traces = new HashMap<>();
             for (PageImage page : pages) {
-                String trace = traces.computeIfAbsent(page.getDocumentId(), d -> IdGenerator.random().generateTraceId());
+                String trace = traces.computeIfAbsent(page.getDocumentId(),
+                        d -> IdGenerator.random().generateTraceId());
                 page.setTraceparent("00-" + trace + "-" + IdGenerator.random().generateSpanId() + "-01");
             }
             TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages, page -> {
