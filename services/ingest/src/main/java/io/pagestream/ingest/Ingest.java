@@ -1,6 +1,7 @@
 package io.pagestream.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.publish.DocumentPublisher;
@@ -9,6 +10,7 @@ import io.pagestream.ingest.publish.StatusPublisher;
 import io.pagestream.ingest.render.PageEncoder;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.topics.TraceHeaders;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -44,6 +46,9 @@ public class Ingest {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    OpenTelemetry openTelemetry;
+
     private SchemaRegistryClient registry;
     private DocumentPublisher publisher;
     private StatusPublisher status;
@@ -61,9 +66,10 @@ public class Ingest {
         registryProps.put(RegistryConfig.URL, registryUrl);
         registry = new SchemaRegistryClient(RegistryConfig.fromMap(registryProps));
         KafkaSettings settings = new KafkaSettings(kafkaClientProperties(kafka), config.publishTimeout());
+        TraceHeaders traces = TraceHeaders.of(openTelemetry);
         publisher = new DocumentPublisher(settings, registry, config.autoRegisterSchemas(),
-                "pagestream-ingest-" + config.instanceId(), config.maxInFlight());
-        status = new StatusPublisher(settings, registry, config.autoRegisterSchemas());
+                "pagestream-ingest-" + config.instanceId(), config.maxInFlight(), traces);
+        status = new StatusPublisher(settings, registry, config.autoRegisterSchemas(), traces);
         accepted = new AcceptedDocuments(settings, registry, config.idempotencyCapacity()).start();
         IngestMetrics metrics = new IngestMetrics(meters);
         metrics.inFlight(publisher::busy);
@@ -72,7 +78,7 @@ public class Ingest {
                 config.maxDecodedBytesPerPage());
         service = new IngestService(limits, new PageEncoder(config.jpegQuality()), publisher, status, accepted,
                 metrics, work, config.queueWait(), config.publishTimeout(), config.retryAfterSeconds(),
-                Clock.systemUTC());
+                Clock.systemUTC(), traces);
         LOG.infof("ingest ready: instance %s, %d slots, limits %s, auth %s", config.instanceId(),
                 config.maxInFlight(), limits, config.auth().enabled() ? "on" : "off");
     }

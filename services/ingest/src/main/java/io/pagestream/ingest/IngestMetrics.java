@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +37,10 @@ public final class IngestMetrics {
                 .description("Retried submissions answered with the document already accepted").register(registry);
         this.documentTime = Timer.builder("pagestream.ingest.document")
                 .description("Time to inspect, render and publish one accepted document").register(registry);
+        // Registered up front, so a dashboard shows zero 503s rather than no data until the first one.
+        for (String cause : List.of("busy", "kafka", "in-progress")) {
+            unavailableCounter(cause);
+        }
     }
 
     public void inFlight(Supplier<Number> busy) {
@@ -60,7 +65,11 @@ public final class IngestMetrics {
     }
 
     void unavailable(String cause) {
-        Counter.builder("pagestream.ingest.unavailable").description("Submissions answered 503, by cause")
-                .tag("cause", cause).register(registry).increment();
+        unavailableCounter(cause).increment();
+    }
+
+    private Counter unavailableCounter(String cause) {
+        return Counter.builder("pagestream.ingest.unavailable").description("Submissions answered 503, by cause")
+                .tag("cause", cause).register(registry);
     }
 }

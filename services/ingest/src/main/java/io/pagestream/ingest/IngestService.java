@@ -1,5 +1,7 @@
 package io.pagestream.ingest;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.pagestream.ingest.format.DocumentFormat;
 import io.pagestream.ingest.format.FormatDetector;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
@@ -19,6 +21,7 @@ import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.Task;
+import io.pagestream.topics.TraceHeaders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -49,12 +52,18 @@ import org.jboss.logging.MDC;
  * rendering page by page into a spool, then one transaction. Every refusal is answered with a reason code and
  * announced as a REJECTED event on {@code documents.status}, except those that concern another document's id (an
  * idempotency conflict) or an id that cannot be a key. Plain Java: the REST layer and the bench both drive it.
+ *
+ * <p>Tracing: every record of a submission carries the caller's current trace context (the REST request's span) in
+ * its headers, and its W3C traceparent in the Avro {@code traceparent} field; without a span (tracing off) the field
+ * keeps the client's own {@code traceparent} header.
  */
 public final class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
     public static final int MAX_METADATA_ENTRIES = 64;
     public static final int MAX_METADATA_KEY = 256;
     public static final int MAX_METADATA_VALUE = 4096;
+    /** Span attribute naming the document a span worked on. */
+    public static final String DOCUMENT_ID_ATTRIBUTE = "pagestream.document.id";
 
     private final Limits limits;
     private final PageEncoder encoder;
@@ -67,11 +76,12 @@ public final class IngestService {
     private final Duration lookupTimeout;
     private final int retryAfterSeconds;
     private final Clock clock;
+    private final TraceHeaders traces;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
     public IngestService(Limits limits, PageEncoder encoder, DocumentPublisher publisher, StatusPublisher status,
             AcceptedDocuments accepted, IngestMetrics metrics, Path workDir, Duration queueWait,
-            Duration lookupTimeout, int retryAfterSeconds, Clock clock) {
+            Duration lookupTimeout, int retryAfterSeconds, Clock clock, TraceHeaders traces) {
         this.limits = limits;
         this.encoder = encoder;
         this.publisher = publisher;
@@ -83,6 +93,7 @@ public final class IngestService {
         this.lookupTimeout = lookupTimeout;
         this.retryAfterSeconds = retryAfterSeconds;
         this.clock = clock;
+        this.traces = traces;
     }
 
     public Limits limits() {
@@ -104,6 +115,7 @@ public final class IngestService {
         }
         String id = given != null ? given : key != null ? DocumentIds.fromIdempotencyKey(key) : DocumentIds.random();
         MDC.put("documentId", id);
+        Span.current().setAttribute(DOCUMENT_ID_ATTRIBUTE, id);
         try {
             if (given == null && key == null) {
                 return process(s, id, key);
@@ -196,6 +208,8 @@ public final class IngestService {
                 PageSpool spool = new PageSpool(workDir)) {
             byte[] sha = sha256(s.file());
             int pageCount = source.pageCount();
+            Context trace = Context.current();
+            String traceparent = traceparent(trace, s);
             LOG.infof("documentId=%s %s, %d bytes, %d pages: rendering", id, format.mediaType(), s.size(), pageCount);
             for (int i = 0; i < pageCount; i++) {
                 spool.add(encoder.encode(source.render(i)));
@@ -204,13 +218,13 @@ public final class IngestService {
                     .setFileName(s.fileName()).setMediaType(format.mediaType()).setSizeBytes(s.size())
                     .setSha256(HexFormat.of().formatHex(sha)).setPageCount(pageCount).setTasks(tasks)
                     .setQuestions(questions).setMetadata(Map.copyOf(s.metadata())).setSubmittedAt(submittedAt)
-                    .setTraceparent(s.traceparent()).build();
+                    .setTraceparent(traceparent).build();
             DocumentStatus acceptedEvent = DocumentStatus.newBuilder().setDocumentId(id)
                     .setState(DocumentState.ACCEPTED).setPageCount(pageCount).setPagesDone(0)
-                    .setAt(clock.instant()).setTraceparent(s.traceparent()).build();
+                    .setAt(clock.instant()).setTraceparent(traceparent).build();
             slot.publish(request, spool, i -> PageImage.newBuilder().setDocumentId(id).setPageIndex(i)
                     .setPageCount(pageCount).setTasks(tasks).setQuestions(questions).setSubmittedAt(submittedAt)
-                    .setTraceparent(s.traceparent()), acceptedEvent);
+                    .setTraceparent(traceparent), acceptedEvent, trace);
             accepted.put(new AcceptedDocuments.Accepted(id, key, sha, pageCount, format.mediaType()));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             metrics.accepted(pageCount, s.size(), spool.bytes(), took);
@@ -241,10 +255,17 @@ public final class IngestService {
         if (r.getCause() != null) {
             LOG.debugf(r.getCause(), "documentId=%s cause", id);
         }
+        Context trace = Context.current();
         status.send(DocumentStatus.newBuilder().setDocumentId(id).setState(DocumentState.REJECTED)
                 .setReasonCode(r.reason()).setMessage(r.getMessage()).setAt(clock.instant())
-                .setTraceparent(s.traceparent()).build());
+                .setTraceparent(traceparent(trace, s)).build(), trace);
         return Outcome.refused(r.httpStatus(), id, r.reason(), r.getMessage());
+    }
+
+    /** The W3C traceparent of {@code trace}'s span; the client's own header when there is none (tracing off). */
+    private String traceparent(Context trace, Submission s) {
+        String current = traces.traceparent(trace);
+        return current != null ? current : s.traceparent();
     }
 
     private List<String> questions(List<String> raw) throws Rejected {

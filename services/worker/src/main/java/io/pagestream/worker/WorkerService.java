@@ -3,6 +3,7 @@ package io.pagestream.worker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
@@ -11,6 +12,7 @@ import io.pagestream.worker.delivery.KafkaClients;
 import io.pagestream.worker.model.AcceleratorMemory;
 import io.pagestream.worker.model.ModelRuntime;
 import io.pagestream.worker.model.PageEngine;
+import io.pagestream.worker.pipeline.PageTracing;
 import io.pagestream.worker.pipeline.Pipeline;
 import io.pagestream.worker.pipeline.PipelineMetrics;
 import io.quarkus.runtime.Quarkus;
@@ -41,15 +43,17 @@ public class WorkerService {
 
     private final WorkerConfig config;
     private final MeterRegistry registry;
+    private final OpenTelemetry openTelemetry;
     private volatile WorkerState state = WorkerState.STARTING;
     private volatile ModelRuntime model;
     private volatile Pipeline pipeline;
     private volatile SchemaRegistryClient schemas;
     private Thread starter;
 
-    public WorkerService(WorkerConfig config, MeterRegistry registry) {
+    public WorkerService(WorkerConfig config, MeterRegistry registry, OpenTelemetry openTelemetry) {
         this.config = config;
         this.registry = registry;
+        this.openTelemetry = openTelemetry;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -65,7 +69,8 @@ public class WorkerService {
             schemas = new SchemaRegistryClient(RegistryConfig.fromMap(registryProperties()));
             PipelineMetrics metrics = new PipelineMetrics(registry);
             Pipeline started = Pipeline.create(config, loaded, clients(schemas),
-                    new AvroDeserializer<>(schemas, PageImage.class), metrics, Clock.systemUTC());
+                    new AvroDeserializer<>(schemas, PageImage.class), metrics, new PageTracing(openTelemetry),
+                    Clock.systemUTC());
             synchronized (this) {
                 if (state != WorkerState.STARTING) {
                     // Shutdown began while the model loaded: nothing was consumed yet, release it all.

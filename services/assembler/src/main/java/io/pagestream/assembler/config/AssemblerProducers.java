@@ -1,5 +1,6 @@
 package io.pagestream.assembler.config;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.registry.SchemaRegistryClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +25,8 @@ public class AssemblerProducers {
 
     @Produces
     @Singleton
-    Topology topology(AssemblerConfig assembler, RegistryConfigMapping registry, SchemaRegistryClient client) {
-        return AssemblerTopology.build(assembler.settings(), client, registry.autoRegister());
+    Topology topology(AssemblerConfig assembler, RegistryConfigMapping registry, SchemaRegistryClient client,
+            OpenTelemetry openTelemetry) {
+        return AssemblerTopology.build(assembler.settings(), client, registry.autoRegister(), openTelemetry);
     }
 }

@@ -1,5 +1,6 @@
 package io.pagestream.assembler.topology;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.assembler.state.StateSerdes;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.topics.TopicSpec;
@@ -50,10 +51,12 @@ public final class AssemblerTopology {
     /**
      * The topology with persistent (RocksDB) stores.
      *
-     * @param autoRegister register the output schemas on first use (else they must be registered beforehand)
+     * @param autoRegister  register the output schemas on first use (else they must be registered beforehand)
+     * @param openTelemetry where the document spans go and how trace context is read from and written to headers
      */
-    public static Topology build(AssemblerSettings settings, SchemaRegistryClient registry, boolean autoRegister) {
-        return build(settings, registry, autoRegister, Stores::persistentKeyValueStore);
+    public static Topology build(AssemblerSettings settings, SchemaRegistryClient registry, boolean autoRegister,
+            OpenTelemetry openTelemetry) {
+        return build(settings, registry, autoRegister, Stores::persistentKeyValueStore, openTelemetry);
     }
 
     /**
@@ -61,7 +64,8 @@ public final class AssemblerTopology {
      *               a test commits after every record, which costs RocksDB a flush each time
      */
     public static Topology build(AssemblerSettings settings, SchemaRegistryClient registry, boolean autoRegister,
-            Function<String, KeyValueBytesStoreSupplier> stores) {
+            Function<String, KeyValueBytesStoreSupplier> stores, OpenTelemetry openTelemetry) {
+        DocumentTracing tracing = new DocumentTracing(openTelemetry);
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(DOCUMENTS_STORE),
                 Serdes.String(), StateSerdes.progress()).withCachingEnabled());
@@ -74,7 +78,7 @@ public final class AssemblerTopology {
                 .merge(read(builder, Topics.OCR, registry))
                 .merge(read(builder, Topics.ANSWERS, registry))
                 .merge(read(builder, Topics.DLQ, registry))
-                .process(() -> new DocumentAssembler(settings), Named.as("assemble"),
+                .process(() -> new DocumentAssembler(settings, tracing), Named.as("assemble"),
                         DOCUMENTS_STORE, PAGES_STORE, DEADLINES_STORE);
 
         write(outputs, Topics.DOCUMENTS_OCR, registry, autoRegister);

@@ -1,5 +1,7 @@
 package io.pagestream.assembler.topology;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.pagestream.assembler.output.DocumentOutputs;
 import io.pagestream.assembler.output.PageSource;
 import io.pagestream.assembler.state.DocumentProgress;
@@ -39,13 +41,15 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final AssemblerSettings settings;
+    private final DocumentTracing tracing;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, DocumentProgress> documents;
     private KeyValueStore<String, PageResult> pages;
     private KeyValueStore<String, String> deadlines;
 
-    DocumentAssembler(AssemblerSettings settings) {
+    DocumentAssembler(AssemblerSettings settings, DocumentTracing tracing) {
         this.settings = settings;
+        this.tracing = tracing;
     }
 
     @Override
@@ -87,7 +91,7 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
             schedule(now + settings.timeout().toMillis(), documentId);
         }
         if (next.allPagesDone()) {
-            close(next, Phase.COMPLETED, now);
+            close(next, Phase.COMPLETED, now, tracing.parent(record, next.request()));
         } else {
             documents.put(documentId, next);
         }
@@ -134,11 +138,17 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
         return progress.withPage(request != null && !before.done(request) && after.done(request), now);
     }
 
-    private void close(DocumentProgress progress, Phase outcome, long now) {
+    /** Emits the document's outputs, each carrying the context of a span continuing {@code trace}. */
+    private void close(DocumentProgress progress, Phase outcome, long now, Context trace) {
         String documentId = progress.documentId();
-        DocumentOutputs.emit(documentId, progress.request(), outcome == Phase.COMPLETED, settings.timeout(), now,
-                pageSource(documentId), settings.chunkLimits(),
-                output -> context.forward(new Record<>(documentId, output, now)));
+        Span span = tracing.document(trace, documentId, outcome, progress.request());
+        try {
+            DocumentOutputs.emit(documentId, progress.request(), outcome == Phase.COMPLETED, settings.timeout(), now,
+                    pageSource(documentId), settings.chunkLimits(),
+                    output -> context.forward(new Record<>(documentId, output, now, tracing.headers(span))));
+        } finally {
+            span.end();
+        }
         documents.put(documentId, progress.closed(outcome, now));
         schedule(now + settings.retention().toMillis(), documentId);
     }
@@ -181,7 +191,7 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
                     settings.timeout());
             forget(documentId);
         } else {
-            close(progress, Phase.INCOMPLETE, now);
+            close(progress, Phase.INCOMPLETE, now, tracing.parent(progress.request()));
         }
     }
 

@@ -4,6 +4,7 @@ import static io.pagestream.assembler.testing.Results.answers;
 import static io.pagestream.assembler.testing.Results.ocr;
 import static io.pagestream.assembler.testing.Results.request;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.assembler.testing.InputProducer;
 import io.pagestream.assembler.testing.QuietKafka;
 import io.pagestream.assembler.topology.AssemblerSettings;
@@ -87,7 +88,8 @@ public final class AssemblerBenchmark {
             for (int round = 1; round <= warmups + rounds; round++) {
                 double p = run(bootstrap, workDir, "pass-through-" + round, passThrough(registry));
                 double a = run(bootstrap, workDir, "assembler-" + round,
-                        AssemblerTopology.build(AssemblerSettings.defaults(), registry, true));
+                        AssemblerTopology.build(AssemblerSettings.defaults(), registry, true,
+                                OpenTelemetry.noop()));
                 boolean warmup = round <= warmups;
                 if (!warmup) {
                     passThrough.add(pageResults / p);

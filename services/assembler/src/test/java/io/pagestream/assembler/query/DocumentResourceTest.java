@@ -10,11 +10,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.assembler.config.AssemblerConfig;
 import io.pagestream.assembler.testing.InputProducer;
 import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
+import io.pagestream.servicetest.Dashboard;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +25,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
@@ -108,6 +111,16 @@ class DocumentResourceTest {
         given().get("/q/openapi").then().statusCode(200).body(containsString("/v1/documents/{id}"));
         Awaitility.await().atMost(PATIENCE).until(() -> given().get("/q/health/ready").statusCode() == 200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("kafka_stream"));
+    }
+
+    @Test
+    void everyMetricTheDashboardQueriesForTheAssemblerIsExposed() {
+        Set<String> queried = Dashboard.metricsOf("Assembler");
+        assertTrue(queried.contains("kafka_stream_thread_process_rate"), "the Assembler row: " + queried);
+        // Kafka Streams registers its metrics as its threads and clients start.
+        Awaitility.await().atMost(PATIENCE).untilAsserted(() -> assertEquals(Set.of(),
+                Dashboard.missingFrom(given().get("/q/metrics").asString(), queried),
+                "queried by the dashboard, not exposed"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pagestream.assembler.testing;
 
+import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.assembler.state.DocumentProgress;
 import io.pagestream.assembler.state.PageResult;
 import io.pagestream.assembler.topology.AssemblerSettings;
@@ -65,6 +66,12 @@ public final class AssemblerDriver implements AutoCloseable {
      */
     public AssemblerDriver(AssemblerSettings settings, SchemaRegistryClient registry,
             Function<String, KeyValueBytesStoreSupplier> stores) {
+        this(settings, registry, stores, OpenTelemetry.noop());
+    }
+
+    /** With {@code openTelemetry} for the document spans and the trace headers. */
+    public AssemblerDriver(AssemblerSettings settings, SchemaRegistryClient registry,
+            Function<String, KeyValueBytesStoreSupplier> stores, OpenTelemetry openTelemetry) {
         this.registry = registry;
         try {
             stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "streams-state")), "ttd-");
@@ -77,7 +84,8 @@ public final class AssemblerDriver implements AutoCloseable {
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipCorruptRecords.class.getName());
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(AssemblerTopology.build(settings, registry, true, stores), config, START);
+        driver = new TopologyTestDriver(AssemblerTopology.build(settings, registry, true, stores, openTelemetry),
+                config, START);
         requests = input(Topics.REQUESTS);
         ocr = input(Topics.OCR);
         answers = input(Topics.ANSWERS);

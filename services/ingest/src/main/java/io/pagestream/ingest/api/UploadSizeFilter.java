@@ -2,6 +2,7 @@ package io.pagestream.ingest.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.context.Context;
 import io.pagestream.ingest.Ingest;
 import io.pagestream.ingest.idempotency.DocumentIds;
 import io.pagestream.ingest.limits.Reason;
@@ -43,7 +44,7 @@ public class UploadSizeFilter {
                     if (!ingest.config().auth().enabled()) {
                         ingest.status().send(DocumentStatus.newBuilder().setDocumentId(id)
                                 .setState(DocumentState.REJECTED).setReasonCode(Reason.TOO_LARGE).setMessage(message)
-                                .setAt(Instant.now()).build());
+                                .setAt(Instant.now()).build(), Context.current());
                     }
                     rc.response().setStatusCode(413).putHeader("Content-Type", "application/json")
                             .putHeader("Connection", "close")

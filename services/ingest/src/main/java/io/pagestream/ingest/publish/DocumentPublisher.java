@@ -1,5 +1,6 @@
 package io.pagestream.ingest.publish;
 
+import io.opentelemetry.context.Context;
 import io.pagestream.avro.AvroSerializer;
 import io.pagestream.ingest.render.EncodedPage;
 import io.pagestream.registry.SchemaRegistryClient;
@@ -8,6 +9,7 @@ import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageImage;
 import io.pagestream.topics.PageKey;
 import io.pagestream.topics.Topics;
+import io.pagestream.topics.TraceHeaders;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
@@ -42,12 +45,14 @@ public final class DocumentPublisher implements AutoCloseable {
     private final KafkaSettings settings;
     private final SchemaRegistryClient registry;
     private final boolean autoRegister;
+    private final TraceHeaders traces;
     private final BlockingQueue<Slot> free;
     private final List<Slot> all = new ArrayList<>();
 
     public DocumentPublisher(KafkaSettings settings, SchemaRegistryClient registry, boolean autoRegister,
-            String transactionalIdPrefix, int slots) {
+            String transactionalIdPrefix, int slots, TraceHeaders traces) {
         this.settings = settings;
+        this.traces = traces;
         this.registry = registry;
         this.autoRegister = autoRegister;
         this.free = new ArrayBlockingQueue<>(slots);
@@ -90,10 +95,10 @@ public final class DocumentPublisher implements AutoCloseable {
 
         /**
          * Publishes the request, the pages read from the spool (built into records by {@code page}), and the ACCEPTED
-         * event, in one transaction.
+         * event, in one transaction; every record carries {@code trace} in its headers.
          */
         public void publish(DocumentRequest request, PageSpool spool, IntFunction<PageImage.Builder> page,
-                DocumentStatus accepted) throws KafkaUnavailable {
+                DocumentStatus accepted, Context trace) throws KafkaUnavailable {
             KafkaProducer<String, SpecificRecord> p = producer();
             String id = request.getDocumentId();
             AtomicReference<Exception> failed = new AtomicReference<>();
@@ -104,19 +109,18 @@ public final class DocumentPublisher implements AutoCloseable {
             };
             try (PageSpool.Reader pages = spool.reader()) {
                 p.beginTransaction();
-                p.send(new ProducerRecord<>(Topics.DOCUMENT_REQUESTS, id, request), callback);
+                p.send(record(Topics.DOCUMENT_REQUESTS, id, request, trace), callback);
                 for (int i = 0; i < spool.pages(); i++) {
                     EncodedPage encoded = pages.next();
                     PageImage image = page.apply(i).setImage(ByteBuffer.wrap(encoded.bytes()))
                             .setMediaType(encoded.mediaType()).setWidth(encoded.width())
                             .setHeight(encoded.height()).build();
-                    p.send(new ProducerRecord<>(Topics.DOCUMENT_PAGES, new PageKey(id, i).toString(), image),
-                            callback);
+                    p.send(record(Topics.DOCUMENT_PAGES, new PageKey(id, i).toString(), image, trace), callback);
                     if (failed.get() != null) {
                         throw new KafkaException("a page of " + id + " was not accepted by Kafka", failed.get());
                     }
                 }
-                p.send(new ProducerRecord<>(Topics.DOCUMENT_STATUS, id, accepted), callback);
+                p.send(record(Topics.DOCUMENT_STATUS, id, accepted, trace), callback);
                 p.commitTransaction();
             } catch (KafkaException | IOException | java.io.UncheckedIOException e) {
                 // Close instead of abortTransaction(): an abort may block as long as the failure did. The next user of
@@ -124,6 +128,11 @@ public final class DocumentPublisher implements AutoCloseable {
                 closeProducer(Duration.ZERO);
                 throw new KafkaUnavailable("Kafka did not take document " + id + ": " + rootMessage(e), e);
             }
+        }
+
+        private ProducerRecord<String, SpecificRecord> record(String topic, String key, SpecificRecord value,
+                Context trace) {
+            return new ProducerRecord<>(topic, null, key, value, traces.inject(trace, new RecordHeaders()));
         }
 
         private KafkaProducer<String, SpecificRecord> producer() throws KafkaUnavailable {

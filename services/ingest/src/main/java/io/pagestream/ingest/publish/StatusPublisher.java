@@ -1,15 +1,18 @@
 package io.pagestream.ingest.publish;
 
+import io.opentelemetry.context.Context;
 import io.pagestream.avro.AvroSerializer;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.topics.Topics;
+import io.pagestream.topics.TraceHeaders;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
@@ -21,6 +24,7 @@ import org.jboss.logging.Logger;
 public final class StatusPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StatusPublisher.class);
     private final KafkaProducer<String, DocumentStatus> producer;
+    private final TraceHeaders traces;
     private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(1000), r -> {
                 Thread t = new Thread(r, "ingest-status-sender");
@@ -28,18 +32,22 @@ public final class StatusPublisher implements AutoCloseable {
                 return t;
             }, (r, executor) -> LOG.warn("status events are backing up; one was dropped"));
 
-    public StatusPublisher(KafkaSettings settings, SchemaRegistryClient registry, boolean autoRegister) {
+    public StatusPublisher(KafkaSettings settings, SchemaRegistryClient registry, boolean autoRegister,
+            TraceHeaders traces) {
+        this.traces = traces;
         this.producer = new KafkaProducer<>(settings.statusProducer(), new StringSerializer(),
                 Topics.STATUS.valueSerde(registry, autoRegister).serializer());
     }
 
-    public void send(DocumentStatus status) {
-        sender.execute(() -> sendNow(status));
+    /** Sends {@code status} in the background, with {@code trace} (the caller's, captured now) in its headers. */
+    public void send(DocumentStatus status, Context trace) {
+        sender.execute(() -> sendNow(status, trace));
     }
 
-    private void sendNow(DocumentStatus status) {
+    private void sendNow(DocumentStatus status, Context trace) {
         try {
-            producer.send(new ProducerRecord<>(Topics.DOCUMENT_STATUS, status.getDocumentId(), status), (m, e) -> {
+            producer.send(new ProducerRecord<>(Topics.DOCUMENT_STATUS, null, status.getDocumentId(), status,
+                    traces.inject(trace, new RecordHeaders())), (m, e) -> {
                 if (e != null) {
                     LOG.warnf("documentId=%s status event %s not published: %s", status.getDocumentId(),
                             status.getState(), e.toString());

@@ -14,6 +14,7 @@ import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.Task;
+import io.pagestream.servicetest.Dashboard;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -231,6 +233,16 @@ class IngestApiTest {
         String openapi = given().when().get("/q/openapi").then().statusCode(200).extract().asString();
         assertTrue(openapi.contains("/v1/documents") && openapi.contains("multipart/form-data")
                 && openapi.contains("idempotencyKey") && openapi.contains("\"202\""), openapi);
+    }
+
+    @Test
+    void everyMetricTheDashboardQueriesForIngestIsExposed() {
+        accept(Submit.file("d.png", TestFiles.png(64, 64)));
+        Submit.file("secret.pdf", TestFiles.encryptedPdf()).post();
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        Set<String> queried = Dashboard.metricsOf("Ingest");
+        assertTrue(queried.contains("pagestream_ingest_documents_total"), "the Ingest row: " + queried);
+        assertEquals(Set.of(), Dashboard.missingFrom(metrics, queried), "queried by the dashboard, not exposed");
     }
 
     static String accept(Submit submit) {

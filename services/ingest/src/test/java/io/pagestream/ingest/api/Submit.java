@@ -18,6 +18,7 @@ final class Submit {
     private String metadata;
     private String apiKey;
     private String bearer;
+    private String traceparent;
 
     private Submit(String fileName, byte[] data) {
         this.fileName = fileName;
@@ -68,6 +69,11 @@ final class Submit {
         return this;
     }
 
+    Submit traceparent(String header) {
+        this.traceparent = header;
+        return this;
+    }
+
     Response post() {
         RequestSpecification r = given().multiPart("file", fileName, data, "application/octet-stream");
         for (String q : questions) {
@@ -93,6 +99,9 @@ final class Submit {
         }
         if (bearer != null) {
             r = r.header("Authorization", "Bearer " + bearer);
+        }
+        if (traceparent != null) {
+            r = r.header("traceparent", traceparent);
         }
         return r.when().post("/v1/documents");
     }

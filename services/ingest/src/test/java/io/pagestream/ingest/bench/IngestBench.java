@@ -2,6 +2,7 @@ package io.pagestream.ingest.bench;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.ingest.IngestMetrics;
 import io.pagestream.ingest.IngestService;
 import io.pagestream.ingest.Outcome;
@@ -24,6 +25,7 @@ import io.pagestream.stack.Directories;
 import io.pagestream.stack.KafkaBrokerProcess;
 import io.pagestream.stack.TopicAdmin;
 import io.pagestream.topics.Topics;
+import io.pagestream.topics.TraceHeaders;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
@@ -97,12 +99,14 @@ public final class IngestBench {
             KafkaSettings settings = new KafkaSettings(
                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), Duration.ofSeconds(60));
             Limits limits = Limits.defaults().withMaxBytes(2L << 30);
-            try (DocumentPublisher publisher = new DocumentPublisher(settings, registry, true, "bench", 1);
-                    StatusPublisher status = new StatusPublisher(settings, registry, true);
+            // The bench measures the pipeline, not tracing: no-op propagation.
+            TraceHeaders traces = TraceHeaders.of(OpenTelemetry.noop());
+            try (DocumentPublisher publisher = new DocumentPublisher(settings, registry, true, "bench", 1, traces);
+                    StatusPublisher status = new StatusPublisher(settings, registry, true, traces);
                     AcceptedDocuments accepted = new AcceptedDocuments(settings, registry, 1000).start()) {
                 IngestService service = new IngestService(limits, new PageEncoder(0.9f), publisher, status, accepted,
                         new IngestMetrics(new SimpleMeterRegistry()), dir.resolve("work"), Duration.ofSeconds(5),
-                        Duration.ofSeconds(60), 5, Clock.systemUTC());
+                        Duration.ofSeconds(60), 5, Clock.systemUTC(), traces);
 
                 warmUp(service, dir);
                 if (small) {

@@ -1,6 +1,5 @@
 package io.pagestream.worker.delivery;
 
-import io.pagestream.worker.output.OutputRecord;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -31,12 +30,12 @@ public final class TransactionalPublisher implements AutoCloseable {
         producer.initTransactions();
     }
 
-    public void publish(List<OutputRecord> records, Map<TopicPartition, OffsetAndMetadata> offsets,
-            ConsumerGroupMetadata group) throws DeliveryException {
+    public void publish(List<ProducerRecord<String, SpecificRecord>> records,
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) throws DeliveryException {
         try {
             producer.beginTransaction();
-            for (OutputRecord record : records) {
-                producer.send(new ProducerRecord<>(record.topic(), record.key(), record.value()));
+            for (ProducerRecord<String, SpecificRecord> record : records) {
+                producer.send(record);
             }
             producer.sendOffsetsToTransaction(offsets, group);
             producer.commitTransaction();

@@ -1,5 +1,7 @@
 package io.pagestream.worker.pipeline;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.pagestream.schema.PageImage;
 import io.pagestream.worker.batch.MicroBatcher;
 import io.pagestream.worker.model.PromptSpec;
@@ -29,10 +31,12 @@ public final class DecodeStage implements AutoCloseable {
     private final FailureMapper failures;
     private final MicroBatcher<PreparedPage> batcher;
     private final OutcomeSink sink;
+    private final PageTracing tracing;
 
     /** @param capacity most pages waiting to be decoded; the poll loop's in-flight bound keeps it from filling */
     public DecodeStage(int threads, int capacity, PageDecoder decoder, ResultMapper results, FailureMapper failures,
-            MicroBatcher<PreparedPage> batcher, OutcomeSink sink) {
+            MicroBatcher<PreparedPage> batcher, OutcomeSink sink, PageTracing tracing) {
+        this.tracing = tracing;
         this.decoder = decoder;
         this.results = results;
         this.failures = failures;
@@ -60,32 +64,37 @@ public final class DecodeStage implements AutoCloseable {
         if (task.abandoned()) {
             return;
         }
+        Span span = tracing.decode(task);
+        Context trace = Context.root().with(span);
         PageImage page = null;
         try {
             page = decoder.read(task);
             List<PromptSpec> prompts = decoder.prompts(page);
             if (prompts.isEmpty()) {
-                sink.accept(new PageOutcome(task, results.map(page, 0, 0, List.of()), null));
+                sink.accept(new PageOutcome(task, results.map(page, 0, 0, List.of()), null, trace));
                 return;
             }
             if (!batcher.put(decoder.prepare(task, page, prompts))) {
                 LOG.log(System.Logger.Level.DEBUG, "batcher closed; page {0} dropped", task.key());
             }
         } catch (PageFailedException e) {
-            fail(task, page, e.failure());
+            fail(task, page, e.failure(), span);
         } catch (RuntimeException e) {
             // A bug, not a bad page; still the page must end somewhere, or its partition's commits stall behind it.
             LOG.log(System.Logger.Level.ERROR, "decoding page " + task.key() + " failed unexpectedly", e);
-            fail(task, page, Failure.of(Failure.INTERNAL_ERROR, Stage.PREPROCESS, "unexpected error", e));
+            fail(task, page, Failure.of(Failure.INTERNAL_ERROR, Stage.PREPROCESS, "unexpected error", e), span);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            span.end();
         }
     }
 
-    private void fail(PageTask task, PageImage page, Failure failure) {
+    private void fail(PageTask task, PageImage page, Failure failure, Span span) {
+        PageTracing.failed(span, failure.reasonCode());
         PageRef ref = page == null ? PageRef.ofKey(task.key()) : PageRef.of(page);
         sink.accept(new PageOutcome(task, failures.map(ref, task.partition().topic(), task.partition().partition(),
-                task.offset(), failure, 1), failure.reasonCode()));
+                task.offset(), failure, 1), failure.reasonCode(), Context.root().with(span)));
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.pagestream.worker.pipeline;
 
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.pagestream.internvl.engine.FinishReason;
 import io.pagestream.internvl.engine.GenerationRequest;
 import io.pagestream.internvl.engine.GenerationResult;
@@ -7,8 +11,8 @@ import io.pagestream.internvl.engine.PageRequest;
 import io.pagestream.internvl.engine.RequestRejectedException;
 import io.pagestream.worker.batch.AdaptiveLimits;
 import io.pagestream.worker.batch.MicroBatcher;
-import io.pagestream.worker.model.PageEngine.PromptRun;
 import io.pagestream.worker.model.PageEngine;
+import io.pagestream.worker.model.PageEngine.PromptRun;
 import io.pagestream.worker.model.PromptSpec;
 import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.output.FailureMapper;
@@ -44,6 +48,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InferenceStage implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InferenceStage.class.getName());
+    private static final AttributeKey<Long> PROMPT_TOKENS = AttributeKey.longKey("pagestream.tokens.prompt");
+    private static final AttributeKey<Long> GENERATED_TOKENS = AttributeKey.longKey("pagestream.tokens.generated");
+    private static final AttributeKey<Boolean> ABANDONED = AttributeKey.booleanKey("pagestream.page.abandoned");
 
     /**
      * @param linger      how long a batch's first page waits for company
@@ -67,6 +74,7 @@ public final class InferenceStage implements AutoCloseable {
     private final FailureMapper failures;
     private final OutcomeSink sink;
     private final PipelineMetrics metrics;
+    private final PageTracing tracing;
     private final Semaphore window;
     private final Set<PageRun> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger pagesAtEngine = new AtomicInteger();
@@ -77,7 +85,7 @@ public final class InferenceStage implements AutoCloseable {
 
     public InferenceStage(PageEngine engine, MicroBatcher<PreparedPage> batcher, AdaptiveLimits limits,
             Settings settings, ResultMapper results, FailureMapper failures, OutcomeSink sink,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics, PageTracing tracing) {
         this.engine = engine;
         this.batcher = batcher;
         this.limits = limits;
@@ -86,6 +94,7 @@ public final class InferenceStage implements AutoCloseable {
         this.failures = failures;
         this.sink = sink;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.window = new Semaphore(settings.inFlight());
         this.completions = Executors.newSingleThreadExecutor(daemon("pagestream-results"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("pagestream-timeouts"));
@@ -148,7 +157,7 @@ public final class InferenceStage implements AutoCloseable {
     }
 
     private void launch(List<PreparedPage> batch, int permits) {
-        BatchRun run = new BatchRun(batch.size(), permits, System.nanoTime());
+        BatchRun run = new BatchRun(batch.size(), permits, System.nanoTime(), tracing.batch(batch));
         metrics.batch(batch.size());
         for (PreparedPage page : batch) {
             if (page.task().abandoned()) {
@@ -160,6 +169,8 @@ public final class InferenceStage implements AutoCloseable {
     }
 
     private void launch(PreparedPage page, BatchRun batch, int batchSize) {
+        Span span = tracing.inference(page, batch.span);
+        Context trace = Context.root().with(span);
         List<List<PromptSpec>> chunks = chunks(page.prompts(), engine.slots());
         List<PromptRun> runs = new ArrayList<>();
         List<Integer> chunkOf = new ArrayList<>();
@@ -173,9 +184,12 @@ public final class InferenceStage implements AutoCloseable {
             }
         } catch (RequestRejectedException e) {
             runs.forEach(r -> r.cancel().run());
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, "refused by the engine");
+            span.end();
             completions.execute(() -> {
                 try {
-                    retryOrFail(page, batch, e, true);
+                    retryOrFail(page, batch, e, true, trace);
                 } finally {
                     batch.pageDone(true);
                 }
@@ -184,6 +198,8 @@ public final class InferenceStage implements AutoCloseable {
         } catch (IllegalStateException e) {
             // The engine closed (shutdown) or its loop died: nothing more can run here.
             runs.forEach(r -> r.cancel().run());
+            span.recordException(e);
+            span.end();
             if (!page.task().abandoned()) {
                 LOG.log(System.Logger.Level.ERROR, "the engine refused page " + page.task().key(), e);
                 failed = true;
@@ -191,7 +207,7 @@ public final class InferenceStage implements AutoCloseable {
             batch.pageDone(false);
             return;
         }
-        PageRun run = new PageRun(page, batch, batchSize, runs, chunkOf);
+        PageRun run = new PageRun(page, batch, batchSize, runs, chunkOf, trace);
         running.add(run);
         pagesAtEngine.incrementAndGet();
         run.timeout = timer.schedule(run::expire, settings.pageTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -216,18 +232,22 @@ public final class InferenceStage implements AutoCloseable {
         try {
             PreparedPage page = run.page;
             if (page.task().abandoned()) {
+                run.span().setAttribute(ABANDONED, true);
                 return;
             }
             Throwable error = run.error();
             if (error != null) {
-                memoryFailure = retryOrFail(page, run.batch, error, OutOfMemory.is(error));
+                run.span().recordException(error);
+                run.span().setStatus(StatusCode.ERROR, Failure.describe(error));
+                memoryFailure = retryOrFail(page, run.batch, error, OutOfMemory.is(error), run.trace);
                 return;
             }
             List<PromptResult> prompts = run.results();
             if (prompts.stream().anyMatch(p -> p.result().finishReason() == FinishReason.CANCELLED)) {
                 fail(page, run.expired
                         ? Failure.of(Failure.TIMEOUT, Stage.INFERENCE, "not done after " + settings.pageTimeout(), null)
-                        : Failure.of(Failure.INTERNAL_ERROR, Stage.INFERENCE, "cancelled while still owned", null));
+                        : Failure.of(Failure.INTERNAL_ERROR, Stage.INFERENCE, "cancelled while still owned", null),
+                        run.trace);
                 return;
             }
             int promptTokens = 0;
@@ -243,12 +263,15 @@ public final class InferenceStage implements AutoCloseable {
             prefillMs += prompts.getFirst().result().timings().visionMs()
                     + prompts.getFirst().result().timings().prefixMs();
             metrics.page(promptTokens, generated, prefillMs, decodeMs);
+            run.span().setAttribute(PROMPT_TOKENS, (long) promptTokens);
+            run.span().setAttribute(GENERATED_TOKENS, (long) generated);
             sink.accept(new PageOutcome(page.task(), results.map(page.page(), page.tiles().tileCount(),
-                    run.batchSize, prompts), null));
+                    run.batchSize, prompts), null, run.trace));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "mapping the results of page " + run.page.task().key() + " failed", e);
-            fail(run.page, Failure.of(Failure.INTERNAL_ERROR, Stage.INFERENCE, "unexpected error", e));
+            fail(run.page, Failure.of(Failure.INTERNAL_ERROR, Stage.INFERENCE, "unexpected error", e), run.trace);
         } finally {
+            run.span().end();
             run.batch.pageDone(memoryFailure);
         }
     }
@@ -257,7 +280,8 @@ public final class InferenceStage implements AutoCloseable {
      * Retries a failed page or gives it up. Returns whether the failure was one of memory, which shrank the batch
      * limit.
      */
-    private boolean retryOrFail(PreparedPage page, BatchRun batch, Throwable error, boolean memory) {
+    private boolean retryOrFail(PreparedPage page, BatchRun batch, Throwable error, boolean memory,
+            Context trace) {
         if (memory && batch.shrinkOnce()) {
             int now = limits.shrink();
             LOG.log(System.Logger.Level.WARNING, () -> "out of memory or refused by the engine ("
@@ -265,7 +289,7 @@ public final class InferenceStage implements AutoCloseable {
         }
         if (page.attempt() >= settings.maxAttempts()) {
             String reason = error instanceof RequestRejectedException ? Failure.TOO_LARGE : Failure.INFERENCE_ERROR;
-            fail(page, Failure.of(reason, Stage.INFERENCE, "failed " + page.attempt() + " times, last", error));
+            fail(page, Failure.of(reason, Stage.INFERENCE, "failed " + page.attempt() + " times, last", error), trace);
             return memory;
         }
         boolean alone = !memory;
@@ -276,10 +300,12 @@ public final class InferenceStage implements AutoCloseable {
         return memory;
     }
 
-    private void fail(PreparedPage page, Failure failure) {
+    /** Gives the page up; its failure records carry {@code trace}, the context of its last attempt's span. */
+    private void fail(PreparedPage page, Failure failure, Context trace) {
+        PageTracing.failed(Span.fromContext(trace), failure.reasonCode());
         PageTask task = page.task();
         sink.accept(new PageOutcome(task, failures.map(PageRef.of(page.page()), task.partition().topic(),
-                task.partition().partition(), task.offset(), failure, page.attempt()), failure.reasonCode()));
+                task.partition().partition(), task.offset(), failure, page.attempt()), failure.reasonCode(), trace));
     }
 
     /** Stops the pages of revoked partitions at the engine, freeing their slots for pages still owned. */
@@ -309,15 +335,17 @@ public final class InferenceStage implements AutoCloseable {
         };
     }
 
-    /** One micro-batch at the engine: releases its window permits when its last page is done. */
+    /** One micro-batch at the engine: releases its window permits and ends its span when its last page is done. */
     private final class BatchRun {
         private final int permits;
         private final long startNanos;
+        private final Span span;
         private int left;
         private boolean memoryFailure;
         private boolean shrunk;
 
-        BatchRun(int pages, int permits, long startNanos) {
+        BatchRun(int pages, int permits, long startNanos, Span span) {
+            this.span = span;
             this.left = pages;
             this.permits = permits;
             this.startNanos = startNanos;
@@ -342,27 +370,35 @@ public final class InferenceStage implements AutoCloseable {
                     limits.succeeded();
                 }
                 metrics.batchDone(Duration.ofNanos(System.nanoTime() - startNanos));
+                span.end();
                 window.release(permits);
             }
         }
     }
 
-    /** One page at the engine: its prompt runs and the chunk each belongs to. */
+    /** One page at the engine: its prompt runs, the chunk each belongs to, and its span's context. */
     private static final class PageRun {
         final PreparedPage page;
         final BatchRun batch;
         final int batchSize;
         final List<PromptRun> runs;
         final List<Integer> chunkOf;
+        final Context trace;
         volatile ScheduledFuture<?> timeout;
         volatile boolean expired;
 
-        PageRun(PreparedPage page, BatchRun batch, int batchSize, List<PromptRun> runs, List<Integer> chunkOf) {
+        PageRun(PreparedPage page, BatchRun batch, int batchSize, List<PromptRun> runs, List<Integer> chunkOf,
+                Context trace) {
             this.page = page;
+            this.trace = trace;
             this.batch = batch;
             this.batchSize = batchSize;
             this.runs = runs;
             this.chunkOf = chunkOf;
+        }
+
+        Span span() {
+            return Span.fromContext(trace);
         }
 
         void expire() {

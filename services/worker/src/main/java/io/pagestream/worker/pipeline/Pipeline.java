@@ -40,7 +40,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public static Pipeline create(WorkerConfig config, ModelRuntime model, KafkaClients clients,
-            Deserializer<PageImage> values, PipelineMetrics metrics, Clock clock) {
+            Deserializer<PageImage> values, PipelineMetrics metrics, PageTracing tracing, Clock clock) {
         WorkerConfig.Pipeline p = config.pipeline();
         WorkerConfig.Batch b = config.batch();
         PageEngine engine = model.engine();
@@ -54,12 +54,13 @@ public final class Pipeline implements AutoCloseable {
         // Room for every page the poll loop may hold, twice: pages of an abandoned session may still be queued.
         int decodeCapacity = 2 * (p.maxInFlightPages() + clients.maxPollRecords());
         DecodeStage decode = new DecodeStage(p.decodeThreads(), decodeCapacity, decoder, results, failures, batcher,
-                outcomes);
+                outcomes, tracing);
         InferenceStage inference = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(
-                b.linger(), b.inFlight(), p.pageTimeout(), p.maxAttempts()), results, failures, outcomes, metrics);
+                b.linger(), b.inFlight(), p.pageTimeout(), p.maxAttempts()), results, failures, outcomes, metrics,
+                tracing);
         PollLoop poll = new PollLoop(clients, new PollLoop.Settings(Topics.DOCUMENT_PAGES, p.maxInFlightPages(),
                 p.commitInterval(), p.pollTimeout(), p.shutdownGrace()), outcomes, decode::submit,
-                inference::cancelAbandoned, metrics);
+                inference::cancelAbandoned, metrics, tracing);
         Pipeline pipeline = new Pipeline(poll, decode, batcher, inference, limits, outcomes);
         pipeline.register(metrics);
         return pipeline;

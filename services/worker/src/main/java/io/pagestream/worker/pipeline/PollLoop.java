@@ -4,7 +4,6 @@ import io.pagestream.worker.delivery.DeliveryException;
 import io.pagestream.worker.delivery.KafkaClients;
 import io.pagestream.worker.delivery.OffsetTracker;
 import io.pagestream.worker.delivery.TransactionalPublisher;
-import io.pagestream.worker.output.OutputRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,10 +11,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 
@@ -50,6 +51,7 @@ public final class PollLoop implements AutoCloseable {
     private final Consumer<PageTask> intake;
     private final Runnable onAbandon;
     private final PipelineMetrics metrics;
+    private final PageTracing tracing;
     private final Outcomes outcomes;
     private final OffsetTracker<PageTask, PageOutcome> tracker = new OffsetTracker<>();
     private final Map<TopicPartition, PartitionLease> leases = new HashMap<>();
@@ -69,13 +71,14 @@ public final class PollLoop implements AutoCloseable {
      * @param onAbandon called after pages were abandoned, to stop their work downstream
      */
     public PollLoop(KafkaClients clients, Settings settings, Outcomes outcomes, Consumer<PageTask> intake,
-            Runnable onAbandon, PipelineMetrics metrics) {
+            Runnable onAbandon, PipelineMetrics metrics, PageTracing tracing) {
         this.clients = clients;
         this.settings = settings;
         this.outcomes = outcomes;
         this.intake = intake;
         this.onAbandon = onAbandon;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.thread = new Thread(this::run, "pagestream-poll");
     }
 
@@ -142,7 +145,8 @@ public final class PollLoop implements AutoCloseable {
             if (lease == null) {
                 continue;
             }
-            PageTask task = new PageTask(lease, record.offset(), record.key(), record.value(), now);
+            PageTask task = new PageTask(lease, record.offset(), record.key(), record.value(), record.headers(),
+                    now);
             tracker.add(partition, record.offset(), task);
             intake.accept(task);
         }
@@ -169,8 +173,8 @@ public final class PollLoop implements AutoCloseable {
             return;
         }
         List<PageOutcome> pages = ready.all();
-        List<OutputRecord> records = new ArrayList<>();
-        pages.forEach(page -> records.addAll(page.records()));
+        List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
+        pages.forEach(page -> page.records().forEach(r -> records.add(tracing.record(r, page.trace()))));
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         ready.nextOffsets().forEach((partition, next) -> offsets.put(partition, new OffsetAndMetadata(next)));
         long start = System.nanoTime();

@@ -25,6 +25,7 @@ import io.pagestream.worker.pipeline.InferenceStage;
 import io.pagestream.worker.pipeline.Outcomes;
 import io.pagestream.worker.pipeline.PageDecoder;
 import io.pagestream.worker.pipeline.PageTask;
+import io.pagestream.worker.pipeline.PageTracing;
 import io.pagestream.worker.pipeline.PartitionLease;
 import io.pagestream.worker.pipeline.Pipeline;
 import io.pagestream.worker.pipeline.PipelineMetrics;
@@ -47,6 +48,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The worker benchmark: in one run, on the same pages and the same loaded model, pages per second
@@ -141,7 +143,7 @@ public final class WorkerBench {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (Pipeline pipeline = Pipeline.create(config(checkpoint, "bench-e2e"), model, clients,
                 new AvroDeserializer<>(stack.schemas(), PageImage.class), new PipelineMetrics(meters),
-                Clock.systemUTC());
+                PageTracing.off(), Clock.systemUTC());
                 KafkaConsumer<String, Object> reader = TopicIo.outputs(stack.bootstrap(), stack.registryUrl())) {
             pipeline.start();
             engineRate(model, prepared.subList(0, Math.min(pages, 2 * batch)), batch, 2);
@@ -221,7 +223,8 @@ public final class WorkerBench {
         List<PreparedPage> prepared = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             PageImage image = images.get(i);
-            PageTask task = new PageTask(lease, i, image.getDocumentId() + "/" + image.getPageIndex(), null, 0);
+            PageTask task = new PageTask(lease, i, image.getDocumentId() + "/" + image.getPageIndex(), null,
+                    new RecordHeaders(), 0);
             prepared.add(decoder.prepare(task, image, decoder.prompts(image)));
         }
         return prepared;
@@ -238,7 +241,7 @@ public final class WorkerBench {
         InferenceStage stage = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(
                 Duration.ofMillis(20), inFlight, WAIT, 1), new ResultMapper(model.identity(), "bench",
                 Clock.systemUTC()), new FailureMapper("bench", Clock.systemUTC()), outcomes,
-                new PipelineMetrics(new SimpleMeterRegistry()));
+                new PipelineMetrics(new SimpleMeterRegistry()), PageTracing.off());
         try {
             stage.start();
             long start = System.nanoTime();

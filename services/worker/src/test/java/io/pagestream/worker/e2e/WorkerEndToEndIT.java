@@ -10,6 +10,7 @@ import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.stack.FreePorts;
+import io.pagestream.servicetest.Dashboard;
 import io.pagestream.stack.LocalStackExtension;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.output.Failure;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -120,6 +122,8 @@ class WorkerEndToEndIT {
                         "pagestream_worker_accelerator_memory_used_bytes")) {
                     assertTrue(metrics.contains(name), "metric " + name);
                 }
+                assertEquals(Set.of(), Dashboard.missingFrom(metrics, Dashboard.metricsOf("Worker")),
+                        "queried by the dashboard, not exposed");
                 assertTrue(second.stop(Duration.ofSeconds(60)), "a graceful stop on SIGTERM:\n"
                         + second.logTail());
             }

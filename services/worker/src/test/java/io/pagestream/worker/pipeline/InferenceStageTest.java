@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,8 @@ class InferenceStageTest {
         limits = new AdaptiveLimits(new BatchLimits(maxPages, slots, 1_000_000));
         stage = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(Duration.ofMillis(50),
                 inFlight, pageTimeout, 3), new ResultMapper(new ModelIdentity("test", "v1"), "w1", CLOCK),
-                new FailureMapper("w1", CLOCK), outcomes, new PipelineMetrics(new SimpleMeterRegistry()));
+                new FailureMapper("w1", CLOCK), outcomes, new PipelineMetrics(new SimpleMeterRegistry()),
+                PageTracing.off());
         stage.start();
     }
 
@@ -69,7 +71,8 @@ class InferenceStageTest {
 
     private PreparedPage page(String documentId, String... questions) {
         PageImage image = Pages.page(documentId, 0, 1, new byte[0], List.of(questions));
-        PageTask task = new PageTask(lease, offset++, documentId + "/0", null, System.nanoTime());
+        PageTask task = new PageTask(lease, offset++, documentId + "/0", null, new RecordHeaders(),
+                System.nanoTime());
         PixelTiles tiles = new PixelTiles(new TileGrid(1, 1), false, 1, 2, new float[12]);
         return new PreparedPage(task, image, tiles, PROMPTS.forPage(image.getTasks(), image.getQuestions()), 100,
                 1, false);
@@ -173,7 +176,7 @@ class InferenceStageTest {
         start(16, 100, 4, 1, WAIT);
         PartitionLease other = new PartitionLease(new TopicPartition(Topics.DOCUMENT_PAGES, 1));
         PreparedPage stuck = page("revoked", ScriptedEngine.HANG);
-        PreparedPage moved = new PreparedPage(new PageTask(other, 0, "revoked/0", null, 0), stuck.page(),
+        PreparedPage moved = new PreparedPage(new PageTask(other, 0, "revoked/0", null, new RecordHeaders(), 0), stuck.page(),
                 stuck.tiles(), stuck.prompts(), 100, 1, false);
         submit(moved);
         long deadline = System.nanoTime() + WAIT.toNanos();

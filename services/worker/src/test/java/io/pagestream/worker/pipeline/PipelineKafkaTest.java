@@ -1,9 +1,20 @@
 package io.pagestream.worker.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
@@ -28,17 +39,21 @@ import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.QuietLogs;
 import io.pagestream.worker.testing.ScriptedEngine;
 import io.pagestream.worker.testing.TopicIo;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -70,6 +85,11 @@ class PipelineKafkaTest {
 
     private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
             int maxInFlight, Map<String, Object> kafka) {
+        return worker(instanceId, group, stepMillis, shutdownGrace, maxInFlight, kafka, PageTracing.off());
+    }
+
+    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
+            int maxInFlight, Map<String, Object> kafka, PageTracing tracing) {
         WorkerConfig config = Configs.worker(Map.of(
                 "pagestream.worker.instance-id", instanceId,
                 "pagestream.worker.batch.max-pages", "4",
@@ -85,7 +105,7 @@ class PipelineKafkaTest {
         common.put("bootstrap.servers", STACK.bootstrapServers());
         KafkaClients clients = new KafkaClients(common, group, instanceId, true, 4, registry, true);
         Pipeline pipeline = Pipeline.create(config, model, clients, new AvroDeserializer<>(registry, PageImage.class),
-                new PipelineMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+                new PipelineMetrics(new SimpleMeterRegistry()), tracing, Clock.systemUTC());
         pipeline.start();
         open.add(engine);
         open.add(pipeline);
@@ -173,6 +193,79 @@ class PipelineKafkaTest {
         } finally {
             closeAll();
         }
+    }
+
+    /**
+     * Each page's records continue the page's trace: header from the page record's header (or, without one, from its
+     * Avro field), naming a span the worker recorded in that trace — the inference span for results, the decode span
+     * for a page that failed to decode. Batches are traces of their own, linked to their pages'.
+     */
+    @Test
+    void resultsContinueEachPagesTraceInTheirHeaders() throws Exception {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        try (SdkTracerProvider tracer = SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()) {
+            OpenTelemetry otel = OpenTelemetrySdk.builder().setTracerProvider(tracer)
+                    .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+            String prefix = "traced-";
+            String unheaded = prefix + "0";
+            List<PageImage> pages = new ArrayList<>(pages(prefix, 3, 2));
+            pages.add(Pages.page(prefix + "bad", 0, 1, Pages.corrupt(), List.of("Total?")));
+            Map<String, String> traces = new HashMap<>();
+            for (PageImage page : pages) {
+                String trace = traces.computeIfAbsent(page.getDocumentId(),
+                        d -> IdGenerator.random().generateTraceId());
+                page.setTraceparent("00-" + trace + "-" + IdGenerator.random().generateSpanId() + "-01");
+            }
+            TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages, page -> {
+                RecordHeaders headers = new RecordHeaders();
+                if (!page.getDocumentId().equals(unheaded)) {
+                    headers.add("traceparent", page.getTraceparent().getBytes(StandardCharsets.UTF_8));
+                }
+                return headers;
+            });
+            try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(),
+                    STACK.registryUrl())) {
+                worker("traced-1", "group-traced", 1, Duration.ofSeconds(10), 12, Map.of(), new PageTracing(otel));
+                List<ConsumerRecord<String, Object>> records = TopicIo.readUntil(reader, List.of(),
+                        atLeast(prefix, 6, 1), WAIT).stream().filter(r -> r.key().startsWith(prefix)).toList();
+                assertEquals(6 + 6 + 2, records.size(), "OCR and answers of 6 pages, a DLQ record and a status");
+                for (ConsumerRecord<String, Object> record : records) {
+                    Header header = record.headers().lastHeader("traceparent");
+                    assertNotNull(header, "a traceparent header on " + record.topic() + " " + record.key());
+                    String[] traceparent = new String(header.value(), StandardCharsets.UTF_8).split("-");
+                    assertEquals(traces.get(record.key()), traceparent[1], record.topic() + " " + record.key());
+                    SpanData span = finished(spans, traceparent[2]);
+                    assertEquals(traceparent[1], span.getTraceId());
+                    boolean failed = record.key().endsWith("bad");
+                    assertEquals(failed ? "pagestream.worker.decode" : "pagestream.worker.inference", span.getName());
+                    assertEquals(failed ? StatusCode.ERROR : StatusCode.UNSET, span.getStatus().getStatusCode());
+                }
+                Set<String> linked = spans.getFinishedSpanItems().stream()
+                        .filter(s -> s.getName().equals("pagestream.worker.batch"))
+                        .flatMap(s -> s.getLinks().stream()).map(link -> link.getSpanContext().getTraceId())
+                        .collect(Collectors.toSet());
+                Set<String> inferred = traces.entrySet().stream().filter(e -> !e.getKey().endsWith("bad"))
+                        .map(Map.Entry::getValue).collect(Collectors.toSet());
+                assertTrue(linked.containsAll(inferred), "batches link to the traces of their pages: " + linked);
+            } finally {
+                closeAll();
+            }
+        }
+    }
+
+    /** The finished span with this id; a span ends just after its page's outcome is handed over, so wait a little. */
+    private static SpanData finished(InMemorySpanExporter spans, String spanId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (SpanData span : spans.getFinishedSpanItems()) {
+                if (span.getSpanId().equals(spanId)) {
+                    return span;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the worker recorded no span " + spanId);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,6 +22,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -34,6 +37,12 @@ public final class TopicIo {
 
     /** Writes the pages (keyed documentId/pageIndex) and waits until the broker has them all. */
     public static void produce(String bootstrap, String registryUrl, List<PageImage> pages) {
+        produce(bootstrap, registryUrl, pages, page -> new RecordHeaders());
+    }
+
+    /** As {@link #produce(String, String, List)}, each page with the headers {@code headers} gives it. */
+    public static void produce(String bootstrap, String registryUrl, List<PageImage> pages,
+            Function<PageImage, Headers> headers) {
         try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryUrl));
                 KafkaProducer<String, PageImage> producer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -41,7 +50,7 @@ public final class TopicIo {
                         new StringSerializer(), new AvroSerializer<PageImage>(registry, true))) {
             for (PageImage page : pages) {
                 String key = new PageKey(page.getDocumentId(), page.getPageIndex()).toString();
-                producer.send(new ProducerRecord<>(Topics.DOCUMENT_PAGES, key, page));
+                producer.send(new ProducerRecord<>(Topics.DOCUMENT_PAGES, null, key, page, headers.apply(page)));
             }
             producer.flush();
         }
