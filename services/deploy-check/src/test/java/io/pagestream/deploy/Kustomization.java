@@ -1,6 +1,7 @@
 package io.pagestream.deploy;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A kustomization.yaml, the fields these overlays use (kustomize refuses unknown ones as well). The overlays name their
@@ -8,5 +9,12 @@ import java.util.List;
  * kubectl 1.20) reads and v5 still renders identically.
  */
 record Kustomization(String apiVersion, String kind, String namespace, List<String> resources, List<String> bases,
-        List<String> patchesStrategicMerge) {
+        List<String> patchesStrategicMerge, List<ConfigMapGenerator> configMapGenerator,
+        GeneratorOptions generatorOptions) {
+
+    record ConfigMapGenerator(String name, List<String> files) {
+    }
+
+    record GeneratorOptions(Boolean disableNameSuffixHash, Map<String, String> labels) {
+    }
 }
