@@ -123,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
         LocalPipeline.Addresses addresses = pipeline.start(LocalPipeline.Ports.anyFree(), jars, worker);
         err.printf(Locale.ROOT, "The pipeline is up after %.0f s. Submitting %d sample documents ...%n",
                 seconds(start), documents.size());
-        DemoDocuments progress = new DemoDocuments(out, err, json);
+        DemoDocuments progress = new DemoDocuments(out, err, json, model.random());
         try (DecodingConsumer consumer = new DecodingConsumer(addresses.kafka(), addresses.registry(), TOPICS, true)) {
             IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), null, null, 3, err);
             for (Sample sample : documents) {

@@ -24,14 +24,17 @@ final class DemoDocuments {
     private final PrintWriter out;
     private final PrintWriter progress;
     private final boolean json;
+    private final String note;
     private final Map<String, Document> documents = new LinkedHashMap<>();
     /** Records of a document whose submission has not been answered yet: the pipeline can be faster than the reply. */
     private final List<ConsumerRecord<String, GenericRecord>> early = new ArrayList<>();
 
-    DemoDocuments(PrintWriter out, PrintWriter progress, boolean json) {
+    /** With {@code randomModel} each heading says that the text is meaningless. */
+    DemoDocuments(PrintWriter out, PrintWriter progress, boolean json, boolean randomModel) {
         this.out = out;
         this.progress = progress;
         this.json = json;
+        this.note = randomModel ? "RANDOM MODEL: meaningless text" : "";
     }
 
     private static final class Document {
@@ -111,13 +114,13 @@ final class DemoDocuments {
                 doc.ocrChunks.add((Integer) value.get("chunkIndex"));
                 List<?> pages = (List<?>) value.get("pages");
                 doc.ocrPages += pages.size();
-                print(record, () -> DemoText.ocr(doc.sample.name(), doc.id, value));
+                print(record, () -> DemoText.ocr(doc.sample.name(), doc.id, value, note));
             }
             case Topics.DOCUMENT_ANSWERS -> {
                 doc.answerChunkCount = (Integer) value.get("chunkCount");
                 doc.answerChunks.add((Integer) value.get("chunkIndex"));
                 doc.answerSets += ((List<?>) value.get("questions")).size();
-                print(record, () -> DemoText.answers(doc.sample.name(), value));
+                print(record, () -> DemoText.answers(doc.sample.name(), value, note));
             }
             default -> {
             }

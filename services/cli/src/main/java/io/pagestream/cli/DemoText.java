@@ -10,11 +10,12 @@ final class DemoText {
     private DemoText() {
     }
 
-    static String ocr(String name, String documentId, GenericRecord ocr) {
+    /** {@code note} (may be empty) goes into the heading: the random model's reminder that its text means nothing. */
+    static String ocr(String name, String documentId, GenericRecord ocr, String note) {
         StringBuilder b = new StringBuilder();
         int pages = (Integer) ocr.get("pageCount");
         b.append(heading("OCR of " + name + chunk(ocr), "document " + documentId + ", " + pages
-                + (pages == 1 ? " page" : " pages")));
+                + (pages == 1 ? " page" : " pages") + (note.isEmpty() ? "" : ", " + note)));
         for (Object item : (List<?>) ocr.get("pages")) {
             GenericRecord page = (GenericRecord) item;
             Object failure = page.get("failure");
@@ -25,8 +26,8 @@ final class DemoText {
         return b.toString();
     }
 
-    static String answers(String name, GenericRecord answers) {
-        StringBuilder b = new StringBuilder(heading("Answers for " + name + chunk(answers), ""));
+    static String answers(String name, GenericRecord answers, String note) {
+        StringBuilder b = new StringBuilder(heading("Answers for " + name + chunk(answers), note));
         for (Object item : (List<?>) answers.get("questions")) {
             GenericRecord question = (GenericRecord) item;
             b.append("  Q: ").append(question.get("question")).append('\n');
