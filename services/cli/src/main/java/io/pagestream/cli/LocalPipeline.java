@@ -22,7 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The whole pipeline on this machine, every part a child process: a KRaft broker, the Apicurio registry, the topics,
@@ -76,6 +79,9 @@ final class LocalPipeline implements AutoCloseable {
     record WorkerModel(Path checkpoint, Map<String, String> settings) {
     }
 
+    private record Service(ChildProcess child, String url) {
+    }
+
     /** Where each part answers; a service that was not started is empty. */
     record Addresses(String kafka, String registry, Optional<String> ingest, Optional<String> worker,
             Optional<String> assembler) {
@@ -85,14 +91,16 @@ final class LocalPipeline implements AutoCloseable {
     private final PrintWriter log;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<ChildProcess> children = new ArrayList<>();
-    private final Map<String, ChildProcess> services = new LinkedHashMap<>();
+    private final Map<String, Service> services = new LinkedHashMap<>();
+    /** This JVM's children from before: anything else it has at {@link #close()} was started for the pipeline. */
+    private final Set<Long> preexisting;
     private boolean closed;
-    private Addresses addresses;
 
     /** {@code dir} holds the logs, the broker's data and the services' work directories; it must be empty or new. */
     LocalPipeline(Path dir, PrintWriter log) {
         this.dir = dir.toAbsolutePath();
         this.log = log;
+        this.preexisting = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 
     /**
@@ -102,80 +110,77 @@ final class LocalPipeline implements AutoCloseable {
     Addresses start(Ports ports, Services jars, WorkerModel model) throws IOException, InterruptedException {
         log.println("Starting Kafka and the schema registry (logs in " + dir + ") ...");
         KafkaBrokerProcess kafka = started(KafkaBrokerProcess.start(dir, ports.kafka(), 0));
-        children.add(kafka.process());
         ApicurioRegistry registry = started(ApicurioRegistry.start(dir, ports.registry()));
-        children.add(registry.process());
+        synchronized (this) {
+            children.add(kafka.process());
+            children.add(registry.process());
+        }
         TopicAdmin.createMissing(kafka.bootstrapServers(), Topics.newTopics((short) 1));
 
         List<String> common = List.of("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
                 "-Dpagestream.registry.url=" + registry.url());
-        String ingest = null;
-        String worker = null;
-        String assembler = null;
         if (jars.ingest() != null) {
-            int port = FreePorts.orPick(ports.ingest());
-            ingest = "http://127.0.0.1:" + port;
-            service("ingest", port, jars.ingest(), "-Xmx512m", common, List.of("-Djava.awt.headless=true",
+            service("ingest", ports.ingest(), jars.ingest(), "-Xmx512m", common, List.of("-Djava.awt.headless=true",
                     "-Dpagestream.ingest.work-directory=" + dir.resolve("ingest-work"),
                     "-Dquarkus.http.body.uploads-directory=" + dir.resolve("ingest-uploads")));
         }
         if (jars.worker() != null && model != null) {
-            int port = FreePorts.orPick(ports.worker());
-            worker = "http://127.0.0.1:" + port;
             List<String> settings = new ArrayList<>(List.of(
                     "-Dpagestream.worker.model.checkpoint=" + model.checkpoint().toAbsolutePath(),
                     "-Dpagestream.worker.instance-id=local-worker"));
             model.settings().forEach((key, value) -> settings.add("-D" + key + "=" + value));
-            service("worker", port, jars.worker(), "-Xmx1g", common, settings);
+            service("worker", ports.worker(), jars.worker(), "-Xmx1g", common, settings);
         }
         if (jars.assembler() != null) {
             int port = FreePorts.orPick(ports.assembler());
-            assembler = "http://127.0.0.1:" + port;
             service("assembler", port, jars.assembler(), "-Xmx384m", common, List.of(
                     // Queries for a document another instance owns are forwarded to this address.
                     "-Dquarkus.kafka-streams.application-server=127.0.0.1:" + port,
                     "-Dkafka-streams.state.dir=" + dir.resolve("assembler-state")));
         }
-        for (var service : services.entrySet()) {
-            awaitReady(service.getValue(), addressOf(service.getKey(), ingest, worker, assembler));
+        for (Service service : services.values()) {
+            awaitReady(service);
         }
-        addresses = new Addresses(kafka.bootstrapServers(), registry.url(), Optional.ofNullable(ingest),
-                Optional.ofNullable(worker), Optional.ofNullable(assembler));
-        return addresses;
+        return new Addresses(kafka.bootstrapServers(), registry.url(), url("ingest"), url("worker"), url("assembler"));
     }
 
-    private static String addressOf(String name, String ingest, String worker, String assembler) {
-        return switch (name) {
-            case "ingest" -> ingest;
-            case "worker" -> worker;
-            default -> assembler;
-        };
+    private Optional<String> url(String service) {
+        return Optional.ofNullable(services.get(service)).map(Service::url);
     }
 
     private void service(String name, int port, Path jar, String heap, List<String> common, List<String> own)
             throws IOException {
-        log.println("Starting the " + name + " service on http://127.0.0.1:" + port + " ...");
+        int httpPort = FreePorts.orPick(port);
+        String url = "http://127.0.0.1:" + httpPort;
+        log.println("Starting the " + name + " service on " + url + " ...");
         List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(), heap,
-                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port));
+                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + httpPort));
         command.addAll(common);
         command.addAll(own);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ChildProcess child = started(ChildProcess.start(name, command, dir.resolve(name + ".log")));
-        children.add(child);
-        services.put(name, child);
+        synchronized (this) {
+            children.add(child);
+        }
+        services.put(name, new Service(child, url));
     }
 
-    /** Waits for the service's readiness check, failing early if it exits. */
-    private void awaitReady(ChildProcess child, String url) throws InterruptedException {
+    /** Waits for the service's readiness check, failing early if it exits or the pipeline is being stopped. */
+    private void awaitReady(Service service) throws InterruptedException {
+        ChildProcess child = service.child();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
+            if (isClosed()) {
+                throw new CancellationException("stopping");
+            }
             if (!child.isAlive()) {
                 throw new IllegalStateException("the " + child.name() + " service exited while starting; its log ("
                         + child.log() + ") ends with:\n" + child.logTail());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     log.println("  " + child.name() + " is ready");
@@ -190,6 +195,10 @@ final class LocalPipeline implements AutoCloseable {
                 + "; its log (" + child.log() + ") ends with:\n" + child.logTail());
     }
 
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
     private synchronized <T extends AutoCloseable> T started(T part) {
         if (closed) {
             closeQuietly(part);
@@ -197,14 +206,6 @@ final class LocalPipeline implements AutoCloseable {
         }
         started.push(part);
         return part;
-    }
-
-    Addresses addresses() {
-        return addresses;
-    }
-
-    Path dir() {
-        return dir;
     }
 
     /** Every child process started, in start order. */
@@ -220,7 +221,8 @@ final class LocalPipeline implements AutoCloseable {
     /** The end of each service's log (or of every child's when no service runs), for a failure report. */
     String logTails() {
         StringBuilder b = new StringBuilder();
-        List<ChildProcess> shown = services.isEmpty() ? children() : List.copyOf(services.values());
+        List<ChildProcess> shown = services.isEmpty() ? children()
+                : services.values().stream().map(Service::child).toList();
         for (ChildProcess child : shown) {
             b.append("---- ").append(child.name()).append(child.isAlive() ? "" : " (exited)").append(": ")
                     .append(child.log()).append(" ----\n").append(child.logTail()).append('\n');
@@ -228,7 +230,10 @@ final class LocalPipeline implements AutoCloseable {
         return b.toString();
     }
 
-    /** Stops what was started, last first, so the services leave their groups while Kafka is still there. */
+    /**
+     * Stops what was started, last first, so the services leave their groups while Kafka is still there; then any
+     * child still starting (the broker and the registry are known only once they answer, and Ctrl-C may come first).
+     */
     @Override
     public synchronized void close() {
         closed = true;
@@ -238,6 +243,16 @@ final class LocalPipeline implements AutoCloseable {
                 child.stop(STOP_GRACE);
             } else {
                 closeQuietly(part);
+            }
+        }
+        List<ProcessHandle> starting = ProcessHandle.current().children()
+                .filter(child -> !preexisting.contains(child.pid())).toList();
+        starting.forEach(ProcessHandle::destroy);
+        for (ProcessHandle child : starting) {
+            try {
+                child.onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                child.destroyForcibly();
             }
         }
     }
