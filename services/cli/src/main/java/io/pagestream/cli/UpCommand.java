@@ -109,10 +109,11 @@ final class UpCommand implements Callable<Integer> {
             a.worker().ifPresent(url -> out.println("  Worker status     " + url + "/v1/worker   (model "
                     + worker.checkpoint() + ")"));
             out.println("  Logs              " + dir);
-            if (a.worker().isPresent() && model.random()) {
-                out.println(DemoModel.WARNING);
-            }
             out.println("Press Ctrl-C to stop.");
+        }
+        if (a.worker().isPresent() && model.random()) {
+            // On stderr with --json, so scripts still read one line from stdout.
+            (json ? spec.commandLine().getErr() : out).println(DemoModel.WARNING);
         }
         out.flush();
         while (stopped.getCount() > 0) {
