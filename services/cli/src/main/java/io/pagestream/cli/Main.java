@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code ./pagestream} command line. */
 @Command(name = "pagestream", mixinStandardHelpOptions = true, version = "pagestream 0.1.0",
         description = "Documents in, structured OCR and answers out, as Kafka events.",
-        subcommands = {UpCommand.class, SubmitCommand.class, WatchCommand.class, ModelCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, SubmitCommand.class, WatchCommand.class, ModelCommand.class})
 public final class Main {
     private Main() {
     }

@@ -1,28 +1,16 @@
 package io.pagestream.cli;
 
-import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
-import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.topics.Topics;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/**
- * Prints the records of the output topics, decoded through the registry with the schema each was written with, so it
- * shows exactly what a consumer would receive, even from writers newer than this build.
- */
+/** Prints the records of the output topics, decoded through the registry (see {@link DecodingConsumer}). */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = "Print documents.ocr, documents.answers and documents.status records as they arrive.")
 final class WatchCommand implements Callable<Integer> {
@@ -48,22 +36,11 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = System.out;
-        int maxBytes = topics.stream().mapToInt(t -> Topics.named(t).maxMessageBytes()).max().orElse(1 << 20);
-        try (var client = new SchemaRegistryClient(RegistryConfig.of(registry));
-                var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ConsumerConfig.GROUP_ID_CONFIG, "pagestream-watch-" + UUID.randomUUID(),
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                        // Ingest publishes in transactions: show what downstream sees, never an aborted record.
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
-                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxBytes),
-                        new StringDeserializer(), new AvroDeserializer<GenericRecord>(client, null))) {
-            consumer.subscribe(topics);
+        try (DecodingConsumer consumer = new DecodingConsumer(bootstrap, registry, topics, fromBeginning)) {
             long seen = 0;
             while (maxRecords == 0 || seen < maxRecords) {
                 for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(500))) {
-                    out.println(json ? asJson(record) : record.topic() + "\t" + record.key() + "\t" + record.value());
+                    out.println(json ? RecordJson.of(record) : record.topic() + "\t" + record.key() + "\t" + record.value());
                     out.flush();
                     if (++seen == maxRecords) {
                         break;
@@ -72,12 +49,5 @@ final class WatchCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static String asJson(ConsumerRecord<String, GenericRecord> record) {
-        return "{\"topic\":\"" + record.topic() + "\",\"partition\":" + record.partition()
-                + ",\"offset\":" + record.offset()
-                + ",\"key\":" + (record.key() == null ? "null" : GenericData.get().toString(record.key()))
-                + ",\"value\":" + GenericData.get().toString(record.value()) + "}";
     }
 }

@@ -1,0 +1,189 @@
+package io.pagestream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pagestream.cli.Samples.Sample;
+import io.pagestream.cli.model.DemoModel;
+import io.pagestream.stack.Directories;
+import io.pagestream.topics.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The whole pipeline once, end to end: starts it on free ports ({@link LocalPipeline}), submits the bundled samples
+ * through ingest's REST API, prints progress and each document's OCR and answers as they arrive, and stops everything.
+ * Exit 0 when every sample completed with all its pages read and all its questions answered; 1 with the services' log
+ * tails when something failed or the timeout passed; 130 after Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start the whole pipeline, run the bundled sample documents through it, print their OCR and answers, stop.")
+final class DemoCommand implements Callable<Integer> {
+    private static final List<String> TOPICS = List.of(Topics.DOCUMENT_STATUS, Topics.PAGE_OCR, Topics.PAGE_ANSWERS,
+            Topics.PAGE_DLQ, Topics.DOCUMENT_OCR, Topics.DOCUMENT_ANSWERS);
+
+    @Mixin
+    WorkerModelOptions model;
+
+    @Option(names = "--samples", defaultValue = "samples", paramLabel = "DIR",
+            description = "Folder with " + Samples.INDEX + " and the documents it lists. Default: ${DEFAULT-VALUE}.")
+    Path samples;
+
+    @Option(names = "--json", description = "Print each documents.ocr, documents.answers and documents.status record as one JSON line (as watch --json does) instead of text.")
+    boolean json;
+
+    @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class,
+            description = "Give up (exit 1) when the samples are not all done this long after the start: 90s, 10m, 1h or PT10M. Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
+
+    @Option(names = "--data-dir", defaultValue = ".stack/demo", description = "Logs and Kafka data (wiped at start). Default: ${DEFAULT-VALUE}.")
+    Path dataDir;
+
+    @Option(names = "--checkout", defaultValue = ".", description = "The checkout whose packaged services run (services/*/target/quarkus-app). Default: the current directory.")
+    Path checkout;
+
+    @Spec
+    CommandSpec spec;
+
+    private volatile boolean interrupted;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long start = System.nanoTime();
+        List<Sample> documents;
+        try {
+            documents = Samples.load(samples);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        LocalPipeline.Services jars = LocalPipeline.Services.at(checkout);
+        if (!jars.missing().isEmpty()) {
+            err.println("the services are not built (missing " + jars.missing() + "): run ./pagestream build");
+            return 2;
+        }
+        if (model.problem() != null) {
+            err.println(model.problem());
+            return 2;
+        }
+        LocalPipeline.WorkerModel worker = model.resolve(err);
+        if (model.random()) {
+            err.println(DemoModel.WARNING);
+        }
+        Path dir = dataDir.toAbsolutePath();
+        Directories.deleteQuietly(dir);
+        Files.createDirectories(dir);
+        LocalPipeline pipeline = new LocalPipeline(dir, err);
+        Thread stop = new Thread(() -> {
+            interrupted = true;
+            err.println("Stopping ...");
+            pipeline.close();
+        }, "pagestream-demo-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            return run(pipeline, jars, documents, worker, out, err, start);
+        } catch (Exception e) {
+            if (interrupted) {
+                return 130;
+            }
+            // A service that did not start, a sample refused: the message says which, the logs say why.
+            err.println("demo FAILED: " + e.getMessage());
+            err.println(pipeline.logTails());
+            return 1;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and stops the pipeline itself.
+            }
+            if (!interrupted) {
+                err.println("Stopping the pipeline ...");
+                pipeline.close();
+            }
+        }
+    }
+
+    private int run(LocalPipeline pipeline, LocalPipeline.Services jars, List<Sample> documents,
+            LocalPipeline.WorkerModel worker, PrintWriter out, PrintWriter err, long start) throws Exception {
+        long deadline = start + timeout.toNanos();
+        LocalPipeline.Addresses addresses = pipeline.start(LocalPipeline.Ports.anyFree(), jars, worker);
+        err.printf(Locale.ROOT, "The pipeline is up after %.0f s. Submitting %d sample documents ...%n",
+                seconds(start), documents.size());
+        DemoDocuments progress = new DemoDocuments(out, err, json, model.random());
+        try (DecodingConsumer consumer = new DecodingConsumer(addresses.kafka(), addresses.registry(), TOPICS, true)) {
+            IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), null, null, 3, err);
+            for (Sample sample : documents) {
+                // A fresh key: the stack is new at every run, and the demo means to process every sample again.
+                JsonNode accepted = ingest.submit(sample.file(), sample.questions(), "demo-" + UUID.randomUUID());
+                int pages = accepted.path("pageCount").asInt();
+                err.printf("%s: accepted as document %s, %d page%s, %d question%s%n", sample.name(),
+                        accepted.path("documentId").asText(), pages, pages == 1 ? "" : "s", sample.questions().size(),
+                        sample.questions().size() == 1 ? "" : "s");
+                progress.submitted(accepted.path("documentId").asText(), sample, pages);
+            }
+            while (!progress.allFinished() && !interrupted) {
+                if (System.nanoTime() > deadline) {
+                    return failed(pipeline, progress, err, "the samples were not all done after " + timeout);
+                }
+                var dead = pipeline.firstDead();
+                if (dead.isPresent()) {
+                    return failed(pipeline, progress, err, "the " + dead.get().name() + " process exited");
+                }
+                for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(250))) {
+                    progress.accept(record);
+                }
+            }
+        }
+        if (interrupted) {
+            return 130;
+        }
+        if (!progress.allSucceeded()) {
+            return failed(pipeline, progress, err, "not every sample completed");
+        }
+        err.printf(Locale.ROOT, "All %d samples done in %.0f s.%s%n", documents.size(), seconds(start),
+                model.random() ? " (Remember: a random model; its text is meaningless. --model DIR runs a real one.)" : "");
+        return 0;
+    }
+
+    private static int failed(LocalPipeline pipeline, DemoDocuments progress, PrintWriter err, String why) {
+        err.println("demo FAILED: " + why);
+        progress.summaries().forEach(line -> err.println("  " + line));
+        err.println(pipeline.logTails());
+        return 1;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** 90s, 10m, 1h, or an ISO-8601 duration (PT10M). */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            if (v.startsWith("pt") || v.startsWith("p")) {
+                return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+            }
+            long amount = Long.parseLong(v.replaceAll("[smh]$", ""));
+            return switch (v.charAt(v.length() - 1)) {
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        }
+    }
+}
