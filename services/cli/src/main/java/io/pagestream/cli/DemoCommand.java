@@ -37,6 +37,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     WorkerModelOptions model;
 
+    @Mixin
+    TracingOptions tracing;
+
     @Option(names = "--samples", defaultValue = "samples", paramLabel = "DIR",
             description = "Folder with " + Samples.INDEX + " and the documents it lists. Default: ${DEFAULT-VALUE}.")
     Path samples;
@@ -120,7 +123,8 @@ final class DemoCommand implements Callable<Integer> {
     private int run(LocalPipeline pipeline, LocalPipeline.Services jars, List<Sample> documents,
             LocalPipeline.WorkerModel worker, PrintWriter out, PrintWriter err, long start) throws Exception {
         long deadline = start + timeout.toNanos();
-        LocalPipeline.Addresses addresses = pipeline.start(LocalPipeline.Ports.anyFree(), jars, worker);
+        LocalPipeline.Addresses addresses = pipeline.start(LocalPipeline.Ports.anyFree(), jars, worker,
+                tracing.tracing());
         err.printf(Locale.ROOT, "The pipeline is up after %.0f s. Submitting %d sample documents ...%n",
                 seconds(start), documents.size());
         DemoDocuments progress = new DemoDocuments(out, err, json, model.random());

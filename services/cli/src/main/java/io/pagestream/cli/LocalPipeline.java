@@ -79,6 +79,14 @@ final class LocalPipeline implements AutoCloseable {
     record WorkerModel(Path checkpoint, Map<String, String> settings) {
     }
 
+    /**
+     * The system properties that turn OpenTelemetry on in every service ({@code quarkus.otel.*}); {@link #OFF} leaves
+     * each service's own setting, which is off.
+     */
+    record Tracing(List<String> systemProperties) {
+        static final Tracing OFF = new Tracing(List.of());
+    }
+
     private record Service(ChildProcess child, String url) {
     }
 
@@ -107,7 +115,8 @@ final class LocalPipeline implements AutoCloseable {
      * Starts the stack, then the services (together, since the worker's model load dominates), and returns once every
      * one of them reports ready. The worker needs {@code model}; without one it is not started.
      */
-    Addresses start(Ports ports, Services jars, WorkerModel model) throws IOException, InterruptedException {
+    Addresses start(Ports ports, Services jars, WorkerModel model, Tracing tracing)
+            throws IOException, InterruptedException {
         log.println("Starting Kafka and the schema registry (logs in " + dir + ") ...");
         KafkaBrokerProcess kafka = started(KafkaBrokerProcess.start(dir, ports.kafka(), 0));
         ApicurioRegistry registry = started(ApicurioRegistry.start(dir, ports.registry()));
@@ -117,8 +126,9 @@ final class LocalPipeline implements AutoCloseable {
         }
         TopicAdmin.createMissing(kafka.bootstrapServers(), Topics.newTopics((short) 1));
 
-        List<String> common = List.of("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                "-Dpagestream.registry.url=" + registry.url());
+        List<String> common = new ArrayList<>(List.of("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dpagestream.registry.url=" + registry.url()));
+        common.addAll(tracing.systemProperties());
         if (jars.ingest() != null) {
             service("ingest", ports.ingest(), jars.ingest(), "-Xmx512m", common, List.of("-Djava.awt.headless=true",
                     "-Dpagestream.ingest.work-directory=" + dir.resolve("ingest-work"),

@@ -63,6 +63,9 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     WorkerModelOptions model;
 
+    @Mixin
+    TracingOptions tracing;
+
     @Spec
     CommandSpec spec;
 
@@ -90,7 +93,7 @@ final class UpCommand implements Callable<Integer> {
             pipeline.close();
         }, "pagestream-stop"));
         LocalPipeline.Addresses a = pipeline.start(new LocalPipeline.Ports(kafkaPort, registryPort, ingestPort,
-                workerPort, assemblerPort), jars, worker);
+                workerPort, assemblerPort), jars, worker, tracing.tracing());
 
         if (json) {
             out.printf("{\"kafka\":\"%s\",\"registry\":\"%s\",\"topics\":%d,\"pids\":[%s]%s%s%s}%n",

@@ -49,6 +49,19 @@ class DemoCommandTest {
     }
 
     @Test
+    void anOtlpEndpointTurnsTracingOnInEveryService() {
+        assertEquals(LocalPipeline.Tracing.OFF, parse().tracing.tracing(), "off unless asked");
+        assertEquals(List.of("-Dquarkus.otel.sdk.disabled=false",
+                "-Dquarkus.otel.exporter.otlp.endpoint=http://localhost:4317",
+                "-Dquarkus.otel.exporter.otlp.protocol=grpc"),
+                parse("--otlp-endpoint", "http://localhost:4317").tracing.tracing().systemProperties());
+        assertEquals("-Dquarkus.otel.exporter.otlp.protocol=http/protobuf",
+                parse("--otlp-endpoint", "http://localhost:4318", "--otlp-protocol", "http/protobuf").tracing
+                        .tracing().systemProperties().getLast());
+        assertThrows(CommandLine.ParameterException.class, () -> parse("--otlp-protocol", "http/json"));
+    }
+
+    @Test
     void aRealModelKeepsTheWorkersLimitsUnlessTold(@TempDir Path model) throws Exception {
         Files.writeString(model.resolve("config.json"), "{}");
         DemoCommand demo = parse("--model", model.toString(), "--dtype", "int4", "--provider", "cuda", "--json",
