@@ -6,11 +6,14 @@ import io.pagestream.cli.model.DemoModel;
 import io.pagestream.stack.Directories;
 import io.pagestream.topics.Topics;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.avro.generic.GenericRecord;
@@ -24,8 +27,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * The whole pipeline once, end to end: starts it on free ports ({@link LocalPipeline}), submits the bundled samples
- * through ingest's REST API, prints progress and each document's OCR and answers as they arrive, and stops everything.
- * Exit 0 when every sample completed with all its pages read and all its questions answered; 1 with the services' log
+ * through ingest's REST API, prints progress and each document's OCR and answers as they arrive, asks each document's
+ * status URL (the assembler's REST API) for its state, and stops everything.
+ * Exit 0 when every sample completed with all its pages read and all its questions answered, and its status URL says
+ * so; 1 with the services' log
  * tails when something failed or the timeout passed; 130 after Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -128,6 +133,7 @@ final class DemoCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "The pipeline is up after %.0f s. Submitting %d sample documents ...%n",
                 seconds(start), documents.size());
         DemoDocuments progress = new DemoDocuments(out, err, json, model.random());
+        Map<String, URI> statusUrls = new LinkedHashMap<>();
         try (DecodingConsumer consumer = new DecodingConsumer(addresses.kafka(), addresses.registry(), TOPICS, true)) {
             IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), null, null, 3, err);
             for (Sample sample : documents) {
@@ -138,6 +144,8 @@ final class DemoCommand implements Callable<Integer> {
                         accepted.path("documentId").asText(), pages, pages == 1 ? "" : "s", sample.questions().size(),
                         sample.questions().size() == 1 ? "" : "s");
                 progress.submitted(accepted.path("documentId").asText(), sample, pages);
+                statusUrls.put(sample.name(),
+                        URI.create(addresses.ingest().orElseThrow()).resolve(accepted.path("statusUrl").asText()));
             }
             while (!progress.allFinished() && !interrupted) {
                 if (System.nanoTime() > deadline) {
@@ -157,6 +165,16 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (!progress.allSucceeded()) {
             return failed(pipeline, progress, err, "not every sample completed");
+        }
+        DocumentQuery query = new DocumentQuery();
+        for (Map.Entry<String, URI> entry : statusUrls.entrySet()) {
+            DocumentQuery.Answer answer = query.get(entry.getValue());
+            err.printf("%s: GET %s -> %d %s (%d of %d pages done)%n", entry.getKey(), entry.getValue(),
+                    answer.httpStatus(), answer.state(), answer.pagesDone(), answer.pageCount());
+            if (!answer.completed()) {
+                return failed(pipeline, progress, err,
+                        "the status URL of " + entry.getKey() + " did not answer COMPLETED");
+            }
         }
         err.printf(Locale.ROOT, "All %d samples done in %.0f s.%s%n", documents.size(), seconds(start),
                 model.random() ? " (Remember: a random model; its text is meaningless. --model DIR runs a real one.)" : "");

@@ -129,10 +129,16 @@ final class LocalPipeline implements AutoCloseable {
         List<String> common = new ArrayList<>(List.of("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
                 "-Dpagestream.registry.url=" + registry.url()));
         common.addAll(tracing.systemProperties());
+        // Chosen before ingest starts: the status URL ingest hands out points at the assembler, which serves it.
+        int assemblerPort = jars.assembler() == null ? 0 : FreePorts.orPick(ports.assembler());
         if (jars.ingest() != null) {
-            service("ingest", ports.ingest(), jars.ingest(), "-Xmx512m", common, List.of("-Djava.awt.headless=true",
+            List<String> own = new ArrayList<>(List.of("-Djava.awt.headless=true",
                     "-Dpagestream.ingest.work-directory=" + dir.resolve("ingest-work"),
                     "-Dquarkus.http.body.uploads-directory=" + dir.resolve("ingest-uploads")));
+            if (jars.assembler() != null) {
+                own.add("-Dpagestream.ingest.status-url-prefix=http://127.0.0.1:" + assemblerPort + "/v1/documents/");
+            }
+            service("ingest", ports.ingest(), jars.ingest(), "-Xmx512m", common, own);
         }
         if (jars.worker() != null && model != null) {
             List<String> settings = new ArrayList<>(List.of(
@@ -142,10 +148,9 @@ final class LocalPipeline implements AutoCloseable {
             service("worker", ports.worker(), jars.worker(), "-Xmx1g", common, settings);
         }
         if (jars.assembler() != null) {
-            int port = FreePorts.orPick(ports.assembler());
-            service("assembler", port, jars.assembler(), "-Xmx384m", common, List.of(
+            service("assembler", assemblerPort, jars.assembler(), "-Xmx384m", common, List.of(
                     // Queries for a document another instance owns are forwarded to this address.
-                    "-Dquarkus.kafka-streams.application-server=127.0.0.1:" + port,
+                    "-Dquarkus.kafka-streams.application-server=127.0.0.1:" + assemblerPort,
                     "-Dkafka-streams.state.dir=" + dir.resolve("assembler-state")));
         }
         for (Service service : services.values()) {

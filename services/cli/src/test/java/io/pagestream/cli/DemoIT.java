@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,12 @@ class DemoIT {
                 err);
         assertEquals(0, exit, "exit status; stderr:\n" + err);
         assertTrue(err.toString().contains(DemoModel.WARNING), "says loudly that the model is random");
+        for (String sample : PAGES.keySet()) {
+            // The status URL ingest handed out is the assembler's, and it knows the document is done.
+            Pattern queried = Pattern.compile(Pattern.quote(sample)
+                    + ": GET http://127\\.0\\.0\\.1:\\d+/v1/documents/[0-9a-f-]{36} -> 200 COMPLETED");
+            assertTrue(queried.matcher(err.toString()).find(), sample + " status URL; stderr:\n" + err);
+        }
 
         Map<String, JsonNode> ocr = new HashMap<>();
         Map<String, JsonNode> answers = new HashMap<>();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,34 @@ class PortsAndImagesTest {
             }
         });
         assertEquals(List.of(), problems);
+    }
+
+    /** Ingest hands each client a status URL; it must name the assembler's Service, port and query path. */
+    @Test
+    void theStatusUrlIngestHandsOutIsTheAssemblers() {
+        for (String dir : Repo.OVERLAYS) {
+            List<JsonNode> docs = Kustomize.render(dir);
+            URI url = URI.create(env(Manifests.only(docs, "StatefulSet", "pagestream-ingest"),
+                    "PAGESTREAM_INGEST_STATUS_URL_PREFIX"));
+            JsonNode service = Manifests.only(docs, "Service", url.getHost());
+            assertEquals("pagestream-assembler", service.at("/spec/selector/app.kubernetes.io~1name").asText(), dir);
+            assertEquals(url.getPort(), service.at("/spec/ports/0/port").asInt(), dir);
+            assertEquals("/v1/documents/", url.getPath(), dir);
+        }
+        JsonNode compose = Compose.file();
+        URI url = URI.create(compose.at("/services/ingest/environment/PAGESTREAM_INGEST_STATUS_URL_PREFIX").asText());
+        String published = compose.at("/services/assembler/ports/0").asText();
+        assertEquals(url.getPort() + ":8082", published, "compose publishes the assembler where the URL points");
+        assertEquals("/v1/documents/", url.getPath());
+    }
+
+    private static String env(JsonNode workload, String name) {
+        for (JsonNode var : workload.at("/spec/template/spec/containers/0/env")) {
+            if (var.path("name").asText().equals(name)) {
+                return var.path("value").asText();
+            }
+        }
+        throw new AssertionError(workload.at("/metadata/name").asText() + " does not set " + name);
     }
 
     @Test
