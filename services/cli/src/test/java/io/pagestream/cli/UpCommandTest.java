@@ -62,7 +62,7 @@ class UpCommandTest {
                         + "/q/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, ready.statusCode(), ready.body());
             } else {
-                assertTrue(read(dir.resolve("up.err")).contains("ingest service not built"), "says ingest is missing");
+                assertTrue(read(dir.resolve("up.err")).contains("not built: " + ingestJar), "says ingest is missing");
             }
 
             DocumentStatus sent = DocumentStatus.newBuilder().setDocumentId("doc-up").setState(DocumentState.COMPLETED)
