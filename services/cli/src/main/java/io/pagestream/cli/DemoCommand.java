@@ -197,7 +197,7 @@ final class DemoCommand implements Callable<Integer> {
         @Override
         public Duration convert(String value) {
             String v = value.trim().toLowerCase(Locale.ROOT);
-            if (v.startsWith("pt") || v.startsWith("p")) {
+            if (v.startsWith("p")) {
                 return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
             }
             long amount = Long.parseLong(v.replaceAll("[smh]$", ""));

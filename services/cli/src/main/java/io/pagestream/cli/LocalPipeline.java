@@ -153,8 +153,10 @@ final class LocalPipeline implements AutoCloseable {
                     "-Dquarkus.kafka-streams.application-server=127.0.0.1:" + assemblerPort,
                     "-Dkafka-streams.state.dir=" + dir.resolve("assembler-state")));
         }
-        for (Service service : services.values()) {
-            awaitReady(service);
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            for (Service service : services.values()) {
+                awaitReady(service, http);
+            }
         }
         return new Addresses(kafka.bootstrapServers(), registry.url(), url("ingest"), url("worker"), url("assembler"));
     }
@@ -182,9 +184,8 @@ final class LocalPipeline implements AutoCloseable {
     }
 
     /** Waits for the service's readiness check, failing early if it exits or the pipeline is being stopped. */
-    private void awaitReady(Service service) throws InterruptedException {
+    private void awaitReady(Service service, HttpClient http) throws InterruptedException {
         ChildProcess child = service.child();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
             if (isClosed()) {

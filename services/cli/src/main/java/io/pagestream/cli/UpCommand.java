@@ -78,8 +78,9 @@ final class UpCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(model.problem());
             return 2;
         }
-        LocalPipeline.Services jars = new LocalPipeline.Services(ingestJar, workerJar, assemblerJar).built();
-        for (Path missing : new LocalPipeline.Services(ingestJar, workerJar, assemblerJar).missing()) {
+        LocalPipeline.Services given = new LocalPipeline.Services(ingestJar, workerJar, assemblerJar);
+        LocalPipeline.Services jars = given.built();
+        for (Path missing : given.missing()) {
             spec.commandLine().getErr().println("(not built: " + missing + "; run ./pagestream build to include it)");
         }
         LocalPipeline.WorkerModel worker = jars.worker() == null ? null : model.resolve(out);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The containers of rendered workloads and of the compose file, with the service whose image each runs. */
 final class Containers {
@@ -53,11 +54,11 @@ final class Containers {
         return found;
     }
 
-    /** The main (not init) pagestream container of a service's workload. */
-    static Found main(List<JsonNode> docs, Service service) {
+    /** The main (not init) pagestream container of a service's workload, if the documents have one. */
+    static Optional<Found> main(List<JsonNode> docs, Service service) {
         return ofWorkloads(docs).stream()
                 .filter(f -> f.where().contains(" containers/") && f.image().equals(service.image()))
-                .findFirst().orElseThrow(() -> new AssertionError("no workload runs " + service.image()));
+                .findFirst();
     }
 
     static List<Found> ofCompose(JsonNode compose) {
