@@ -8,7 +8,6 @@ import io.pagestream.assembler.output.Survey;
 import io.pagestream.assembler.state.DocumentProgress;
 import io.pagestream.assembler.state.PageResult;
 import io.pagestream.assembler.state.RequestSummary;
-import io.pagestream.assembler.state.StoreKeys;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +40,7 @@ public final class DocumentViews {
             return Optional.of(new DocumentView(documentId, state, null, 0, List.of(), List.of(), null, lastActivity,
                     closedAt, null));
         }
-        PageSource source = (from, to) -> pages.range(StoreKeys.page(documentId, from),
-                StoreKeys.page(documentId, to - 1));
+        PageSource source = PageSource.of(pages, documentId);
         Survey survey = Survey.of(documentId, request, source, UNCHUNKED);
         DocumentView.Results results = null;
         if (withResults && !progress.open()) {

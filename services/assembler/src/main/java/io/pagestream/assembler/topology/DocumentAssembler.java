@@ -108,7 +108,7 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
             return progress;
         }
         int done = 0;
-        try (KeyValueIterator<String, PageResult> held = pageSource(progress.documentId())
+        try (KeyValueIterator<String, PageResult> held = PageSource.of(pages, progress.documentId())
                 .read(0, summary.pageCount())) {
             while (held.hasNext()) {
                 if (held.next().value.done(summary)) {
@@ -144,7 +144,7 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
         Span span = tracing.document(trace, documentId, outcome, progress.request());
         try {
             DocumentOutputs.emit(documentId, progress.request(), outcome == Phase.COMPLETED, settings.timeout(), now,
-                    pageSource(documentId), settings.chunkLimits(),
+                    PageSource.of(pages, documentId), settings.chunkLimits(),
                     output -> context.forward(new Record<>(documentId, output, now, tracing.headers(span))));
         } finally {
             span.end();
@@ -206,9 +206,5 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
 
     private void schedule(long at, String documentId) {
         deadlines.put(StoreKeys.deadline(at, documentId), documentId);
-    }
-
-    private PageSource pageSource(String documentId) {
-        return (from, to) -> pages.range(StoreKeys.page(documentId, from), StoreKeys.page(documentId, to - 1));
     }
 }

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
@@ -107,20 +108,22 @@ public final class DocumentPublisher implements AutoCloseable {
                     failed.compareAndSet(null, e);
                 }
             };
+            Header[] traceHeaders = traces.inject(trace, new RecordHeaders()).toArray();
             try (PageSpool.Reader pages = spool.reader()) {
                 p.beginTransaction();
-                p.send(record(Topics.DOCUMENT_REQUESTS, id, request, trace), callback);
+                p.send(record(Topics.DOCUMENT_REQUESTS, id, request, traceHeaders), callback);
                 for (int i = 0; i < spool.pages(); i++) {
                     EncodedPage encoded = pages.next();
                     PageImage image = page.apply(i).setImage(ByteBuffer.wrap(encoded.bytes()))
                             .setMediaType(encoded.mediaType()).setWidth(encoded.width())
                             .setHeight(encoded.height()).build();
-                    p.send(record(Topics.DOCUMENT_PAGES, new PageKey(id, i).toString(), image, trace), callback);
+                    p.send(record(Topics.DOCUMENT_PAGES, new PageKey(id, i).toString(), image, traceHeaders),
+                            callback);
                     if (failed.get() != null) {
                         throw new KafkaException("a page of " + id + " was not accepted by Kafka", failed.get());
                     }
                 }
-                p.send(record(Topics.DOCUMENT_STATUS, id, accepted, trace), callback);
+                p.send(record(Topics.DOCUMENT_STATUS, id, accepted, traceHeaders), callback);
                 p.commitTransaction();
             } catch (KafkaException | IOException | java.io.UncheckedIOException e) {
                 // Close instead of abortTransaction(): an abort may block as long as the failure did. The next user of
@@ -130,9 +133,10 @@ public final class DocumentPublisher implements AutoCloseable {
             }
         }
 
-        private ProducerRecord<String, SpecificRecord> record(String topic, String key, SpecificRecord value,
-                Context trace) {
-            return new ProducerRecord<>(topic, null, key, value, traces.inject(trace, new RecordHeaders()));
+        /** A record with its own copy of the trace headers, which are injected once per document. */
+        private static ProducerRecord<String, SpecificRecord> record(String topic, String key, SpecificRecord value,
+                Header[] traceHeaders) {
+            return new ProducerRecord<>(topic, null, key, value, new RecordHeaders(traceHeaders));
         }
 
         private KafkaProducer<String, SpecificRecord> producer() throws KafkaUnavailable {
