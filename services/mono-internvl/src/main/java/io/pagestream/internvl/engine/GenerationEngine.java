@@ -72,8 +72,7 @@ public final class GenerationEngine implements AutoCloseable {
         this.kv = new KvCache(model.env, memory, info, config.maxBatch(), config.slotCapacity());
         int capacity = config.slotCapacity();
         FloatBuffer rows = memory.allocate(4L * capacity * info.hidden()).asFloatBuffer();
-        int imageTiles = imageConfig.maxTiles() + (imageConfig.useThumbnail() && imageConfig.maxTiles() > 1 ? 1 : 0);
-        int visionTiles = Math.max(1, Math.min(capacity / info.tokensPerTile(), imageTiles));
+        int visionTiles = Math.max(1, Math.min(capacity / info.tokensPerTile(), model.config.maxImageTiles()));
         FloatBuffer pixels = memory.allocate(4L * 3 * info.tileSize() * info.tileSize() * visionTiles)
                 .asFloatBuffer();
         DecodeStep decodeStep = null;
