@@ -38,6 +38,17 @@ public record ModelConfig(
         return vision.patchCount() / (shuffleFactor() * shuffleFactor());
     }
 
+    /**
+     * The most tiles one image becomes: the largest grid ({@code maxDynamicPatch}, or 1 without dynamic sizing), plus
+     * the thumbnail when that grid has more than one tile.
+     */
+    public int maxImageTiles() {
+        if (!dynamicImageSize) {
+            return 1;
+        }
+        return maxDynamicPatch + (useThumbnail && maxDynamicPatch > 1 ? 1 : 0);
+    }
+
     /** Width of a pixel-shuffled token, the projector's input: vision hidden / ratio². */
     public int projectorInputSize() {
         return vision.hiddenSize() * shuffleFactor() * shuffleFactor();

@@ -50,16 +50,6 @@ public record EngineConfig(int maxBatch, int kvTokenBudget, boolean prefixReuse,
         return 2L * layers * kvHeads * headDim * elementBytes;
     }
 
-    public EngineConfig withMaxBatch(int slots) {
-        return new EngineConfig(slots, kvTokenBudget, prefixReuse, continuousBatching, repetitionGuard,
-                maxImagePixels, runtime);
-    }
-
-    public EngineConfig withKvTokenBudget(int tokens) {
-        return new EngineConfig(maxBatch, tokens, prefixReuse, continuousBatching, repetitionGuard, maxImagePixels,
-                runtime);
-    }
-
     /** {@code maxBatch} slots of {@code capacity} positions each. */
     public EngineConfig withSlots(int slots, int capacity) {
         return new EngineConfig(slots, Math.multiplyExact(slots, capacity), prefixReuse, continuousBatching,

@@ -37,7 +37,7 @@ public final class GenerationEngine implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final ChatPrompt chat;
     private final ImagePreprocessor preprocessor;
-    private final Set<Integer> defaultStops;
+    private final int[] defaultStops;
     private final NativeMemory memory;
     private final KvCache kv;
     private final DecodeStep decode;
@@ -68,12 +68,11 @@ public final class GenerationEngine implements AutoCloseable {
         this.chat = new ChatPrompt(tokenizer, info.tokensPerTile());
         ImagePreprocessConfig imageConfig = preprocessConfig(model.config, config.maxImagePixels());
         this.preprocessor = new ImagePreprocessor(imageConfig);
-        this.defaultStops = Set.copyOf(tokenizer.stopTokenIds());
+        this.defaultStops = ids(tokenizer.stopTokenIds());
         this.kv = new KvCache(model.env, memory, info, config.maxBatch(), config.slotCapacity());
         int capacity = config.slotCapacity();
         FloatBuffer rows = memory.allocate(4L * capacity * info.hidden()).asFloatBuffer();
-        int imageTiles = imageConfig.maxTiles() + (imageConfig.useThumbnail() && imageConfig.maxTiles() > 1 ? 1 : 0);
-        int visionTiles = Math.max(1, Math.min(capacity / info.tokensPerTile(), imageTiles));
+        int visionTiles = Math.max(1, Math.min(capacity / info.tokensPerTile(), model.config.maxImageTiles()));
         FloatBuffer pixels = memory.allocate(4L * 3 * info.tileSize() * info.tileSize() * visionTiles)
                 .asFloatBuffer();
         DecodeStep decodeStep = null;
@@ -222,7 +221,7 @@ public final class GenerationEngine implements AutoCloseable {
             GenerationHandle handle = new GenerationHandle();
             handles.add(handle);
             prompts.add(new PendingPage.Prompt(handle, request, ids,
-                    request.stopTokens() == null ? defaultStops : request.stopTokens(),
+                    request.stopTokens() == null ? defaultStops : ids(request.stopTokens()),
                     request.repetitionGuard() == null ? config.repetitionGuard() : request.repetitionGuard()));
         }
         scheduler.add(new PendingPage(page.images(), List.copyOf(prompts), now));
@@ -539,6 +538,10 @@ public final class GenerationEngine implements AutoCloseable {
         boolean dynamic = config.dynamicImageSize();
         return new ImagePreprocessConfig(config.tileSize(), dynamic ? config.minDynamicPatch() : 1,
                 dynamic ? config.maxDynamicPatch() : 1, dynamic && config.useThumbnail(), maxPixels);
+    }
+
+    private static int[] ids(Set<Integer> tokens) {
+        return tokens.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static double ms(long nanos) {

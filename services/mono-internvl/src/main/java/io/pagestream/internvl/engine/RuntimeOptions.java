@@ -52,16 +52,6 @@ public record RuntimeOptions(ExecutionProvider provider, int cudaDevice, int int
         return new RuntimeOptions(provider, cudaDevice, intraOp, interOp, cpuArena, optimization, prepack);
     }
 
-    public RuntimeOptions withCpuArena(boolean arena) {
-        return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, arena, optimization,
-                prepack);
-    }
-
-    public RuntimeOptions withOptimization(OptLevel level) {
-        return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, level,
-                prepack);
-    }
-
     public RuntimeOptions withPrepack(Prepack choice) {
         return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization,
                 choice);

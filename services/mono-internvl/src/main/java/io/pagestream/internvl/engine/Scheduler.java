@@ -64,15 +64,6 @@ final class Scheduler {
         }
     }
 
-    int waiting() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Refuses further pages and wakes the engine thread; the pages still queued stay for {@link #drain}. */
     void close() {
         lock.lock();

@@ -70,7 +70,7 @@ final class Sequence {
         tokens[count] = token;
         logprobs[count] = logprob;
         count++;
-        if (prompt.stopTokens().contains(token)) {
+        if (prompt.isStop(token)) {
             return FinishReason.STOP;
         }
         if (count == tokens.length) {

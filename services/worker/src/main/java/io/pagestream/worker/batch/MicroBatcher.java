@@ -135,18 +135,4 @@ public final class MicroBatcher<T extends Batchable> {
             lock.unlock();
         }
     }
-
-    /** Removes and returns every waiting page. */
-    public List<T> drain() {
-        lock.lock();
-        try {
-            List<T> left = new ArrayList<>();
-            queue.forEach(e -> left.add(e.item()));
-            queue.clear();
-            notFull.signalAll();
-            return left;
-        } finally {
-            lock.unlock();
-        }
-    }
 }

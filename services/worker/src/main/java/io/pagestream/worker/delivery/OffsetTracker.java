@@ -67,19 +67,13 @@ public final class OffsetTracker<T, O> {
         return true;
     }
 
-    /** The done prefix of every partition (or of the given ones), left tracked until {@link #acknowledge}. */
+    /** The done prefix of every partition, left tracked until {@link #acknowledge}. */
     public Ready<O> ready() {
-        return ready(partitions.keySet());
-    }
-
-    public Ready<O> ready(Collection<TopicPartition> which) {
         Map<TopicPartition, List<O>> outcomes = new LinkedHashMap<>();
         Map<TopicPartition, Long> next = new LinkedHashMap<>();
-        for (TopicPartition partition : which) {
-            TreeMap<Long, Slot<T, O>> slots = partitions.get(partition);
-            if (slots == null) {
-                continue;
-            }
+        for (Map.Entry<TopicPartition, TreeMap<Long, Slot<T, O>>> tracked : partitions.entrySet()) {
+            TopicPartition partition = tracked.getKey();
+            TreeMap<Long, Slot<T, O>> slots = tracked.getValue();
             List<O> done = new ArrayList<>();
             long last = -1;
             for (Map.Entry<Long, Slot<T, O>> entry : slots.entrySet()) {

@@ -33,7 +33,7 @@ public record EngineSizing(int slots, int slotTokens, long kvBytesPerToken, Stri
         WorkerConfig.Prompts prompts = config.prompts();
         int newTokens = Math.max(prompts.ocrMaxNewTokens(), prompts.questionMaxNewTokens());
         int slotTokens = config.engine().slotTokens() > 0 ? config.engine().slotTokens()
-                : Math.min(maxPositions, maxTiles(model) * model.tokensPerTile() + TEXT_ALLOWANCE + newTokens);
+                : Math.min(maxPositions, model.maxImageTiles() * model.tokensPerTile() + TEXT_ALLOWANCE + newTokens);
         if (config.engine().slots() > 0) {
             return new EngineSizing(config.engine().slots(), slotTokens, perToken, "configured");
         }
@@ -49,15 +49,6 @@ public record EngineSizing(int slots, int slotTokens, long kvBytesPerToken, Stri
                 "%.0f%% of %d MiB free less %d MiB of weights holds %d slots of %d tokens at %d bytes/token, cap %d",
                 100 * config.engine().memoryFraction(), freeBytes >> 20, weightBytes >> 20, fits, slotTokens,
                 perToken, config.engine().maxSlots()));
-    }
-
-    /** The most tiles one image becomes: the largest grid, plus the thumbnail when there is more than one tile. */
-    static int maxTiles(ModelConfig model) {
-        if (!model.dynamicImageSize()) {
-            return 1;
-        }
-        int grid = model.maxDynamicPatch();
-        return grid + (model.useThumbnail() && grid > 1 ? 1 : 0);
     }
 
     public long kvBytes() {

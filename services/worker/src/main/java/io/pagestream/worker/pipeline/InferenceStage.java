@@ -164,11 +164,11 @@ public final class InferenceStage implements AutoCloseable {
                 run.pageDone(false);
                 continue;
             }
-            launch(page, run, batch.size());
+            launch(page, run);
         }
     }
 
-    private void launch(PreparedPage page, BatchRun batch, int batchSize) {
+    private void launch(PreparedPage page, BatchRun batch) {
         Span span = tracing.inference(page, batch.span);
         Context trace = Context.root().with(span);
         List<List<PromptSpec>> chunks = chunks(page.prompts(), engine.slots());
@@ -207,7 +207,7 @@ public final class InferenceStage implements AutoCloseable {
             batch.pageDone(false);
             return;
         }
-        PageRun run = new PageRun(page, batch, batchSize, runs, chunkOf, trace);
+        PageRun run = new PageRun(page, batch, runs, chunkOf, trace);
         running.add(run);
         pagesAtEngine.incrementAndGet();
         run.timeout = timer.schedule(run::expire, settings.pageTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -266,7 +266,7 @@ public final class InferenceStage implements AutoCloseable {
             run.span().setAttribute(PROMPT_TOKENS, (long) promptTokens);
             run.span().setAttribute(GENERATED_TOKENS, (long) generated);
             sink.accept(new PageOutcome(page.task(), results.map(page.page(), page.tiles().tileCount(),
-                    run.batchSize, prompts), null, run.trace));
+                    run.batch.pages, prompts), null, run.trace));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "mapping the results of page " + run.page.task().key() + " failed", e);
             fail(run.page, Failure.of(Failure.INTERNAL_ERROR, Stage.INFERENCE, "unexpected error", e), run.trace);
@@ -337,6 +337,7 @@ public final class InferenceStage implements AutoCloseable {
 
     /** One micro-batch at the engine: releases its window permits and ends its span when its last page is done. */
     private final class BatchRun {
+        private final int pages;
         private final int permits;
         private final long startNanos;
         private final Span span;
@@ -346,6 +347,7 @@ public final class InferenceStage implements AutoCloseable {
 
         BatchRun(int pages, int permits, long startNanos, Span span) {
             this.span = span;
+            this.pages = pages;
             this.left = pages;
             this.permits = permits;
             this.startNanos = startNanos;
@@ -380,19 +382,16 @@ public final class InferenceStage implements AutoCloseable {
     private static final class PageRun {
         final PreparedPage page;
         final BatchRun batch;
-        final int batchSize;
         final List<PromptRun> runs;
         final List<Integer> chunkOf;
         final Context trace;
         volatile ScheduledFuture<?> timeout;
         volatile boolean expired;
 
-        PageRun(PreparedPage page, BatchRun batch, int batchSize, List<PromptRun> runs, List<Integer> chunkOf,
-                Context trace) {
+        PageRun(PreparedPage page, BatchRun batch, List<PromptRun> runs, List<Integer> chunkOf, Context trace) {
             this.page = page;
             this.trace = trace;
             this.batch = batch;
-            this.batchSize = batchSize;
             this.runs = runs;
             this.chunkOf = chunkOf;
         }

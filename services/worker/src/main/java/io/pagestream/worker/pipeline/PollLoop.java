@@ -15,6 +15,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -139,16 +140,18 @@ public final class PollLoop implements AutoCloseable {
 
     private void cycle() throws DeliveryException {
         long now = System.nanoTime();
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(settings.pollTimeout())) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        ConsumerRecords<String, byte[]> polled = consumer.poll(settings.pollTimeout());
+        for (TopicPartition partition : polled.partitions()) {
             PartitionLease lease = leases.get(partition);
             if (lease == null) {
                 continue;
             }
-            PageTask task = new PageTask(lease, record.offset(), record.key(), record.value(), record.headers(),
-                    now);
-            tracker.add(partition, record.offset(), task);
-            intake.accept(task);
+            for (ConsumerRecord<String, byte[]> record : polled.records(partition)) {
+                PageTask task = new PageTask(lease, record.offset(), record.key(), record.value(), record.headers(),
+                        now);
+                tracker.add(partition, record.offset(), task);
+                intake.accept(task);
+            }
         }
         lastPollNanos = System.nanoTime();
         drainOutcomes();
