@@ -8,14 +8,17 @@ import ai.onnxruntime.OrtSession.SessionOptions;
  * ORT lists CUDA among its providers even where it cannot load it (the GPU jar on a machine without CUDA), so the
  * only reliable probe is to add the provider and see whether that fails.
  */
-final class ProviderSelector {
+public final class ProviderSelector {
     private static final System.Logger LOG = System.getLogger(ProviderSelector.class.getName());
 
     private ProviderSelector() {
     }
 
-    /** The provider to use: CUDA when asked for and loadable, else the CPU, saying why in one log line. */
-    static ExecutionProvider select(RuntimeOptions options) {
+    /**
+     * The provider to use: CUDA when asked for and loadable, else the CPU, saying why in one log line. Callers that size
+     * memory before opening an engine ask here, then open the engine with the answer, so the probe runs once.
+     */
+    public static ExecutionProvider select(RuntimeOptions options) {
         if (options.provider() == ExecutionProvider.CPU) {
             return ExecutionProvider.CPU;
         }

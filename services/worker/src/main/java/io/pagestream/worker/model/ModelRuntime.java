@@ -10,6 +10,7 @@ import io.pagestream.internvl.engine.GenerationEngine;
 import io.pagestream.internvl.engine.GenerationRequest;
 import io.pagestream.internvl.engine.GenerationResult;
 import io.pagestream.internvl.engine.PageRequest;
+import io.pagestream.internvl.engine.ProviderSelector;
 import io.pagestream.internvl.engine.RuntimeOptions;
 import io.pagestream.worker.WorkerConfig;
 import java.awt.Color;
@@ -50,15 +51,17 @@ public final class ModelRuntime implements AutoCloseable {
         ModelFiles files = ModelFiles.of(model);
         Manifest manifest = files.prepare(model.convert());
         ModelConfig modelConfig = ConfigJson.load(files.checkpoint());
-        ExecutionProvider provider = ExecutionProvider.valueOf(model.provider().trim().toUpperCase(Locale.ROOT));
-        AcceleratorMemory memory = provider == ExecutionProvider.CUDA ? new NvidiaSmiMemory(model.cudaDevice())
-                : new SystemMemory();
+        RuntimeOptions requested = new RuntimeOptions(
+                ExecutionProvider.valueOf(model.provider().trim().toUpperCase(Locale.ROOT)), model.cudaDevice(),
+                model.threads(), 1, true, RuntimeOptions.DEFAULT.optimization(), RuntimeOptions.Prepack.AUTO);
+        // CUDA that cannot load falls back to the CPU: the KV cache is sized from the memory that will really hold it.
+        RuntimeOptions runtime = requested.withProvider(ProviderSelector.select(requested));
+        AcceleratorMemory memory = runtime.provider() == ExecutionProvider.CUDA
+                ? new NvidiaSmiMemory(model.cudaDevice()) : new SystemMemory();
         EngineSizing sizing = EngineSizing.of(config, modelConfig, files.dtype(), manifest.maxPositions(),
                 memory.freeBytes(), files.weightBytes());
         LOG.log(System.Logger.Level.INFO, () -> String.format("KV cache: %d slots × %d tokens = %d MiB on %s (%s)",
                 sizing.slots(), sizing.slotTokens(), sizing.kvBytes() >> 20, memory.device(), sizing.reason()));
-        RuntimeOptions runtime = new RuntimeOptions(provider, model.cudaDevice(), model.threads(), 1, true,
-                RuntimeOptions.DEFAULT.optimization(), RuntimeOptions.Prepack.AUTO);
         EngineConfig defaults = sizing.apply(EngineConfig.DEFAULT);
         EngineConfig engineConfig = new EngineConfig(defaults.maxBatch(), defaults.kvTokenBudget(),
                 defaults.prefixReuse(), defaults.continuousBatching(), defaults.repetitionGuard(),

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pagestream.internvl.engine.ExecutionProvider;
 import io.pagestream.internvl.engine.GenerationResult;
 import io.pagestream.internvl.engine.PageRequest;
+import io.pagestream.internvl.engine.ProviderSelector;
+import io.pagestream.internvl.engine.RuntimeOptions;
 import io.pagestream.internvl.image.PixelTiles;
 import io.pagestream.worker.WorkerConfig;
 import io.pagestream.schema.Task;
@@ -26,6 +29,21 @@ import org.junit.jupiter.api.Test;
  * is what makes re-processing a page after a crash harmless.
  */
 class ModelRuntimeTest {
+
+    /** Asked for CUDA, the KV cache is sized from the memory of the provider the engine really runs on. */
+    @Test
+    void sizesFromTheMemoryOfTheProviderInUse() throws Exception {
+        WorkerConfig config = Configs.worker(Map.of(
+                "pagestream.worker.model.checkpoint", TinyModel.shared().toString(),
+                "pagestream.worker.model.provider", "cuda",
+                "pagestream.worker.model.threads", "1",
+                "pagestream.worker.engine.max-slots", "2"));
+        ExecutionProvider usable = ProviderSelector.select(RuntimeOptions.DEFAULT.withProvider(ExecutionProvider.CUDA));
+        try (ModelRuntime runtime = ModelRuntime.open(config)) {
+            Class<?> expected = usable == ExecutionProvider.CUDA ? NvidiaSmiMemory.class : SystemMemory.class;
+            assertEquals(expected, runtime.memory().getClass(), "memory of " + usable);
+        }
+    }
 
     @Test
     void loadsWarmsUpAndGivesTheSameGreedyOutputAloneAsInABatch() throws Exception {
