@@ -63,7 +63,6 @@ public final class IngestService {
     public static final int MAX_METADATA_KEY = 256;
     public static final int MAX_METADATA_VALUE = 4096;
     /** Span attribute naming the document a span worked on. */
-    public static final String DOCUMENT_ID_ATTRIBUTE = "pagestream.document.id";
 
     private final Limits limits;
     private final PageEncoder encoder;
@@ -115,7 +114,7 @@ public final class IngestService {
         }
         String id = given != null ? given : key != null ? DocumentIds.fromIdempotencyKey(key) : DocumentIds.random();
         MDC.put("documentId", id);
-        Span.current().setAttribute(DOCUMENT_ID_ATTRIBUTE, id);
+        Span.current().setAttribute(TraceHeaders.DOCUMENT_ID, id);
         try {
             if (given == null && key == null) {
                 return process(s, id, key);

@@ -1,6 +1,7 @@
 package io.pagestream.topics;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
@@ -23,6 +24,8 @@ import org.apache.kafka.common.header.Headers;
 public final class TraceHeaders {
     /** The W3C header (and map key) that names a span: also the Avro field's content. */
     public static final String TRACEPARENT = "traceparent";
+    /** The span attribute every service sets to the document a span works on, so one query finds a document's spans. */
+    public static final AttributeKey<String> DOCUMENT_ID = AttributeKey.stringKey("pagestream.document.id");
 
     private static final TextMapSetter<Headers> SET = (headers, key, value) -> {
         headers.remove(key);

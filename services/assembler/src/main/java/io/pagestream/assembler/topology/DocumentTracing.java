@@ -24,7 +24,6 @@ import org.apache.kafka.streams.processor.api.Record;
  * context in their headers.
  */
 final class DocumentTracing {
-    private static final AttributeKey<String> DOCUMENT_ID = AttributeKey.stringKey("pagestream.document.id");
     private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("pagestream.document.outcome");
     private static final AttributeKey<Long> PAGES = AttributeKey.longKey("pagestream.document.pages");
 
@@ -52,7 +51,7 @@ final class DocumentTracing {
     Span document(Context parent, String documentId, Phase outcome, RequestSummary request) {
         return tracer.spanBuilder("pagestream.assembler.document").setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
-                .setAttribute(DOCUMENT_ID, documentId)
+                .setAttribute(TraceHeaders.DOCUMENT_ID, documentId)
                 .setAttribute(OUTCOME, outcome.name())
                 .setAttribute(PAGES, (long) request.pageCount())
                 .startSpan();

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.pagestream.ingest.IngestService;
 import io.pagestream.ingest.TestFiles;
 import io.pagestream.ingest.TopicRecorder;
 import io.pagestream.schema.DocumentRequest;
@@ -18,6 +16,7 @@ import io.pagestream.schema.PageImage;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.topics.PageKey;
 import io.pagestream.topics.Topics;
+import io.pagestream.topics.TraceHeaders;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -40,9 +39,6 @@ import org.junit.jupiter.api.Test;
 class TracingTest {
     private static final String CLIENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String CLIENT_SPAN = "00f067aa0ba902b7";
-
-    private static final AttributeKey<String> DOCUMENT_ID = AttributeKey.stringKey(
-            IngestService.DOCUMENT_ID_ATTRIBUTE);
 
     @Inject
     InMemorySpanExporter spans;
@@ -95,7 +91,7 @@ class TracingTest {
         while (System.nanoTime() < deadline) {
             for (SpanData span : spans.getFinishedSpanItems()) {
                 if (span.getKind() == SpanKind.SERVER
-                        && id.equals(span.getAttributes().get(DOCUMENT_ID))) {
+                        && id.equals(span.getAttributes().get(TraceHeaders.DOCUMENT_ID))) {
                     return span;
                 }
             }

@@ -24,7 +24,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * links back to it. The records a page produces carry the context of the span that produced them.
  */
 public final class PageTracing {
-    static final AttributeKey<String> DOCUMENT_ID = AttributeKey.stringKey("pagestream.document.id");
     static final AttributeKey<Long> PAGE_INDEX = AttributeKey.longKey("pagestream.page.index");
     static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("pagestream.page.attempt");
     static final AttributeKey<Long> BATCH_PAGES = AttributeKey.longKey("pagestream.batch.pages");
@@ -71,7 +70,7 @@ public final class PageTracing {
     Span inference(PreparedPage page, Span batch) {
         return consumed(tracer.spanBuilder("pagestream.worker.inference").setParent(parent(page.task(), page.page()))
                 .addLink(batch.getSpanContext()), page.task())
-                .setAttribute(DOCUMENT_ID, page.page().getDocumentId())
+                .setAttribute(TraceHeaders.DOCUMENT_ID, page.page().getDocumentId())
                 .setAttribute(PAGE_INDEX, (long) page.page().getPageIndex())
                 .setAttribute(ATTEMPT, (long) page.attempt())
                 .startSpan();
