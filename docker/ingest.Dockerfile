@@ -2,14 +2,14 @@
 # pagestream ingest. Build from the repository root:
 #   docker build -f docker/ingest.Dockerfile -t ghcr.io/pagestream/ingest:0.1.0-SNAPSHOT .
 
-FROM eclipse-temurin:21-jdk AS build
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY . .
 # The Maven cache mount keeps dependencies between builds; -am builds the schemas and libraries ingest needs.
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -ntp -DskipTests -pl services/ingest -am package
 
-FROM eclipse-temurin:21-jre
+FROM eclipse-temurin:25-jre
 # curl serves the health check only.
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /opt/pagestream --shell /usr/sbin/nologin pagestream

@@ -5,14 +5,14 @@
 # Build from the repository root:
 #   docker build -f docker/worker.Dockerfile -t ghcr.io/pagestream/worker:0.1.0-SNAPSHOT .
 
-FROM eclipse-temurin:21-jdk AS build
+FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -ntp -DskipTests -Pgpu -pl services/worker,services/cli -am package
 
 # Only the JRE is taken from this stage; the runtime base is NVIDIA's, for the CUDA and cuDNN libraries.
-FROM eclipse-temurin:21-jre AS jre
+FROM eclipse-temurin:25-jre AS jre
 
 # CUDA 12.6 with cuDNN 9 (NVIDIA's unnumbered "cudnn" tags are cuDNN 9 from CUDA 12.4 on), the pairing ONNX Runtime
 # 1.23's CUDA build is made for.

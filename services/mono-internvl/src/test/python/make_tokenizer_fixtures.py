@@ -8,7 +8,7 @@ protobuf with its own small wire-format reader, loads it with the real SentenceP
 added-token splitting, BOS insertion and decoding rules independently, so the Java side is checked on three levels:
 the model file, SentencePiece through DJL, and the Tokenizer built on top.
 
-Regenerate (from services/mono-internvl, JAVA_HOME on a JDK 21+; needs `apt-get install python3-sentencepiece`,
+Regenerate (from services/mono-internvl, JAVA_HOME on a JDK 25+; needs `apt-get install python3-sentencepiece`,
 written against 0.1.97):
     ../../mvnw -q test-compile exec:java -Dexec.classpathScope=test \
         -Dexec.mainClass=io.pagestream.internvl.tokenizer.TokenizerFixtures -Dexec.args=target/tokenizer-fixture

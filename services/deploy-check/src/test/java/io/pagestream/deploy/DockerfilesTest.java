@@ -25,7 +25,7 @@ class DockerfilesTest {
     void brokenDockerfilesAreReported() {
         String ingest = Repo.read(Service.INGEST.dockerfile());
         assertFalse(problems(Service.INGEST, ingest.replace("USER 10001", "USER root")).isEmpty());
-        assertFalse(problems(Service.INGEST, ingest.replace("FROM eclipse-temurin:21-jdk AS build", "")).isEmpty());
+        assertFalse(problems(Service.INGEST, ingest.replace("FROM eclipse-temurin:25-jdk AS build", "")).isEmpty());
         String worker = Repo.read(Service.WORKER.dockerfile());
         assertFalse(problems(Service.WORKER, worker.replace(" -Pgpu", "")).isEmpty());
         assertFalse(problems(Service.WORKER, worker.replace("nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04",

@@ -51,7 +51,6 @@ class EngineMemoryTest {
 
     @Test
     void closingReleasesTheKvCache() {
-        assumeTrue(NativeMemory.open().freesOnClose(), "needs the JDK 22+ arena to free memory on close");
         long before = ProcessMemory.residentBytes();
         GenerationEngine engine = TinyEngineModel.open(TinyEngineModel.config(8, 16_384));
         long kv = engine.kvCacheBytes();
