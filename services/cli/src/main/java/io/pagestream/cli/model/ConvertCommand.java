@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** Converts an HF checkpoint to ONNX graphs, reusing an earlier conversion when nothing changed. */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Convert a Mono-InternVL HF checkpoint to ONNX (embedding, vision and decoder graphs).")
+        description = "Convert a Mono-InternVL HF checkpoint to ONNX (embedding, vision, decoder and decode-step graphs).")
 final class ConvertCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "Checkpoint directory (config.json, safetensors).")
@@ -31,10 +31,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConversionResult result = Converter.convert(model, out, Conversions.options(dtype, int4Accuracy));
-        System.out.printf("%s %s conversion in %s (%.1f s): %s, %s, %s%n",
+        System.out.printf("%s %s conversion in %s (%.1f s): %s, %s, %s, %s%n",
                 result.reused() ? "reused the" : "wrote a", dtype.name().toLowerCase(Locale.ROOT), result.outDir(),
                 result.elapsed().toMillis() / 1000.0, result.embeddingModel(), result.visionModel(),
-                result.decoderModel());
+                result.decoderModel(), result.decodeModel());
         return 0;
     }
 

@@ -21,4 +21,9 @@ public record ConversionResult(Path outDir, Manifest manifest, boolean reused, D
     public Path decoderModel() {
         return outDir.resolve(Converter.DECODER).resolve(Converter.MODEL_FILE);
     }
+
+    /** The decode-step graph, {@link Converter#decodeGraph}. */
+    public Path decodeModel() {
+        return Converter.decodeGraph(outDir);
+    }
 }

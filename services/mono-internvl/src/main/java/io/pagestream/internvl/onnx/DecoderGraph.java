@@ -17,6 +17,12 @@ import java.util.List;
  * inside the op from cos/sin tables for max_position_embeddings positions ({@link RopeCache}). The FFN is routed by
  * an {@code If} on "any visual token in the batch": its then-branch runs both experts and picks per token with
  * {@code Where}, its else-branch only the text expert, so decode steps and text-only prompts pay for one FFN.
+ *
+ * <p>{@link #buildDecodeOnly} makes the same graph for decode steps, which never carry an image token (spec 3.6):
+ * every layer runs the text FFN, so there is no {@code visual_mask} input, no {@code If} and no visual-expert
+ * weight. On CUDA an {@code If}'s condition is read on the host, which would stall every layer of every step. Its
+ * logits are always each row's last position, [B, 1, vocab]. Built over the decoder's {@link WeightFile}, it refers
+ * to the decoder's bytes instead of writing its own.
  */
 public final class DecoderGraph {
     public static final String INPUTS_EMBEDS = "inputs_embeds";
@@ -32,12 +38,20 @@ public final class DecoderGraph {
     private final DecoderOptions options;
     private final Precision precision;
     private final Linear linear;
+    private final boolean decodeOnly;
 
-    private DecoderGraph(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, DecoderOptions options) {
+    /** The FFN of one layer on its normed input {@code y}; {@code prefix} names the layer's weights. */
+    private interface Ffn {
+        String apply(GraphBuilder layer, String prefix, String y);
+    }
+
+    private DecoderGraph(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, DecoderOptions options,
+            boolean decodeOnly) {
         this.g = g;
         this.checkpoint = checkpoint;
         this.llm = llm;
         this.options = options;
+        this.decodeOnly = decodeOnly;
         this.precision = options.dtype().precision();
         this.linear = new Linear(options.dtype(), options.int4());
     }
@@ -59,24 +73,24 @@ public final class DecoderGraph {
     }
 
     public static void build(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, DecoderOptions options) {
-        new DecoderGraph(g, checkpoint, llm, options).build();
+        new DecoderGraph(g, checkpoint, llm, options, false).build();
+    }
+
+    /** The decode-step graph: the decoder with the text FFN in every layer (see the class comment). */
+    public static void buildDecodeOnly(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm,
+            DecoderOptions options) {
+        new DecoderGraph(g, checkpoint, llm, options, true).build();
     }
 
     private void build() {
         long hidden = llm.hiddenSize();
         String embeds = g.input(INPUTS_EMBEDS, DataType.FLOAT, "batch", "sequence", hidden);
-        String mask = g.input(VISUAL_MASK, DataType.BOOL, "batch", "sequence");
+        Ffn ffn = decodeOnly ? this::textFfn : routing(g.input(VISUAL_MASK, DataType.BOOL, "batch", "sequence"));
         String seqlens = g.input(SEQLENS_K, DataType.INT32, "batch");
         String total = g.input(TOTAL_SEQUENCE_LENGTH, DataType.INT32);
         RopeCache rope = RopeCache.of(llm.ropeTheta(), llm.headDim(), llm.maxPositionEmbeddings());
         String cos = table(g, "rope.cos_cache", rope.cos(), rope.positions(), rope.half());
         String sin = table(g, "rope.sin_cache", rope.sin(), rope.positions(), rope.half());
-        GraphBuilder routing = g.scope("routing");
-        String anyVisual = routing.op("Cast", routing.op("ReduceMax",
-                        routing.op("Cast", mask).attr("to", (long) DataType.INT32.getNumber()).out())
-                        .attr("keepdims", 0L).out())
-                .attr("to", (long) DataType.BOOL.getNumber()).out("any_visual");
-        String maskColumn = routing.op("Unsqueeze", mask, routing.ints("last", -1)).out("mask_column");
 
         String residual = VisionGraph.cast(g, embeds, precision);
         String delta = null;
@@ -98,17 +112,18 @@ public final class DecoderGraph {
             List<String> outs = skipNorm(layer, residual, attention, vector(prefix + "ffn_norm.weight"),
                     "ffn_norm", "residual");
             residual = outs.get(3);
-            delta = routedFfn(layer, prefix, outs.get(0), anyVisual, maskColumn);
+            delta = ffn.apply(layer, prefix, outs.get(0));
         }
         String finalNorm = skipNorm(g, residual, delta, vector(LM + "model.norm.weight"), "final_norm", "").get(0);
-        String head = options.allLogits() ? finalNorm : lastPositions(g.scope("last"), finalNorm, seqlens, total);
+        boolean allLogits = options.allLogits() && !decodeOnly;
+        String head = allLogits ? finalNorm : lastPositions(g.scope("last"), finalNorm, seqlens, total);
         Linear.Weight output = linear.weight(g, LM + "output.weight", Matrix.of(checkpoint, LM + "output.weight"));
         String logits = linear.apply(g.scope("lm_head"), head, output);
         if (precision != Precision.FP32) {
             logits = g.op("Cast", logits).attr("to", (long) DataType.FLOAT.getNumber()).out();
         }
         g.op("Identity", logits).exact(LOGITS);
-        g.output(LOGITS, DataType.FLOAT, "batch", options.allLogits() ? "sequence" : 1, (long) llm.vocabSize());
+        g.output(LOGITS, DataType.FLOAT, "batch", allLogits ? "sequence" : 1, (long) llm.vocabSize());
     }
 
     private String attention(GraphBuilder a, int n, String prefix, String x, String seqlens, String total,
@@ -140,6 +155,21 @@ public final class DecoderGraph {
                 .domain(GraphBuilder.MS_DOMAIN)
                 .attr("epsilon", (float) llm.rmsNormEps())
                 .outs(hint, "", "", sumHint);
+    }
+
+    /** Routing by the visual mask, computed once for all layers. */
+    private Ffn routing(String mask) {
+        GraphBuilder routing = g.scope("routing");
+        String anyVisual = routing.op("Cast", routing.op("ReduceMax",
+                        routing.op("Cast", mask).attr("to", (long) DataType.INT32.getNumber()).out())
+                        .attr("keepdims", 0L).out())
+                .attr("to", (long) DataType.BOOL.getNumber()).out("any_visual");
+        String maskColumn = routing.op("Unsqueeze", mask, routing.ints("last", -1)).out("mask_column");
+        return (layer, prefix, y) -> routedFfn(layer, prefix, y, anyVisual, maskColumn);
+    }
+
+    private String textFfn(GraphBuilder layer, String prefix, String y) {
+        return ffn(layer.scope("text_expert"), y, ffnWeights(layer, prefix + "feed_forward."));
     }
 
     private String routedFfn(GraphBuilder layer, String prefix, String y, String anyVisual, String maskColumn) {

@@ -25,10 +25,15 @@ public final class Int4Quantizer {
         }
     }
 
+    /** Blocks per row for {@code k} input features. */
+    public static int blocks(int k) {
+        return (k + BLOCK - 1) / BLOCK;
+    }
+
     public static Quantized quantize(Matrix weight, boolean symmetric) {
         int n = weight.rows();
         int k = weight.cols();
-        int blocks = (k + BLOCK - 1) / BLOCK;
+        int blocks = blocks(k);
         float[] scales = new float[n * blocks];
         int[] zeros = new int[n * blocks];
         float[] row = new float[blocks * BLOCK];

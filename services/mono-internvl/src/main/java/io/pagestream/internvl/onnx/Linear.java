@@ -3,6 +3,7 @@ package io.pagestream.internvl.onnx;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * {@code y = x · Wᵀ} for a PyTorch Linear weight W [out, in]: a MatMul against the transposed weight stored in the
@@ -54,21 +55,41 @@ public final class Linear {
                 .out();
     }
 
+    /**
+     * The three tensors of one quantised weight. Their sizes follow from the shape alone; the quantisation runs once,
+     * when the first of them is written, and not at all when the weight file already holds them.
+     */
     private Weight quantised(GraphBuilder g, String name, Matrix w) {
-        Int4Quantizer.Quantized q = Int4Quantizer.quantize(w, int4.symmetric());
-        long n = q.n();
-        long blocks = q.blocks();
+        long n = w.rows();
+        long blocks = Int4Quantizer.blocks(w.cols());
+        Supplier<Int4Quantizer.Quantized> q = once(() -> Int4Quantizer.quantize(w, int4.symmetric()));
         List<String> names = new ArrayList<>();
         names.add(g.weight(name + ".q4", DataType.UINT8, List.of(n, blocks, (long) Int4Quantizer.BLOCK / 2),
-                q.packed()));
+                TensorData.deferred(n * blocks * Int4Quantizer.BLOCK / 2, () -> q.get().packed())));
         Precision precision = dtype.precision();
         names.add(g.weight(name + ".scales", precision.onnxType(), List.of(n, blocks),
-                MatrixData.rowMajor(Matrix.of(q.scales(), q.n(), q.blocks()), precision)));
-        if (!q.symmetric()) {
-            names.add(g.weight(name + ".zero_points", DataType.UINT8,
-                    List.of(n, (long) q.zeroPoints().length / q.n()), bytes(q.zeroPoints())));
+                TensorData.deferred(n * blocks * precision.byteSize(), () -> MatrixData.rowMajor(
+                        Matrix.of(q.get().scales(), q.get().n(), q.get().blocks()), precision))));
+        if (!int4.symmetric()) {
+            long zeroBytes = (blocks + 1) / 2;
+            names.add(g.weight(name + ".zero_points", DataType.UINT8, List.of(n, zeroBytes),
+                    TensorData.deferred(n * zeroBytes, () -> bytes(q.get().zeroPoints()))));
         }
-        return new Weight(names, q.k(), q.n(), true);
+        return new Weight(names, w.cols(), w.rows(), true);
+    }
+
+    private static <T> Supplier<T> once(Supplier<T> source) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = source.get();
+                }
+                return value;
+            }
+        };
     }
 
     private static TensorData bytes(byte[] values) {

@@ -10,6 +10,7 @@ import io.pagestream.internvl.onnx.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,10 +26,15 @@ class ConverterTest {
 
         ConversionResult first = Converter.convert(model, out, TargetDtype.FP32);
         assertFalse(first.reused());
-        for (Path graph : new Path[] {first.embeddingModel(), first.visionModel(), first.decoderModel()}) {
+        assertEquals(List.of(first.embeddingModel(), first.visionModel(), first.decoderModel(), first.decodeModel()),
+                Converter.graphs(out));
+        for (Path graph : Converter.graphs(out)) {
             assertTrue(Files.isRegularFile(graph), graph.toString());
             assertTrue(Files.size(graph.resolveSibling(Converter.DATA_FILE)) > 0);
         }
+        assertEquals(out.resolve("decoder").resolve("decode.onnx"), Converter.decodeGraph(out));
+        assertEquals(first.decoderModel().resolveSibling(Converter.DATA_FILE),
+                Converter.decodeGraph(out).resolveSibling(Converter.DATA_FILE));
         Manifest manifest = Manifest.read(out);
         assertEquals(first.manifest(), manifest);
         assertEquals(Converter.VERSION, manifest.converterVersion());
@@ -63,6 +69,9 @@ class ConverterTest {
 
         Files.delete(first.visionModel().resolveSibling(Converter.DATA_FILE));
         assertFalse(Converter.convert(model, out, TargetDtype.FP32).reused());
+        Files.delete(first.decodeModel());
+        assertFalse(Converter.convert(model, out, TargetDtype.FP32).reused());
+        assertTrue(Files.isRegularFile(first.decodeModel()));
 
         Files.writeString(out.resolve(Manifest.FILE_NAME), "{ not json");
         assertFalse(Converter.convert(model, out, TargetDtype.FP32).reused());

@@ -80,6 +80,26 @@ class GraphBuilderTest {
         assertTrue(g.graph().getNodeList().stream().allMatch(n -> n.getName().equals(n.getOutput(0))));
     }
 
+    /** A second graph over the same file gets the bytes already written under a name and writes none. */
+    @Test
+    void aSecondGraphOverTheSameFileReusesWrittenWeights() throws Exception {
+        TensorData neverRead = TensorData.deferred(8, () -> {
+            throw new AssertionError("reused data must not be produced again");
+        });
+        try (WeightFile weights = new WeightFile(dir.resolve("model.onnx.data"))) {
+            GraphBuilder first = GraphBuilder.create("first", weights);
+            first.weight("w", DataType.FLOAT, List.of(2L), MatrixData.rowMajor(Matrix.of(new float[] {1, 2}, 1, 2),
+                    Precision.FP32));
+            GraphBuilder second = GraphBuilder.create("second", weights);
+            second.weight("w", DataType.FLOAT, List.of(2L), neverRead);
+            assertEquals(first.graph().getInitializer(0), second.graph().getInitializer(0));
+            assertEquals(8, weights.size());
+            assertThrows(IllegalArgumentException.class, () -> GraphBuilder.create("third", weights)
+                    .weight("w", DataType.FLOAT, List.of(1L, 2L), neverRead));
+        }
+        assertEquals(8, Files.size(dir.resolve("model.onnx.data")));
+    }
+
     private static Map<String, String> entries(List<StringStringEntryProto> list) {
         return list.stream().collect(java.util.stream.Collectors.toMap(StringStringEntryProto::getKey,
                 StringStringEntryProto::getValue));

@@ -14,13 +14,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The three converted graphs driven the way an engine would, for tests: embedding (with image rows), decoder with
- * a growing KV cache (present fed back as past, as raw bytes so that any cache type works).
+ * The converted graphs driven the way an engine would, for tests: embedding (with image rows), decoder or decode-step
+ * graph with a growing KV cache (present fed back as past, as raw bytes so that any cache type works).
  */
 final class OnnxPipeline implements AutoCloseable {
     private final OrtRunner embedding;
     private final OrtRunner vision;
     private final OrtRunner decoder;
+    private final OrtRunner decode;
     private final int layers;
     private final int kvHeads;
     private final int headDim;
@@ -47,6 +48,7 @@ final class OnnxPipeline implements AutoCloseable {
         embedding = new OrtRunner(dir.resolve("embedding/model.onnx"));
         vision = new OrtRunner(dir.resolve("vision/model.onnx"));
         decoder = new OrtRunner(dir.resolve("decoder/model.onnx"));
+        decode = new OrtRunner(dir.resolve("decoder/decode.onnx"));
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -69,6 +71,28 @@ final class OnnxPipeline implements AutoCloseable {
      * {@code cache}; each row's length grows by its real length.
      */
     Step step(long[][] ids, int[] lengths, float[] imageRows, Cache cache) throws OrtException {
+        Embedded embedded = embed(ids, imageRows);
+        return run(decoder, embedded.embeds(), embedded.mask(), ids[0].length, lengths, cache);
+    }
+
+    /**
+     * One step of the decode-step graph: token {@code ids[b]} appended to row b of {@code cache}. The ids are embedded
+     * as {@link #step} would (image rows included), but the graph has no visual mask.
+     */
+    Step decodeStep(long[] ids, float[] imageRows, Cache cache) throws OrtException {
+        long[][] rows = new long[ids.length][];
+        int[] lengths = new int[ids.length];
+        for (int b = 0; b < ids.length; b++) {
+            rows[b] = new long[] {ids[b]};
+            lengths[b] = 1;
+        }
+        return run(decode, embed(rows, imageRows).embeds(), null, 1, lengths, cache);
+    }
+
+    private record Embedded(float[] embeds, boolean[][] mask) {
+    }
+
+    private Embedded embed(long[][] ids, float[] imageRows) throws OrtException {
         int batch = ids.length;
         int s = ids[0].length;
         long[] flat = new long[batch * s];
@@ -87,6 +111,13 @@ final class OnnxPipeline implements AutoCloseable {
         } finally {
             embedInputs.values().forEach(OnnxTensor::close);
         }
+        return new Embedded(embeds, mask);
+    }
+
+    /** Runs {@code graph} on embeddings [B, s, hidden]; a null mask leaves the visual_mask input out. */
+    private Step run(OrtRunner graph, float[] embeds, boolean[][] mask, int s, int[] lengths, Cache cache)
+            throws OrtException {
+        int batch = lengths.length;
         int[] seqlens = new int[batch];
         int[] rowLengths = new int[batch];
         int total = 0;
@@ -97,7 +128,9 @@ final class OnnxPipeline implements AutoCloseable {
         }
         Map<String, OnnxTensor> inputs = new HashMap<>();
         inputs.put(DecoderGraph.INPUTS_EMBEDS, OrtRunner.floats(embeds, batch, s, hidden));
-        inputs.put(DecoderGraph.VISUAL_MASK, OnnxTensor.createTensor(OrtRunner.ENV, mask));
+        if (mask != null) {
+            inputs.put(DecoderGraph.VISUAL_MASK, OnnxTensor.createTensor(OrtRunner.ENV, mask));
+        }
         inputs.put(DecoderGraph.SEQLENS_K, OnnxTensor.createTensor(OrtRunner.ENV, IntBuffer.wrap(seqlens),
                 new long[] {batch}));
         inputs.put(DecoderGraph.TOTAL_SEQUENCE_LENGTH, OnnxTensor.createTensor(OrtRunner.ENV, total));
@@ -108,7 +141,7 @@ final class OnnxPipeline implements AutoCloseable {
             inputs.put(DecoderGraph.pastValue(n), OnnxTensor.createTensor(OrtRunner.ENV, cache.values()[n], shape,
                     kvType));
         }
-        try (OrtSession.Result result = decoder.session().run(inputs)) {
+        try (OrtSession.Result result = graph.session().run(inputs)) {
             ByteBuffer[] keys = new ByteBuffer[layers];
             ByteBuffer[] values = new ByteBuffer[layers];
             for (int n = 0; n < layers; n++) {
@@ -143,5 +176,6 @@ final class OnnxPipeline implements AutoCloseable {
         embedding.close();
         vision.close();
         decoder.close();
+        decode.close();
     }
 }
