@@ -17,12 +17,14 @@ package io.pagestream.internvl.engine;
  * @param repetitionGuard    the guard used when a request names none; default {@link RepetitionGuard#OCR}
  * @param maxImagePixels     images with more pixels are refused before any resize; default 40 M
  * @param runtime            ONNX Runtime settings
+ * @param kvResidence        where the KV cache lives: {@link KvResidence#DEVICE} (default), bound on the session's
+ *                           device through ORT's IoBinding, or {@link KvResidence#HOST}, the Java API path
  */
 public record EngineConfig(int maxBatch, int kvTokenBudget, boolean prefixReuse, boolean continuousBatching,
-        RepetitionGuard repetitionGuard, long maxImagePixels, RuntimeOptions runtime) {
+        RepetitionGuard repetitionGuard, long maxImagePixels, RuntimeOptions runtime, KvResidence kvResidence) {
 
     public static final EngineConfig DEFAULT = new EngineConfig(8, 16_384, true, true, RepetitionGuard.OCR,
-            40_000_000L, RuntimeOptions.DEFAULT);
+            40_000_000L, RuntimeOptions.DEFAULT, KvResidence.DEVICE);
 
     public EngineConfig {
         if (maxBatch < 1) {
@@ -32,8 +34,8 @@ public record EngineConfig(int maxBatch, int kvTokenBudget, boolean prefixReuse,
             throw new IllegalArgumentException("kvTokenBudget " + kvTokenBudget + " leaves no position per slot for "
                     + maxBatch + " slots");
         }
-        if (repetitionGuard == null || runtime == null) {
-            throw new IllegalArgumentException("repetitionGuard and runtime are required");
+        if (repetitionGuard == null || runtime == null || kvResidence == null) {
+            throw new IllegalArgumentException("repetitionGuard, runtime and kvResidence are required");
         }
         if (maxImagePixels < 1) {
             throw new IllegalArgumentException("maxImagePixels must be positive, got " + maxImagePixels);
@@ -53,26 +55,31 @@ public record EngineConfig(int maxBatch, int kvTokenBudget, boolean prefixReuse,
     /** {@code maxBatch} slots of {@code capacity} positions each. */
     public EngineConfig withSlots(int slots, int capacity) {
         return new EngineConfig(slots, Math.multiplyExact(slots, capacity), prefixReuse, continuousBatching,
-                repetitionGuard, maxImagePixels, runtime);
+                repetitionGuard, maxImagePixels, runtime, kvResidence);
     }
 
     public EngineConfig withPrefixReuse(boolean reuse) {
         return new EngineConfig(maxBatch, kvTokenBudget, reuse, continuousBatching, repetitionGuard, maxImagePixels,
-                runtime);
+                runtime, kvResidence);
     }
 
     public EngineConfig withContinuousBatching(boolean continuous) {
         return new EngineConfig(maxBatch, kvTokenBudget, prefixReuse, continuous, repetitionGuard, maxImagePixels,
-                runtime);
+                runtime, kvResidence);
     }
 
     public EngineConfig withRepetitionGuard(RepetitionGuard guard) {
         return new EngineConfig(maxBatch, kvTokenBudget, prefixReuse, continuousBatching, guard, maxImagePixels,
-                runtime);
+                runtime, kvResidence);
     }
 
     public EngineConfig withRuntime(RuntimeOptions options) {
         return new EngineConfig(maxBatch, kvTokenBudget, prefixReuse, continuousBatching, repetitionGuard,
-                maxImagePixels, options);
+                maxImagePixels, options, kvResidence);
+    }
+
+    public EngineConfig withKvResidence(KvResidence residence) {
+        return new EngineConfig(maxBatch, kvTokenBudget, prefixReuse, continuousBatching, repetitionGuard,
+                maxImagePixels, runtime, residence);
     }
 }

@@ -10,6 +10,8 @@ import io.pagestream.internvl.tokenizer.InternLm2Tokens;
 import io.pagestream.internvl.tokenizer.Tokenizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,9 +41,7 @@ public final class GenerationEngine implements AutoCloseable {
     private final ImagePreprocessor preprocessor;
     private final int[] defaultStops;
     private final NativeMemory memory;
-    private final KvCache kv;
-    private final DecodeStep decode;
-    private final PrefillStep prefill;
+    private final ModelSteps steps;
     private final ImageEncoder encoder;
     private final Sampler sampler;
     private final SlotAllocator slots;
@@ -69,24 +69,17 @@ public final class GenerationEngine implements AutoCloseable {
         ImagePreprocessConfig imageConfig = preprocessConfig(model.config, config.maxImagePixels());
         this.preprocessor = new ImagePreprocessor(imageConfig);
         this.defaultStops = ids(tokenizer.stopTokenIds());
-        this.kv = new KvCache(model.env, memory, info, config.maxBatch(), config.slotCapacity());
         int capacity = config.slotCapacity();
-        FloatBuffer rows = memory.allocate(4L * capacity * info.hidden()).asFloatBuffer();
+        MemorySegment rowMemory = memory.segment(4L * capacity * info.hidden());
+        FloatBuffer rows = rowMemory.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
         int visionTiles = Math.max(1, Math.min(capacity / info.tokensPerTile(), model.config.maxImageTiles()));
         FloatBuffer pixels = memory.allocate(4L * 3 * info.tileSize() * info.tileSize() * visionTiles)
                 .asFloatBuffer();
-        DecodeStep decodeStep = null;
-        try {
-            decodeStep = new DecodeStep(model, kv, memory);
-            this.prefill = new PrefillStep(model, kv, memory, rows, tokenizer.tokenId(InternLm2Tokens.IMG_CONTEXT));
-        } catch (OrtException | RuntimeException e) {
-            if (decodeStep != null) {
-                decodeStep.close();
-            }
-            kv.close();
-            throw e;
-        }
-        this.decode = decodeStep;
+        int imageContextId = tokenizer.tokenId(InternLm2Tokens.IMG_CONTEXT);
+        this.steps = switch (config.kvResidence()) {
+            case DEVICE -> BoundSteps.open(model, memory, config.maxBatch(), capacity, rowMemory, imageContextId);
+            case HOST -> HostSteps.open(model, memory, config.maxBatch(), capacity, rows, imageContextId);
+        };
         this.encoder = new ImageEncoder(model, pixels, rows);
         this.sampler = new Sampler(info.vocab());
         this.slots = new SlotAllocator(config.maxBatch());
@@ -131,7 +124,7 @@ public final class GenerationEngine implements AutoCloseable {
             ModelInfo info = model.info;
             LOG.log(System.Logger.Level.DEBUG, () -> String.format(
                     "engine ready: %s on %s, %d slots × %d positions, KV cache %.1f MiB", info.dtype(),
-                    info.provider(), config.maxBatch(), config.slotCapacity(), engine.kv.bytes() / 1048576.0));
+                    info.provider(), config.maxBatch(), config.slotCapacity(), engine.steps.kvBytes() / 1048576.0));
             return engine;
         } catch (IOException | OrtException | RuntimeException e) {
             if (tokenizer != null) {
@@ -152,7 +145,18 @@ public final class GenerationEngine implements AutoCloseable {
 
     /** Bytes of the preallocated KV cache. */
     public long kvCacheBytes() {
-        return kv.bytes();
+        return steps.kvBytes();
+    }
+
+    /**
+     * Bytes a decode step over {@code batch} slots moves between Java's host memory and the memory the sessions
+     * compute in, counted from what the step binds: on a GPU, the PCIe traffic of a step.
+     */
+    public long stagedBytesPerStep(int batch) {
+        if (batch < 1 || batch > config.maxBatch()) {
+            throw new IllegalArgumentException("batch " + batch + " outside 1.." + config.maxBatch());
+        }
+        return steps.stagedBytesPerStep(batch);
     }
 
     public EngineStats stats() {
@@ -323,9 +327,9 @@ public final class GenerationEngine implements AutoCloseable {
             long prefixNanos = 0;
             if (prefix > 0) {
                 start = System.nanoTime();
-                prefill.run(taken[0], live.getFirst().ids(), 0, prefix);
+                steps.prefill(taken[0], live.getFirst().ids(), 0, prefix);
                 for (int i = 1; i < taken.length; i++) {
-                    kv.copyPrefix(taken[0], taken[i], prefix);
+                    steps.copyPrefix(taken[0], taken[i], prefix);
                 }
                 prefixNanos = System.nanoTime() - start;
                 stats.prefill(prefix, prefixNanos, prefix * (live.size() - 1));
@@ -337,7 +341,7 @@ public final class GenerationEngine implements AutoCloseable {
                 active[taken[i]] = sequence;
                 started.add(sequence);
                 start = System.nanoTime();
-                FloatBuffer logits = prefill.run(taken[i], prompt.ids(), prefix, prompt.ids().length);
+                FloatBuffer logits = steps.prefill(taken[i], prompt.ids(), prefix, prompt.ids().length);
                 long own = System.nanoTime() - start;
                 sequence.prefilled(own);
                 stats.prefill(prompt.ids().length - prefix, own, 0);
@@ -376,17 +380,17 @@ public final class GenerationEngine implements AutoCloseable {
     private void step() {
         int batch = slots.end();
         long start = System.nanoTime();
-        decode.clear(batch);
+        steps.clear(batch);
         int rows = 0;
         for (int slot = 0; slot < batch; slot++) {
             Sequence sequence = active[slot];
             if (sequence != null) {
-                decode.set(slot, sequence.lastToken(), sequence.cached());
+                steps.set(slot, sequence.lastToken(), sequence.cached());
                 rows++;
             }
         }
         try {
-            decode.run(batch);
+            steps.decode(batch);
         } catch (OrtException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "a decode step failed", e);
             for (int slot = 0; slot < batch; slot++) {
@@ -396,7 +400,7 @@ public final class GenerationEngine implements AutoCloseable {
             }
             return;
         }
-        FloatBuffer logits = decode.logits();
+        FloatBuffer logits = steps.logits();
         int vocab = model.info.vocab();
         for (int slot = 0; slot < batch; slot++) {
             Sequence sequence = active[slot];
@@ -488,9 +492,7 @@ public final class GenerationEngine implements AutoCloseable {
     }
 
     private void release() {
-        decode.close();
-        prefill.close();
-        kv.close();
+        steps.close();
         memory.close();
         synchronized (tokenizer) {
             tokenizerClosed = true;

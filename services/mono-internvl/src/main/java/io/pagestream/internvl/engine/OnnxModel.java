@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The three ORT sessions of a conversion (vision, embedding, decoder), opened by path so that ORT memory-maps the
+ * The four ORT sessions of a conversion (vision, embedding, decoder, and the decode-step decoder), opened by path so that ORT memory-maps the
  * external weights, after checking that the conversion belongs to the checkpoint and suits generation. Opening a
  * 2B model takes seconds, so several engines (different batch or cache settings) may share one; ORT sessions are
  * safe to run from several threads.
@@ -26,18 +26,24 @@ public final class OnnxModel implements AutoCloseable {
     final OrtSession vision;
     final OrtSession embedding;
     final OrtSession decoder;
+    /** The decoder without the visual experts' routing, for decode steps (no image token ever reaches them). */
+    final OrtSession decode;
     final ModelConfig config;
     final ModelInfo info;
+    /** The GPU ordinal the sessions use when {@link ModelInfo#provider()} is CUDA. */
+    final int cudaDevice;
 
     private OnnxModel(Path checkpointDir, OrtEnvironment env, OrtSession vision, OrtSession embedding,
-            OrtSession decoder, ModelConfig config, ModelInfo info) {
+            OrtSession decoder, OrtSession decode, ModelConfig config, ModelInfo info, int cudaDevice) {
         this.checkpointDir = checkpointDir;
         this.env = env;
         this.vision = vision;
         this.embedding = embedding;
         this.decoder = decoder;
+        this.decode = decode;
         this.config = config;
         this.info = info;
+        this.cudaDevice = cudaDevice;
     }
 
     /**
@@ -55,6 +61,7 @@ public final class OnnxModel implements AutoCloseable {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession vision = null;
         OrtSession embedding = null;
+        OrtSession decoder = null;
         boolean prepack = switch (options.prepack()) {
             case AUTO -> dtype.quantised();
             case ON -> true;
@@ -63,9 +70,12 @@ public final class OnnxModel implements AutoCloseable {
         try (SessionOptions session = ProviderSelector.sessionOptions(options, provider, prepack)) {
             vision = env.createSession(graph(onnxDir, Converter.VISION), session);
             embedding = env.createSession(graph(onnxDir, Converter.EMBEDDING), session);
-            OrtSession decoder = env.createSession(graph(onnxDir, Converter.DECODER), session);
-            return new OnnxModel(checkpointDir, env, vision, embedding, decoder, config, info);
+            decoder = env.createSession(graph(onnxDir, Converter.DECODER), session);
+            OrtSession decode = env.createSession(Converter.decodeGraph(onnxDir).toString(), session);
+            return new OnnxModel(checkpointDir, env, vision, embedding, decoder, decode, config, info,
+                    options.cudaDevice());
         } catch (OrtException | RuntimeException e) {
+            closeQuietly(decoder);
             closeQuietly(vision);
             closeQuietly(embedding);
             throw e;
@@ -124,8 +134,9 @@ public final class OnnxModel implements AutoCloseable {
     @Override
     public void close() throws OrtException {
         try {
-            decoder.close();
+            decode.close();
         } finally {
+            closeQuietly(decoder);
             closeQuietly(embedding);
             closeQuietly(vision);
         }

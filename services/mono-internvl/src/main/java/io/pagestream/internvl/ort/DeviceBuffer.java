@@ -59,6 +59,38 @@ public final class DeviceBuffer implements AutoCloseable {
         return NativeTensor.over(device(), address + offset, length, type, shape, this::isOpen, false);
     }
 
+    /**
+     * Copies {@code rows} rows of {@code width} bytes, each {@code pitch} bytes after the previous one, from offset
+     * {@code source} to offset {@code target} of this block, on its device. The two regions must be disjoint.
+     */
+    public void copyRows(long source, long target, long width, long pitch, int rows) {
+        if (closed) {
+            throw new IllegalStateException("buffer closed");
+        }
+        if (width < 0 || rows < 0 || pitch < width) {
+            throw new IllegalArgumentException("rows of " + width + " bytes cannot be " + pitch + " bytes apart");
+        }
+        if (rows == 0 || width == 0) {
+            return;
+        }
+        long span = (rows - 1) * pitch + width;
+        if (source < 0 || target < 0 || source > bytes - span || target > bytes - span) {
+            throw new IllegalArgumentException("copying " + rows + " rows of " + width + " bytes from " + source
+                    + " to " + target + " leaves a buffer of " + bytes + " bytes");
+        }
+        if (Math.abs(source - target) < span) {
+            throw new IllegalArgumentException("the source and target regions overlap");
+        }
+        if (device().isHost()) {
+            MemorySegment block = host();
+            for (int row = 0; row < rows; row++) {
+                MemorySegment.copy(block, source + row * pitch, block, target + row * pitch, width);
+            }
+        } else {
+            CudaRuntime.get().copyRows(address + source, address + target, width, pitch, rows);
+        }
+    }
+
     @Override
     public void close() {
         if (!closed) {
