@@ -12,8 +12,8 @@ import java.util.List;
  * @param peakRssIsolated   false when the peak could not be reset and covers earlier models too
  */
 public record BenchResult(String label, String dtype, String provider, int threads, long decodeWeightBytes,
-        Prefill prefill, List<Decode> decode, Comparison prefixReuse, Comparison continuousBatching,
-        long peakRssBytes, boolean peakRssIsolated) {
+        Prefill prefill, List<Decode> decode, List<Residence> residence, List<Capacity> capacity,
+        Comparison prefixReuse, Comparison continuousBatching, long peakRssBytes, boolean peakRssIsolated) {
 
     /**
      * The page prefill: vision plus one prompt's full decoder prefill (the fastest of the page's prompts, without
@@ -33,6 +33,26 @@ public record BenchResult(String label, String dtype, String provider, int threa
      */
     public record Decode(int batch, int context, int steps, double msPerStep, double tokensPerSecond,
             double boundMs, double ratio) {
+    }
+
+    /**
+     * One decode batch on each KV path, measured side by side on the same prompts.
+     *
+     * @param deviceStagedBytes  bytes a step moves between Java host memory and session memory, device-resident path
+     * @param hostStagedBytes    the same for the host path, which hands ORT the whole KV view every step
+     * @param deviceAllocatedPerStep Java heap bytes the engine thread allocates per step on the device path
+     * @param hostAllocatedPerStep   the same on the host path
+     */
+    public record Residence(int batch, int context, double deviceMsPerStep, double hostMsPerStep,
+            long deviceStagedBytes, long hostStagedBytes, double deviceAllocatedPerStep,
+            double hostAllocatedPerStep) {
+    }
+
+    /**
+     * Decode ms/step on the device path at fixed positions and batch, as the KV slots grow: flat when nothing scales
+     * with capacity.
+     */
+    public record Capacity(int batch, int context, int slotCapacity, long kvBytes, double msPerStep) {
     }
 
     /**

@@ -40,6 +40,33 @@ public final class BenchTable {
             }
         }
         out.println();
+        out.println("KV residence: decode on the device-resident path (IoBinding) and the host path (Java API), side by "
+                + "side; staged = bytes a step moves between Java host memory and session memory (on a GPU: PCIe); "
+                + "allocated = Java heap bytes the engine thread allocates per step");
+        out.println("| model | dtype | batch | context | device ms/step | host ms/step | host ÷ device | device staged "
+                + "B/step | host staged B/step | device allocated B/step | host allocated B/step |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (BenchResult r : results) {
+            for (BenchResult.Residence d : r.residence()) {
+                out.printf("| %s | %s | %d | %d | %.1f | %.1f | %.2f | %d | %d | %.0f | %.0f |%n", r.label(),
+                        r.dtype(), d.batch(), d.context(), d.deviceMsPerStep(), d.hostMsPerStep(),
+                        d.hostMsPerStep() / d.deviceMsPerStep(), d.deviceStagedBytes(), d.hostStagedBytes(),
+                        d.deviceAllocatedPerStep(), d.hostAllocatedPerStep());
+            }
+        }
+        out.println();
+        out.println("KV capacity: device-resident decode at fixed positions and batch while the slots grow (flat = "
+                + "nothing scales with capacity)");
+        out.println("| model | dtype | batch | context | slot capacity | KV MiB | ms/step | ÷ first |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+        for (BenchResult r : results) {
+            double first = r.capacity().isEmpty() ? 1 : r.capacity().getFirst().msPerStep();
+            for (BenchResult.Capacity c : r.capacity()) {
+                out.printf("| %s | %s | %d | %d | %d | %.0f | %.1f | %.2f |%n", r.label(), r.dtype(), c.batch(),
+                        c.context(), c.slotCapacity(), c.kvBytes() / 1048576.0, c.msPerStep(), c.msPerStep() / first);
+            }
+        }
+        out.println();
         out.println("Scheduling: the same work with the feature on and off (wall time)");
         out.println("| model | dtype | feature | on ms | off ms | off ÷ on | detail |");
         out.println("|---|---|---|---:|---:|---:|---|");

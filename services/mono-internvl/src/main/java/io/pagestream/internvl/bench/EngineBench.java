@@ -7,6 +7,7 @@ import io.pagestream.internvl.engine.GenerationEngine;
 import io.pagestream.internvl.engine.GenerationHandle;
 import io.pagestream.internvl.engine.GenerationRequest;
 import io.pagestream.internvl.engine.GenerationResult;
+import io.pagestream.internvl.engine.KvResidence;
 import io.pagestream.internvl.engine.ModelInfo;
 import io.pagestream.internvl.engine.OnnxModel;
 import io.pagestream.internvl.engine.PageRequest;
@@ -72,10 +73,12 @@ public final class EngineBench {
                     off.wallMs / on.wallMs, String.format("%d prompts, prefill %.0f → %.0f ms, %d prefix tokens "
                             + "shared", options.questions() + 1, off.prefillMs, on.prefillMs, on.reusedPrefix));
             List<BenchResult.Decode> decode = bench.decodeSweep();
+            List<BenchResult.Residence> residence = bench.residence();
+            List<BenchResult.Capacity> capacity = bench.capacitySweep();
             BenchResult.Comparison batching = bench.continuousBatching();
             return new BenchResult(label, model.info().dtype(), model.info().provider().name(),
-                    options.effectiveThreads(), bench.cost.decodeWeightBytes(), prefill, decode, prefix, batching,
-                    PeakMemory.peakBytes(), isolated);
+                    options.effectiveThreads(), bench.cost.decodeWeightBytes(), prefill, decode, residence, capacity,
+                    prefix, batching, PeakMemory.peakBytes(), isolated);
         }
     }
 
@@ -149,6 +152,118 @@ public final class EngineBench {
                 log("  decode batch %d: %.1f ms/step, %.1f tokens/s (bandwidth bound %.1f ms)", batch, msPerStep,
                         point.tokensPerSecond(), boundMs);
                 points.add(point);
+            }
+        }
+        return points;
+    }
+
+    /** Decode prompts for {@code batch} rows that each decode {@code steps} steps. */
+    private List<GenerationRequest> decodePrompts(int batch, int steps) {
+        return IntStream.range(0, batch)
+                .mapToObj(i -> request("Question " + i + ": name three colours.", steps + 1))
+                .toList();
+    }
+
+    private List<GenerationRequest> decodePrompts(int batch) {
+        return decodePrompts(batch, options.decodeSteps());
+    }
+
+    /** One decode measurement: ms per step and the mean context of its steps. */
+    private record StepTiming(double msPerStep, int context) {
+    }
+
+    private StepTiming time(GenerationEngine engine, List<GenerationRequest> prompts) {
+        EngineStats before = engine.stats();
+        List<GenerationResult> results = engine.generate(new PageRequest(List.of(), prompts));
+        EngineStats after = engine.stats();
+        long steps = after.decodeSteps() - before.decodeSteps();
+        int context = (int) Math.round(results.stream().mapToInt(r -> r.promptTokenIds().length).average()
+                .orElseThrow() + options.decodeSteps() / 2.0);
+        return new StepTiming((after.decodeNanos() - before.decodeNanos()) / 1e6 / steps, context);
+    }
+
+    /**
+     * Java bytes the engine thread allocates per decode step: the difference between generating {@code 2n} and
+     * {@code n} steps, so that what each request allocates once (its prefill, its result) cancels out.
+     */
+    private double allocatedPerStep(GenerationEngine engine, int batch) {
+        int steps = options.decodeSteps();
+        long[] bytes = new long[2];
+        for (int i = 0; i < 2; i++) {
+            List<GenerationRequest> prompts = decodePrompts(batch, steps * (i + 1));
+            long before = EngineThread.allocatedBytes();
+            engine.generate(new PageRequest(List.of(), prompts));
+            bytes[i] = EngineThread.allocatedBytes() - before;
+            if (before < 0) {
+                return -1;
+            }
+        }
+        return (bytes[1] - bytes[0]) / (double) steps;
+    }
+
+    /** The smallest and the largest batch of the sweep on each KV path, side by side. */
+    private List<BenchResult.Residence> residence() throws IOException, OrtException {
+        List<BenchResult.Residence> points = new ArrayList<>();
+        for (int batch : List.of(1, options.maxBatch())) {
+            List<GenerationRequest> prompts = decodePrompts(batch);
+            int capacity = longest(new PageRequest(List.of(), decodePrompts(batch, 2 * options.decodeSteps())))
+                    + MARGIN;
+            StepTiming[] timing = new StepTiming[2];
+            double[] allocated = new double[2];
+            long[] staged = new long[2];
+            for (KvResidence residence : List.of(KvResidence.HOST, KvResidence.DEVICE)) {
+                EngineConfig config = EngineConfig.DEFAULT.withSlots(batch, capacity).withKvResidence(residence);
+                try (GenerationEngine engine = GenerationEngine.open(model, config)) {
+                    warmUp(engine);
+                    time(engine, prompts);
+                    StepTiming best = null;
+                    for (int run = 0; run < options.repeats(); run++) {
+                        StepTiming t = time(engine, prompts);
+                        best = best == null || t.msPerStep() < best.msPerStep() ? t : best;
+                    }
+                    timing[residence.ordinal()] = best;
+                    staged[residence.ordinal()] = engine.stagedBytesPerStep(batch);
+                    allocatedPerStep(engine, batch);
+                    allocated[residence.ordinal()] = allocatedPerStep(engine, batch);
+                }
+            }
+            StepTiming device = timing[KvResidence.DEVICE.ordinal()];
+            StepTiming host = timing[KvResidence.HOST.ordinal()];
+            log("  batch %d: device-resident %.1f ms/step (%d B staged, %.0f B allocated per step), host %.1f ms/step "
+                    + "(%d B staged, %.0f B allocated)", batch, device.msPerStep(), staged[0], allocated[0],
+                    host.msPerStep(), staged[1], allocated[1]);
+            points.add(new BenchResult.Residence(batch, device.context(), device.msPerStep(), host.msPerStep(),
+                    staged[0], staged[1], allocated[0], allocated[1]));
+        }
+        return points;
+    }
+
+    /**
+     * Decode at fixed positions and batch while the slots grow ×1, ×4, ×16 (as far as 1 GiB of KV allows): the
+     * step must not get slower with capacity it does not use.
+     */
+    private List<BenchResult.Capacity> capacitySweep() throws IOException, OrtException {
+        int batch = Math.min(4, options.maxBatch());
+        List<GenerationRequest> prompts = decodePrompts(batch);
+        int base = longest(new PageRequest(List.of(), prompts)) + MARGIN;
+        List<BenchResult.Capacity> points = new ArrayList<>();
+        for (int factor = 1; factor <= 16; factor *= 4) {
+            int capacity = base * factor;
+            if (factor > 1 && info.kvBytesPerToken() * capacity * batch > 1L << 30) {
+                break;
+            }
+            EngineConfig config = EngineConfig.DEFAULT.withSlots(batch, capacity);
+            try (GenerationEngine engine = GenerationEngine.open(model, config)) {
+                warmUp(engine);
+                StepTiming best = null;
+                for (int run = 0; run < options.repeats(); run++) {
+                    StepTiming t = time(engine, prompts);
+                    best = best == null || t.msPerStep() < best.msPerStep() ? t : best;
+                }
+                log("  batch %d at %d positions, slots of %d: %.1f ms/step", batch, best.context(), capacity,
+                        best.msPerStep());
+                points.add(new BenchResult.Capacity(batch, best.context(), capacity, engine.kvCacheBytes(),
+                        best.msPerStep()));
             }
         }
         return points;

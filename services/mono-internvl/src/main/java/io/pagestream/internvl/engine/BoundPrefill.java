@@ -27,7 +27,6 @@ import java.nio.FloatBuffer;
  * rebound; everything else is bound once per slot.
  */
 final class BoundPrefill implements AutoCloseable {
-    private final OnnxModel model;
     private final DeviceKvCache kv;
     private final Device host;
     private final int hidden;
@@ -48,7 +47,6 @@ final class BoundPrefill implements AutoCloseable {
 
     BoundPrefill(OnnxModel model, DeviceKvCache kv, DeviceAllocator allocator, Device host, NativeMemory memory,
             MemorySegment rows, int imageContextId) throws OrtException {
-        this.model = model;
         this.kv = kv;
         this.host = host;
         this.hidden = model.info.hidden();
@@ -60,16 +58,49 @@ final class BoundPrefill implements AutoCloseable {
         total = memory.segment(4);
         MemorySegment logitMemory = memory.segment(4L * vocab);
         logits = logitMemory.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
-        embeds = allocator.allocate(4L * kv.capacity() * hidden);
-        mask = allocator.allocate(kv.capacity());
-        seqlensTensor = NativeTensor.host(host, seqlens, ElementType.INT32, 1);
-        totalTensor = NativeTensor.host(host, total, ElementType.INT32);
-        logitTensor = NativeTensor.host(host, logitMemory, ElementType.FLOAT, 1, 1, vocab);
-        embed = IoBinding.of(model.embedding);
-        decoder = IoBinding.of(model.decoder);
-        decoder.bindInput(DecoderGraph.SEQLENS_K, seqlensTensor);
-        decoder.bindInput(DecoderGraph.TOTAL_SEQUENCE_LENGTH, totalTensor);
-        decoder.bindOutput(DecoderGraph.LOGITS, logitTensor);
+        DeviceBuffer embedMemory = null;
+        DeviceBuffer maskMemory = null;
+        NativeTensor seqlensView = null;
+        NativeTensor totalView = null;
+        NativeTensor logitView = null;
+        IoBinding embedBinding = null;
+        IoBinding decoderBinding = null;
+        try {
+            embedMemory = allocator.allocate(4L * kv.capacity() * hidden);
+            maskMemory = allocator.allocate(kv.capacity());
+            seqlensView = NativeTensor.host(host, seqlens, ElementType.INT32, 1);
+            totalView = NativeTensor.host(host, total, ElementType.INT32);
+            logitView = NativeTensor.host(host, logitMemory, ElementType.FLOAT, 1, 1, vocab);
+            embedBinding = IoBinding.of(model.embedding);
+            decoderBinding = IoBinding.of(model.decoder);
+            decoderBinding.bindInput(DecoderGraph.SEQLENS_K, seqlensView);
+            decoderBinding.bindInput(DecoderGraph.TOTAL_SEQUENCE_LENGTH, totalView);
+            decoderBinding.bindOutput(DecoderGraph.LOGITS, logitView);
+        } catch (OrtException | RuntimeException e) {
+            for (AutoCloseable resource : new AutoCloseable[] {decoderBinding, embedBinding, logitView, totalView,
+                    seqlensView, maskMemory, embedMemory}) {
+                closeQuietly(resource);
+            }
+            throw e;
+        }
+        embeds = embedMemory;
+        mask = maskMemory;
+        seqlensTensor = seqlensView;
+        totalTensor = totalView;
+        logitTensor = logitView;
+        embed = embedBinding;
+        decoder = decoderBinding;
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (Exception e) {
+            // Already failing; the first error is the one worth reporting.
+        }
     }
 
     FloatBuffer run(int slot, int[] prompt, int from, int to) throws OrtException {

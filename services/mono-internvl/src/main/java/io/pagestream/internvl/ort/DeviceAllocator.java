@@ -36,7 +36,7 @@ public final class DeviceAllocator implements AutoCloseable {
         OrtApi api = OrtApi.get();
         MemorySegment sessionPointer = MemorySegment.ofAddress(OrtApi.JavaApiHandles.session(session));
         MemorySegment info = device.info();
-        MemorySegment allocator = api.create(out -> (MemorySegment) api.createAllocator.invokeExact(sessionPointer,
+        MemorySegment allocator = api.create(out -> (long) api.createAllocator.invokeExact(sessionPointer,
                 info, out));
         return new DeviceAllocator(api, session, allocator, device);
     }
@@ -59,7 +59,7 @@ public final class DeviceAllocator implements AutoCloseable {
         MemorySegment address;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            api.check((MemorySegment) api.allocatorAlloc.invokeExact(allocator, bytes, out));
+            api.check((long) api.allocatorAlloc.invokeExact(allocator, bytes, out));
             address = out.get(ADDRESS, 0);
         } catch (OrtException | RuntimeException e) {
             throw e;
@@ -82,7 +82,7 @@ public final class DeviceAllocator implements AutoCloseable {
             return;
         }
         try {
-            api.check((MemorySegment) api.allocatorFree.invokeExact(allocator, MemorySegment.ofAddress(buffer.address())));
+            api.check((long) api.allocatorFree.invokeExact(allocator, MemorySegment.ofAddress(buffer.address())));
         } catch (OrtException e) {
             throw new IllegalStateException("ORT could not free " + buffer.bytes() + " bytes: " + e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -51,10 +51,10 @@ public final class IoBinding implements AutoCloseable {
     public static IoBinding of(OrtSession session) throws OrtException {
         OrtApi api = OrtApi.get();
         MemorySegment sessionPointer = MemorySegment.ofAddress(OrtApi.JavaApiHandles.session(session));
-        MemorySegment binding = api.create(out -> (MemorySegment) api.createIoBinding.invokeExact(sessionPointer, out));
+        MemorySegment binding = api.create(out -> (long) api.createIoBinding.invokeExact(sessionPointer, out));
         MemorySegment runOptions;
         try {
-            runOptions = api.create(out -> (MemorySegment) api.createRunOptions.invokeExact(out));
+            runOptions = api.create(out -> (long) api.createRunOptions.invokeExact(out));
         } catch (OrtException | RuntimeException e) {
             api.invokeVoid(api.releaseIoBinding, binding);
             throw e;
@@ -109,7 +109,7 @@ public final class IoBinding implements AutoCloseable {
         }
         MemorySegment cName = cNames.computeIfAbsent(name, names::allocateFrom);
         try {
-            api.check((MemorySegment) call.invokeExact(binding, cName, tensor.value()));
+            api.check((long) call.invokeExact(binding, cName, tensor.value()));
         } catch (OrtException | RuntimeException e) {
             throw e;
         } catch (Throwable e) {
@@ -138,8 +138,8 @@ public final class IoBinding implements AutoCloseable {
             }
         }
         try {
-            api.check((MemorySegment) api.runWithBinding.invokeExact(sessionPointer, runOptions, binding));
-            api.check((MemorySegment) api.synchronizeBoundOutputs.invokeExact(binding));
+            api.check((long) api.runWithBinding.invokeExact(sessionPointer, runOptions, binding));
+            api.check((long) api.synchronizeBoundOutputs.invokeExact(binding));
         } catch (OrtException | RuntimeException e) {
             throw e;
         } catch (Throwable e) {

@@ -62,7 +62,7 @@ public final class NativeTensor implements AutoCloseable {
         MemorySegment value;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment nativeShape = arena.allocateFrom(JAVA_LONG, dims);
-            value = api.create(out -> (MemorySegment) api.createTensorWithDataAsOrtValue.invokeExact(info, data,
+            value = api.create(out -> (long) api.createTensorWithDataAsOrtValue.invokeExact(info, data,
                     length, nativeShape, (long) dims.length, type.code, out));
         }
         return new NativeTensor(api, value, device, type, dims, length, memoryAlive, javaHost);

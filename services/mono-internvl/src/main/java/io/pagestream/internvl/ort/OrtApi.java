@@ -51,9 +51,12 @@ final class OrtApi {
     private static final int SYNCHRONIZE_BOUND_OUTPUTS = 203;
     private static final int TABLE_SIZE = 204;
 
-    private static final FunctionDescriptor STATUS_P = FunctionDescriptor.of(ADDRESS, ADDRESS);
-    private static final FunctionDescriptor STATUS_PP = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
-    private static final FunctionDescriptor STATUS_PPP = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+    // An OrtStatus* comes back as a long (a pointer is 64 bits on every platform ORT's jar ships for), so that a
+    // successful call allocates no Java object: a decode step makes four of these calls.
+    private static final FunctionDescriptor STATUS_P = FunctionDescriptor.of(JAVA_LONG, ADDRESS);
+    private static final FunctionDescriptor STATUS_PP = FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS);
+    private static final FunctionDescriptor STATUS_PPP = FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS,
+            ADDRESS);
     private static final FunctionDescriptor VOID_P = FunctionDescriptor.ofVoid(ADDRESS);
 
     private static OrtApi instance;
@@ -90,18 +93,18 @@ final class OrtApi {
         releaseStatus = f.at(RELEASE_STATUS, VOID_P);
         createRunOptions = f.at(CREATE_RUN_OPTIONS, STATUS_P);
         releaseRunOptions = f.at(RELEASE_RUN_OPTIONS, VOID_P);
-        createTensorWithDataAsOrtValue = f.at(CREATE_TENSOR_WITH_DATA_AS_ORT_VALUE, FunctionDescriptor.of(ADDRESS,
+        createTensorWithDataAsOrtValue = f.at(CREATE_TENSOR_WITH_DATA_AS_ORT_VALUE, FunctionDescriptor.of(JAVA_LONG,
                 ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
         getTensorMutableData = f.at(GET_TENSOR_MUTABLE_DATA, STATUS_PP);
         releaseValue = f.at(RELEASE_VALUE, VOID_P);
-        createMemoryInfo = f.at(CREATE_MEMORY_INFO, FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
+        createMemoryInfo = f.at(CREATE_MEMORY_INFO, FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT,
                 JAVA_INT, ADDRESS));
-        createCpuMemoryInfo = f.at(CREATE_CPU_MEMORY_INFO, FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT,
+        createCpuMemoryInfo = f.at(CREATE_CPU_MEMORY_INFO, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT,
                 ADDRESS));
         releaseMemoryInfo = f.at(RELEASE_MEMORY_INFO, VOID_P);
         createAllocator = f.at(CREATE_ALLOCATOR, STATUS_PPP);
         releaseAllocator = f.at(RELEASE_ALLOCATOR, VOID_P);
-        allocatorAlloc = f.at(ALLOCATOR_ALLOC, FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        allocatorAlloc = f.at(ALLOCATOR_ALLOC, FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS));
         allocatorFree = f.at(ALLOCATOR_FREE, STATUS_PP);
         createIoBinding = f.at(CREATE_IO_BINDING, STATUS_PP);
         releaseIoBinding = f.at(RELEASE_IO_BINDING, VOID_P);
@@ -129,10 +132,11 @@ final class OrtApi {
     }
 
     /** Throws ORT's error, if {@code status} holds one, as an {@link OrtException}; releases the status. */
-    void check(MemorySegment status) throws OrtException {
-        if (status.equals(MemorySegment.NULL)) {
+    void check(long statusAddress) throws OrtException {
+        if (statusAddress == 0) {
             return;
         }
+        MemorySegment status = MemorySegment.ofAddress(statusAddress);
         try {
             int code = (int) getErrorCode.invokeExact(status);
             MemorySegment message = (MemorySegment) getErrorMessage.invokeExact(status);
@@ -175,7 +179,7 @@ final class OrtApi {
 
     @FunctionalInterface
     interface Creator {
-        MemorySegment invoke(MemorySegment out) throws Throwable;
+        long invoke(MemorySegment out) throws Throwable;
     }
 
     /**
