@@ -12,7 +12,7 @@ public final class GpuCostTable {
         LlmConfig llm = model.config().llm();
         GpuSpec gpu = r.gpu();
         GpuCostModel.Assumptions a = r.assumptions();
-        out.printf("GPU cost model (arithmetic, nothing measured): %s, %d layers, hidden %d, %d/%d heads of %d, FFN %d, "
+        out.printf("GPU cost model (arithmetic, nothing measured): Mono-InternVL decoder (%s), %d layers, hidden %d, %d/%d heads of %d, FFN %d, "
                 + "vocab %d; weights %s, KV cache 16-bit; %s%n", r.model(), llm.numHiddenLayers(), llm.hiddenSize(),
                 llm.numAttentionHeads(), llm.numKeyValueHeads(), llm.headDim(), llm.intermediateSize(),
                 llm.vocabSize(), r.weights(), gpu.name());
