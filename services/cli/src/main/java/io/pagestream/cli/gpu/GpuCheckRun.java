@@ -97,7 +97,8 @@ final class GpuCheckRun {
         }
         boolean cuda = provider == ExecutionProvider.CUDA;
         check("CUDA provider in use", settings.cpuSmoke() ? Verdict.SKIP : cuda ? Verdict.PASS : Verdict.FAIL,
-                provider.name(), "CUDA", cuda ? "ModelInfo.provider() after ProviderSelector's probe"
+                provider.name(), "CUDA", settings.cpuSmoke() ? "CPU smoke run: the CPU provider was asked for"
+                        : cuda ? "ModelInfo.provider() after ProviderSelector's probe"
                         : "ORT could not add the CUDA provider, so the engine fell back to the CPU (see the log line "
                         + "above); no silent fallback is accepted");
         if (!cuda && !settings.cpuSmoke()) {
@@ -219,7 +220,10 @@ final class GpuCheckRun {
                 unreadable++;
             }
         }
-        String files_ = files.size() + " profile file(s), " + unreadable + " unreadable";
+        String files_ = files.size() + " profile file(s), " + unreadable + " unreadable"
+                + (decoder != null && decoder.salvaged() ? "; the decoder's events were salvaged line by line from a "
+                        + "file other sessions wrote over (" + decoder.skippedLines() + " lines lost; see "
+                        + "RuntimeOptions.profilePrefix)" : "");
         if (decoder == null) {
             check("no Memcpy of KV tensors in the decoder profile", Verdict.SKIP, "no decoder profile", "0",
                     files_ + " (the sessions of one model share ORT's one-second file name; see RuntimeOptions)");
@@ -235,9 +239,10 @@ final class GpuCheckRun {
                 : heavyOnCpu.isEmpty() ? Verdict.PASS : Verdict.FAIL, heavyOnCpu.isEmpty() ? "none on the CPU"
                         : String.join(", ", heavyOnCpu) + " on the CPU", "no MatMul/attention/norm on the CPU",
                 "kernels per provider " + decoder.providerCounts() + "; ops on the CPU provider " + decoder.cpuOps());
-        figures.add(new GpuCheckReport.Figure("decoder run time outside kernels, ms per run (input/output copies "
-                + "across devices + session overhead; profiled run)", decoder.meanOutsideExecuteUs() / 1000, Double.NaN,
-                decoder.runs() + " runs, mean model_run " + String.format("%.2f ms", decoder.meanRunUs() / 1000)));
+        figures.add(new GpuCheckReport.Figure("run time outside kernels, ms per run (input/output copies across "
+                + "devices + session overhead; profiled run)", decoder.meanOutsideExecuteUs() / 1000, Double.NaN,
+                decoder.runs() + " runs, mean model_run " + String.format("%.2f ms", decoder.meanRunUs() / 1000)
+                        + (decoder.salvaged() ? "; salvaged file: runs of every session that wrote it" : "")));
     }
 
     private void agreementChecks(List<GenerationResult> device, List<GenerationResult> cpu) {

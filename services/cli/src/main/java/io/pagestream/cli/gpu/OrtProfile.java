@@ -1,5 +1,6 @@
 package io.pagestream.cli.gpu;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -25,11 +26,17 @@ import java.util.regex.Pattern;
  * matched as well should a build record them ({@code input_names}/{@code output_names}). Copies of graph inputs and
  * outputs between the caller's memory and the device are not nodes, so they never appear here: they show only as time
  * in {@code model_run} outside {@code SequentialExecutor::Execute}, reported as {@link Summary#meanOutsideExecuteUs}.
+ *
+ * <p>Sessions created within the same second with the same prefix write one file name; each writes its own array
+ * from the file's start when it ends, so the file holds the last writer's array followed by the rest of longer ones.
+ * ORT writes one event per line, so such a file is {@linkplain Summary#salvaged() salvaged} line by line: every
+ * whole event line is read, whichever session wrote it.
  */
 public final class OrtProfile {
     private static final Pattern KV_NAME = Pattern.compile("(past|present).*(key|value)|kv_?cache",
             Pattern.CASE_INSENSITIVE);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private OrtProfile() {
     }
@@ -49,10 +56,12 @@ public final class OrtProfile {
      * @param runs         {@code model_run} events
      * @param meanOutsideExecuteUs mean {@code model_run} time outside {@code SequentialExecutor::Execute}, µs: feeds and
      *                     fetches copied across devices, plus the session's own overhead; NaN when either is absent
+     * @param salvaged     the file was not one JSON array (sessions wrote over each other): its whole event lines
+     *                     were read, possibly from several sessions; {@code skippedLines} others were not
      */
     public record Summary(int kernels, Map<String, Integer> opCounts, Map<String, Integer> providerCounts,
             List<String> cpuOps, List<Memcpy> memcpys, int runs, double meanRunUs, double meanExecuteUs,
-            double meanOutsideExecuteUs) {
+            double meanOutsideExecuteUs, boolean salvaged, int skippedLines) {
 
         public long kvMemcpys() {
             return memcpys.stream().filter(Memcpy::kv).count();
@@ -67,12 +76,49 @@ public final class OrtProfile {
         return parse(Files.readString(file), kvHeads, headDim);
     }
 
-    /** @throws IOException when the text is not a JSON array of events */
+    /** @throws IOException when the text is neither a JSON array of events nor lines of them */
     public static Summary parse(String json, int kvHeads, int headDim) throws IOException {
-        JsonNode root = JSON.readTree(json);
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            return salvage(json, kvHeads, headDim, e);
+        }
         if (root == null || !root.isArray()) {
             throw new IOException("not an ONNX Runtime profile: a JSON array of trace events was expected");
         }
+        return summarise(root, kvHeads, headDim, false, 0);
+    }
+
+    private static Summary salvage(String text, int kvHeads, int headDim, IOException cause) throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        int skipped = 0;
+        for (String line : text.lines().toList()) {
+            String event = line.strip();
+            if (event.endsWith(",")) {
+                event = event.substring(0, event.length() - 1);
+            }
+            if (event.isEmpty() || event.equals("[") || event.equals("]")) {
+                continue;
+            }
+            try {
+                JsonNode node = event.startsWith("{\"cat\"") && event.endsWith("}") ? JSON.readTree(event) : null;
+                if (node != null && node.isObject()) {
+                    events.add(node);
+                    continue;
+                }
+            } catch (IOException e) {
+                // a line cut where another session's array ended
+            }
+            skipped++;
+        }
+        if (events.isEmpty()) {
+            throw new IOException("not an ONNX Runtime profile: " + cause.getMessage(), cause);
+        }
+        return summarise(JSON.valueToTree(events), kvHeads, headDim, true, skipped);
+    }
+
+    private static Summary summarise(JsonNode root, int kvHeads, int headDim, boolean salvaged, int skipped) {
         int kernels = 0;
         Map<String, Integer> ops = new TreeMap<>();
         Map<String, Integer> providers = new TreeMap<>();
@@ -118,7 +164,7 @@ public final class OrtProfile {
         double run = mean(runs);
         double execute = mean(executes);
         return new Summary(kernels, ops, providers, List.copyOf(cpuOps.keySet()), memcpys, runs.size(), run, execute,
-                runs.isEmpty() || executes.isEmpty() ? Double.NaN : run - execute);
+                runs.isEmpty() || executes.isEmpty() ? Double.NaN : run - execute, salvaged, skipped);
     }
 
     /** Any tensor of rank 4 shaped [*, kvHeads, *, headDim]. */
