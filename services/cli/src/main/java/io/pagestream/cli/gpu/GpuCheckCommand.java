@@ -148,7 +148,7 @@ public final class GpuCheckCommand implements Callable<Integer> {
         String name = preflight == null || preflight.smi() == null || preflight.smi().gpuName() == null ? ""
                 : preflight.smi().gpuName().toLowerCase(Locale.ROOT);
         for (GpuSpec spec : GpuSpec.ALL) {
-            if (name.contains(spec.key())) {
+            if (java.util.regex.Pattern.compile("\\b" + spec.key() + "\\b").matcher(name).find()) {
                 return spec;
             }
         }

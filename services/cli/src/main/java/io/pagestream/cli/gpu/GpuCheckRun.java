@@ -206,43 +206,64 @@ final class GpuCheckRun {
         return settings.dtype() == TargetDtype.BF16 ? GpuCostModel.Weights.BF16 : GpuCostModel.Weights.FP16;
     }
 
+    /**
+     * Reads every profile file of the run. A KV-shaped Memcpy in any session fails the check (a decode-only session
+     * beside the prefill one is as much the decoder as the other); the files holding GroupQueryAttention are the
+     * decoder's, whose CPU-provider ops are listed.
+     */
     private void profileChecks(String prefix, LlmConfig llm) throws IOException {
         List<Path> files = OrtProfile.files(prefix);
-        OrtProfile.Summary decoder = null;
+        List<OrtProfile.Summary> decoders = new ArrayList<>();
+        long kvCopies = 0;
+        long copies = 0;
+        String firstKv = null;
         int unreadable = 0;
+        int salvaged = 0;
         for (Path file : files) {
             try {
                 OrtProfile.Summary summary = OrtProfile.read(file, llm.numKeyValueHeads(), llm.headDim());
-                if (summary.has("GroupQueryAttention") && (decoder == null || summary.kernels() > decoder.kernels())) {
-                    decoder = summary;
+                kvCopies += summary.kvMemcpys();
+                copies += summary.memcpys().size();
+                if (firstKv == null) {
+                    firstKv = summary.memcpys().stream().filter(OrtProfile.Memcpy::kv).map(m -> m.op() + " "
+                            + m.shapes()).findFirst().orElse(null);
+                }
+                salvaged += summary.salvaged() ? 1 : 0;
+                if (summary.has("GroupQueryAttention")) {
+                    decoders.add(summary);
                 }
             } catch (IOException | RuntimeException e) {
                 unreadable++;
             }
         }
-        String files_ = files.size() + " profile file(s), " + unreadable + " unreadable"
-                + (decoder != null && decoder.salvaged() ? "; the decoder's events were salvaged line by line from a "
-                        + "file other sessions wrote over (" + decoder.skippedLines() + " lines lost; see "
-                        + "RuntimeOptions.profilePrefix)" : "");
-        if (decoder == null) {
-            check("no Memcpy of KV tensors in the decoder profile", Verdict.SKIP, "no decoder profile", "0",
-                    files_ + " (the sessions of one model share ORT's one-second file name; see RuntimeOptions)");
+        String about = files.size() + " profile file(s), " + unreadable + " unreadable"
+                + (salvaged == 0 ? "" : ", " + salvaged + " salvaged line by line (sessions opened in the same second "
+                        + "share ORT's file name; see RuntimeOptions.profilePrefix)");
+        if (decoders.isEmpty()) {
+            check("no Memcpy of KV tensors in the decoder profile", Verdict.SKIP, "no decoder profile", "0", about);
             return;
         }
-        check("no Memcpy of KV tensors in the decoder profile", decoder.kvMemcpys() == 0 ? Verdict.PASS
-                : Verdict.FAIL, decoder.kvMemcpys() + " of " + decoder.memcpys().size() + " Memcpy",
-                "0", files_ + "; KV recognised by shape [*, " + llm.numKeyValueHeads() + ", *, " + llm.headDim()
-                        + "]" + (decoder.kvMemcpys() == 0 ? "" : "; first: " + decoder.memcpys().stream()
-                                .filter(OrtProfile.Memcpy::kv).findFirst().orElseThrow().shapes()));
-        List<String> heavyOnCpu = decoder.cpuOps().stream().filter(HEAVY_OPS::contains).toList();
+        check("no Memcpy of KV tensors in the decoder profile", kvCopies == 0 ? Verdict.PASS : Verdict.FAIL,
+                kvCopies + " of " + copies + " Memcpy", "0", about + "; KV recognised by shape [*, "
+                        + llm.numKeyValueHeads() + ", *, " + llm.headDim() + "]"
+                        + (firstKv == null ? "" : "; first: " + firstKv));
+        java.util.Set<String> cpuOps = new java.util.TreeSet<>();
+        java.util.Map<String, Integer> providers = new java.util.TreeMap<>();
+        for (OrtProfile.Summary d : decoders) {
+            cpuOps.addAll(d.cpuOps());
+            d.providerCounts().forEach((k, v) -> providers.merge(k, v, Integer::sum));
+        }
+        List<String> heavyOnCpu = cpuOps.stream().filter(HEAVY_OPS::contains).toList();
         check("decoder compute on the device provider", settings.cpuSmoke() ? Verdict.SKIP
                 : heavyOnCpu.isEmpty() ? Verdict.PASS : Verdict.FAIL, heavyOnCpu.isEmpty() ? "none on the CPU"
                         : String.join(", ", heavyOnCpu) + " on the CPU", "no MatMul/attention/norm on the CPU",
-                "kernels per provider " + decoder.providerCounts() + "; ops on the CPU provider " + decoder.cpuOps());
+                "kernels per provider " + providers + "; ops on the CPU provider " + cpuOps);
+        OrtProfile.Summary main = decoders.stream().max(java.util.Comparator.comparingInt(OrtProfile.Summary::kernels))
+                .orElseThrow();
         figures.add(new GpuCheckReport.Figure("run time outside kernels, ms per run (input/output copies across "
-                + "devices + session overhead; profiled run)", decoder.meanOutsideExecuteUs() / 1000, Double.NaN,
-                decoder.runs() + " runs, mean model_run " + String.format("%.2f ms", decoder.meanRunUs() / 1000)
-                        + (decoder.salvaged() ? "; salvaged file: runs of every session that wrote it" : "")));
+                + "devices + session overhead; profiled run)", main.meanOutsideExecuteUs() / 1000, Double.NaN,
+                main.runs() + " runs, mean model_run " + String.format("%.2f ms", main.meanRunUs() / 1000)
+                        + (main.salvaged() ? "; salvaged file: runs of every session that wrote it" : "")));
     }
 
     private void agreementChecks(List<GenerationResult> device, List<GenerationResult> cpu) {

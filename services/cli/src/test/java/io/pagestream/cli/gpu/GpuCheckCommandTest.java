@@ -79,6 +79,18 @@ class GpuCheckCommandTest {
     }
 
     @Test
+    void theDatasheetFollowsNvidiaSmisName() {
+        assertEquals("h100", GpuCheckCommand.guess(result("NVIDIA H100 80GB HBM3")).key());
+        assertEquals("a100", GpuCheckCommand.guess(result("NVIDIA A100-SXM4-80GB")).key());
+        assertEquals("l4", GpuCheckCommand.guess(result("NVIDIA L4")).key());
+        assertEquals("h100", GpuCheckCommand.guess(result("NVIDIA L40S")).key(), "unknown GPUs get the H100's figures");
+    }
+
+    static GpuPreflight.Result result(String gpuName) {
+        return new GpuPreflight.Result(null, "ok", new GpuPreflight.Smi(true, gpuName, "550", "12.4", null));
+    }
+
+    @Test
     void cpuSmokeRunsTheWholeCheckOnTheTinyModel(@TempDir Path work) throws Exception {
         Run run = run(new CommandLine(Main.class), "gpu-check", "--cpu-smoke", "--config", "tiny", "--dtype", "fp16",
                 "--work", work.toString(), "--batches", "1,2", "--steps", "2", "--page-tiles", "3", "--context-tiles",
