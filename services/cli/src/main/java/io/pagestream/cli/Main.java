@@ -1,5 +1,6 @@
 package io.pagestream.cli;
 
+import io.pagestream.cli.gpu.GpuCheckCommand;
 import io.pagestream.cli.model.ModelCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code ./pagestream} command line. */
 @Command(name = "pagestream", mixinStandardHelpOptions = true, version = "pagestream 0.1.0",
         description = "Documents in, structured OCR and answers out, as Kafka events.",
-        subcommands = {DemoCommand.class, UpCommand.class, SubmitCommand.class, WatchCommand.class, ModelCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, SubmitCommand.class, WatchCommand.class, ModelCommand.class,
+            GpuCheckCommand.class})
 public final class Main {
     private Main() {
     }

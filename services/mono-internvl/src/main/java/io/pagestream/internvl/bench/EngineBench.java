@@ -322,7 +322,7 @@ public final class EngineBench {
     }
 
     /** A page-like picture whose aspect gives {@code tiles} tiles: 1, or tiles − 1 side by side plus a thumbnail. */
-    static BufferedImage picture(int tiles, int tileSize) {
+    public static BufferedImage picture(int tiles, int tileSize) {
         int width = tiles == 1 ? tileSize : tileSize * (tiles - 1);
         BufferedImage picture = new BufferedImage(width, tileSize, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < tileSize; y++) {

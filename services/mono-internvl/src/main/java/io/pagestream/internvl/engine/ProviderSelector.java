@@ -47,6 +47,9 @@ public final class ProviderSelector {
             if (!prepack) {
                 session.addConfigEntry("session.disable_prepacking", "1");
             }
+            if (options.profilePrefix() != null) {
+                session.enableProfiling(options.profilePrefix());
+            }
             if (provider == ExecutionProvider.CUDA) {
                 session.addCUDA(options.cudaDevice());
             }

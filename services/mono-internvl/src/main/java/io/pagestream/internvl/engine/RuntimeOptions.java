@@ -14,9 +14,14 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  *                        allocation for the life of the session
  * @param optimization    graph optimisation level; {@code ALL_OPT} by default
  * @param prepack         whether kernels may repack constant weights when the session loads; see {@link Prepack}
+ * @param profilePrefix   ORT profiling: null (off, the default), or the path prefix of the chrome-trace JSON files ORT
+ *                        writes when a session closes ({@code <prefix>_<yyyy-mm-dd_hh-mm-ss>.json}). The sessions of
+ *                        one model share the prefix, and ORT's file name has a one-second resolution, so sessions
+ *                        created within the same second write over each other's file; read every matching file and
+ *                        expect some to be unreadable.
  */
 public record RuntimeOptions(ExecutionProvider provider, int cudaDevice, int intraOpThreads, int interOpThreads,
-        boolean cpuArena, OptLevel optimization, Prepack prepack) {
+        boolean cpuArena, OptLevel optimization, Prepack prepack, String profilePrefix) {
 
     public static final RuntimeOptions DEFAULT =
             new RuntimeOptions(ExecutionProvider.CPU, 0, 0, 0, true, OptLevel.ALL_OPT, Prepack.AUTO);
@@ -43,17 +48,30 @@ public record RuntimeOptions(ExecutionProvider provider, int cudaDevice, int int
         }
     }
 
+    /** Without profiling. */
+    public RuntimeOptions(ExecutionProvider provider, int cudaDevice, int intraOpThreads, int interOpThreads,
+            boolean cpuArena, OptLevel optimization, Prepack prepack) {
+        this(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization, prepack, null);
+    }
+
     public RuntimeOptions withProvider(ExecutionProvider provider) {
         return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization,
-                prepack);
+                prepack, profilePrefix);
     }
 
     public RuntimeOptions withThreads(int intraOp, int interOp) {
-        return new RuntimeOptions(provider, cudaDevice, intraOp, interOp, cpuArena, optimization, prepack);
+        return new RuntimeOptions(provider, cudaDevice, intraOp, interOp, cpuArena, optimization, prepack,
+                profilePrefix);
     }
 
     public RuntimeOptions withPrepack(Prepack choice) {
         return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization,
-                choice);
+                choice, profilePrefix);
+    }
+
+    /** ORT profiling into files starting with {@code prefix} (see the record's doc), or off with null. */
+    public RuntimeOptions withProfiling(String prefix) {
+        return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization,
+                prepack, prefix);
     }
 }
