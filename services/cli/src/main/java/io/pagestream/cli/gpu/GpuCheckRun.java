@@ -237,8 +237,7 @@ final class GpuCheckRun {
             }
         }
         String about = files.size() + " profile file(s), " + unreadable + " unreadable"
-                + (salvaged == 0 ? "" : ", " + salvaged + " salvaged line by line (sessions opened in the same second "
-                        + "share ORT's file name; see RuntimeOptions.profilePrefix)");
+                + (salvaged == 0 ? "" : ", " + salvaged + " salvaged line by line (not one JSON array)");
         if (decoders.isEmpty()) {
             check("no Memcpy of KV tensors in the decoder profile", Verdict.SKIP, "no decoder profile", "0", about);
             return;

@@ -203,13 +203,14 @@ public final class OrtProfile {
     public static List<Path> files(String prefix) throws IOException {
         Path prefixPath = Path.of(prefix).toAbsolutePath();
         Path dir = prefixPath.getParent();
-        String stem = prefixPath.getFileName().toString() + "_";
+        // OnnxModel gives each session the prefix plus "-<graph>"; ORT appends "_<date>.json".
+        String stem = prefixPath.getFileName().toString();
         if (dir == null || !Files.isDirectory(dir)) {
             return List.of();
         }
         try (var listing = Files.list(dir)) {
-            return listing.filter(p -> p.getFileName().toString().startsWith(stem)
-                    && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")).sorted().toList();
+            return listing.filter(p -> (p.getFileName().toString().startsWith(stem + "_")
+                    || p.getFileName().toString().startsWith(stem + "-")) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")).sorted().toList();
         }
     }
 }

@@ -67,11 +67,12 @@ public final class OnnxModel implements AutoCloseable {
             case ON -> true;
             case OFF -> false;
         };
-        try (SessionOptions session = ProviderSelector.sessionOptions(options, provider, prepack)) {
-            vision = env.createSession(graph(onnxDir, Converter.VISION), session);
-            embedding = env.createSession(graph(onnxDir, Converter.EMBEDDING), session);
-            decoder = env.createSession(graph(onnxDir, Converter.DECODER), session);
-            OrtSession decode = env.createSession(Converter.decodeGraph(onnxDir).toString(), session);
+        try {
+            vision = session(env, graph(onnxDir, Converter.VISION), options, provider, prepack, "vision");
+            embedding = session(env, graph(onnxDir, Converter.EMBEDDING), options, provider, prepack, "embedding");
+            decoder = session(env, graph(onnxDir, Converter.DECODER), options, provider, prepack, "decoder");
+            OrtSession decode = session(env, Converter.decodeGraph(onnxDir).toString(), options, provider, prepack,
+                    "decode");
             return new OnnxModel(checkpointDir, env, vision, embedding, decoder, decode, config, info,
                     options.cudaDevice());
         } catch (OrtException | RuntimeException e) {
@@ -79,6 +80,19 @@ public final class OnnxModel implements AutoCloseable {
             closeQuietly(vision);
             closeQuietly(embedding);
             throw e;
+        }
+    }
+
+    /**
+     * One session with its own options: ORT names a profile by its prefix and the second it started, so sessions
+     * opened within one second would share a file unless each has its own prefix.
+     */
+    private static OrtSession session(OrtEnvironment env, String path, RuntimeOptions options,
+            ExecutionProvider provider, boolean prepack, String name) throws OrtException {
+        RuntimeOptions own = options.profilePrefix() == null ? options
+                : options.withProfiling(options.profilePrefix() + "-" + name);
+        try (SessionOptions session = ProviderSelector.sessionOptions(own, provider, prepack)) {
+            return env.createSession(path, session);
         }
     }
 
