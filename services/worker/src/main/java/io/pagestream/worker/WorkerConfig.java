@@ -1,5 +1,6 @@
 package io.pagestream.worker;
 
+import io.pagestream.internvl.engine.KvResidence;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -89,6 +90,14 @@ public interface WorkerConfig {
         /** Share of free accelerator (or, on the CPU, system) memory the KV cache may take when sizing slots. */
         @WithDefault("0.5")
         double memoryFraction();
+
+        /**
+         * Where the KV cache lives: {@code device} keeps it on the provider's device, bound through ONNX Runtime's
+         * IoBinding (a decode step moves only ids, lengths and logits); {@code host} is the Java API path, which on
+         * CUDA copies the cache each step, kept as a fallback.
+         */
+        @WithDefault("device")
+        KvResidence kvResidence();
     }
 
     /** How pages are grouped into micro-batches. */

@@ -65,7 +65,7 @@ public final class ModelRuntime implements AutoCloseable {
         EngineConfig defaults = sizing.apply(EngineConfig.DEFAULT);
         EngineConfig engineConfig = new EngineConfig(defaults.maxBatch(), defaults.kvTokenBudget(),
                 defaults.prefixReuse(), defaults.continuousBatching(), defaults.repetitionGuard(),
-                config.pipeline().maxImagePixels(), runtime, defaults.kvResidence());
+                config.pipeline().maxImagePixels(), runtime, config.engine().kvResidence());
         GenerationEngine engine;
         try {
             engine = GenerationEngine.open(files.checkpoint(), files.onnx(), engineConfig);
