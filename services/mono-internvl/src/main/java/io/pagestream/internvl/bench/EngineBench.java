@@ -5,6 +5,7 @@ import io.pagestream.internvl.engine.EngineConfig;
 import io.pagestream.internvl.engine.EngineStats;
 import io.pagestream.internvl.engine.GenerationEngine;
 import io.pagestream.internvl.engine.GenerationHandle;
+import io.pagestream.internvl.engine.GenerationListener;
 import io.pagestream.internvl.engine.GenerationRequest;
 import io.pagestream.internvl.engine.GenerationResult;
 import io.pagestream.internvl.engine.KvResidence;
@@ -183,22 +184,26 @@ public final class EngineBench {
     }
 
     /**
-     * Java bytes the engine thread allocates per decode step: the difference between generating {@code 2n} and
-     * {@code n} steps, so that what each request allocates once (its prefill, its result) cancels out.
+     * Java bytes the engine thread allocates per decode step, read on that thread by the first row's listener at two
+     * tokens in mid-generation: only decode steps lie between (every row has been admitted and none has finished),
+     * so what a request allocates once — its prefill, its result, its text — is not counted.
      */
     private double allocatedPerStep(GenerationEngine engine, int batch) {
         int steps = options.decodeSteps();
-        long[] bytes = new long[2];
-        for (int i = 0; i < 2; i++) {
-            List<GenerationRequest> prompts = decodePrompts(batch, steps * (i + 1));
-            long before = EngineThread.allocatedBytes();
-            engine.generate(new PageRequest(List.of(), prompts));
-            bytes[i] = EngineThread.allocatedBytes() - before;
-            if (before < 0) {
-                return -1;
+        int from = 2;
+        int to = steps - 2;
+        long[] at = {-1, -1};
+        List<GenerationRequest> prompts = new ArrayList<>(decodePrompts(batch, steps));
+        prompts.set(0, prompts.getFirst().withListener(new GenerationListener() {
+            @Override
+            public void onToken(int index, int tokenId, float logprob) {
+                if (index == from || index == to) {
+                    at[index == from ? 0 : 1] = EngineThread.currentAllocatedBytes();
+                }
             }
-        }
-        return (bytes[1] - bytes[0]) / (double) steps;
+        }));
+        engine.generate(new PageRequest(List.of(), prompts));
+        return at[0] < 0 || at[1] < 0 ? -1 : (at[1] - at[0]) / (double) (to - from);
     }
 
     /** The smallest and the largest batch of the sweep on each KV path, side by side. */
@@ -206,8 +211,7 @@ public final class EngineBench {
         List<BenchResult.Residence> points = new ArrayList<>();
         for (int batch : List.of(1, options.maxBatch())) {
             List<GenerationRequest> prompts = decodePrompts(batch);
-            int capacity = longest(new PageRequest(List.of(), decodePrompts(batch, 2 * options.decodeSteps())))
-                    + MARGIN;
+            int capacity = longest(new PageRequest(List.of(), prompts)) + MARGIN;
             StepTiming[] timing = new StepTiming[2];
             double[] allocated = new double[2];
             long[] staged = new long[2];
@@ -223,7 +227,6 @@ public final class EngineBench {
                     }
                     timing[residence.ordinal()] = best;
                     staged[residence.ordinal()] = engine.stagedBytesPerStep(batch);
-                    allocatedPerStep(engine, batch);
                     allocated[residence.ordinal()] = allocatedPerStep(engine, batch);
                 }
             }
