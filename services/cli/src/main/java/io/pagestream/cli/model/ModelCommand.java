@@ -4,8 +4,8 @@ import picocli.CommandLine.Command;
 
 /** {@code ./pagestream model …}: the model runtime's own tools, usable without Kafka. */
 @Command(name = "model", mixinStandardHelpOptions = true,
-        description = "Mono-InternVL checkpoints: make random ones, convert to ONNX, generate, benchmark.",
+        description = "Mono-InternVL checkpoints: make random ones, convert to ONNX, generate, benchmark, measure activation ranges.",
         subcommands = {InitRandomCommand.class, ConvertCommand.class, GenerateCommand.class,
-            BenchCommand.class})
+            BenchCommand.class, ActivationsCommand.class})
 public final class ModelCommand {
 }
