@@ -149,6 +149,8 @@ public final class ActivationRange {
             if (options.threads() > 0) {
                 session.setIntraOpNumThreads(options.threads());
             }
+            // A pre-packed copy of float32 weights would double memory (23 GB for 2B); one prompt does not need it.
+            session.addConfigEntry("session.disable_prepacking", "1");
             try (OrtSession vision = env.createSession(model(workDir, "vision"), session);
                     OrtSession embedding = env.createSession(model(workDir, "embedding"), session);
                     OrtSession decoderSession = env.createSession(model(workDir, "decoder"), session)) {
