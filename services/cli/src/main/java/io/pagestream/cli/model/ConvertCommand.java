@@ -33,6 +33,10 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (dtype.precision() == io.pagestream.internvl.onnx.Precision.FP16 && !fp32Residual) {
+            System.err.println("note: plain fp16 overflows on the real Mono-InternVL-2B residual stream (spec: fp16 "
+                    + "activations overflow to NaN); prefer bf16, or add --fp32-residual (docs/engine.md, Precision)");
+        }
         ConversionResult result = Converter.convert(model, out,
                 Conversions.options(dtype, int4Accuracy, fp32Residual));
         System.out.printf("%s %s conversion in %s (%.1f s): %s, %s, %s, %s%n",
