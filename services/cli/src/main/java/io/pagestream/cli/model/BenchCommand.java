@@ -35,8 +35,11 @@ final class BenchCommand implements Callable<Integer> {
     List<Path> models;
 
     @Option(names = "--dtype", split = ",", defaultValue = "fp32", converter = ConvertCommand.DtypeConverter.class,
-            description = "Conversions to run, comma-separated (fp32, int4; fp16, bf16 with CUDA). Default: ${DEFAULT-VALUE}.")
+            description = "Conversions to run, comma-separated (fp32, int4; fp16, bf16, int4_fp16 with CUDA). Default: ${DEFAULT-VALUE}.")
     List<TargetDtype> dtypes;
+
+    @Option(names = "--fp32-residual", description = Conversions.RESIDUAL_HELP)
+    boolean fp32Residual;
 
     @Option(names = "--int4-accuracy", defaultValue = "0", description = Conversions.ACCURACY_HELP)
     int int4Accuracy;
@@ -84,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Path> dirs = new ArrayList<>();
         for (Path model : models) {
             for (TargetDtype dtype : dtypes) {
-                dirs.add(Conversions.ensure(model, null, Conversions.options(dtype, int4Accuracy), err));
+                dirs.add(Conversions.ensure(model, null, Conversions.options(dtype, int4Accuracy, fp32Residual), err));
             }
         }
         MachineBounds bounds = MachineBounds.measure(options.threads() > 0 ? options.threads()

@@ -22,15 +22,23 @@ final class ConvertCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--dtype", defaultValue = "fp32", converter = DtypeConverter.class,
-            description = "fp32 (CPU), int4 (CPU, 4-bit weights), fp16 or bf16 (CUDA). Default: ${DEFAULT-VALUE}.")
+            description = Conversions.DTYPE_HELP + " Default: ${DEFAULT-VALUE}.")
     TargetDtype dtype;
+
+    @Option(names = "--fp32-residual", description = Conversions.RESIDUAL_HELP)
+    boolean fp32Residual;
 
     @Option(names = "--int4-accuracy", defaultValue = "0", description = Conversions.ACCURACY_HELP)
     int int4Accuracy;
 
     @Override
     public Integer call() {
-        ConversionResult result = Converter.convert(model, out, Conversions.options(dtype, int4Accuracy));
+        if (dtype.precision() == io.pagestream.internvl.onnx.Precision.FP16 && !fp32Residual) {
+            System.err.println("note: plain fp16 overflows on the real Mono-InternVL-2B residual stream (spec: fp16 "
+                    + "activations overflow to NaN); prefer bf16, or add --fp32-residual (docs/engine.md, Precision)");
+        }
+        ConversionResult result = Converter.convert(model, out,
+                Conversions.options(dtype, int4Accuracy, fp32Residual));
         System.out.printf("%s %s conversion in %s (%.1f s): %s, %s, %s, %s%n",
                 result.reused() ? "reused the" : "wrote a", dtype.name().toLowerCase(Locale.ROOT), result.outDir(),
                 result.elapsed().toMillis() / 1000.0, result.embeddingModel(), result.visionModel(),
@@ -41,7 +49,7 @@ final class ConvertCommand implements Callable<Integer> {
     static final class DtypeConverter implements ITypeConverter<TargetDtype> {
         @Override
         public TargetDtype convert(String value) {
-            return TargetDtype.valueOf(value.toUpperCase(Locale.ROOT));
+            return TargetDtype.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 }

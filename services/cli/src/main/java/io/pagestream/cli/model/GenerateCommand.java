@@ -48,8 +48,11 @@ final class GenerateCommand implements Callable<Integer> {
     Path onnx;
 
     @Option(names = "--dtype", defaultValue = "fp32", converter = ConvertCommand.DtypeConverter.class,
-            description = "Conversion to run: fp32 or int4 on the CPU, fp16 or bf16 with CUDA. Default: ${DEFAULT-VALUE}.")
+            description = "Conversion to run: " + Conversions.DTYPE_HELP + " Default: ${DEFAULT-VALUE}.")
     TargetDtype dtype;
+
+    @Option(names = "--fp32-residual", description = Conversions.RESIDUAL_HELP)
+    boolean fp32Residual;
 
     @Option(names = "--int4-accuracy", defaultValue = "0", description = Conversions.ACCURACY_HELP)
     int int4Accuracy;
@@ -86,7 +89,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path onnxDir = Conversions.ensure(model, onnx, Conversions.options(dtype, int4Accuracy), err);
+        Path onnxDir = Conversions.ensure(model, onnx, Conversions.options(dtype, int4Accuracy, fp32Residual), err);
         ModelConfig modelConfig = ConfigJson.load(model);
         ImagePreprocessor preprocessor = GenerationEngine.imagePreprocessor(modelConfig,
                 EngineConfig.DEFAULT.maxImagePixels());

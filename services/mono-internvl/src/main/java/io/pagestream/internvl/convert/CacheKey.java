@@ -36,7 +36,9 @@ public final class CacheKey {
     public static String of(Path modelDir, DecoderOptions options) {
         MessageDigest digest = sha256();
         field(digest, "converter", Converter.VERSION);
-        field(digest, "options", options.dtype() + "/" + options.int4() + "/" + options.allLogits());
+        // Options added later append only when set, so that the keys of earlier conversions stay valid.
+        field(digest, "options", options.dtype() + "/" + options.int4() + "/" + options.allLogits()
+                + (options.fp32Residual() ? "/fp32-residual" : ""));
         try {
             for (String name : SMALL_FILES) {
                 Path file = modelDir.resolve(name);

@@ -78,7 +78,7 @@ public final class Converter {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Manifest manifest = new Manifest(VERSION, key, options.dtype().name(), options.allLogits(), imageContextId,
                 config.llm().maxPositionEmbeddings(), config.tokensPerTile(), elapsed.toMillis() / 1000.0,
-                options.int4());
+                options.int4(), options.fp32Residual());
         manifest.write(outDir);
         return new ConversionResult(outDir, manifest, false, elapsed);
     }

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * The id of {@code <IMG_CONTEXT>}, which the embedding graph replaces with image rows: from the checkpoint's
  * {@code added_tokens.json} when present, else the published Mono-InternVL-2B value (spec section 1).
  */
-final class ImageContextToken {
+public final class ImageContextToken {
     static final String ADDED_TOKENS_FILE = "added_tokens.json";
     static final String TOKEN = "<IMG_CONTEXT>";
     static final int DEFAULT_ID = 92546;
@@ -19,7 +19,7 @@ final class ImageContextToken {
     private ImageContextToken() {
     }
 
-    static int id(Path modelDir) {
+    public static int id(Path modelDir) {
         Path file = modelDir.resolve(ADDED_TOKENS_FILE);
         if (!Files.isRegularFile(file)) {
             return DEFAULT_ID;

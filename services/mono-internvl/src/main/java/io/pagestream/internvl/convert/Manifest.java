@@ -24,9 +24,12 @@ import java.nio.file.StandardCopyOption;
  * @param seconds            how long the conversion took
  * @param int4               the quantisation options (part of the cache key); null in manifests written before they
  *                           were recorded, which used {@link Int4Options#DEFAULT}
+ * @param fp32Residual       {@link DecoderOptions#fp32Residual()} (part of the cache key); absent, so false, in
+ *                           manifests written before it existed
  */
 public record Manifest(String converterVersion, String cacheKey, String dtype, boolean allLogits,
-        int imageContextId, int maxPositions, int tokensPerTile, double seconds, Int4Options int4) {
+        int imageContextId, int maxPositions, int tokensPerTile, double seconds, Int4Options int4,
+        boolean fp32Residual) {
     public static final String FILE_NAME = "conversion.json";
 
     private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -46,7 +49,8 @@ public record Manifest(String converterVersion, String cacheKey, String dtype, b
 
     /** The options the conversion was made with, enough to recompute its cache key. */
     public DecoderOptions decoderOptions() {
-        return new DecoderOptions(TargetDtype.valueOf(dtype), int4 == null ? Int4Options.DEFAULT : int4, allLogits);
+        return new DecoderOptions(TargetDtype.valueOf(dtype), int4 == null ? Int4Options.DEFAULT : int4, allLogits,
+                fp32Residual);
     }
 
     /** Writes through a temporary file and a rename, so a crash never leaves a half-written manifest. */

@@ -23,6 +23,15 @@ import java.util.List;
  * weight. On CUDA an {@code If}'s condition is read on the host, which would stall every layer of every step. Its
  * logits are always each row's last position, [B, 1, vocab]. Built over the decoder's {@link WeightFile}, it refers
  * to the decoder's bytes instead of writing its own.
+ *
+ * <p>With {@link DecoderOptions#fp32Residual()} the residual stream and the norms stay in float32 in a half-precision
+ * graph; only the norms' outputs are cast down for the matmuls and the attention and FFN outputs cast up for the add.
+ *
+ * <p>{@link #buildWithActivationMaxima} adds, for measurement tools only, one float32 scalar output per recorded
+ * tensor holding its largest absolute value over the whole call ({@link #activationMax}): the embeddings, and per
+ * layer the residual stream after the attention add and after the FFN add, the attention output (after {@code wo}),
+ * the FFN intermediate {@code silu(w1·y) ⊙ (w3·y)} of the expert each token was routed to, and the FFN output; and
+ * the logits. Those graphs are never part of a conversion.
  */
 public final class DecoderGraph {
     public static final String INPUTS_EMBEDS = "inputs_embeds";
@@ -39,22 +48,60 @@ public final class DecoderGraph {
     private final Precision precision;
     private final Linear linear;
     private final boolean decodeOnly;
+    private final boolean maxima;
+    private final Precision residualPrecision;
 
-    /** The FFN of one layer on its normed input {@code y}; {@code prefix} names the layer's weights. */
+    /** The tensors {@link #buildWithActivationMaxima} records, in layer order. */
+    public enum Recorded {
+        /** The residual stream after the attention add, {@code h = x + attention}. */
+        RESIDUAL_ATTENTION("residual_attention"),
+        /** The attention output after {@code wo}, the value added to the residual. */
+        ATTENTION_OUT("attention_out"),
+        /** {@code silu(w1·y) ⊙ (w3·y)} of the expert each token went to, the input of {@code w2}. */
+        FFN_INTERMEDIATE("ffn_intermediate"),
+        /** The FFN output after {@code w2}, the value added to the residual. */
+        FFN_OUT("ffn_out"),
+        /** The residual stream after the FFN add: the layer's output. */
+        RESIDUAL_OUT("residual_out");
+
+        private final String key;
+
+        Recorded(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+    }
+
+    /** The FFN of layer {@code n} on its normed input {@code y}; {@code prefix} names the layer's weights. */
     private interface Ffn {
-        String apply(GraphBuilder layer, String prefix, String y);
+        String apply(GraphBuilder layer, int n, String prefix, String y);
     }
 
     private DecoderGraph(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, DecoderOptions options,
-            boolean decodeOnly) {
+            boolean decodeOnly, boolean maxima) {
         this.g = g;
         this.checkpoint = checkpoint;
         this.llm = llm;
         this.options = options;
         this.decodeOnly = decodeOnly;
+        this.maxima = maxima;
         this.precision = options.dtype().precision();
+        this.residualPrecision = options.residualPrecision();
         this.linear = new Linear(options.dtype(), options.int4());
     }
+
+    /** The scalar output holding max |value| of {@code what} in layer {@code layer}. */
+    public static String activationMax(int layer, Recorded what) {
+        return "activation_max." + layer + "." + what.key();
+    }
+
+    /** The scalar output holding max |value| of the input embeddings. */
+    public static final String EMBEDDINGS_MAX = "activation_max.embeddings";
+    /** The scalar output holding max |value| of the logits. */
+    public static final String LOGITS_MAX = "activation_max.logits";
 
     public static String pastKey(int layer) {
         return "past_key_values." + layer + ".key";
@@ -73,13 +120,22 @@ public final class DecoderGraph {
     }
 
     public static void build(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, DecoderOptions options) {
-        new DecoderGraph(g, checkpoint, llm, options, false).build();
+        new DecoderGraph(g, checkpoint, llm, options, false, false).build();
     }
 
     /** The decode-step graph: the decoder with the text FFN in every layer (see the class comment). */
     public static void buildDecodeOnly(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm,
             DecoderOptions options) {
-        new DecoderGraph(g, checkpoint, llm, options, true).build();
+        new DecoderGraph(g, checkpoint, llm, options, true, false).build();
+    }
+
+    /**
+     * The decoder of {@link #build} plus the activation-maximum outputs ({@link #activationMax},
+     * {@link #EMBEDDINGS_MAX}, {@link #LOGITS_MAX}), for measurement tools.
+     */
+    public static void buildWithActivationMaxima(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm,
+            DecoderOptions options) {
+        new DecoderGraph(g, checkpoint, llm, options, false, true).build();
     }
 
     private void build() {
@@ -92,12 +148,13 @@ public final class DecoderGraph {
         String cos = table(g, "rope.cos_cache", rope.cos(), rope.positions(), rope.half());
         String sin = table(g, "rope.sin_cache", rope.sin(), rope.positions(), rope.half());
 
-        String residual = VisionGraph.cast(g, embeds, precision);
+        String residual = VisionGraph.cast(g, embeds, residualPrecision);
+        record(g, embeds, EMBEDDINGS_MAX);
         String delta = null;
         for (int n = 0; n < llm.numHiddenLayers(); n++) {
             GraphBuilder layer = g.scope("layers." + n);
             String prefix = LM + "model.layers." + n + ".";
-            String attnNorm = vector(prefix + "attention_norm.weight");
+            String attnNorm = normWeight(prefix + "attention_norm.weight");
             String normed;
             if (delta == null) {
                 normed = layer.op("SimplifiedLayerNormalization", residual, attnNorm)
@@ -107,14 +164,22 @@ public final class DecoderGraph {
                 List<String> outs = skipNorm(layer, residual, delta, attnNorm, "attention_norm", "residual");
                 normed = outs.get(0);
                 residual = outs.get(3);
+                record(layer, residual, activationMax(n - 1, Recorded.RESIDUAL_OUT));
             }
-            String attention = attention(layer.scope("attention"), n, prefix, normed, seqlens, total, cos, sin);
-            List<String> outs = skipNorm(layer, residual, attention, vector(prefix + "ffn_norm.weight"),
+            String attention = attention(layer.scope("attention"), n, prefix, toCompute(layer, normed), seqlens,
+                    total, cos, sin);
+            record(layer, attention, activationMax(n, Recorded.ATTENTION_OUT));
+            List<String> outs = skipNorm(layer, residual, attention, normWeight(prefix + "ffn_norm.weight"),
                     "ffn_norm", "residual");
             residual = outs.get(3);
-            delta = ffn.apply(layer, prefix, outs.get(0));
+            record(layer, residual, activationMax(n, Recorded.RESIDUAL_ATTENTION));
+            delta = ffn.apply(layer, n, prefix, toCompute(layer, outs.get(0)));
+            record(layer, delta, activationMax(n, Recorded.FFN_OUT));
         }
-        String finalNorm = skipNorm(g, residual, delta, vector(LM + "model.norm.weight"), "final_norm", "").get(0);
+        List<String> last = skipNorm(g, residual, delta, normWeight(LM + "model.norm.weight"), "final_norm",
+                maxima ? "residual" : "");
+        record(g, last.get(3), activationMax(llm.numHiddenLayers() - 1, Recorded.RESIDUAL_OUT));
+        String finalNorm = toCompute(g, last.get(0));
         boolean allLogits = options.allLogits() && !decodeOnly;
         String head = allLogits ? finalNorm : lastPositions(g.scope("last"), finalNorm, seqlens, total);
         Linear.Weight output = linear.weight(g, LM + "output.weight", Matrix.of(checkpoint, LM + "output.weight"));
@@ -122,8 +187,36 @@ public final class DecoderGraph {
         if (precision != Precision.FP32) {
             logits = g.op("Cast", logits).attr("to", (long) DataType.FLOAT.getNumber()).out();
         }
+        record(g, logits, LOGITS_MAX);
         g.op("Identity", logits).exact(LOGITS);
         g.output(LOGITS, DataType.FLOAT, "batch", allLogits ? "sequence" : 1, (long) llm.vocabSize());
+    }
+
+    /** A norm's output, cast from the residual precision down to the compute precision where they differ. */
+    private String toCompute(GraphBuilder b, String x) {
+        return residualPrecision == precision ? x
+                : b.op("Cast", x).attr("to", (long) precision.onnxType().getNumber()).out("to_compute");
+    }
+
+    /** A value added to the residual stream, cast up to the residual precision where it differs. */
+    private String toResidual(GraphBuilder b, String x) {
+        return residualPrecision == precision ? x
+                : b.op("Cast", x).attr("to", (long) residualPrecision.onnxType().getNumber()).out("to_residual");
+    }
+
+    /** With activation maxima on, adds the float32 scalar output {@code name} = max |x| over all of x. */
+    private void record(GraphBuilder b, String x, String name) {
+        if (!maxima) {
+            return;
+        }
+        g.op("Identity", maxAbs(b, x)).exact(name);
+        g.output(name, DataType.FLOAT);
+    }
+
+    /** max |x| over every element, as a float32 scalar (NaN and infinity propagate). */
+    private static String maxAbs(GraphBuilder b, String x) {
+        String wide = b.op("Cast", x).attr("to", (long) DataType.FLOAT.getNumber()).out("max_input");
+        return b.op("ReduceMax", b.op("Abs", wide).out()).attr("keepdims", 0L).out("max_abs");
     }
 
     private String attention(GraphBuilder a, int n, String prefix, String x, String seqlens, String total,
@@ -149,9 +242,10 @@ public final class DecoderGraph {
         return linear.apply(a, outs.get(0), linear.weight(a, wo, Matrix.of(checkpoint, wo)));
     }
 
+    /** The residual add and RMSNorm, in the residual precision ({@code skip} is cast up to it first). */
     private List<String> skipNorm(GraphBuilder b, String input, String skip, String weight, String hint,
             String sumHint) {
-        return b.op("SkipSimplifiedLayerNormalization", input, skip, weight)
+        return b.op("SkipSimplifiedLayerNormalization", input, toResidual(b, skip), weight)
                 .domain(GraphBuilder.MS_DOMAIN)
                 .attr("epsilon", (float) llm.rmsNormEps())
                 .outs(hint, "", "", sumHint);
@@ -165,30 +259,45 @@ public final class DecoderGraph {
                         .attr("keepdims", 0L).out())
                 .attr("to", (long) DataType.BOOL.getNumber()).out("any_visual");
         String maskColumn = routing.op("Unsqueeze", mask, routing.ints("last", -1)).out("mask_column");
-        return (layer, prefix, y) -> routedFfn(layer, prefix, y, anyVisual, maskColumn);
+        return (layer, n, prefix, y) -> routedFfn(layer, n, prefix, y, anyVisual, maskColumn);
     }
 
-    private String textFfn(GraphBuilder layer, String prefix, String y) {
-        return ffn(layer.scope("text_expert"), y, ffnWeights(layer, prefix + "feed_forward."));
+    private String textFfn(GraphBuilder layer, int n, String prefix, String y) {
+        String[] out = ffnWithIntermediate(layer.scope("text_expert"), y, ffnWeights(layer, prefix + "feed_forward."));
+        record(layer, out[1], activationMax(n, Recorded.FFN_INTERMEDIATE));
+        return out[0];
     }
 
-    private String routedFfn(GraphBuilder layer, String prefix, String y, String anyVisual, String maskColumn) {
+    private String routedFfn(GraphBuilder layer, int n, String prefix, String y, String anyVisual,
+            String maskColumn) {
         Linear.Weight[] text = ffnWeights(layer, prefix + "feed_forward.");
         Linear.Weight[] visual = ffnWeights(layer, prefix + "feed_forward_ve.");
 
         GraphBuilder both = layer.subgraph("both_experts");
-        String mixed = both.op("Where", maskColumn, ffn(both.scope("visual"), y, visual),
-                ffn(both.scope("text"), y, text)).out("routed");
+        String[] visualOut = ffnWithIntermediate(both.scope("visual"), y, visual);
+        String[] textOut = ffnWithIntermediate(both.scope("text"), y, text);
+        String mixed = both.op("Where", maskColumn, visualOut[0], textOut[0]).out("routed");
         both.outputOfRank(mixed, precision.onnxType(), 3);
 
         GraphBuilder textOnly = layer.subgraph("text_expert");
-        String plain = ffn(textOnly.scope("text"), y, text);
-        textOnly.outputOfRank(plain, precision.onnxType(), 3);
+        String[] plain = ffnWithIntermediate(textOnly.scope("text"), y, text);
+        textOnly.outputOfRank(plain[0], precision.onnxType(), 3);
 
-        return layer.op("If", anyVisual)
+        if (maxima) {
+            String routedInner = both.op("Where", maskColumn, visualOut[1], textOut[1]).out("routed_intermediate");
+            both.outputOfRank(maxAbs(both, routedInner), DataType.FLOAT, 0);
+            textOnly.outputOfRank(maxAbs(textOnly, plain[1]), DataType.FLOAT, 0);
+        }
+        GraphBuilder.Node node = layer.op("If", anyVisual)
                 .attr("then_branch", both.graph())
-                .attr("else_branch", textOnly.graph())
-                .out("ffn");
+                .attr("else_branch", textOnly.graph());
+        if (!maxima) {
+            return node.out("ffn");
+        }
+        List<String> outs = node.outs("ffn", "ffn_intermediate_max");
+        g.op("Identity", outs.get(1)).exact(activationMax(n, Recorded.FFN_INTERMEDIATE));
+        g.output(activationMax(n, Recorded.FFN_INTERMEDIATE), DataType.FLOAT);
+        return outs.get(0);
     }
 
     private Linear.Weight[] ffnWeights(GraphBuilder b, String expert) {
@@ -200,12 +309,13 @@ public final class DecoderGraph {
         return weights;
     }
 
-    /** w2(silu(w1 · y) ⊙ (w3 · y)). */
-    private String ffn(GraphBuilder b, String y, Linear.Weight[] w) {
+    /** The FFN's output and its intermediate silu(w1 · y) ⊙ (w3 · y). */
+    private String[] ffnWithIntermediate(GraphBuilder b, String y, Linear.Weight[] w) {
         String gate = linear.apply(b, y, w[0]);
         String silu = b.op("Mul", gate, b.op("Sigmoid", gate).out()).out("silu");
         String up = linear.apply(b, y, w[2]);
-        return linear.apply(b, b.op("Mul", silu, up).out("gated"), w[1]);
+        String gated = b.op("Mul", silu, up).out("gated");
+        return new String[] {linear.apply(b, gated, w[1]), gated};
     }
 
     /**
@@ -226,8 +336,9 @@ public final class DecoderGraph {
         return b.op("Unsqueeze", rows, b.ints("axis_one", 1)).out("last_rows");
     }
 
-    private String vector(String name) {
-        return VisionGraph.vector(g, checkpoint, name, precision);
+    /** A norm weight, in the precision of the residual stream its norm reads. */
+    private String normWeight(String name) {
+        return VisionGraph.vector(g, checkpoint, name, residualPrecision);
     }
 
     private String table(GraphBuilder b, String name, float[] values, int rows, int cols) {

@@ -1,7 +1,8 @@
 package io.pagestream.internvl.onnx;
 
 /**
- * How {@link TargetDtype#INT4} quantises.
+ * How {@link TargetDtype#INT4} and {@link TargetDtype#INT4_FP16} quantise (block scales are stored in the dtype's
+ * activation precision).
  *
  * @param symmetric     blocks without zero points (scale only); otherwise one 4-bit zero point per block
  * @param accuracyLevel MatMulNBits {@code accuracy_level}: 0 keeps activations in float (exact dequantised product),

@@ -35,6 +35,24 @@ public enum Precision {
         }
     }
 
+    /** Reads one value from a little-endian buffer, widened to float32 (exactly: every value of each type fits). */
+    public float get(ByteBuffer buffer) {
+        return switch (this) {
+            case FP32 -> buffer.getFloat();
+            case FP16 -> Float.float16ToFloat(buffer.getShort());
+            case BF16 -> Bf16.toFloat(buffer.getShort());
+        };
+    }
+
+    /** The value this type stores for {@code value}: rounded to nearest even, overflowing to infinity. */
+    public float round(float value) {
+        return switch (this) {
+            case FP32 -> value;
+            case FP16 -> Float.float16ToFloat(Float.floatToFloat16(value));
+            case BF16 -> Bf16.toFloat(Bf16.fromFloat(value));
+        };
+    }
+
     /** Appends one value, rounding to nearest even where the type is narrower than float32. */
     public void put(ByteSink sink, float value) {
         switch (this) {

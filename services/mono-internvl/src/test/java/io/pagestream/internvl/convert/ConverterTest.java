@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pagestream.internvl.onnx.DecoderOptions;
 import io.pagestream.internvl.onnx.TargetDtype;
 import io.pagestream.internvl.onnx.TinyModels;
 import java.nio.file.Files;
@@ -97,5 +98,55 @@ class ConverterTest {
         Files.writeString(model.resolve("added_tokens.json"), "{\"<IMG_CONTEXT>\": 92546}");
         assertNotEquals(key, CacheKey.of(model, options));
         assertNotEquals(key, CacheKey.of(model, io.pagestream.internvl.onnx.DecoderOptions.of(TargetDtype.BF16)));
+    }
+
+    /**
+     * The options that change the graphs change the key; fp32Residual is normalised away where it means nothing
+     * (float32 activations), and a key made before it existed (the option off) is unchanged by it.
+     */
+    @Test
+    void cacheKeyCoversPrecisionOptions() throws Exception {
+        Path model = dir.resolve("checkpoint");
+        TinyModels.write(model, 1);
+        DecoderOptions fp16 = DecoderOptions.of(TargetDtype.FP16);
+        String key = CacheKey.of(model, fp16);
+        assertNotEquals(key, CacheKey.of(model, fp16.withFp32Residual(true)));
+        assertNotEquals(CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4)),
+                CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4_FP16)));
+        assertNotEquals(CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4_FP16)),
+                CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4_FP16).withFp32Residual(true)));
+        assertFalse(DecoderOptions.of(TargetDtype.FP32).withFp32Residual(true).fp32Residual());
+        assertFalse(DecoderOptions.of(TargetDtype.INT4).withFp32Residual(true).fp32Residual());
+        assertEquals(CacheKey.of(model, DecoderOptions.of(TargetDtype.FP32)),
+                CacheKey.of(model, DecoderOptions.of(TargetDtype.FP32).withFp32Residual(true)));
+
+        Path out = dir.resolve("onnx");
+        ConversionResult first = Converter.convert(model, out, fp16);
+        assertFalse(first.manifest().fp32Residual());
+        ConversionResult residual = Converter.convert(model, out, fp16.withFp32Residual(true));
+        assertFalse(residual.reused(), "fp32Residual must reconvert");
+        Manifest manifest = Manifest.read(out);
+        assertTrue(manifest.fp32Residual());
+        assertEquals(fp16.withFp32Residual(true), manifest.decoderOptions());
+        assertEquals(manifest.cacheKey(), CacheKey.of(model, manifest.decoderOptions()));
+        assertTrue(Converter.convert(model, out, fp16.withFp32Residual(true)).reused());
+        assertFalse(Converter.convert(model, out, fp16).reused());
+    }
+
+    /** A manifest written before fp32Residual existed reads as the option off and keeps its cache key. */
+    @Test
+    void manifestWithoutFp32ResidualReadsAsOff() throws Exception {
+        Path model = dir.resolve("checkpoint");
+        Path out = dir.resolve("onnx");
+        TinyModels.write(model, 1);
+        ConversionResult result = Converter.convert(model, out, TargetDtype.FP16);
+        Path file = out.resolve(Manifest.FILE_NAME);
+        String json = Files.readString(file);
+        Files.writeString(file, json.replaceAll(",\\s*\"fp32Residual\"\\s*:\\s*false", ""));
+        assertFalse(Files.readString(file).contains("fp32Residual"));
+        Manifest old = Manifest.read(out);
+        assertFalse(old.fp32Residual());
+        assertEquals(result.manifest().cacheKey(), CacheKey.of(model, old.decoderOptions()));
+        assertTrue(Converter.convert(model, out, TargetDtype.FP16).reused());
     }
 }

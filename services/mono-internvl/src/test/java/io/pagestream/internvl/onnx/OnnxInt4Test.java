@@ -1,5 +1,6 @@
 package io.pagestream.internvl.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.internvl.checkpoint.ModelCheckpoint;
@@ -10,6 +11,7 @@ import io.pagestream.internvl.reference.ReferenceModel;
 import io.pagestream.internvl.reference.ReferenceSession;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,45 @@ class OnnxInt4Test {
             assertTrue(prefill < tolerance && decode < tolerance, what + ": " + prefill + " / " + decode);
             assertTrue(quantisation < QUANTISATION_ERROR, what + ": quantisation error " + quantisation);
         }
+    }
+
+    /**
+     * {@link TargetDtype#INT4_FP16}: the same 4-bit weights with float16 activations, scales and KV cache, as the
+     * CUDA MatMulNBits takes them. The CPU provider has a float16 MatMulNBits kernel, so the graph runs here (its
+     * other float16 ops as {@link OnnxHalfPrecisionTest} describes); against the dequantised reference it must
+     * show only float16 rounding ({@link OnnxHalfPrecisionTest#FP16_RELATIVE}, greedy agreement
+     * {@link OnnxHalfPrecisionTest#FP16_AGREE} of 33), with every rounding emulated too.
+     */
+    @Test
+    void int4WithFp16ActivationsShowsOnlyFp16RoundingOverTheDequantisedWeights() throws Exception {
+        ConversionResult result = Converter.convert(model, dir.resolve("int4-fp16"),
+                new DecoderOptions(TargetDtype.INT4_FP16, Int4Options.DEFAULT, true));
+        assertEquals("INT4_FP16", result.manifest().dtype());
+        Path dequantisedDir = dir.resolve("dequantised-int4-fp16");
+        DequantizedCheckpoint.write(model, dequantisedDir, true);
+        ReferenceModel dequantised = ReferenceModel.load(ModelCheckpoint.open(dequantisedDir));
+        var llm = reference.config().llm();
+        PrecisionRun cpu;
+        PrecisionRun rounded;
+        PrecisionRun quantisation;
+        try (OnnxPipeline onnx = OnnxHalfPrecisionTest.pipeline(result, Precision.FP16, llm)) {
+            cpu = PrecisionRun.of(onnx, dequantised, 5);
+            quantisation = PrecisionRun.of(onnx, reference, 5);
+        }
+        try (OnnxPipeline onnx = OnnxHalfPrecisionTest.emulated(result, Precision.FP16, llm)) {
+            rounded = PrecisionRun.of(onnx, dequantised, 5);
+        }
+        OnnxHalfPrecisionTest.report("int4 + fp16 activations vs dequantised reference, CPU EP as ORT runs it", cpu);
+        OnnxHalfPrecisionTest.report("int4 + fp16 activations vs dequantised reference, every tensor rounded",
+                rounded);
+        OnnxHalfPrecisionTest.report("int4 + fp16 activations vs float32 reference (quantisation error)",
+                quantisation);
+        for (PrecisionRun run : java.util.List.of(cpu, rounded)) {
+            assertTrue(run.finite() && run.prefillRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
+                    && run.decodeRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
+                    && run.agree() >= OnnxHalfPrecisionTest.FP16_AGREE, run.describe());
+        }
+        assertTrue(quantisation.prefillAbs() < QUANTISATION_ERROR, quantisation.describe());
     }
 
     private static double diff(float[][] expected, float[] actual, int vocab) {

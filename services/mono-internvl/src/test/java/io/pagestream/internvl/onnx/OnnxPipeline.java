@@ -21,7 +21,8 @@ final class OnnxPipeline implements AutoCloseable {
     private final OrtRunner embedding;
     private final OrtRunner vision;
     private final OrtRunner decoder;
-    private final OrtRunner decode;
+    private final Path decodeModel;
+    private OrtRunner decode;
     private final int layers;
     private final int kvHeads;
     private final int headDim;
@@ -44,11 +45,21 @@ final class OnnxPipeline implements AutoCloseable {
 
     OnnxPipeline(Path dir, int layers, int kvHeads, int headDim, int hidden, OnnxJavaType kvType)
             throws OrtException {
+        this(dir, dir.resolve("decoder/model.onnx"), OrtSession.SessionOptions.OptLevel.ALL_OPT, layers, kvHeads,
+                headDim, hidden, kvType);
+    }
+
+    /**
+     * A pipeline whose decoder is {@code decoderModel} (a rewritten graph, saved next to the conversion's weights),
+     * run at {@code decoderLevel}; the decode-step graph is opened on first use.
+     */
+    OnnxPipeline(Path dir, Path decoderModel, OrtSession.SessionOptions.OptLevel decoderLevel, int layers,
+            int kvHeads, int headDim, int hidden, OnnxJavaType kvType) throws OrtException {
         this.kvType = kvType;
         embedding = new OrtRunner(dir.resolve("embedding/model.onnx"));
         vision = new OrtRunner(dir.resolve("vision/model.onnx"));
-        decoder = new OrtRunner(dir.resolve("decoder/model.onnx"));
-        decode = new OrtRunner(dir.resolve("decoder/decode.onnx"));
+        decoder = new OrtRunner(decoderModel, decoderLevel);
+        decodeModel = dir.resolve("decoder/decode.onnx");
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -85,6 +96,9 @@ final class OnnxPipeline implements AutoCloseable {
         for (int b = 0; b < ids.length; b++) {
             rows[b] = new long[] {ids[b]};
             lengths[b] = 1;
+        }
+        if (decode == null) {
+            decode = new OrtRunner(decodeModel);
         }
         return run(decode, embed(rows, imageRows).embeds(), null, 1, lengths, cache);
     }
@@ -176,6 +190,8 @@ final class OnnxPipeline implements AutoCloseable {
         embedding.close();
         vision.close();
         decoder.close();
-        decode.close();
+        if (decode != null) {
+            decode.close();
+        }
     }
 }

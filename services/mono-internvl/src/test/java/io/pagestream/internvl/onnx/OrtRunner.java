@@ -17,8 +17,14 @@ final class OrtRunner implements AutoCloseable {
     private final OrtSession session;
 
     OrtRunner(Path model) throws OrtException {
+        this(model, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    }
+
+    /** A session at the given optimisation level ({@link PrecisionEmulation} needs them off). */
+    OrtRunner(Path model, OrtSession.SessionOptions.OptLevel level) throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(2);
+        options.setOptimizationLevel(level);
         session = ENV.createSession(model.toString(), options);
     }
 
