@@ -19,8 +19,8 @@ import java.nio.FloatBuffer;
 /**
  * Prefills part of one prompt into its slot at batch 1 through the full decoder graph (a chunk may hold image
  * tokens, which the visual experts take): tokens {@code from..to−1} on top of the {@code from} positions already
- * cached there. The embeddings stay on the device between the two graphs; ids and image rows come from the host,
- * the last position's logits go back to it. Batch 1 because GroupQueryAttention accepts a multi-token chunk on an
+ * cached there. Image rows (from {@link BoundVision}) and embeddings stay on the device; ids come from the host, the
+ * last position's logits go back to it. Batch 1 because GroupQueryAttention accepts a multi-token chunk on an
  * existing cache only at batch 1.
  *
  * <p>The chunk's shapes change with every call, so its views (ids, rows, embeddings, mask) are made per call and
@@ -32,7 +32,7 @@ final class BoundPrefill implements AutoCloseable {
     private final int hidden;
     private final int imageContextId;
     private final MemorySegment ids;
-    private final MemorySegment rows;
+    private final DeviceBuffer rows;
     private final MemorySegment seqlens;
     private final MemorySegment total;
     private final FloatBuffer logits;
@@ -46,7 +46,7 @@ final class BoundPrefill implements AutoCloseable {
     private int boundSlot = -1;
 
     BoundPrefill(OnnxModel model, DeviceKvCache kv, DeviceAllocator allocator, Device host, NativeMemory memory,
-            MemorySegment rows, int imageContextId) throws OrtException {
+            DeviceBuffer rows, int imageContextId) throws OrtException {
         this.kv = kv;
         this.host = host;
         this.hidden = model.info.hidden();
@@ -122,8 +122,7 @@ final class BoundPrefill implements AutoCloseable {
         }
         long rowBytes = 4L * hidden;
         try (NativeTensor idTensor = NativeTensor.host(host, ids, ElementType.INT64, 1, length);
-                NativeTensor rowTensor = NativeTensor.host(host, rows.asSlice(rowFrom * rowBytes,
-                        (rowTo - rowFrom) * rowBytes), ElementType.FLOAT, rowTo - rowFrom, hidden);
+                NativeTensor rowTensor = rows.tensor(rowFrom * rowBytes, ElementType.FLOAT, rowTo - rowFrom, hidden);
                 NativeTensor embedTensor = embeds.tensor(0, ElementType.FLOAT, 1, length, hidden);
                 NativeTensor maskTensor = mask.tensor(0, ElementType.BOOL, 1, length)) {
             embed.bindInput(EmbeddingGraph.INPUT_IDS, idTensor);

@@ -42,7 +42,6 @@ public final class GenerationEngine implements AutoCloseable {
     private final int[] defaultStops;
     private final NativeMemory memory;
     private final ModelSteps steps;
-    private final ImageEncoder encoder;
     private final Sampler sampler;
     private final SlotAllocator slots;
     private final Sequence[] active;
@@ -70,17 +69,14 @@ public final class GenerationEngine implements AutoCloseable {
         this.preprocessor = new ImagePreprocessor(imageConfig);
         this.defaultStops = ids(tokenizer.stopTokenIds());
         int capacity = config.slotCapacity();
-        MemorySegment rowMemory = memory.segment(4L * capacity * info.hidden());
-        FloatBuffer rows = rowMemory.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
         int visionTiles = Math.max(1, Math.min(capacity / info.tokensPerTile(), model.config.maxImageTiles()));
-        FloatBuffer pixels = memory.allocate(4L * 3 * info.tileSize() * info.tileSize() * visionTiles)
-                .asFloatBuffer();
+        MemorySegment pixels = memory.segment(4L * 3 * info.tileSize() * info.tileSize() * visionTiles);
         int imageContextId = tokenizer.tokenId(InternLm2Tokens.IMG_CONTEXT);
         this.steps = switch (config.kvResidence()) {
-            case DEVICE -> BoundSteps.open(model, memory, config.maxBatch(), capacity, rowMemory, imageContextId);
-            case HOST -> HostSteps.open(model, memory, config.maxBatch(), capacity, rows, imageContextId);
+            case DEVICE -> BoundSteps.open(model, memory, config.maxBatch(), capacity, pixels, imageContextId);
+            case HOST -> HostSteps.open(model, memory, config.maxBatch(), capacity,
+                    pixels.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer(), imageContextId);
         };
-        this.encoder = new ImageEncoder(model, pixels, rows);
         this.sampler = new Sampler(info.vocab());
         this.slots = new SlotAllocator(config.maxBatch());
         this.active = new Sequence[config.maxBatch()];
@@ -320,7 +316,7 @@ public final class GenerationEngine implements AutoCloseable {
         }
         try {
             long start = System.nanoTime();
-            encoder.encode(page.images());
+            steps.encode(page.images());
             long vision = System.nanoTime() - start;
             stats.page(live.size(), page.images().stream().mapToInt(PixelTiles::tileCount).sum(), vision);
             int prefix = config.prefixReuse() && live.size() > 1 ? sharedPrefix(live) : 0;

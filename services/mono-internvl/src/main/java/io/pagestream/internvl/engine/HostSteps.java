@@ -1,29 +1,35 @@
 package io.pagestream.internvl.engine;
 
 import ai.onnxruntime.OrtException;
+import io.pagestream.internvl.image.PixelTiles;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /** {@link KvResidence#HOST}: the KV cache in Java buffers, every run through ORT's Java API. */
 final class HostSteps implements ModelSteps {
     private final KvCache kv;
     private final DecodeStep decode;
     private final PrefillStep prefill;
+    private final ImageEncoder encoder;
     private final ModelInfo info;
 
-    private HostSteps(KvCache kv, DecodeStep decode, PrefillStep prefill, ModelInfo info) {
+    private HostSteps(KvCache kv, DecodeStep decode, PrefillStep prefill, ImageEncoder encoder, ModelInfo info) {
         this.kv = kv;
+        this.encoder = encoder;
         this.decode = decode;
         this.prefill = prefill;
         this.info = info;
     }
 
-    static HostSteps open(OnnxModel model, NativeMemory memory, int slots, int capacity, FloatBuffer rows,
+    static HostSteps open(OnnxModel model, NativeMemory memory, int slots, int capacity, FloatBuffer pixels,
             int imageContextId) throws OrtException {
+        FloatBuffer rows = memory.allocate(4L * capacity * model.info.hidden()).asFloatBuffer();
         KvCache kv = new KvCache(model.env, memory, model.info, slots, capacity);
         DecodeStep decode = null;
         try {
             decode = new DecodeStep(model, kv, memory);
-            return new HostSteps(kv, decode, new PrefillStep(model, kv, memory, rows, imageContextId), model.info);
+            return new HostSteps(kv, decode, new PrefillStep(model, kv, memory, rows, imageContextId),
+                    new ImageEncoder(model, pixels, rows), model.info);
         } catch (OrtException | RuntimeException e) {
             if (decode != null) {
                 decode.close();
@@ -31,6 +37,11 @@ final class HostSteps implements ModelSteps {
             kv.close();
             throw e;
         }
+    }
+
+    @Override
+    public void encode(List<PixelTiles> images) throws OrtException {
+        encoder.encode(images);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.pagestream.internvl.engine;
 
 import ai.onnxruntime.OrtException;
+import io.pagestream.internvl.image.PixelTiles;
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * The model work of the engine's loop, over a KV cache of fixed slots: prefill part of a prompt into a slot, copy a
@@ -9,6 +11,9 @@ import java.nio.FloatBuffer;
  * {@link KvResidence}; both compute the same numbers.
  */
 interface ModelSteps extends AutoCloseable {
+
+    /** Runs the vision graph over a page's images, in order; prefill then reads their projector rows. */
+    void encode(List<PixelTiles> images) throws OrtException;
 
     /**
      * Prefills tokens {@code from..to−1} of {@code prompt} into {@code slot}, on top of the {@code from} positions
