@@ -105,14 +105,10 @@ final class BoundPrefill implements AutoCloseable {
 
     FloatBuffer run(int slot, int[] prompt, int from, int to) throws OrtException {
         int length = to - from;
-        int rowFrom = 0;
-        for (int i = 0; i < from; i++) {
-            rowFrom += prompt[i] == imageContextId ? 1 : 0;
-        }
-        int rowTo = rowFrom;
+        int rowFrom = PrefillStep.imageRows(prompt, 0, from, imageContextId);
+        int rowTo = rowFrom + PrefillStep.imageRows(prompt, from, to, imageContextId);
         for (int i = 0; i < length; i++) {
             ids.setAtIndex(JAVA_LONG, i, prompt[from + i]);
-            rowTo += prompt[from + i] == imageContextId ? 1 : 0;
         }
         seqlens.set(JAVA_INT, 0, to - 1);
         total.set(JAVA_INT, 0, to);

@@ -64,14 +64,10 @@ final class PrefillStep implements AutoCloseable {
      */
     FloatBuffer run(int slot, int[] prompt, int from, int to) throws OrtException {
         int length = to - from;
-        int rowFrom = 0;
-        for (int i = 0; i < from; i++) {
-            rowFrom += prompt[i] == imageContextId ? 1 : 0;
-        }
-        int rowTo = rowFrom;
+        int rowFrom = imageRows(prompt, 0, from, imageContextId);
+        int rowTo = rowFrom + imageRows(prompt, from, to, imageContextId);
         for (int i = 0; i < length; i++) {
             ids.put(i, prompt[from + i]);
-            rowTo += prompt[from + i] == imageContextId ? 1 : 0;
         }
         seqlens.put(0, to - 1);
         total.put(0, to);
@@ -92,6 +88,15 @@ final class PrefillStep implements AutoCloseable {
             decoder.run(inputs, Set.of(), outputs).close();
         }
         return logits;
+    }
+
+    /** How many of tokens {@code from..to−1} are {@code <IMG_CONTEXT>}: each takes the next image row. */
+    static int imageRows(int[] prompt, int from, int to, int imageContextId) {
+        int rows = 0;
+        for (int i = from; i < to; i++) {
+            rows += prompt[i] == imageContextId ? 1 : 0;
+        }
+        return rows;
     }
 
     @Override

@@ -7,11 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Resident memory of this process (Linux {@code /proc/self/status}) and Java heap in use after a full GC. */
-final class ProcessMemory {
+public final class ProcessMemory {
     private ProcessMemory() {
     }
 
-    static long residentBytes() {
+    public static long residentBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {

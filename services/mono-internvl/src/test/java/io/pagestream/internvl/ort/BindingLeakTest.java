@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtSession;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.pagestream.internvl.engine.ProcessMemory;
 import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,11 +34,11 @@ class BindingLeakTest {
             long before = 0;
             for (int i = 0; i < WARM_UP + CYCLES; i++) {
                 if (i == WARM_UP) {
-                    before = residentBytes();
+                    before = ProcessMemory.residentBytes();
                 }
                 cycle(session, i);
             }
-            long growth = residentBytes() - before;
+            long growth = ProcessMemory.residentBytes() - before;
             System.out.printf("binding: %d cycles of allocator + block + 3 tensors + binding + run: resident %+.1f "
                     + "MiB%n", CYCLES, growth / 1048576.0);
             // One leaked 64 KiB block per cycle would be 312 MiB; one leaked OrtValue or binding, several MiB.
@@ -65,18 +63,5 @@ class BindingLeakTest {
                 assertEquals(FLOATS / 2 * 4L, view.bytes());
             }
         }
-    }
-
-    private static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("no VmRSS");
     }
 }
