@@ -35,6 +35,8 @@ public final class IoBinding implements AutoCloseable {
     private final Map<String, NativeTensor> boundInputs = new HashMap<>();
     private final Map<String, NativeTensor> boundOutputs = new HashMap<>();
     private NativeTensor[] bound = new NativeTensor[0];
+    private MemorySegment[] stagedNames = new MemorySegment[0];
+    private NativeTensor[] stagedInputs = new NativeTensor[0];
     private boolean closed;
 
     private IoBinding(OrtApi api, OrtSession session, MemorySegment sessionPointer, MemorySegment binding,
@@ -121,6 +123,10 @@ public final class IoBinding implements AutoCloseable {
         List<NativeTensor> all = new ArrayList<>(boundInputs.values());
         all.addAll(boundOutputs.values());
         bound = all.toArray(NativeTensor[]::new);
+        List<String> staged = boundInputs.entrySet().stream().filter(e -> e.getValue().staged()).map(Map.Entry::getKey)
+                .toList();
+        stagedNames = staged.stream().map(cNames::get).toArray(MemorySegment[]::new);
+        stagedInputs = staged.stream().map(boundInputs::get).toArray(NativeTensor[]::new);
     }
 
     /**
@@ -138,6 +144,12 @@ public final class IoBinding implements AutoCloseable {
             }
         }
         try {
+            // ORT copies an input that its node reads on another device when the input is bound, not when the
+            // session runs: inputs staged in host memory are bound again so that a GPU sees this run's values (on
+            // the CPU provider this only updates the binding's map).
+            for (int i = 0; i < stagedInputs.length; i++) {
+                api.check((long) api.bindInput.invokeExact(binding, stagedNames[i], stagedInputs[i].value()));
+            }
             api.check((long) api.runWithBinding.invokeExact(sessionPointer, runOptions, binding));
             api.check((long) api.synchronizeBoundOutputs.invokeExact(binding));
         } catch (OrtException | RuntimeException e) {
