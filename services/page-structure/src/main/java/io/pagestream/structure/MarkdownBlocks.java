@@ -32,6 +32,9 @@ final class MarkdownBlocks {
     private int[] lineEnd = new int[0];
     private int count;
     private boolean linesAtEnd;
+    // the open list items above the next one: their source indentation and the column their text starts at in
+    // the normalised markdown (where a nested item's marker must go)
+    private final List<int[]> openItems = new ArrayList<>();
 
     private MarkdownBlocks(String text, boolean endOfOutput, List<Issue> issues) {
         this.text = text;
@@ -92,8 +95,13 @@ final class MarkdownBlocks {
         linesAtEnd = atEnd;
         int i = 0;
         while (i < count) {
+            int before = drafts.size();
             i = block(i);
+            if (drafts.size() > before && drafts.getLast().type() != BlockType.LIST_ITEM) {
+                openItems.clear(); // a list ends at any other block
+            }
         }
+        openItems.clear();
     }
 
     private void add(int start, int end) {
@@ -138,7 +146,7 @@ final class MarkdownBlocks {
             return pipeTable(i);
         }
         Matcher item = LIST.matcher(line);
-        if (item.matches()) {
+        if (item.matches() && !PageFurniture.isPageNumber(t)) {
             return listItem(i, item);
         }
         if (RULE.matcher(line).matches()) {
@@ -151,7 +159,7 @@ final class MarkdownBlocks {
         String line = line(i);
         String t = line.strip();
         return t.isEmpty() || FENCE.matcher(line).matches() || t.startsWith("$$") || t.startsWith("\\[")
-                || headingLevel(line) > 0 || tableStarts(i) || LIST.matcher(line).matches()
+                || headingLevel(line) > 0 || tableStarts(i) || LIST.matcher(line).matches() && !PageFurniture.isPageNumber(t)
                 || RULE.matcher(line).matches();
     }
 
@@ -189,10 +197,17 @@ final class MarkdownBlocks {
             body.append(' ').append(line(j).strip());
             j++;
         }
-        int level = Math.min(MAX_LIST_LEVEL, indent / 2);
+        while (!openItems.isEmpty() && openItems.getLast()[0] >= indent) {
+            openItems.removeLast();
+        }
         String marker = item.group(2);
+        int column = openItems.isEmpty() ? 0 : openItems.getLast()[1];
+        int level = Math.min(MAX_LIST_LEVEL, openItems.size());
+        if (openItems.size() < MAX_LIST_LEVEL) {
+            openItems.add(new int[] {indent, column + marker.length() + 1});
+        }
         drafts.add(Draft.of(BlockType.LIST_ITEM, level, body.toString(),
-                "  ".repeat(level) + marker + " " + body, lineStart[i], lineEnd[j - 1]));
+                " ".repeat(column) + marker + " " + body, lineStart[i], lineEnd[j - 1]));
         return j;
     }
 

@@ -54,6 +54,11 @@ final class PageFurniture {
     private static boolean pageNumber(Draft d) {
         String t = d.text().strip();
         return d.type() == BlockType.PARAGRAPH && d.extent() == null && t.length() <= SHORT && t.indexOf('\n') < 0
-                && PAGE_NUMBER.matcher(t).matches();
+                && isPageNumber(t);
+    }
+
+    /** Whether a stripped line reads as a page number; "- 3 -" must not be taken for a list item. */
+    static boolean isPageNumber(String line) {
+        return line.length() <= SHORT && PAGE_NUMBER.matcher(line).matches();
     }
 }

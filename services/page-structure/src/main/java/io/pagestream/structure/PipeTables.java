@@ -43,7 +43,7 @@ final class PipeTables {
         for (String line : lines) {
             if (isSeparator(line)) {
                 if (alignments.isEmpty() && headerRows == 0) {
-                    alignments = split(line.strip()).stream().map(String::strip).toList();
+                    alignments = split(line.strip()).stream().map(PipeTables::alignment).toList();
                     headerRows = rows.size();
                 } else {
                     flags.add(Flag.BROKEN_TABLE); // a second rule line: nothing to read in it
@@ -80,6 +80,12 @@ final class PipeTables {
         Table table = new Table(cells, columns);
         return Draft.of(BlockType.TABLE, 0, TableMarkdown.text(table), TableMarkdown.pipe(table, alignments),
                 start, end).withTable(table).plus(flags);
+    }
+
+    /** A separator cell normalised: {@code ---} with the colons that set its alignment. */
+    private static String alignment(String cell) {
+        String c = cell.strip();
+        return (c.startsWith(":") ? ":" : "") + "---" + (c.length() > 1 && c.endsWith(":") ? ":" : "");
     }
 
     /** Whether a row ends with its closing pipe (not an escaped one). */
