@@ -145,7 +145,8 @@ final class Grounding {
     /** Gives a box to the ref just closed, to an open labelled region, or to the line it follows. */
     private void attach(List<Box> boxes, Set<Flag> flags) {
         if (pendingStart >= 0 && out.substring(pendingEnd).isBlank()) {
-            BlockType label = layout ? RegionLabel.of(out.substring(pendingStart, pendingEnd)) : null;
+            // a label needs a place: with no readable box the ref text is just text
+            BlockType label = layout && !boxes.isEmpty() ? RegionLabel.of(out.substring(pendingStart, pendingEnd)) : null;
             if (label != null) {
                 out.setLength(pendingStart); // the label names the region; it is not the page's text
                 pendingStart = pendingEnd = -1;

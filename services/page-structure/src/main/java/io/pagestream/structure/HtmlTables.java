@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * short. With text outside the cells, or no cell at all, the table stays text.
  */
 final class HtmlTables {
-    private static final Pattern TAG = Pattern.compile("<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>]*)(>|$|(?=<))");
+    /** A tag, or one cut short: by the end, by the next tag, or by the end of its line (the model writes tags on one line). */
+    static final Pattern TAG = Pattern.compile("<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>\n]*)(>|$|(?=[<\n]))");
     private static final Pattern SPAN = Pattern.compile("(?i)\\b(colspan|rowspan)\\s*=\\s*[\"']?\\s*(\\d{1,9})");
     /** Larger spans are read as this: no page has a wider table, and it bounds the grid placed below. */
     static final int MAX_SPAN = 100;
@@ -67,11 +68,14 @@ final class HtmlTables {
             }
             tag(m.group(1).equals("/"), m.group(2).toLowerCase(Locale.ROOT), m.group(3));
             if (closed) {
-                at = html.length();
                 break;
             }
         }
-        text(html.substring(Math.min(at, html.length())));
+        if (closed) {
+            stray.append(html, at, html.length()); // after the </table> that closed it: not the table's
+        } else {
+            text(html.substring(at));
+        }
         if (!closed) {
             flags.add(Flag.BROKEN_TABLE);
             if (atEnd) {

@@ -15,12 +15,14 @@ import java.util.regex.Pattern;
  */
 final class MarkdownBlocks {
     private static final Pattern LIST = Pattern.compile("^([ \\t]*)([-*+]|\\d{1,3}[.)])[ \\t]+(\\S.*)$");
-    private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
+    /** An opening fence; as in CommonMark, a backtick fence's info string has no backtick. */
+    private static final Pattern FENCE = Pattern.compile("^ {0,3}(?:(`{3,})([^`]*)|(~{3,})(.*))$");
     private static final Pattern RULE = Pattern.compile("^ {0,3}([-*_])(?:[ \\t]*\\1){2,}[ \\t]*$");
     private static final Pattern SETEXT = Pattern.compile("^ {0,3}(=+|-+)[ \\t]*$");
     private static final Pattern CAPTION = Pattern.compile(
             "(?i)^(?:figure|fig\\.|chart|image|plate)\\s*\\d+[a-z]?\\s*[.:\\-–—]");
-    static final Pattern TABLE_TAG = Pattern.compile("(?i)<(/?)table\\b[^<>]*>?");
+    /** A table tag, open or close, possibly cut short; the name ends as {@link HtmlTables}'s tag names do. */
+    static final Pattern TABLE_TAG = Pattern.compile("(?i)<(/?)table(?![a-zA-Z0-9])[^<>]*>?");
     private static final int MAX_LIST_LEVEL = 10;
 
     private final String text;
@@ -127,7 +129,7 @@ final class MarkdownBlocks {
         }
         Matcher fence = FENCE.matcher(line);
         if (fence.matches()) {
-            return fence(i, fence.group(1));
+            return fence(i, fence.group(1) != null ? fence.group(1) : fence.group(3));
         }
         if (t.startsWith("$$")) {
             return formula(i, "$$", "$$");
@@ -239,7 +241,7 @@ final class MarkdownBlocks {
     /** Fenced code: kept verbatim, as a paragraph (no block type for code); an unclosed fence runs to the end. */
     private int fence(int i, String marker) {
         int j = i + 1;
-        while (j < count && !line(j).strip().startsWith(marker)) {
+        while (j < count && !closesFence(line(j), marker)) {
             j++;
         }
         boolean closed = j < count;
@@ -253,6 +255,12 @@ final class MarkdownBlocks {
         Draft draft = Draft.of(BlockType.PARAGRAPH, 0, content, markdown, lineStart[i], lineEnd[last]);
         drafts.add(closed ? draft : unclosed(draft));
         return last + 1;
+    }
+
+    /** A closing fence: only the fence character, at least as many as opened it. */
+    private static boolean closesFence(String line, String marker) {
+        String t = line.strip();
+        return t.length() >= marker.length() && t.chars().allMatch(c -> c == marker.charAt(0));
     }
 
     /** A display formula; unclosed, its lines stay a paragraph. */
