@@ -19,8 +19,10 @@ final class PageFurniture {
     static final int BAND = 5;
     static final int SHORT = 40;
     private static final Set<BlockType> TEXT = Set.of(BlockType.PARAGRAPH, BlockType.HEADING, BlockType.TITLE);
+    /** A well-formed roman numeral (so "civil" or "mild" are words, not page numbers). */
+    private static final String ROMAN = "(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})";
     private static final Pattern PAGE_NUMBER = Pattern.compile(
-            "(?i)(?:(?:page|pg\\.?|p\\.|seite|pagina|página)\\s*)?(?:\\d{1,4}|[ivxlcdm]{1,7})"
+            "(?i)(?:(?:page|pg\\.?|p\\.|seite|pagina|página)\\s*)?(?:\\d{1,4}|" + ROMAN + ")"
                     + "(?:\\s*(?:/|of|von|de|sur)\\s*\\d{1,4})?|[-–—]\\s*\\d{1,4}\\s*[-–—]");
 
     private PageFurniture() {
