@@ -32,6 +32,7 @@ final class MarkdownBlocks {
     // the lines of the stretch being read: [lineStart[i], lineEnd[i]) in text
     private int[] lineStart = new int[0];
     private int[] lineEnd = new int[0];
+    private String[] lineText = new String[0];
     private int count;
     private boolean linesAtEnd;
     // the open list items above the next one: their source indentation and the column their text starts at in
@@ -110,19 +111,36 @@ final class MarkdownBlocks {
         if (count == lineStart.length) {
             lineStart = Arrays.copyOf(lineStart, Math.max(16, count * 2));
             lineEnd = Arrays.copyOf(lineEnd, Math.max(16, count * 2));
+            lineText = Arrays.copyOf(lineText, Math.max(16, count * 2));
         }
         lineStart[count] = start;
         lineEnd[count] = end;
+        lineText[count] = text.substring(start, end);
         count++;
     }
 
     private String line(int i) {
-        return text.substring(lineStart[i], lineEnd[i]);
+        return lineText[i];
+    }
+
+    /**
+     * Most lines of a page are prose: one that starts with a letter and has no pipe starts no block, and is known
+     * without a regex (a speed-up only; the full tests below give the same answer for it).
+     */
+    private static boolean plainProse(String line) {
+        int k = 0;
+        while (k < line.length() && (line.charAt(k) == ' ' || line.charAt(k) == '\t')) {
+            k++;
+        }
+        return k < line.length() && Character.isLetter(line.charAt(k)) && line.indexOf('|') < 0;
     }
 
     /** Reads the block starting at line i; returns the line after it. */
     private int block(int i) {
         String line = line(i);
+        if (plainProse(line)) {
+            return paragraph(i);
+        }
         String t = line.strip();
         if (t.isEmpty()) {
             return i + 1;
@@ -159,6 +177,9 @@ final class MarkdownBlocks {
 
     private boolean startsBlock(int i) {
         String line = line(i);
+        if (plainProse(line)) {
+            return false;
+        }
         String t = line.strip();
         return t.isEmpty() || FENCE.matcher(line).matches() || t.startsWith("$$") || t.startsWith("\\[")
                 || headingLevel(line) > 0 || tableStarts(i) || LIST.matcher(line).matches() && !PageFurniture.isPageNumber(t)
