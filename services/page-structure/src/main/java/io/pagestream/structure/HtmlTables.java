@@ -149,7 +149,7 @@ final class HtmlTables {
         if (text.isEmpty()) {
             return;
         }
-        if (depth <= 0 && !closed) { // before the <table> tag itself: cannot happen for a slice that starts with it
+        if (depth <= 0) { // outside the table (the slice starts with its tag, so only if the model closed it early)
             stray.append(text);
         } else if (cell != null) {
             cell.append(text);

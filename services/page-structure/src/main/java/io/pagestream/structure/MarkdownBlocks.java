@@ -22,7 +22,7 @@ final class MarkdownBlocks {
     private static final Pattern CAPTION = Pattern.compile(
             "(?i)^(?:figure|fig\\.|chart|image|plate)\\s*\\d+[a-z]?\\s*[.:\\-–—]");
     /** A table tag, open or close, possibly cut short; the name ends as {@link HtmlTables}'s tag names do. */
-    static final Pattern TABLE_TAG = Pattern.compile("(?i)<(/?)table(?![a-zA-Z0-9])[^<>]*>?");
+    static final Pattern TABLE_TAG = Pattern.compile("(?i)<(/?)table(?![a-zA-Z0-9])[^<>\\n]*>?");
     private static final int MAX_LIST_LEVEL = 10;
 
     private final String text;

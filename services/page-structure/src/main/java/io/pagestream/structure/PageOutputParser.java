@@ -147,7 +147,8 @@ public final class PageOutputParser {
         List<Block> blocks = new ArrayList<>();
         List<Table> tables = new ArrayList<>();
         StringBuilder markdown = new StringBuilder();
-        Set<Flag> flags = EnumSet.copyOf(pageFlags.isEmpty() ? EnumSet.noneOf(Flag.class) : pageFlags);
+        Set<Flag> flags = EnumSet.noneOf(Flag.class);
+        flags.addAll(pageFlags);
         Draft previous = null;
         for (Draft d : drafts) {
             int tableIndex = -1;
