@@ -198,7 +198,7 @@ public final class EngineBench {
             @Override
             public void onToken(int index, int tokenId, float logprob) {
                 if (index == from || index == to) {
-                    at[index == from ? 0 : 1] = EngineThread.currentAllocatedBytes();
+                    at[index == from ? 0 : 1] = ThreadAllocation.currentAllocatedBytes();
                 }
             }
         }));

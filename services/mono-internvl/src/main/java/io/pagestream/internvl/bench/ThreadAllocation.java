@@ -3,8 +3,8 @@ package io.pagestream.internvl.bench;
 import java.lang.management.ManagementFactory;
 
 /** Java heap bytes allocated by a thread: read on the engine's loop thread from a listener, per decode step. */
-final class EngineThread {
-    private EngineThread() {
+final class ThreadAllocation {
+    private ThreadAllocation() {
     }
 
     /** Bytes the calling thread has allocated so far; −1 when the JVM cannot count them. */
