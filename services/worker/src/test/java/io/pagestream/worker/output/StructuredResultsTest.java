@@ -1,5 +1,9 @@
 package io.pagestream.worker.output;
 
+import static io.pagestream.worker.testing.ModelOutputs.LAYOUT;
+import static io.pagestream.worker.testing.ModelOutputs.LAYOUT_MARKDOWN;
+import static io.pagestream.worker.testing.ModelOutputs.assertBox;
+import static io.pagestream.worker.testing.ModelOutputs.assertOnA4;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pagestream.internvl.engine.FinishReason;
 import io.pagestream.schema.Answer;
 import io.pagestream.schema.BlockKind;
-import io.pagestream.schema.BoundingBox;
 import io.pagestream.schema.BoxPlacement;
 import io.pagestream.schema.LayoutBlock;
 import io.pagestream.schema.LayoutTable;
@@ -46,29 +49,7 @@ import org.junit.jupiter.api.Test;
 class StructuredResultsTest {
     private static final float LOGPROB = -0.1f;
     private static final double CONFIDENCE = Math.exp(LOGPROB);
-    private static final double SCALE = 150 / 72.0;
-
-    /** The issue's page: a heading, two paragraphs and a 3 × 4 table, every region grounded. */
-    static final String LAYOUT = """
-            <ref>## Quarterly results</ref><box>[[100, 50, 900, 120]]</box>
-            <ref>Revenue grew in every region.</ref><box>[[100, 150, 900, 250]]</box>
-            <ref>Costs stayed flat, so the margin rose.</ref><box>[[100, 270, 900, 360]]</box>
-            <ref>| Region | Q1 | Q2 | Q3 |
-            |---|---|---|---|
-            | North | 10 | 12 | 14 |
-            | South | 8 | 9 | 11 |</ref><box>[[100, 400, 900, 600]]</box>""";
-
-    static final String LAYOUT_MARKDOWN = """
-            ## Quarterly results
-
-            Revenue grew in every region.
-
-            Costs stayed flat, so the margin rose.
-
-            | Region | Q1 | Q2 | Q3 |
-            | --- | --- | --- | --- |
-            | North | 10 | 12 | 14 |
-            | South | 8 | 9 | 11 |""";
+    private static final double SCALE = Pages.A4.getRenderScale();
 
     private static final Prompts PROMPTS = Prompts.of(Configs.worker(Map.of()).prompts());
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC);
@@ -102,23 +83,6 @@ class StructuredResultsTest {
         return Pages.a4("doc", 0, 1, new byte[0], mode, List.of(questions), true);
     }
 
-    static void assertBox(double x1, double y1, double x2, double y2, BoundingBox box) {
-        assertEquals(x1, box.getX1(), 1e-9, "x1");
-        assertEquals(y1, box.getY1(), 1e-9, "y1");
-        assertEquals(x2, box.getX2(), 1e-9, "x2");
-        assertEquals(y2, box.getY2(), 1e-9, "y2");
-    }
-
-    /** A grid box as it must come out on the A4 page: fractions of 1240 × 1753 px, points = pixels / scale. */
-    static void assertA4(double gx1, double gy1, double gx2, double gy2, BoxPlacement placement) {
-        assertBox(gx1, gy1, gx2, gy2, placement.getGrid());
-        assertBox(gx1 / 1000 * 1240, gy1 / 1000 * 1753, gx2 / 1000 * 1240, gy2 / 1000 * 1753, placement.getPixels());
-        assertBox(gx1 / 1000 * 1240 / SCALE, gy1 / 1000 * 1753 / SCALE, gx2 / 1000 * 1240 / SCALE,
-                gy2 / 1000 * 1753 / SCALE, placement.getPoints());
-        assertTrue(placement.getPoints().getX2() <= 595.28 && placement.getPoints().getY2() <= 841.89,
-                "inside the page: " + placement.getPoints());
-    }
-
     private static List<List<String>> cells(LayoutTable table) {
         return table.getRows().stream().map(row -> row.stream().map(TableCell::getText).toList()).toList();
     }
@@ -145,10 +109,10 @@ class StructuredResultsTest {
             assertEquals(1, blocks.get(i).getBoxes().size());
             assertEquals(i == 3 ? 0 : -1, blocks.get(i).getTableIndex());
         }
-        assertA4(100, 50, 900, 120, blocks.get(0).getBoxes().getFirst());
-        assertA4(100, 150, 900, 250, blocks.get(1).getBoxes().getFirst());
-        assertA4(100, 270, 900, 360, blocks.get(2).getBoxes().getFirst());
-        assertA4(100, 400, 900, 600, blocks.get(3).getBoxes().getFirst());
+        assertOnA4(100, 50, 900, 120, blocks.get(0).getBoxes().getFirst());
+        assertOnA4(100, 150, 900, 250, blocks.get(1).getBoxes().getFirst());
+        assertOnA4(100, 270, 900, 360, blocks.get(2).getBoxes().getFirst());
+        assertOnA4(100, 400, 900, 600, blocks.get(3).getBoxes().getFirst());
         assertBox(124, 87.65, 1116, 210.36, blocks.get(0).getBoxes().getFirst().getPixels());
         assertBox(59.52, 42.072, 535.68, 100.9728, blocks.get(0).getBoxes().getFirst().getPoints());
 
@@ -232,7 +196,7 @@ class StructuredResultsTest {
         PageStructure s = ocr(a4(OcrMode.LAYOUT), "<ref>Signature</ref><box>[[1100, 900, -20, 940]]</box>");
         LayoutBlock block = s.getBlocks().getFirst();
         assertEquals(List.of(StructureFlag.BOX_OUT_OF_GRID), block.getFlags());
-        assertA4(0, 900, 1000, 940, block.getBoxes().getFirst());
+        assertOnA4(0, 900, 1000, 940, block.getBoxes().getFirst());
         assertBox(0, 900 * 1.753, 1240, 940 * 1.753, block.getBoxes().getFirst().getPixels());
         assertEquals(1240 / SCALE, block.getBoxes().getFirst().getPoints().getX2(), 1e-9, "a pixel short of 595.28");
     }
@@ -287,10 +251,10 @@ class StructuredResultsTest {
                 Topics.PAGE_ANSWERS, PageAnswers.class).getAnswers();
         assertEquals("42 EUR", answers.get(0).getText());
         assertFalse(answers.get(0).getNoAnswer());
-        assertA4(600, 800, 700, 830, answers.get(0).getEvidence());
+        assertOnA4(600, 800, 700, 830, answers.get(0).getEvidence());
         assertBox(744, 1402.4, 868, 1454.99, answers.get(0).getEvidence().getPixels());
         assertEquals("J. Smith", answers.get(1).getText());
-        assertA4(50, 900, 300, 940, answers.get(1).getEvidence());
+        assertOnA4(50, 900, 300, 940, answers.get(1).getEvidence());
     }
 
     @Test
