@@ -192,8 +192,8 @@ public interface WorkerConfig {
     interface Answers {
         /**
          * An answer whose confidence (the geometric mean of its tokens' probabilities) is below this is a
-         * no-answer: the model was guessing. A greedy answer read off the page is typically far above 0.5; a
-         * random model's is near 1/vocabulary. 0 turns the threshold off.
+         * no-answer: its tokens had on average less than this chance, a guess (a random model's sit near
+         * 1/vocabulary). A judgement, not measured on the real model. 0 turns the threshold off.
          */
         @WithDefault("0.2")
         double noAnswerBelow();
