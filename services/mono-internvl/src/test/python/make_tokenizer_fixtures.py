@@ -184,15 +184,23 @@ def tokenizer_encode(sp, text, config, tokens):
     return ids
 
 
+GROUNDING = ["<quad>", "</quad>", "<ref>", "</ref>", "<box>", "</box>"]
+
+
 def tokenizer_decode(sp, ids, tokens):
+    """Special tokens dropped, except the grounding markup: written as its text, each run between decoded alone."""
     special = {token_id for token_id, is_special in tokens.values() if is_special}
-    kept = []
+    markup = {tokens[text][0]: text for text in GROUNDING if text in tokens}
+    text, run = "", []
     for token_id in ids:
         if token_id == tokens["<|im_end|>"][0]:
             break
-        if token_id not in special:
-            kept.append(token_id)
-    return sp.decode(kept)
+        if token_id in markup:
+            text += sp.decode(run) + markup[token_id]
+            run = []
+        elif token_id not in special:
+            run.append(token_id)
+    return text + sp.decode(run)
 
 
 def fixture(directory):

@@ -34,6 +34,8 @@ public interface WorkerConfig {
 
     Prompts prompts();
 
+    Answers answers();
+
     Pipeline pipeline();
 
     Kafka kafka();
@@ -125,22 +127,76 @@ public interface WorkerConfig {
         int inFlight();
     }
 
-    /** The prompts, with the model's chat template around them (the image goes in front of the text). */
+    /**
+     * The prompts, with the model's chat template around them (the image goes in front of the text). The OCR prompt
+     * follows the page's {@code ocrMode}; a question's follows its document's {@code groundAnswers}.
+     */
     interface Prompts {
-        /** The OCR instruction. */
+        /** The OCR instruction of a TEXT page: plain text in reading order. */
         @WithDefault("Read all the text in the image in natural reading order: top to bottom, left to right, one "
                 + "column after another. Output only the text.")
-        String ocr();
+        String ocrText();
 
-        /** A question's prompt; {@code {question}} is replaced by the question. */
-        @WithDefault("{question}\nAnswer the question using a single word or phrase.")
+        /**
+         * The OCR instruction of a MARKDOWN page (the default mode): the page as markdown, which the worker parses
+         * into blocks and tables (docs/page-structure.md).
+         */
+        @WithDefault("Convert the page to markdown in natural reading order, one column after another. Write "
+                + "headings with #, lists with - or 1., tables as markdown pipe tables (or HTML tables when cells "
+                + "span rows or columns), and formulas as LaTeX between $$ and $$ ($ and $ inline). Output only the "
+                + "markdown.")
+        String ocrMarkdown();
+
+        /**
+         * The OCR instruction of a LAYOUT page: every text region grounded, in InternVL's own grounding format, on
+         * its 0-1000 grid over the image.
+         */
+        @WithDefault("Read all the text in the image. Write every text region (title, heading, paragraph, list, "
+                + "table, caption, header, footer) in natural reading order as <ref>its text</ref><box>[[x1, y1, x2, "
+                + "y2]]</box>, the box around the region on a 0-1000 grid over the image: x1, y1 its top-left corner, "
+                + "x2, y2 its bottom-right. Write the text inside each region as markdown. Output only the regions.")
+        String ocrLayout();
+
+        /**
+         * A question's prompt; {@code {question}} is replaced by the question and {@code {no-answer}} by
+         * {@link #noAnswerReply()}.
+         */
+        @WithDefault("{question}\nAnswer the question using a single word or phrase. If the image does not answer "
+                + "it, reply: {no-answer}")
         String question();
+
+        /**
+         * A question's prompt when its document asked for grounded answers (placeholders as in {@link #question()}):
+         * the answer with a box around where the page shows it.
+         */
+        @WithDefault("{question}\nAnswer the question using a single word or phrase, written as <ref>the "
+                + "answer</ref><box>[[x1, y1, x2, y2]]</box> with the box around where the image shows it, on a "
+                + "0-1000 grid over the image. If the image does not answer it, reply: {no-answer}")
+        String groundedQuestion();
+
+        /**
+         * What the question prompts tell the model to reply when the page does not answer. An answer that reads
+         * the same (case and punctuation aside) is a no-answer.
+         */
+        @WithDefault("Not on this page.")
+        String noAnswerReply();
 
         @WithDefault("1024")
         int ocrMaxNewTokens();
 
         @WithDefault("64")
         int questionMaxNewTokens();
+    }
+
+    /** How answers are judged. */
+    interface Answers {
+        /**
+         * An answer whose confidence (the geometric mean of its tokens' probabilities) is below this is a
+         * no-answer: its tokens had on average less than this chance, a guess (a random model's sit near
+         * 1/vocabulary). A judgement, not measured on the real model. 0 turns the threshold off.
+         */
+        @WithDefault("0.2")
+        double noAnswerBelow();
     }
 
     /** Queues, limits and timings of the pipeline. */

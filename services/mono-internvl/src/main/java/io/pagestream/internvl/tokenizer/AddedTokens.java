@@ -8,7 +8,7 @@ import java.util.Set;
  * Text is split on all of them; the special ones are also dropped when decoding.
  *
  * @param ids        token text to id
- * @param specialIds ids skipped by {@link Tokenizer#decode(int[])}
+ * @param specialIds ids skipped by {@link Tokenizer#decode(int[])}, the grounding tokens excepted
  */
 public record AddedTokens(Map<String, Integer> ids, Set<Integer> specialIds) {
 

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.SequencedSet;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -26,6 +28,7 @@ public final class Tokenizer implements AutoCloseable {
     private final TokenizerSettings settings;
     private final AddedTokenSplitter splitter;
     private final int imEndId;
+    private final Map<Integer, String> groundingTokens;
 
     private Tokenizer(SpTokenizer sentencePiece, SentencePieceModel model, TokenizerSettings settings) {
         this.sentencePiece = sentencePiece;
@@ -34,6 +37,10 @@ public final class Tokenizer implements AutoCloseable {
         this.settings = settings;
         this.splitter = new AddedTokenSplitter(settings.added());
         this.imEndId = settings.added().idOf(InternLm2Tokens.IM_END);
+        // A checkpoint without InternVL's grounding tokens simply has none to keep.
+        this.groundingTokens = InternLm2Tokens.GROUNDING_TOKENS.stream()
+                .filter(token -> settings.added().ids().containsKey(token))
+                .collect(Collectors.toUnmodifiableMap(token -> settings.added().idOf(token), token -> token));
     }
 
     /** Loads {@code tokenizer.model}, {@code tokenizer_config.json} and, when present, {@code added_tokens.json}. */
@@ -64,18 +71,29 @@ public final class Tokenizer implements AutoCloseable {
         return ids.build().toArray();
     }
 
-    /** Text of generated ids: stops at the first {@code <|im_end|>} and leaves out special tokens. */
+    /**
+     * Text of generated ids: stops at the first {@code <|im_end|>}, leaves out special tokens, and writes the
+     * grounding tokens ({@link InternLm2Tokens#GROUNDING_TOKENS}) as their text, since a grounded answer's boxes are
+     * delimited by them. The plain text between two grounding tokens is decoded as a run of its own, as
+     * {@link #encode(String)} encoded it: SentencePiece gave each run a leading space mark (its dummy prefix), which
+     * is dropped again, so {@code <ref>cat</ref>} comes back as written.
+     */
     public String decode(int[] ids) {
-        IntStream.Builder plain = IntStream.builder();
+        StringBuilder text = new StringBuilder();
+        IntStream.Builder run = IntStream.builder();
         for (int id : ids) {
             if (id == imEndId) {
                 break;
             }
-            if (!settings.added().isSpecial(id)) {
-                plain.add(id);
+            String markup = groundingTokens.get(id);
+            if (markup != null) {
+                text.append(decoder.decode(run.build().toArray())).append(markup);
+                run = IntStream.builder();
+            } else if (!settings.added().isSpecial(id)) {
+                run.add(id);
             }
         }
-        return decoder.decode(plain.build().toArray());
+        return text.append(decoder.decode(run.build().toArray())).toString();
     }
 
     /** Id of an added or special token such as {@code <IMG_CONTEXT>}. */

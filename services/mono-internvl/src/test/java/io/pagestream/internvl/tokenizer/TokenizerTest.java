@@ -80,7 +80,25 @@ class TokenizerTest {
         assertEquals("Hello world again", t.tokenizer.decode(generated));
         assertEquals("", t.tokenizer.decode(ids(92542, 92546)));
         assertEquals("", t.tokenizer.decode(ids()));
-        assertEquals("", t.tokenizer.decode(ids(1, 92543, 92547, 92552)));
+        assertEquals("", t.tokenizer.decode(ids(1, 92543, 92544, 92545)));
+    }
+
+    @Test
+    void decodeKeepsGroundingTokensAsTheirTextAndDropsEachRunsDummyPrefix() {
+        int[] generated = concat(t.sp("Total:"), ids(92549), t.sp("42 EUR"), ids(92550, 92551),
+                t.sp("[[100, 200, 300, 250]]"), ids(92552, 92546), t.sp(" and"), ids(92547), t.sp("1,2"),
+                ids(92548, 92542), t.sp("never shown"), ids(92549));
+        assertEquals("Total:<ref>42 EUR</ref><box>[[100, 200, 300, 250]]</box> and<quad>1,2</quad>",
+                t.tokenizer.decode(generated));
+        assertEquals("<ref></ref><box></box><quad></quad>",
+                t.tokenizer.decode(ids(1, 92549, 92550, 92546, 92551, 92552, 2, 92547, 92548)));
+    }
+
+    @Test
+    void groundedTextRoundTripsWithItsSpacesAndBreaks() {
+        String text = "Revenue <ref> grew 12%</ref><box>[[10, 20, 990, 80]]</box>\n  next <ref>two\nlines</ref>"
+                + "<box>[[1, 2, 3, 4], [5, 6, 7, 8]]</box>";
+        assertEquals(text, t.tokenizer.decode(t.tokenizer.encode(text)));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.pagestream.internvl.engine.GenerationResult;
 import io.pagestream.internvl.engine.PageRequest;
 import io.pagestream.internvl.engine.ProviderSelector;
 import io.pagestream.internvl.engine.RuntimeOptions;
+import io.pagestream.schema.OcrMode;
 import io.pagestream.worker.WorkerConfig;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -91,8 +92,8 @@ public final class ModelRuntime implements AutoCloseable {
         long start = System.nanoTime();
         BufferedImage image = warmUpImage();
         PageRequest page = PageRequest.of(engine.preprocess(image),
-                GenerationRequest.of(prompts.ocr(), WARMUP_TOKENS),
-                GenerationRequest.of(prompts.question("What is the title of this page?"), WARMUP_TOKENS));
+                GenerationRequest.of(prompts.ocr(OcrMode.MARKDOWN), WARMUP_TOKENS),
+                GenerationRequest.of(prompts.question("What is the title of this page?", false), WARMUP_TOKENS));
         List<GenerationResult> results = engine.submit(page).stream().map(run -> run.result().join()).toList();
         LOG.log(System.Logger.Level.INFO, () -> String.format("warm-up: %d prompts in %.0f ms", results.size(),
                 (System.nanoTime() - start) / 1e6));

@@ -9,6 +9,7 @@ import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.schema.Task;
+import io.pagestream.structure.PageGeometry;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.model.ModelIdentity;
 import io.pagestream.worker.model.PromptSpec;
@@ -23,6 +24,10 @@ import java.util.TreeMap;
  * {@code PageAnswers} when QA was (empty when the document has no questions, so the assembler still sees the page
  * done). Both are keyed by document id.
  *
+ * <p>Structure: the OCR text is kept as the model wrote it and parsed into {@code PageOcr.structure} in the page's
+ * mode ({@link PageStructures}); answers are read by an {@link AnswerReader}. Boxes of both are placed on the page's
+ * geometry.
+ *
  * <p>Costs: the page's shared work (image encoding and the shared-prefix prefill, once per engine request) is split
  * evenly over its prompts; each prompt's own prefill is added to its result. Answers decode side by side, so their
  * decode time is the longest answer's, not the sum.
@@ -31,11 +36,13 @@ public final class ResultMapper {
     private final ModelIdentity model;
     private final String worker;
     private final Clock clock;
+    private final AnswerReader reader;
 
-    public ResultMapper(ModelIdentity model, String worker, Clock clock) {
+    public ResultMapper(ModelIdentity model, String worker, Clock clock, AnswerReader reader) {
         this.model = model;
         this.worker = worker;
         this.clock = clock;
+        this.reader = reader;
     }
 
     public List<OutputRecord> map(PageImage page, int tiles, int batchSize, List<PromptResult> results) {
@@ -47,12 +54,13 @@ public final class ResultMapper {
                 GenerationResult g = r.result();
                 ModelRun run = run(tiles, batchSize, g.promptTokenIds().length, g.tokenIds().length,
                         sharedPerPrompt + g.timings().prefillMs(), g.timings().decodeMs());
+                double confidence = Confidence.of(g);
                 records.add(new OutputRecord(Topics.PAGE_OCR, key, PageOcr.newBuilder()
                         .setDocumentId(page.getDocumentId())
                         .setPageIndex(page.getPageIndex())
                         .setPageCount(page.getPageCount())
                         .setText(g.text())
-                        .setConfidence(Confidence.of(g))
+                        .setConfidence(confidence)
                         .setWidth(page.getWidth())
                         .setHeight(page.getHeight())
                         .setTruncated(g.finishReason() == FinishReason.LENGTH
@@ -60,6 +68,7 @@ public final class ResultMapper {
                         .setRun(run)
                         .setCompletedAt(clock.instant())
                         .setTraceparent(page.getTraceparent())
+                        .setStructure(PageStructures.parse(page, g.text(), confidence))
                         .build()));
             }
         }
@@ -73,6 +82,7 @@ public final class ResultMapper {
     private PageAnswers answers(PageImage page, int tiles, int batchSize, List<PromptResult> results,
             double sharedPerPrompt) {
         List<Answer> answers = new ArrayList<>();
+        PageGeometry geometry = PageStructures.geometry(page);
         int promptTokens = 0;
         int generated = 0;
         double prefill = 0;
@@ -82,12 +92,16 @@ public final class ResultMapper {
                 continue;
             }
             GenerationResult g = r.result();
+            double confidence = Confidence.of(g);
+            AnswerReader.Reading reading = reader.read(g.text(), confidence, geometry, page.getGroundAnswers());
             answers.add(Answer.newBuilder()
                     .setQuestionIndex(r.spec().questionIndex())
                     .setQuestion(r.spec().question())
-                    .setText(g.text().strip())
-                    .setConfidence(Confidence.of(g))
+                    .setText(reading.text())
+                    .setConfidence(confidence)
                     .setGeneratedTokens(g.tokenIds().length)
+                    .setNoAnswer(reading.noAnswer())
+                    .setEvidence(reading.evidence())
                     .build());
             promptTokens += g.promptTokenIds().length;
             generated += g.tokenIds().length;

@@ -60,13 +60,20 @@ public final class PageDecoder {
         }
     }
 
-    /** The page's prompts; empty for a QA page of a document without questions. */
+    /**
+     * The page's prompts; empty for a QA page of a document without questions. A page whose record gives no image
+     * size is refused here, before any image work: the boxes of its results could not be placed.
+     */
     public List<PromptSpec> prompts(PageImage page) throws PageFailedException {
+        if (page.getWidth() < 1 || page.getHeight() < 1) {
+            throw new PageFailedException(Failure.CORRUPT_IMAGE, Stage.DECODE, "the record gives the image size as "
+                    + page.getWidth() + "×" + page.getHeight() + " pixels");
+        }
         if (!page.getTasks().contains(Task.OCR) && !page.getTasks().contains(Task.QA)) {
             throw new PageFailedException(Failure.UNSUPPORTED_TASK, Stage.DECODE, "the page asks for no task this "
                     + "worker knows (tasks " + page.getTasks() + "; known: OCR, QA)");
         }
-        return prompts.forPage(page.getTasks(), page.getQuestions());
+        return prompts.forPage(page);
     }
 
     public PreparedPage prepare(PageTask task, PageImage page, List<PromptSpec> specs) throws PageFailedException {

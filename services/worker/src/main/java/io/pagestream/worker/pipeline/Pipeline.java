@@ -10,6 +10,7 @@ import io.pagestream.worker.batch.MicroBatcher;
 import io.pagestream.worker.delivery.KafkaClients;
 import io.pagestream.worker.model.ModelRuntime;
 import io.pagestream.worker.model.PageEngine;
+import io.pagestream.worker.output.AnswerReader;
 import io.pagestream.worker.output.FailureMapper;
 import io.pagestream.worker.output.ResultMapper;
 import java.time.Clock;
@@ -44,7 +45,7 @@ public final class Pipeline implements AutoCloseable {
         WorkerConfig.Pipeline p = config.pipeline();
         WorkerConfig.Batch b = config.batch();
         PageEngine engine = model.engine();
-        ResultMapper results = new ResultMapper(model.identity(), config.instanceId(), clock);
+        ResultMapper results = new ResultMapper(model.identity(), config.instanceId(), clock, AnswerReader.of(config));
         FailureMapper failures = new FailureMapper(config.instanceId(), clock);
         AdaptiveLimits limits = new AdaptiveLimits(limits(b, engine));
         Outcomes outcomes = new Outcomes();

@@ -12,6 +12,7 @@ import io.pagestream.internvl.image.PixelTiles;
 import io.pagestream.internvl.tokenizer.ChatPrompt;
 import io.pagestream.internvl.tokenizer.Tokenizer;
 import io.pagestream.internvl.tokenizer.TokenizerFiles;
+import io.pagestream.schema.OcrMode;
 import io.pagestream.schema.PageImage;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.WorkerConfig;
@@ -20,6 +21,7 @@ import io.pagestream.worker.batch.BatchLimits;
 import io.pagestream.worker.batch.MicroBatcher;
 import io.pagestream.worker.model.ModelIdentity;
 import io.pagestream.worker.model.Prompts;
+import io.pagestream.worker.output.AnswerReader;
 import io.pagestream.worker.output.FailureMapper;
 import io.pagestream.worker.output.ResultMapper;
 import io.pagestream.worker.pipeline.DecodeStage;
@@ -173,8 +175,8 @@ public final class FeedRateBench {
             long t1 = System.nanoTime();
             PixelTiles pixels = engine.preprocess(image);
             long t2 = System.nanoTime();
-            for (String prompt : List.of(prompts.ocr(), prompts.question(questions.get(0)),
-                    prompts.question(questions.get(1)))) {
+            for (String prompt : List.of(prompts.ocr(OcrMode.MARKDOWN), prompts.question(questions.get(0), false),
+                    prompts.question(questions.get(1), false))) {
                 engine.promptIds(prompt, pixels.tileCount());
             }
             long t3 = System.nanoTime();
@@ -202,7 +204,8 @@ public final class FeedRateBench {
     private static double rate(Kind kind, int threads, InstantEngine engine, Prompts prompts, WorkerConfig worker)
             throws Exception {
         WorkerConfig.Batch b = worker.batch();
-        ResultMapper results = new ResultMapper(new ModelIdentity("feed-bench", "none"), "bench", Clock.systemUTC());
+        ResultMapper results = new ResultMapper(new ModelIdentity("feed-bench", "none"), "bench", Clock.systemUTC(),
+                AnswerReader.of(worker));
         FailureMapper failures = new FailureMapper("bench", Clock.systemUTC());
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();

@@ -19,6 +19,7 @@ import io.pagestream.worker.batch.MicroBatcher;
 import io.pagestream.worker.delivery.KafkaClients;
 import io.pagestream.worker.model.ModelRuntime;
 import io.pagestream.worker.model.PageEngine;
+import io.pagestream.worker.output.AnswerReader;
 import io.pagestream.worker.output.FailureMapper;
 import io.pagestream.worker.output.ResultMapper;
 import io.pagestream.worker.pipeline.InferenceStage;
@@ -240,7 +241,7 @@ public final class WorkerBench {
                 (long) engine.slots() * engine.slotTokens()));
         InferenceStage stage = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(
                 Duration.ofMillis(20), inFlight, WAIT, 1), new ResultMapper(model.identity(), "bench",
-                Clock.systemUTC()), new FailureMapper("bench", Clock.systemUTC()), outcomes,
+                Clock.systemUTC(), AnswerReader.of(Configs.worker(Map.of()))), new FailureMapper("bench", Clock.systemUTC()), outcomes,
                 new PipelineMetrics(new SimpleMeterRegistry()), PageTracing.off());
         try {
             stage.start();

@@ -11,7 +11,6 @@ import io.pagestream.internvl.engine.ProviderSelector;
 import io.pagestream.internvl.engine.RuntimeOptions;
 import io.pagestream.internvl.image.PixelTiles;
 import io.pagestream.worker.WorkerConfig;
-import io.pagestream.schema.Task;
 import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.TinyModel;
@@ -65,8 +64,8 @@ class ModelRuntimeTest {
                 BufferedImage image = ImageIO.read(new ByteArrayInputStream(Pages.png(448, 448, i)));
                 tiles[i] = engine.preprocess(image);
             }
-            List<PromptSpec> prompts = runtime.prompts().forPage(List.of(Task.OCR, Task.QA),
-                    List.of("What is the date?"));
+            List<PromptSpec> prompts = runtime.prompts().forPage(Pages.page("doc", 0, 1, new byte[0],
+                    List.of("What is the date?")));
             List<GenerationResult> alone = run(engine, tiles[2], prompts);
             List<List<PageEngine.PromptRun>> batch = new ArrayList<>();
             for (PixelTiles t : tiles) {

@@ -18,6 +18,7 @@ import io.pagestream.worker.batch.MicroBatcher;
 import io.pagestream.worker.model.ModelIdentity;
 import io.pagestream.worker.model.Prompts;
 import io.pagestream.worker.output.Failure;
+import io.pagestream.worker.output.AnswerReader;
 import io.pagestream.worker.output.FailureMapper;
 import io.pagestream.worker.output.ResultMapper;
 import io.pagestream.worker.testing.Pages;
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.Test;
 /** The inference stage against a scripted engine: batching, out-of-memory, a bad page, a hung page, revocation. */
 class InferenceStageTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Prompts PROMPTS = new Prompts("Read the page.", "{question}", 16, 8);
+    private static final Prompts PROMPTS = new Prompts("Read the text.", "Read the markdown.",
+            "Read the regions.", "{question}", "{question} grounded", "None.", 16, 8);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC);
 
     private final Outcomes outcomes = new Outcomes();
@@ -55,7 +57,8 @@ class InferenceStageTest {
         batcher = new MicroBatcher<>(64);
         limits = new AdaptiveLimits(new BatchLimits(maxPages, slots, 1_000_000));
         stage = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(Duration.ofMillis(50),
-                inFlight, pageTimeout, 3), new ResultMapper(new ModelIdentity("test", "v1"), "w1", CLOCK),
+                inFlight, pageTimeout, 3), new ResultMapper(new ModelIdentity("test", "v1"), "w1", CLOCK,
+                new AnswerReader(0, "None.")),
                 new FailureMapper("w1", CLOCK), outcomes, new PipelineMetrics(new SimpleMeterRegistry()),
                 PageTracing.off());
         stage.start();
@@ -74,7 +77,7 @@ class InferenceStageTest {
         PageTask task = new PageTask(lease, offset++, documentId + "/0", null, new RecordHeaders(),
                 System.nanoTime());
         PixelTiles tiles = new PixelTiles(new TileGrid(1, 1), false, 1, 2, new float[12]);
-        return new PreparedPage(task, image, tiles, PROMPTS.forPage(image.getTasks(), image.getQuestions()), 100,
+        return new PreparedPage(task, image, tiles, PROMPTS.forPage(image), 100,
                 1, false);
     }
 
@@ -115,7 +118,7 @@ class InferenceStageTest {
             PageOutcome outcome = done.get("doc" + i + "/0");
             assertNull(outcome.failureReason());
             PageOcr ocr = value(outcome, Topics.PAGE_OCR, PageOcr.class);
-            assertEquals("answer to Read the page.", ocr.getText());
+            assertEquals("answer to Read the markdown.", ocr.getText(), "a page asks for markdown unless it says");
             assertEquals("doc" + i, ocr.getDocumentId());
             PageAnswers answers = value(outcome, Topics.PAGE_ANSWERS, PageAnswers.class);
             assertEquals(1, answers.getAnswers().size());

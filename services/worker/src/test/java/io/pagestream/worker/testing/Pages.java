@@ -1,6 +1,8 @@
 package io.pagestream.worker.testing;
 
+import io.pagestream.schema.OcrMode;
 import io.pagestream.schema.PageImage;
+import io.pagestream.schema.SourcePage;
 import io.pagestream.schema.Task;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +15,25 @@ import javax.imageio.ImageIO;
 
 /** Page records for tests: generated PNG pages with text-like bars, and a corrupt one. */
 public final class Pages {
+    /** An A4 page (595.28 × 841.89 pt) rendered at 150 dpi, as ingest renders a PDF page. */
+    public static final SourcePage A4 = new SourcePage(595.28, 841.89, 150 / 72.0);
+    /** Its image: PDFBox floors 1240.17 × 1753.94 px. */
+    public static final int A4_WIDTH = 1240;
+    public static final int A4_HEIGHT = 1753;
+
     private Pages() {
+    }
+
+    /** A page of an A4 PDF in {@code mode}, OCR and, with questions, QA; answers grounded when asked. */
+    public static PageImage a4(String documentId, int pageIndex, int pageCount, byte[] image, OcrMode mode,
+            List<String> questions, boolean groundAnswers) {
+        PageImage page = page(documentId, pageIndex, pageCount, image, questions);
+        page.setWidth(A4_WIDTH);
+        page.setHeight(A4_HEIGHT);
+        page.setSourcePage(A4);
+        page.setOcrMode(mode);
+        page.setGroundAnswers(groundAnswers);
+        return page;
     }
 
     public static PageImage page(String documentId, int pageIndex, int pageCount, byte[] image,

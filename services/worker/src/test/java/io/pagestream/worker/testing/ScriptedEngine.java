@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * decode step would. A prompt containing {@link #POISON} fails its whole step (like a failing decode step fails every
  * active sequence); a step with more than {@code memoryPrompts} prompts fails with ONNX Runtime's out-of-memory
  * message; a prompt containing {@link #HANG} never finishes unless cancelled. Output text is a deterministic
- * function of the prompt, so re-processing writes the same results.
+ * function of the prompt and the page, so re-processing writes the same results: "answer to <prompt>", unless a
+ * {@link Script} gives the raw output the model would have written for that prompt on that page.
  */
 public final class ScriptedEngine implements PageEngine {
     public static final String POISON = "poison";
@@ -41,9 +42,23 @@ public final class ScriptedEngine implements PageEngine {
     private final List<Integer> stepSizes = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread thread;
+    private volatile Script script = (prompt, imageWidth) -> null;
 
-    private record Pending(GenerationRequest request, int[] promptIds, CompletableFuture<GenerationResult> result,
-            AtomicBoolean cancelled) {
+    private record Pending(GenerationRequest request, int imageWidth, int[] promptIds,
+            CompletableFuture<GenerationResult> result, AtomicBoolean cancelled) {
+    }
+
+    /**
+     * A scripted output: the text as the tokenizer would decode it (grounding tags included), every generated token
+     * at log-probability {@code logprob}, so its confidence is {@code exp(logprob)}.
+     */
+    public record Reply(String text, float logprob) {
+    }
+
+    /** The raw output for a prompt on a page, told apart by the width of its image; null for the default output. */
+    @FunctionalInterface
+    public interface Script {
+        Reply reply(String prompt, int imageWidth);
     }
 
     /**
@@ -60,6 +75,12 @@ public final class ScriptedEngine implements PageEngine {
         thread.start();
     }
 
+    /** Outputs from now on come from {@code script} where it gives one. */
+    public ScriptedEngine script(Script script) {
+        this.script = script;
+        return this;
+    }
+
     /** Prompts per step, in order: what the engine saw batched together. */
     public List<Integer> stepSizes() {
         return List.copyOf(stepSizes);
@@ -67,7 +88,10 @@ public final class ScriptedEngine implements PageEngine {
 
     @Override
     public PixelTiles preprocess(BufferedImage image) {
-        return new PixelTiles(new TileGrid(1, 1), false, 1, 2, new float[12]);
+        // The image's width travels in the tiles, so a script can tell pages apart.
+        float[] values = new float[12];
+        values[0] = image.getWidth();
+        return new PixelTiles(new TileGrid(1, 1), false, 1, 2, values);
     }
 
     @Override
@@ -81,9 +105,10 @@ public final class ScriptedEngine implements PageEngine {
             throw new IllegalStateException("the engine is closed");
         }
         List<PromptRun> runs = new ArrayList<>();
+        int imageWidth = (int) page.images().getFirst().values()[0];
         for (GenerationRequest request : page.prompts()) {
-            Pending pending = new Pending(request, promptIds(request.prompt(), 1), new CompletableFuture<>(),
-                    new AtomicBoolean());
+            Pending pending = new Pending(request, imageWidth, promptIds(request.prompt(), 1),
+                    new CompletableFuture<>(), new AtomicBoolean());
             queue.add(pending);
             runs.add(new PromptRun(pending.result(), () -> pending.cancelled().set(true)));
         }
@@ -134,7 +159,9 @@ public final class ScriptedEngine implements PageEngine {
             } else if (p.request().prompt().contains(HANG)) {
                 queue.add(p);
             } else {
-                p.result().complete(result(p, FinishReason.STOP));
+                Reply reply = script.reply(p.request().prompt(), p.imageWidth());
+                p.result().complete(reply == null ? result(p, FinishReason.STOP)
+                        : result(p.promptIds(), reply, FinishReason.STOP));
             }
         }
     }
@@ -146,6 +173,17 @@ public final class ScriptedEngine implements PageEngine {
         float[] logprobs = new float[count];
         Arrays.fill(logprobs, -0.1f);
         return new GenerationResult(p.promptIds(), new int[count], logprobs, text, reason, 0,
+                new Timings(0, 1, 1, 2, 3, 4, 5));
+    }
+
+    /**
+     * A result with {@code reply}'s text: a token per four characters plus the stop token (left out of the
+     * confidence), each at the reply's log-probability.
+     */
+    public static GenerationResult result(int[] promptIds, Reply reply, FinishReason reason) {
+        float[] logprobs = new float[reply.text().length() / 4 + 2];
+        Arrays.fill(logprobs, reply.logprob());
+        return new GenerationResult(promptIds, new int[logprobs.length], logprobs, reply.text(), reason, 0,
                 new Timings(0, 1, 1, 2, 3, 4, 5));
     }
 
