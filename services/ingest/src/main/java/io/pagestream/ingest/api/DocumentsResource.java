@@ -82,13 +82,13 @@ public class DocumentsResource {
             @RestForm("documentId") String documentId,
             @Parameter(description = "A JSON object of string values, passed through to the outputs")
             @RestForm("metadata") String metadata,
-            @Parameter(description = "What the OCR of every page asks the model for (case-insensitive): text (plain "
+            @Schema(description = "What the OCR of every page asks the model for (case-insensitive): text (plain "
                     + "text in reading order), markdown (headings, lists, tables, formulas) or layout (regions with "
                     + "boxes). Default: pagestream.ingest.default-mode, itself markdown unless configured",
-                    schema = @Schema(type = SchemaType.STRING, enumeration = {"text", "markdown", "layout"}))
+                    type = SchemaType.STRING, enumeration = {"text", "markdown", "layout"})
             @RestForm("mode") String mode,
-            @Parameter(description = "true: each answer points to its evidence (a box around what the model read). "
-                    + "Default false", schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
+            @Schema(description = "true: each answer points to its evidence (a box around what the model read)",
+                    type = SchemaType.BOOLEAN, defaultValue = "false")
             @RestForm("groundAnswers") String groundAnswers,
             @RestHeader("traceparent") String traceparent) {
         if (file == null || file.uploadedFile() == null) {
