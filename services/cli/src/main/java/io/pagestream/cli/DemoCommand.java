@@ -3,6 +3,7 @@ package io.pagestream.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagestream.cli.Samples.Sample;
 import io.pagestream.cli.model.DemoModel;
+import io.pagestream.schema.OcrMode;
 import io.pagestream.stack.Directories;
 import io.pagestream.topics.Topics;
 import java.io.PrintWriter;
@@ -19,7 +20,6 @@ import java.util.concurrent.Callable;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * The whole pipeline once, end to end: starts it on free ports ({@link LocalPipeline}), submits the bundled samples
- * through ingest's REST API, prints progress and each document's OCR and answers as they arrive, asks each document's
- * status URL (the assembler's REST API) for its state, and stops everything.
+ * through ingest's REST API in markdown mode, prints progress and each document's markdown (see {@link DemoText}) and
+ * answers as they arrive, asks each document's status URL (the assembler's REST API) for its state, and stops
+ * everything.
  * Exit 0 when every sample completed with all its pages read and all its questions answered, and its status URL says
  * so; 1 with the services' log
  * tails when something failed or the timeout passed; 130 after Ctrl-C.
@@ -138,7 +139,8 @@ final class DemoCommand implements Callable<Integer> {
             IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), null, null, 3, err);
             for (Sample sample : documents) {
                 // A fresh key: the stack is new at every run, and the demo means to process every sample again.
-                JsonNode accepted = ingest.submit(sample.file(), sample.questions(), "demo-" + UUID.randomUUID());
+                JsonNode accepted = ingest.submit(sample.file(), sample.questions(), OcrMode.MARKDOWN, false,
+                        "demo-" + UUID.randomUUID());
                 int pages = accepted.path("pageCount").asInt();
                 err.printf("%s: accepted as document %s, %d page%s, %d question%s%n", sample.name(),
                         accepted.path("documentId").asText(), pages, pages == 1 ? "" : "s", sample.questions().size(),
@@ -168,7 +170,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         DocumentQuery query = new DocumentQuery();
         for (Map.Entry<String, URI> entry : statusUrls.entrySet()) {
-            DocumentQuery.Answer answer = query.get(entry.getValue());
+            DocumentQuery.Answer answer = query.get(entry.getValue(), false);
             err.printf("%s: GET %s -> %d %s (%d of %d pages done)%n", entry.getKey(), entry.getValue(),
                     answer.httpStatus(), answer.state(), answer.pagesDone(), answer.pageCount());
             if (!answer.completed()) {
@@ -190,22 +192,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
-    }
-
-    /** 90s, 10m, 1h, or an ISO-8601 duration (PT10M). */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT);
-            if (v.startsWith("p")) {
-                return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-            }
-            long amount = Long.parseLong(v.replaceAll("[smh]$", ""));
-            return switch (v.charAt(v.length() - 1)) {
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                default -> Duration.ofSeconds(amount);
-            };
-        }
     }
 }

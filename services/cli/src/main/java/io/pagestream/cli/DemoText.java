@@ -1,29 +1,64 @@
 package io.pagestream.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.generic.GenericRecord;
 
 /** The readable form of a DocumentOcr and a DocumentAnswers record, as {@code demo} prints them. */
 final class DemoText {
-    static final int WIDTH = 100;
+    private static final int WIDTH = 100;
+
     private DemoText() {
     }
 
-    /** {@code note} (may be empty) goes into the heading: the random model's reminder that its text means nothing. */
+    /**
+     * The heading, the chunk's markdown as it is (wrapping would break tables), and a line per failed page.
+     * {@code note} (may be empty) goes into the heading: the random model's reminder that its text means nothing.
+     */
     static String ocr(String name, String documentId, GenericRecord ocr, String note) {
         StringBuilder b = new StringBuilder();
         int pages = (Integer) ocr.get("pageCount");
         b.append(heading("OCR of " + name + chunk(ocr), "document " + documentId + ", " + pages
                 + (pages == 1 ? " page" : " pages") + (note.isEmpty() ? "" : ", " + note)));
+        String markdown = printable(markdown(ocr)).strip();
+        if (!markdown.isEmpty()) {
+            b.append(markdown).append('\n');
+        }
         for (Object item : (List<?>) ocr.get("pages")) {
             GenericRecord page = (GenericRecord) item;
             Object failure = page.get("failure");
-            b.append(String.format(Locale.ROOT, "  page %d  (%dx%d px, confidence %.2f)%n",
-                    (Integer) page.get("pageIndex") + 1, page.get("width"), page.get("height"), page.get("confidence")));
-            b.append(failure != null ? "    FAILED: " + failure + "\n" : indent(String.valueOf(page.get("text"))));
+            if (failure != null) {
+                b.append("<!-- page ").append((Integer) page.get("pageIndex") + 1).append(" FAILED: ")
+                        .append(failure).append(" -->\n");
+            }
         }
         return b.toString();
+    }
+
+    /**
+     * The chunk's markdown: the assembler's ({@code DocumentOcr.markdown}), or, where it left that empty (written
+     * before the field existed), made the same way from the successful pages: each page's structure markdown, else its
+     * text, after a line {@code <!-- page N -->}, pages separated by a blank line.
+     */
+    static String markdown(GenericRecord ocr) {
+        String given = ocr.hasField("markdown") ? String.valueOf(ocr.get("markdown")) : "";
+        if (!given.isEmpty()) {
+            return given;
+        }
+        List<String> pages = new ArrayList<>();
+        for (Object item : (List<?>) ocr.get("pages")) {
+            GenericRecord page = (GenericRecord) item;
+            if (page.get("failure") == null && page.get("text") != null) {
+                pages.add("<!-- page " + ((Integer) page.get("pageIndex") + 1) + " -->\n" + pageMarkdown(page));
+            }
+        }
+        return String.join("\n\n", pages);
+    }
+
+    private static String pageMarkdown(GenericRecord page) {
+        Object structure = page.hasField("structure") ? page.get("structure") : null;
+        return String.valueOf(structure instanceof GenericRecord s ? s.get("markdown") : page.get("text")).strip();
     }
 
     static String answers(String name, GenericRecord answers, String note) {
@@ -51,25 +86,6 @@ final class DemoText {
     private static String chunk(GenericRecord record) {
         int count = (Integer) record.get("chunkCount");
         return count == 1 ? "" : ", part " + ((Integer) record.get("chunkIndex") + 1) + " of " + count;
-    }
-
-    /** Indented by 4 and wrapped at spaces to lines of at most {@link #WIDTH}, or longer for a longer word. */
-    static String indent(String text) {
-        StringBuilder b = new StringBuilder();
-        for (String paragraph : printable(text).strip().split("\n", -1)) {
-            StringBuilder line = new StringBuilder("    ");
-            for (String word : paragraph.split(" ", -1)) {
-                if (line.length() > 4 && line.length() + 1 + word.length() > WIDTH) {
-                    b.append(line).append('\n');
-                    line.setLength(4);
-                } else if (line.length() > 4) {
-                    line.append(' ');
-                }
-                line.append(word);
-            }
-            b.append(line).append('\n');
-        }
-        return b.toString();
     }
 
     /** Control characters (a random model emits any token) would garble the terminal: shown as U+FFFD instead. */

@@ -4,35 +4,139 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 
 /**
  * Asks the assembler's REST API ({@code GET /v1/documents/{id}}: the status URL ingest hands out) where a document
- * stands.
+ * stands and, once it is closed, what it says. One request per call; what to do with a 404 or 503 is the caller's.
  */
 final class DocumentQuery {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Wait before asking again after a 503 that names no Retry-After. */
+    static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
 
-    /** What the status URL answered: the HTTP status and, on 200, the document's state and pages done. */
-    record Answer(int httpStatus, String state, int pagesDone, int pageCount) {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String apiKey;
+    private final String token;
+
+    /** Without credentials (the embedded stack). */
+    DocumentQuery() {
+        this(null, null);
+    }
+
+    /** {@code apiKey} (sent as X-API-Key) and {@code token} (a bearer token) may be null or blank. */
+    DocumentQuery(String apiKey, String token) {
+        this.apiKey = apiKey;
+        this.token = token;
+    }
+
+    /**
+     * What the API answered.
+     *
+     * @param body       the JSON body: the document's view on 200, {@code {documentId, error}} on 404 and 503 (a body
+     *                   that is not JSON is kept as {@code {error: text}})
+     * @param retryAfter on 503, how long to wait before asking again
+     */
+    record Answer(int httpStatus, JsonNode body, Duration retryAfter) {
+        /** PROCESSING, COMPLETED or INCOMPLETE on 200; null otherwise. */
+        String state() {
+            return httpStatus == 200 ? body.path("state").asText(null) : null;
+        }
+
+        int pagesDone() {
+            return body.path("pagesDone").asInt();
+        }
+
+        /** Null while the document's request has not reached the assembler, and on anything but 200. */
+        Integer pageCount() {
+            JsonNode n = body.path("pageCount");
+            return httpStatus == 200 && n.isNumber() ? n.asInt() : null;
+        }
+
         boolean completed() {
-            return httpStatus == 200 && "COMPLETED".equals(state);
+            return "COMPLETED".equals(state());
+        }
+
+        /** COMPLETED or INCOMPLETE: nothing more will change. */
+        boolean closed() {
+            return completed() || "INCOMPLETE".equals(state());
+        }
+
+        /** The view's pages not done (never came, when INCOMPLETE) as page numbers from 1: {@code [2, 5]}. */
+        String missingPages() {
+            return pageNumbers("missingPages");
+        }
+
+        /** The view's failed pages as page numbers from 1. */
+        String failedPages() {
+            return pageNumbers("failedPages");
+        }
+
+        private String pageNumbers(String field) {
+            StringBuilder b = new StringBuilder("[");
+            for (JsonNode index : body.path(field)) {
+                b.append(b.length() > 1 ? ", " : "").append(index.asInt() + 1);
+            }
+            return b.append(']').toString();
+        }
+
+        /** The API's explanation of a 404, 503 or other failure. */
+        String error() {
+            return body.path("error").asText(body.path("message").asText("HTTP " + httpStatus));
         }
     }
 
-    Answer get(URI statusUrl) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(statusUrl + "?results=false"))
-                .timeout(Duration.ofSeconds(10)).header("Accept", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            return new Answer(response.statusCode(), null, 0, 0);
+    /** {@code GET documentUrl}, with the document's results or without ({@code ?results=false}: state only). */
+    Answer get(URI documentUrl, boolean withResults) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(documentUrl + "?results=" + withResults))
+                .timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        if (apiKey != null && !apiKey.isBlank()) {
+            request.header("X-API-Key", apiKey);
         }
-        JsonNode body = JSON.readTree(response.body());
-        return new Answer(200, body.path("state").asText(), body.path("pagesDone").asInt(),
-                body.path("pageCount").asInt());
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), parse(response.body()), retryAfter(response.headers()));
+    }
+
+    /** The document's URL under an API base URL ({@code http://host:port}, with or without a trailing slash). */
+    static URI documentUrl(String baseUrl, String documentId) {
+        String segment = URLEncoder.encode(documentId, StandardCharsets.UTF_8).replace("+", "%20");
+        return URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/").resolve("v1/documents/" + segment);
+    }
+
+    /** Retry-After in seconds or as an HTTP date; {@link #DEFAULT_RETRY_AFTER} when absent or unreadable. */
+    static Duration retryAfter(HttpHeaders headers) {
+        String value = headers.firstValue("Retry-After").map(String::strip).orElse("");
+        if (value.matches("\\d{1,9}")) {
+            return Duration.ofSeconds(Long.parseLong(value));
+        }
+        try {
+            Duration until = Duration.between(Instant.now(),
+                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            return until.isNegative() ? Duration.ZERO : until;
+        } catch (DateTimeParseException e) {
+            return DEFAULT_RETRY_AFTER;
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            JsonNode node = JSON.readTree(body == null || body.isBlank() ? "{}" : body);
+            return node.isObject() ? node : JSON.createObjectNode().put("error", body);
+        } catch (IOException e) {
+            return JSON.createObjectNode().put("error", body);
+        }
     }
 }

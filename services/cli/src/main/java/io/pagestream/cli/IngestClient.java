@@ -2,6 +2,7 @@ package io.pagestream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pagestream.schema.OcrMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -48,8 +49,12 @@ final class IngestClient {
         return endpoint;
     }
 
-    /** Submits one file; returns the service's answer to an accepted (202) or already accepted (200) document. */
-    JsonNode submit(Path file, List<String> questions, String idempotencyKey) throws Exception {
+    /**
+     * Submits one file to be read in {@code mode} (null: the service's default) with answers grounded or not; returns
+     * the service's answer to an accepted (202) or already accepted (200) document.
+     */
+    JsonNode submit(Path file, List<String> questions, OcrMode mode, boolean groundAnswers, String idempotencyKey)
+            throws Exception {
         long size = Files.size(file);
         for (int attempt = 0; ; attempt++) {
             String boundary = "pagestream-" + UUID.randomUUID();
@@ -57,7 +62,7 @@ final class IngestClient {
             HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofMinutes(30))
                     .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                     .header("Idempotency-Key", idempotencyKey)
-                    .POST(multipart(boundary, file, questions, idempotencyKey, sent));
+                    .POST(multipart(boundary, file, questions, mode, groundAnswers, idempotencyKey, sent));
             if (apiKey != null && !apiKey.isBlank()) {
                 request.header("X-API-Key", apiKey);
             }
@@ -96,11 +101,17 @@ final class IngestClient {
         }
     }
 
-    private static HttpRequest.BodyPublisher multipart(String boundary, Path file, List<String> questions, String key,
-            AtomicLong sent) throws IOException {
+    private static HttpRequest.BodyPublisher multipart(String boundary, Path file, List<String> questions, OcrMode mode,
+            boolean groundAnswers, String key, AtomicLong sent) throws IOException {
         StringBuilder head = new StringBuilder();
         for (String q : questions) {
             field(head, boundary, "question", q);
+        }
+        if (mode != null) {
+            field(head, boundary, "mode", mode.name().toLowerCase(Locale.ROOT));
+        }
+        if (groundAnswers) {
+            field(head, boundary, "groundAnswers", "true");
         }
         field(head, boundary, "idempotencyKey", key);
         String name = file.getFileName().toString().replace("\"", "%22").replace("\r", "").replace("\n", "");

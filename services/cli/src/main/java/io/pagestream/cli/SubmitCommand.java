@@ -3,6 +3,7 @@ package io.pagestream.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pagestream.schema.OcrMode;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -42,6 +43,13 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Option(names = "--ask", paramLabel = "QUESTION", description = "A question to answer about every document (repeatable).")
     List<String> questions = new ArrayList<>();
+
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "What OCR asks the model for: text, markdown or layout (regions with boxes). Default: the service's (markdown unless configured).")
+    OcrMode mode;
+
+    @Option(names = "--ground-answers", description = "Ask for each answer's evidence: a box around what the model read.")
+    boolean groundAnswers;
 
     @Option(names = "--url", defaultValue = "${env:PAGESTREAM_URL:-http://127.0.0.1:8080}",
             description = "Ingest service base URL (env PAGESTREAM_URL). Default: ${DEFAULT-VALUE}.")
@@ -87,7 +95,7 @@ final class SubmitCommand implements Callable<Integer> {
                 jobs.add(pool.submit(() -> {
                     try {
                         String key = "cli-" + (fresh ? UUID.randomUUID() + "-" : "") + contentKey(file);
-                        JsonNode accepted = ingest.submit(file, questions, key);
+                        JsonNode accepted = ingest.submit(file, questions, mode, groundAnswers, key);
                         ObjectNode line = JSON.createObjectNode();
                         line.put("file", file.toString());
                         line.put("documentId", accepted.path("documentId").asText());
@@ -121,7 +129,10 @@ final class SubmitCommand implements Callable<Integer> {
         return failed.get() == 0 ? 0 : 1;
     }
 
-    /** The file's bytes and the questions: the same submission always gets the same key. */
+    /**
+     * The file's bytes, the questions, and the mode and grounding when given: the same submission always gets the same
+     * key, and the same file read another way is another document.
+     */
     private String contentKey(Path file) throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (InputStream in = Files.newInputStream(file)) {
@@ -133,6 +144,10 @@ final class SubmitCommand implements Callable<Integer> {
         for (String q : questions) {
             sha.update((byte) 0);
             sha.update(q.getBytes(StandardCharsets.UTF_8));
+        }
+        if (mode != null || groundAnswers) {
+            sha.update((byte) 1);
+            sha.update((mode + " " + groundAnswers).getBytes(StandardCharsets.UTF_8));
         }
         return HexFormat.of().formatHex(sha.digest());
     }

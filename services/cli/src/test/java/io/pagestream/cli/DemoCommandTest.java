@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pagestream.schema.DocumentOcr;
+import io.pagestream.schema.OcrMode;
+import io.pagestream.schema.OcrPage;
+import io.pagestream.schema.PageStructure;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,7 +87,7 @@ class DemoCommandTest {
 
     @Test
     void timeoutsInEveryWrittenForm() {
-        DemoCommand.DurationConverter convert = new DemoCommand.DurationConverter();
+        DurationConverter convert = new DurationConverter();
         assertEquals(Duration.ofSeconds(45), convert.convert("45"));
         assertEquals(Duration.ofSeconds(45), convert.convert("45s"));
         assertEquals(Duration.ofMinutes(3), convert.convert("3m"));
@@ -128,11 +133,26 @@ class DemoCommandTest {
     }
 
     @Test
-    void textIsWrappedAndControlCharactersAreMadeVisible() {
-        String wrapped = DemoText.indent("word ".repeat(40) + "\u0007end");
-        for (String line : wrapped.split("\n")) {
-            assertTrue(line.length() <= DemoText.WIDTH && line.startsWith("    "), line);
-        }
-        assertTrue(wrapped.contains("\uFFFDend"));
+    void theDemoShowsTheAssemblersMarkdownOrMakesItTheSameWayFromThePages() {
+        OcrPage text = OcrPage.newBuilder().setPageIndex(0).setText(" plain text of page one ").setConfidence(0.5)
+                .setWidth(100).setHeight(100).build();
+        OcrPage failed = OcrPage.newBuilder().setPageIndex(1).setText(null).setConfidence(0).setWidth(0).setHeight(0)
+                .setFailure("DECODE_ERROR").build();
+        OcrPage structured = OcrPage.newBuilder().setPageIndex(2).setText("raw <ref>output</ref>").setConfidence(0.5)
+                .setWidth(100).setHeight(100).setStructure(PageStructure.newBuilder().setMode(OcrMode.MARKDOWN)
+                        .setMarkdown("# Title\n\nbody\u0007").build()).build();
+        DocumentOcr ocr = DocumentOcr.newBuilder().setDocumentId("d1").setPageCount(3)
+                .setPages(List.of(text, failed, structured)).setFullText("").setComplete(true)
+                .setCompletedAt(Instant.EPOCH).build();
+        assertEquals("", ocr.getMarkdown(), "an assembler that does not fill it");
+        assertEquals("<!-- page 1 -->\nplain text of page one\n\n<!-- page 3 -->\n# Title\n\nbody\u0007",
+                DemoText.markdown(ocr), "successful pages only; a page's structure before its raw text");
+        String shown = DemoText.ocr("doc.pdf", "d1", ocr, "RANDOM MODEL");
+        assertTrue(shown.startsWith("== OCR of doc.pdf  (document d1, 3 pages, RANDOM MODEL) ==="), shown);
+        assertTrue(shown.contains("\n# Title\n\nbody\uFFFD\n"), "control characters made visible: " + shown);
+        assertTrue(shown.endsWith("\n<!-- page 2 FAILED: DECODE_ERROR -->\n"), shown);
+
+        ocr.setMarkdown("<!-- page 1 -->\nthe assembler's");
+        assertEquals("<!-- page 1 -->\nthe assembler's", DemoText.markdown(ocr), "the assembler's own, when it has one");
     }
 }

@@ -3,35 +3,36 @@ package io.pagestream.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pagestream.cli.model.DemoModel;
-import io.pagestream.topics.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The real demo, as {@code ./pagestream demo --json} runs it: the broker, the registry and the three packaged services
- * (built by the reactor before this module) on the random model, the bundled samples through ingest's REST API.
- * Every sample must come out COMPLETED with one OCR page per page and one answer set per question, and nothing the
- * demo started may be left running. Tracing is on ({@code --otlp-endpoint}, OTLP/HTTP to an {@link OtlpReceiver}): each
+ * The real demo, as {@code ./pagestream demo} runs it: the broker, the registry and the three packaged services (built
+ * by the reactor before this module) on the random model, the bundled samples through ingest's REST API in markdown
+ * mode. Every sample must come out COMPLETED, its markdown with one {@code <!-- page N -->} section per page in order
+ * (the random model's words mean nothing, the structure does) and one answer per question, and nothing the demo
+ * started may be left running. Tracing is on ({@code --otlp-endpoint}, OTLP/HTTP to an {@link OtlpReceiver}): each
  * document's spans from the three packaged services must form one trace.
  */
 class DemoIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** What the sample files are: the PDF has two pages, the receipt is one image. */
     private static final Map<String, Integer> PAGES = Map.of("invoice-and-letter.pdf", 2, "scanned-receipt.jpg", 1);
+    private static final Pattern PAGE_MARKER = Pattern.compile("(?m)^<!-- page (\\d+) -->$");
 
     /** How long the spans may take to arrive after the demo returned: the services export them as they stop. */
     private static final Duration SPANS_WITHIN = Duration.ofSeconds(15);
@@ -54,11 +55,11 @@ class DemoIT {
         CommandLine cli = new CommandLine(new DemoCommand()).setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true));
         long start = System.nanoTime();
-        int exit = cli.execute("--json", "--samples", DemoCommandTest.SAMPLES.toString(), "--checkout", "../..",
+        int exit = cli.execute("--samples", DemoCommandTest.SAMPLES.toString(), "--checkout", "../..",
                 "--data-dir", "target/demo-it/run", "--model-cache", "target/demo-it/model", "--timeout", "4m",
                 "--otlp-endpoint", collector.endpoint(), "--otlp-protocol", TracingOptions.HTTP_PROTOBUF);
-        System.out.printf("[demo-it] the demo took %.0f s; its progress:%n%s%n", (System.nanoTime() - start) / 1e9,
-                err);
+        System.out.printf("[demo-it] the demo took %.0f s; its progress:%n%s%nits output:%n%s%n",
+                (System.nanoTime() - start) / 1e9, err, out);
         assertEquals(0, exit, "exit status; stderr:\n" + err);
         assertTrue(err.toString().contains(DemoModel.WARNING), "says loudly that the model is random");
         for (String sample : PAGES.keySet()) {
@@ -68,47 +69,82 @@ class DemoIT {
             assertTrue(queried.matcher(err.toString()).find(), sample + " status URL; stderr:\n" + err);
         }
 
-        Map<String, JsonNode> ocr = new HashMap<>();
-        Map<String, JsonNode> answers = new HashMap<>();
-        Map<String, List<String>> states = new HashMap<>();
-        for (String line : out.toString().split("\n")) {
-            JsonNode record = JSON.readTree(line);
-            JsonNode value = record.get("value");
-            String id = value.get("documentId").asText();
-            assertEquals(id, record.get("key").asText(), "keyed by document");
-            switch (record.get("topic").asText()) {
-                case Topics.DOCUMENT_OCR -> ocr.put(id, value);
-                case Topics.DOCUMENT_ANSWERS -> answers.put(id, value);
-                case Topics.DOCUMENT_STATUS -> states.computeIfAbsent(id, k -> new ArrayList<>())
-                        .add(value.get("state").asText());
-                default -> throw new AssertionError("not an output topic: " + line);
-            }
-        }
+        Map<String, String> sections = sections(out.toString());
         List<Samples.Sample> samples = Samples.load(DemoCommandTest.SAMPLES);
         Map<String, Integer> documents = new HashMap<>();
-        assertEquals(samples.size(), ocr.size(), "one OCR record per sample: " + out);
-        assertEquals(samples.size(), answers.size(), "one answers record per sample: " + out);
+        assertEquals(2 * samples.size(), sections.size(), "an OCR and an answers section per sample: " + out);
         for (Samples.Sample sample : samples) {
             int pages = PAGES.get(sample.name());
-            JsonNode document = ocr.values().stream().filter(o -> o.get("pageCount").asInt() == pages
-                    && o.get("pages").size() == pages).findFirst()
-                    .orElseThrow(() -> new AssertionError(sample.name() + ": no OCR with " + pages + " pages: " + ocr));
-            String id = document.get("documentId").asText();
-            documents.put(id, pages);
-            assertTrue(document.get("complete").asBoolean(), sample.name() + " complete");
-            for (JsonNode page : document.get("pages")) {
-                assertTrue(page.get("failure").isNull() && !page.get("text").asText().isEmpty(),
-                        sample.name() + " page text: " + page);
+            String ocrHeading = sections.keySet().stream().filter(h -> h.startsWith("== OCR of " + sample.name() + "  "))
+                    .findFirst().orElseThrow(() -> new AssertionError(sample.name() + ": no OCR section: " + out));
+            Matcher heading = Pattern.compile("\\(document ([0-9a-f-]{36}), (\\d+) pages?, RANDOM MODEL")
+                    .matcher(ocrHeading);
+            assertTrue(heading.find(), ocrHeading);
+            assertEquals(pages, Integer.parseInt(heading.group(2)), ocrHeading);
+            documents.put(heading.group(1), pages);
+            assertPageSections(sample.name(), sections.get(ocrHeading), pages);
+
+            String answers = sections.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("== Answers for " + sample.name() + "  ")).map(Map.Entry::getValue)
+                    .findFirst().orElseThrow(() -> new AssertionError(sample.name() + ": no answers: " + out));
+            // Each question in order, its answer on the next line (a random answer may run over several lines).
+            List<String> lines = answers.lines().toList();
+            List<Integer> asked = IntStream.range(0, lines.size()).filter(i -> lines.get(i).startsWith("  Q: "))
+                    .boxed().toList();
+            assertEquals(sample.questions(), asked.stream().map(i -> lines.get(i).substring(5)).toList(), answers);
+            for (int q : asked) {
+                String a = lines.get(q + 1);
+                assertTrue(a.startsWith("  A: ") && !a.equals("  A: (no answer)"), "an answer: " + answers);
             }
-            JsonNode questions = answers.get(id).get("questions");
-            assertEquals(sample.questions().size(), questions.size(), sample.name() + " answers: " + questions);
-            for (int q = 0; q < questions.size(); q++) {
-                assertEquals(sample.questions().get(q), questions.get(q).get("question").asText());
-                assertTrue(questions.get(q).get("best").hasNonNull("text"), "an answer: " + questions.get(q));
-            }
-            assertEquals(List.of("ACCEPTED", "COMPLETED"), states.get(id), sample.name() + " status events");
+            assertTrue(err.toString().contains(sample.name() + ": COMPLETED (status event: " + pages + " of " + pages),
+                    sample.name() + " COMPLETED; stderr:\n" + err);
         }
         return documents;
+    }
+
+    /** The output's sections by heading line ({@code == ... ===}), each the text up to the next heading. */
+    private static Map<String, String> sections(String out) {
+        Map<String, String> sections = new LinkedHashMap<>();
+        String heading = null;
+        StringBuilder body = new StringBuilder();
+        for (String line : out.split("\n", -1)) {
+            if (line.startsWith("== ") && line.endsWith("===")) {
+                if (heading != null) {
+                    sections.put(heading, body.toString());
+                }
+                heading = line;
+                body.setLength(0);
+            } else if (heading != null) {
+                body.append(line).append('\n');
+            }
+        }
+        if (heading != null) {
+            sections.put(heading, body.toString());
+        }
+        return sections;
+    }
+
+    /** The markdown as the contract has it: {@code <!-- page N -->} for N = 1 … pages in order, each before text. */
+    private static void assertPageSections(String sample, String markdown, int pages) {
+        Matcher marker = PAGE_MARKER.matcher(markdown);
+        List<Integer> numbers = new ArrayList<>();
+        List<Integer> starts = new ArrayList<>();
+        while (marker.find()) {
+            numbers.add(Integer.parseInt(marker.group(1)));
+            starts.add(marker.start());
+        }
+        assertEquals(IntStream.rangeClosed(1, pages).boxed().toList(), numbers, sample + " page markers: " + markdown);
+        assertTrue(markdown.startsWith("<!-- page 1 -->\n"), sample + " starts with its first page: " + markdown);
+        starts.add(markdown.length());
+        for (int i = 0; i < pages; i++) {
+            String page = markdown.substring(starts.get(i), starts.get(i + 1));
+            String text = page.substring(page.indexOf('\n') + 1);
+            assertTrue(!text.isBlank(), sample + " page " + (i + 1) + " has text: " + markdown);
+            if (i + 1 < pages) {
+                assertTrue(text.endsWith("\n\n"), sample + ": a blank line before the next page: " + markdown);
+            }
+        }
+        assertTrue(!markdown.contains("FAILED"), sample + ": no failed page: " + markdown);
     }
 
     /**

@@ -117,6 +117,31 @@ class SubmitCommandTest {
         assertTrue(keys.subList(0, before).contains(keys.get(before)), "same file, same questions: same key");
     }
 
+    @Test
+    void modeAndGroundingTravelAsFormFieldsAndMakeAnotherDocument(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("a.pdf"), "%PDF-1.7 one".getBytes(StandardCharsets.US_ASCII));
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+                .execute("submit", "--url", url, file.toString()), err.toString());
+        assertEquals(0, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+                .execute("submit", "--url", url, "--mode", "layout", "--ground-answers", file.toString()), err.toString());
+        assertEquals(2, bodies.size());
+        assertTrue(!bodies.get(0).contains("name=\"mode\"") && !bodies.get(0).contains("name=\"groundAnswers\""),
+                "the service's defaults unless asked: " + bodies.get(0));
+        assertTrue(bodies.get(1).contains("name=\"mode\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nlayout\r\n"),
+                bodies.get(1));
+        assertTrue(bodies.get(1).contains("name=\"groundAnswers\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\ntrue\r\n"),
+                bodies.get(1));
+        assertTrue(!keys.get(0).equals(keys.get(1)), "the same file read another way is another document");
+
+        StringWriter usage = new StringWriter();
+        assertEquals(2, Main.commandLine().setErr(new PrintWriter(usage))
+                .execute("submit", "--url", url, "--mode", "handwriting", file.toString()));
+        assertTrue(usage.toString().contains("handwriting"), usage.toString());
+        assertEquals(2, bodies.size(), "nothing sent");
+    }
+
     private static JsonNode json(String line) {
         try {
             return JSON.readTree(line);

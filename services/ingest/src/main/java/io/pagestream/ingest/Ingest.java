@@ -78,9 +78,9 @@ public class Ingest {
                 config.maxDecodedBytesPerPage());
         service = new IngestService(limits, new PageEncoder(config.jpegQuality()), publisher, status, accepted,
                 metrics, work, config.queueWait(), config.publishTimeout(), config.retryAfterSeconds(),
-                Clock.systemUTC(), traces);
-        LOG.infof("ingest ready: instance %s, %d slots, limits %s, auth %s", config.instanceId(),
-                config.maxInFlight(), limits, config.auth().enabled() ? "on" : "off");
+                config.defaultMode(), Clock.systemUTC(), traces);
+        LOG.infof("ingest ready: instance %s, %d slots, limits %s, default mode %s, auth %s", config.instanceId(),
+                config.maxInFlight(), limits, config.defaultMode(), config.auth().enabled() ? "on" : "off");
     }
 
     void stop(@Observes ShutdownEvent event) {

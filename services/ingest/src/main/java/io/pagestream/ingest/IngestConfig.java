@@ -1,5 +1,6 @@
 package io.pagestream.ingest;
 
+import io.pagestream.schema.OcrMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -35,6 +36,10 @@ public interface IngestConfig {
     /** Most bytes the Flate streams of one PDF page may inflate to (128 MiB). */
     @WithDefault("134217728")
     long maxDecodedBytesPerPage();
+
+    /** The OCR mode of a document whose submission names none: text, markdown or layout. */
+    @WithDefault("markdown")
+    OcrMode defaultMode();
 
     /** Documents rendered and published at the same time (each holds one transactional producer). */
     @WithDefault("4")

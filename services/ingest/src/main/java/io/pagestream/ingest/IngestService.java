@@ -19,6 +19,7 @@ import io.pagestream.ingest.render.PageSources;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
+import io.pagestream.schema.OcrMode;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.Task;
 import io.pagestream.topics.TraceHeaders;
@@ -74,13 +75,14 @@ public final class IngestService {
     private final Duration queueWait;
     private final Duration lookupTimeout;
     private final int retryAfterSeconds;
+    private final OcrMode defaultMode;
     private final Clock clock;
     private final TraceHeaders traces;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
     public IngestService(Limits limits, PageEncoder encoder, DocumentPublisher publisher, StatusPublisher status,
             AcceptedDocuments accepted, IngestMetrics metrics, Path workDir, Duration queueWait,
-            Duration lookupTimeout, int retryAfterSeconds, Clock clock, TraceHeaders traces) {
+            Duration lookupTimeout, int retryAfterSeconds, OcrMode defaultMode, Clock clock, TraceHeaders traces) {
         this.limits = limits;
         this.encoder = encoder;
         this.publisher = publisher;
@@ -91,6 +93,7 @@ public final class IngestService {
         this.queueWait = queueWait;
         this.lookupTimeout = lookupTimeout;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.defaultMode = defaultMode;
         this.clock = clock;
         this.traces = traces;
     }
@@ -172,11 +175,13 @@ public final class IngestService {
         Instant submittedAt = clock.instant();
         List<Task> tasks;
         List<String> questions;
+        OcrOptions ocr;
         DocumentFormat format;
         try {
             questions = questions(s.questions());
             tasks = tasks(s.tasks(), questions);
             metadata(s.metadata());
+            ocr = OcrOptions.parse(s.mode(), s.groundAnswers(), defaultMode);
             if (s.size() == 0) {
                 throw Rejected.unprocessable(Reason.EMPTY, "the file is empty");
             }
@@ -209,7 +214,8 @@ public final class IngestService {
             int pageCount = source.pageCount();
             Context trace = Context.current();
             String traceparent = traceparent(trace, s);
-            LOG.infof("documentId=%s %s, %d bytes, %d pages: rendering", id, format.mediaType(), s.size(), pageCount);
+            LOG.infof("documentId=%s %s, %d bytes, %d pages, %s%s: rendering", id, format.mediaType(), s.size(),
+                    pageCount, ocr.mode(), ocr.groundAnswers() ? ", grounded answers" : "");
             for (int i = 0; i < pageCount; i++) {
                 spool.add(encoder.encode(source.render(i)));
             }
@@ -217,13 +223,14 @@ public final class IngestService {
                     .setFileName(s.fileName()).setMediaType(format.mediaType()).setSizeBytes(s.size())
                     .setSha256(HexFormat.of().formatHex(sha)).setPageCount(pageCount).setTasks(tasks)
                     .setQuestions(questions).setMetadata(Map.copyOf(s.metadata())).setSubmittedAt(submittedAt)
-                    .setTraceparent(traceparent).build();
+                    .setTraceparent(traceparent).setOcrMode(ocr.mode()).setGroundAnswers(ocr.groundAnswers()).build();
             DocumentStatus acceptedEvent = DocumentStatus.newBuilder().setDocumentId(id)
                     .setState(DocumentState.ACCEPTED).setPageCount(pageCount).setPagesDone(0)
                     .setAt(clock.instant()).setTraceparent(traceparent).build();
             slot.publish(request, spool, i -> PageImage.newBuilder().setDocumentId(id).setPageIndex(i)
                     .setPageCount(pageCount).setTasks(tasks).setQuestions(questions).setSubmittedAt(submittedAt)
-                    .setTraceparent(traceparent), acceptedEvent, trace);
+                    .setTraceparent(traceparent).setOcrMode(ocr.mode()).setGroundAnswers(ocr.groundAnswers()),
+                    acceptedEvent, trace);
             accepted.put(new AcceptedDocuments.Accepted(id, key, sha, pageCount, format.mediaType()));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             metrics.accepted(pageCount, s.size(), spool.bytes(), took);

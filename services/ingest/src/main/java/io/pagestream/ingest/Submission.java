@@ -7,11 +7,14 @@ import java.util.Map;
 /**
  * One submission as received: the uploaded file (already on disk) and the form fields, not yet validated.
  *
- * @param tasks      task names as sent ("OCR", "QA"; case-insensitive; empty: OCR, plus QA when there are questions)
- * @param documentId the client's own document id, or null
+ * @param tasks         task names as sent ("OCR", "QA"; case-insensitive; empty: OCR, plus QA when there are questions)
+ * @param documentId    the client's own document id, or null
+ * @param mode          the OCR mode as sent (text, markdown, layout; case-insensitive), or null for the default
+ * @param groundAnswers "true" or "false" as sent, or null (false)
  */
 public record Submission(Path file, long size, String fileName, List<String> questions, List<String> tasks,
-        String idempotencyKey, String documentId, Map<String, String> metadata, String traceparent) {
+        String idempotencyKey, String documentId, Map<String, String> metadata, String traceparent, String mode,
+        String groundAnswers) {
 
     public Submission {
         questions = questions == null ? List.of() : List.copyOf(questions);

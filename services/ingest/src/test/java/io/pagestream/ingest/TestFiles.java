@@ -78,6 +78,33 @@ public final class TestFiles {
         }
     }
 
+    /**
+     * One page with a media box, an optional crop box (null: the media box) and a /Rotate value, its text written along
+     * the media box's edges so a wrong crop or turn shows.
+     */
+    public static byte[] shapedPdf(PDRectangle media, PDRectangle crop, int rotation) {
+        try (PDDocument doc = new PDDocument()) {
+            PDPage page = new PDPage(media);
+            if (crop != null) {
+                page.setCropBox(crop);
+            }
+            page.setRotation(rotation);
+            doc.addPage(page);
+            try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
+                cs.beginText();
+                cs.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 18);
+                cs.newLineAtOffset(20, 20);
+                cs.showText("bottom left of " + media.getWidth() + " x " + media.getHeight());
+                cs.endText();
+                cs.addRect(10, 10, media.getWidth() - 20, media.getHeight() - 20);
+                cs.stroke();
+            }
+            return save(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A PDF that needs the password "secret" to open. */
     public static byte[] encryptedPdf() {
         try (PDDocument doc = new PDDocument()) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -53,7 +54,9 @@ public class DocumentsResource {
             content = @Content(schema = @Schema(implementation = Accepted.class)))
     @APIResponse(responseCode = "200", description = "A retry of a document already accepted; nothing published",
             content = @Content(schema = @Schema(implementation = Accepted.class)))
-    @APIResponse(responseCode = "400", description = "Bad request fields: INVALID_REQUEST, TOO_MANY_QUESTIONS, QUESTION_TOO_LONG",
+    @APIResponse(responseCode = "400", description = "Bad request fields: INVALID_REQUEST (no file, an unknown task or "
+            + "mode, groundAnswers not true or false, QA without questions, bad metadata or document id), "
+            + "TOO_MANY_QUESTIONS, QUESTION_TOO_LONG",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(responseCode = "401", description = "Authentication on and no valid API key or bearer token")
     @APIResponse(responseCode = "409", description = "IDEMPOTENCY_CONFLICT (key used for another file, id taken) or "
@@ -79,6 +82,14 @@ public class DocumentsResource {
             @RestForm("documentId") String documentId,
             @Parameter(description = "A JSON object of string values, passed through to the outputs")
             @RestForm("metadata") String metadata,
+            @Schema(description = "What the OCR of every page asks the model for (case-insensitive): text (plain "
+                    + "text in reading order), markdown (headings, lists, tables, formulas) or layout (regions with "
+                    + "boxes). Default: pagestream.ingest.default-mode, itself markdown unless configured",
+                    type = SchemaType.STRING, enumeration = {"text", "markdown", "layout"})
+            @RestForm("mode") String mode,
+            @Schema(description = "true: each answer points to its evidence (a box around what the model read)",
+                    type = SchemaType.BOOLEAN, defaultValue = "false")
+            @RestForm("groundAnswers") String groundAnswers,
             @RestHeader("traceparent") String traceparent) {
         if (file == null || file.uploadedFile() == null) {
             return refused(Outcome.refused(400, null, Reason.INVALID_REQUEST, "the multipart field 'file' is missing"));
@@ -91,7 +102,7 @@ public class DocumentsResource {
         }
         String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : keyHeader;
         Outcome outcome = ingest.service().submit(new Submission(file.uploadedFile(), file.size(), file.fileName(),
-                questions, tasks, key, documentId, meta, traceparent));
+                questions, tasks, key, documentId, meta, traceparent, mode, groundAnswers));
         if (outcome.isAccepted()) {
             String statusUrl = ingest.config().statusUrlPrefix() + outcome.documentId();
             return Response.status(outcome.httpStatus()).location(URI.create(statusUrl))

@@ -3,10 +3,12 @@ package io.pagestream.ingest.publish;
 import io.opentelemetry.context.Context;
 import io.pagestream.avro.AvroSerializer;
 import io.pagestream.ingest.render.EncodedPage;
+import io.pagestream.ingest.render.SourceGeometry;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageImage;
+import io.pagestream.schema.SourcePage;
 import io.pagestream.topics.PageKey;
 import io.pagestream.topics.Topics;
 import io.pagestream.topics.TraceHeaders;
@@ -116,7 +118,7 @@ public final class DocumentPublisher implements AutoCloseable {
                     EncodedPage encoded = pages.next();
                     PageImage image = page.apply(i).setImage(ByteBuffer.wrap(encoded.bytes()))
                             .setMediaType(encoded.mediaType()).setWidth(encoded.width())
-                            .setHeight(encoded.height()).build();
+                            .setHeight(encoded.height()).setSourcePage(sourcePage(encoded.source())).build();
                     p.send(record(Topics.DOCUMENT_PAGES, new PageKey(id, i).toString(), image, traceHeaders),
                             callback);
                     if (failed.get() != null) {
@@ -171,6 +173,10 @@ public final class DocumentPublisher implements AutoCloseable {
         public void close() {
             free.add(this);
         }
+    }
+
+    private static SourcePage sourcePage(SourceGeometry source) {
+        return new SourcePage(source.widthPoints(), source.heightPoints(), source.renderScale());
     }
 
     static String rootMessage(Throwable e) {

@@ -1,6 +1,7 @@
 package io.pagestream.ingest.publish;
 
 import io.pagestream.ingest.render.EncodedPage;
+import io.pagestream.ingest.render.SourceGeometry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -31,6 +32,9 @@ public final class PageSpool implements AutoCloseable {
         out.writeUTF(page.mediaType());
         out.writeInt(page.width());
         out.writeInt(page.height());
+        out.writeDouble(page.source().widthPoints());
+        out.writeDouble(page.source().heightPoints());
+        out.writeDouble(page.source().renderScale());
         out.writeInt(page.bytes().length);
         out.write(page.bytes());
         pages++;
@@ -65,8 +69,9 @@ public final class PageSpool implements AutoCloseable {
                 String mediaType = in.readUTF();
                 int w = in.readInt();
                 int h = in.readInt();
+                SourceGeometry source = new SourceGeometry(in.readDouble(), in.readDouble(), in.readDouble());
                 byte[] data = in.readNBytes(in.readInt());
-                return new EncodedPage(data, mediaType, w, h);
+                return new EncodedPage(data, mediaType, w, h, source);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

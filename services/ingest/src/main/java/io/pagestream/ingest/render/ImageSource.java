@@ -123,7 +123,7 @@ final class ImageSource implements PageSource {
     }
 
     @Override
-    public BufferedImage render(int index) throws Rejected {
+    public RenderedPage render(int index) throws Rejected {
         try {
             int w = reader.getWidth(index);
             int h = reader.getHeight(index);
@@ -138,7 +138,11 @@ final class ImageSource implements PageSource {
             }
             BufferedImage decoded = reader.read(index, param);
             BufferedImage scaled = Images.scaleToRgb(decoded, targetW, targetH);
-            return Images.orient(scaled, orientation);
+            // A raster page's points are its pixels, as displayed (orientation applied).
+            int shownW = swap ? h : w;
+            int shownH = swap ? w : h;
+            return new RenderedPage(Images.orient(scaled, orientation),
+                    new SourceGeometry(shownW, shownH, (double) target[0] / shownW));
         } catch (IOException | RuntimeException e) {
             throw Rejected.corrupt((pages > 1 ? "page " + (index + 1) + " of the " : "the ") + format
                     + " image cannot be decoded: " + e.getMessage(), e);

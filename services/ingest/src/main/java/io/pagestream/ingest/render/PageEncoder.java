@@ -36,18 +36,19 @@ public final class PageEncoder {
         this.jpegQuality = jpegQuality;
     }
 
-    /** Encodes an opaque RGB page ({@code TYPE_INT_RGB}) by the rule above. */
-    public EncodedPage encode(BufferedImage rgb) {
+    /** Encodes a rendered page (an opaque {@code TYPE_INT_RGB} image) by the rule above. */
+    public EncodedPage encode(RenderedPage page) {
+        BufferedImage rgb = page.image();
         BufferedImage image = isGrey(rgb) ? toGrey(rgb) : rgb;
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] png = write(image, "png", null);
         if ((long) png.length * 8 <= (long) PNG_BITS_PER_PIXEL_LIMIT * w * h) {
-            return new EncodedPage(png, "image/png", w, h);
+            return new EncodedPage(png, "image/png", w, h, page.source());
         }
         byte[] jpeg = write(image, "jpeg", jpegQuality);
-        return jpeg.length < png.length ? new EncodedPage(jpeg, "image/jpeg", w, h)
-                : new EncodedPage(png, "image/png", w, h);
+        return jpeg.length < png.length ? new EncodedPage(jpeg, "image/jpeg", w, h, page.source())
+                : new EncodedPage(png, "image/png", w, h, page.source());
     }
 
     static boolean isGrey(BufferedImage rgb) {

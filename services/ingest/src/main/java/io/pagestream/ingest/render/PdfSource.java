@@ -81,7 +81,7 @@ final class PdfSource implements PageSource {
     }
 
     @Override
-    public BufferedImage render(int index) throws Rejected {
+    public RenderedPage render(int index) throws Rejected {
         try {
             PDPage page = document.getPage(index);
             PDRectangle box = page.getCropBox();
@@ -94,8 +94,10 @@ final class PdfSource implements PageSource {
             }
             float scale = (float) TargetSize.scale(w, h);
             BufferedImage image = renderer.renderImage(index, scale, ImageType.RGB);
-            return image.getType() == BufferedImage.TYPE_INT_RGB ? image
+            BufferedImage rgb = image.getType() == BufferedImage.TYPE_INT_RGB ? image
                     : Images.scaleToRgb(image, image.getWidth(), image.getHeight());
+            // The float PDFBox was given, not the double it came from: the image is floor(points x this) pixels.
+            return new RenderedPage(rgb, new SourceGeometry(w, h, scale));
         } catch (IOException | RuntimeException e) {
             throw Rejected.corrupt("page " + (index + 1) + " of the PDF cannot be rendered: " + e.getMessage(), e);
         }

@@ -12,7 +12,9 @@ import io.pagestream.ingest.idempotency.DocumentIds;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
+import io.pagestream.schema.OcrMode;
 import io.pagestream.schema.PageImage;
+import io.pagestream.schema.SourcePage;
 import io.pagestream.schema.Task;
 import io.pagestream.servicetest.Dashboard;
 import io.pagestream.servicetest.PipelineStackResource;
@@ -69,6 +71,8 @@ class IngestApiTest {
         assertEquals(key, request.getIdempotencyKey());
         assertEquals("report.pdf", request.getFileName());
         assertEquals(64, request.getSha256().length());
+        assertEquals(OcrMode.MARKDOWN, request.getOcrMode(), "the configured default mode");
+        assertFalse(request.getGroundAnswers());
 
         List<PageImage> pages = topics().await(id, PageImage.class, l -> l.size() >= 3);
         assertEquals(3, pages.size());
@@ -78,12 +82,40 @@ class IngestApiTest {
             assertEquals(p.getWidth(), img.getWidth());
             assertEquals(p.getHeight(), img.getHeight());
             assertEquals(1344, p.getHeight(), "A4 rendered for a 2 x 3 tile grid");
+            SourcePage source = p.getSourcePage();
+            assertEquals(595.2756, source.getWidthPoints(), 1e-3, "A4 in points");
+            assertEquals(841.8898, source.getHeightPoints(), 1e-3);
+            assertEquals(p.getHeight(), Math.floor(source.getHeightPoints() * source.getRenderScale()), 1.0);
+            assertEquals(p.getWidth(), Math.floor(source.getWidthPoints() * source.getRenderScale()), 1.0);
+            assertEquals(OcrMode.MARKDOWN, p.getOcrMode());
+            assertFalse(p.getGroundAnswers());
             assertTrue(p.getMediaType().equals("image/png") || p.getMediaType().equals("image/jpeg"));
         }
         assertEquals(List.of(0, 1, 2), pages.stream().map(PageImage::getPageIndex).sorted().toList());
         DocumentStatus accepted = topics().await(id, DocumentStatus.class, l -> !l.isEmpty()).get(0);
         assertEquals(DocumentState.ACCEPTED, accepted.getState());
         assertEquals(3, accepted.getPageCount());
+    }
+
+    @Test
+    void modeAndGroundingReachTheRequestAndEveryPage() {
+        record Case(String mode, String ground, OcrMode expectedMode, boolean expectedGround) {
+        }
+        for (Case c : List.of(new Case("layout", "true", OcrMode.LAYOUT, true),
+                new Case("Text", "FALSE", OcrMode.TEXT, false),
+                new Case("MARKDOWN", null, OcrMode.MARKDOWN, false))) {
+            Submit submit = Submit.file("two.tif", TestFiles.tiff(2, 300, 400)).questions("Who?").mode(c.mode);
+            String id = accept(c.ground == null ? submit : submit.groundAnswers(c.ground));
+            DocumentRequest request = topics().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
+            assertEquals(c.expectedMode, request.getOcrMode(), c.toString());
+            assertEquals(c.expectedGround, request.getGroundAnswers(), c.toString());
+            List<PageImage> pages = topics().await(id, PageImage.class, l -> l.size() >= 2);
+            for (PageImage p : pages) {
+                assertEquals(c.expectedMode, p.getOcrMode(), c.toString());
+                assertEquals(c.expectedGround, p.getGroundAnswers(), c.toString());
+                assertEquals(new SourcePage(300.0, 400.0, 1.0), p.getSourcePage(), "a small scan, not shrunk");
+            }
+        }
     }
 
     @Test
@@ -174,7 +206,10 @@ class IngestApiTest {
                 Arguments.of("UNSUPPORTED_FORMAT (text)", 415, Submit.file("notes.pdf", "just some text".getBytes())),
                 Arguments.of("INVALID_REQUEST", 400, Submit.file("q.png", TestFiles.png(50, 50)).tasks("OCR,TRANSLATE")),
                 Arguments.of("INVALID_REQUEST (QA without questions)", 400, Submit.file("q.png", TestFiles.png(50, 50)).tasks("QA")),
-                Arguments.of("INVALID_REQUEST (metadata)", 400, Submit.file("q.png", TestFiles.png(50, 50)).metadata("[1,2]")));
+                Arguments.of("INVALID_REQUEST (metadata)", 400, Submit.file("q.png", TestFiles.png(50, 50)).metadata("[1,2]")),
+                Arguments.of("INVALID_REQUEST (mode)", 400, Submit.file("q.png", TestFiles.png(50, 50)).mode("handwriting")),
+                Arguments.of("INVALID_REQUEST (groundAnswers)", 400, Submit.file("q.png", TestFiles.png(50, 50))
+                        .groundAnswers("yes")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -233,6 +268,7 @@ class IngestApiTest {
         String openapi = given().when().get("/q/openapi").then().statusCode(200).extract().asString();
         assertTrue(openapi.contains("/v1/documents") && openapi.contains("multipart/form-data")
                 && openapi.contains("idempotencyKey") && openapi.contains("\"202\""), openapi);
+        assertTrue(openapi.contains("groundAnswers") && openapi.contains("- layout"), "mode and groundAnswers: " + openapi);
     }
 
     @Test

@@ -19,6 +19,8 @@ final class Submit {
     private String apiKey;
     private String bearer;
     private String traceparent;
+    private String mode;
+    private String groundAnswers;
 
     private Submit(String fileName, byte[] data) {
         this.fileName = fileName;
@@ -74,6 +76,16 @@ final class Submit {
         return this;
     }
 
+    Submit mode(String m) {
+        this.mode = m;
+        return this;
+    }
+
+    Submit groundAnswers(String g) {
+        this.groundAnswers = g;
+        return this;
+    }
+
     Response post() {
         RequestSpecification r = given().multiPart("file", fileName, data, "application/octet-stream");
         for (String q : questions) {
@@ -93,6 +105,12 @@ final class Submit {
         }
         if (metadata != null) {
             r = r.multiPart("metadata", metadata);
+        }
+        if (mode != null) {
+            r = r.multiPart("mode", mode);
+        }
+        if (groundAnswers != null) {
+            r = r.multiPart("groundAnswers", groundAnswers);
         }
         if (apiKey != null) {
             r = r.header("X-API-Key", apiKey);

@@ -20,6 +20,7 @@ import io.pagestream.ingest.render.PageSource;
 import io.pagestream.ingest.render.PageSources;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.schema.OcrMode;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.Directories;
 import io.pagestream.stack.KafkaBrokerProcess;
@@ -106,7 +107,7 @@ public final class IngestBench {
                     AcceptedDocuments accepted = new AcceptedDocuments(settings, registry, 1000).start()) {
                 IngestService service = new IngestService(limits, new PageEncoder(0.9f), publisher, status, accepted,
                         new IngestMetrics(new SimpleMeterRegistry()), dir.resolve("work"), Duration.ofSeconds(5),
-                        Duration.ofSeconds(60), 5, Clock.systemUTC(), traces);
+                        Duration.ofSeconds(60), 5, OcrMode.MARKDOWN, Clock.systemUTC(), traces);
 
                 warmUp(service, dir);
                 if (small) {
@@ -149,8 +150,7 @@ public final class IngestBench {
         try (PageSource source = PageSources.open(pdf, DocumentFormat.PDF, limits)) {
             pages = source.pageCount();
             for (int i = 0; i < pages; i++) {
-                BufferedImage img = source.render(i);
-                bytes += encoder.encode(img).bytes().length;
+                bytes += encoder.encode(source.render(i)).bytes().length;
             }
         }
         double render = (System.nanoTime() - t0) / 1e9;
@@ -165,7 +165,7 @@ public final class IngestBench {
 
     private static Outcome submit(IngestService service, Path file) throws Exception {
         return service.submit(new Submission(file, Files.size(file), file.getFileName().toString(), List.of(),
-                List.of(), null, null, Map.of(), null));
+                List.of(), null, null, Map.of(), null, null, null));
     }
 
     private static Path firstPages(Path pdf, int n, Path out) throws Exception {

@@ -13,6 +13,8 @@ import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.limits.Rejected;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,10 +47,11 @@ class PageSourcesTest {
         for (boolean embedded : new boolean[] {false, true}) {
             try (PageSource pdf = open("doc-" + embedded + ".bin", TestFiles.pdf(3, embedded, true))) {
                 assertEquals(3, pdf.pageCount());
-                BufferedImage page = pdf.render(2);
+                RenderedPage rendered = pdf.render(2);
+                BufferedImage page = rendered.image();
                 assertArrayEquals(TargetSize.forVector(595.27563, 841.8898), new int[] {page.getWidth(), page.getHeight()});
                 assertTrue(darkPixels(page) > 2000, "text was drawn (" + embedded + ")");
-                EncodedPage encoded = new PageEncoder(0.9f).encode(page);
+                EncodedPage encoded = new PageEncoder(0.9f).encode(rendered);
                 assertTrue(encoded.bytes().length < 2_000_000, "small: " + encoded.bytes().length);
             }
         }
@@ -64,14 +67,14 @@ class PageSourcesTest {
             assertEquals(BufferedImage.TYPE_BYTE_GRAY, decoded.getType(), "grey pages are encoded as 8-bit grey");
         }
         BufferedImage photo = Images.scaleToRgb(TestFiles.noise(800, 600, 1), 800, 600);
-        assertEquals("image/jpeg", encoder.encode(photo).mediaType());
+        assertEquals("image/jpeg", encoder.encode(new RenderedPage(photo, new SourceGeometry(800, 600, 1))).mediaType());
     }
 
     @Test
     void multiPageTiff() throws Exception {
         try (PageSource tiff = open("scan.pdf", TestFiles.tiff(3, 1000, 1400))) {
             assertEquals(3, tiff.pageCount());
-            BufferedImage p = tiff.render(2);
+            BufferedImage p = tiff.render(2).image();
             assertArrayEquals(TargetSize.forRaster(1000, 1400), new int[] {p.getWidth(), p.getHeight()});
         }
     }
@@ -79,12 +82,12 @@ class PageSourcesTest {
     @Test
     void rasterIsNeverEnlargedAndLargeScansAreShrunk() throws Exception {
         try (PageSource small = open("small.jpg", TestFiles.png(300, 200))) {
-            BufferedImage p = small.render(0);
+            BufferedImage p = small.render(0).image();
             assertEquals(300, p.getWidth());
             assertEquals(200, p.getHeight());
         }
         try (PageSource big = open("big.png", TestFiles.png(5000, 7000))) {
-            BufferedImage p = big.render(0);
+            BufferedImage p = big.render(0).image();
             assertArrayEquals(TargetSize.forRaster(5000, 7000), new int[] {p.getWidth(), p.getHeight()});
             assertTrue(p.getHeight() < 7000);
         }
@@ -94,17 +97,17 @@ class PageSourcesTest {
     void jpegExifOrientationIsHonoured() throws Exception {
         // Stored landscape, left red / right blue; orientation 6 = rotate 90° clockwise to view: red ends on top.
         try (PageSource jpeg = open("photo.png", TestFiles.jpegWithOrientation(400, 200, 6))) {
-            BufferedImage p = jpeg.render(0);
+            BufferedImage p = jpeg.render(0).image();
             assertEquals(200, p.getWidth());
             assertEquals(400, p.getHeight());
             assertTrue(isRed(p.getRGB(100, 20)) && isBlue(p.getRGB(100, 380)), "upright after rotation");
         }
         try (PageSource jpeg = open("photo8.jpg", TestFiles.jpegWithOrientation(400, 200, 8))) {
-            BufferedImage p = jpeg.render(0);
+            BufferedImage p = jpeg.render(0).image();
             assertTrue(isBlue(p.getRGB(100, 20)) && isRed(p.getRGB(100, 380)), "orientation 8: blue on top");
         }
         try (PageSource jpeg = open("photo3.jpg", TestFiles.jpegWithOrientation(400, 200, 3))) {
-            BufferedImage p = jpeg.render(0);
+            BufferedImage p = jpeg.render(0).image();
             assertEquals(400, p.getWidth());
             assertTrue(isBlue(p.getRGB(20, 100)) && isRed(p.getRGB(380, 100)), "orientation 3: turned 180°");
         }
@@ -114,12 +117,69 @@ class PageSourcesTest {
     void webpLosslessAndLossy() throws Exception {
         for (String name : new String[] {"red-blue-lossless.webp", "red-blue-lossy.webp"}) {
             try (PageSource webp = open(name + ".bin", TestFiles.resourceBytes("/images/" + name))) {
-                BufferedImage p = webp.render(0);
+                BufferedImage p = webp.render(0).image();
                 assertEquals(120, p.getWidth());
                 assertEquals(80, p.getHeight());
                 assertTrue(isRed(p.getRGB(10, 40)) && isBlue(p.getRGB(110, 40)), name);
             }
         }
+    }
+
+    @Test
+    void pdfPagesRecordTheirDisplayedSizeInPointsAndTheScaleTheyWereRenderedAt() throws Exception {
+        record Case(String name, byte[] pdf, double width, double height, int pixelWidth, int pixelHeight) {
+        }
+        PDRectangle letter = PDRectangle.LETTER;
+        for (Case c : List.of(
+                // A4 (210 x 297 mm): the 2 x 3 grid, 1344 px high.
+                new Case("A4", TestFiles.shapedPdf(PDRectangle.A4, null, 0), 595.2756, 841.8898, 950, 1344),
+                // Letter portrait turned by /Rotate 90 shows as landscape: 792 x 612 pt, the 4 x 3 grid; 1792 px wide
+                // in exact arithmetic, 1791 as PDFBox rounds down the float product.
+                new Case("Letter /Rotate 90", TestFiles.shapedPdf(letter, null, 90), 792, 612, 1791, 1384),
+                // Only the crop box shows: 400 x 700 pt of the Letter media box, turned by 270; the 2 x 1 grid.
+                new Case("Letter cropped, /Rotate 270", TestFiles.shapedPdf(letter,
+                        new PDRectangle(100, 50, 400, 700), 270), 700, 400, 896, 512))) {
+            try (PageSource pdf = open(c.name.replaceAll("[^A-Za-z0-9]", "_") + ".pdf", c.pdf)) {
+                RenderedPage page = pdf.render(0);
+                SourceGeometry source = page.source();
+                assertEquals(c.width, source.widthPoints(), 1e-3, c.name);
+                assertEquals(c.height, source.heightPoints(), 1e-3, c.name);
+                assertEquals(c.pixelWidth, page.image().getWidth(), c.name);
+                assertEquals(c.pixelHeight, page.image().getHeight(), c.name);
+                assertRoundedDown(source.widthPoints() * source.renderScale(), page.image().getWidth(), c.name);
+                assertRoundedDown(source.heightPoints() * source.renderScale(), page.image().getHeight(), c.name);
+            }
+        }
+    }
+
+    @Test
+    void rasterPagesRecordTheirPixelsAsPointsAndTheShrinkAsScale() throws Exception {
+        try (PageSource small = open("small.png", TestFiles.png(300, 200))) {
+            assertEquals(new SourceGeometry(300, 200, 1), small.render(0).source(), "not shrunk: scale 1");
+        }
+        try (PageSource big = open("big.png", TestFiles.png(5000, 7000))) {
+            RenderedPage page = big.render(0);
+            assertEquals(5000, page.source().widthPoints());
+            assertEquals(7000, page.source().heightPoints());
+            assertEquals(page.image().getWidth() / 5000.0, page.source().renderScale(), 1e-12);
+            assertTrue(page.source().renderScale() < 0.5, "shrunk: " + page.source());
+            assertEquals(7000 * page.source().renderScale(), page.image().getHeight(), 1.0);
+        }
+        // Stored 400 x 200, shown upright as 200 x 400 (EXIF orientation 6): the points are the upright pixels.
+        try (PageSource jpeg = open("photo.jpg", TestFiles.jpegWithOrientation(400, 200, 6))) {
+            assertEquals(new SourceGeometry(200, 400, 1), jpeg.render(0).source());
+        }
+        try (PageSource tiff = open("scan.tif", TestFiles.tiff(2, 6000, 3000))) {
+            RenderedPage second = tiff.render(1);
+            assertEquals(6000, second.source().widthPoints());
+            assertEquals(3000, second.source().heightPoints());
+            assertEquals(second.image().getWidth() / 6000.0, second.source().renderScale(), 1e-12);
+        }
+    }
+
+    /** {@code pixels} is {@code exact} rounded down, allowing for the float arithmetic renderers use. */
+    private static void assertRoundedDown(double exact, int pixels, String what) {
+        assertTrue(exact - pixels > -1e-3 && exact - pixels < 1 + 1e-3, what + ": " + pixels + " px for " + exact);
     }
 
     @Test

@@ -1,0 +1,29 @@
+package io.pagestream.cli;
+
+import java.net.URI;
+import picocli.CommandLine.Option;
+
+/**
+ * Where {@code get} and {@code wait} find the results API (the assembler's {@code GET /v1/documents/{id}}, which
+ * {@code up} prints as "Documents REST") and the credentials they send, in the style of {@code submit}'s options.
+ */
+final class ResultsApiOptions {
+    @Option(names = "--url", defaultValue = "${env:PAGESTREAM_RESULTS_URL:-http://127.0.0.1:8082}",
+            description = "Results API base URL: the assembler (env PAGESTREAM_RESULTS_URL). Default: ${DEFAULT-VALUE}.")
+    String url;
+
+    @Option(names = "--api-key", defaultValue = "${env:PAGESTREAM_API_KEY}",
+            description = "API key sent as X-API-Key when the API has authentication on (env PAGESTREAM_API_KEY).")
+    String apiKey;
+
+    @Option(names = "--token", defaultValue = "${env:PAGESTREAM_TOKEN}", description = "Bearer token (env PAGESTREAM_TOKEN).")
+    String token;
+
+    DocumentQuery query() {
+        return new DocumentQuery(apiKey, token);
+    }
+
+    URI documentUrl(String documentId) {
+        return DocumentQuery.documentUrl(url, documentId);
+    }
+}
