@@ -2,7 +2,7 @@ package io.pagestream.cli;
 
 /**
  * Exit statuses of {@code get} and {@code wait} beyond 0 (done) and picocli's 2 (bad usage), so scripts can tell
- * the outcomes apart (docs/cli.md lists them).
+ * the outcomes apart (docs/command-line.md lists them).
  */
 final class ExitCodes {
     /** The API could not be reached, kept answering 503, or answered something unexpected. */
