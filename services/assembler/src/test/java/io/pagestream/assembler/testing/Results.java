@@ -1,11 +1,13 @@
 package io.pagestream.assembler.testing;
 
 import io.pagestream.schema.Answer;
+import io.pagestream.schema.BoxPlacement;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.ModelRun;
 import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageOcr;
+import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.Task;
 import io.pagestream.topics.Topics;
 import java.time.Instant;
@@ -41,6 +43,13 @@ public final class Results {
                 .setCompletedAt(SUBMITTED.plusSeconds(page)).build();
     }
 
+    /** A page as a worker with structured output publishes it: the raw output and its structure. */
+    public static PageOcr ocr(String documentId, int page, int pageCount, Structures structure) {
+        PageStructure parsed = structure.build();
+        return PageOcr.newBuilder(ocr(documentId, page, pageCount, structure.raw(), 0.9)).setWidth(Structures.WIDTH)
+                .setHeight(Structures.HEIGHT).setStructure(parsed).build();
+    }
+
     /** The page's text in the tests: {@code text of page N}. */
     public static PageOcr ocr(String documentId, int page, int pageCount) {
         return ocr(documentId, page, pageCount, textOf(page), 0.9);
@@ -59,6 +68,18 @@ public final class Results {
         }
         return PageAnswers.newBuilder().setDocumentId(documentId).setPageIndex(page).setPageCount(pageCount)
                 .setAnswers(answers).setRun(RUN).setCompletedAt(SUBMITTED.plusSeconds(page)).build();
+    }
+
+    /** The answers given, in question order. */
+    public static PageAnswers answers(String documentId, int page, int pageCount, List<Answer> answers) {
+        return PageAnswers.newBuilder(answers(documentId, page, pageCount)).setAnswers(answers).build();
+    }
+
+    /** An answer to question {@code question}; {@code evidence} may be null. */
+    public static Answer answer(int question, String text, double confidence, boolean noAnswer,
+            BoxPlacement evidence) {
+        return Answer.newBuilder().setQuestionIndex(question).setQuestion("question " + question).setText(text)
+                .setConfidence(confidence).setGeneratedTokens(3).setNoAnswer(noAnswer).setEvidence(evidence).build();
     }
 
     public static String answerOf(int question, int page) {
