@@ -42,6 +42,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -147,7 +148,7 @@ class DocumentResourceTest {
         assertEquals("12", shown.path("tables").path(0).path("rows").path(1).path(2).path("text").asText());
         assertEquals(structure.getBlocks().get(1).getBoxes().get(0).getPoints().getY2(),
                 shown.path("blocks").path(1).path("boxes").path(0).path("points").path("y2").asDouble());
-        assertFalse(shown.has("schema"), "nothing of Avro's own: " + shown.fieldNames());
+        assertFalse(shown.has("schema"), "nothing of Avro's own: " + names(shown));
         assertTrue(results.path("pages").path(1).path("structure").isNull(), "a page without structure: null");
         JsonNode total = results.path("questions").path(0);
         assertFalse(total.path("noAnswer").asBoolean());
@@ -155,6 +156,12 @@ class DocumentResourceTest {
         assertEquals(evidence, JSON.treeToValue(total.path("best").path("evidence"), BoxPlacement.class));
         assertTrue(total.path("candidates").path(1).path("noAnswer").asBoolean());
         assertTrue(total.path("candidates").path(1).path("evidence").isNull());
+    }
+
+    static Set<String> names(JsonNode object) {
+        Set<String> names = new TreeSet<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** The document's OCR record as a read_committed consumer of documents.ocr gets it. */
@@ -192,8 +199,16 @@ class DocumentResourceTest {
     }
 
     @Test
-    void theApiIsDescribedAndTheServiceReportsHealthAndMetrics() {
+    void theApiIsDescribedAndTheServiceReportsHealthAndMetrics() throws IOException {
         given().get("/q/openapi").then().statusCode(200).body(containsString("/v1/documents/{id}"));
+        JsonNode schemas = JSON.readTree(given().queryParam("format", "json").get("/q/openapi").asString())
+                .path("components").path("schemas");
+        assertEquals(Set.of("mode", "markdown", "blocks", "tables", "flags", "sourcePage"),
+                names(schemas.path("PageStructure").path("properties")), "the structure's fields as the JSON has them");
+        assertEquals(Set.of("grid", "pixels", "points"), names(schemas.path("BoxPlacement").path("properties")));
+        assertTrue(names(schemas.path("Results").path("properties")).contains("markdown"));
+        assertTrue(names(schemas.path("QuestionOutcome").path("properties")).contains("noAnswer"));
+        assertFalse(schemas.has("GenericData") || schemas.has("Schema"), "no Avro internals: " + names(schemas));
         Awaitility.await().atMost(PATIENCE).until(() -> given().get("/q/health/ready").statusCode() == 200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("kafka_stream"));
     }
