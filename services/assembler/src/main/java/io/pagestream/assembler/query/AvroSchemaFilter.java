@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.models.parameters.Parameter;
  * properties are taken out, then every component schema the API no longer reaches. SmallRye's own unused-schema
  * removal is not enough: it keeps Avro's internals, which refer to each other.
  */
-@OpenApiFilter(OpenApiFilter.RunStage.BUILD)
+@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class AvroSchemaFilter implements OASFilter {
     private static final String COMPONENT_REF = "#/components/schemas/";
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pagestream.assembler.testing.Structures;
+import io.pagestream.schema.BlockKind;
+import io.pagestream.schema.OcrMode;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.StructureFlag;
 import java.io.IOException;
@@ -79,15 +81,20 @@ class StateSerdesTest {
     }
 
     @Test
-    void aValueFromANewerAssemblerWithUnknownFieldsStillReads() {
+    void aValueFromANewerAssemblerWithUnknownFieldsAndSymbolsStillReads() {
         String newer = """
-                {"pageIndex":1,"ocr":{"text":"t","confidence":0.5,"width":10,"height":20,"structure":{"mode":"TEXT",\
-                "markdown":"t","blocks":[],"tables":[],"flags":[],"sourcePage":null,"readingTimeMillis":12},\
-                "language":"de"},"answers":null,"failure":null}""";
+                {"pageIndex":1,"ocr":{"text":"t","confidence":0.5,"width":10,"height":20,"structure":{"mode":"SCAN",\
+                "markdown":"t","blocks":[{"order":0,"kind":"SIDEBAR","level":0,"text":"t","confidence":0.5,\
+                "boxes":[],"tableIndex":-1,"flags":["SMUDGED"],"rotation":90}],"tables":[],"flags":["SMUDGED"],\
+                "sourcePage":null,"readingTimeMillis":12},"language":"de"},"answers":null,"failure":null}""";
 
         PageResult page = PAGES.deserializer().deserialize("t", newer.getBytes(StandardCharsets.UTF_8));
 
-        assertEquals("t", page.ocr().structure().getMarkdown());
+        PageStructure structure = page.ocr().structure();
+        assertEquals(OcrMode.MARKDOWN, structure.getMode(), "unknown symbols read as the Avro enum's default");
+        assertEquals(BlockKind.PARAGRAPH, structure.getBlocks().get(0).getKind());
+        assertEquals(List.of(StructureFlag.UNKNOWN), structure.getBlocks().get(0).getFlags());
+        assertEquals(List.of(StructureFlag.UNKNOWN), structure.getFlags());
         assertNull(page.answers());
     }
 }
