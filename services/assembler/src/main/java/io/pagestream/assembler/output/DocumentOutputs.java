@@ -41,8 +41,8 @@ public final class DocumentOutputs {
                 out.accept(DocumentOcr.newBuilder().setDocumentId(documentId).setPageCount(request.pageCount())
                         .setChunkIndex(i).setChunkCount(chunks.size())
                         .setPages(content.pages().stream().map(DocumentOutputs::ocrPage).toList())
-                        .setFullText(content.fullText()).setComplete(complete).setMetadata(request.metadata())
-                        .setCompletedAt(at).build());
+                        .setFullText(content.fullText()).setMarkdown(content.markdown()).setComplete(complete)
+                        .setMetadata(request.metadata()).setCompletedAt(at).build());
             }
             if (request.qa()) {
                 out.accept(DocumentAnswers.newBuilder().setDocumentId(documentId).setPageCount(request.pageCount())
@@ -81,16 +81,17 @@ public final class DocumentOutputs {
 
     private static OcrPage ocrPage(PageOutcome page) {
         return new OcrPage(page.pageIndex(), page.text(), page.confidence(), page.width(), page.height(),
-                page.failure());
+                page.failure(), page.structure());
     }
 
     private static QuestionAnswers questionAnswers(QuestionOutcome question) {
         return new QuestionAnswers(question.questionIndex(), question.question(), candidate(question.best()),
-                question.candidates().stream().map(DocumentOutputs::candidate).toList());
+                question.candidates().stream().map(DocumentOutputs::candidate).toList(), question.noAnswer());
     }
 
     private static AnswerCandidate candidate(Candidate candidate) {
         return candidate == null ? null
-                : new AnswerCandidate(candidate.pageIndex(), candidate.text(), candidate.confidence());
+                : new AnswerCandidate(candidate.pageIndex(), candidate.text(), candidate.confidence(),
+                        candidate.noAnswer(), candidate.evidence());
     }
 }

@@ -7,22 +7,27 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * One read of a whole document: which pages failed or are missing, each question's best answer, and how to split the
  * outputs into chunks of consecutive pages that stay under the record size limit.
  *
  * <p>Chunking rule: pages are taken in order into the current chunk until one more would exceed the page limit, or
- * would take the chunk's estimated size (its pages' text twice, for {@code pages} and {@code fullText}, their answers,
- * plus what every chunk repeats: ids, metadata, questions and best answers) over the byte limit; then a new chunk
- * starts. Both outputs use the same ranges, so chunk i of documents.ocr and of documents.answers cover the same pages.
+ * would take the chunk's estimated size over the byte limit; then a new chunk starts. A page counts its text twice
+ * (for {@code pages} and {@code fullText}), its structure at its exact Avro size, its markdown (in {@code markdown})
+ * and its answers with their evidence; every chunk counts what it repeats: ids, metadata, questions and best
+ * answers. Both outputs use the same ranges, so chunk i of documents.ocr and of documents.answers cover the same pages.
  * A chunk always holds at least one page.
  */
 public final class Survey {
     /** Estimated bytes of a page's or an answer's fixed fields (index, confidence, dimensions, unions, lengths). */
     static final int FIXED_FIELD_BYTES = 32;
-    /** Estimated bytes of a record's fixed fields (ids, counts, flags, timestamp), the document id aside. */
-    static final int RECORD_BYTES = 64;
+    /**
+     * Estimated bytes of a record's fixed fields (counts, flags, timestamp, the lengths of its texts, arrays and map,
+     * the wire format's header), the document id aside.
+     */
+    static final int RECORD_BYTES = 80;
 
     private final List<PageRange> chunks;
     private final List<Candidate> best;
@@ -52,23 +57,38 @@ public final class Survey {
                 failed.add(page);
             }
             PageOutcome outcome = PageOutcome.of(page, result);
-            ocrBytes[page] = FIXED_FIELD_BYTES + 2L * utf8(outcome.text()) + utf8(outcome.failure());
+            ocrBytes[page] = FIXED_FIELD_BYTES + 2L * utf8(outcome.text()) + utf8(outcome.failure())
+                    + nestedBytes(outcome.structure())
+                    + (outcome.text() == null ? 0 : DocumentMarkdown.bytes(page, outcome.markdown()));
             for (PageResult.Answer answer : answersOf(result, questionCount)) {
-                best[answer.questionIndex()] = Candidate.better(best[answer.questionIndex()],
-                        new Candidate(page, answer.text(), answer.confidence()));
-                answerBytes[page] += FIXED_FIELD_BYTES + utf8(answer.text());
+                Candidate candidate = candidate(page, answer);
+                best[answer.questionIndex()] = Candidate.better(best[answer.questionIndex()], candidate);
+                answerBytes[page] += candidateBytes(candidate);
             }
         });
         long shared = RECORD_BYTES + utf8(documentId) + metadataBytes(request.metadata());
         long answersShared = shared;
         for (int q = 0; q < questionCount; q++) {
-            answersShared += 2 * FIXED_FIELD_BYTES + utf8(request.questions().get(q))
-                    + (best[q] == null ? 0 : utf8(best[q].text()));
+            answersShared += FIXED_FIELD_BYTES + utf8(request.questions().get(q))
+                    + (best[q] == null ? 0 : candidateBytes(best[q]));
         }
         List<PageRange> chunks = plan(pageCount, limits, request.ocr() ? ocrBytes : null, shared,
                 request.qa() ? answerBytes : null, answersShared);
         return new Survey(chunks, Collections.unmodifiableList(Arrays.asList(best)), List.copyOf(failed),
                 List.copyOf(missing));
+    }
+
+    static Candidate candidate(int pageIndex, PageResult.Answer answer) {
+        return new Candidate(pageIndex, answer.text(), answer.confidence(), answer.noAnswer(), answer.evidence());
+    }
+
+    private static long candidateBytes(Candidate candidate) {
+        return FIXED_FIELD_BYTES + utf8(candidate.text()) + nestedBytes(candidate.evidence());
+    }
+
+    /** A nullable record in a union: the branch index, and the record when there is one. */
+    private static long nestedBytes(SpecificRecord record) {
+        return 1 + (record == null ? 0 : AvroSize.of(record));
     }
 
     /** The answers of a page that count: those to a question the request asked. */

@@ -35,12 +35,34 @@ public record DocumentView(
     }
 
     /**
-     * @param pages     every page in order, with its text or its failure (MISSING: no result came); null when OCR
-     *                  was not requested
+     * @param pages     every page in order, with its text and structure or its failure (MISSING: no result came);
+     *                  null when OCR was not requested
      * @param fullText  the text of the pages that have one, separated by form feeds; null when OCR was not requested
+     * @param markdown  the markdown of the same pages, as in {@code DocumentOcr.markdown}; null when OCR was not
+     *                  requested
      * @param questions per question, the best answer over the document and every page's candidate; null when QA was
      *                  not requested
      */
-    public record Results(List<PageOutcome> pages, String fullText, List<QuestionOutcome> questions) {
+    @Schema(description = "What a closed document says")
+    public record Results(
+            @Schema(description = "Every page in order: pageIndex, text, confidence, width, height, failure (its "
+                    + "reason code, MISSING when no result came, null when the page has its text) and structure "
+                    + "(the page as markdown, layout blocks with boxes in grid, pixel and point units, and tables, "
+                    + "with the field names of the Avro PageStructure; null for a page without text or from a "
+                    + "worker that gave none); null when OCR was not requested")
+            List<PageOutcome> pages,
+            @Schema(description = "The text of the pages that have one, in page order, separated by form feeds; "
+                    + "null when OCR was not requested")
+            String fullText,
+            @Schema(description = "The markdown of the pages that have text (a page's structure markdown, or its "
+                    + "text when it has no structure), each preceded by a line <!-- page N --> (N from 1), pages "
+                    + "separated by a blank line; null when OCR was not requested")
+            String markdown,
+            @Schema(description = "Per question in request order: best (the highest-confidence candidate that is "
+                    + "not a no-answer, the earlier page winning a tie; null when no page answers), candidates "
+                    + "(every page's answer in page order, each with pageIndex, text, confidence, noAnswer and "
+                    + "evidence: a box on its page or null) and noAnswer (true when best is null); null when QA was "
+                    + "not requested")
+            List<QuestionOutcome> questions) {
     }
 }

@@ -46,7 +46,8 @@ public final class DocumentViews {
         if (withResults && !progress.open()) {
             ChunkContent content = ChunkContent.read(request, survey, source, new PageRange(0, request.pageCount()));
             results = new DocumentView.Results(request.ocr() ? content.pages() : null,
-                    request.ocr() ? content.fullText() : null, request.qa() ? content.questions() : null);
+                    request.ocr() ? content.fullText() : null, request.ocr() ? content.markdown() : null,
+                    request.qa() ? content.questions() : null);
         }
         return Optional.of(new DocumentView(documentId, state, request.pageCount(),
                 request.pageCount() - survey.missingPages().size(), survey.failedPages(), survey.missingPages(),

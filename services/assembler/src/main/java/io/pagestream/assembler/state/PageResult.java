@@ -1,8 +1,10 @@
 package io.pagestream.assembler.state;
 
+import io.pagestream.schema.BoxPlacement;
 import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageOcr;
+import io.pagestream.schema.PageStructure;
 import java.util.List;
 
 /**
@@ -15,10 +17,20 @@ import java.util.List;
  */
 public record PageResult(int pageIndex, Text ocr, List<Answer> answers, Failure failure) {
 
-    public record Text(String text, double confidence, int width, int height) {
+    /**
+     * @param text      the text as the model wrote it
+     * @param structure the page parsed into markdown, blocks and tables, or null when its result carried none (a
+     *                  worker from before structured output)
+     */
+    public record Text(String text, double confidence, int width, int height, PageStructure structure) {
     }
 
-    public record Answer(int questionIndex, String text, double confidence) {
+    /**
+     * @param noAnswer the page does not answer the question; such an answer is shown but never the best
+     * @param evidence where on the page the answer was read, or null
+     */
+    public record Answer(int questionIndex, String text, double confidence, boolean noAnswer,
+            BoxPlacement evidence) {
     }
 
     public record Failure(String reasonCode, String message) {
@@ -37,7 +49,7 @@ public record PageResult(int pageIndex, Text ocr, List<Answer> answers, Failure 
             return this;
         }
         return new PageResult(pageIndex, new Text(page.getText(), confidence(page.getConfidence()), page.getWidth(),
-                page.getHeight()), answers, failure);
+                page.getHeight(), page.getStructure()), answers, failure);
     }
 
     public PageResult withAnswers(PageAnswers page) {
@@ -45,7 +57,8 @@ public record PageResult(int pageIndex, Text ocr, List<Answer> answers, Failure 
             return this;
         }
         return new PageResult(pageIndex, ocr, page.getAnswers().stream()
-                .map(a -> new Answer(a.getQuestionIndex(), a.getText(), confidence(a.getConfidence())))
+                .map(a -> new Answer(a.getQuestionIndex(), a.getText(), confidence(a.getConfidence()),
+                        a.getNoAnswer(), a.getEvidence()))
                 .toList(), failure);
     }
 

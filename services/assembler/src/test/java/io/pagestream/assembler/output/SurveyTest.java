@@ -1,10 +1,18 @@
 package io.pagestream.assembler.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.assembler.state.PageResult;
 import io.pagestream.assembler.state.RequestSummary;
+import io.pagestream.assembler.testing.Structures;
+import io.pagestream.schema.BoxPlacement;
+import io.pagestream.schema.OcrMode;
+import io.pagestream.schema.PageStructure;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -24,7 +32,11 @@ class SurveyTest {
         final TreeMap<Integer, PageResult> pages = new TreeMap<>();
 
         StoredPages text(int page, String text) {
-            pages.put(page, new PageResult(page, new PageResult.Text(text, 0.9, 10, 20),
+            return text(page, text, null);
+        }
+
+        StoredPages text(int page, String text, PageStructure structure) {
+            pages.put(page, new PageResult(page, new PageResult.Text(text, 0.9, 10, 20, structure),
                     pages.containsKey(page) ? pages.get(page).answers() : null, null));
             return this;
         }
@@ -68,6 +80,10 @@ class SurveyTest {
         }
     }
 
+    static PageResult.Answer answer(int question, String text, double confidence) {
+        return new PageResult.Answer(question, text, confidence, false, null);
+    }
+
     static RequestSummary request(int pages, boolean ocr, boolean qa, String... questions) {
         return new RequestSummary(pages, ocr, qa, List.of(questions), Map.of(), 0, null);
     }
@@ -89,8 +105,9 @@ class SurveyTest {
         for (int page = 0; page < 6; page++) {
             stored.text(page, page == 3 ? kilobyte.repeat(5) : kilobyte);
         }
-        // Each page counts its text twice (pages and fullText); a 5 KB page is over the limit alone.
-        Survey survey = Survey.of("doc", request(6, true, false), stored, new ChunkLimits(100, 4500));
+        // Each page counts its text three times (pages, fullText and, without a structure, markdown): about 3 KB a
+        // page, two in a chunk; a 5 KB page is over the limit alone.
+        Survey survey = Survey.of("doc", request(6, true, false), stored, new ChunkLimits(100, 6500));
         assertEquals(List.of(new PageRange(0, 2), new PageRange(2, 3), new PageRange(3, 4), new PageRange(4, 6)),
                 survey.chunks(), "at least one page per chunk, even one over the limit");
     }
@@ -100,7 +117,7 @@ class SurveyTest {
         StoredPages stored = new StoredPages();
         String twoKilobytes = "y".repeat(2000);
         for (int page = 0; page < 4; page++) {
-            stored.text(page, "t").answers(page, new PageResult.Answer(0, twoKilobytes, 0.5));
+            stored.text(page, "t").answers(page, answer(0, twoKilobytes, 0.5));
         }
         assertEquals(1, Survey.of("doc", request(4, true, false, "Q"), stored, new ChunkLimits(100, 4000))
                 .chunks().size());
@@ -111,21 +128,21 @@ class SurveyTest {
     @Test
     void failedAndMissingPagesAndTheBestAnswerOverTheDocument() {
         StoredPages stored = new StoredPages()
-                .text(0, "a").answers(0, new PageResult.Answer(0, "early", 0.8), new PageResult.Answer(7, "stray", 1))
+                .text(0, "a").answers(0, answer(0, "early", 0.8), answer(7, "stray", 1))
                 .failure(1, "CORRUPT_IMAGE")
                 .text(2, "c")
-                .text(3, "d").answers(3, new PageResult.Answer(0, "tie, later page", 0.8));
+                .text(3, "d").answers(3, answer(0, "tie, later page", 0.8));
         Survey survey = Survey.of("doc", request(5, true, true, "Q", "R"), stored, WIDE);
         assertEquals(List.of(1), survey.failedPages());
         assertEquals(List.of(2, 4), survey.missingPages(), "page 2 lacks its answers, page 4 everything");
-        assertEquals(new Candidate(0, "early", 0.8), survey.best(0), "a tie goes to the earlier page");
+        assertEquals(new Candidate(0, "early", 0.8, false, null), survey.best(0), "a tie goes to the earlier page");
         assertNull(survey.best(1), "nobody answered R; an answer to a question never asked is ignored");
     }
 
     @Test
     void theContentOfAChunkShowsEveryPageOfItsRange() {
         StoredPages stored = new StoredPages().text(0, "a").failure(1, "CORRUPT_IMAGE").text(3, "")
-                .text(4, "e").answers(4, new PageResult.Answer(0, "yes", 0.7));
+                .text(4, "e").answers(4, answer(0, "yes", 0.7));
         RequestSummary request = request(5, true, true, "Q");
         Survey survey = Survey.of("doc", request, stored, WIDE);
         ChunkContent content = ChunkContent.read(request, survey, stored, new PageRange(1, 5));
@@ -133,7 +150,82 @@ class SurveyTest {
         assertEquals("CORRUPT_IMAGE", content.pages().get(0).failure());
         assertEquals(PageOutcome.MISSING, content.pages().get(1).failure());
         assertEquals("\fe", content.fullText(), "an empty page text still takes its place");
-        assertEquals(List.of(new Candidate(4, "yes", 0.7)), content.questions().get(0).candidates());
+        assertEquals(List.of(new Candidate(4, "yes", 0.7, false, null)), content.questions().get(0).candidates());
+    }
+
+    @Test
+    void aNoAnswerIsShownButNeverTheBest() {
+        BoxPlacement evidence = Structures.box(100, 200, 300, 220);
+        StoredPages stored = new StoredPages()
+                .text(0, "a").answers(0, noAnswer(0, 0.99), noAnswer(1, 0.9))
+                .text(1, "b").answers(1, new PageResult.Answer(0, "42", 0.3, false, evidence), noAnswer(1, 0.8));
+        RequestSummary request = request(2, true, true, "Q", "R");
+        Survey survey = Survey.of("doc", request, stored, WIDE);
+        assertEquals(new Candidate(1, "42", 0.3, false, evidence), survey.best(0),
+                "a confident no-answer loses to any answer");
+        assertNull(survey.best(1), "only no-answers: no best");
+
+        ChunkContent content = ChunkContent.read(request, survey, stored, new PageRange(0, 2));
+        QuestionOutcome q = content.questions().get(0);
+        assertFalse(q.noAnswer());
+        assertEquals(List.of(new Candidate(0, "not on this page", 0.99, true, null),
+                new Candidate(1, "42", 0.3, false, evidence)), q.candidates(), "no-answers stay among the candidates");
+        QuestionOutcome r = content.questions().get(1);
+        assertTrue(r.noAnswer());
+        assertNull(r.best());
+        assertEquals(List.of(true, true), r.candidates().stream().map(Candidate::noAnswer).toList());
+    }
+
+    static PageResult.Answer noAnswer(int question, double confidence) {
+        return new PageResult.Answer(question, "not on this page", confidence, true, null);
+    }
+
+    @Test
+    void theMarkdownOfAChunkIsEachPagesStructureMarkdownUnderItsPageMarker() {
+        PageStructure report = Structures.report(0, 200).build();
+        PageStructure blank = new PageStructure(OcrMode.TEXT, "", List.of(), List.of(), List.of(), null);
+        StoredPages stored = new StoredPages().text(0, "raw output of page 0", report).failure(1, "CORRUPT_IMAGE")
+                .text(2, "text of an older worker, no structure\n\n").text(3, "", blank);
+        RequestSummary request = request(5, true, false);
+        Survey survey = Survey.of("doc", request, stored, WIDE);
+
+        ChunkContent all = ChunkContent.read(request, survey, stored, new PageRange(0, 5));
+        assertEquals("<!-- page 1 -->\n" + report.getMarkdown() + "\n\n"
+                + "<!-- page 3 -->\ntext of an older worker, no structure\n\n"
+                + "<!-- page 4 -->", all.markdown(),
+                "failed and missing pages are left out; an empty page is its marker alone");
+        assertSame(report, all.pages().get(0).structure());
+        assertNull(all.pages().get(1).structure());
+        assertNull(all.pages().get(2).structure());
+        assertEquals("raw output of page 0\f" + "text of an older worker, no structure\n\n" + "\f", all.fullText(),
+                "fullText stays the model's text");
+
+        ChunkContent tail = ChunkContent.read(request, survey, stored, new PageRange(2, 5));
+        assertEquals("<!-- page 3 -->\ntext of an older worker, no structure\n\n<!-- page 4 -->", tail.markdown(),
+                "page numbers are the document's, not the chunk's");
+    }
+
+    @Test
+    void aPagesStructureCountsTowardsTheChunk() {
+        StoredPages plain = new StoredPages();
+        StoredPages structured = new StoredPages();
+        for (int page = 0; page < 4; page++) {
+            plain.text(page, "t");
+            structured.text(page, "t", Structures.report(page, 2000).build());
+        }
+        // Per page some 2.3 KB of markdown and 5 KB of structure (the paragraph is in both, and in its block).
+        ChunkLimits limits = new ChunkLimits(100, 16 * 1024);
+        assertEquals(1, Survey.of("doc", request(4, true, false), plain, limits).chunks().size());
+        assertTrue(Survey.of("doc", request(4, true, false), structured, limits).chunks().size() > 1,
+                "four pages of some 7 KB each do not fit 16 KiB");
+    }
+
+    @Test
+    void theSizeOfANestedRecordIsItsAvroBinaryLength() throws IOException {
+        PageStructure structure = Structures.report(3, 500).build();
+        // A single-object encoding is the binary encoding behind a 10-byte header (marker and schema fingerprint).
+        assertEquals(structure.toByteBuffer().remaining() - 10, AvroSize.of(structure));
+        assertEquals(12 * Double.BYTES, AvroSize.of(Structures.box(1, 2, 3, 4)), "a box is twelve doubles");
     }
 
     @Test

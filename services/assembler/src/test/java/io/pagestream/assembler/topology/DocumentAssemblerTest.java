@@ -1,5 +1,6 @@
 package io.pagestream.assembler.topology;
 
+import static io.pagestream.assembler.testing.Results.answer;
 import static io.pagestream.assembler.testing.Results.answerOf;
 import static io.pagestream.assembler.testing.Results.answers;
 import static io.pagestream.assembler.testing.Results.failure;
@@ -12,17 +13,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.assembler.output.PageOutcome;
+import io.pagestream.assembler.output.QuestionOutcome;
+import io.pagestream.assembler.query.DocumentView;
+import io.pagestream.assembler.query.DocumentViews;
 import io.pagestream.assembler.state.DocumentProgress;
 import io.pagestream.assembler.testing.AssemblerDriver;
+import io.pagestream.assembler.testing.Structures;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.AnswerCandidate;
+import io.pagestream.schema.BlockKind;
+import io.pagestream.schema.BoundingBox;
+import io.pagestream.schema.BoxPlacement;
 import io.pagestream.schema.DocumentAnswers;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
+import io.pagestream.schema.LayoutBlock;
 import io.pagestream.schema.OcrPage;
+import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.QuestionAnswers;
+import io.pagestream.schema.StructureFlag;
+import io.pagestream.schema.TableCell;
 import io.pagestream.schema.Task;
 import io.pagestream.stack.LocalStackExtension;
 import io.pagestream.topics.Topics;
@@ -119,6 +131,94 @@ class DocumentAssemblerTest {
         assertEquals(request("doc", 3).getTraceparent(), status.getTraceparent());
         assertEquals(List.of(), a.drain(), "one record of each, once");
         assertEquals(DocumentProgress.Phase.COMPLETED, a.documents().get("doc").phase());
+    }
+
+    @Test
+    void eachPagesStructureReachesDocumentsOcrWholeWithTheDocumentMarkdown() {
+        AssemblerDriver a = start();
+        Structures report = Structures.report(0, 300);
+        Structures notes = new Structures(0.7).heading(2, "Notes", Structures.box(80, 50, 400, 70))
+                .paragraph("Grounded twice.", Structures.box(80, 100, 500, 120), Structures.box(80, 125, 300, 140))
+                .flaggedParagraph("| cut | row", StructureFlag.BROKEN_TABLE);
+        a.pipe(request("doc", 4), ocr("doc", 0, 4, report), failure("doc", 1, 4, "CORRUPT_IMAGE"),
+                ocr("doc", 2, 4), ocr("doc", 3, 4, notes));
+
+        DocumentOcr ocr = a.documentOcr.readValue();
+        OcrPage first = ocr.getPages().get(0);
+        assertEquals(report.build(), first.getStructure(),
+                "every block, box, table cell and flag, as the worker sent it");
+        assertEquals(report.raw(), first.getText(), "the text stays the model's own output");
+        assertEquals(Structures.WIDTH, first.getWidth());
+        PageStructure structure = first.getStructure();
+        assertEquals(List.of(BlockKind.TITLE, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH, BlockKind.TABLE,
+                BlockKind.FIGURE_CAPTION, BlockKind.PAGE_FOOTER),
+                structure.getBlocks().stream().map(LayoutBlock::getKind).toList());
+        List<List<String>> cells = structure.getTables().get(0).getRows().stream()
+                .map(row -> row.stream().map(TableCell::getText).toList()).toList();
+        assertEquals(List.of(List.of("Region", "Q1", "Q2", "Q3"), List.of("North", "10", "12", "0"),
+                List.of("South", "8", "9", "11")), cells);
+        BoxPlacement second = structure.getBlocks().get(2).getBoxes().get(1);
+        assertEquals(new BoundingBox(100.0, 345.0, 500.0, 360.0), second.getGrid());
+        assertEquals(345 * 1.414, second.getPixels().getY1(), 1e-9, "grid to pixels: 1414 px high");
+        assertEquals(500 / (1000 / 595.28), second.getPoints().getX2(), 1e-9, "pixels to points: the render scale");
+        assertEquals(Structures.A4, structure.getSourcePage());
+        assertNull(ocr.getPages().get(1).getStructure(), "a failed page has none");
+        assertNull(ocr.getPages().get(2).getStructure(), "a page from a worker without structured output has none");
+        PageStructure last = ocr.getPages().get(3).getStructure();
+        assertEquals(notes.build(), last);
+        assertEquals(List.of(StructureFlag.BROKEN_TABLE), last.getBlocks().get(2).getFlags());
+        assertEquals(0.35, last.getBlocks().get(2).getConfidence());
+
+        String markdown = "<!-- page 1 -->\n" + report.build().getMarkdown() + "\n\n"
+                + "<!-- page 3 -->\n" + textOf(2) + "\n\n"
+                + "<!-- page 4 -->\n## Notes\n\nGrounded twice.\n\n| cut | row";
+        assertEquals(markdown, ocr.getMarkdown(), "structure markdown, or the text without one; the failed page out");
+        assertEquals(report.raw() + "\f" + textOf(2) + "\f" + notes.raw(), ocr.getFullText());
+
+        DocumentView.Results view = DocumentViews.of("doc", a.documents(), a.pages(), true).orElseThrow().results();
+        assertEquals(markdown, view.markdown(), "the query shows the same markdown");
+        assertEquals(report.build(), view.pages().get(0).structure());
+        assertNull(view.pages().get(1).structure());
+    }
+
+    @Test
+    void aNoAnswerIsACandidateButNeverTheBestAndEvidenceIsCarried() {
+        AssemblerDriver a = start();
+        BoxPlacement total = Structures.box(600, 880, 900, 900);
+        BoxPlacement signature = Structures.box(100, 920, 300, 960);
+        a.pipe(request("doc", 3, "Total?", "Signed by?", "Due date?"));
+        a.pipe(ocr("doc", 0, 3), answers("doc", 0, 3, List.of(answer(0, "I cannot find it.", 0.97, true, null),
+                answer(1, "Ada Lovelace", 0.6, false, signature), answer(2, "no date here", 0.9, true, null))));
+        a.pipe(ocr("doc", 1, 3), answers("doc", 1, 3, List.of(answer(0, "42 EUR", 0.4, false, total),
+                answer(1, "not on this page", 0.99, true, null), answer(2, "none", 0.3, true, null))));
+        a.pipe(ocr("doc", 2, 3), answers("doc", 2, 3, List.of(answer(0, "none", 0.1, true, null),
+                answer(1, "Ada", 0.6, false, null), answer(2, "none", 0.95, true, null))));
+
+        List<QuestionAnswers> questions = a.documentAnswers.readValue().getQuestions();
+        QuestionAnswers totalQ = questions.get(0);
+        assertEquals(1, totalQ.getBest().getPageIndex(), "the confident no-answers of pages 0 and 2 do not win");
+        assertEquals("42 EUR", totalQ.getBest().getText());
+        assertEquals(total, totalQ.getBest().getEvidence());
+        assertFalse(totalQ.getBest().getNoAnswer());
+        assertFalse(totalQ.getNoAnswer());
+        assertEquals(List.of(true, false, true),
+                totalQ.getCandidates().stream().map(AnswerCandidate::getNoAnswer).toList());
+        assertEquals(total, totalQ.getCandidates().get(1).getEvidence());
+        assertNull(totalQ.getCandidates().get(0).getEvidence());
+
+        QuestionAnswers signedQ = questions.get(1);
+        assertEquals(0, signedQ.getBest().getPageIndex(), "a tie among answers: the earlier page");
+        assertEquals(signature, signedQ.getBest().getEvidence());
+
+        QuestionAnswers dueQ = questions.get(2);
+        assertNull(dueQ.getBest(), "every page said it does not answer");
+        assertTrue(dueQ.getNoAnswer());
+        assertEquals(List.of(0, 1, 2), dueQ.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList());
+
+        List<QuestionOutcome> view = DocumentViews.of("doc", a.documents(), a.pages(),
+                true).orElseThrow().results().questions();
+        assertEquals(total, view.get(0).best().evidence());
+        assertEquals(List.of(false, false, true), view.stream().map(QuestionOutcome::noAnswer).toList());
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pagestream.assembler.state.PageResult;
 import io.pagestream.assembler.state.StateSerdes;
 import io.pagestream.assembler.testing.AssemblerDriver;
+import io.pagestream.assembler.testing.Structures;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.AnswerCandidate;
@@ -16,11 +17,14 @@ import io.pagestream.schema.DocumentAnswers;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.OcrPage;
+import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.QuestionAnswers;
 import io.pagestream.stack.LocalStackExtension;
 import io.pagestream.topics.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -74,7 +78,7 @@ class LargeDocumentTest {
         int pages = 1300;
         try (AssemblerDriver a = new AssemblerDriver(AssemblerSettings.defaults(), registry,
                 Stores::inMemoryKeyValueStore)) {
-            pipeDocument(a, "big", pages, 3000);
+            pipeDocument(a, "big", pages, 2000);
 
             List<DocumentOcr> ocr = a.documentOcr.readValuesToList();
             List<DocumentAnswers> answers = a.documentAnswers.readValuesToList();
@@ -112,6 +116,58 @@ class LargeDocumentTest {
             }
             assertTrue(StateSerdes.progress().serializer().serialize("t", a.documents().get("big")).length < 1024,
                     "the document's own state does not grow with its pages");
+        }
+    }
+
+    /**
+     * A page as a worker with structured output sends it: some 3,000 characters in a title, seven grounded paragraphs
+     * (one with two boxes), a 3 × 4 table, a caption with two boxes and a footer.
+     */
+    static Structures structuredPage(int page) {
+        Structures structures = Structures.report(page, 600);
+        for (int p = 0; p < 4; p++) {
+            structures.paragraph(pageText(page, 500), Structures.box(100, 400 + 60 * p, 900, 450 + 60 * p));
+        }
+        return structures;
+    }
+
+    @Test
+    void aThousandStructuredPagesAreChunkedByTheirRealSize() {
+        int pages = 1000;
+        AssemblerSettings settings = AssemblerSettings.defaults();
+        Map<Integer, PageStructure> sent = new HashMap<>();
+        try (AssemblerDriver a = new AssemblerDriver(settings, registry, Stores::inMemoryKeyValueStore)) {
+            a.pipe(request("structured", pages, "Who signed?"));
+            for (int page = 0; page < pages; page++) {
+                var ocr = ocr("structured", page, pages, structuredPage(page));
+                sent.put(page, ocr.getStructure());
+                a.pipe(ocr, answers("structured", page, pages, 0.5));
+            }
+
+            List<DocumentOcr> chunks = a.documentOcr.readValuesToList();
+            assertTrue(chunks.size() > 2, "the byte limit, not the page limit (500), splits it: " + chunks.size());
+            Serializer<DocumentOcr> serializer = Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
+            int next = 0;
+            for (DocumentOcr chunk : chunks) {
+                int size = bytes(serializer, Topics.DOCUMENT_OCR, chunk);
+                assertTrue(size <= settings.chunkMaxBytes(), "chunk " + chunk.getChunkIndex() + " is " + size
+                        + " bytes, over the limit of " + settings.chunkMaxBytes());
+                if (chunk.getChunkIndex() < chunk.getChunkCount() - 1) {
+                    assertTrue(size > 0.9 * settings.chunkMaxBytes(),
+                            "the estimate is close, not only safe: chunk " + chunk.getChunkIndex() + " " + size);
+                }
+                int first = chunk.getPages().get(0).getPageIndex();
+                assertTrue(chunk.getMarkdown().startsWith("<!-- page " + (first + 1) + " -->\n# Quarterly report"),
+                        "each chunk's markdown starts with its own first page");
+                for (OcrPage page : chunk.getPages()) {
+                    assertEquals(next, page.getPageIndex(), "consecutive pages, none lost or repeated");
+                    assertEquals(sent.get(next), page.getStructure(), "page " + next + " arrives whole");
+                    next++;
+                }
+            }
+            assertEquals(pages, next);
+            assertEquals(chunks.size(), a.documentAnswers.readValuesToList().size());
+            assertEquals(DocumentState.COMPLETED, a.status.readValue().getState());
         }
     }
 
