@@ -50,6 +50,7 @@ public final class Survey {
         Candidate[] best = new Candidate[questionCount];
         List<Integer> failed = new ArrayList<>();
         List<Integer> missing = new ArrayList<>();
+        boolean measure = limits.bytesBounded();
         PageWalk.over(source, new PageRange(0, pageCount), (page, result) -> {
             if (result == null || !result.done(request)) {
                 missing.add(page);
@@ -57,13 +58,13 @@ public final class Survey {
                 failed.add(page);
             }
             PageOutcome outcome = PageOutcome.of(page, result);
-            ocrBytes[page] = FIXED_FIELD_BYTES + 2L * utf8(outcome.text()) + utf8(outcome.failure())
+            ocrBytes[page] = !measure ? 0 : FIXED_FIELD_BYTES + 2L * utf8(outcome.text()) + utf8(outcome.failure())
                     + nestedBytes(outcome.structure())
                     + (outcome.text() == null ? 0 : DocumentMarkdown.bytes(page, outcome.markdown()));
             for (PageResult.Answer answer : answersOf(result, questionCount)) {
                 Candidate candidate = candidate(page, answer);
                 best[answer.questionIndex()] = Candidate.better(best[answer.questionIndex()], candidate);
-                answerBytes[page] += candidateBytes(candidate);
+                answerBytes[page] += measure ? candidateBytes(candidate) : 0;
             }
         });
         long shared = RECORD_BYTES + utf8(documentId) + metadataBytes(request.metadata());

@@ -15,9 +15,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Builds a document's view from the assembler's stores, with the same functions that build its output records. */
 public final class DocumentViews {
-    /** A query answers in one piece, whatever the document's size. */
-    private static final ChunkLimits UNCHUNKED = new ChunkLimits(Integer.MAX_VALUE, Integer.MAX_VALUE);
-
     private DocumentViews() {
     }
 
@@ -41,7 +38,7 @@ public final class DocumentViews {
                     closedAt, null));
         }
         PageSource source = PageSource.of(pages, documentId);
-        Survey survey = Survey.of(documentId, request, source, UNCHUNKED);
+        Survey survey = Survey.of(documentId, request, source, ChunkLimits.UNBOUNDED);
         DocumentView.Results results = null;
         if (withResults && !progress.open()) {
             ChunkContent content = ChunkContent.read(request, survey, source, new PageRange(0, request.pageCount()));
