@@ -31,10 +31,6 @@ final class PageRun {
         return Span.fromContext(trace);
     }
 
-    List<PromptRun> runs() {
-        return runs;
-    }
-
     void timeoutAt(ScheduledFuture<?> scheduled) {
         timeout = scheduled;
     }
