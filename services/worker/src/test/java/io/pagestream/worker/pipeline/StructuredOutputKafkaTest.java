@@ -132,11 +132,11 @@ class StructuredOutputKafkaTest {
                 pipeline.start();
                 // The broker is shared with this JVM's other test classes: only this test's documents count.
                 records = TopicIo.readUntil(reader, List.of(), r -> ours(r).filter(x -> x.topic()
-                        .equals(Topics.PAGE_OCR)).count() >= 3 && ours(r).anyMatch(x -> x.topic()
-                        .equals(Topics.PAGE_ANSWERS)), WAIT);
+                        .equals(Topics.PAGES_OCR.name())).count() >= 3 && ours(r).anyMatch(x -> x.topic()
+                        .equals(Topics.PAGES_ANSWERS.name())), WAIT);
                 records = ours(records).toList();
             }
-            Map<String, PageOcr> ocr = TopicIo.values(records, Topics.PAGE_OCR, PageOcr.class).stream()
+            Map<String, PageOcr> ocr = TopicIo.values(records, Topics.PAGES_OCR.name(), PageOcr.class).stream()
                     .collect(Collectors.toMap(PageOcr::getDocumentId, Function.identity()));
             assertEquals(3, ocr.size(), "OCR of every page: " + ocr.keySet());
 
@@ -168,7 +168,7 @@ class StructuredOutputKafkaTest {
             assertEquals(List.of(), s.getFlags());
             assertEquals(0.9, layout.getConfidence(), 1e-6);
 
-            List<Answer> answers = TopicIo.values(records, Topics.PAGE_ANSWERS, PageAnswers.class).stream()
+            List<Answer> answers = TopicIo.values(records, Topics.PAGES_ANSWERS.name(), PageAnswers.class).stream()
                     .filter(a -> a.getDocumentId().equals("structured-layout")).findFirst().orElseThrow()
                     .getAnswers();
             assertEquals(1, answers.size());
