@@ -136,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoDocuments progress = new DemoDocuments(out, err, json, model.random());
         Map<String, URI> statusUrls = new LinkedHashMap<>();
         try (DecodingConsumer consumer = new DecodingConsumer(addresses.kafka(), addresses.registry(), TOPICS, true)) {
-            IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), null, null, 3, err);
+            IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), Credentials.none(), 3, err);
             for (Sample sample : documents) {
                 // A fresh key: the stack is new at every run, and the demo means to process every sample again.
                 JsonNode accepted = ingest.submit(sample.file(), sample.questions(), OcrMode.MARKDOWN, false,

@@ -29,17 +29,14 @@ final class IngestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI endpoint;
-    private final String apiKey;
-    private final String token;
+    private final Credentials credentials;
     private final int retries;
     private final PrintWriter progress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** {@code apiKey} and {@code token} may be null or blank (no authentication). */
-    IngestClient(String baseUrl, String apiKey, String token, int retries, PrintWriter progress) {
+    IngestClient(String baseUrl, Credentials credentials, int retries, PrintWriter progress) {
         this.endpoint = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/").resolve("v1/documents");
-        this.apiKey = apiKey;
-        this.token = token;
+        this.credentials = credentials;
         this.retries = retries;
         this.progress = progress;
     }
@@ -63,12 +60,7 @@ final class IngestClient {
                     .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                     .header("Idempotency-Key", idempotencyKey)
                     .POST(multipart(boundary, file, questions, mode, groundAnswers, idempotencyKey, sent));
-            if (apiKey != null && !apiKey.isBlank()) {
-                request.header("X-API-Key", apiKey);
-            }
-            if (token != null && !token.isBlank()) {
-                request.header("Authorization", "Bearer " + token);
-            }
+            credentials.applyTo(request);
             progress("%s: uploading %s", file.getFileName(), human(size));
             HttpResponse<String> response;
             long t0 = System.nanoTime();

@@ -1,6 +1,7 @@
 package io.pagestream.cli;
 
 import java.net.URI;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,15 +13,11 @@ final class ResultsApiOptions {
             description = "Results API base URL: the assembler (env PAGESTREAM_RESULTS_URL). Default: ${DEFAULT-VALUE}.")
     String url;
 
-    @Option(names = "--api-key", defaultValue = "${env:PAGESTREAM_API_KEY}",
-            description = "API key sent as X-API-Key when the API has authentication on (env PAGESTREAM_API_KEY).")
-    String apiKey;
-
-    @Option(names = "--token", defaultValue = "${env:PAGESTREAM_TOKEN}", description = "Bearer token (env PAGESTREAM_TOKEN).")
-    String token;
+    @Mixin
+    Credentials credentials;
 
     DocumentQuery query() {
-        return new DocumentQuery(apiKey, token);
+        return new DocumentQuery(credentials);
     }
 
     URI documentUrl(String documentId) {

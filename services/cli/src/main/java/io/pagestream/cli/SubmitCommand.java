@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -55,12 +56,8 @@ final class SubmitCommand implements Callable<Integer> {
             description = "Ingest service base URL (env PAGESTREAM_URL). Default: ${DEFAULT-VALUE}.")
     String url;
 
-    @Option(names = "--api-key", defaultValue = "${env:PAGESTREAM_API_KEY}",
-            description = "API key sent as X-API-Key when the service has authentication on (env PAGESTREAM_API_KEY).")
-    String apiKey;
-
-    @Option(names = "--token", defaultValue = "${env:PAGESTREAM_TOKEN}", description = "Bearer token (env PAGESTREAM_TOKEN).")
-    String token;
+    @Mixin
+    Credentials credentials;
 
     @Option(names = "--parallel", defaultValue = "2", description = "Uploads at the same time. Default: ${DEFAULT-VALUE}.")
     int parallel;
@@ -84,7 +81,7 @@ final class SubmitCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        IngestClient ingest = new IngestClient(url, apiKey, token, retries, err);
+        IngestClient ingest = new IngestClient(url, credentials, retries, err);
         URI endpoint = ingest.endpoint();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();

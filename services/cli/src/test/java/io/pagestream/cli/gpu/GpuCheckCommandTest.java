@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pagestream.cli.CommandRun;
 import io.pagestream.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -24,21 +23,9 @@ import picocli.CommandLine;
  */
 class GpuCheckCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(CommandLine command, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        command.setOut(new PrintWriter(out));
-        command.setErr(new PrintWriter(err));
-        int exit = command.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void onThisMachineItExits2WithOneLine() {
-        Run run = run(new CommandLine(Main.class), "gpu-check");
+        CommandRun run = CommandRun.of(new CommandLine(Main.class), "gpu-check");
         assertEquals(2, run.exit(), run.err());
         assertEquals("", run.out());
         List<String> lines = run.err().lines().toList();
@@ -52,7 +39,7 @@ class GpuCheckCommandTest {
 
     @Test
     void jsonSaysWhatIsMissing() throws Exception {
-        Run run = run(new CommandLine(Main.class), "gpu-check", "--json");
+        CommandRun run = CommandRun.of(new CommandLine(Main.class), "gpu-check", "--json");
         assertEquals(2, run.exit());
         assertEquals("", run.err());
         JsonNode json = JsonMapper.builder().build().readTree(run.out());
@@ -65,13 +52,13 @@ class GpuCheckCommandTest {
         GpuPreflightTest.Machine complete = GpuPreflightTest.complete();
         Set<String> noCudnn = new HashSet<>(complete.libraries());
         noCudnn.remove("libcudnn.so.9");
-        Run cudnn = run(new CommandLine(new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(), noCudnn,
+        CommandRun cudnn = CommandRun.of(new CommandLine(new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(), noCudnn,
                 true))));
         assertEquals(2, cudnn.exit());
         assertEquals(List.of("gpu-check: no cuDNN 9: libcudnn.so.9 cannot be loaded; install cuDNN 9 for CUDA 12 and "
                 + "put it on LD_LIBRARY_PATH"), cudnn.err().lines().toList());
 
-        Run build = run(new CommandLine(new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(),
+        CommandRun build = CommandRun.of(new CommandLine(new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(),
                 complete.libraries(), false))));
         assertEquals(2, build.exit());
         assertEquals(1, build.err().lines().count());
@@ -92,7 +79,7 @@ class GpuCheckCommandTest {
 
     @Test
     void cpuSmokeRunsTheWholeCheckOnTheTinyModel(@TempDir Path work) throws Exception {
-        Run run = run(new CommandLine(Main.class), "gpu-check", "--cpu-smoke", "--config", "tiny", "--dtype", "fp16",
+        CommandRun run = CommandRun.of(new CommandLine(Main.class), "gpu-check", "--cpu-smoke", "--config", "tiny", "--dtype", "fp16",
                 "--work", work.toString(), "--batches", "1,2", "--steps", "2", "--page-tiles", "3", "--context-tiles",
                 "1", "--page-batches", "1,2", "--agreement-tokens", "4", "--json");
         assertTrue(run.exit() == 0 || run.exit() == 1, run.err());
