@@ -26,12 +26,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /** The service's parts, built at start-up from the configuration and closed at shutdown. */
 @Singleton
 public class Ingest {
-    private static final Logger LOG = Logger.getLogger(Ingest.class);
+    private static final System.Logger LOG = System.getLogger(Ingest.class.getName());
 
     @Inject
     IngestConfig config;
@@ -79,8 +78,10 @@ public class Ingest {
         service = new IngestService(limits, new PageEncoder(config.jpegQuality()), publisher, status, accepted,
                 metrics, work, config.queueWait(), config.publishTimeout(), config.retryAfterSeconds(),
                 config.defaultMode(), Clock.systemUTC(), traces);
-        LOG.infof("ingest ready: instance %s, %d slots, limits %s, default mode %s, auth %s", config.instanceId(),
-                config.maxInFlight(), limits, config.defaultMode(), config.auth().enabled() ? "on" : "off");
+        LOG.log(System.Logger.Level.INFO,
+                String.format("ingest ready: instance %s, %d slots, limits %s, default mode %s, auth %s",
+                config.instanceId(), config.maxInFlight(), limits, config.defaultMode(),
+                config.auth().enabled() ? "on" : "off"));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -89,7 +90,7 @@ public class Ingest {
                 try {
                     c.close();
                 } catch (Exception e) {
-                    LOG.debugf(e, "closing %s", c);
+                    LOG.log(System.Logger.Level.DEBUG, () -> String.format("closing %s", c), e);
                 }
             }
         }

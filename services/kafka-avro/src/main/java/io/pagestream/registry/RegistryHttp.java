@@ -18,8 +18,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * JSON over HTTP to the registry: fail-over between URLs, basic auth, TLS, and retries with exponential backoff (or
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@link RegistryException} carrying the subject, the status and the registry's error code.
  */
 final class RegistryHttp implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryHttp.class);
+    private static final System.Logger LOG = System.getLogger(RegistryHttp.class.getName());
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
@@ -96,7 +94,7 @@ final class RegistryHttp implements AutoCloseable {
             // A node that answers 5xx is as unusable as one that does not answer: try the next one.
             failOver(urlIndex);
             wait = retryAfterMillis(response).orElse(backoff);
-            LOG.debug("registry attempt {} failed: {}", attempt + 1, last.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "registry attempt {0} failed: {1}", attempt + 1, last.getMessage());
         }
         throw last;
     }

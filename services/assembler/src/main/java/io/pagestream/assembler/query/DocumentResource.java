@@ -22,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 
 /** Document status from the assembler's state stores, answered by whichever instance owns the document. */
 @Path("/v1/documents")
@@ -30,7 +29,7 @@ import org.jboss.logging.Logger;
 public class DocumentResource {
     /** The {@code application.server} of the instance that read the document from its stores. */
     public static final String SERVED_BY_HEADER = "X-Pagestream-Served-By";
-    private static final Logger LOG = Logger.getLogger(DocumentResource.class);
+    private static final System.Logger LOG = System.getLogger(DocumentResource.class.getName());
     private static final String RETRY_AFTER_SECONDS = "1";
 
     /** Body of a 404 or 503. */
@@ -85,7 +84,8 @@ public class DocumentResource {
             answer.headers().firstValue("Retry-After").ifPresent(v -> response.header("Retry-After", v));
             return response.build();
         } catch (IOException e) {
-            LOG.debugf(e, "forwarding the query of %s to %s failed", documentId, endpoint(owner));
+            LOG.log(System.Logger.Level.DEBUG,
+                    () -> String.format("forwarding the query of %s to %s failed", documentId, endpoint(owner)), e);
             return unavailable(documentId, "the owning instance " + endpoint(owner) + " did not answer: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

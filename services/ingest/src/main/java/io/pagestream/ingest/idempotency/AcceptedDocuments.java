@@ -25,7 +25,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.jboss.logging.Logger;
 
 /**
  * Every document already accepted, read back from {@code documents.requests} (committed records only) into a local
@@ -39,7 +38,7 @@ import org.jboss.logging.Logger;
  * no conditional write); they carry the same document id, so downstream sees one document id twice — the same pages.
  */
 public final class AcceptedDocuments implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(AcceptedDocuments.class);
+    private static final System.Logger LOG = System.getLogger(AcceptedDocuments.class.getName());
 
     /** What the table remembers of an accepted document. */
     public record Accepted(String documentId, String idempotencyKey, byte[] sha256, int pageCount, String mediaType) {
@@ -73,7 +72,8 @@ public final class AcceptedDocuments implements AutoCloseable {
         CompletableFuture<Void> first = new CompletableFuture<>();
         first.thenRun(() -> {
             caughtUp = true;
-            LOG.infof("accepted-documents table caught up: %d documents", size());
+            LOG.log(System.Logger.Level.INFO,
+                    String.format("accepted-documents table caught up: %d documents", size()));
         });
         syncRequests.add(first);
         thread.start();
@@ -156,12 +156,13 @@ public final class AcceptedDocuments implements AutoCloseable {
                 }
             } catch (KafkaException e) {
                 if (running) {
-                    LOG.warnf("reading documents.requests failed, retrying in 1 s: %s", e.toString());
+                    LOG.log(System.Logger.Level.WARNING,
+                            String.format("reading documents.requests failed, retrying in 1 s: %s", e.toString()));
                     sleep(1000);
                 }
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.errorf(e, "reading documents.requests failed, retrying in 1 s");
+                    LOG.log(System.Logger.Level.ERROR, "reading documents.requests failed, retrying in 1 s", e);
                     sleep(1000);
                 }
             }
@@ -176,7 +177,8 @@ public final class AcceptedDocuments implements AutoCloseable {
                     return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
                 }
             } catch (KafkaException e) {
-                LOG.debugf("no metadata for %s yet: %s", Topics.DOCUMENTS_REQUESTS.name(), e);
+                LOG.log(System.Logger.Level.DEBUG,
+                        () -> String.format("no metadata for %s yet: %s", Topics.DOCUMENTS_REQUESTS.name(), e));
             }
             sleep(500);
         }
@@ -198,8 +200,9 @@ public final class AcceptedDocuments implements AutoCloseable {
                 }
             }
         } catch (RecordDeserializationException e) {
-            LOG.warnf("skipping unreadable record %s@%d: %s", e.topicPartition(), e.offset(),
-                    e.getCause() != null ? e.getCause().toString() : e.getMessage());
+            LOG.log(System.Logger.Level.WARNING,
+                    String.format("skipping unreadable record %s@%d: %s", e.topicPartition(), e.offset(),
+                    e.getCause() != null ? e.getCause().toString() : e.getMessage()));
             consumer.seek(e.topicPartition(), e.offset() + 1);
         }
     }

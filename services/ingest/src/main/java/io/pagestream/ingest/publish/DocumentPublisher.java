@@ -31,7 +31,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
 
 /**
  * Publishes whole documents, each in one Kafka transaction: the DocumentRequest, every PageImage, and the ACCEPTED
@@ -44,7 +43,7 @@ import org.jboss.logging.Logger;
  * closed and rebuilt on next use; rebuilding runs {@code initTransactions}, which settles the transaction it had open.
  */
 public final class DocumentPublisher implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(DocumentPublisher.class);
+    private static final System.Logger LOG = System.getLogger(DocumentPublisher.class.getName());
 
     private final KafkaSettings settings;
     private final SchemaRegistryClient registry;
@@ -164,7 +163,7 @@ public final class DocumentPublisher implements AutoCloseable {
                 try {
                     producer.close(timeout);
                 } catch (RuntimeException e) {
-                    LOG.debugf(e, "closing producer %s", transactionalId);
+                    LOG.log(System.Logger.Level.DEBUG, () -> String.format("closing producer %s", transactionalId), e);
                 }
                 producer = null;
             }
