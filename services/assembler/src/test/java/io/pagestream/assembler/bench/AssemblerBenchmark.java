@@ -6,7 +6,6 @@ import static io.pagestream.assembler.testing.Results.request;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.assembler.testing.InputProducer;
-import io.pagestream.assembler.testing.QuietKafka;
 import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.assembler.topology.SkipCorruptRecords;
@@ -16,6 +15,7 @@ import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.Directories;
 import io.pagestream.stack.KafkaBroker;
 import io.pagestream.stack.TopicAdmin;
+import io.pagestream.testing.QuietKafka;
 import io.pagestream.topics.TopicSpec;
 import io.pagestream.topics.Topics;
 import java.nio.file.Files;

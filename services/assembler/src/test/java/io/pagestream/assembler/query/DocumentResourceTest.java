@@ -30,6 +30,7 @@ import io.pagestream.schema.BoxPlacement;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.servicetest.Dashboard;
+import io.pagestream.testing.IntegrationTest;
 import io.pagestream.topics.Topics;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -60,6 +61,7 @@ import org.junit.jupiter.api.Test;
 /** The assembler as it runs: Quarkus, Kafka Streams on a real broker and registry, and its REST API. */
 @QuarkusTest
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
+@IntegrationTest
 class DocumentResourceTest {
     static final Duration PATIENCE = Duration.ofSeconds(90);
     /** Reads the view's structures and boxes back into the contract's classes, as the state does. */

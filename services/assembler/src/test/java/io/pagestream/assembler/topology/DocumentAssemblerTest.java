@@ -36,7 +36,8 @@ import io.pagestream.schema.QuestionAnswers;
 import io.pagestream.schema.StructureFlag;
 import io.pagestream.schema.TableCell;
 import io.pagestream.schema.Task;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The assembly rules, one by one, on the real topology and serdes (TopologyTestDriver, real registry). */
+@IntegrationTest
 class DocumentAssemblerTest {
     static final Duration TIMEOUT = Duration.ofMinutes(10);
     static final Duration RETENTION = Duration.ofHours(1);

@@ -20,7 +20,8 @@ import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageOcr;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * completed the document (the last page's worker span), or the request's when that record carries none or the
  * document timed out; every output record names that span in its {@code traceparent} header.
  */
+@IntegrationTest
 class DocumentTracingTest {
     /** The trace of {@code Results.request}'s Avro field. */
     private static final String REQUEST_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";

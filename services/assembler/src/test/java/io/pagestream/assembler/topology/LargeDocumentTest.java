@@ -19,7 +19,8 @@ import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.OcrPage;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.QuestionAnswers;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.topics.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * grows with the document. In-memory stores (same changelogs, same scans): the driver commits after every record,
  * and on RocksDB each commit is a flush to disk.
  */
+@IntegrationTest
 class LargeDocumentTest {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.registryOnly();

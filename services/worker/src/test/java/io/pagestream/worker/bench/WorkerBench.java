@@ -11,6 +11,7 @@ import io.pagestream.schema.PageOcr;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.KafkaBroker;
 import io.pagestream.stack.TopicAdmin;
+import io.pagestream.testing.QuietKafka;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.WorkerConfig;
 import io.pagestream.worker.batch.AdaptiveLimits;
@@ -33,7 +34,6 @@ import io.pagestream.worker.pipeline.PipelineMetrics;
 import io.pagestream.worker.pipeline.PreparedPage;
 import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
-import io.pagestream.worker.testing.QuietLogs;
 import io.pagestream.worker.testing.TinyModel;
 import io.pagestream.worker.testing.TopicIo;
 import java.lang.management.ManagementFactory;
@@ -90,7 +90,7 @@ public final class WorkerBench {
     }
 
     public static void main(String[] args) throws Exception {
-        QuietLogs.kafka();
+        QuietKafka.atWarn();
         new WorkerBench().run();
     }
 
