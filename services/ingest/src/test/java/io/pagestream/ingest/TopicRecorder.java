@@ -1,8 +1,8 @@
 package io.pagestream.ingest;
 
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.testing.Wait;
 import io.pagestream.topics.PageKey;
 import io.pagestream.topics.Topics;
@@ -45,7 +45,7 @@ public final class TopicRecorder {
     }
 
     private TopicRecorder(String bootstrap, String registryUrl) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryUrl));
+        SchemaRegistryClient registry = RegistryClients.of(registryUrl);
         Thread t = new Thread(() -> {
             try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

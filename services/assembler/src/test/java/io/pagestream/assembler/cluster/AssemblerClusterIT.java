@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pagestream.assembler.query.DocumentResource;
 import io.pagestream.assembler.testing.InputProducer;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.stack.Directories;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
@@ -239,7 +239,7 @@ class AssemblerClusterIT {
 
     /** Everything on the three output topics, as a read_committed consumer sees it. */
     static final class Outputs implements AutoCloseable {
-        private final SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        private final SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
         private final KafkaConsumer<String, GenericRecord> consumer;
         private final Map<String, List<String>> byDocument = new HashMap<>();
 

@@ -24,12 +24,12 @@ import io.pagestream.assembler.testing.Structures;
 import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.BoxPlacement;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.servicetest.Dashboard;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.topics.Topics;
 import io.pagestream.servicetest.PipelineStackResource;
@@ -169,8 +169,8 @@ class DocumentResourceTest {
     /** The document's OCR record as a read_committed consumer of documents.ocr gets it. */
     static DocumentOcr publishedOcr(String id) {
         var settings = ConfigProvider.getConfig();
-        try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(
-                settings.getValue(PipelineStackResource.REGISTRY, String.class)));
+        try (SchemaRegistryClient registry = RegistryClients.of(
+                settings.getValue(PipelineStackResource.REGISTRY, String.class));
                 KafkaConsumer<String, DocumentOcr> consumer = new KafkaConsumer<>(Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         settings.getValue(PipelineStackResource.BOOTSTRAP, String.class),

@@ -19,7 +19,6 @@ import io.pagestream.assembler.query.DocumentViews;
 import io.pagestream.assembler.state.DocumentProgress;
 import io.pagestream.assembler.testing.AssemblerDriver;
 import io.pagestream.assembler.testing.Structures;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.AnswerCandidate;
 import io.pagestream.schema.BlockKind;
@@ -36,6 +35,7 @@ import io.pagestream.schema.QuestionAnswers;
 import io.pagestream.schema.StructureFlag;
 import io.pagestream.schema.TableCell;
 import io.pagestream.schema.Task;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.topics.Topics;
@@ -62,7 +62,7 @@ class DocumentAssemblerTest {
 
     @BeforeAll
     static void connect() {
-        registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        registry = RegistryClients.of(STACK.registryUrl());
     }
 
     @AfterAll

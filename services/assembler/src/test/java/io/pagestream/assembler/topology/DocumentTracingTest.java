@@ -14,12 +14,12 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.pagestream.assembler.testing.AssemblerDriver;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageOcr;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +56,7 @@ class DocumentTracingTest {
     @BeforeEach
     void start() {
         tracer = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
-        registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        registry = RegistryClients.of(STACK.registryUrl());
         AssemblerSettings defaults = AssemblerSettings.defaults();
         assembler = new AssemblerDriver(new AssemblerSettings(Duration.ofMinutes(10), Duration.ofHours(1),
                 defaults.punctuateInterval(), defaults.chunkMaxPages(), defaults.chunkMaxBytes()), registry,

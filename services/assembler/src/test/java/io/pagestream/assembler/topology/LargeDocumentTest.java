@@ -10,7 +10,6 @@ import io.pagestream.assembler.state.PageResult;
 import io.pagestream.assembler.state.StateSerdes;
 import io.pagestream.assembler.testing.AssemblerDriver;
 import io.pagestream.assembler.testing.Structures;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.AnswerCandidate;
 import io.pagestream.schema.DocumentAnswers;
@@ -19,6 +18,7 @@ import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.OcrPage;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.QuestionAnswers;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.topics.Topics;
@@ -49,7 +49,7 @@ class LargeDocumentTest {
 
     @BeforeAll
     static void connect() {
-        registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        registry = RegistryClients.of(STACK.registryUrl());
     }
 
     @AfterAll

@@ -3,11 +3,11 @@ package io.pagestream.worker.bench;
 import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.KafkaBroker;
 import io.pagestream.stack.TopicAdmin;
@@ -114,7 +114,7 @@ public final class WorkerBench {
             try (ModelRuntime model = ModelRuntime.open(config(checkpoint, "bench"));
                     KafkaBroker broker = KafkaBroker.start();
                     ApicurioRegistry registry = ApicurioRegistry.start(dir.resolve("registry"));
-                    SchemaRegistryClient schemas = new SchemaRegistryClient(RegistryConfig.of(registry.url()))) {
+                    SchemaRegistryClient schemas = RegistryClients.of(registry.url())) {
                 TopicAdmin.createMissing(broker.bootstrapServers(), Topics.newTopics((short) 1));
                 measure(checkpoint, model, new Stack(broker.bootstrapServers(), registry.url(), schemas));
             }

@@ -16,7 +16,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
@@ -24,6 +23,7 @@ import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.testing.QuietKafka;
@@ -108,7 +108,7 @@ class PipelineKafkaTest {
         ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, stepMillis);
         ModelRuntime model = new ModelRuntime(engine, new ModelIdentity("scripted", "v1"),
                 new EngineSizing(16, 4096, 1, "test"), new SystemMemory(), Prompts.of(config.prompts()));
-        SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
         Map<String, Object> common = new HashMap<>(kafka);
         common.put("bootstrap.servers", STACK.bootstrapServers());
         KafkaClients clients = new KafkaClients(common, group, instanceId, true, 4, registry, true);

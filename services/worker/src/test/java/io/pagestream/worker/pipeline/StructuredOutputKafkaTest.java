@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.Answer;
 import io.pagestream.schema.BlockKind;
@@ -22,6 +21,7 @@ import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.TableCell;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.testing.QuietKafka;
@@ -114,7 +114,7 @@ class StructuredOutputKafkaTest {
         TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages);
 
         try (ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, 1).script(script(prompts));
-                SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+                SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
                 KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(),
                         STACK.registryUrl())) {
             ModelRuntime model = new ModelRuntime(engine, new ModelIdentity("scripted", "v1"),
