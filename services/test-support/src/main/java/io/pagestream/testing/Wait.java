@@ -30,7 +30,7 @@ public final class Wait {
         atMost(timeout, Duration.ofMillis(EVERY_MILLIS), done);
     }
 
-    /** As {@link #atMost(Duration, BooleanSupplier)}, checked every {@code every}: for a test driving a loop itself. */
+    /** As {@link #atMost(Duration, Callable)}, checked every {@code every}: for a test driving a loop itself. */
     public static void atMost(Duration timeout, Duration every, Callable<Boolean> done) {
         try {
             upTo(timeout).pollInterval(every).until(done);

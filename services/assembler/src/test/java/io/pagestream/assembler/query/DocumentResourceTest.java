@@ -31,6 +31,7 @@ import io.pagestream.schema.PageStructure;
 import io.pagestream.servicetest.Dashboard;
 import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -51,7 +52,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -87,7 +87,7 @@ class DocumentResourceTest {
     static Response poll(String id, Predicate<Response> condition) {
         Response[] last = new Response[1];
         try {
-            return Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+            return Wait.upTo(PATIENCE).pollInterval(Duration.ofMillis(200))
                     .until(() -> last[0] = given().get("/v1/documents/{id}", id), condition);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("last answer for " + id + ": " + (last[0] == null ? "none"
@@ -181,7 +181,7 @@ class DocumentResourceTest {
                         new StringDeserializer(), new AvroDeserializer<>(registry, DocumentOcr.class))) {
             consumer.subscribe(List.of(Topics.DOCUMENT_OCR));
             DocumentOcr[] found = new DocumentOcr[1];
-            Awaitility.await().atMost(PATIENCE).until(() -> {
+            Wait.upTo(PATIENCE).until(() -> {
                 for (ConsumerRecord<String, DocumentOcr> record : consumer.poll(Duration.ofMillis(200))) {
                     if (id.equals(record.key())) {
                         found[0] = record.value();
@@ -211,7 +211,7 @@ class DocumentResourceTest {
         assertTrue(names(schemas.path("Results").path("properties")).contains("markdown"));
         assertTrue(names(schemas.path("QuestionOutcome").path("properties")).contains("noAnswer"));
         assertFalse(schemas.has("GenericData") || schemas.has("Schema"), "no Avro internals: " + names(schemas));
-        Awaitility.await().atMost(PATIENCE).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        Wait.upTo(PATIENCE).until(() -> given().get("/q/health/ready").statusCode() == 200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("kafka_stream"));
     }
 
@@ -220,7 +220,7 @@ class DocumentResourceTest {
         Set<String> queried = Dashboard.metricsOf("Assembler");
         assertTrue(queried.contains("kafka_stream_thread_process_rate"), "the Assembler row: " + queried);
         // Kafka Streams registers its metrics as its threads and clients start.
-        Awaitility.await().atMost(PATIENCE).untilAsserted(() -> assertEquals(Set.of(),
+        Wait.upTo(PATIENCE).untilAsserted(() -> assertEquals(Set.of(),
                 Dashboard.missingFrom(given().get("/q/metrics").asString(), queried),
                 "queried by the dashboard, not exposed"));
     }
