@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start the whole pipeline, run the bundled sample documents through it, print their OCR and answers, stop.")
 final class DemoCommand implements Callable<Integer> {
-    private static final List<String> TOPICS = List.of(Topics.DOCUMENT_STATUS, Topics.PAGE_OCR, Topics.PAGE_ANSWERS,
-            Topics.PAGE_DLQ, Topics.DOCUMENT_OCR, Topics.DOCUMENT_ANSWERS);
+    private static final List<String> TOPICS = Topics.names(Topics.DOCUMENTS_STATUS, Topics.PAGES_OCR,
+            Topics.PAGES_ANSWERS, Topics.PAGES_DLQ, Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS);
 
     @Mixin
     WorkerModelOptions model;

@@ -96,34 +96,30 @@ final class DemoDocuments {
             early.add(record);
             return;
         }
-        switch (record.topic()) {
-            case Topics.PAGE_OCR -> page(doc, doc.read, value, "read");
-            case Topics.PAGE_ANSWERS -> page(doc, doc.answered, value, "answered");
-            case Topics.PAGE_DLQ -> {
-                page(doc, doc.failed, value, "FAILED");
-                progress.printf("  %s%n", value.get("message"));
+        String topic = record.topic();
+        if (topic.equals(Topics.PAGES_OCR.name())) {
+            page(doc, doc.read, value, "read");
+        } else if (topic.equals(Topics.PAGES_ANSWERS.name())) {
+            page(doc, doc.answered, value, "answered");
+        } else if (topic.equals(Topics.PAGES_DLQ.name())) {
+            page(doc, doc.failed, value, "FAILED");
+            progress.printf("  %s%n", value.get("message"));
+        } else if (topic.equals(Topics.DOCUMENTS_STATUS.name())) {
+            status(doc, value);
+            if (json) {
+                print(record, null);
             }
-            case Topics.DOCUMENT_STATUS -> {
-                status(doc, value);
-                if (json) {
-                    print(record, null);
-                }
-            }
-            case Topics.DOCUMENT_OCR -> {
-                doc.ocrChunkCount = (Integer) value.get("chunkCount");
-                doc.ocrChunks.add((Integer) value.get("chunkIndex"));
-                List<?> pages = (List<?>) value.get("pages");
-                doc.ocrPages += pages.size();
-                print(record, () -> DemoText.ocr(doc.sample.name(), doc.id, value, note));
-            }
-            case Topics.DOCUMENT_ANSWERS -> {
-                doc.answerChunkCount = (Integer) value.get("chunkCount");
-                doc.answerChunks.add((Integer) value.get("chunkIndex"));
-                doc.answerSets += ((List<?>) value.get("questions")).size();
-                print(record, () -> DemoText.answers(doc.sample.name(), value, note));
-            }
-            default -> {
-            }
+        } else if (topic.equals(Topics.DOCUMENTS_OCR.name())) {
+            doc.ocrChunkCount = (Integer) value.get("chunkCount");
+            doc.ocrChunks.add((Integer) value.get("chunkIndex"));
+            List<?> pages = (List<?>) value.get("pages");
+            doc.ocrPages += pages.size();
+            print(record, () -> DemoText.ocr(doc.sample.name(), doc.id, value, note));
+        } else if (topic.equals(Topics.DOCUMENTS_ANSWERS.name())) {
+            doc.answerChunkCount = (Integer) value.get("chunkCount");
+            doc.answerChunks.add((Integer) value.get("chunkIndex"));
+            doc.answerSets += ((List<?>) value.get("questions")).size();
+            print(record, () -> DemoText.answers(doc.sample.name(), value, note));
         }
         progress.flush();
     }

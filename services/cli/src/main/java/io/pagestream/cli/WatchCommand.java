@@ -22,7 +22,7 @@ final class WatchCommand implements Callable<Integer> {
     String registry;
 
     @Option(names = "--topic", split = ",", description = "Topics to watch. Default: documents.ocr, documents.answers, documents.status.")
-    List<String> topics = List.of(Topics.DOCUMENT_OCR, Topics.DOCUMENT_ANSWERS, Topics.DOCUMENT_STATUS);
+    List<String> topics = Topics.names(Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS, Topics.DOCUMENTS_STATUS);
 
     @Option(names = "--from-beginning", description = "Start from the oldest records rather than new ones.")
     boolean fromBeginning;

@@ -72,12 +72,13 @@ class UpCommandTest {
             try (var client = new SchemaRegistryClient(RegistryConfig.of(registry));
                     var producer = new KafkaProducer<>(Map.<String, Object>of(
                             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                            new StringSerializer(), Topics.STATUS.valueSerde(client, true).serializer())) {
-                producer.send(new ProducerRecord<>(Topics.DOCUMENT_STATUS, "doc-up", sent)).get(30, TimeUnit.SECONDS);
+                            new StringSerializer(), Topics.DOCUMENTS_STATUS.valueSerde(client, true).serializer())) {
+                producer.send(new ProducerRecord<>(Topics.DOCUMENTS_STATUS.name(), "doc-up", sent))
+                        .get(30, TimeUnit.SECONDS);
             }
 
             Process watch = cli(dir.resolve("watch.err"), "watch", "--json", "--from-beginning", "--max-records", "1",
-                    "--bootstrap", bootstrap, "--registry", registry, "--topic", Topics.DOCUMENT_STATUS);
+                    "--bootstrap", bootstrap, "--registry", registry, "--topic", Topics.DOCUMENTS_STATUS.name());
             String printed = new String(watch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(watch.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, watch.exitValue(), read(dir.resolve("watch.err")));

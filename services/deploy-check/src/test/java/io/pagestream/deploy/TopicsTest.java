@@ -65,13 +65,13 @@ class TopicsTest {
                     ScaledObject.class);
             Map<String, String> trigger = scaled.spec().triggers().getFirst().metadata();
             assertEquals(group, trigger.get("consumerGroup"), dir);
-            assertEquals(Topics.DOCUMENT_PAGES, trigger.get("topic"), dir);
+            assertEquals(Topics.DOCUMENTS_PAGES.name(), trigger.get("topic"), dir);
             assertEquals("pagestream-kafka-bootstrap:9092", trigger.get("bootstrapServers"), dir);
             assertEquals(new ScaledObject.ScaleTarget("apps/v1", "StatefulSet", "pagestream-worker"),
                     scaled.spec().scaleTargetRef(), dir);
             int max = scaled.spec().maxReplicaCount();
             assertTrue(max >= scaled.spec().minReplicaCount(), dir);
-            assertTrue(max <= Topics.PAGES.partitions(), dir + ": more workers than page partitions");
+            assertTrue(max <= Topics.DOCUMENTS_PAGES.partitions(), dir + ": more workers than page partitions");
         }
     }
 

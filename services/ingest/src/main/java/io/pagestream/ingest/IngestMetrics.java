@@ -3,6 +3,7 @@ package io.pagestream.ingest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.pagestream.ingest.limits.Reason;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -59,9 +60,9 @@ public final class IngestMetrics {
         duplicates.increment();
     }
 
-    void rejected(String reason) {
+    void rejected(Reason reason) {
         Counter.builder("pagestream.ingest.rejected").description("Submissions refused, by reason")
-                .tag("reason", reason).register(registry).increment();
+                .tag("reason", reason.code()).register(registry).increment();
     }
 
     void unavailable(String cause) {

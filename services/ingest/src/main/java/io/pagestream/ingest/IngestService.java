@@ -3,7 +3,6 @@ package io.pagestream.ingest;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import io.pagestream.ingest.format.DocumentFormat;
-import io.pagestream.ingest.format.FormatDetector;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.idempotency.DocumentIds;
 import io.pagestream.ingest.limits.Limits;
@@ -33,13 +32,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -49,10 +44,12 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * One submission from upload to Kafka: document id, idempotency check, request checks, format by content, limits,
- * rendering page by page into a spool, then one transaction. Every refusal is answered with a reason code and
- * announced as a REJECTED event on {@code documents.status}, except those that concern another document's id (an
- * idempotency conflict) or an id that cannot be a key. Plain Java: the REST layer and the bench both drive it.
+ * One submission from upload to Kafka: the form's checks, document id, idempotency check, the request's checks
+ * (fields, size, format by content; see {@link SubmissionChecks}), limits, rendering page by page into a spool, then
+ * one transaction. Every refusal is answered with a reason code and announced as a REJECTED event on
+ * {@code documents.status}, except those that concern another document's id (an idempotency conflict) or an id that
+ * cannot be a key. Plain Java, answering an {@link Outcome} that the REST layer alone turns into HTTP: the REST layer
+ * and the bench both drive it.
  *
  * <p>Tracing: every record of a submission carries the caller's current trace context (the REST request's span) in
  * its headers, and its W3C traceparent in the Avro {@code traceparent} field; without a span (tracing off) the field
@@ -60,12 +57,9 @@ import org.jboss.logging.MDC;
  */
 public final class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
-    public static final int MAX_METADATA_ENTRIES = 64;
-    public static final int MAX_METADATA_KEY = 256;
-    public static final int MAX_METADATA_VALUE = 4096;
-    /** Span attribute naming the document a span worked on. */
 
     private final Limits limits;
+    private final SubmissionChecks checks;
     private final PageEncoder encoder;
     private final DocumentPublisher publisher;
     private final StatusPublisher status;
@@ -75,7 +69,6 @@ public final class IngestService {
     private final Duration queueWait;
     private final Duration lookupTimeout;
     private final int retryAfterSeconds;
-    private final OcrMode defaultMode;
     private final Clock clock;
     private final TraceHeaders traces;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
@@ -84,6 +77,7 @@ public final class IngestService {
             AcceptedDocuments accepted, IngestMetrics metrics, Path workDir, Duration queueWait,
             Duration lookupTimeout, int retryAfterSeconds, OcrMode defaultMode, Clock clock, TraceHeaders traces) {
         this.limits = limits;
+        this.checks = new SubmissionChecks(limits, defaultMode);
         this.encoder = encoder;
         this.publisher = publisher;
         this.status = status;
@@ -93,7 +87,6 @@ public final class IngestService {
         this.queueWait = queueWait;
         this.lookupTimeout = lookupTimeout;
         this.retryAfterSeconds = retryAfterSeconds;
-        this.defaultMode = defaultMode;
         this.clock = clock;
         this.traces = traces;
     }
@@ -103,28 +96,25 @@ public final class IngestService {
     }
 
     public Outcome submit(Submission s) {
-        String key = blankToNull(s.idempotencyKey());
-        String given = blankToNull(s.documentId());
-        if (given != null && !DocumentIds.isValidDocumentId(given)) {
-            metrics.rejected(Reason.INVALID_REQUEST);
-            return Outcome.refused(400, null, Reason.INVALID_REQUEST,
-                    "documentId must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
+        SubmissionChecks.Form form;
+        try {
+            form = checks.form(s);
+        } catch (Rejected r) {
+            metrics.rejected(r.reason());
+            return new Outcome.Rejected(null, r.reason(), r.getMessage());
         }
-        if (key != null && !DocumentIds.isValidIdempotencyKey(key)) {
-            metrics.rejected(Reason.INVALID_REQUEST);
-            return Outcome.refused(400, null, Reason.INVALID_REQUEST,
-                    "the idempotency key must be 1 to 255 characters without control characters");
-        }
+        String given = form.documentId();
+        String key = form.idempotencyKey();
         String id = given != null ? given : key != null ? DocumentIds.fromIdempotencyKey(key) : DocumentIds.random();
         MDC.put("documentId", id);
         Span.current().setAttribute(TraceHeaders.DOCUMENT_ID, id);
         try {
             if (given == null && key == null) {
-                return process(s, id, key);
+                return process(s, id, form);
             }
             if (!inProgress.add(id)) {
                 metrics.unavailable("in-progress");
-                return Outcome.later(409, id, "IN_PROGRESS",
+                return new Outcome.Unavailable(id, Reason.IN_PROGRESS,
                         "a submission of this document is being processed; retry with the same key", 1);
             }
             try {
@@ -134,20 +124,20 @@ public final class IngestService {
                 } catch (TimeoutException e) {
                     metrics.unavailable("kafka");
                     LOG.warnf("documentId=%s cannot check earlier submissions: Kafka did not answer within %s", id, lookupTimeout);
-                    return Outcome.later(503, id, "KAFKA_UNAVAILABLE",
+                    return new Outcome.Unavailable(id, Reason.KAFKA_UNAVAILABLE,
                             "cannot read earlier submissions from Kafka in time; retry later with the same key",
                             retryAfterSeconds);
                 }
                 if (prior.isPresent()) {
                     return retried(s, id, key, prior.get());
                 }
-                return process(s, id, key);
+                return process(s, id, form);
             } finally {
                 inProgress.remove(id);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Outcome.later(503, id, "SHUTTING_DOWN", "the service is stopping", retryAfterSeconds);
+            return new Outcome.Unavailable(id, Reason.SHUTTING_DOWN, "the service is stopping", retryAfterSeconds);
         } finally {
             MDC.remove("documentId");
         }
@@ -158,54 +148,39 @@ public final class IngestService {
         try {
             sha = sha256(s.file());
         } catch (IOException e) {
-            return Outcome.refused(400, id, Reason.INVALID_REQUEST, "the upload cannot be read");
+            return new Outcome.Rejected(id, Reason.INVALID_REQUEST, "the upload cannot be read");
         }
         if (Objects.equals(prior.idempotencyKey(), key) && Arrays.equals(prior.sha256(), sha)) {
             metrics.duplicate();
             LOG.infof("documentId=%s retry of an accepted document: nothing published", id);
-            return Outcome.duplicate(id, prior.pageCount(), prior.mediaType());
+            return new Outcome.Duplicate(id, prior.pageCount(), prior.mediaType());
         }
-        metrics.rejected("IDEMPOTENCY_CONFLICT");
-        return Outcome.refused(409, id, "IDEMPOTENCY_CONFLICT", key != null && Objects.equals(prior.idempotencyKey(), key)
-                ? "this idempotency key was already used for a different file"
-                : "document " + id + " already exists");
+        metrics.rejected(Reason.IDEMPOTENCY_CONFLICT);
+        return new Outcome.Rejected(id, Reason.IDEMPOTENCY_CONFLICT,
+                key != null && Objects.equals(prior.idempotencyKey(), key)
+                        ? "this idempotency key was already used for a different file"
+                        : "document " + id + " already exists");
     }
 
-    private Outcome process(Submission s, String id, String key) throws InterruptedException {
+    private Outcome process(Submission s, String id, SubmissionChecks.Form form) throws InterruptedException {
         Instant submittedAt = clock.instant();
-        List<Task> tasks;
-        List<String> questions;
-        OcrOptions ocr;
-        DocumentFormat format;
+        SubmissionChecks.Request checked;
         try {
-            questions = questions(s.questions());
-            tasks = tasks(s.tasks(), questions);
-            metadata(s.metadata());
-            ocr = OcrOptions.parse(s.mode(), s.groundAnswers(), defaultMode);
-            if (s.size() == 0) {
-                throw Rejected.unprocessable(Reason.EMPTY, "the file is empty");
-            }
-            if (s.size() > limits.maxBytes()) {
-                throw new Rejected(Reason.TOO_LARGE, 413, "the file has " + s.size() + " bytes; the limit is "
-                        + limits.maxBytes());
-            }
-            format = FormatDetector.detect(s.file());
-            if (!format.supported()) {
-                throw new Rejected(Reason.UNSUPPORTED_FORMAT, 415, format == DocumentFormat.UNKNOWN
-                        ? "the file is not a PDF, TIFF, PNG, JPEG or WebP (decided from its content)"
-                        : format + " (" + format.mediaType() + ") is not supported; send PDF, TIFF, PNG, JPEG or WebP");
-            }
+            checked = checks.request(s, form);
         } catch (Rejected r) {
             return reject(id, s, r);
-        } catch (IOException e) {
-            return reject(id, s, Rejected.corrupt("the upload cannot be read", e));
         }
+        List<String> questions = checked.questions();
+        List<Task> tasks = checked.tasks();
+        OcrOptions ocr = checked.ocr();
+        DocumentFormat format = checked.format();
+        String key = form.idempotencyKey();
 
         DocumentPublisher.Slot slot = publisher.acquire(queueWait);
         if (slot == null) {
             metrics.unavailable("busy");
             LOG.infof("documentId=%s refused for now: all %d publishing slots busy", id, publisher.slots());
-            return Outcome.later(503, id, "BUSY", "ingest is at capacity; retry later", retryAfterSeconds);
+            return new Outcome.Unavailable(id, Reason.BUSY, "ingest is at capacity; retry later", retryAfterSeconds);
         }
         long started = System.nanoTime();
         try (slot; PageSource source = PageSources.open(s.file(), format, limits);
@@ -222,7 +197,7 @@ public final class IngestService {
             DocumentRequest request = DocumentRequest.newBuilder().setDocumentId(id).setIdempotencyKey(key)
                     .setFileName(s.fileName()).setMediaType(format.mediaType()).setSizeBytes(s.size())
                     .setSha256(HexFormat.of().formatHex(sha)).setPageCount(pageCount).setTasks(tasks)
-                    .setQuestions(questions).setMetadata(Map.copyOf(s.metadata())).setSubmittedAt(submittedAt)
+                    .setQuestions(questions).setMetadata(form.metadata()).setSubmittedAt(submittedAt)
                     .setTraceparent(traceparent).setOcrMode(ocr.mode()).setGroundAnswers(ocr.groundAnswers()).build();
             DocumentStatus acceptedEvent = DocumentStatus.newBuilder().setDocumentId(id)
                     .setState(DocumentState.ACCEPTED).setPageCount(pageCount).setPagesDone(0)
@@ -236,22 +211,24 @@ public final class IngestService {
             metrics.accepted(pageCount, s.size(), spool.bytes(), took);
             LOG.infof("documentId=%s accepted: %d pages, %d image bytes, %d ms", id, pageCount, spool.bytes(),
                     took.toMillis());
-            return Outcome.accepted(id, pageCount, format.mediaType());
+            return new Outcome.Accepted(id, pageCount, format.mediaType());
         } catch (Rejected r) {
             return reject(id, s, r);
         } catch (KafkaUnavailable e) {
             metrics.unavailable("kafka");
             LOG.warnf("documentId=%s not published: %s", id, e.getMessage());
-            return Outcome.later(503, id, "KAFKA_UNAVAILABLE", "Kafka did not take the document in time; retry later"
+            return new Outcome.Unavailable(id, Reason.KAFKA_UNAVAILABLE,
+                    "Kafka did not take the document in time; retry later"
                     + (key != null ? " with the same idempotency key" : " (send an idempotency key to make retries safe)"),
                     retryAfterSeconds);
         } catch (IOException e) {
             LOG.errorf(e, "documentId=%s work files failed", id);
-            return Outcome.later(503, id, "STORAGE", "ingest could not write its work files; retry later",
+            return new Outcome.Unavailable(id, Reason.STORAGE, "ingest could not write its work files; retry later",
                     retryAfterSeconds);
         } catch (OutOfMemoryError e) {
             LOG.errorf("documentId=%s ran out of memory while rendering", id);
-            return Outcome.later(503, id, "BUSY", "ingest is out of memory; retry later", retryAfterSeconds);
+            return new Outcome.Unavailable(id, Reason.BUSY, "ingest is out of memory; retry later",
+                    retryAfterSeconds);
         }
     }
 
@@ -263,79 +240,15 @@ public final class IngestService {
         }
         Context trace = Context.current();
         status.send(DocumentStatus.newBuilder().setDocumentId(id).setState(DocumentState.REJECTED)
-                .setReasonCode(r.reason()).setMessage(r.getMessage()).setAt(clock.instant())
+                .setReasonCode(r.reason().code()).setMessage(r.getMessage()).setAt(clock.instant())
                 .setTraceparent(traceparent(trace, s)).build(), trace);
-        return Outcome.refused(r.httpStatus(), id, r.reason(), r.getMessage());
+        return new Outcome.Rejected(id, r.reason(), r.getMessage());
     }
 
     /** The W3C traceparent of {@code trace}'s span; the client's own header when there is none (tracing off). */
     private String traceparent(Context trace, Submission s) {
         String current = traces.traceparent(trace);
         return current != null ? current : s.traceparent();
-    }
-
-    private List<String> questions(List<String> raw) throws Rejected {
-        List<String> out = new ArrayList<>();
-        for (String q : raw) {
-            String t = q == null ? "" : q.strip();
-            if (t.isEmpty()) {
-                throw new Rejected(Reason.INVALID_REQUEST, 400, "a question is empty");
-            }
-            if (t.length() > limits.maxQuestionLength()) {
-                throw new Rejected(Reason.QUESTION_TOO_LONG, 400, "question " + (out.size() + 1) + " has "
-                        + t.length() + " characters; the limit is " + limits.maxQuestionLength());
-            }
-            out.add(t);
-        }
-        if (out.size() > limits.maxQuestions()) {
-            throw new Rejected(Reason.TOO_MANY_QUESTIONS, 400, out.size() + " questions; the limit is "
-                    + limits.maxQuestions());
-        }
-        return out;
-    }
-
-    private static List<Task> tasks(List<String> raw, List<String> questions) throws Rejected {
-        Set<Task> tasks = new LinkedHashSet<>();
-        for (String entry : raw) {
-            for (String name : entry.split(",")) {
-                String n = name.strip().toUpperCase(Locale.ROOT);
-                if (n.isEmpty()) {
-                    continue;
-                }
-                switch (n) {
-                    case "OCR" -> tasks.add(Task.OCR);
-                    case "QA" -> tasks.add(Task.QA);
-                    default -> throw new Rejected(Reason.INVALID_REQUEST, 400, "unknown task '" + name.strip()
-                            + "' (tasks are OCR and QA)");
-                }
-            }
-        }
-        if (tasks.isEmpty()) {
-            tasks.add(Task.OCR);
-            if (!questions.isEmpty()) {
-                tasks.add(Task.QA);
-            }
-        }
-        if (tasks.contains(Task.QA) && questions.isEmpty()) {
-            throw new Rejected(Reason.INVALID_REQUEST, 400, "task QA needs at least one question");
-        }
-        if (!tasks.contains(Task.QA) && !questions.isEmpty()) {
-            throw new Rejected(Reason.INVALID_REQUEST, 400, "questions were sent but the tasks do not include QA");
-        }
-        return List.copyOf(tasks);
-    }
-
-    private static void metadata(Map<String, String> metadata) throws Rejected {
-        if (metadata.size() > MAX_METADATA_ENTRIES) {
-            throw new Rejected(Reason.INVALID_REQUEST, 400, "metadata has " + metadata.size()
-                    + " entries; the limit is " + MAX_METADATA_ENTRIES);
-        }
-        for (Map.Entry<String, String> e : metadata.entrySet()) {
-            if (e.getKey().length() > MAX_METADATA_KEY || e.getValue().length() > MAX_METADATA_VALUE) {
-                throw new Rejected(Reason.INVALID_REQUEST, 400, "metadata keys may have " + MAX_METADATA_KEY
-                        + " characters and values " + MAX_METADATA_VALUE);
-            }
-        }
     }
 
     static byte[] sha256(Path file) throws IOException {
@@ -352,9 +265,5 @@ public final class IngestService {
             }
         }
         return digest.digest();
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
     }
 }

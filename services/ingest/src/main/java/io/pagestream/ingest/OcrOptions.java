@@ -34,7 +34,7 @@ public record OcrOptions(OcrMode mode, boolean groundAnswers) {
                 return m;
             }
         }
-        throw new Rejected(Reason.INVALID_REQUEST, 400, "unknown mode '" + raw.strip() + "' (modes are " + MODES + ")");
+        throw new Rejected(Reason.INVALID_REQUEST, "unknown mode '" + raw.strip() + "' (modes are " + MODES + ")");
     }
 
     private static boolean groundAnswers(String raw) throws Rejected {
@@ -44,7 +44,7 @@ public record OcrOptions(OcrMode mode, boolean groundAnswers) {
         return switch (raw.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new Rejected(Reason.INVALID_REQUEST, 400, "groundAnswers must be true or false, not '"
+            default -> throw new Rejected(Reason.INVALID_REQUEST, "groundAnswers must be true or false, not '"
                     + raw.strip() + "'");
         };
     }

@@ -1,35 +1,29 @@
 package io.pagestream.ingest;
 
-/**
- * What became of a submission, ready to be answered over HTTP.
- *
- * @param httpStatus        202 accepted, 200 a retry of an accepted document, 4xx refused, 503 try again later
- * @param documentId        the document's id (null only when the request named an invalid one)
- * @param reason            reason code of a refusal or 503, null when accepted
- * @param pageCount         pages published (accepted and duplicate only)
- * @param retryAfterSeconds for 503 and 409: when to try again
- */
-public record Outcome(int httpStatus, String documentId, String reason, String message, Integer pageCount,
-        String mediaType, boolean duplicate, Integer retryAfterSeconds) {
+import io.pagestream.ingest.limits.Reason;
 
-    public static Outcome accepted(String id, int pages, String mediaType) {
-        return new Outcome(202, id, null, null, pages, mediaType, false, null);
+/** What became of a submission. The REST layer alone turns an outcome into an HTTP status and body. */
+public sealed interface Outcome {
+
+    /** The document's id: null only when the request named no usable one. */
+    String documentId();
+
+    /** Published: the request, every page and the ACCEPTED event, in one transaction. */
+    record Accepted(String documentId, int pageCount, String mediaType) implements Outcome {
     }
 
-    public static Outcome duplicate(String id, int pages, String mediaType) {
-        return new Outcome(200, id, null, "already accepted: a retry of the same submission", pages, mediaType,
-                true, null);
+    /** A retry of a submission already accepted: nothing was published. */
+    record Duplicate(String documentId, int pageCount, String mediaType) implements Outcome {
     }
 
-    public static Outcome refused(int status, String id, String reason, String message) {
-        return new Outcome(status, id, reason, message, null, null, false, null);
+    /**
+     * Refused for a reason the client can act on; announced as a REJECTED event unless it concerns the id itself
+     * (none usable, or an idempotency conflict).
+     */
+    record Rejected(String documentId, Reason reason, String message) implements Outcome {
     }
 
-    public static Outcome later(int status, String id, String reason, String message, int retryAfterSeconds) {
-        return new Outcome(status, id, reason, message, null, null, false, retryAfterSeconds);
-    }
-
-    public boolean isAccepted() {
-        return httpStatus == 200 || httpStatus == 202;
+    /** Not taken now: the same submission (same idempotency key) may go through after {@code retryAfterSeconds}. */
+    record Unavailable(String documentId, Reason reason, String message, int retryAfterSeconds) implements Outcome {
     }
 }

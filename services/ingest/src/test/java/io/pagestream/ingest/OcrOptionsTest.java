@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pagestream.ingest.api.SubmissionResponses;
 import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.limits.Rejected;
 import io.pagestream.schema.OcrMode;
@@ -29,12 +30,12 @@ class OcrOptionsTest {
     void anUnknownModeOrANonBooleanIsABadRequestThatSaysWhatIsAllowed() {
         Rejected mode = assertThrows(Rejected.class, () -> OcrOptions.parse("handwriting", null, OcrMode.MARKDOWN));
         assertEquals(Reason.INVALID_REQUEST, mode.reason());
-        assertEquals(400, mode.httpStatus());
+        assertEquals(400, SubmissionResponses.status(mode.reason()));
         assertEquals("unknown mode 'handwriting' (modes are text, markdown, layout)", mode.getMessage());
 
         for (String bad : new String[] {"yes", "1", "on", "truely"}) {
             Rejected ground = assertThrows(Rejected.class, () -> OcrOptions.parse(null, bad, OcrMode.MARKDOWN));
-            assertEquals(400, ground.httpStatus());
+            assertEquals(400, SubmissionResponses.status(ground.reason()));
             assertTrue(ground.getMessage().contains("groundAnswers must be true or false, not '" + bad + "'"),
                     ground.getMessage());
         }

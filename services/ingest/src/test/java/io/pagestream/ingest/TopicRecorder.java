@@ -50,11 +50,12 @@ public final class TopicRecorder {
             try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.PAGES.maxMessageBytes(),
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes(),
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                     new StringDeserializer(), byTopic(registry))) {
                 List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : List.of(Topics.DOCUMENT_REQUESTS, Topics.DOCUMENT_PAGES, Topics.DOCUMENT_STATUS)) {
+                for (String topic : Topics.names(Topics.DOCUMENTS_REQUESTS, Topics.DOCUMENTS_PAGES,
+                        Topics.DOCUMENTS_STATUS)) {
                     consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
                 }
                 consumer.assign(partitions);
@@ -62,8 +63,8 @@ public final class TopicRecorder {
                 while (true) {
                     try {
                         for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
-                            String id = r.topic().equals(Topics.DOCUMENT_PAGES) ? PageKey.parse(r.key()).documentId()
-                                    : r.key();
+                            String id = r.topic().equals(Topics.DOCUMENTS_PAGES.name())
+                                    ? PageKey.parse(r.key()).documentId() : r.key();
                             byDocument.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(r.value());
                             all.add(r);
                         }
@@ -79,9 +80,9 @@ public final class TopicRecorder {
 
     private static org.apache.kafka.common.serialization.Deserializer<SpecificRecord> byTopic(SchemaRegistryClient c) {
         Map<String, AvroDeserializer<? extends SpecificRecord>> readers = Map.of(
-                Topics.DOCUMENT_REQUESTS, new AvroDeserializer<>(c, io.pagestream.schema.DocumentRequest.class),
-                Topics.DOCUMENT_PAGES, new AvroDeserializer<>(c, io.pagestream.schema.PageImage.class),
-                Topics.DOCUMENT_STATUS, new AvroDeserializer<>(c, io.pagestream.schema.DocumentStatus.class));
+                Topics.DOCUMENTS_REQUESTS.name(), new AvroDeserializer<>(c, io.pagestream.schema.DocumentRequest.class),
+                Topics.DOCUMENTS_PAGES.name(), new AvroDeserializer<>(c, io.pagestream.schema.PageImage.class),
+                Topics.DOCUMENTS_STATUS.name(), new AvroDeserializer<>(c, io.pagestream.schema.DocumentStatus.class));
         return (topic, data) -> readers.get(topic).deserialize(topic, data);
     }
 

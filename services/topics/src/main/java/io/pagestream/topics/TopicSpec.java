@@ -6,9 +6,12 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * One topic: its name, what its key is, the record class of its values, its partitions and its settings.
+ * One topic: its name, what its key is, the record class of its values, its partitions and its settings, and the
+ * serdes of its keys and values.
  *
  * @param key describes the key (a string): {@code documentId} or {@code documentId/pageIndex}
  */
@@ -30,6 +33,11 @@ public record TopicSpec<V extends SpecificRecord>(
     public int maxMessageBytes() {
         return Integer.parseInt(configs.getOrDefault(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 String.valueOf(BROKER_DEFAULT_MAX_MESSAGE_BYTES)));
+    }
+
+    /** Every topic is keyed by a string: a document id, or on {@code documents.pages} a {@link PageKey}. */
+    public Serde<String> keySerde() {
+        return Serdes.String();
     }
 
     public AvroSerde<V> valueSerde(SchemaRegistryClient registry, boolean autoRegister) {

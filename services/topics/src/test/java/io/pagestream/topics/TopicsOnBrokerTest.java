@@ -61,12 +61,13 @@ class TopicsOnBrokerTest {
                 .setImage(ByteBuffer.wrap(image)).setMediaType("image/png").setWidth(1344).setHeight(1792)
                 .setTasks(List.of(Task.OCR)).setSubmittedAt(Instant.ofEpochMilli(1_790_000_000_000L)).build();
         try (var registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()))) {
-            var serde = Topics.PAGES.valueSerde(registry, true);
+            var serde = Topics.DOCUMENTS_PAGES.valueSerde(registry, true);
             try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
-                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.PAGES.maxMessageBytes()),
+                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes()),
                     new StringSerializer(), serde.serializer())) {
-                producer.send(new ProducerRecord<>(Topics.DOCUMENT_PAGES, new PageKey("doc-big", 0).toString(), page))
+                producer.send(new ProducerRecord<>(Topics.DOCUMENTS_PAGES.name(), new PageKey("doc-big", 0).toString(),
+                        page))
                         .get(60, TimeUnit.SECONDS);
             }
             List<PageImage> got;
@@ -74,9 +75,9 @@ class TopicsOnBrokerTest {
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
                     ConsumerConfig.GROUP_ID_CONFIG, "pages-test",
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.PAGES.maxMessageBytes()),
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes()),
                     new StringDeserializer(), serde.deserializer())) {
-                got = Records.values(consumer, List.of(Topics.DOCUMENT_PAGES), 1, Duration.ofSeconds(60));
+                got = Records.values(consumer, List.of(Topics.DOCUMENTS_PAGES.name()), 1, Duration.ofSeconds(60));
             }
             assertEquals(1, got.size());
             assertTrue(got.get(0).getImage().equals(ByteBuffer.wrap(image)), "image bytes intact");

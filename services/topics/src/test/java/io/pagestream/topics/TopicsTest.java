@@ -26,7 +26,7 @@ class TopicsTest {
         Set<Integer> partitions = Topics.ALL.stream().filter(t -> t.key().equals("documentId"))
                 .map(TopicSpec::partitions).collect(Collectors.toSet());
         assertEquals(Set.of(Topics.DOCUMENT_PARTITIONS), partitions);
-        assertEquals("documentId/pageIndex", Topics.PAGES.key());
+        assertEquals("documentId/pageIndex", Topics.DOCUMENTS_PAGES.key());
     }
 
     @Test
@@ -41,8 +41,29 @@ class TopicsTest {
     }
 
     @Test
+    void eachConstantIsNamedAfterItsTopic() {
+        for (TopicSpec<?> topic : Topics.ALL) {
+            assertEquals(topic.name().toUpperCase(java.util.Locale.ROOT).replace('.', '_'), constantName(topic));
+        }
+        assertEquals(List.of("pages.ocr", "documents.status"), Topics.names(Topics.PAGES_OCR, Topics.DOCUMENTS_STATUS));
+    }
+
+    private static String constantName(TopicSpec<?> topic) {
+        for (java.lang.reflect.Field field : Topics.class.getFields()) {
+            try {
+                if (field.get(null) == topic) {
+                    return field.getName();
+                }
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("no constant for " + topic.name());
+    }
+
+    @Test
     void lookupByName() {
-        assertEquals(Topics.STATUS, Topics.named("documents.status"));
+        assertEquals(Topics.DOCUMENTS_STATUS, Topics.named("documents.status"));
         assertThrows(java.util.NoSuchElementException.class, () -> Topics.named("documents.nope"));
     }
 }

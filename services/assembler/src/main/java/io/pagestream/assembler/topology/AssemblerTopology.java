@@ -40,10 +40,10 @@ public final class AssemblerTopology {
     public static final String DEADLINES_STORE = "assembler-deadlines";
 
     /** What the assembler reads; Quarkus waits for these (and the outputs) to exist before starting. */
-    public static final List<String> INPUT_TOPICS = List.of(
-            Topics.DOCUMENT_REQUESTS, Topics.PAGE_OCR, Topics.PAGE_ANSWERS, Topics.PAGE_DLQ);
-    public static final List<String> OUTPUT_TOPICS = List.of(
-            Topics.DOCUMENT_OCR, Topics.DOCUMENT_ANSWERS, Topics.DOCUMENT_STATUS);
+    public static final List<String> INPUT_TOPICS = Topics.names(
+            Topics.DOCUMENTS_REQUESTS, Topics.PAGES_OCR, Topics.PAGES_ANSWERS, Topics.PAGES_DLQ);
+    public static final List<String> OUTPUT_TOPICS = Topics.names(
+            Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS, Topics.DOCUMENTS_STATUS);
 
     private AssemblerTopology() {
     }
@@ -74,22 +74,22 @@ public final class AssemblerTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(DEADLINES_STORE),
                 Serdes.String(), Serdes.String()));
 
-        KStream<String, SpecificRecord> outputs = read(builder, Topics.REQUESTS, registry)
-                .merge(read(builder, Topics.OCR, registry))
-                .merge(read(builder, Topics.ANSWERS, registry))
-                .merge(read(builder, Topics.DLQ, registry))
+        KStream<String, SpecificRecord> outputs = read(builder, Topics.DOCUMENTS_REQUESTS, registry)
+                .merge(read(builder, Topics.PAGES_OCR, registry))
+                .merge(read(builder, Topics.PAGES_ANSWERS, registry))
+                .merge(read(builder, Topics.PAGES_DLQ, registry))
                 .process(() -> new DocumentAssembler(settings, tracing), Named.as("assemble"),
                         DOCUMENTS_STORE, PAGES_STORE, DEADLINES_STORE);
 
         write(outputs, Topics.DOCUMENTS_OCR, registry, autoRegister);
         write(outputs, Topics.DOCUMENTS_ANSWERS, registry, autoRegister);
-        write(outputs, Topics.STATUS, registry, autoRegister);
+        write(outputs, Topics.DOCUMENTS_STATUS, registry, autoRegister);
         return builder.build();
     }
 
     private static <V extends SpecificRecord> KStream<String, SpecificRecord> read(StreamsBuilder builder,
             TopicSpec<V> topic, SchemaRegistryClient registry) {
-        return builder.stream(topic.name(), Consumed.with(Serdes.String(), topic.valueSerde(registry, false))
+        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde(registry, false))
                         .withName("read-" + topic.name()))
                 .mapValues(value -> (SpecificRecord) value, Named.as("as-input-" + topic.name()));
     }
@@ -98,7 +98,7 @@ public final class AssemblerTopology {
             SchemaRegistryClient registry, boolean autoRegister) {
         outputs.filter((documentId, record) -> topic.valueType().isInstance(record), Named.as("only-" + topic.name()))
                 .mapValues(record -> topic.valueType().cast(record), Named.as("as-" + topic.name()))
-                .to(topic.name(), Produced.with(Serdes.String(), topic.valueSerde(registry, autoRegister))
+                .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde(registry, autoRegister))
                         .withName("write-" + topic.name()));
     }
 }

@@ -57,7 +57,8 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class AssemblerBenchmark {
     private static final String PASS_THROUGH_PREFIX = "bench.passthrough.";
-    private static final List<TopicSpec<?>> INPUTS = List.of(Topics.REQUESTS, Topics.OCR, Topics.ANSWERS, Topics.DLQ);
+    private static final List<TopicSpec<?>> INPUTS = List.of(
+            Topics.DOCUMENTS_REQUESTS, Topics.PAGES_OCR, Topics.PAGES_ANSWERS, Topics.PAGES_DLQ);
 
     private AssemblerBenchmark() {
     }

@@ -251,7 +251,7 @@ class AssemblerClusterIT {
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
                     ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.RESULT_MAX_MESSAGE_BYTES),
                     new StringDeserializer(), new AvroDeserializer<>(registry, null));
-            consumer.subscribe(List.of(Topics.DOCUMENT_OCR, Topics.DOCUMENT_ANSWERS, Topics.DOCUMENT_STATUS));
+            consumer.subscribe(Topics.names(Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS, Topics.DOCUMENTS_STATUS));
         }
 
         void awaitCompleted(List<String> ids, List<AssemblerProcess> running) {
@@ -284,11 +284,14 @@ class AssemblerClusterIT {
 
         private static String describe(ConsumerRecord<String, GenericRecord> record) {
             GenericRecord value = record.value();
-            return switch (record.topic()) {
-                case Topics.DOCUMENT_OCR -> "ocr " + value.get("chunkIndex") + "/" + value.get("chunkCount");
-                case Topics.DOCUMENT_ANSWERS -> "answers " + value.get("chunkIndex") + "/" + value.get("chunkCount");
-                default -> "status " + value.get("state");
-            };
+            String topic = record.topic();
+            if (topic.equals(Topics.DOCUMENTS_OCR.name())) {
+                return "ocr " + value.get("chunkIndex") + "/" + value.get("chunkCount");
+            }
+            if (topic.equals(Topics.DOCUMENTS_ANSWERS.name())) {
+                return "answers " + value.get("chunkIndex") + "/" + value.get("chunkCount");
+            }
+            return "status " + value.get("state");
         }
 
         Map<String, List<String>> byDocument() {

@@ -179,7 +179,7 @@ class DocumentResourceTest {
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
                         ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.RESULT_MAX_MESSAGE_BYTES),
                         new StringDeserializer(), new AvroDeserializer<>(registry, DocumentOcr.class))) {
-            consumer.subscribe(List.of(Topics.DOCUMENT_OCR));
+            consumer.subscribe(List.of(Topics.DOCUMENTS_OCR.name()));
             DocumentOcr[] found = new DocumentOcr[1];
             Wait.upTo(PATIENCE).until(() -> {
                 for (ConsumerRecord<String, DocumentOcr> record : consumer.poll(Duration.ofMillis(200))) {

@@ -86,13 +86,13 @@ public final class AssemblerDriver implements AutoCloseable {
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(AssemblerTopology.build(settings, registry, true, stores, openTelemetry),
                 config, START);
-        requests = input(Topics.REQUESTS);
-        ocr = input(Topics.OCR);
-        answers = input(Topics.ANSWERS);
-        failures = input(Topics.DLQ);
+        requests = input(Topics.DOCUMENTS_REQUESTS);
+        ocr = input(Topics.PAGES_OCR);
+        answers = input(Topics.PAGES_ANSWERS);
+        failures = input(Topics.PAGES_DLQ);
         documentOcr = output(Topics.DOCUMENTS_OCR);
         documentAnswers = output(Topics.DOCUMENTS_ANSWERS);
-        status = output(Topics.STATUS);
+        status = output(Topics.DOCUMENTS_STATUS);
     }
 
     private <V extends SpecificRecord> TestInputTopic<String, V> input(TopicSpec<V> topic) {

@@ -29,10 +29,10 @@ public final class InputProducer implements AutoCloseable {
     public void send(SpecificRecord... records) {
         for (SpecificRecord record : records) {
             ProducerRecord<String, SpecificRecord> message = switch (record) {
-                case DocumentRequest r -> new ProducerRecord<>(Topics.DOCUMENT_REQUESTS, r.getDocumentId(), r);
-                case PageOcr o -> new ProducerRecord<>(Topics.PAGE_OCR, o.getDocumentId(), o);
-                case PageAnswers a -> new ProducerRecord<>(Topics.PAGE_ANSWERS, a.getDocumentId(), a);
-                case PageFailure f -> new ProducerRecord<>(Topics.PAGE_DLQ, f.getDocumentId(), f);
+                case DocumentRequest r -> new ProducerRecord<>(Topics.DOCUMENTS_REQUESTS.name(), r.getDocumentId(), r);
+                case PageOcr o -> new ProducerRecord<>(Topics.PAGES_OCR.name(), o.getDocumentId(), o);
+                case PageAnswers a -> new ProducerRecord<>(Topics.PAGES_ANSWERS.name(), a.getDocumentId(), a);
+                case PageFailure f -> new ProducerRecord<>(Topics.PAGES_DLQ.name(), f.getDocumentId(), f);
                 default -> throw new IllegalArgumentException("not an assembler input: " + record.getSchema());
             };
             producer.send(message);

@@ -100,7 +100,7 @@ public final class Results {
     public static PageFailure failure(String documentId, int page, int pageCount, String reasonCode) {
         return PageFailure.newBuilder().setDocumentId(documentId).setPageIndex(page).setPageCount(pageCount)
                 .setReasonCode(reasonCode).setMessage("page " + page + " failed").setStage("DECODE").setAttempts(1)
-                .setSourceTopic(Topics.DOCUMENT_PAGES).setSourcePartition(0).setSourceOffset(page)
+                .setSourceTopic(Topics.DOCUMENTS_PAGES.name()).setSourcePartition(0).setSourceOffset(page)
                 .setWorker("worker-test").setFailedAt(SUBMITTED.plusSeconds(page)).build();
     }
 }

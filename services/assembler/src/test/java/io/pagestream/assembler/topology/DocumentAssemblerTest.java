@@ -375,8 +375,8 @@ class DocumentAssemblerTest {
     void anUnreadableRecordIsSkippedAndTheDocumentTimesOutWithoutIt() {
         AssemblerDriver a = start();
         a.pipe(request("doc", 2), ocr("doc", 0, 2));
-        a.raw(Topics.PAGE_OCR).pipeInput("doc", "not avro".getBytes(StandardCharsets.UTF_8));
-        a.raw(Topics.PAGE_OCR).pipeInput("doc", new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 1});
+        a.raw(Topics.PAGES_OCR.name()).pipeInput("doc", "not avro".getBytes(StandardCharsets.UTF_8));
+        a.raw(Topics.PAGES_OCR.name()).pipeInput("doc", new byte[] {0, 0x7f, 0x7f, 0x7f, 0x7f, 1});
         a.advance(TIMEOUT.plusMinutes(1));
         assertEquals(List.of(1), a.status.readValue().getMissingPages());
     }

@@ -95,7 +95,7 @@ class LargeDocumentTest {
                 assertEquals(3, chunk.getChunkCount());
                 assertEquals(pages, chunk.getPageCount());
                 chunk.getPages().stream().map(OcrPage::getPageIndex).forEach(seen::add);
-                assertTrue(bytes(ocrBytes, Topics.DOCUMENT_OCR, chunk) < Topics.RESULT_MAX_MESSAGE_BYTES);
+                assertTrue(bytes(ocrBytes, Topics.DOCUMENTS_OCR.name(), chunk) < Topics.RESULT_MAX_MESSAGE_BYTES);
 
                 DocumentAnswers answerChunk = answers.get(i);
                 assertEquals(i, answerChunk.getChunkIndex());
@@ -106,7 +106,8 @@ class LargeDocumentTest {
                 assertEquals(chunk.getPages().stream().map(OcrPage::getPageIndex).toList(),
                         who.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList(),
                         "chunk i of the answers covers the pages of chunk i of the OCR");
-                assertTrue(bytes(answerBytes, Topics.DOCUMENT_ANSWERS, answerChunk) < Topics.RESULT_MAX_MESSAGE_BYTES);
+                assertTrue(bytes(answerBytes, Topics.DOCUMENTS_ANSWERS.name(), answerChunk)
+                        < Topics.RESULT_MAX_MESSAGE_BYTES);
             }
             assertEquals(IntStream.range(0, pages).boxed().toList(), seen);
             assertEquals(DocumentState.COMPLETED, a.status.readValue().getState());
@@ -151,7 +152,7 @@ class LargeDocumentTest {
             Serializer<DocumentOcr> serializer = Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
             int next = 0;
             for (DocumentOcr chunk : chunks) {
-                int size = bytes(serializer, Topics.DOCUMENT_OCR, chunk);
+                int size = bytes(serializer, Topics.DOCUMENTS_OCR.name(), chunk);
                 assertTrue(size <= settings.chunkMaxBytes(), "chunk " + chunk.getChunkIndex() + " is " + size
                         + " bytes, over the limit of " + settings.chunkMaxBytes());
                 if (chunk.getChunkIndex() < chunk.getChunkCount() - 1) {
@@ -188,7 +189,8 @@ class LargeDocumentTest {
             Serializer<DocumentOcr> ocrBytes = Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
             int next = 0;
             for (DocumentOcr chunk : ocr) {
-                assertTrue(bytes(ocrBytes, Topics.DOCUMENT_OCR, chunk) <= limit, "the estimate is conservative");
+                assertTrue(bytes(ocrBytes, Topics.DOCUMENTS_OCR.name(), chunk) <= limit,
+                        "the estimate is conservative");
                 for (OcrPage page : chunk.getPages()) {
                     assertEquals(next++, page.getPageIndex(), "consecutive pages, none lost or repeated");
                 }
@@ -196,7 +198,7 @@ class LargeDocumentTest {
             assertEquals(pages, next);
             Serializer<DocumentAnswers> answerBytes = Topics.DOCUMENTS_ANSWERS.valueSerde(registry, true).serializer();
             for (DocumentAnswers chunk : a.documentAnswers.readValuesToList()) {
-                assertTrue(bytes(answerBytes, Topics.DOCUMENT_ANSWERS, chunk) <= limit);
+                assertTrue(bytes(answerBytes, Topics.DOCUMENTS_ANSWERS.name(), chunk) <= limit);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.pagestream.assembler.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pagestream.registry.RegistryException;
+import io.pagestream.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler.DeserializationHandlerResponse;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** Skip what can never be read; stop on what could not be read because the registry did not answer. */
 class SkipCorruptRecordsTest {
-    static final ConsumerRecord<byte[], byte[]> RECORD = new ConsumerRecord<>("pages.ocr", 0, 42, null, new byte[3]);
+    static final ConsumerRecord<byte[], byte[]> RECORD = new ConsumerRecord<>(Topics.PAGES_OCR.name(), 0, 42, null,
+            new byte[3]);
 
     static DeserializationHandlerResponse handle(Exception e) {
         return new SkipCorruptRecords().handle((ErrorHandlerContext) null, RECORD, e);

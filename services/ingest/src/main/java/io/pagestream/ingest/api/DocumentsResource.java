@@ -1,12 +1,8 @@
 package io.pagestream.ingest.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pagestream.ingest.Ingest;
 import io.pagestream.ingest.Outcome;
 import io.pagestream.ingest.Submission;
-import io.pagestream.ingest.limits.Reason;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -14,10 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -30,7 +23,10 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** {@code POST /v1/documents}: one document in, 202 with its id and status URL once it is on Kafka. */
+/**
+ * {@code POST /v1/documents}: one document in, 202 with its id and status URL once it is on Kafka. The form goes to
+ * the service as sent; {@link SubmissionResponses} turns the service's outcome into the HTTP answer.
+ */
 @Path("/v1/documents")
 @Tag(name = "documents")
 public class DocumentsResource {
@@ -38,9 +34,6 @@ public class DocumentsResource {
 
     @Inject
     Ingest ingest;
-
-    @Inject
-    ObjectMapper json;
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -66,7 +59,8 @@ public class DocumentsResource {
     @APIResponse(responseCode = "415", description = "UNSUPPORTED_FORMAT", content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(responseCode = "422", description = "EMPTY, CORRUPT_FILE, ENCRYPTED, TOO_MANY_PAGES, TOO_MANY_PIXELS, DECOMPRESSION_BOMB",
             content = @Content(schema = @Schema(implementation = Refused.class)))
-    @APIResponse(responseCode = "503", description = "BUSY or KAFKA_UNAVAILABLE: retry after Retry-After seconds with the same key",
+    @APIResponse(responseCode = "503", description = "BUSY, KAFKA_UNAVAILABLE, STORAGE or SHUTTING_DOWN: retry after "
+            + "Retry-After seconds with the same key",
             headers = @Header(name = "Retry-After", description = "seconds"),
             content = @Content(schema = @Schema(implementation = Refused.class)))
     public Response submit(
@@ -91,57 +85,12 @@ public class DocumentsResource {
                     type = SchemaType.BOOLEAN, defaultValue = "false")
             @RestForm("groundAnswers") String groundAnswers,
             @RestHeader("traceparent") String traceparent) {
-        if (file == null || file.uploadedFile() == null) {
-            return refused(Outcome.refused(400, null, Reason.INVALID_REQUEST, "the multipart field 'file' is missing"));
-        }
-        Map<String, String> meta;
-        try {
-            meta = parseMetadata(metadata);
-        } catch (IllegalArgumentException e) {
-            return refused(Outcome.refused(400, null, Reason.INVALID_REQUEST, e.getMessage()));
-        }
+        boolean uploaded = file != null && file.uploadedFile() != null;
         String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : keyHeader;
-        Outcome outcome = ingest.service().submit(new Submission(file.uploadedFile(), file.size(), file.fileName(),
-                questions, tasks, key, documentId, meta, traceparent, mode, groundAnswers));
-        if (outcome.isAccepted()) {
-            String statusUrl = ingest.config().statusUrlPrefix() + outcome.documentId();
-            return Response.status(outcome.httpStatus()).location(URI.create(statusUrl))
-                    .entity(new Accepted(outcome.documentId(), statusUrl, outcome.pageCount(), outcome.mediaType(),
-                            outcome.duplicate()))
-                    .type(MediaType.APPLICATION_JSON).build();
-        }
-        return refused(outcome);
-    }
-
-    static Response refused(Outcome outcome) {
-        Response.ResponseBuilder r = Response.status(outcome.httpStatus())
-                .entity(new Refused(outcome.documentId(), outcome.reason(), outcome.message()))
-                .type(MediaType.APPLICATION_JSON);
-        if (outcome.retryAfterSeconds() != null) {
-            r.header("Retry-After", outcome.retryAfterSeconds());
-        }
-        return r.build();
-    }
-
-    private Map<String, String> parseMetadata(String metadata) {
-        if (metadata == null || metadata.isBlank()) {
-            return Map.of();
-        }
-        try {
-            if (!(json.readTree(metadata) instanceof ObjectNode object)) {
-                throw new IllegalArgumentException("metadata must be a JSON object of string values");
-            }
-            Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : object.properties()) {
-                if (!e.getValue().isTextual()) {
-                    throw new IllegalArgumentException("metadata value '" + e.getKey() + "' is not a string");
-                }
-                out.put(e.getKey(), e.getValue().asText());
-            }
-            return out;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("metadata is not valid JSON: " + e.getOriginalMessage());
-        }
+        Outcome outcome = ingest.service().submit(new Submission(uploaded ? file.uploadedFile() : null,
+                uploaded ? file.size() : 0, uploaded ? file.fileName() : null, questions, tasks, key, documentId,
+                metadata, traceparent, mode, groundAnswers));
+        return SubmissionResponses.of(outcome, ingest.config().statusUrlPrefix());
     }
 
     /** The answer to an accepted submission. */

@@ -43,12 +43,13 @@ public class UploadSizeFilter {
                     String message = "the upload has " + declared + " bytes; the limit is " + ingest.config().maxBytes();
                     if (!ingest.config().auth().enabled()) {
                         ingest.status().send(DocumentStatus.newBuilder().setDocumentId(id)
-                                .setState(DocumentState.REJECTED).setReasonCode(Reason.TOO_LARGE).setMessage(message)
-                                .setAt(Instant.now()).build(), Context.current());
+                                .setState(DocumentState.REJECTED).setReasonCode(Reason.TOO_LARGE.code())
+                                .setMessage(message).setAt(Instant.now()).build(), Context.current());
                     }
-                    rc.response().setStatusCode(413).putHeader("Content-Type", "application/json")
+                    rc.response().setStatusCode(SubmissionResponses.status(Reason.TOO_LARGE))
+                            .putHeader("Content-Type", "application/json")
                             .putHeader("Connection", "close")
-                            .end(body(new DocumentsResource.Refused(id, Reason.TOO_LARGE, message)));
+                            .end(body(new DocumentsResource.Refused(id, Reason.TOO_LARGE.code(), message)));
                     return;
                 }
             }

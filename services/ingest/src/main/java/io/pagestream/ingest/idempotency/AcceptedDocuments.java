@@ -171,12 +171,12 @@ public final class AcceptedDocuments implements AutoCloseable {
     private List<TopicPartition> partitions(KafkaConsumer<String, DocumentRequest> consumer) {
         while (running) {
             try {
-                List<PartitionInfo> infos = consumer.partitionsFor(Topics.DOCUMENT_REQUESTS);
+                List<PartitionInfo> infos = consumer.partitionsFor(Topics.DOCUMENTS_REQUESTS.name());
                 if (infos != null && !infos.isEmpty()) {
                     return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
                 }
             } catch (KafkaException e) {
-                LOG.debugf("no metadata for %s yet: %s", Topics.DOCUMENT_REQUESTS, e);
+                LOG.debugf("no metadata for %s yet: %s", Topics.DOCUMENTS_REQUESTS.name(), e);
             }
             sleep(500);
         }

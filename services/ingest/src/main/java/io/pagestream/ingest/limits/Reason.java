@@ -1,24 +1,41 @@
 package io.pagestream.ingest.limits;
 
 /**
- * Reason codes ingest answers with (HTTP body {@code reason}, and {@code reasonCode} of the REJECTED status event).
- * Strings, not an enum, like the contract's field: a new code never breaks a consumer.
+ * Why ingest did not take a submission: the HTTP body's {@code reason}, and the {@code reasonCode} of the REJECTED
+ * status event. A constant's name is its code on the wire, so renaming one breaks clients; the contracts keep the
+ * code a string on purpose, so adding one breaks no consumer. The REST layer alone maps reasons to HTTP statuses.
  */
-public final class Reason {
-    public static final String UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT";
-    public static final String CORRUPT_FILE = "CORRUPT_FILE";
-    public static final String ENCRYPTED = "ENCRYPTED";
-    public static final String EMPTY = "EMPTY";
-    public static final String TOO_LARGE = "TOO_LARGE";
-    public static final String TOO_MANY_PAGES = "TOO_MANY_PAGES";
-    public static final String TOO_MANY_PIXELS = "TOO_MANY_PIXELS";
-    public static final String TOO_MANY_QUESTIONS = "TOO_MANY_QUESTIONS";
-    public static final String QUESTION_TOO_LONG = "QUESTION_TOO_LONG";
+public enum Reason {
+    // The request must change: refused.
+    UNSUPPORTED_FORMAT,
+    CORRUPT_FILE,
+    ENCRYPTED,
+    EMPTY,
+    TOO_LARGE,
+    TOO_MANY_PAGES,
+    TOO_MANY_PIXELS,
+    TOO_MANY_QUESTIONS,
+    QUESTION_TOO_LONG,
     /** A compressed stream inside a PDF inflates past the per-page budget. */
-    public static final String DECOMPRESSION_BOMB = "DECOMPRESSION_BOMB";
+    DECOMPRESSION_BOMB,
     /** A malformed request: no file, unknown task, QA without questions, bad metadata or document id. */
-    public static final String INVALID_REQUEST = "INVALID_REQUEST";
+    INVALID_REQUEST,
+    /** The idempotency key was used for another file, or the client's document id is taken. */
+    IDEMPOTENCY_CONFLICT,
 
-    private Reason() {
+    // The same submission may go through later.
+    /** A submission of the same document is being processed right now. */
+    IN_PROGRESS,
+    /** Every publishing slot stayed busy, or rendering ran out of memory. */
+    BUSY,
+    /** Kafka did not answer in time (publishing, or reading earlier submissions). */
+    KAFKA_UNAVAILABLE,
+    /** Ingest could not write its work files. */
+    STORAGE,
+    SHUTTING_DOWN;
+
+    /** The code as it travels: in HTTP bodies and in {@code DocumentStatus.reasonCode}. */
+    public String code() {
+        return name();
     }
 }

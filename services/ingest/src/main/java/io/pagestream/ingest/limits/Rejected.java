@@ -1,35 +1,24 @@
 package io.pagestream.ingest.limits;
 
-/** A submission refused for a reason the client can act on: an HTTP 4xx status, a reason code and a message. */
+/** A submission refused for a reason the client can act on: a reason code and a message. */
 public final class Rejected extends Exception {
-    private final String reason;
-    private final int httpStatus;
+    private final Reason reason;
 
-    public Rejected(String reason, int httpStatus, String message) {
+    public Rejected(Reason reason, String message) {
         super(message, null, false, false);
         this.reason = reason;
-        this.httpStatus = httpStatus;
     }
 
-    public Rejected(String reason, int httpStatus, String message, Throwable cause) {
+    public Rejected(Reason reason, String message, Throwable cause) {
         super(message, cause, false, false);
         this.reason = reason;
-        this.httpStatus = httpStatus;
-    }
-
-    public static Rejected unprocessable(String reason, String message) {
-        return new Rejected(reason, 422, message);
     }
 
     public static Rejected corrupt(String message, Throwable cause) {
-        return new Rejected(Reason.CORRUPT_FILE, 422, message, cause);
+        return new Rejected(Reason.CORRUPT_FILE, message, cause);
     }
 
-    public String reason() {
+    public Reason reason() {
         return reason;
-    }
-
-    public int httpStatus() {
-        return httpStatus;
     }
 }

@@ -10,6 +10,7 @@ import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.SourcePage;
 import io.pagestream.topics.PageKey;
+import io.pagestream.topics.TopicSpec;
 import io.pagestream.topics.Topics;
 import io.pagestream.topics.TraceHeaders;
 import java.io.IOException;
@@ -113,19 +114,19 @@ public final class DocumentPublisher implements AutoCloseable {
             Header[] traceHeaders = traces.inject(trace, new RecordHeaders()).toArray();
             try (PageSpool.Reader pages = spool.reader()) {
                 p.beginTransaction();
-                p.send(record(Topics.DOCUMENT_REQUESTS, id, request, traceHeaders), callback);
+                p.send(record(Topics.DOCUMENTS_REQUESTS, id, request, traceHeaders), callback);
                 for (int i = 0; i < spool.pages(); i++) {
                     EncodedPage encoded = pages.next();
                     PageImage image = page.apply(i).setImage(ByteBuffer.wrap(encoded.bytes()))
                             .setMediaType(encoded.mediaType()).setWidth(encoded.width())
                             .setHeight(encoded.height()).setSourcePage(sourcePage(encoded.source())).build();
-                    p.send(record(Topics.DOCUMENT_PAGES, new PageKey(id, i).toString(), image, traceHeaders),
+                    p.send(record(Topics.DOCUMENTS_PAGES, new PageKey(id, i).toString(), image, traceHeaders),
                             callback);
                     if (failed.get() != null) {
                         throw new KafkaException("a page of " + id + " was not accepted by Kafka", failed.get());
                     }
                 }
-                p.send(record(Topics.DOCUMENT_STATUS, id, accepted, traceHeaders), callback);
+                p.send(record(Topics.DOCUMENTS_STATUS, id, accepted, traceHeaders), callback);
                 p.commitTransaction();
             } catch (KafkaException | IOException | java.io.UncheckedIOException e) {
                 // Close instead of abortTransaction(): an abort may block as long as the failure did. The next user of
@@ -136,9 +137,9 @@ public final class DocumentPublisher implements AutoCloseable {
         }
 
         /** A record with its own copy of the trace headers, which are injected once per document. */
-        private static ProducerRecord<String, SpecificRecord> record(String topic, String key, SpecificRecord value,
-                Header[] traceHeaders) {
-            return new ProducerRecord<>(topic, null, key, value, new RecordHeaders(traceHeaders));
+        private static <V extends SpecificRecord> ProducerRecord<String, SpecificRecord> record(TopicSpec<V> topic,
+                String key, V value, Header[] traceHeaders) {
+            return new ProducerRecord<>(topic.name(), null, key, value, new RecordHeaders(traceHeaders));
         }
 
         private KafkaProducer<String, SpecificRecord> producer() throws KafkaUnavailable {

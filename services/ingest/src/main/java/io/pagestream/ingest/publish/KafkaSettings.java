@@ -25,9 +25,9 @@ public record KafkaSettings(Map<String, Object> common, Duration publishTimeout)
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.PAGES.maxMessageBytes());
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes());
         // Must hold one largest record; bounded so a slow broker blocks sends (back-pressure) instead of filling the heap.
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * Topics.PAGES.maxMessageBytes());
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * Topics.DOCUMENTS_PAGES.maxMessageBytes());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, publishTimeout.toMillis());
         int requestTimeout = (int) Math.min(30_000, Math.max(1000, publishTimeout.toMillis()));

@@ -36,7 +36,7 @@ public final class StatusPublisher implements AutoCloseable {
             TraceHeaders traces) {
         this.traces = traces;
         this.producer = new KafkaProducer<>(settings.statusProducer(), new StringSerializer(),
-                Topics.STATUS.valueSerde(registry, autoRegister).serializer());
+                Topics.DOCUMENTS_STATUS.valueSerde(registry, autoRegister).serializer());
     }
 
     /** Sends {@code status} in the background, with {@code trace} (the caller's, captured now) in its headers. */
@@ -46,7 +46,7 @@ public final class StatusPublisher implements AutoCloseable {
 
     private void sendNow(DocumentStatus status, Context trace) {
         try {
-            producer.send(new ProducerRecord<>(Topics.DOCUMENT_STATUS, null, status.getDocumentId(), status,
+            producer.send(new ProducerRecord<>(Topics.DOCUMENTS_STATUS.name(), null, status.getDocumentId(), status,
                     traces.inject(trace, new RecordHeaders())), (m, e) -> {
                 if (e != null) {
                     LOG.warnf("documentId=%s status event %s not published: %s", status.getDocumentId(),

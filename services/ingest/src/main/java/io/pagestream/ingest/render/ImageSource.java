@@ -59,16 +59,16 @@ final class ImageSource implements PageSource {
             reader.setInput(input, false, true);
             int pages = format == DocumentFormat.TIFF ? tiffPages(reader, limits) : 1;
             if (pages == 0) {
-                throw Rejected.unprocessable(Reason.EMPTY, "the " + format + " file holds no image");
+                throw new Rejected(Reason.EMPTY, "the " + format + " file holds no image");
             }
             for (int i = 0; i < pages; i++) {
                 long w = reader.getWidth(i);
                 long h = reader.getHeight(i);
                 if (w <= 0 || h <= 0) {
-                    throw Rejected.unprocessable(Reason.EMPTY, "image " + (i + 1) + " has no pixels");
+                    throw new Rejected(Reason.EMPTY, "image " + (i + 1) + " has no pixels");
                 }
                 if (w * h > limits.maxPixelsPerPage()) {
-                    throw Rejected.unprocessable(Reason.TOO_MANY_PIXELS, (pages > 1 ? "page " + (i + 1) + " is " : "the image is ")
+                    throw new Rejected(Reason.TOO_MANY_PIXELS, (pages > 1 ? "page " + (i + 1) + " is " : "the image is ")
                             + w + " x " + h + " pixels; a page may have at most " + limits.maxPixelsPerPage() + " pixels");
                 }
             }
@@ -86,7 +86,7 @@ final class ImageSource implements PageSource {
     private static int tiffPages(ImageReader reader, Limits limits) throws IOException, Rejected {
         int pages = reader.getNumImages(true);
         if (pages > limits.maxPages()) {
-            throw Rejected.unprocessable(Reason.TOO_MANY_PAGES, "the TIFF has " + pages + " pages; the limit is "
+            throw new Rejected(Reason.TOO_MANY_PAGES, "the TIFF has " + pages + " pages; the limit is "
                     + limits.maxPages());
         }
         return pages;

@@ -53,7 +53,7 @@ final class PdfGuard {
         for (PDPage page : document.getPages()) {
             pages++;
             if (pages > limits.maxPages()) {
-                throw Rejected.unprocessable(Reason.TOO_MANY_PAGES,
+                throw new Rejected(Reason.TOO_MANY_PAGES,
                         "the PDF has more than " + limits.maxPages() + " pages (the limit)");
             }
             guard.checkPage(page, pages);
@@ -72,7 +72,7 @@ final class PdfGuard {
             throw Rejected.corrupt("page " + number + " has an empty or invalid page box", null);
         }
         if (w > limits.maxPageSidePoints() || h > limits.maxPageSidePoints()) {
-            throw Rejected.unprocessable(Reason.TOO_MANY_PIXELS, String.format(java.util.Locale.ROOT,
+            throw new Rejected(Reason.TOO_MANY_PIXELS, String.format(java.util.Locale.ROOT,
                     "page %d measures %.0f x %.0f pt (%.0f x %.0f in); a page side may be at most %.0f pt (%.0f in)",
                     number, w, h, w / 72, h / 72, limits.maxPageSidePoints(), limits.maxPageSidePoints() / 72));
         }
@@ -141,7 +141,7 @@ final class PdfGuard {
             throw Rejected.corrupt("page " + pageNumber + " has an image of negative size", null);
         }
         if (w * h > limits.maxPixelsPerPage()) {
-            throw Rejected.unprocessable(Reason.TOO_MANY_PIXELS, "page " + pageNumber + " draws an image of " + w
+            throw new Rejected(Reason.TOO_MANY_PIXELS, "page " + pageNumber + " draws an image of " + w
                     + " x " + h + " pixels; an image may have at most " + limits.maxPixelsPerPage() + " pixels");
         }
     }
@@ -202,7 +202,7 @@ final class PdfGuard {
         }
         budget -= size;
         if (budget < 0) {
-            throw Rejected.unprocessable(Reason.DECOMPRESSION_BOMB, "the compressed streams of page " + pageNumber
+            throw new Rejected(Reason.DECOMPRESSION_BOMB, "the compressed streams of page " + pageNumber
                     + " inflate to more than " + limits.maxDecodedBytesPerPage() + " bytes (the limit)");
         }
     }

@@ -44,19 +44,19 @@ final class PdfSource implements PageSource {
             document = Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
                     IOUtils.createTempFileOnlyStreamCache());
         } catch (InvalidPasswordException e) {
-            throw Rejected.unprocessable(Reason.ENCRYPTED, "the PDF is encrypted and needs a password to open");
+            throw new Rejected(Reason.ENCRYPTED, "the PDF is encrypted and needs a password to open");
         } catch (IOException | RuntimeException e) {
             throw Rejected.corrupt("the PDF cannot be parsed: " + e.getMessage(), e);
         }
         try {
             int declared = document.getNumberOfPages();
             if (declared > limits.maxPages()) {
-                throw Rejected.unprocessable(Reason.TOO_MANY_PAGES, "the PDF has " + declared
+                throw new Rejected(Reason.TOO_MANY_PAGES, "the PDF has " + declared
                         + " pages; the limit is " + limits.maxPages());
             }
             int pages = PdfGuard.check(document, limits);
             if (pages == 0) {
-                throw Rejected.unprocessable(Reason.EMPTY, "the PDF has no pages");
+                throw new Rejected(Reason.EMPTY, "the PDF has no pages");
             }
             return new PdfSource(document, pages);
         } catch (Rejected | RuntimeException e) {

@@ -57,7 +57,7 @@ class TracingTest {
         }
         DocumentRequest request = TopicRecorder.get().records(id, DocumentRequest.class).getFirst();
         assertEquals(rest.getTraceId(), traceId(request.getTraceparent()), "the request's Avro field");
-        assertEquals(header(only(records, Topics.DOCUMENT_REQUESTS)), request.getTraceparent(),
+        assertEquals(header(only(records, Topics.DOCUMENTS_REQUESTS.name())), request.getTraceparent(),
                 "the Avro field names the same span as the header");
         for (PageImage page : TopicRecorder.get().records(id, PageImage.class)) {
             assertEquals(rest.getTraceId(), traceId(page.getTraceparent()), "a page's Avro field");
@@ -85,7 +85,7 @@ class TracingTest {
         String id = r.jsonPath().getString("documentId");
         DocumentStatus rejected = TopicRecorder.get().await(id, DocumentStatus.class, l -> !l.isEmpty()).getFirst();
         assertEquals(DocumentState.REJECTED, rejected.getState());
-        assertEquals(trace, traceId(header(only(records(id, 1), Topics.DOCUMENT_STATUS))));
+        assertEquals(trace, traceId(header(only(records(id, 1), Topics.DOCUMENTS_STATUS.name()))));
         assertEquals(trace, traceId(rejected.getTraceparent()));
     }
 
@@ -112,7 +112,7 @@ class TracingTest {
 
     private static List<ConsumerRecord<String, SpecificRecord>> recordsNow(String id) {
         return TopicRecorder.get().all().stream()
-                .filter(r -> id.equals(r.topic().equals(Topics.DOCUMENT_PAGES)
+                .filter(r -> id.equals(r.topic().equals(Topics.DOCUMENTS_PAGES.name())
                         ? PageKey.parse(r.key()).documentId() : r.key()))
                 .toList();
     }

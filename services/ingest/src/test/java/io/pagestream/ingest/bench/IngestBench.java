@@ -126,10 +126,10 @@ public final class IngestBench {
                     long t0 = System.nanoTime();
                     Outcome o = submit(service, big);
                     double s = (System.nanoTime() - t0) / 1e9;
-                    System.out.printf(Locale.ROOT, "%s: %,d bytes, %s pages, HTTP %d, %.1f s, %.2f pages/s; peak heap "
+                    int pages = o instanceof Outcome.Accepted a ? a.pageCount() : 0;
+                    System.out.printf(Locale.ROOT, "%s: %,d bytes, %d pages, %s, %.1f s, %.2f pages/s; peak heap "
                             + "used %d MiB (sampled every 10 ms), peak live after GC %d MiB, max heap %d MiB%n",
-                            big.getFileName(), Files.size(big), o.pageCount(), o.httpStatus(), s,
-                            o.pageCount() == null ? 0 : o.pageCount() / s, peakUsed.get() >> 20,
+                            big.getFileName(), Files.size(big), pages, o, s, pages / s, peakUsed.get() >> 20,
                             peakAfterGc.get() >> 20, rt.maxMemory() >> 20);
                 }
             }
@@ -158,14 +158,14 @@ public final class IngestBench {
         Outcome o = submit(service, pdf);
         double e2e = (System.nanoTime() - t1) / 1e9;
         System.out.printf(Locale.ROOT, "%s (%,d bytes): render+encode %d pages in %.1f s = %.2f pages/s "
-                + "(%.0f KiB per page); end to end through Kafka (HTTP %d) %.1f s = %.2f pages/s%n", label,
-                Files.size(pdf), pages, render, pages / render, bytes / 1024.0 / pages, o.httpStatus(), e2e,
+                + "(%.0f KiB per page); end to end through Kafka (%s) %.1f s = %.2f pages/s%n", label,
+                Files.size(pdf), pages, render, pages / render, bytes / 1024.0 / pages, o, e2e,
                 pages / e2e);
     }
 
     private static Outcome submit(IngestService service, Path file) throws Exception {
         return service.submit(new Submission(file, Files.size(file), file.getFileName().toString(), List.of(),
-                List.of(), null, null, Map.of(), null, null, null));
+                List.of(), null, null, null, null, null, null));
     }
 
     private static Path firstPages(Path pdf, int n, Path out) throws Exception {

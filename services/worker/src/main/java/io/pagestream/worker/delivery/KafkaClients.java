@@ -51,8 +51,8 @@ public record KafkaClients(Map<String, Object> common, String groupId, String in
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
-        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.PAGES.maxMessageBytes());
-        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * Topics.PAGES.maxMessageBytes());
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes());
+        props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 4 * Topics.DOCUMENTS_PAGES.maxMessageBytes());
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class));
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }

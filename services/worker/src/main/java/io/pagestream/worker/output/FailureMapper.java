@@ -50,7 +50,7 @@ public final class FailureMapper {
                 .setAt(now)
                 .setTraceparent(page.traceparent())
                 .build();
-        return List.of(new OutputRecord(Topics.PAGE_DLQ, page.documentId(), dlq),
-                new OutputRecord(Topics.DOCUMENT_STATUS, page.documentId(), status));
+        return List.of(new OutputRecord(Topics.PAGES_DLQ.name(), page.documentId(), dlq),
+                new OutputRecord(Topics.DOCUMENTS_STATUS.name(), page.documentId(), status));
     }
 }

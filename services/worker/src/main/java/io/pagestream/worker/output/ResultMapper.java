@@ -55,7 +55,7 @@ public final class ResultMapper {
                 ModelRun run = run(tiles, batchSize, g.promptTokenIds().length, g.tokenIds().length,
                         sharedPerPrompt + g.timings().prefillMs(), g.timings().decodeMs());
                 double confidence = Confidence.of(g);
-                records.add(new OutputRecord(Topics.PAGE_OCR, key, PageOcr.newBuilder()
+                records.add(new OutputRecord(Topics.PAGES_OCR.name(), key, PageOcr.newBuilder()
                         .setDocumentId(page.getDocumentId())
                         .setPageIndex(page.getPageIndex())
                         .setPageCount(page.getPageCount())
@@ -73,7 +73,7 @@ public final class ResultMapper {
             }
         }
         if (page.getTasks().contains(Task.QA)) {
-            records.add(new OutputRecord(Topics.PAGE_ANSWERS, key, answers(page, tiles, batchSize, results,
+            records.add(new OutputRecord(Topics.PAGES_ANSWERS.name(), key, answers(page, tiles, batchSize, results,
                     sharedPerPrompt)));
         }
         return List.copyOf(records);

@@ -50,7 +50,7 @@ public final class Pipeline implements AutoCloseable {
         AdaptiveLimits limits = new AdaptiveLimits(limits(b, engine));
         Outcomes outcomes = new Outcomes();
         MicroBatcher<PreparedPage> batcher = new MicroBatcher<>(p.preparedPages());
-        PageDecoder decoder = new PageDecoder(Topics.DOCUMENT_PAGES, values, engine, model.prompts(),
+        PageDecoder decoder = new PageDecoder(Topics.DOCUMENTS_PAGES.name(), values, engine, model.prompts(),
                 p.maxImagePixels());
         // Room for every page the poll loop may hold, twice: pages of an abandoned session may still be queued.
         int decodeCapacity = 2 * (p.maxInFlightPages() + clients.maxPollRecords());
@@ -59,7 +59,7 @@ public final class Pipeline implements AutoCloseable {
         InferenceStage inference = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(
                 b.linger(), b.inFlight(), p.pageTimeout(), p.maxAttempts()), results, failures, outcomes, metrics,
                 tracing);
-        PollLoop poll = new PollLoop(clients, new PollLoop.Settings(Topics.DOCUMENT_PAGES, p.maxInFlightPages(),
+        PollLoop poll = new PollLoop(clients, new PollLoop.Settings(Topics.DOCUMENTS_PAGES.name(), p.maxInFlightPages(),
                 p.commitInterval(), p.pollTimeout(), p.shutdownGrace()), outcomes, decode::submit,
                 inference::cancelAbandoned, metrics, tracing);
         Pipeline pipeline = new Pipeline(poll, decode, batcher, inference, limits, outcomes);

@@ -218,7 +218,7 @@ public final class FeedRateBench {
             done.incrementAndGet();
         };
         MicroBatcher<PreparedPage> batcher = new MicroBatcher<>(worker.pipeline().preparedPages());
-        PageDecoder decoder = new PageDecoder(Topics.DOCUMENT_PAGES,
+        PageDecoder decoder = new PageDecoder(Topics.DOCUMENTS_PAGES.name(),
                 (topic, bytes) -> fromBytes(bytes), engine, prompts, worker.pipeline().maxImagePixels());
         AdaptiveLimits limits = new AdaptiveLimits(new BatchLimits(b.maxPages(), engine.slots(),
                 (long) engine.slots() * engine.slotTokens()));
@@ -227,7 +227,7 @@ public final class FeedRateBench {
                 new PipelineMetrics(new SimpleMeterRegistry()), PageTracing.off());
         DecodeStage decode = new DecodeStage(threads, 2 * kind.records().size(), decoder, results, failures, batcher,
                 sink, PageTracing.off());
-        PartitionLease lease = new PartitionLease(new TopicPartition(Topics.DOCUMENT_PAGES, 0));
+        PartitionLease lease = new PartitionLease(new TopicPartition(Topics.DOCUMENTS_PAGES.name(), 0));
         try {
             inference.start();
             long start = System.nanoTime();

@@ -218,9 +218,9 @@ public final class WorkerBench {
 
     /** Decoded and tiled once, outside every measurement. */
     private static List<PreparedPage> prepare(ModelRuntime model, List<PageImage> images) throws Exception {
-        PageDecoder decoder = new PageDecoder(Topics.DOCUMENT_PAGES, null, model.engine(), model.prompts(),
+        PageDecoder decoder = new PageDecoder(Topics.DOCUMENTS_PAGES.name(), null, model.engine(), model.prompts(),
                 Long.MAX_VALUE);
-        PartitionLease lease = new PartitionLease(new TopicPartition(Topics.DOCUMENT_PAGES, 0));
+        PartitionLease lease = new PartitionLease(new TopicPartition(Topics.DOCUMENTS_PAGES.name(), 0));
         List<PreparedPage> prepared = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             PageImage image = images.get(i);

@@ -104,17 +104,17 @@ class WorkerEndToEndIT {
         try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
             try (WorkerProcess first = start(model, log, port)) {
                 awaitReady(first);
-                records = TopicIo.readUntil(reader, List.of(), count(Topics.PAGE_OCR, 4), WAIT);
+                records = TopicIo.readUntil(reader, List.of(), count(Topics.PAGES_OCR.name(), 4), WAIT);
                 first.kill();
-                atKill = records.stream().filter(r -> r.topic().equals(Topics.PAGE_OCR)).count();
+                atKill = records.stream().filter(r -> r.topic().equals(Topics.PAGES_OCR.name())).count();
                 System.out.printf("[e2e] SIGKILLed the worker with %d of %d pages' OCR committed%n", atKill, N);
             }
             assertTrue(atKill >= 4 && atKill < N, "killed mid-run: " + atKill + " of " + N);
 
             try (WorkerProcess second = start(model, log, port)) {
                 awaitReady(second);
-                records = TopicIo.readUntil(reader, records, count(Topics.PAGE_OCR, N)
-                        .and(count(Topics.PAGE_ANSWERS, N)).and(count(Topics.PAGE_DLQ, 1)), WAIT);
+                records = TopicIo.readUntil(reader, records, count(Topics.PAGES_OCR.name(), N)
+                        .and(count(Topics.PAGES_ANSWERS.name(), N)).and(count(Topics.PAGES_DLQ.name(), 1)), WAIT);
                 String metrics = second.get("/q/metrics").body();
                 for (String name : List.of("pagestream_worker_batch_pages", "pagestream_worker_queue_depth",
                         "pagestream_worker_tokens_per_second", "pagestream_worker_prefill_seconds",
@@ -130,9 +130,9 @@ class WorkerEndToEndIT {
             records = TopicIo.readUntil(reader, records, r -> false, Duration.ofSeconds(3));
         }
 
-        Map<String, Long> ocr = perPage(TopicIo.values(records, Topics.PAGE_OCR, PageOcr.class),
+        Map<String, Long> ocr = perPage(TopicIo.values(records, Topics.PAGES_OCR.name(), PageOcr.class),
                 o -> o.getDocumentId() + "/" + o.getPageIndex());
-        Map<String, Long> answers = perPage(TopicIo.values(records, Topics.PAGE_ANSWERS, PageAnswers.class),
+        Map<String, Long> answers = perPage(TopicIo.values(records, Topics.PAGES_ANSWERS.name(), PageAnswers.class),
                 a -> a.getDocumentId() + "/" + a.getPageIndex());
         System.out.printf("[e2e] after the restart: %d pages with OCR, %d with answers, %d duplicates%n",
                 ocr.size(), answers.size(), ocr.values().stream().mapToLong(n -> n - 1).sum()
@@ -142,19 +142,19 @@ class WorkerEndToEndIT {
         assertTrue(ocr.values().stream().allMatch(n -> n == 1), "no OCR twice on read_committed: " + ocr);
         assertTrue(answers.values().stream().allMatch(n -> n == 1), "no answers twice: " + answers);
 
-        PageOcr sample = TopicIo.values(records, Topics.PAGE_OCR, PageOcr.class).getFirst();
+        PageOcr sample = TopicIo.values(records, Topics.PAGES_OCR.name(), PageOcr.class).getFirst();
         assertEquals("tiny", sample.getRun().getModelId());
         assertEquals("e2e-worker", sample.getRun().getWorker());
         assertTrue(sample.getRun().getTiles() >= 1 && sample.getRun().getGeneratedTokens() > 0);
         assertTrue(sample.getConfidence() > 0 && sample.getConfidence() <= 1);
-        PageAnswers sampleAnswers = TopicIo.values(records, Topics.PAGE_ANSWERS, PageAnswers.class).getFirst();
+        PageAnswers sampleAnswers = TopicIo.values(records, Topics.PAGES_ANSWERS.name(), PageAnswers.class).getFirst();
         assertEquals(QUESTIONS, sampleAnswers.getAnswers().stream().map(a -> a.getQuestion()).toList());
 
-        List<PageFailure> dlq = TopicIo.values(records, Topics.PAGE_DLQ, PageFailure.class);
+        List<PageFailure> dlq = TopicIo.values(records, Topics.PAGES_DLQ.name(), PageFailure.class);
         assertEquals(1, dlq.size());
         assertEquals("e2e-corrupt", dlq.getFirst().getDocumentId());
         assertEquals(Failure.CORRUPT_IMAGE, dlq.getFirst().getReasonCode());
-        List<DocumentStatus> status = TopicIo.values(records, Topics.DOCUMENT_STATUS, DocumentStatus.class);
+        List<DocumentStatus> status = TopicIo.values(records, Topics.DOCUMENTS_STATUS.name(), DocumentStatus.class);
         assertEquals(1, status.size());
         assertEquals(DocumentState.PAGE_FAILED, status.getFirst().getState());
         assertEquals("e2e-corrupt", status.getFirst().getDocumentId());

@@ -73,7 +73,7 @@ class StructuredResultsTest {
     }
 
     private PageStructure ocr(PageImage page, String raw) {
-        PageOcr ocr = value(map(page, new Reply(raw, LOGPROB)), Topics.PAGE_OCR, PageOcr.class);
+        PageOcr ocr = value(map(page, new Reply(raw, LOGPROB)), Topics.PAGES_OCR.name(), PageOcr.class);
         assertEquals(raw, ocr.getText(), "the text stays as the model wrote it");
         assertEquals(page.getOcrMode(), ocr.getStructure().getMode());
         return ocr.getStructure();
@@ -248,7 +248,7 @@ class StructuredResultsTest {
         List<Answer> answers = value(map(page, new Reply("Invoice", LOGPROB),
                 new Reply("<ref>42 EUR</ref><box>[[600, 800, 700, 830]]</box>", LOGPROB),
                 new Reply("J. Smith<box>[[50, 900, 300, 940]], [[0, 0, 10, 10]]</box>", LOGPROB)),
-                Topics.PAGE_ANSWERS, PageAnswers.class).getAnswers();
+                Topics.PAGES_ANSWERS.name(), PageAnswers.class).getAnswers();
         assertEquals("42 EUR", answers.get(0).getText());
         assertFalse(answers.get(0).getNoAnswer());
         assertOnA4(600, 800, 700, 830, answers.get(0).getEvidence());
@@ -262,7 +262,7 @@ class StructuredResultsTest {
         PageImage page = Pages.a4("doc", 0, 1, new byte[0], OcrMode.MARKDOWN, List.of("What is due?"), false);
         Answer answer = value(map(page, new Reply("Invoice", LOGPROB),
                 new Reply("<ref>42 EUR</ref><box>[[600, 800, 700, 830]]</box>", LOGPROB)),
-                Topics.PAGE_ANSWERS, PageAnswers.class).getAnswers().getFirst();
+                Topics.PAGES_ANSWERS.name(), PageAnswers.class).getAnswers().getFirst();
         assertEquals("42 EUR", answer.getText());
         assertNull(answer.getEvidence());
     }
@@ -279,7 +279,7 @@ class StructuredResultsTest {
                 new Reply("42 EUR", (float) Math.log(0.19)),
                 new Reply("42 EUR", (float) Math.log(0.21)),
                 new Reply("", sure)),
-                Topics.PAGE_ANSWERS, PageAnswers.class).getAnswers();
+                Topics.PAGES_ANSWERS.name(), PageAnswers.class).getAnswers();
         assertEquals(List.of(true, true, true, false, true, false, true),
                 answers.stream().map(Answer::getNoAnswer).toList());
         assertEquals(0.19, answers.get(4).getConfidence(), 1e-6, "the confidence is reported all the same");

@@ -46,7 +46,7 @@ class InferenceStageTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC);
 
     private final Outcomes outcomes = new Outcomes();
-    private final PartitionLease lease = new PartitionLease(new TopicPartition(Topics.DOCUMENT_PAGES, 0));
+    private final PartitionLease lease = new PartitionLease(new TopicPartition(Topics.DOCUMENTS_PAGES.name(), 0));
     private ScriptedEngine engine;
     private MicroBatcher<PreparedPage> batcher;
     private AdaptiveLimits limits;
@@ -116,10 +116,10 @@ class InferenceStageTest {
         for (int i = 0; i < 8; i++) {
             PageOutcome outcome = done.get("doc" + i + "/0");
             assertNull(outcome.failureReason());
-            PageOcr ocr = value(outcome, Topics.PAGE_OCR, PageOcr.class);
+            PageOcr ocr = value(outcome, Topics.PAGES_OCR.name(), PageOcr.class);
             assertEquals("answer to Read the markdown.", ocr.getText(), "a page asks for markdown unless it says");
             assertEquals("doc" + i, ocr.getDocumentId());
-            PageAnswers answers = value(outcome, Topics.PAGE_ANSWERS, PageAnswers.class);
+            PageAnswers answers = value(outcome, Topics.PAGES_ANSWERS.name(), PageAnswers.class);
             assertEquals(1, answers.getAnswers().size());
             assertEquals("What is the total?", answers.getAnswers().getFirst().getQuestion());
             assertEquals(Math.exp(-0.1), answers.getAnswers().getFirst().getConfidence(), 1e-6);
@@ -155,12 +155,12 @@ class InferenceStageTest {
         }
         PageOutcome bad = done.get("bad/0");
         assertEquals(Failure.INFERENCE_ERROR, bad.failureReason());
-        PageFailure failure = value(bad, Topics.PAGE_DLQ, PageFailure.class);
+        PageFailure failure = value(bad, Topics.PAGES_DLQ.name(), PageFailure.class);
         assertEquals(3, failure.getAttempts());
         assertEquals("INFERENCE", failure.getStage());
-        assertEquals(Topics.DOCUMENT_PAGES, failure.getSourceTopic());
+        assertEquals(Topics.DOCUMENTS_PAGES.name(), failure.getSourceTopic());
         assertTrue(failure.getMessage().contains("poisoned"), failure.getMessage());
-        assertEquals(Topics.DOCUMENT_STATUS, bad.records().get(1).topic());
+        assertEquals(Topics.DOCUMENTS_STATUS.name(), bad.records().get(1).topic());
     }
 
     @Test
@@ -176,7 +176,7 @@ class InferenceStageTest {
     @Test
     void pagesOfARevokedPartitionAreCancelledAndDropped() throws Exception {
         start(16, 100, 4, 1, WAIT);
-        PartitionLease other = new PartitionLease(new TopicPartition(Topics.DOCUMENT_PAGES, 1));
+        PartitionLease other = new PartitionLease(new TopicPartition(Topics.DOCUMENTS_PAGES.name(), 1));
         PreparedPage stuck = page("revoked", ScriptedEngine.HANG);
         PreparedPage moved = new PreparedPage(new PageTask(other, 0, "revoked/0", null, new RecordHeaders(), 0), stuck.page(),
                 stuck.tiles(), stuck.prompts(), 100, 1, false);
@@ -195,7 +195,7 @@ class InferenceStageTest {
     void aPageWithMorePromptsThanSlotsRunsInChunksAndKeepsQuestionOrder() throws Exception {
         start(2, 100, 4, 1, WAIT);
         submit(page("many", "q0", "q1", "q2", "q3"));
-        PageAnswers answers = value(await(1).get("many/0"), Topics.PAGE_ANSWERS, PageAnswers.class);
+        PageAnswers answers = value(await(1).get("many/0"), Topics.PAGES_ANSWERS.name(), PageAnswers.class);
         assertEquals(List.of("q0", "q1", "q2", "q3"), answers.getAnswers().stream().map(a -> a.getQuestion()).toList());
         assertEquals(List.of(0, 1, 2, 3), answers.getAnswers().stream().map(a -> a.getQuestionIndex()).toList());
         assertEquals("answer to q2", answers.getAnswers().get(2).getText());

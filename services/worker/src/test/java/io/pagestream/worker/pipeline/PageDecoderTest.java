@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class PageDecoderTest {
     /** Prompts are built from the record alone: no deserializer or engine is reached. */
-    private final PageDecoder decoder = new PageDecoder(Topics.DOCUMENT_PAGES, null, null,
+    private final PageDecoder decoder = new PageDecoder(Topics.DOCUMENTS_PAGES.name(), null, null,
             Prompts.of(Configs.worker(Map.of()).prompts()), 1_000_000);
 
     @Test

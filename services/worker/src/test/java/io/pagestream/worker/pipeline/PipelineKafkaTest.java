@@ -131,9 +131,9 @@ class PipelineKafkaTest {
     }
 
     private static Predicate<List<ConsumerRecord<String, Object>>> atLeast(String prefix, int results, int failures) {
-        return records -> mine(records, prefix, Topics.PAGE_OCR) >= results
-                && mine(records, prefix, Topics.PAGE_ANSWERS) >= results
-                && mine(records, prefix, Topics.PAGE_DLQ) >= failures;
+        return records -> mine(records, prefix, Topics.PAGES_OCR.name()) >= results
+                && mine(records, prefix, Topics.PAGES_ANSWERS.name()) >= results
+                && mine(records, prefix, Topics.PAGES_DLQ.name()) >= failures;
     }
 
     private static long mine(List<ConsumerRecord<String, Object>> records, String prefix, String topic) {
@@ -174,21 +174,21 @@ class PipelineKafkaTest {
             closeAll();
             records = TopicIo.readUntil(reader, records, r -> false, Duration.ofSeconds(2));
 
-            Map<String, Long> ocr = perPage(records, prefix, Topics.PAGE_OCR);
+            Map<String, Long> ocr = perPage(records, prefix, Topics.PAGES_OCR.name());
             assertEquals(20, ocr.size(), "OCR for every page: " + ocr.keySet());
             assertTrue(ocr.values().stream().allMatch(n -> n == 1), "once each: " + ocr);
-            Map<String, Long> answers = perPage(records, prefix, Topics.PAGE_ANSWERS);
+            Map<String, Long> answers = perPage(records, prefix, Topics.PAGES_ANSWERS.name());
             assertEquals(20, answers.size());
             assertTrue(answers.values().stream().allMatch(n -> n == 1), "once each: " + answers);
 
-            List<PageFailure> dlq = TopicIo.values(records, Topics.PAGE_DLQ, PageFailure.class).stream()
+            List<PageFailure> dlq = TopicIo.values(records, Topics.PAGES_DLQ.name(), PageFailure.class).stream()
                     .filter(f -> f.getDocumentId().startsWith(prefix)).toList();
             assertEquals(1, dlq.size());
             assertEquals(Failure.CORRUPT_IMAGE, dlq.getFirst().getReasonCode());
             assertEquals("DECODE", dlq.getFirst().getStage());
-            assertEquals(Topics.DOCUMENT_PAGES, dlq.getFirst().getSourceTopic());
+            assertEquals(Topics.DOCUMENTS_PAGES.name(), dlq.getFirst().getSourceTopic());
             assertEquals("once-1", dlq.getFirst().getWorker());
-            List<DocumentStatus> status = TopicIo.values(records, Topics.DOCUMENT_STATUS, DocumentStatus.class)
+            List<DocumentStatus> status = TopicIo.values(records, Topics.DOCUMENTS_STATUS.name(), DocumentStatus.class)
                     .stream().filter(s -> s.getDocumentId().startsWith(prefix)).toList();
             assertEquals(1, status.size());
             assertEquals(DocumentState.PAGE_FAILED, status.getFirst().getState());
@@ -286,7 +286,7 @@ class PipelineKafkaTest {
                 records.addAll(TopicIo.readUntil(reader, List.of(), r -> false, Duration.ofMillis(20)));
                 return atLeast(prefix, 24, 0).test(records);
             });
-            assertEquals(24, perPage(records, prefix, Topics.PAGE_OCR).size(), "every page done");
+            assertEquals(24, perPage(records, prefix, Topics.PAGES_OCR.name()).size(), "every page done");
             assertTrue(pausedSeen.get(), "the consumer paused");
             assertTrue(mostInFlight.get() <= 4 + 4, "in flight stayed within the bound plus one poll: " + mostInFlight);
             awaitTrue(() -> !pipeline.poll().paused(), "the consumer resumed once the pages were committed");
@@ -311,7 +311,7 @@ class PipelineKafkaTest {
                 records.addAll(TopicIo.readUntil(reader, List.of(), r -> false, Duration.ofMillis(20)));
                 return atLeast(prefix, 8, 0).test(records);
             });
-            assertEquals(8, perPage(records, prefix, Topics.PAGE_OCR).size(), "every page done");
+            assertEquals(8, perPage(records, prefix, Topics.PAGES_OCR.name()).size(), "every page done");
             assertEquals(12, fewest.get(),
                     "4 s engine steps against a 1.5 s max.poll.interval.ms: no partition ever left");
         } finally {
@@ -338,13 +338,13 @@ class PipelineKafkaTest {
             records = TopicIo.readUntil(reader, records, atLeast(prefix, count, 0), WAIT);
             closeAll();
             records = TopicIo.readUntil(reader, records, r -> false, Duration.ofSeconds(2));
-            seen.putAll(perPage(records, prefix, Topics.PAGE_OCR));
-            Map<String, Long> answers = perPage(records, prefix, Topics.PAGE_ANSWERS);
+            seen.putAll(perPage(records, prefix, Topics.PAGES_OCR.name()));
+            Map<String, Long> answers = perPage(records, prefix, Topics.PAGES_ANSWERS.name());
             assertEquals(count, seen.size(), "OCR for every page");
             assertEquals(count, answers.size(), "answers for every page");
             assertTrue(seen.values().stream().allMatch(n -> n == 1), "no duplicate OCR: " + seen);
             assertTrue(answers.values().stream().allMatch(n -> n == 1), "no duplicate answers: " + answers);
-            assertEquals(0, mine(records, prefix, Topics.PAGE_DLQ));
+            assertEquals(0, mine(records, prefix, Topics.PAGES_DLQ.name()));
         } finally {
             closeAll();
         }

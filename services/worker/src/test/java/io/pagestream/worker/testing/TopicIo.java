@@ -30,8 +30,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Producing page records and reading the worker's output topics as a downstream consumer would (read_committed). */
 public final class TopicIo {
-    public static final List<String> OUTPUTS = List.of(Topics.PAGE_OCR, Topics.PAGE_ANSWERS, Topics.PAGE_DLQ,
-            Topics.DOCUMENT_STATUS);
+    public static final List<String> OUTPUTS = Topics.names(Topics.PAGES_OCR, Topics.PAGES_ANSWERS, Topics.PAGES_DLQ,
+            Topics.DOCUMENTS_STATUS);
 
     private TopicIo() {
     }
@@ -47,11 +47,12 @@ public final class TopicIo {
         try (SchemaRegistryClient registry = RegistryClients.of(registryUrl);
                 KafkaProducer<String, PageImage> producer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.PAGES.maxMessageBytes()),
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes()),
                         new StringSerializer(), new AvroSerializer<PageImage>(registry, true))) {
             for (PageImage page : pages) {
                 String key = new PageKey(page.getDocumentId(), page.getPageIndex()).toString();
-                producer.send(new ProducerRecord<>(Topics.DOCUMENT_PAGES, null, key, page, headers.apply(page)));
+                producer.send(new ProducerRecord<>(Topics.DOCUMENTS_PAGES.name(), null, key, page,
+                        headers.apply(page)));
             }
             producer.flush();
         }
