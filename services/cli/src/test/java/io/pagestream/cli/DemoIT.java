@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.cli.model.DemoModel;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.Wait;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ import picocli.CommandLine;
  * started may be left running. Tracing is on ({@code --otlp-endpoint}, OTLP/HTTP to an {@link OtlpReceiver}): each
  * document's spans from the three packaged services must form one trace.
  */
+@IntegrationTest
 class DemoIT {
     /** What the sample files are: the PDF has two pages, the receipt is one image. */
     private static final Map<String, Integer> PAGES = Map.of("invoice-and-letter.pdf", 2, "scanned-receipt.jpg", 1);
@@ -153,12 +156,8 @@ class DemoIT {
      * page records carry its context), the assembler's a child of a worker span (the result that completed it).
      */
     private static void assertOneTrace(OtlpReceiver collector, String id, int pages) {
-        long deadline = System.nanoTime() + SPANS_WITHIN.toNanos();
+        Wait.atMost(SPANS_WITHIN, () -> complete(ofDocument(collector, id), pages));
         List<OtlpReceiver.Span> spans = ofDocument(collector, id);
-        while (!complete(spans, pages) && System.nanoTime() < deadline) {
-            sleep();
-            spans = ofDocument(collector, id);
-        }
         String all = id + ": " + spans + "\nof all received: " + collector.spans();
         assertEquals(1, spans.stream().map(OtlpReceiver.Span::traceId).distinct().count(), "one trace: " + all);
         OtlpReceiver.Span request = only(spans, "pagestream-ingest", "POST /v1/documents", all);
@@ -195,14 +194,5 @@ class DemoIT {
         assertEquals(1, named.size(), "one " + name + " span: " + all);
         assertEquals(service, named.getFirst().service(), name + " from " + service + ": " + all);
         return named.getFirst();
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for spans", e);
-        }
     }
 }

@@ -10,6 +10,7 @@ import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.stack.ChildProcess;
+import io.pagestream.testing.IntegrationTest;
 import io.pagestream.topics.Topics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code pagestream up} as a user runs it: a separate process that serves Kafka and the registry, a record written
  * here and read back by {@code pagestream watch} in a third process, then Ctrl-C (SIGINT) and no process left behind.
  */
+@IntegrationTest
 class UpCommandTest {
     private static final Pattern ADDRESSES = Pattern.compile("\\{\"kafka\":\"([^\"]+)\",\"registry\":\"([^\"]+)\".*");
     private static final Pattern INGEST = Pattern.compile("\"ingest\":\"([^\"]+)\"");

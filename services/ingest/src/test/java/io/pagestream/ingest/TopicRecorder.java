@@ -1,8 +1,9 @@
 package io.pagestream.ingest;
 
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.testing.Wait;
 import io.pagestream.topics.PageKey;
 import io.pagestream.topics.Topics;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public final class TopicRecorder {
     }
 
     private TopicRecorder(String bootstrap, String registryUrl) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryUrl));
+        SchemaRegistryClient registry = RegistryClients.of(registryUrl);
         Thread t = new Thread(() -> {
             try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -87,22 +88,13 @@ public final class TopicRecorder {
 
     /** The document's records of type {@code type}, once {@code until} holds for them (or fails after 90 s). */
     public <T extends SpecificRecord> List<T> await(String documentId, Class<T> type, Predicate<List<T>> until) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            List<T> records = records(documentId, type);
-            if (until.test(records)) {
-                return records;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + type.getSimpleName() + " records of " + documentId
-                        + "; have " + records);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+        Wait.atMost(Duration.ofSeconds(90), () -> until.test(records(documentId, type)));
+        List<T> records = records(documentId, type);
+        if (!until.test(records)) {
+            throw new AssertionError("timed out waiting for " + type.getSimpleName() + " records of " + documentId
+                    + "; have " + records);
         }
+        return records;
     }
 
     public <T extends SpecificRecord> List<T> records(String documentId, Class<T> type) {

@@ -12,8 +12,9 @@ import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageOcr;
-import io.pagestream.stack.LocalStackExtension;
-import io.pagestream.stack.Records;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
+import io.pagestream.testing.Records;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Serdes against a real broker and a real Apicurio registry. */
+@IntegrationTest
 class AvroSerdeTest {
     static final String TOPIC = "serde.pages.ocr";
 

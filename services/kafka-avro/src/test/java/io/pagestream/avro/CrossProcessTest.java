@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.stack.ChildProcess;
-import io.pagestream.stack.LocalStackExtension;
-import io.pagestream.stack.Records;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
+import io.pagestream.testing.Records;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The contract between processes: one JVM writes through the registry, another reads the same record back. */
+@IntegrationTest
 class CrossProcessTest {
     static final String TOPIC = "crossprocess.pages.ocr";
 

@@ -9,6 +9,7 @@ import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.FreePorts;
+import io.pagestream.testing.IntegrationTest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A registry that is down when the service starts: clear errors while it is down, normal service once it is up. */
+@IntegrationTest
 class RegistryRecoveryTest {
 
     @Test

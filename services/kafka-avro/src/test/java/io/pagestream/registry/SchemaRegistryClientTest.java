@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.Schema;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Against a real Apicurio registry speaking the Confluent API. */
+@IntegrationTest
 class SchemaRegistryClientTest {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.registryOnly();

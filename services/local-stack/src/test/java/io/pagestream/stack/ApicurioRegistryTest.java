@@ -9,8 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+// Not @IntegrationTest: that lives in test-support, which depends on this module.
+@Tag("integration")
 class ApicurioRegistryTest {
 
     @Test

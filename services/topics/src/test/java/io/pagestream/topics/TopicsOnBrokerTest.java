@@ -7,8 +7,9 @@ import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.Task;
-import io.pagestream.stack.LocalStackExtension;
-import io.pagestream.stack.Records;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
+import io.pagestream.testing.Records;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The declared topics, created on a real broker, carry what they are declared to carry. */
+@IntegrationTest
 class TopicsOnBrokerTest {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()

@@ -6,16 +6,16 @@ import static io.pagestream.assembler.testing.Results.request;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.assembler.testing.InputProducer;
-import io.pagestream.assembler.testing.QuietKafka;
 import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.assembler.topology.SkipCorruptRecords;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.Directories;
 import io.pagestream.stack.KafkaBroker;
 import io.pagestream.stack.TopicAdmin;
+import io.pagestream.testing.QuietKafka;
 import io.pagestream.topics.TopicSpec;
 import io.pagestream.topics.Topics;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ public final class AssemblerBenchmark {
         Path workDir = Files.createTempDirectory("assembler-bench-");
         try (KafkaBroker broker = KafkaBroker.start();
                 ApicurioRegistry registryProcess = ApicurioRegistry.start(workDir.resolve("registry"));
-                SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryProcess.url()))) {
+                SchemaRegistryClient registry = RegistryClients.of(registryProcess.url())) {
             String bootstrap = broker.bootstrapServers();
             List<NewTopic> topics = new ArrayList<>(Topics.newTopics((short) 1));
             INPUTS.forEach(t -> topics.add(new NewTopic(PASS_THROUGH_PREFIX + t.name(), t.partitions(), (short) 1)));

@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pagestream.assembler.query.DocumentResource;
 import io.pagestream.assembler.testing.InputProducer;
-import io.pagestream.assembler.testing.QuietKafka;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.stack.Directories;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
+import io.pagestream.testing.QuietKafka;
+import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -33,6 +35,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.generic.GenericRecord;
@@ -54,10 +57,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Every document must come out exactly once: one OCR record, one answers record and one COMPLETED status, read
  * with read_committed.
  */
+@IntegrationTest
 class AssemblerClusterIT {
     static final int PAGES = 4;
     static final int DOCUMENTS_PER_WAVE = 40;
     static final Duration PATIENCE = Duration.ofMinutes(3);
+    /** How often an instance is asked over HTTP while waiting for it. */
+    static final Duration EVERY = Duration.ofMillis(200);
     static final ObjectMapper JSON = new ObjectMapper();
 
     static {
@@ -216,31 +222,24 @@ class AssemblerClusterIT {
     }
 
     static void awaitTrue(String what, AssemblerProcess instance, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!instance.isAlive()) {
-                throw new AssertionError(instance.name() + " exited while waiting for " + what + ":\n"
-                        + instance.logTail());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + what + " within " + PATIENCE + ":\n" + instance.logTail());
-            }
-            pause();
+        AtomicBoolean met = new AtomicBoolean();
+        Wait.atMost(PATIENCE, EVERY, () -> {
+            met.set(condition.getAsBoolean());
+            return met.get() || !instance.isAlive();
+        });
+        if (met.get()) {
+            return;
         }
-    }
-
-    static void pause() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+        if (!instance.isAlive()) {
+            throw new AssertionError(instance.name() + " exited while waiting for " + what + ":\n"
+                    + instance.logTail());
         }
+        throw new AssertionError("no " + what + " within " + PATIENCE + ":\n" + instance.logTail());
     }
 
     /** Everything on the three output topics, as a read_committed consumer sees it. */
     static final class Outputs implements AutoCloseable {
-        private final SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        private final SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
         private final KafkaConsumer<String, GenericRecord> consumer;
         private final Map<String, List<String>> byDocument = new HashMap<>();
 
@@ -256,23 +255,31 @@ class AssemblerClusterIT {
         }
 
         void awaitCompleted(List<String> ids, List<AssemblerProcess> running) {
-            long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (!ids.stream().allMatch(id -> byDocument.getOrDefault(id, List.of()).contains("status COMPLETED"))) {
-                for (AssemblerProcess instance : running) {
-                    if (!instance.isAlive()) {
-                        throw new AssertionError(instance.name() + " exited:\n" + instance.logTail());
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    List<String> missing = ids.stream().filter(id -> !byDocument.getOrDefault(id, List.of())
-                            .contains("status COMPLETED")).toList();
-                    throw new AssertionError("not completed within " + PATIENCE + ": " + missing + "\n"
-                            + running.get(0).logTail());
+            Wait.atMost(PATIENCE, () -> {
+                if (completed(ids) || running.stream().anyMatch(instance -> !instance.isAlive())) {
+                    return true;
                 }
                 for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(200))) {
                     byDocument.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(describe(record));
                 }
+                return completed(ids);
+            });
+            if (completed(ids)) {
+                return;
             }
+            for (AssemblerProcess instance : running) {
+                if (!instance.isAlive()) {
+                    throw new AssertionError(instance.name() + " exited:\n" + instance.logTail());
+                }
+            }
+            List<String> missing = ids.stream().filter(id -> !byDocument.getOrDefault(id, List.of())
+                    .contains("status COMPLETED")).toList();
+            throw new AssertionError("not completed within " + PATIENCE + ": " + missing + "\n"
+                    + running.get(0).logTail());
+        }
+
+        private boolean completed(List<String> ids) {
+            return ids.stream().allMatch(id -> byDocument.getOrDefault(id, List.of()).contains("status COMPLETED"));
         }
 
         private static String describe(ConsumerRecord<String, GenericRecord> record) {

@@ -24,12 +24,14 @@ import io.pagestream.assembler.testing.Structures;
 import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.BoxPlacement;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.servicetest.Dashboard;
+import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -50,7 +52,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -60,6 +61,7 @@ import org.junit.jupiter.api.Test;
 /** The assembler as it runs: Quarkus, Kafka Streams on a real broker and registry, and its REST API. */
 @QuarkusTest
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
+@IntegrationTest
 class DocumentResourceTest {
     static final Duration PATIENCE = Duration.ofSeconds(90);
     /** Reads the view's structures and boxes back into the contract's classes, as the state does. */
@@ -85,7 +87,7 @@ class DocumentResourceTest {
     static Response poll(String id, Predicate<Response> condition) {
         Response[] last = new Response[1];
         try {
-            return Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+            return Wait.upTo(PATIENCE).pollInterval(Duration.ofMillis(200))
                     .until(() -> last[0] = given().get("/v1/documents/{id}", id), condition);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("last answer for " + id + ": " + (last[0] == null ? "none"
@@ -167,8 +169,8 @@ class DocumentResourceTest {
     /** The document's OCR record as a read_committed consumer of documents.ocr gets it. */
     static DocumentOcr publishedOcr(String id) {
         var settings = ConfigProvider.getConfig();
-        try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(
-                settings.getValue(PipelineStackResource.REGISTRY, String.class)));
+        try (SchemaRegistryClient registry = RegistryClients.of(
+                settings.getValue(PipelineStackResource.REGISTRY, String.class));
                 KafkaConsumer<String, DocumentOcr> consumer = new KafkaConsumer<>(Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         settings.getValue(PipelineStackResource.BOOTSTRAP, String.class),
@@ -179,7 +181,7 @@ class DocumentResourceTest {
                         new StringDeserializer(), new AvroDeserializer<>(registry, DocumentOcr.class))) {
             consumer.subscribe(List.of(Topics.DOCUMENTS_OCR.name()));
             DocumentOcr[] found = new DocumentOcr[1];
-            Awaitility.await().atMost(PATIENCE).until(() -> {
+            Wait.upTo(PATIENCE).until(() -> {
                 for (ConsumerRecord<String, DocumentOcr> record : consumer.poll(Duration.ofMillis(200))) {
                     if (id.equals(record.key())) {
                         found[0] = record.value();
@@ -209,7 +211,7 @@ class DocumentResourceTest {
         assertTrue(names(schemas.path("Results").path("properties")).contains("markdown"));
         assertTrue(names(schemas.path("QuestionOutcome").path("properties")).contains("noAnswer"));
         assertFalse(schemas.has("GenericData") || schemas.has("Schema"), "no Avro internals: " + names(schemas));
-        Awaitility.await().atMost(PATIENCE).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        Wait.upTo(PATIENCE).until(() -> given().get("/q/health/ready").statusCode() == 200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("kafka_stream"));
     }
 
@@ -218,7 +220,7 @@ class DocumentResourceTest {
         Set<String> queried = Dashboard.metricsOf("Assembler");
         assertTrue(queried.contains("kafka_stream_thread_process_rate"), "the Assembler row: " + queried);
         // Kafka Streams registers its metrics as its threads and clients start.
-        Awaitility.await().atMost(PATIENCE).untilAsserted(() -> assertEquals(Set.of(),
+        Wait.upTo(PATIENCE).untilAsserted(() -> assertEquals(Set.of(),
                 Dashboard.missingFrom(given().get("/q/metrics").asString(), queried),
                 "queried by the dashboard, not exposed"));
     }

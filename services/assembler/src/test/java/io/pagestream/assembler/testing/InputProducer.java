@@ -1,12 +1,12 @@
 package io.pagestream.assembler.testing;
 
 import io.pagestream.avro.AvroSerializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageOcr;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.topics.Topics;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,7 +21,7 @@ public final class InputProducer implements AutoCloseable {
     private final KafkaProducer<String, SpecificRecord> producer;
 
     public InputProducer(String bootstrapServers, String registryUrl) {
-        registry = new SchemaRegistryClient(RegistryConfig.of(registryUrl));
+        registry = RegistryClients.of(registryUrl);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new AvroSerializer<>(registry, true));
     }

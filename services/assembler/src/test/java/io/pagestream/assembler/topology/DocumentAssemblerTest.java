@@ -19,7 +19,6 @@ import io.pagestream.assembler.query.DocumentViews;
 import io.pagestream.assembler.state.DocumentProgress;
 import io.pagestream.assembler.testing.AssemblerDriver;
 import io.pagestream.assembler.testing.Structures;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.AnswerCandidate;
 import io.pagestream.schema.BlockKind;
@@ -36,7 +35,9 @@ import io.pagestream.schema.QuestionAnswers;
 import io.pagestream.schema.StructureFlag;
 import io.pagestream.schema.TableCell;
 import io.pagestream.schema.Task;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The assembly rules, one by one, on the real topology and serdes (TopologyTestDriver, real registry). */
+@IntegrationTest
 class DocumentAssemblerTest {
     static final Duration TIMEOUT = Duration.ofMinutes(10);
     static final Duration RETENTION = Duration.ofHours(1);
@@ -60,7 +62,7 @@ class DocumentAssemblerTest {
 
     @BeforeAll
     static void connect() {
-        registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        registry = RegistryClients.of(STACK.registryUrl());
     }
 
     @AfterAll

@@ -14,13 +14,14 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.pagestream.assembler.testing.AssemblerDriver;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageOcr;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * completed the document (the last page's worker span), or the request's when that record carries none or the
  * document timed out; every output record names that span in its {@code traceparent} header.
  */
+@IntegrationTest
 class DocumentTracingTest {
     /** The trace of {@code Results.request}'s Avro field. */
     private static final String REQUEST_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -54,7 +56,7 @@ class DocumentTracingTest {
     @BeforeEach
     void start() {
         tracer = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
-        registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        registry = RegistryClients.of(STACK.registryUrl());
         AssemblerSettings defaults = AssemblerSettings.defaults();
         assembler = new AssemblerDriver(new AssemblerSettings(Duration.ofMinutes(10), Duration.ofHours(1),
                 defaults.punctuateInterval(), defaults.chunkMaxPages(), defaults.chunkMaxBytes()), registry,

@@ -10,7 +10,6 @@ import io.pagestream.assembler.state.PageResult;
 import io.pagestream.assembler.state.StateSerdes;
 import io.pagestream.assembler.testing.AssemblerDriver;
 import io.pagestream.assembler.testing.Structures;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.AnswerCandidate;
 import io.pagestream.schema.DocumentAnswers;
@@ -19,7 +18,9 @@ import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.OcrPage;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.QuestionAnswers;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.topics.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * grows with the document. In-memory stores (same changelogs, same scans): the driver commits after every record,
  * and on RocksDB each commit is a flush to disk.
  */
+@IntegrationTest
 class LargeDocumentTest {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.registryOnly();
@@ -47,7 +49,7 @@ class LargeDocumentTest {
 
     @BeforeAll
     static void connect() {
-        registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        registry = RegistryClients.of(STACK.registryUrl());
     }
 
     @AfterAll

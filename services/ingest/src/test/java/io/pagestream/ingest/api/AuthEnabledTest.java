@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pagestream.ingest.TestFiles;
 import io.pagestream.servicetest.PipelineStackResource;
+import io.pagestream.testing.IntegrationTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(AuthEnabledTest.AuthOn.class)
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
+@IntegrationTest
 class AuthEnabledTest {
     static final String ISSUER = "https://auth.test.pagestream";
     /** The key pair lives in files, so the profile (which configures the public key) and the test share it. */

@@ -10,6 +10,7 @@ import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageImage;
 import io.pagestream.servicetest.PipelineStackResource;
+import io.pagestream.testing.IntegrationTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
+@IntegrationTest
 class BackPressureTest {
 
     @Test

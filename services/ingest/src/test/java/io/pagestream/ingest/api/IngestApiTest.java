@@ -18,6 +18,8 @@ import io.pagestream.schema.SourcePage;
 import io.pagestream.schema.Task;
 import io.pagestream.servicetest.Dashboard;
 import io.pagestream.servicetest.PipelineStackResource;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.Wait;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -46,6 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
+@IntegrationTest
 class IngestApiTest {
     static final TopicRecorder topics() {
         return TopicRecorder.get();
@@ -245,10 +248,7 @@ class IngestApiTest {
         Submit.file("broken.pdf", TestFiles.corruptPdf()).post();
         Path uploads = Path.of(ConfigProvider.getConfig().getValue("quarkus.http.body.uploads-directory", String.class));
         Path work = Path.of(ConfigProvider.getConfig().getValue("pagestream.ingest.work-directory", String.class));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (count(uploads) + count(work) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Wait.atMost(Duration.ofSeconds(30), () -> count(uploads) + count(work) == 0);
         assertEquals(0, count(uploads), "uploads left in " + uploads);
         assertEquals(0, count(work), "spools left in " + work);
     }

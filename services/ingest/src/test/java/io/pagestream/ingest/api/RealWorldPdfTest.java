@@ -9,6 +9,7 @@ import io.pagestream.ingest.TopicRecorder;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.PageImage;
 import io.pagestream.servicetest.PipelineStackResource;
+import io.pagestream.testing.IntegrationTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
+@IntegrationTest
 class RealWorldPdfTest {
 
     @Test

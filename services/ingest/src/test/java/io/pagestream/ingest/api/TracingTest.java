@@ -14,6 +14,8 @@ import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageImage;
 import io.pagestream.servicetest.PipelineStackResource;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.Wait;
 import io.pagestream.topics.PageKey;
 import io.pagestream.topics.Topics;
 import io.pagestream.topics.TraceHeaders;
@@ -24,6 +26,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
+@IntegrationTest
 class TracingTest {
     private static final String CLIENT_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String CLIENT_SPAN = "00f067aa0ba902b7";
@@ -87,34 +91,30 @@ class TracingTest {
 
     /** The server span Quarkus made for the submission of document {@code id} (ingest tags it with the id). */
     private SpanData restSpan(String id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (SpanData span : spans.getFinishedSpanItems()) {
-                if (span.getKind() == SpanKind.SERVER
-                        && id.equals(span.getAttributes().get(TraceHeaders.DOCUMENT_ID))) {
-                    return span;
-                }
-            }
-            sleep();
-        }
-        throw new AssertionError("no server span for " + id + " among " + spans.getFinishedSpanItems());
+        Wait.atMost(Duration.ofSeconds(30), () -> restSpanNow(id).isPresent());
+        return restSpanNow(id).orElseThrow(
+                () -> new AssertionError("no server span for " + id + " among " + spans.getFinishedSpanItems()));
+    }
+
+    private Optional<SpanData> restSpanNow(String id) {
+        return spans.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.SERVER
+                && id.equals(span.getAttributes().get(TraceHeaders.DOCUMENT_ID))).findFirst();
     }
 
     /** The document's committed records on every topic ingest writes, once there are {@code count}. */
     private static List<ConsumerRecord<String, SpecificRecord>> records(String id, int count) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            List<ConsumerRecord<String, SpecificRecord>> mine = TopicRecorder.get().all().stream()
-                    .filter(r -> id.equals(r.topic().equals(Topics.DOCUMENTS_PAGES.name())
-                            ? PageKey.parse(r.key()).documentId() : r.key()))
-                    .toList();
-            if (mine.size() >= count) {
-                assertEquals(count, mine.size(), "records of " + id);
-                return mine;
-            }
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + count + " records of " + id);
-            sleep();
-        }
+        Wait.atMost(Duration.ofSeconds(60), () -> recordsNow(id).size() >= count);
+        List<ConsumerRecord<String, SpecificRecord>> mine = recordsNow(id);
+        assertTrue(mine.size() >= count, "timed out waiting for " + count + " records of " + id);
+        assertEquals(count, mine.size(), "records of " + id);
+        return mine;
+    }
+
+    private static List<ConsumerRecord<String, SpecificRecord>> recordsNow(String id) {
+        return TopicRecorder.get().all().stream()
+                .filter(r -> id.equals(r.topic().equals(Topics.DOCUMENTS_PAGES.name())
+                        ? PageKey.parse(r.key()).documentId() : r.key()))
+                .toList();
     }
 
     private static ConsumerRecord<String, SpecificRecord> only(List<ConsumerRecord<String, SpecificRecord>> records,
@@ -137,13 +137,5 @@ class TracingTest {
         String[] parts = traceparent.split("-");
         assertEquals(4, parts.length, traceparent);
         return parts[1];
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -18,9 +18,9 @@ import io.pagestream.ingest.publish.StatusPublisher;
 import io.pagestream.ingest.render.PageEncoder;
 import io.pagestream.ingest.render.PageSource;
 import io.pagestream.ingest.render.PageSources;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.OcrMode;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.Directories;
 import io.pagestream.stack.KafkaBrokerProcess;
@@ -95,7 +95,7 @@ public final class IngestBench {
                 rt.maxMemory() >> 20, System.getProperty("java.vm.name"), System.getProperty("java.version"));
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir.resolve("kafka"), 0, 0);
                 ApicurioRegistry registryProcess = ApicurioRegistry.start(dir.resolve("registry"));
-                SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryProcess.url()))) {
+                SchemaRegistryClient registry = RegistryClients.of(registryProcess.url())) {
             TopicAdmin.createMissing(broker.bootstrapServers(), Topics.newTopics((short) 1));
             KafkaSettings settings = new KafkaSettings(
                     Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), Duration.ofSeconds(60));

@@ -3,14 +3,15 @@ package io.pagestream.worker.bench;
 import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.KafkaBroker;
 import io.pagestream.stack.TopicAdmin;
+import io.pagestream.testing.QuietKafka;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.WorkerConfig;
 import io.pagestream.worker.batch.AdaptiveLimits;
@@ -33,7 +34,6 @@ import io.pagestream.worker.pipeline.PipelineMetrics;
 import io.pagestream.worker.pipeline.PreparedPage;
 import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
-import io.pagestream.worker.testing.QuietLogs;
 import io.pagestream.worker.testing.TinyModel;
 import io.pagestream.worker.testing.TopicIo;
 import java.lang.management.ManagementFactory;
@@ -90,7 +90,7 @@ public final class WorkerBench {
     }
 
     public static void main(String[] args) throws Exception {
-        QuietLogs.kafka();
+        QuietKafka.atWarn();
         new WorkerBench().run();
     }
 
@@ -114,7 +114,7 @@ public final class WorkerBench {
             try (ModelRuntime model = ModelRuntime.open(config(checkpoint, "bench"));
                     KafkaBroker broker = KafkaBroker.start();
                     ApicurioRegistry registry = ApicurioRegistry.start(dir.resolve("registry"));
-                    SchemaRegistryClient schemas = new SchemaRegistryClient(RegistryConfig.of(registry.url()))) {
+                    SchemaRegistryClient schemas = RegistryClients.of(registry.url())) {
                 TopicAdmin.createMissing(broker.bootstrapServers(), Topics.newTopics((short) 1));
                 measure(checkpoint, model, new Stack(broker.bootstrapServers(), registry.url(), schemas));
             }

@@ -11,11 +11,13 @@ import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.stack.FreePorts;
 import io.pagestream.servicetest.Dashboard;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
+import io.pagestream.testing.QuietKafka;
+import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.testing.Pages;
-import io.pagestream.worker.testing.QuietLogs;
 import io.pagestream.worker.testing.TinyModel;
 import io.pagestream.worker.testing.TopicIo;
 import io.pagestream.worker.testing.WorkerProcess;
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and a corrupt page among them has a DLQ record and a page-failed status while its batch-mates are fine. Along the
  * way: readiness only after the model is loaded, and the Prometheus metrics.
  */
+@IntegrationTest
 class WorkerEndToEndIT {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
@@ -52,7 +55,7 @@ class WorkerEndToEndIT {
     private static final List<String> QUESTIONS = List.of("What is the invoice number?", "Who signed it?");
 
     static {
-        QuietLogs.kafka();
+        QuietKafka.atWarn();
     }
 
     private static Predicate<List<ConsumerRecord<String, Object>>> count(String topic, int n) {
@@ -75,10 +78,7 @@ class WorkerEndToEndIT {
     }
 
     private static void awaitReady(WorkerProcess worker) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline && worker.alive() && worker.get("/q/health/ready").status() != 200) {
-            Thread.sleep(250);
-        }
+        Wait.atMost(WAIT, () -> !worker.alive() || worker.get("/q/health/ready").status() == 200);
         WorkerProcess.Answer ready = worker.get("/q/health/ready");
         assertEquals(200, ready.status(), "ready within " + WAIT + ": " + ready.body() + "\n" + worker.logTail());
         assertTrue(ready.body().contains("RUNNING"), ready.body());

@@ -11,6 +11,7 @@ import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
+import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.batch.AdaptiveLimits;
 import io.pagestream.worker.batch.BatchLimits;
@@ -89,15 +90,13 @@ class InferenceStageTest {
 
     private Map<String, PageOutcome> await(int count) throws InterruptedException {
         List<PageOutcome> got = new ArrayList<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (got.size() < count && System.nanoTime() < deadline) {
-            PageOutcome outcome = outcomes.poll();
-            if (outcome == null) {
-                Thread.sleep(5);
-            } else {
+        Wait.atMost(WAIT, () -> {
+            // up to count: later outcomes stay queued for the next await
+            for (PageOutcome outcome; got.size() < count && (outcome = outcomes.poll()) != null; ) {
                 got.add(outcome);
             }
-        }
+            return got.size() >= count;
+        });
         assertEquals(count, got.size(), "outcomes within " + WAIT);
         return got.stream().collect(Collectors.toMap(o -> o.task().key(), Function.identity()));
     }
@@ -182,10 +181,7 @@ class InferenceStageTest {
         PreparedPage moved = new PreparedPage(new PageTask(other, 0, "revoked/0", null, new RecordHeaders(), 0), stuck.page(),
                 stuck.tiles(), stuck.prompts(), 100, 1, false);
         submit(moved);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (stage.pagesAtEngine() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Wait.atMost(WAIT, () -> stage.pagesAtEngine() > 0);
         other.revoke();
         stage.cancelAbandoned();
         submit(page("next", "q"));

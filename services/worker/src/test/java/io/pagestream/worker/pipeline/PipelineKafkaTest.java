@@ -16,7 +16,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
@@ -24,7 +23,11 @@ import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
+import io.pagestream.testing.QuietKafka;
+import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.WorkerConfig;
 import io.pagestream.worker.delivery.KafkaClients;
@@ -36,7 +39,6 @@ import io.pagestream.worker.model.SystemMemory;
 import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
-import io.pagestream.worker.testing.QuietLogs;
 import io.pagestream.worker.testing.ScriptedEngine;
 import io.pagestream.worker.testing.TopicIo;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +48,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -62,14 +67,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * read_committed consumer, a corrupt page on the DLQ with a status event, and no loss or duplicate while a second
  * worker joins mid-run and the first stops and hands its partitions over.
  */
+@IntegrationTest
 class PipelineKafkaTest {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
             .withTopics(Topics.newTopics((short) 1));
     private static final Duration WAIT = Duration.ofSeconds(120);
+    /** How often a test that drives the worker's poll loop itself turns it. */
+    private static final Duration DRIVE = Duration.ofMillis(1);
 
     static {
-        QuietLogs.kafka();
+        QuietKafka.atWarn();
     }
 
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -100,7 +108,7 @@ class PipelineKafkaTest {
         ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, stepMillis);
         ModelRuntime model = new ModelRuntime(engine, new ModelIdentity("scripted", "v1"),
                 new EngineSizing(16, 4096, 1, "test"), new SystemMemory(), Prompts.of(config.prompts()));
-        SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+        SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
         Map<String, Object> common = new HashMap<>(kafka);
         common.put("bootstrap.servers", STACK.bootstrapServers());
         KafkaClients clients = new KafkaClients(common, group, instanceId, true, 4, registry, true);
@@ -141,12 +149,8 @@ class PipelineKafkaTest {
                 .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        Wait.atMost(WAIT, condition::getAsBoolean);
         assertTrue(condition.getAsBoolean(), what + " within " + WAIT);
     }
 
@@ -255,17 +259,13 @@ class PipelineKafkaTest {
     }
 
     /** The finished span with this id; a span ends just after its page's outcome is handed over, so wait a little. */
-    private static SpanData finished(InMemorySpanExporter spans, String spanId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (SpanData span : spans.getFinishedSpanItems()) {
-                if (span.getSpanId().equals(spanId)) {
-                    return span;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the worker recorded no span " + spanId);
+    private static SpanData finished(InMemorySpanExporter spans, String spanId) {
+        Wait.atMost(Duration.ofSeconds(10), () -> finishedNow(spans, spanId).isPresent());
+        return finishedNow(spans, spanId).orElseThrow(() -> new AssertionError("the worker recorded no span " + spanId));
+    }
+
+    private static Optional<SpanData> finishedNow(InMemorySpanExporter spans, String spanId) {
+        return spans.getFinishedSpanItems().stream().filter(span -> span.getSpanId().equals(spanId)).findFirst();
     }
 
     @Test
@@ -274,19 +274,21 @@ class PipelineKafkaTest {
         TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 6, 4));
         try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
             Pipeline pipeline = worker("pressure-1", "group-pressure", 100, Duration.ofSeconds(10), 4);
-            boolean pausedSeen = false;
-            int mostInFlight = 0;
-            List<ConsumerRecord<String, Object>> records = List.of();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!atLeast(prefix, 24, 0).test(records) && System.nanoTime() < deadline) {
-                pausedSeen |= pipeline.poll().paused();
-                mostInFlight = Math.max(mostInFlight, pipeline.poll().inFlight());
-                records = TopicIo.readUntil(reader, records, r -> true, Duration.ZERO);
-                records = TopicIo.readUntil(reader, records, r -> false, Duration.ofMillis(20));
-            }
+            AtomicBoolean pausedSeen = new AtomicBoolean();
+            AtomicInteger mostInFlight = new AtomicInteger();
+            List<ConsumerRecord<String, Object>> records = new ArrayList<>();
+            Wait.atMost(WAIT, DRIVE, () -> {
+                if (pipeline.poll().paused()) {
+                    pausedSeen.set(true);
+                }
+                mostInFlight.accumulateAndGet(pipeline.poll().inFlight(), Math::max);
+                records.addAll(TopicIo.readUntil(reader, List.of(), r -> true, Duration.ZERO));
+                records.addAll(TopicIo.readUntil(reader, List.of(), r -> false, Duration.ofMillis(20)));
+                return atLeast(prefix, 24, 0).test(records);
+            });
             assertEquals(24, perPage(records, prefix, Topics.PAGES_OCR.name()).size(), "every page done");
-            assertTrue(pausedSeen, "the consumer paused");
-            assertTrue(mostInFlight <= 4 + 4, "in flight stayed within the bound plus one poll: " + mostInFlight);
+            assertTrue(pausedSeen.get(), "the consumer paused");
+            assertTrue(mostInFlight.get() <= 4 + 4, "in flight stayed within the bound plus one poll: " + mostInFlight);
             awaitTrue(() -> !pipeline.poll().paused(), "the consumer resumed once the pages were committed");
         } finally {
             closeAll();
@@ -302,15 +304,16 @@ class PipelineKafkaTest {
                     Map.of("max.poll.interval.ms", 1500, "auto.offset.reset", "latest"));
             awaitTrue(() -> pipeline.poll().assignedPartitions() == 12, "the worker owns every partition");
             TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 2, 4));
-            int fewest = 12;
-            List<ConsumerRecord<String, Object>> records = List.of();
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!atLeast(prefix, 8, 0).test(records) && System.nanoTime() < deadline) {
-                fewest = Math.min(fewest, pipeline.poll().assignedPartitions());
-                records = TopicIo.readUntil(reader, records, r -> false, Duration.ofMillis(20));
-            }
+            AtomicInteger fewest = new AtomicInteger(12);
+            List<ConsumerRecord<String, Object>> records = new ArrayList<>();
+            Wait.atMost(WAIT, DRIVE, () -> {
+                fewest.accumulateAndGet(pipeline.poll().assignedPartitions(), Math::min);
+                records.addAll(TopicIo.readUntil(reader, List.of(), r -> false, Duration.ofMillis(20)));
+                return atLeast(prefix, 8, 0).test(records);
+            });
             assertEquals(8, perPage(records, prefix, Topics.PAGES_OCR.name()).size(), "every page done");
-            assertEquals(12, fewest, "4 s engine steps against a 1.5 s max.poll.interval.ms: no partition ever left");
+            assertEquals(12, fewest.get(),
+                    "4 s engine steps against a 1.5 s max.poll.interval.ms: no partition ever left");
         } finally {
             closeAll();
         }

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.Answer;
 import io.pagestream.schema.BlockKind;
@@ -22,7 +21,10 @@ import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.TableCell;
-import io.pagestream.stack.LocalStackExtension;
+import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.LocalStackExtension;
+import io.pagestream.testing.QuietKafka;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.WorkerConfig;
 import io.pagestream.worker.delivery.KafkaClients;
@@ -33,7 +35,6 @@ import io.pagestream.worker.model.Prompts;
 import io.pagestream.worker.model.SystemMemory;
 import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
-import io.pagestream.worker.testing.QuietLogs;
 import io.pagestream.worker.testing.ScriptedEngine;
 import io.pagestream.worker.testing.ScriptedEngine.Reply;
 import io.pagestream.worker.testing.TopicIo;
@@ -54,6 +55,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * grounded answer, read back from {@code pages.ocr} and {@code pages.answers} as a consumer decodes them through the
  * registry, with their structure and boxes in pixels and PDF points.
  */
+@IntegrationTest
 class StructuredOutputKafkaTest {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
@@ -71,7 +73,7 @@ class StructuredOutputKafkaTest {
     private static final String TEXT = "Dear Ms Novak,\nthank you for your letter.\n\nKind regards";
 
     static {
-        QuietLogs.kafka();
+        QuietKafka.atWarn();
     }
 
     /** The outputs the model "writes", by page (its image's width) and by the prompt the worker chose. */
@@ -118,7 +120,7 @@ class StructuredOutputKafkaTest {
         TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages);
 
         try (ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, 1).script(script(prompts));
-                SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
+                SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
                 KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(),
                         STACK.registryUrl())) {
             ModelRuntime model = new ModelRuntime(engine, new ModelIdentity("scripted", "v1"),

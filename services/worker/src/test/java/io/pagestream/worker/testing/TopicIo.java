@@ -6,6 +6,7 @@ import io.pagestream.avro.AvroSerializer;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.PageImage;
+import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.topics.PageKey;
 import io.pagestream.topics.Topics;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class TopicIo {
     /** As {@link #produce(String, String, List)}, each page with the headers {@code headers} gives it. */
     public static void produce(String bootstrap, String registryUrl, List<PageImage> pages,
             Function<PageImage, Headers> headers) {
-        try (SchemaRegistryClient registry = new SchemaRegistryClient(RegistryConfig.of(registryUrl));
+        try (SchemaRegistryClient registry = RegistryClients.of(registryUrl);
                 KafkaProducer<String, PageImage> producer = new KafkaProducer<>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                         ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes()),

@@ -1,10 +1,13 @@
-package io.pagestream.stack;
+package io.pagestream.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pagestream.stack.Directories;
+import io.pagestream.stack.KafkaBrokerProcess;
+import io.pagestream.stack.TopicAdmin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** The in-process broker behind {@link LocalStackExtension}, and the child-process broker that local runs use. */
+@IntegrationTest
 class KafkaBrokerTest {
     static final int BIG = 8 * 1024 * 1024;
 

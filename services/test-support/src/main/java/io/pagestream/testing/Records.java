@@ -1,4 +1,4 @@
-package io.pagestream.stack;
+package io.pagestream.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +25,10 @@ public final class Records {
             int count, Duration timeout) {
         consumer.subscribe(topics);
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (records.size() < count && System.nanoTime() < deadline) {
+        Wait.atMost(timeout, () -> {
             consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        }
+            return records.size() >= count;
+        });
         return records;
     }
 }

@@ -1,5 +1,8 @@
-package io.pagestream.stack;
+package io.pagestream.testing;
 
+import io.pagestream.stack.ApicurioRegistry;
+import io.pagestream.stack.KafkaBroker;
+import io.pagestream.stack.TopicAdmin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +17,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * JUnit 5 extension giving a test class a real Kafka broker (in this JVM) and, when asked, a real Apicurio registry
  * (child process). Both are started once per test JVM and shared by every class that registers the extension; they
- * stop when the test run ends. Register it as a static field:
+ * stop when the test run ends. Register it as a static field of an {@link IntegrationTest} class (it refuses to start
+ * for an untagged one, which the fast tier would otherwise run):
  *
  * <pre>{@code @RegisterExtension static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry();}</pre>
  */
@@ -57,6 +61,10 @@ public final class LocalStackExtension implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        if (!context.getTags().contains(IntegrationTest.TAG)) {
+            throw new IllegalStateException(context.getDisplayName() + " starts the local stack: annotate it with @"
+                    + IntegrationTest.class.getSimpleName() + " so that the fast tier leaves it out");
+        }
         ExtensionContext.Store store = context.getRoot().getStore(NAMESPACE);
         if (withKafka) {
             broker = store.computeIfAbsent(KafkaBroker.class, k -> startBroker(), KafkaBroker.class);
