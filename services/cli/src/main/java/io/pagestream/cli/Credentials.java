@@ -8,11 +8,16 @@ import picocli.CommandLine.Option;
  * command shares. Either may be null or blank: the embedded stack runs without authentication.
  */
 final class Credentials {
-    @Option(names = "--api-key", defaultValue = "${env:PAGESTREAM_API_KEY}",
+    @Option(
+            names = "--api-key",
+            defaultValue = "${env:PAGESTREAM_API_KEY}",
             description = "API key sent as X-API-Key when the API has authentication on (env PAGESTREAM_API_KEY).")
     String apiKey;
 
-    @Option(names = "--token", defaultValue = "${env:PAGESTREAM_TOKEN}", description = "Bearer token (env PAGESTREAM_TOKEN).")
+    @Option(
+            names = "--token",
+            defaultValue = "${env:PAGESTREAM_TOKEN}",
+            description = "Bearer token (env PAGESTREAM_TOKEN).")
     String token;
 
     /** None: the embedded stack. */

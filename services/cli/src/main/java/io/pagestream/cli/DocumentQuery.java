@@ -25,7 +25,8 @@ final class DocumentQuery {
     /** Wait before asking again after a 503 that names no Retry-After. */
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Credentials credentials;
 
     /** Without credentials (the embedded stack). */
@@ -95,9 +96,10 @@ final class DocumentQuery {
 
     /** {@code GET documentUrl}, with the document's results or without ({@code ?results=false}: state only). */
     Answer get(URI documentUrl, boolean withResults) throws IOException, InterruptedException {
-        HttpRequest.Builder request = credentials.applyTo(
-                HttpRequest.newBuilder(URI.create(documentUrl + "?results=" + withResults))
-                        .timeout(Duration.ofSeconds(30)).header("Accept", "application/json"));
+        HttpRequest.Builder request =
+                credentials.applyTo(HttpRequest.newBuilder(URI.create(documentUrl + "?results=" + withResults))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Accept", "application/json"));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), parse(response.body()), retryAfter(response.headers()));
     }
@@ -115,8 +117,10 @@ final class DocumentQuery {
             return Duration.ofSeconds(Long.parseLong(value));
         }
         try {
-            Duration until = Duration.between(Instant.now(),
-                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            Duration until = Duration.between(
+                    Instant.now(),
+                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                            .toInstant());
             return until.isNegative() ? Duration.ZERO : until;
         } catch (DateTimeParseException e) {
             return DEFAULT_RETRY_AFTER;

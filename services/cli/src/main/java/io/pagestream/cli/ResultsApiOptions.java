@@ -9,8 +9,11 @@ import picocli.CommandLine.Option;
  * {@code up} prints as "Documents REST") and the credentials they send, in the style of {@code submit}'s options.
  */
 final class ResultsApiOptions {
-    @Option(names = "--url", defaultValue = "${env:PAGESTREAM_RESULTS_URL:-http://127.0.0.1:8082}",
-            description = "Results API base URL: the assembler (env PAGESTREAM_RESULTS_URL). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--url",
+            defaultValue = "${env:PAGESTREAM_RESULTS_URL:-http://127.0.0.1:8082}",
+            description =
+                    "Results API base URL: the assembler (env PAGESTREAM_RESULTS_URL). Default: ${DEFAULT-VALUE}.")
     String url;
 
     @Mixin

@@ -16,7 +16,9 @@ public record CommandRun(int exit, String out, String err) {
     public static CommandRun of(CommandLine command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = command.setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        int exit = command.setOut(new PrintWriter(out))
+                .setErr(new PrintWriter(err))
+                .execute(args);
         return new CommandRun(exit, out.toString(), err.toString());
     }
 

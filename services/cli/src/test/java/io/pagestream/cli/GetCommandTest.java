@@ -34,12 +34,14 @@ class GetCommandTest {
 
     @Test
     void aCompletedDocumentPrintsItsMarkdownTextOrWholeView() throws Exception {
-        ObjectNode view = closed("d-1", "COMPLETED", 2, List.of("# Invoice\n\n| a | b |\n|---|---|\n| 1 | 2 |", "Thanks."));
+        ObjectNode view =
+                closed("d-1", "COMPLETED", 2, List.of("# Invoice\n\n| a | b |\n|---|---|\n| 1 | 2 |", "Thanks."));
         api.answer("d-1", ok(view));
 
         CommandRun markdown = get("d-1");
         assertEquals(0, markdown.exit(), markdown.err());
-        assertEquals("<!-- page 1 -->\n# Invoice\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<!-- page 2 -->\nThanks.\n",
+        assertEquals(
+                "<!-- page 1 -->\n# Invoice\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<!-- page 2 -->\nThanks.\n",
                 markdown.out());
         assertEquals("", markdown.err());
 
@@ -92,7 +94,8 @@ class GetCommandTest {
         CommandRun run = get("nobody");
         assertEquals(ExitCodes.NOT_FOUND, run.exit());
         assertEquals("", run.out());
-        assertTrue(run.err().contains("unknown document nobody: unknown document: never seen by the assembler"),
+        assertTrue(
+                run.err().contains("unknown document nobody: unknown document: never seen by the assembler"),
                 run.err());
     }
 
@@ -102,8 +105,11 @@ class GetCommandTest {
         CommandRun run = get("d-5");
         assertEquals(0, run.exit(), run.err());
         assertEquals("<!-- page 1 -->\nlate\n", run.out());
-        assertTrue(run.err().contains("the results API is unavailable (the state stores are rebalancing); "
-                + "asking again in 1 s"), run.err());
+        assertTrue(
+                run.err()
+                        .contains("the results API is unavailable (the state stores are rebalancing); "
+                                + "asking again in 1 s"),
+                run.err());
         List<ResultsApiStub.Request> asked = api.requestsFor("d-5");
         assertEquals(2, asked.size());
         assertTrue(asked.get(1).nanos() - asked.get(0).nanos() >= 950_000_000L, "waited the Retry-After second");
@@ -122,7 +128,9 @@ class GetCommandTest {
         api.answer("d-7", ok(noOcr));
         CommandRun run = get("d-7", "--format", "markdown");
         assertEquals(ExitCodes.FAILED, run.exit());
-        assertTrue(run.err().contains("d-7 has no markdown in its results") && run.err().contains("--format json"),
+        assertTrue(
+                run.err().contains("d-7 has no markdown in its results")
+                        && run.err().contains("--format json"),
                 run.err());
     }
 
@@ -133,10 +141,13 @@ class GetCommandTest {
             closedPort = s.getLocalPort();
         }
         StringWriter err = new StringWriter();
-        int exit = Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+        int exit = Main.commandLine()
+                .setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(err))
                 .execute("get", "--url", "http://127.0.0.1:" + closedPort, "d-8");
         assertEquals(ExitCodes.FAILED, exit);
-        assertTrue(err.toString().contains("cannot reach the results API at http://127.0.0.1:" + closedPort),
+        assertTrue(
+                err.toString().contains("cannot reach the results API at http://127.0.0.1:" + closedPort),
                 err.toString());
 
         CommandRun bad = get("d-8", "--format", "pdf");

@@ -29,13 +29,18 @@ class WaitCommandTest {
 
     @Test
     void processingThenCompletedPrintsALinePerChangeAndExitsZero() {
-        api.answer("a", ok(view("a", "PROCESSING", 0, null)), ok(view("a", "PROCESSING", 1, 2)),
-                ok(view("a", "PROCESSING", 1, 2)), ok(view("a", "PROCESSING", 1, 2)),
+        api.answer(
+                "a",
+                ok(view("a", "PROCESSING", 0, null)),
+                ok(view("a", "PROCESSING", 1, 2)),
+                ok(view("a", "PROCESSING", 1, 2)),
+                ok(view("a", "PROCESSING", 1, 2)),
                 ok(view("a", "COMPLETED", 2, 2)));
         api.answer("b", ok(view("b", "COMPLETED", 3, 3)));
         CommandRun run = waitFor("a", "b");
         assertEquals(0, run.exit(), run.err());
-        assertEquals(List.of("a: 0/? pages", "b: COMPLETED, 3/3 pages", "a: 1/2 pages", "a: COMPLETED, 2/2 pages"),
+        assertEquals(
+                List.of("a: 0/? pages", "b: COMPLETED, 3/3 pages", "a: 1/2 pages", "a: COMPLETED, 2/2 pages"),
                 run.err().lines().toList());
         assertEquals("", run.out());
         assertEquals(5, api.requestsFor("a").size(), "asked until closed, then no more");
@@ -51,7 +56,8 @@ class WaitCommandTest {
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(ExitCodes.TIMEOUT, run.exit());
         assertTrue(run.err().contains("timed out after PT4S waiting for slow"), run.err());
-        assertEquals(1, run.err().lines().filter(l -> l.equals("slow: 1/5 pages")).count(), run.err());
+        assertEquals(
+                1, run.err().lines().filter(l -> l.equals("slow: 1/5 pages")).count(), run.err());
         assertTrue(seconds >= 4 && seconds < 8, "gave up at the timeout: " + seconds);
         // 0.25, 0.5, 1, 2 s apart: 5 or 6 requests in 4 s; polling every 0.25 s would make 16.
         int asked = api.requestsFor("slow").size();
@@ -63,8 +69,11 @@ class WaitCommandTest {
         api.answer("c", unavailable("c", 1), ok(view("c", "COMPLETED", 1, 1)));
         CommandRun run = waitFor("c");
         assertEquals(0, run.exit(), run.err());
-        assertTrue(run.err().contains("c: the results API is unavailable (the state stores are rebalancing); "
-                + "asking again in 1 s"), run.err());
+        assertTrue(
+                run.err()
+                        .contains("c: the results API is unavailable (the state stores are rebalancing); "
+                                + "asking again in 1 s"),
+                run.err());
         List<ResultsApiStub.Request> asked = api.requestsFor("c");
         assertEquals(2, asked.size());
         assertTrue(asked.get(1).nanos() - asked.get(0).nanos() >= 950_000_000L, "waited the Retry-After second");
@@ -90,8 +99,7 @@ class WaitCommandTest {
         api.answer("whole", ok(view("whole", "COMPLETED", 1, 1)));
         CommandRun run = waitFor("part", "whole");
         assertEquals(ExitCodes.INCOMPLETE, run.exit(), run.err());
-        assertTrue(run.err().contains("part: INCOMPLETE, 2/4 pages, missing pages [2, 4], failed pages []"),
-                run.err());
+        assertTrue(run.err().contains("part: INCOMPLETE, 2/4 pages, missing pages [2, 4], failed pages []"), run.err());
 
         CommandRun mixed = waitFor("part", "ghost", "--not-found-grace", "0s");
         assertEquals(ExitCodes.NOT_FOUND, mixed.exit(), mixed.err());

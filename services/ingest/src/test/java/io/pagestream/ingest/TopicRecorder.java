@@ -46,34 +46,46 @@ public final class TopicRecorder {
 
     private TopicRecorder(String bootstrap, String registryUrl) {
         SchemaRegistryClient registry = RegistryClients.of(registryUrl);
-        Thread t = new Thread(() -> {
-            try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes(),
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                    new StringDeserializer(), byTopic(registry))) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : Topics.names(Topics.DOCUMENTS_REQUESTS, Topics.DOCUMENTS_PAGES,
-                        Topics.DOCUMENTS_STATUS)) {
-                    consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                while (true) {
-                    try {
-                        for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
-                            String id = r.topic().equals(Topics.DOCUMENTS_PAGES.name())
-                                    ? PageKey.parse(r.key()).documentId() : r.key();
-                            byDocument.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(r.value());
-                            all.add(r);
+        Thread t = new Thread(
+                () -> {
+                    try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(
+                            Map.of(
+                                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    bootstrap,
+                                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                    "read_committed",
+                                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                                    Topics.DOCUMENTS_PAGES.maxMessageBytes(),
+                                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                                    false),
+                            new StringDeserializer(),
+                            byTopic(registry))) {
+                        List<TopicPartition> partitions = new ArrayList<>();
+                        for (String topic : Topics.names(
+                                Topics.DOCUMENTS_REQUESTS, Topics.DOCUMENTS_PAGES, Topics.DOCUMENTS_STATUS)) {
+                            consumer.partitionsFor(topic)
+                                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
                         }
-                    } catch (org.apache.kafka.common.KafkaException e) {
-                        // the broker may be paused by the back-pressure test: keep polling
+                        consumer.assign(partitions);
+                        consumer.seekToBeginning(partitions);
+                        while (true) {
+                            try {
+                                for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
+                                    String id = r.topic().equals(Topics.DOCUMENTS_PAGES.name())
+                                            ? PageKey.parse(r.key()).documentId()
+                                            : r.key();
+                                    byDocument
+                                            .computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+                                            .add(r.value());
+                                    all.add(r);
+                                }
+                            } catch (org.apache.kafka.common.KafkaException e) {
+                                // the broker may be paused by the back-pressure test: keep polling
+                            }
+                        }
                     }
-                }
-            }
-        }, "test-topic-recorder");
+                },
+                "test-topic-recorder");
         t.setDaemon(true);
         t.start();
     }
@@ -98,7 +110,9 @@ public final class TopicRecorder {
     }
 
     public <T extends SpecificRecord> List<T> records(String documentId, Class<T> type) {
-        return byDocument.getOrDefault(documentId, List.of()).stream().filter(type::isInstance).map(type::cast)
+        return byDocument.getOrDefault(documentId, List.of()).stream()
+                .filter(type::isInstance)
+                .map(type::cast)
                 .toList();
     }
 

@@ -72,8 +72,8 @@ final class RegistryHttp implements AutoCloseable {
             URI uri = URI.create(config.urls().get(urlIndex) + path);
             HttpResponse<String> response;
             try {
-                response = http.send(request(method, uri, payload),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                response = http.send(
+                        request(method, uri, payload), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 last = new RegistryException(operation, subject, 0, 0, uri + ": " + e, e);
                 failOver(urlIndex);
@@ -107,8 +107,8 @@ final class RegistryHttp implements AutoCloseable {
     private Optional<Long> retryAfterMillis(HttpResponse<String> response) {
         return response.headers().firstValue("Retry-After").flatMap(value -> {
             try {
-                return Optional.of(Math.min(Long.parseLong(value.trim()) * 1000,
-                        config.maxBackoff().toMillis()));
+                return Optional.of(Math.min(
+                        Long.parseLong(value.trim()) * 1000, config.maxBackoff().toMillis()));
             } catch (NumberFormatException httpDate) {
                 return Optional.empty();
             }
@@ -130,9 +130,11 @@ final class RegistryHttp implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Accept", ACCEPT)
-                .method(method, payload == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
+                .method(
+                        method,
+                        payload == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
         if (payload != null) {
             request.header("Content-Type", CONTENT_TYPE);
         }
@@ -183,7 +185,8 @@ final class RegistryHttp implements AutoCloseable {
             KeyManagerFactory keys = null;
             if (tls.keystore().isPresent()) {
                 keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                keys.init(load(tls.keystore().get(), tls.keystoreType(), tls.keystorePassword()),
+                keys.init(
+                        load(tls.keystore().get(), tls.keystoreType(), tls.keystorePassword()),
                         tls.keyPassword().toCharArray());
             }
             SSLContext context = SSLContext.getInstance("TLS");

@@ -16,16 +16,23 @@ public final class SkipCorruptRecords implements DeserializationExceptionHandler
     private static final System.Logger LOG = System.getLogger(SkipCorruptRecords.class.getName());
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-            Exception exception) {
+    public DeserializationHandlerResponse handle(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         if (registryUnavailable(exception)) {
-            LOG.log(System.Logger.Level.ERROR, String.format("cannot read %s-%d@%d: the schema registry did not "
-                    + "answer; stopping rather than skipping a record that may be valid", record.topic(), record.partition(),
-                    record.offset()), exception);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    String.format(
+                            "cannot read %s-%d@%d: the schema registry did not "
+                                    + "answer; stopping rather than skipping a record that may be valid",
+                            record.topic(), record.partition(), record.offset()),
+                    exception);
             return DeserializationHandlerResponse.FAIL;
         }
-        LOG.log(System.Logger.Level.WARNING, String.format("skipped unreadable record %s-%d@%d: %s", record.topic(),
-                record.partition(), record.offset(), exception.getMessage()));
+        LOG.log(
+                System.Logger.Level.WARNING,
+                String.format(
+                        "skipped unreadable record %s-%d@%d: %s",
+                        record.topic(), record.partition(), record.offset(), exception.getMessage()));
         return DeserializationHandlerResponse.CONTINUE;
     }
 

@@ -22,19 +22,23 @@ public final class InputProducer implements AutoCloseable {
 
     public InputProducer(String bootstrapServers, String registryUrl) {
         registry = RegistryClients.of(registryUrl);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new AvroSerializer<>(registry, true));
+        producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(),
+                new AvroSerializer<>(registry, true));
     }
 
     public void send(SpecificRecord... records) {
         for (SpecificRecord record : records) {
-            ProducerRecord<String, SpecificRecord> message = switch (record) {
-                case DocumentRequest r -> new ProducerRecord<>(Topics.DOCUMENTS_REQUESTS.name(), r.getDocumentId(), r);
-                case PageOcr o -> new ProducerRecord<>(Topics.PAGES_OCR.name(), o.getDocumentId(), o);
-                case PageAnswers a -> new ProducerRecord<>(Topics.PAGES_ANSWERS.name(), a.getDocumentId(), a);
-                case PageFailure f -> new ProducerRecord<>(Topics.PAGES_DLQ.name(), f.getDocumentId(), f);
-                default -> throw new IllegalArgumentException("not an assembler input: " + record.getSchema());
-            };
+            ProducerRecord<String, SpecificRecord> message =
+                    switch (record) {
+                        case DocumentRequest r ->
+                            new ProducerRecord<>(Topics.DOCUMENTS_REQUESTS.name(), r.getDocumentId(), r);
+                        case PageOcr o -> new ProducerRecord<>(Topics.PAGES_OCR.name(), o.getDocumentId(), o);
+                        case PageAnswers a -> new ProducerRecord<>(Topics.PAGES_ANSWERS.name(), a.getDocumentId(), a);
+                        case PageFailure f -> new ProducerRecord<>(Topics.PAGES_DLQ.name(), f.getDocumentId(), f);
+                        default -> throw new IllegalArgumentException("not an assembler input: " + record.getSchema());
+                    };
             producer.send(message);
         }
     }

@@ -32,8 +32,11 @@ class GpuCheckCommandTest {
         assertEquals(1, lines.size(), run.err());
         assertTrue(lines.getFirst().startsWith("gpu-check: "), lines.getFirst());
         if (!Files.exists(Path.of("/dev/nvidia0"))) {
-            assertTrue(lines.getFirst().startsWith("gpu-check: no NVIDIA GPU: /dev/nvidia0 does not exist and "
-                    + "nvidia-smi does not work ("), lines.getFirst());
+            assertTrue(
+                    lines.getFirst()
+                            .startsWith("gpu-check: no NVIDIA GPU: /dev/nvidia0 does not exist and "
+                                    + "nvidia-smi does not work ("),
+                    lines.getFirst());
         }
     }
 
@@ -44,7 +47,8 @@ class GpuCheckCommandTest {
         assertEquals("", run.err());
         JsonNode json = JsonMapper.builder().build().readTree(run.out());
         assertEquals("UNAVAILABLE", json.get("verdict").asText());
-        assertTrue(Set.of("GPU", "CUDA", "CUDNN", "GPU_BUILD").contains(json.get("missing").asText()));
+        assertTrue(Set.of("GPU", "CUDA", "CUDNN", "GPU_BUILD")
+                .contains(json.get("missing").asText()));
     }
 
     @Test
@@ -52,14 +56,16 @@ class GpuCheckCommandTest {
         GpuPreflightTest.Machine complete = GpuPreflightTest.complete();
         Set<String> noCudnn = new HashSet<>(complete.libraries());
         noCudnn.remove("libcudnn.so.9");
-        CommandRun cudnn = CommandRun.of(new CommandLine(new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(), noCudnn,
-                true))));
+        CommandRun cudnn = CommandRun.of(new CommandLine(
+                new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(), noCudnn, true))));
         assertEquals(2, cudnn.exit());
-        assertEquals(List.of("gpu-check: no cuDNN 9: libcudnn.so.9 cannot be loaded; install cuDNN 9 for CUDA 12 and "
-                + "put it on LD_LIBRARY_PATH"), cudnn.err().lines().toList());
+        assertEquals(
+                List.of("gpu-check: no cuDNN 9: libcudnn.so.9 cannot be loaded; install cuDNN 9 for CUDA 12 and "
+                        + "put it on LD_LIBRARY_PATH"),
+                cudnn.err().lines().toList());
 
-        CommandRun build = CommandRun.of(new CommandLine(new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(),
-                complete.libraries(), false))));
+        CommandRun build = CommandRun.of(new CommandLine(
+                new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(), complete.libraries(), false))));
         assertEquals(2, build.exit());
         assertEquals(1, build.err().lines().count());
         assertTrue(build.err().contains("built without the gpu profile"), build.err());
@@ -67,8 +73,10 @@ class GpuCheckCommandTest {
 
     @Test
     void theDatasheetFollowsNvidiaSmisName() {
-        assertEquals("h100", GpuCheckCommand.guess(result("NVIDIA H100 80GB HBM3")).key());
-        assertEquals("a100", GpuCheckCommand.guess(result("NVIDIA A100-SXM4-80GB")).key());
+        assertEquals(
+                "h100", GpuCheckCommand.guess(result("NVIDIA H100 80GB HBM3")).key());
+        assertEquals(
+                "a100", GpuCheckCommand.guess(result("NVIDIA A100-SXM4-80GB")).key());
         assertEquals("l4", GpuCheckCommand.guess(result("NVIDIA L4")).key());
         assertEquals("h100", GpuCheckCommand.guess(result("NVIDIA L40S")).key(), "unknown GPUs get the H100's figures");
     }
@@ -79,9 +87,29 @@ class GpuCheckCommandTest {
 
     @Test
     void cpuSmokeRunsTheWholeCheckOnTheTinyModel(@TempDir Path work) throws Exception {
-        CommandRun run = CommandRun.of(new CommandLine(Main.class), "gpu-check", "--cpu-smoke", "--config", "tiny", "--dtype", "fp16",
-                "--work", work.toString(), "--batches", "1,2", "--steps", "2", "--page-tiles", "3", "--context-tiles",
-                "1", "--page-batches", "1,2", "--agreement-tokens", "4", "--json");
+        CommandRun run = CommandRun.of(
+                new CommandLine(Main.class),
+                "gpu-check",
+                "--cpu-smoke",
+                "--config",
+                "tiny",
+                "--dtype",
+                "fp16",
+                "--work",
+                work.toString(),
+                "--batches",
+                "1,2",
+                "--steps",
+                "2",
+                "--page-tiles",
+                "3",
+                "--context-tiles",
+                "1",
+                "--page-batches",
+                "1,2",
+                "--agreement-tokens",
+                "4",
+                "--json");
         assertTrue(run.exit() == 0 || run.exit() == 1, run.err());
         JsonNode report = JsonMapper.builder().build().readTree(run.out());
         assertTrue(report.get("cpuSmoke").asBoolean());
@@ -98,7 +126,8 @@ class GpuCheckCommandTest {
         assertTrue(checks.contains("greedy tokens agree with CPU fp32"), checks);
         assertTrue(checks.contains("decode ms/step, batch 2"), checks);
         assertTrue(checks.contains("prefill ms per tile"), checks);
-        assertTrue(report.get("figures").toString().contains("pages/s, 3 tiles + 1024-token OCR, batch 2"),
+        assertTrue(
+                report.get("figures").toString().contains("pages/s, 3 tiles + 1024-token OCR, batch 2"),
                 report.get("figures").toString());
         assertTrue(Files.exists(work.resolve("tiny-random/.complete")));
     }

@@ -72,7 +72,8 @@ public final class AcceptedDocuments implements AutoCloseable {
         CompletableFuture<Void> first = new CompletableFuture<>();
         first.thenRun(() -> {
             caughtUp = true;
-            LOG.log(System.Logger.Level.INFO,
+            LOG.log(
+                    System.Logger.Level.INFO,
                     String.format("accepted-documents table caught up: %d documents", size()));
         });
         syncRequests.add(first);
@@ -118,13 +119,14 @@ public final class AcceptedDocuments implements AutoCloseable {
         }
     }
 
-    private record Pending(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> waiters) {
-    }
+    private record Pending(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> waiters) {}
 
     private void run() {
         while (running) {
-            try (KafkaConsumer<String, DocumentRequest> consumer = new KafkaConsumer<>(settings.committedReader(),
-                    new StringDeserializer(), new AvroDeserializer<>(registry, DocumentRequest.class))) {
+            try (KafkaConsumer<String, DocumentRequest> consumer = new KafkaConsumer<>(
+                    settings.committedReader(),
+                    new StringDeserializer(),
+                    new AvroDeserializer<>(registry, DocumentRequest.class))) {
                 List<TopicPartition> partitions = partitions(consumer);
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
@@ -156,7 +158,8 @@ public final class AcceptedDocuments implements AutoCloseable {
                 }
             } catch (KafkaException e) {
                 if (running) {
-                    LOG.log(System.Logger.Level.WARNING,
+                    LOG.log(
+                            System.Logger.Level.WARNING,
                             String.format("reading documents.requests failed, retrying in 1 s: %s", e.toString()));
                     sleep(1000);
                 }
@@ -174,10 +177,13 @@ public final class AcceptedDocuments implements AutoCloseable {
             try {
                 List<PartitionInfo> infos = consumer.partitionsFor(Topics.DOCUMENTS_REQUESTS.name());
                 if (infos != null && !infos.isEmpty()) {
-                    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                    return infos.stream()
+                            .map(i -> new TopicPartition(i.topic(), i.partition()))
+                            .toList();
                 }
             } catch (KafkaException e) {
-                LOG.log(System.Logger.Level.DEBUG,
+                LOG.log(
+                        System.Logger.Level.DEBUG,
                         () -> String.format("no metadata for %s yet: %s", Topics.DOCUMENTS_REQUESTS.name(), e));
             }
             sleep(500);
@@ -196,13 +202,18 @@ public final class AcceptedDocuments implements AutoCloseable {
                     } catch (IllegalArgumentException e) {
                         sha = new byte[0]; // not from ingest; still an accepted id
                     }
-                    put(new Accepted(v.getDocumentId(), v.getIdempotencyKey(), sha, v.getPageCount(), v.getMediaType()));
+                    put(new Accepted(
+                            v.getDocumentId(), v.getIdempotencyKey(), sha, v.getPageCount(), v.getMediaType()));
                 }
             }
         } catch (RecordDeserializationException e) {
-            LOG.log(System.Logger.Level.WARNING,
-                    String.format("skipping unreadable record %s@%d: %s", e.topicPartition(), e.offset(),
-                    e.getCause() != null ? e.getCause().toString() : e.getMessage()));
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    String.format(
+                            "skipping unreadable record %s@%d: %s",
+                            e.topicPartition(),
+                            e.offset(),
+                            e.getCause() != null ? e.getCause().toString() : e.getMessage()));
             consumer.seek(e.topicPartition(), e.offset() + 1);
         }
     }
