@@ -1,24 +1,18 @@
 package io.pagestream.ingest;
 
-import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.SchemaRegistryClient;
-import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.servicetest.TopicReader;
 import io.pagestream.testing.Wait;
 import io.pagestream.topics.PageKey;
 import io.pagestream.topics.Topics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.KafkaException;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -45,32 +39,15 @@ public final class TopicRecorder {
     }
 
     private TopicRecorder(String bootstrap, String registryUrl) {
-        SchemaRegistryClient registry = RegistryClients.of(registryUrl);
         Thread t = new Thread(
                 () -> {
-                    try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(
-                            Map.of(
-                                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                    bootstrap,
-                                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                    "read_committed",
-                                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                                    Topics.DOCUMENTS_PAGES.maxMessageBytes(),
-                                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                                    false),
-                            new StringDeserializer(),
-                            byTopic(registry))) {
-                        List<TopicPartition> partitions = new ArrayList<>();
-                        for (String topic : Topics.names(
-                                Topics.DOCUMENTS_REQUESTS, Topics.DOCUMENTS_PAGES, Topics.DOCUMENTS_STATUS)) {
-                            consumer.partitionsFor(topic)
-                                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                        }
-                        consumer.assign(partitions);
-                        consumer.seekToBeginning(partitions);
+                    try (TopicReader reader = new TopicReader(
+                            bootstrap,
+                            registryUrl,
+                            List.of(Topics.DOCUMENTS_REQUESTS, Topics.DOCUMENTS_PAGES, Topics.DOCUMENTS_STATUS))) {
                         while (true) {
                             try {
-                                for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(200))) {
+                                for (ConsumerRecord<String, SpecificRecord> r : reader.poll()) {
                                     String id = r.topic().equals(Topics.DOCUMENTS_PAGES.name())
                                             ? PageKey.parse(r.key()).documentId()
                                             : r.key();
@@ -79,7 +56,7 @@ public final class TopicRecorder {
                                             .add(r.value());
                                     all.add(r);
                                 }
-                            } catch (org.apache.kafka.common.KafkaException e) {
+                            } catch (KafkaException e) {
                                 // the broker may be paused by the back-pressure test: keep polling
                             }
                         }
@@ -88,14 +65,6 @@ public final class TopicRecorder {
                 "test-topic-recorder");
         t.setDaemon(true);
         t.start();
-    }
-
-    private static org.apache.kafka.common.serialization.Deserializer<SpecificRecord> byTopic(SchemaRegistryClient c) {
-        Map<String, AvroDeserializer<? extends SpecificRecord>> readers = Map.of(
-                Topics.DOCUMENTS_REQUESTS.name(), new AvroDeserializer<>(c, io.pagestream.schema.DocumentRequest.class),
-                Topics.DOCUMENTS_PAGES.name(), new AvroDeserializer<>(c, io.pagestream.schema.PageImage.class),
-                Topics.DOCUMENTS_STATUS.name(), new AvroDeserializer<>(c, io.pagestream.schema.DocumentStatus.class));
-        return (topic, data) -> readers.get(topic).deserialize(topic, data);
     }
 
     /** The document's records of type {@code type}, once {@code until} holds for them (or fails after 90 s). */

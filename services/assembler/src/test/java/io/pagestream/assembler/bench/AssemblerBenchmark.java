@@ -5,12 +5,12 @@ import static io.pagestream.assembler.testing.Results.ocr;
 import static io.pagestream.assembler.testing.Results.request;
 
 import io.opentelemetry.api.OpenTelemetry;
-import io.pagestream.assembler.testing.InputProducer;
 import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.assembler.topology.SkipCorruptRecords;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.Directories;
 import io.pagestream.stack.KafkaBroker;
@@ -132,7 +132,7 @@ public final class AssemblerBenchmark {
 
     private static void publish(String bootstrap, String registryUrl, int documents, int pages, int textChars) {
         String text = "Invoice line with amounts, dates and names. ".repeat(Math.max(1, textChars / 44));
-        try (InputProducer inputs = new InputProducer(bootstrap, registryUrl)) {
+        try (TopicWriter inputs = new TopicWriter(bootstrap, registryUrl)) {
             for (int d = 0; d < documents; d++) {
                 String id = "bench-" + d;
                 List<SpecificRecord> records = new ArrayList<>();

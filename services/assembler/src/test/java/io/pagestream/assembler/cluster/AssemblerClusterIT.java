@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pagestream.assembler.query.DocumentResource;
-import io.pagestream.assembler.testing.InputProducer;
 import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.stack.Directories;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
@@ -117,7 +117,7 @@ class AssemblerClusterIT {
         List<String> wave1 = documents("one");
         List<String> wave2 = documents("two");
         List<String> wave3 = documents("three");
-        try (InputProducer inputs = new InputProducer(STACK.bootstrapServers(), STACK.registryUrl());
+        try (TopicWriter inputs = new TopicWriter(STACK.bootstrapServers(), STACK.registryUrl());
                 Outputs outputs = new Outputs()) {
             AssemblerProcess a = startInstance("a", applicationId);
             awaitQueryable(a);
@@ -176,7 +176,7 @@ class AssemblerClusterIT {
     }
 
     /** Records of all documents shuffled together, some re-delivered, one page of some documents failed. */
-    void publish(InputProducer inputs, List<String> ids) {
+    void publish(TopicWriter inputs, List<String> ids) {
         List<SpecificRecord> records = new ArrayList<>();
         for (String id : ids) {
             records.add(request(id, PAGES, "Who signed?"));

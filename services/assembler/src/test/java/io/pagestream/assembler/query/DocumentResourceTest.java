@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pagestream.assembler.config.AssemblerConfig;
 import io.pagestream.assembler.state.AvroBeans;
-import io.pagestream.assembler.testing.InputProducer;
 import io.pagestream.assembler.testing.Structures;
 import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
@@ -30,6 +29,7 @@ import io.pagestream.schema.PageStructure;
 import io.pagestream.servicetest.Dashboard;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
@@ -66,7 +66,7 @@ class DocumentResourceTest {
     /** Reads the view's structures and boxes back into the contract's classes, as the state does. */
     static final ObjectMapper JSON = AvroBeans.register(new ObjectMapper());
 
-    static InputProducer inputs;
+    static TopicWriter inputs;
 
     @Inject
     AssemblerConfig config;
@@ -74,7 +74,7 @@ class DocumentResourceTest {
     @BeforeAll
     static void connect() {
         var settings = ConfigProvider.getConfig();
-        inputs = new InputProducer(
+        inputs = new TopicWriter(
                 settings.getValue(PipelineStackResource.BOOTSTRAP, String.class),
                 settings.getValue(PipelineStackResource.REGISTRY, String.class));
     }

@@ -8,6 +8,8 @@ import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.servicetest.TopicReader;
+import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.KafkaBroker;
 import io.pagestream.stack.TopicAdmin;
@@ -35,7 +37,7 @@ import io.pagestream.worker.pipeline.PreparedPage;
 import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.TinyModel;
-import io.pagestream.worker.testing.TopicIo;
+import io.pagestream.worker.testing.WorkerTopics;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +48,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -165,7 +167,7 @@ public final class WorkerBench {
                         new PipelineMetrics(meters),
                         PageTracing.off(),
                         Clock.systemUTC());
-                KafkaConsumer<String, Object> reader = TopicIo.outputs(stack.bootstrap(), stack.registryUrl())) {
+                TopicReader reader = WorkerTopics.reader(stack.bootstrap(), stack.registryUrl())) {
             pipeline.start();
             engineRate(model, prepared.subList(0, Math.min(pages, 2 * batch)), batch, 2);
             endToEnd(stack, reader, images("warm", 2 * batch));
@@ -299,14 +301,14 @@ public final class WorkerBench {
      * The worker's pipeline, already running on the embedded broker and registry with the same model: pages per
      * second from producing the pages until a read_committed consumer has seen every page's OCR and answers.
      */
-    private static double endToEnd(Stack stack, KafkaConsumer<String, Object> reader, List<PageImage> images) {
+    private static double endToEnd(Stack stack, TopicReader reader, List<PageImage> images) {
         String prefix = images.getFirst()
                 .getDocumentId()
                 .substring(0, images.getFirst().getDocumentId().indexOf('-') + 1);
         long start = System.nanoTime();
-        TopicIo.produce(stack.bootstrap(), stack.registryUrl(), images);
-        List<ConsumerRecord<String, Object>> records =
-                TopicIo.readUntil(reader, List.of(), r -> pagesDone(r, prefix) >= images.size(), WAIT);
+        TopicWriter.writeAll(stack.bootstrap(), stack.registryUrl(), images);
+        List<ConsumerRecord<String, SpecificRecord>> records =
+                reader.readUntil(List.of(), r -> pagesDone(r, prefix) >= images.size(), WAIT);
         long elapsed = System.nanoTime() - start;
         if (pagesDone(records, prefix) < images.size()) {
             throw new IllegalStateException("only " + pagesDone(records, prefix) + " of " + images.size() + " pages");
@@ -315,7 +317,7 @@ public final class WorkerBench {
     }
 
     /** Pages of these documents with both their OCR and their answers published. */
-    private static int pagesDone(List<ConsumerRecord<String, Object>> records, String prefix) {
+    private static int pagesDone(List<ConsumerRecord<String, SpecificRecord>> records, String prefix) {
         Map<String, Set<String>> topicsPerPage = records.stream()
                 .filter(r -> r.key().startsWith(prefix))
                 .collect(Collectors.groupingBy(

@@ -10,6 +10,8 @@ import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.servicetest.Dashboard;
+import io.pagestream.servicetest.TopicReader;
+import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.stack.FreePorts;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
@@ -19,8 +21,8 @@ import io.pagestream.topics.Topics;
 import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.TinyModel;
-import io.pagestream.worker.testing.TopicIo;
 import io.pagestream.worker.testing.WorkerProcess;
+import io.pagestream.worker.testing.WorkerTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +33,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,7 +61,7 @@ class WorkerEndToEndIT {
         QuietKafka.atWarn();
     }
 
-    private static Predicate<List<ConsumerRecord<String, Object>>> count(String topic, int n) {
+    private static Predicate<List<ConsumerRecord<String, SpecificRecord>>> count(String topic, int n) {
         return records -> records.stream().filter(r -> r.topic().equals(topic)).count() >= n;
     }
 
@@ -99,17 +101,17 @@ class WorkerEndToEndIT {
             }
         }
         pages.add(N / 2, Pages.page("e2e-corrupt", 0, 1, Pages.corrupt(), QUESTIONS));
-        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages);
+        TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages);
 
         Path log = Files.createDirectories(Path.of("target", "e2e")).resolve("worker.log");
         Files.deleteIfExists(log);
         int port = FreePorts.pick();
-        List<ConsumerRecord<String, Object>> records;
+        List<ConsumerRecord<String, SpecificRecord>> records;
         long atKill;
-        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+        try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
             try (WorkerProcess first = start(model, log, port)) {
                 awaitReady(first);
-                records = TopicIo.readUntil(reader, List.of(), count(Topics.PAGES_OCR.name(), 4), WAIT);
+                records = reader.readUntil(List.of(), count(Topics.PAGES_OCR.name(), 4), WAIT);
                 first.kill();
                 atKill = records.stream()
                         .filter(r -> r.topic().equals(Topics.PAGES_OCR.name()))
@@ -120,8 +122,7 @@ class WorkerEndToEndIT {
 
             try (WorkerProcess second = start(model, log, port)) {
                 awaitReady(second);
-                records = TopicIo.readUntil(
-                        reader,
+                records = reader.readUntil(
                         records,
                         count(Topics.PAGES_OCR.name(), N)
                                 .and(count(Topics.PAGES_ANSWERS.name(), N))
@@ -144,15 +145,13 @@ class WorkerEndToEndIT {
                         "queried by the dashboard, not exposed");
                 assertTrue(second.stop(Duration.ofSeconds(60)), "a graceful stop on SIGTERM:\n" + second.logTail());
             }
-            records = TopicIo.readUntil(reader, records, r -> false, Duration.ofSeconds(3));
+            records = reader.readUntil(records, r -> false, Duration.ofSeconds(3));
         }
 
-        Map<String, Long> ocr = perPage(
-                TopicIo.values(records, Topics.PAGES_OCR.name(), PageOcr.class),
-                o -> o.getDocumentId() + "/" + o.getPageIndex());
+        Map<String, Long> ocr =
+                perPage(TopicReader.values(records, Topics.PAGES_OCR), o -> o.getDocumentId() + "/" + o.getPageIndex());
         Map<String, Long> answers = perPage(
-                TopicIo.values(records, Topics.PAGES_ANSWERS.name(), PageAnswers.class),
-                a -> a.getDocumentId() + "/" + a.getPageIndex());
+                TopicReader.values(records, Topics.PAGES_ANSWERS), a -> a.getDocumentId() + "/" + a.getPageIndex());
         System.out.printf(
                 "[e2e] after the restart: %d pages with OCR, %d with answers, %d duplicates%n",
                 ocr.size(),
@@ -164,23 +163,22 @@ class WorkerEndToEndIT {
         assertTrue(ocr.values().stream().allMatch(n -> n == 1), "no OCR twice on read_committed: " + ocr);
         assertTrue(answers.values().stream().allMatch(n -> n == 1), "no answers twice: " + answers);
 
-        PageOcr sample =
-                TopicIo.values(records, Topics.PAGES_OCR.name(), PageOcr.class).getFirst();
+        PageOcr sample = TopicReader.values(records, Topics.PAGES_OCR).getFirst();
         assertEquals("tiny", sample.getRun().getModelId());
         assertEquals("e2e-worker", sample.getRun().getWorker());
         assertTrue(sample.getRun().getTiles() >= 1 && sample.getRun().getGeneratedTokens() > 0);
         assertTrue(sample.getConfidence() > 0 && sample.getConfidence() <= 1);
-        PageAnswers sampleAnswers = TopicIo.values(records, Topics.PAGES_ANSWERS.name(), PageAnswers.class)
-                .getFirst();
+        PageAnswers sampleAnswers =
+                TopicReader.values(records, Topics.PAGES_ANSWERS).getFirst();
         assertEquals(
                 QUESTIONS,
                 sampleAnswers.getAnswers().stream().map(a -> a.getQuestion()).toList());
 
-        List<PageFailure> dlq = TopicIo.values(records, Topics.PAGES_DLQ.name(), PageFailure.class);
+        List<PageFailure> dlq = TopicReader.values(records, Topics.PAGES_DLQ);
         assertEquals(1, dlq.size());
         assertEquals("e2e-corrupt", dlq.getFirst().getDocumentId());
         assertEquals(Failure.CORRUPT_IMAGE, dlq.getFirst().getReasonCode());
-        List<DocumentStatus> status = TopicIo.values(records, Topics.DOCUMENTS_STATUS.name(), DocumentStatus.class);
+        List<DocumentStatus> status = TopicReader.values(records, Topics.DOCUMENTS_STATUS);
         assertEquals(1, status.size());
         assertEquals(DocumentState.PAGE_FAILED, status.getFirst().getState());
         assertEquals("e2e-corrupt", status.getFirst().getDocumentId());

@@ -24,6 +24,8 @@ import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.servicetest.TopicReader;
+import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.testing.QuietKafka;
@@ -40,7 +42,7 @@ import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.ScriptedEngine;
-import io.pagestream.worker.testing.TopicIo;
+import io.pagestream.worker.testing.WorkerTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,8 +57,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -157,13 +159,14 @@ class PipelineKafkaTest {
         return pages;
     }
 
-    private static Predicate<List<ConsumerRecord<String, Object>>> atLeast(String prefix, int results, int failures) {
+    private static Predicate<List<ConsumerRecord<String, SpecificRecord>>> atLeast(
+            String prefix, int results, int failures) {
         return records -> mine(records, prefix, Topics.PAGES_OCR.name()) >= results
                 && mine(records, prefix, Topics.PAGES_ANSWERS.name()) >= results
                 && mine(records, prefix, Topics.PAGES_DLQ.name()) >= failures;
     }
 
-    private static long mine(List<ConsumerRecord<String, Object>> records, String prefix, String topic) {
+    private static long mine(List<ConsumerRecord<String, SpecificRecord>> records, String prefix, String topic) {
         return records.stream()
                 .filter(r -> r.topic().equals(topic) && r.key().startsWith(prefix))
                 .count();
@@ -171,7 +174,7 @@ class PipelineKafkaTest {
 
     /** One result per page per topic: keys documentId/pageIndex of what came back, with counts. */
     private static Map<String, Long> perPage(
-            List<ConsumerRecord<String, Object>> records, String prefix, String topic) {
+            List<ConsumerRecord<String, SpecificRecord>> records, String prefix, String topic) {
         return records.stream()
                 .filter(r -> r.topic().equals(topic) && r.key().startsWith(prefix))
                 .map(r -> r.value() instanceof PageOcr o
@@ -197,13 +200,13 @@ class PipelineKafkaTest {
         String prefix = "once-";
         List<PageImage> pages = new ArrayList<>(pages(prefix, 5, 4));
         pages.add(Pages.page(prefix + "bad", 0, 1, Pages.corrupt(), List.of("Total?")));
-        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages);
-        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+        TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages);
+        try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
             worker("once-1", "group-once", 5, Duration.ofSeconds(10));
-            List<ConsumerRecord<String, Object>> records =
-                    TopicIo.readUntil(reader, List.of(), atLeast(prefix, 20, 1), WAIT);
+            List<ConsumerRecord<String, SpecificRecord>> records =
+                    reader.readUntil(List.of(), atLeast(prefix, 20, 1), WAIT);
             closeAll();
-            records = TopicIo.readUntil(reader, records, r -> false, Duration.ofSeconds(2));
+            records = reader.readUntil(records, r -> false, Duration.ofSeconds(2));
 
             Map<String, Long> ocr = perPage(records, prefix, Topics.PAGES_OCR.name());
             assertEquals(20, ocr.size(), "OCR for every page: " + ocr.keySet());
@@ -212,7 +215,7 @@ class PipelineKafkaTest {
             assertEquals(20, answers.size());
             assertTrue(answers.values().stream().allMatch(n -> n == 1), "once each: " + answers);
 
-            List<PageFailure> dlq = TopicIo.values(records, Topics.PAGES_DLQ.name(), PageFailure.class).stream()
+            List<PageFailure> dlq = TopicReader.values(records, Topics.PAGES_DLQ).stream()
                     .filter(f -> f.getDocumentId().startsWith(prefix))
                     .toList();
             assertEquals(1, dlq.size());
@@ -220,10 +223,9 @@ class PipelineKafkaTest {
             assertEquals("DECODE", dlq.getFirst().getStage());
             assertEquals(Topics.DOCUMENTS_PAGES.name(), dlq.getFirst().getSourceTopic());
             assertEquals("once-1", dlq.getFirst().getWorker());
-            List<DocumentStatus> status =
-                    TopicIo.values(records, Topics.DOCUMENTS_STATUS.name(), DocumentStatus.class).stream()
-                            .filter(s -> s.getDocumentId().startsWith(prefix))
-                            .toList();
+            List<DocumentStatus> status = TopicReader.values(records, Topics.DOCUMENTS_STATUS).stream()
+                    .filter(s -> s.getDocumentId().startsWith(prefix))
+                    .toList();
             assertEquals(1, status.size());
             assertEquals(DocumentState.PAGE_FAILED, status.getFirst().getState());
             assertEquals(0, status.getFirst().getPageIndex());
@@ -258,22 +260,21 @@ class PipelineKafkaTest {
                         page.getDocumentId(), d -> IdGenerator.random().generateTraceId());
                 page.setTraceparent("00-" + trace + "-" + IdGenerator.random().generateSpanId() + "-01");
             }
-            TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages, page -> {
+            TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages, page -> {
                 RecordHeaders headers = new RecordHeaders();
                 if (!page.getDocumentId().equals(unheaded)) {
                     headers.add("traceparent", page.getTraceparent().getBytes(StandardCharsets.UTF_8));
                 }
                 return headers;
             });
-            try (KafkaConsumer<String, Object> reader =
-                    TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+            try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
                 worker("traced-1", "group-traced", 1, Duration.ofSeconds(10), 12, Map.of(), new PageTracing(otel));
-                List<ConsumerRecord<String, Object>> records =
-                        TopicIo.readUntil(reader, List.of(), atLeast(prefix, 6, 1), WAIT).stream()
+                List<ConsumerRecord<String, SpecificRecord>> records =
+                        reader.readUntil(List.of(), atLeast(prefix, 6, 1), WAIT).stream()
                                 .filter(r -> r.key().startsWith(prefix))
                                 .toList();
                 assertEquals(6 + 6 + 2, records.size(), "OCR and answers of 6 pages, a DLQ record and a status");
-                for (ConsumerRecord<String, Object> record : records) {
+                for (ConsumerRecord<String, SpecificRecord> record : records) {
                     Header header = record.headers().lastHeader("traceparent");
                     assertNotNull(header, "a traceparent header on " + record.topic() + " " + record.key());
                     String[] traceparent = new String(header.value(), StandardCharsets.UTF_8).split("-");
@@ -318,19 +319,19 @@ class PipelineKafkaTest {
     @Test
     void theConsumerPausesWhileTheEngineIsBehindAndResumesAfter() throws Exception {
         String prefix = "pressure-";
-        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 6, 4));
-        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+        TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 6, 4));
+        try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
             Pipeline pipeline = worker("pressure-1", "group-pressure", 100, Duration.ofSeconds(10), 4);
             AtomicBoolean pausedSeen = new AtomicBoolean();
             AtomicInteger mostInFlight = new AtomicInteger();
-            List<ConsumerRecord<String, Object>> records = new ArrayList<>();
+            List<ConsumerRecord<String, SpecificRecord>> records = new ArrayList<>();
             Wait.atMost(WAIT, DRIVE, () -> {
                 if (pipeline.poll().paused()) {
                     pausedSeen.set(true);
                 }
                 mostInFlight.accumulateAndGet(pipeline.poll().inFlight(), Math::max);
-                records.addAll(TopicIo.readUntil(reader, List.of(), r -> true, Duration.ZERO));
-                records.addAll(TopicIo.readUntil(reader, List.of(), r -> false, Duration.ofMillis(20)));
+                records.addAll(reader.readUntil(List.of(), r -> true, Duration.ZERO));
+                records.addAll(reader.readUntil(List.of(), r -> false, Duration.ofMillis(20)));
                 return atLeast(prefix, 24, 0).test(records);
             });
             assertEquals(24, perPage(records, prefix, Topics.PAGES_OCR.name()).size(), "every page done");
@@ -345,7 +346,7 @@ class PipelineKafkaTest {
     @Test
     void aBatchLongerThanTheMaxPollIntervalTriggersNoRebalance() throws Exception {
         String prefix = "long-";
-        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+        try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
             // From the end of the topic: the other tests' pages would only make this slow engine slower.
             Pipeline pipeline = worker(
                     "long-1",
@@ -355,12 +356,12 @@ class PipelineKafkaTest {
                     12,
                     Map.of("max.poll.interval.ms", 1500, "auto.offset.reset", "latest"));
             awaitTrue(() -> pipeline.poll().assignedPartitions() == 12, "the worker owns every partition");
-            TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 2, 4));
+            TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 2, 4));
             AtomicInteger fewest = new AtomicInteger(12);
-            List<ConsumerRecord<String, Object>> records = new ArrayList<>();
+            List<ConsumerRecord<String, SpecificRecord>> records = new ArrayList<>();
             Wait.atMost(WAIT, DRIVE, () -> {
                 fewest.accumulateAndGet(pipeline.poll().assignedPartitions(), Math::min);
-                records.addAll(TopicIo.readUntil(reader, List.of(), r -> false, Duration.ofMillis(20)));
+                records.addAll(reader.readUntil(List.of(), r -> false, Duration.ofMillis(20)));
                 return atLeast(prefix, 8, 0).test(records);
             });
             assertEquals(8, perPage(records, prefix, Topics.PAGES_OCR.name()).size(), "every page done");
@@ -375,22 +376,22 @@ class PipelineKafkaTest {
     void workersJoiningAndLeavingMidRunLoseAndDuplicateNothing() throws Exception {
         String prefix = "moving-";
         int count = 48;
-        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 12, 4));
+        TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 12, 4));
         Map<String, Long> seen = new HashMap<>();
-        try (KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+        try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
             Pipeline first = worker("moving-1", "group-moving", 250, Duration.ZERO);
-            List<ConsumerRecord<String, Object>> records =
-                    TopicIo.readUntil(reader, List.of(), atLeast(prefix, 4, 0), WAIT);
+            List<ConsumerRecord<String, SpecificRecord>> records =
+                    reader.readUntil(List.of(), atLeast(prefix, 4, 0), WAIT);
             Pipeline second = worker("moving-2", "group-moving", 250, Duration.ofSeconds(10));
             awaitTrue(
                     () -> second.poll().assignedPartitions() > 0 && first.poll().assignedPartitions() < 12,
                     "the second worker takes some partitions from the first");
             int before = records.size();
-            records = TopicIo.readUntil(reader, records, r -> r.size() >= before + 4, WAIT);
+            records = reader.readUntil(records, r -> r.size() >= before + 4, WAIT);
             first.close();
-            records = TopicIo.readUntil(reader, records, atLeast(prefix, count, 0), WAIT);
+            records = reader.readUntil(records, atLeast(prefix, count, 0), WAIT);
             closeAll();
-            records = TopicIo.readUntil(reader, records, r -> false, Duration.ofSeconds(2));
+            records = reader.readUntil(records, r -> false, Duration.ofSeconds(2));
             seen.putAll(perPage(records, prefix, Topics.PAGES_OCR.name()));
             Map<String, Long> answers = perPage(records, prefix, Topics.PAGES_ANSWERS.name());
             assertEquals(count, seen.size(), "OCR for every page");

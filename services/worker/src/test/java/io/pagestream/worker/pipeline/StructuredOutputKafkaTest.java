@@ -16,12 +16,13 @@ import io.pagestream.schema.BlockKind;
 import io.pagestream.schema.LayoutBlock;
 import io.pagestream.schema.LayoutTable;
 import io.pagestream.schema.OcrMode;
-import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.PageOcr;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.TableCell;
 import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.servicetest.TopicReader;
+import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.testing.QuietKafka;
@@ -37,7 +38,7 @@ import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.ScriptedEngine;
 import io.pagestream.worker.testing.ScriptedEngine.Reply;
-import io.pagestream.worker.testing.TopicIo;
+import io.pagestream.worker.testing.WorkerTopics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -45,8 +46,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,7 +106,8 @@ class StructuredOutputKafkaTest {
         return page;
     }
 
-    private static Stream<ConsumerRecord<String, Object>> ours(List<ConsumerRecord<String, Object>> records) {
+    private static Stream<ConsumerRecord<String, SpecificRecord>> ours(
+            List<ConsumerRecord<String, SpecificRecord>> records) {
         return records.stream().filter(r -> r.key() != null && r.key().startsWith("structured-"));
     }
 
@@ -124,11 +126,11 @@ class StructuredOutputKafkaTest {
                         true),
                 raster("structured-markdown", 640, 480, OcrMode.MARKDOWN),
                 raster("structured-text", 320, 240, OcrMode.TEXT));
-        TopicIo.produce(STACK.bootstrapServers(), STACK.registryUrl(), pages);
+        TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages);
 
         try (ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, 1).script(script(prompts));
                 SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
-                KafkaConsumer<String, Object> reader = TopicIo.outputs(STACK.bootstrapServers(), STACK.registryUrl())) {
+                TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
             ModelRuntime model = new ModelRuntime(
                     engine,
                     new ModelIdentity("scripted", "v1"),
@@ -143,7 +145,7 @@ class StructuredOutputKafkaTest {
                     4,
                     registry,
                     true);
-            List<ConsumerRecord<String, Object>> records;
+            List<ConsumerRecord<String, SpecificRecord>> records;
             try (Pipeline pipeline = Pipeline.create(
                     config,
                     model,
@@ -154,8 +156,7 @@ class StructuredOutputKafkaTest {
                     Clock.systemUTC())) {
                 pipeline.start();
                 // The broker is shared with this JVM's other test classes: only this test's documents count.
-                records = TopicIo.readUntil(
-                        reader,
+                records = reader.readUntil(
                         List.of(),
                         r -> ours(r).filter(x -> x.topic().equals(Topics.PAGES_OCR.name()))
                                                 .count()
@@ -164,7 +165,7 @@ class StructuredOutputKafkaTest {
                         WAIT);
                 records = ours(records).toList();
             }
-            Map<String, PageOcr> ocr = TopicIo.values(records, Topics.PAGES_OCR.name(), PageOcr.class).stream()
+            Map<String, PageOcr> ocr = TopicReader.values(records, Topics.PAGES_OCR).stream()
                     .collect(Collectors.toMap(PageOcr::getDocumentId, Function.identity()));
             assertEquals(3, ocr.size(), "OCR of every page: " + ocr.keySet());
 
@@ -215,7 +216,7 @@ class StructuredOutputKafkaTest {
             assertEquals(List.of(), s.getFlags());
             assertEquals(0.9, layout.getConfidence(), 1e-6);
 
-            List<Answer> answers = TopicIo.values(records, Topics.PAGES_ANSWERS.name(), PageAnswers.class).stream()
+            List<Answer> answers = TopicReader.values(records, Topics.PAGES_ANSWERS).stream()
                     .filter(a -> a.getDocumentId().equals("structured-layout"))
                     .findFirst()
                     .orElseThrow()
