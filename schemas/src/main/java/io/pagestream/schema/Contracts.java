@@ -24,18 +24,18 @@ public final class Contracts {
             DocumentAnswers.getClassSchema(),
             DocumentStatus.getClassSchema());
 
-    private Contracts() {
-    }
+    private Contracts() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
-            System.err.println("usage: Contracts OUTPUT_DIR   (e.g. schemas/released/0.2.0, relative to where Maven runs)");
+            System.err.println(
+                    "usage: Contracts OUTPUT_DIR   (e.g. schemas/released/0.2.0, relative to where Maven runs)");
             System.exit(2);
         }
         Path dir = Files.createDirectories(Path.of(args[0]));
         for (Schema schema : TOPIC_VALUES) {
-            Files.writeString(dir.resolve(schema.getName() + ".avsc"), schema.toString(true) + "\n",
-                    StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve(schema.getName() + ".avsc"), schema.toString(true) + "\n", StandardCharsets.UTF_8);
         }
         System.out.println("wrote " + TOPIC_VALUES.size() + " schemas to " + dir);
     }

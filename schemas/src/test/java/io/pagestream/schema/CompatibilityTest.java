@@ -36,9 +36,10 @@ class CompatibilityTest {
     @Test
     void everyContractReadsWhatItsLastReleaseWrote() throws IOException {
         Map<String, Schema> released = lastRelease();
-        Map<String, Schema> current = Contracts.TOPIC_VALUES.stream()
-                .collect(Collectors.toMap(Schema::getFullName, Function.identity()));
-        assertTrue(current.keySet().containsAll(released.keySet()),
+        Map<String, Schema> current =
+                Contracts.TOPIC_VALUES.stream().collect(Collectors.toMap(Schema::getFullName, Function.identity()));
+        assertTrue(
+                current.keySet().containsAll(released.keySet()),
                 "a released contract was removed: " + released.keySet() + " vs " + current.keySet());
         List<String> broken = new ArrayList<>();
         released.forEach((name, old) -> {
@@ -53,8 +54,8 @@ class CompatibilityTest {
     /** FORWARD too: a consumer still built with the last release reads what the current contracts write. */
     @Test
     void everyReleasedConsumerReadsWhatTheCurrentContractsWrite() throws IOException {
-        Map<String, Schema> current = Contracts.TOPIC_VALUES.stream()
-                .collect(Collectors.toMap(Schema::getFullName, Function.identity()));
+        Map<String, Schema> current =
+                Contracts.TOPIC_VALUES.stream().collect(Collectors.toMap(Schema::getFullName, Function.identity()));
         List<String> broken = new ArrayList<>();
         lastRelease().forEach((name, old) -> {
             var result = SchemaCompatibility.checkReaderWriterCompatibility(old, current.get(name));
@@ -68,18 +69,43 @@ class CompatibilityTest {
     /** The same, on bytes: a structured page written now, read with the released PageOcr, keeps its old fields. */
     @Test
     void aReleasedConsumerReadsAStructuredPage() throws IOException {
-        BoxPlacement box = new BoxPlacement(new BoundingBox(100d, 50d, 900d, 120d),
-                new BoundingBox(80d, 50d, 720d, 120d), new BoundingBox(80d, 50d, 720d, 120d));
-        PageOcr page = PageOcr.newBuilder().setDocumentId("d1").setPageIndex(2).setPageCount(3)
-                .setText("# Invoice").setConfidence(0.9).setWidth(800).setHeight(1000)
-                .setRun(ModelRun.newBuilder().setModelId("m").setModelVersion("v").setTiles(1).setPromptTokens(10)
-                        .setGeneratedTokens(4).setPrefillMillis(1).setDecodeMillis(2).setBatchSize(1).setWorker("w")
+        BoxPlacement box = new BoxPlacement(
+                new BoundingBox(100d, 50d, 900d, 120d),
+                new BoundingBox(80d, 50d, 720d, 120d),
+                new BoundingBox(80d, 50d, 720d, 120d));
+        PageOcr page = PageOcr.newBuilder()
+                .setDocumentId("d1")
+                .setPageIndex(2)
+                .setPageCount(3)
+                .setText("# Invoice")
+                .setConfidence(0.9)
+                .setWidth(800)
+                .setHeight(1000)
+                .setRun(ModelRun.newBuilder()
+                        .setModelId("m")
+                        .setModelVersion("v")
+                        .setTiles(1)
+                        .setPromptTokens(10)
+                        .setGeneratedTokens(4)
+                        .setPrefillMillis(1)
+                        .setDecodeMillis(2)
+                        .setBatchSize(1)
+                        .setWorker("w")
                         .build())
                 .setCompletedAt(Instant.ofEpochMilli(1_000))
-                .setStructure(PageStructure.newBuilder().setMode(OcrMode.LAYOUT).setMarkdown("# Invoice")
-                        .setBlocks(List.of(LayoutBlock.newBuilder().setOrder(0).setKind(BlockKind.TITLE).setLevel(1)
-                                .setText("Invoice").setConfidence(0.9).setBoxes(List.of(box)).build()))
-                        .setSourcePage(new SourcePage(800d, 1000d, 1d)).build())
+                .setStructure(PageStructure.newBuilder()
+                        .setMode(OcrMode.LAYOUT)
+                        .setMarkdown("# Invoice")
+                        .setBlocks(List.of(LayoutBlock.newBuilder()
+                                .setOrder(0)
+                                .setKind(BlockKind.TITLE)
+                                .setLevel(1)
+                                .setText("Invoice")
+                                .setConfidence(0.9)
+                                .setBoxes(List.of(box))
+                                .build()))
+                        .setSourcePage(new SourcePage(800d, 1000d, 1d))
+                        .build())
                 .build();
         java.io.ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         var encoder = EncoderFactory.get().binaryEncoder(bytes, null);
@@ -87,8 +113,8 @@ class CompatibilityTest {
         encoder.flush();
         Schema released = lastRelease().get(PageOcr.getClassSchema().getFullName());
         var decoder = DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null);
-        GenericRecord old = new GenericDatumReader<GenericRecord>(PageOcr.getClassSchema(), released)
-                .read(null, decoder);
+        GenericRecord old =
+                new GenericDatumReader<GenericRecord>(PageOcr.getClassSchema(), released).read(null, decoder);
         assertEquals("# Invoice", old.get("text").toString());
         assertEquals(2, old.get("pageIndex"));
         assertEquals(800, old.get("width"));
@@ -100,10 +126,14 @@ class CompatibilityTest {
         Schema old = lastRelease().get(PageOcr.getClassSchema().getFullName());
         Schema withRequiredField = withExtraField(old, false);
         Schema withDefaultedField = withExtraField(old, true);
-        assertEquals(SchemaCompatibilityType.INCOMPATIBLE,
-                SchemaCompatibility.checkReaderWriterCompatibility(withRequiredField, old).getType());
-        assertEquals(SchemaCompatibilityType.COMPATIBLE,
-                SchemaCompatibility.checkReaderWriterCompatibility(withDefaultedField, old).getType());
+        assertEquals(
+                SchemaCompatibilityType.INCOMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(withRequiredField, old)
+                        .getType());
+        assertEquals(
+                SchemaCompatibilityType.COMPATIBLE,
+                SchemaCompatibility.checkReaderWriterCompatibility(withDefaultedField, old)
+                        .getType());
     }
 
     @Test
@@ -114,7 +144,8 @@ class CompatibilityTest {
                 undocumented.add(type.getFullName());
             }
             if (type.getType() == Schema.Type.RECORD) {
-                type.getFields().stream().filter(f -> blank(f.doc()))
+                type.getFields().stream()
+                        .filter(f -> blank(f.doc()))
                         .forEach(f -> undocumented.add(type.getFullName() + "." + f.name()));
             }
         }
@@ -133,11 +164,13 @@ class CompatibilityTest {
         Path last;
         try (Stream<Path> dirs = Files.list(releases)) {
             last = dirs.filter(Files::isDirectory)
-                    .max(Comparator.comparing(p -> Runtime.Version.parse(p.getFileName().toString())))
+                    .max(Comparator.comparing(
+                            p -> Runtime.Version.parse(p.getFileName().toString())))
                     .orElseThrow(() -> new IllegalStateException("no release under " + releases));
         }
         try (Stream<Path> files = Files.list(last)) {
-            return files.filter(f -> f.toString().endsWith(".avsc")).map(CompatibilityTest::parse)
+            return files.filter(f -> f.toString().endsWith(".avsc"))
+                    .map(CompatibilityTest::parse)
                     .collect(Collectors.toMap(Schema::getFullName, Function.identity()));
         }
     }
@@ -154,7 +187,10 @@ class CompatibilityTest {
         List<Schema.Field> fields = new ArrayList<>();
         record.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
         Object noDefault = null;
-        fields.add(new Schema.Field("pageLanguage", Schema.create(Schema.Type.STRING), "BCP 47 language tag",
+        fields.add(new Schema.Field(
+                "pageLanguage",
+                Schema.create(Schema.Type.STRING),
+                "BCP 47 language tag",
                 withDefault ? "und" : noDefault));
         return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
     }
@@ -177,7 +213,7 @@ class CompatibilityTest {
             case ARRAY -> collect(schema.getElementType(), found);
             case MAP -> collect(schema.getValueType(), found);
             case UNION -> schema.getTypes().forEach(t -> collect(t, found));
-            default -> { }
+            default -> {}
         }
     }
 

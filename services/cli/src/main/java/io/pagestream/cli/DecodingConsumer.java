@@ -25,16 +25,27 @@ final class DecodingConsumer implements AutoCloseable {
     private final KafkaConsumer<String, GenericRecord> consumer;
 
     DecodingConsumer(String bootstrap, String registryUrl, List<String> topics, boolean fromBeginning) {
-        int maxBytes = topics.stream().mapToInt(t -> Topics.named(t).maxMessageBytes()).max().orElse(1 << 20);
+        int maxBytes = topics.stream()
+                .mapToInt(t -> Topics.named(t).maxMessageBytes())
+                .max()
+                .orElse(1 << 20);
         registry = new SchemaRegistryClient(RegistryConfig.of(registryUrl));
-        consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "pagestream-watch-" + UUID.randomUUID(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxBytes),
-                new StringDeserializer(), new AvroDeserializer<GenericRecord>(registry, null));
+        consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "pagestream-watch-" + UUID.randomUUID(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        fromBeginning ? "earliest" : "latest",
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        maxBytes),
+                new StringDeserializer(),
+                new AvroDeserializer<GenericRecord>(registry, null));
         consumer.subscribe(topics);
     }
 

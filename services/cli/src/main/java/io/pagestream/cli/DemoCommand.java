@@ -34,11 +34,19 @@ import picocli.CommandLine.Spec;
  * so; 1 with the services' log
  * tails when something failed or the timeout passed; 130 after Ctrl-C.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start the whole pipeline, run the bundled sample documents through it, print their OCR and answers, stop.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Start the whole pipeline, run the bundled sample documents through it, print their OCR and answers, stop.")
 final class DemoCommand implements Callable<Integer> {
-    private static final List<String> TOPICS = Topics.names(Topics.DOCUMENTS_STATUS, Topics.PAGES_OCR,
-            Topics.PAGES_ANSWERS, Topics.PAGES_DLQ, Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS);
+    private static final List<String> TOPICS = Topics.names(
+            Topics.DOCUMENTS_STATUS,
+            Topics.PAGES_OCR,
+            Topics.PAGES_ANSWERS,
+            Topics.PAGES_DLQ,
+            Topics.DOCUMENTS_OCR,
+            Topics.DOCUMENTS_ANSWERS);
 
     @Mixin
     WorkerModelOptions model;
@@ -46,21 +54,38 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     TracingOptions tracing;
 
-    @Option(names = "--samples", defaultValue = "samples", paramLabel = "DIR",
+    @Option(
+            names = "--samples",
+            defaultValue = "samples",
+            paramLabel = "DIR",
             description = "Folder with " + Samples.INDEX + " and the documents it lists. Default: ${DEFAULT-VALUE}.")
     Path samples;
 
-    @Option(names = "--json", description = "Print each documents.ocr, documents.answers and documents.status record as one JSON line (as watch --json does) instead of text.")
+    @Option(
+            names = "--json",
+            description =
+                    "Print each documents.ocr, documents.answers and documents.status record as one JSON line (as watch --json does) instead of text.")
     boolean json;
 
-    @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class,
-            description = "Give up (exit 1) when the samples are not all done this long after the start: 90s, 10m, 1h or PT10M. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--timeout",
+            defaultValue = "10m",
+            converter = DurationConverter.class,
+            description =
+                    "Give up (exit 1) when the samples are not all done this long after the start: 90s, 10m, 1h or PT10M. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
-    @Option(names = "--data-dir", defaultValue = ".stack/demo", description = "Logs and Kafka data (wiped at start). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".stack/demo",
+            description = "Logs and Kafka data (wiped at start). Default: ${DEFAULT-VALUE}.")
     Path dataDir;
 
-    @Option(names = "--checkout", defaultValue = ".", description = "The checkout whose packaged services run (services/*/target/quarkus-app). Default: the current directory.")
+    @Option(
+            names = "--checkout",
+            defaultValue = ".",
+            description =
+                    "The checkout whose packaged services run (services/*/target/quarkus-app). Default: the current directory.")
     Path checkout;
 
     @Spec
@@ -97,11 +122,13 @@ final class DemoCommand implements Callable<Integer> {
         Directories.deleteQuietly(dir);
         Files.createDirectories(dir);
         LocalPipeline pipeline = new LocalPipeline(dir, err);
-        Thread stop = new Thread(() -> {
-            interrupted = true;
-            err.println("Stopping ...");
-            pipeline.close();
-        }, "pagestream-demo-stop");
+        Thread stop = new Thread(
+                () -> {
+                    interrupted = true;
+                    err.println("Stopping ...");
+                    pipeline.close();
+                },
+                "pagestream-demo-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
             return run(pipeline, jars, documents, worker, out, err, start);
@@ -126,28 +153,45 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int run(LocalPipeline pipeline, LocalPipeline.Services jars, List<Sample> documents,
-            LocalPipeline.WorkerModel worker, PrintWriter out, PrintWriter err, long start) throws Exception {
+    private int run(
+            LocalPipeline pipeline,
+            LocalPipeline.Services jars,
+            List<Sample> documents,
+            LocalPipeline.WorkerModel worker,
+            PrintWriter out,
+            PrintWriter err,
+            long start)
+            throws Exception {
         long deadline = start + timeout.toNanos();
-        LocalPipeline.Addresses addresses = pipeline.start(LocalPipeline.Ports.anyFree(), jars, worker,
-                tracing.tracing());
-        err.printf(Locale.ROOT, "The pipeline is up after %.0f s. Submitting %d sample documents ...%n",
-                seconds(start), documents.size());
+        LocalPipeline.Addresses addresses =
+                pipeline.start(LocalPipeline.Ports.anyFree(), jars, worker, tracing.tracing());
+        err.printf(
+                Locale.ROOT,
+                "The pipeline is up after %.0f s. Submitting %d sample documents ...%n",
+                seconds(start),
+                documents.size());
         DemoDocuments progress = new DemoDocuments(out, err, json, model.random());
         Map<String, URI> statusUrls = new LinkedHashMap<>();
         try (DecodingConsumer consumer = new DecodingConsumer(addresses.kafka(), addresses.registry(), TOPICS, true)) {
-            IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), null, null, 3, err);
+            IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), Credentials.none(), 3, err);
             for (Sample sample : documents) {
                 // A fresh key: the stack is new at every run, and the demo means to process every sample again.
-                JsonNode accepted = ingest.submit(sample.file(), sample.questions(), OcrMode.MARKDOWN, false,
-                        "demo-" + UUID.randomUUID());
+                JsonNode accepted = ingest.submit(
+                        sample.file(), sample.questions(), OcrMode.MARKDOWN, false, "demo-" + UUID.randomUUID());
                 int pages = accepted.path("pageCount").asInt();
-                err.printf("%s: accepted as document %s, %d page%s, %d question%s%n", sample.name(),
-                        accepted.path("documentId").asText(), pages, pages == 1 ? "" : "s", sample.questions().size(),
+                err.printf(
+                        "%s: accepted as document %s, %d page%s, %d question%s%n",
+                        sample.name(),
+                        accepted.path("documentId").asText(),
+                        pages,
+                        pages == 1 ? "" : "s",
+                        sample.questions().size(),
                         sample.questions().size() == 1 ? "" : "s");
                 progress.submitted(accepted.path("documentId").asText(), sample, pages);
-                statusUrls.put(sample.name(),
-                        URI.create(addresses.ingest().orElseThrow()).resolve(accepted.path("statusUrl").asText()));
+                statusUrls.put(
+                        sample.name(),
+                        URI.create(addresses.ingest().orElseThrow())
+                                .resolve(accepted.path("statusUrl").asText()));
             }
             while (!progress.allFinished() && !interrupted) {
                 if (System.nanoTime() > deadline) {
@@ -171,15 +215,27 @@ final class DemoCommand implements Callable<Integer> {
         DocumentQuery query = new DocumentQuery();
         for (Map.Entry<String, URI> entry : statusUrls.entrySet()) {
             DocumentQuery.Answer answer = query.get(entry.getValue(), false);
-            err.printf("%s: GET %s -> %d %s (%d of %d pages done)%n", entry.getKey(), entry.getValue(),
-                    answer.httpStatus(), answer.state(), answer.pagesDone(), answer.pageCount());
+            err.printf(
+                    "%s: GET %s -> %d %s (%d of %d pages done)%n",
+                    entry.getKey(),
+                    entry.getValue(),
+                    answer.httpStatus(),
+                    answer.state(),
+                    answer.pagesDone(),
+                    answer.pageCount());
             if (!answer.completed()) {
-                return failed(pipeline, progress, err,
-                        "the status URL of " + entry.getKey() + " did not answer COMPLETED");
+                return failed(
+                        pipeline, progress, err, "the status URL of " + entry.getKey() + " did not answer COMPLETED");
             }
         }
-        err.printf(Locale.ROOT, "All %d samples done in %.0f s.%s%n", documents.size(), seconds(start),
-                model.random() ? " (Remember: a random model; its text is meaningless. --model DIR runs a real one.)" : "");
+        err.printf(
+                Locale.ROOT,
+                "All %d samples done in %.0f s.%s%n",
+                documents.size(),
+                seconds(start),
+                model.random()
+                        ? " (Remember: a random model; its text is meaningless. --model DIR runs a real one.)"
+                        : "");
         return 0;
     }
 

@@ -59,23 +59,37 @@ final class DemoDocuments {
         }
 
         boolean finished() {
-            return state != null && !state.equals("ACCEPTED") && !state.equals("PAGE_FAILED")
-                    && (state.equals("REJECTED") || ocrChunks.size() == ocrChunkCount
-                            && (sample.questions().isEmpty() || answerChunks.size() == answerChunkCount));
+            return state != null
+                    && !state.equals("ACCEPTED")
+                    && !state.equals("PAGE_FAILED")
+                    && (state.equals("REJECTED")
+                            || ocrChunks.size() == ocrChunkCount
+                                    && (sample.questions().isEmpty() || answerChunks.size() == answerChunkCount));
         }
 
         /** COMPLETED, every page read, one answer set per question. */
         boolean succeeded() {
-            return finished() && state.equals("COMPLETED") && ocrPages == pageCount
+            return finished()
+                    && state.equals("COMPLETED")
+                    && ocrPages == pageCount
                     && answerSets == sample.questions().size();
         }
 
         String summary() {
-            return String.format(Locale.ROOT, "%s: %s, %d/%d pages read, %d/%d pages answered%s, OCR %s, answers %s",
-                    sample.name(), state == null ? "no status yet" : state, read.size(), pageCount, answered.size(),
-                    pageCount, failed.isEmpty() ? "" : ", failed pages " + failed,
+            return String.format(
+                    Locale.ROOT,
+                    "%s: %s, %d/%d pages read, %d/%d pages answered%s, OCR %s, answers %s",
+                    sample.name(),
+                    state == null ? "no status yet" : state,
+                    read.size(),
+                    pageCount,
+                    answered.size(),
+                    pageCount,
+                    failed.isEmpty() ? "" : ", failed pages " + failed,
                     ocrChunkCount < 0 ? "not yet" : ocrPages + " pages",
-                    answerChunkCount < 0 ? "not yet" : answerSets + " of " + sample.questions().size() + " questions");
+                    answerChunkCount < 0
+                            ? "not yet"
+                            : answerSets + " of " + sample.questions().size() + " questions");
         }
     }
 
@@ -127,8 +141,9 @@ final class DemoDocuments {
     private void page(Document doc, Set<Integer> pages, GenericRecord value, String what) {
         int index = (Integer) value.get("pageIndex");
         pages.add(index);
-        progress.printf("%s: page %d/%d %s (%d of %d pages done)%n", doc.sample.name(), index + 1, doc.pageCount, what,
-                pages.size(), doc.pageCount);
+        progress.printf(
+                "%s: page %d/%d %s (%d of %d pages done)%n",
+                doc.sample.name(), index + 1, doc.pageCount, what, pages.size(), doc.pageCount);
     }
 
     private void status(Document doc, GenericRecord value) {
@@ -137,8 +152,13 @@ final class DemoDocuments {
             doc.state = state;
         }
         Object reason = value.get("reasonCode");
-        progress.printf("%s: %s%s (status event: %s of %s pages done)%n", doc.sample.name(), state,
-                reason == null ? "" : " " + reason, value.get("pagesDone"), value.get("pageCount"));
+        progress.printf(
+                "%s: %s%s (status event: %s of %s pages done)%n",
+                doc.sample.name(),
+                state,
+                reason == null ? "" : " " + reason,
+                value.get("pagesDone"),
+                value.get("pageCount"));
     }
 
     /** The record as JSON, or in text mode {@code text}'s rendering of it. */

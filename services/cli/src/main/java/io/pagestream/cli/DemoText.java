@@ -9,8 +9,7 @@ import org.apache.avro.generic.GenericRecord;
 final class DemoText {
     private static final int WIDTH = 100;
 
-    private DemoText() {
-    }
+    private DemoText() {}
 
     /**
      * The heading, the chunk's markdown as it is (wrapping would break tables), and a line per failed page.
@@ -19,8 +18,10 @@ final class DemoText {
     static String ocr(String name, String documentId, GenericRecord ocr, String note) {
         StringBuilder b = new StringBuilder();
         int pages = (Integer) ocr.get("pageCount");
-        b.append(heading("OCR of " + name + chunk(ocr), "document " + documentId + ", " + pages
-                + (pages == 1 ? " page" : " pages") + (note.isEmpty() ? "" : ", " + note)));
+        b.append(heading(
+                "OCR of " + name + chunk(ocr),
+                "document " + documentId + ", " + pages + (pages == 1 ? " page" : " pages")
+                        + (note.isEmpty() ? "" : ", " + note)));
         String markdown = printable(markdown(ocr)).strip();
         if (!markdown.isEmpty()) {
             b.append(markdown).append('\n');
@@ -29,8 +30,11 @@ final class DemoText {
             GenericRecord page = (GenericRecord) item;
             Object failure = page.get("failure");
             if (failure != null) {
-                b.append("<!-- page ").append((Integer) page.get("pageIndex") + 1).append(" FAILED: ")
-                        .append(failure).append(" -->\n");
+                b.append("<!-- page ")
+                        .append((Integer) page.get("pageIndex") + 1)
+                        .append(" FAILED: ")
+                        .append(failure)
+                        .append(" -->\n");
             }
         }
         return b.toString();
@@ -58,7 +62,8 @@ final class DemoText {
 
     private static String pageMarkdown(GenericRecord page) {
         Object structure = page.hasField("structure") ? page.get("structure") : null;
-        return String.valueOf(structure instanceof GenericRecord s ? s.get("markdown") : page.get("text")).strip();
+        return String.valueOf(structure instanceof GenericRecord s ? s.get("markdown") : page.get("text"))
+                .strip();
     }
 
     static String answers(String name, GenericRecord answers, String note) {
@@ -70,9 +75,13 @@ final class DemoText {
             if (best == null) {
                 b.append("  A: (no answer)\n");
             } else {
-                b.append("  A: ").append(printable(String.valueOf(best.get("text"))).strip())
-                        .append(String.format(Locale.ROOT, "   (page %d, confidence %.2f)%n",
-                                (Integer) best.get("pageIndex") + 1, best.get("confidence")));
+                b.append("  A: ")
+                        .append(printable(String.valueOf(best.get("text"))).strip())
+                        .append(String.format(
+                                Locale.ROOT,
+                                "   (page %d, confidence %.2f)%n",
+                                (Integer) best.get("pageIndex") + 1,
+                                best.get("confidence")));
             }
         }
         return b.toString();

@@ -25,19 +25,17 @@ final class DocumentQuery {
     /** Wait before asking again after a 503 that names no Retry-After. */
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String apiKey;
-    private final String token;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Credentials credentials;
 
     /** Without credentials (the embedded stack). */
     DocumentQuery() {
-        this(null, null);
+        this(Credentials.none());
     }
 
-    /** {@code apiKey} (sent as X-API-Key) and {@code token} (a bearer token) may be null or blank. */
-    DocumentQuery(String apiKey, String token) {
-        this.apiKey = apiKey;
-        this.token = token;
+    DocumentQuery(Credentials credentials) {
+        this.credentials = credentials;
     }
 
     /**
@@ -98,14 +96,10 @@ final class DocumentQuery {
 
     /** {@code GET documentUrl}, with the document's results or without ({@code ?results=false}: state only). */
     Answer get(URI documentUrl, boolean withResults) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(documentUrl + "?results=" + withResults))
-                .timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
-        if (apiKey != null && !apiKey.isBlank()) {
-            request.header("X-API-Key", apiKey);
-        }
-        if (token != null && !token.isBlank()) {
-            request.header("Authorization", "Bearer " + token);
-        }
+        HttpRequest.Builder request =
+                credentials.applyTo(HttpRequest.newBuilder(URI.create(documentUrl + "?results=" + withResults))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Accept", "application/json"));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), parse(response.body()), retryAfter(response.headers()));
     }
@@ -123,8 +117,10 @@ final class DocumentQuery {
             return Duration.ofSeconds(Long.parseLong(value));
         }
         try {
-            Duration until = Duration.between(Instant.now(),
-                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            Duration until = Duration.between(
+                    Instant.now(),
+                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                            .toInstant());
             return until.isNegative() ? Duration.ZERO : until;
         } catch (DateTimeParseException e) {
             return DEFAULT_RETRY_AFTER;

@@ -16,6 +16,5 @@ final class ExitCodes {
     /** wait: the timeout passed with a document still PROCESSING. */
     static final int TIMEOUT = 6;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

@@ -20,15 +20,20 @@ import picocli.CommandLine.Spec;
  * PROCESSING has no results yet: that is said on stderr with its own exit status, and nothing is printed. A 503
  * (the assembler starting or rebalancing) is asked again after its Retry-After.
  */
-@Command(name = "get", mixinStandardHelpOptions = true,
-        description = "Print a document's results: markdown (default), plain text, or the JSON view with every page's structure.",
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print a document's results: markdown (default), plain text, or the JSON view with every page's structure.",
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:COMPLETED: the results were printed",
+        exitCodeList = {
+            "0:COMPLETED: the results were printed",
             "1:the API could not be reached, kept answering 503, or the results lack the format asked for",
             "2:bad usage",
             "3:INCOMPLETE: the partial results were printed",
             "4:unknown document (404)",
-            "5:still PROCESSING: nothing printed (./pagestream wait ID)"})
+            "5:still PROCESSING: nothing printed (./pagestream wait ID)"
+        })
 final class GetCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,14 +50,19 @@ final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ID", description = "The document id (submit prints it).")
     String documentId;
 
-    @Option(names = "--format", defaultValue = "MARKDOWN", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            defaultValue = "MARKDOWN",
+            paramLabel = "FORMAT",
             description = "markdown, text or json. Default: markdown.")
     Format format;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results to FILE instead of stdout.")
     Path out;
 
-    @Option(names = "--retries", defaultValue = "10",
+    @Option(
+            names = "--retries",
+            defaultValue = "10",
             description = "Times a 503 is asked again, after its Retry-After. Default: ${DEFAULT-VALUE}.")
     int retries;
 
@@ -72,7 +82,8 @@ final class GetCommand implements Callable<Integer> {
             try {
                 answer = query.get(url, true);
             } catch (IOException e) {
-                err.println("cannot reach the results API at " + api.url + ": " + (e.getMessage() == null ? e : e.getMessage()));
+                err.println("cannot reach the results API at " + api.url + ": "
+                        + (e.getMessage() == null ? e : e.getMessage()));
                 return ExitCodes.FAILED;
             }
             switch (answer.httpStatus()) {
@@ -85,8 +96,8 @@ final class GetCommand implements Callable<Integer> {
                 }
                 case 503 -> {
                     if (attempt >= retries) {
-                        err.println("the results API is unavailable (" + answer.error() + "); gave up after "
-                                + retries + " retries");
+                        err.println("the results API is unavailable (" + answer.error() + "); gave up after " + retries
+                                + " retries");
                         return ExitCodes.FAILED;
                     }
                     err.println("the results API is unavailable (" + answer.error() + "); asking again in "
@@ -104,15 +115,20 @@ final class GetCommand implements Callable<Integer> {
 
     private int closedOrNot(DocumentQuery.Answer answer, PrintWriter err) throws IOException {
         if (!answer.closed()) {
-            err.printf("%s is still %s: %d of %s pages done; its results come once it is closed (./pagestream wait %s)%n",
-                    documentId, answer.state(), answer.pagesDone(),
-                    answer.pageCount() == null ? "?" : answer.pageCount(), documentId);
+            err.printf(
+                    "%s is still %s: %d of %s pages done; its results come once it is closed (./pagestream wait %s)%n",
+                    documentId,
+                    answer.state(),
+                    answer.pagesDone(),
+                    answer.pageCount() == null ? "?" : answer.pageCount(),
+                    documentId);
             return ExitCodes.PROCESSING;
         }
         String content = content(answer.body());
         if (content == null) {
-            err.println(documentId + " has no " + (format == Format.MARKDOWN ? "markdown" : "text")
-                    + " in its results (OCR was not asked for, or the API predates it); --format json shows all it has");
+            err.println(
+                    documentId + " has no " + (format == Format.MARKDOWN ? "markdown" : "text")
+                            + " in its results (OCR was not asked for, or the API predates it); --format json shows all it has");
             return ExitCodes.FAILED;
         }
         String text = content.endsWith("\n") ? content : content + "\n";
@@ -124,7 +140,8 @@ final class GetCommand implements Callable<Integer> {
             stdout.flush();
         }
         if (!answer.completed()) {
-            err.printf("%s is INCOMPLETE: %d of %s pages done, missing pages %s, failed pages %s; printed what there is%n",
+            err.printf(
+                    "%s is INCOMPLETE: %d of %s pages done, missing pages %s, failed pages %s; printed what there is%n",
                     documentId, answer.pagesDone(), answer.pageCount(), answer.missingPages(), answer.failedPages());
             return ExitCodes.INCOMPLETE;
         }

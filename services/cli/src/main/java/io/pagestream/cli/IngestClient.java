@@ -29,17 +29,16 @@ final class IngestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI endpoint;
-    private final String apiKey;
-    private final String token;
+    private final Credentials credentials;
     private final int retries;
     private final PrintWriter progress;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** {@code apiKey} and {@code token} may be null or blank (no authentication). */
-    IngestClient(String baseUrl, String apiKey, String token, int retries, PrintWriter progress) {
-        this.endpoint = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/").resolve("v1/documents");
-        this.apiKey = apiKey;
-        this.token = token;
+    IngestClient(String baseUrl, Credentials credentials, int retries, PrintWriter progress) {
+        this.endpoint =
+                URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/").resolve("v1/documents");
+        this.credentials = credentials;
         this.retries = retries;
         this.progress = progress;
     }
@@ -59,23 +58,20 @@ final class IngestClient {
         for (int attempt = 0; ; attempt++) {
             String boundary = "pagestream-" + UUID.randomUUID();
             AtomicLong sent = new AtomicLong();
-            HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofMinutes(30))
+            HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                    .timeout(Duration.ofMinutes(30))
                     .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                     .header("Idempotency-Key", idempotencyKey)
                     .POST(multipart(boundary, file, questions, mode, groundAnswers, idempotencyKey, sent));
-            if (apiKey != null && !apiKey.isBlank()) {
-                request.header("X-API-Key", apiKey);
-            }
-            if (token != null && !token.isBlank()) {
-                request.header("Authorization", "Bearer " + token);
-            }
+            credentials.applyTo(request);
             progress("%s: uploading %s", file.getFileName(), human(size));
             HttpResponse<String> response;
             long t0 = System.nanoTime();
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                progress("%s: %s sent, answered %d after %.1f s", file.getFileName(), human(sent.get()),
-                        response.statusCode(), (System.nanoTime() - t0) / 1e9);
+                progress(
+                        "%s: %s sent, answered %d after %.1f s",
+                        file.getFileName(), human(sent.get()), response.statusCode(), (System.nanoTime() - t0) / 1e9);
             } catch (IOException e) {
                 if (attempt >= retries) {
                     throw e;
@@ -91,8 +87,9 @@ final class IngestClient {
             }
             if ((status == 503 || status == 409) && attempt < retries) {
                 long wait = response.headers().firstValueAsLong("Retry-After").orElse(5);
-                progress("%s: %d %s; retrying in %d s", file.getFileName(), status,
-                        body.path("reason").asText("busy"), wait);
+                progress(
+                        "%s: %d %s; retrying in %d s",
+                        file.getFileName(), status, body.path("reason").asText("busy"), wait);
                 Thread.sleep(Duration.ofSeconds(Math.max(1, wait)).toMillis());
                 continue;
             }
@@ -101,8 +98,15 @@ final class IngestClient {
         }
     }
 
-    private static HttpRequest.BodyPublisher multipart(String boundary, Path file, List<String> questions, OcrMode mode,
-            boolean groundAnswers, String key, AtomicLong sent) throws IOException {
+    private static HttpRequest.BodyPublisher multipart(
+            String boundary,
+            Path file,
+            List<String> questions,
+            OcrMode mode,
+            boolean groundAnswers,
+            String key,
+            AtomicLong sent)
+            throws IOException {
         StringBuilder head = new StringBuilder();
         for (String q : questions) {
             field(head, boundary, "question", q);
@@ -114,9 +118,17 @@ final class IngestClient {
             field(head, boundary, "groundAnswers", "true");
         }
         field(head, boundary, "idempotencyKey", key);
-        String name = file.getFileName().toString().replace("\"", "%22").replace("\r", "").replace("\n", "");
-        head.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"file\"; filename=\"").append(name).append("\"\r\n")
+        String name = file.getFileName()
+                .toString()
+                .replace("\"", "%22")
+                .replace("\r", "")
+                .replace("\n", "");
+        head.append("--")
+                .append(boundary)
+                .append("\r\n")
+                .append("Content-Disposition: form-data; name=\"file\"; filename=\"")
+                .append(name)
+                .append("\"\r\n")
                 .append("Content-Type: application/octet-stream\r\n\r\n");
         String tail = "\r\n--" + boundary + "--\r\n";
         return HttpRequest.BodyPublishers.concat(
@@ -126,10 +138,15 @@ final class IngestClient {
     }
 
     private static void field(StringBuilder b, String boundary, String name, String value) {
-        b.append("--").append(boundary).append("\r\n")
-                .append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n")
+        b.append("--")
+                .append(boundary)
+                .append("\r\n")
+                .append("Content-Disposition: form-data; name=\"")
+                .append(name)
+                .append("\"\r\n")
                 .append("Content-Type: text/plain; charset=UTF-8\r\n\r\n")
-                .append(value).append("\r\n");
+                .append(value)
+                .append("\r\n");
     }
 
     /** Counts the bytes the HTTP client pulls from the file (the upload streams; nothing is held in memory). */
@@ -184,7 +201,8 @@ final class IngestClient {
     }
 
     private static String human(long bytes) {
-        return bytes < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0)
+        return bytes < 1024 * 1024
+                ? String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0)
                 : String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
     }
 

@@ -47,8 +47,8 @@ final class LocalPipeline implements AutoCloseable {
     /** The packaged services ({@code target/quarkus-app/quarkus-run.jar}); a null one is not started. */
     record Services(Path ingest, Path worker, Path assembler) {
         static Services at(Path repositoryRoot) {
-            return new Services(jar(repositoryRoot, "ingest"), jar(repositoryRoot, "worker"),
-                    jar(repositoryRoot, "assembler"));
+            return new Services(
+                    jar(repositoryRoot, "ingest"), jar(repositoryRoot, "worker"), jar(repositoryRoot, "assembler"));
         }
 
         static Path jar(Path repositoryRoot, String service) {
@@ -76,8 +76,7 @@ final class LocalPipeline implements AutoCloseable {
     }
 
     /** The worker's checkpoint and any further {@code pagestream.worker.*} settings (full keys). */
-    record WorkerModel(Path checkpoint, Map<String, String> settings) {
-    }
+    record WorkerModel(Path checkpoint, Map<String, String> settings) {}
 
     /**
      * The system properties that turn OpenTelemetry on in every service ({@code quarkus.otel.*}); {@link #OFF} leaves
@@ -87,13 +86,15 @@ final class LocalPipeline implements AutoCloseable {
         static final Tracing OFF = new Tracing(List.of());
     }
 
-    private record Service(ChildProcess child, String url) {
-    }
+    private record Service(ChildProcess child, String url) {}
 
     /** Where each part answers; a service that was not started is empty. */
-    record Addresses(String kafka, String registry, Optional<String> ingest, Optional<String> worker,
-            Optional<String> assembler) {
-    }
+    record Addresses(
+            String kafka,
+            String registry,
+            Optional<String> ingest,
+            Optional<String> worker,
+            Optional<String> assembler) {}
 
     private final Path dir;
     private final PrintWriter log;
@@ -102,13 +103,15 @@ final class LocalPipeline implements AutoCloseable {
     private final Map<String, Service> services = new LinkedHashMap<>();
     /** This JVM's children from before: anything else it has at {@link #close()} was started for the pipeline. */
     private final Set<Long> preexisting;
+
     private boolean closed;
 
     /** {@code dir} holds the logs, the broker's data and the services' work directories; it must be empty or new. */
     LocalPipeline(Path dir, PrintWriter log) {
         this.dir = dir.toAbsolutePath();
         this.log = log;
-        this.preexisting = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+        this.preexisting =
+                ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
     }
 
     /**
@@ -126,13 +129,15 @@ final class LocalPipeline implements AutoCloseable {
         }
         TopicAdmin.createMissing(kafka.bootstrapServers(), Topics.newTopics((short) 1));
 
-        List<String> common = new ArrayList<>(List.of("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+        List<String> common = new ArrayList<>(List.of(
+                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
                 "-Dpagestream.registry.url=" + registry.url()));
         common.addAll(tracing.systemProperties());
         // Chosen before ingest starts: the status URL ingest hands out points at the assembler, which serves it.
         int assemblerPort = jars.assembler() == null ? 0 : FreePorts.orPick(ports.assembler());
         if (jars.ingest() != null) {
-            List<String> own = new ArrayList<>(List.of("-Djava.awt.headless=true",
+            List<String> own = new ArrayList<>(List.of(
+                    "-Djava.awt.headless=true",
                     "-Dpagestream.ingest.work-directory=" + dir.resolve("ingest-work"),
                     "-Dquarkus.http.body.uploads-directory=" + dir.resolve("ingest-uploads")));
             if (jars.assembler() != null) {
@@ -148,12 +153,19 @@ final class LocalPipeline implements AutoCloseable {
             service("worker", ports.worker(), jars.worker(), "-Xmx1g", common, settings);
         }
         if (jars.assembler() != null) {
-            service("assembler", assemblerPort, jars.assembler(), "-Xmx384m", common, List.of(
-                    // Queries for a document another instance owns are forwarded to this address.
-                    "-Dquarkus.kafka-streams.application-server=127.0.0.1:" + assemblerPort,
-                    "-Dkafka-streams.state.dir=" + dir.resolve("assembler-state")));
+            service(
+                    "assembler",
+                    assemblerPort,
+                    jars.assembler(),
+                    "-Xmx384m",
+                    common,
+                    List.of(
+                            // Queries for a document another instance owns are forwarded to this address.
+                            "-Dquarkus.kafka-streams.application-server=127.0.0.1:" + assemblerPort,
+                            "-Dkafka-streams.state.dir=" + dir.resolve("assembler-state")));
         }
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             for (Service service : services.values()) {
                 awaitReady(service, http);
             }
@@ -170,8 +182,11 @@ final class LocalPipeline implements AutoCloseable {
         int httpPort = FreePorts.orPick(port);
         String url = "http://127.0.0.1:" + httpPort;
         log.println("Starting the " + name + " service on " + url + " ...");
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(), heap,
-                "--enable-native-access=ALL-UNNAMED", "-Dquarkus.http.host=127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(
+                ChildProcess.javaExecutable(),
+                heap,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + httpPort));
         command.addAll(common);
         command.addAll(own);
@@ -196,8 +211,11 @@ final class LocalPipeline implements AutoCloseable {
                         + child.log() + ") ends with:\n" + child.logTail());
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     log.println("  " + child.name() + " is ready");
                     return;
@@ -237,11 +255,18 @@ final class LocalPipeline implements AutoCloseable {
     /** The end of each service's log (or of every child's when no service runs), for a failure report. */
     String logTails() {
         StringBuilder b = new StringBuilder();
-        List<ChildProcess> shown = services.isEmpty() ? children()
+        List<ChildProcess> shown = services.isEmpty()
+                ? children()
                 : services.values().stream().map(Service::child).toList();
         for (ChildProcess child : shown) {
-            b.append("---- ").append(child.name()).append(child.isAlive() ? "" : " (exited)").append(": ")
-                    .append(child.log()).append(" ----\n").append(child.logTail()).append('\n');
+            b.append("---- ")
+                    .append(child.name())
+                    .append(child.isAlive() ? "" : " (exited)")
+                    .append(": ")
+                    .append(child.log())
+                    .append(" ----\n")
+                    .append(child.logTail())
+                    .append('\n');
         }
         return b.toString();
     }
@@ -261,8 +286,10 @@ final class LocalPipeline implements AutoCloseable {
                 closeQuietly(part);
             }
         }
-        List<ProcessHandle> starting = ProcessHandle.current().children()
-                .filter(child -> !preexisting.contains(child.pid())).toList();
+        List<ProcessHandle> starting = ProcessHandle.current()
+                .children()
+                .filter(child -> !preexisting.contains(child.pid()))
+                .toList();
         starting.forEach(ProcessHandle::destroy);
         for (ProcessHandle child : starting) {
             try {

@@ -6,13 +6,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code ./pagestream} command line. */
-@Command(name = "pagestream", mixinStandardHelpOptions = true, version = "pagestream 0.1.0",
+@Command(
+        name = "pagestream",
+        mixinStandardHelpOptions = true,
+        version = "pagestream 0.1.0",
         description = "Documents in, structured OCR and answers out, as Kafka events.",
-        subcommands = {DemoCommand.class, UpCommand.class, SubmitCommand.class, GetCommand.class, WaitCommand.class,
-            WatchCommand.class, ModelCommand.class, GpuCheckCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            UpCommand.class,
+            SubmitCommand.class,
+            GetCommand.class,
+            WaitCommand.class,
+            WatchCommand.class,
+            ModelCommand.class,
+            GpuCheckCommand.class
+        })
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -1,6 +1,7 @@
 package io.pagestream.cli;
 
 import java.net.URI;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -8,19 +9,18 @@ import picocli.CommandLine.Option;
  * {@code up} prints as "Documents REST") and the credentials they send, in the style of {@code submit}'s options.
  */
 final class ResultsApiOptions {
-    @Option(names = "--url", defaultValue = "${env:PAGESTREAM_RESULTS_URL:-http://127.0.0.1:8082}",
-            description = "Results API base URL: the assembler (env PAGESTREAM_RESULTS_URL). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--url",
+            defaultValue = "${env:PAGESTREAM_RESULTS_URL:-http://127.0.0.1:8082}",
+            description =
+                    "Results API base URL: the assembler (env PAGESTREAM_RESULTS_URL). Default: ${DEFAULT-VALUE}.")
     String url;
 
-    @Option(names = "--api-key", defaultValue = "${env:PAGESTREAM_API_KEY}",
-            description = "API key sent as X-API-Key when the API has authentication on (env PAGESTREAM_API_KEY).")
-    String apiKey;
-
-    @Option(names = "--token", defaultValue = "${env:PAGESTREAM_TOKEN}", description = "Bearer token (env PAGESTREAM_TOKEN).")
-    String token;
+    @Mixin
+    Credentials credentials;
 
     DocumentQuery query() {
-        return new DocumentQuery(apiKey, token);
+        return new DocumentQuery(credentials);
     }
 
     URI documentUrl(String documentId) {

@@ -19,8 +19,7 @@ final class Samples {
         }
     }
 
-    private Samples() {
-    }
+    private Samples() {}
 
     /**
      * Reads {@code dir/samples.json}: {@code {"samples":[{"file":"a.pdf","questions":["..."]}, ...]}}, files relative

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,42 +34,59 @@ import picocli.CommandLine.Spec;
  * content and the questions, so running the same command again (or retrying after a 503, which this command does by
  * itself, honouring Retry-After) never creates a second document; {@code --new} submits again on purpose.
  */
-@Command(name = "submit", mixinStandardHelpOptions = true,
-        description = "Submit documents (PDF, TIFF, PNG, JPEG, WebP) for OCR and questions; prints one JSON line per accepted document.")
+@Command(
+        name = "submit",
+        mixinStandardHelpOptions = true,
+        description =
+                "Submit documents (PDF, TIFF, PNG, JPEG, WebP) for OCR and questions; prints one JSON line per accepted document.")
 final class SubmitCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to submit.")
     List<Path> files;
 
-    @Option(names = "--ask", paramLabel = "QUESTION", description = "A question to answer about every document (repeatable).")
+    @Option(
+            names = "--ask",
+            paramLabel = "QUESTION",
+            description = "A question to answer about every document (repeatable).")
     List<String> questions = new ArrayList<>();
 
-    @Option(names = "--mode", paramLabel = "MODE",
-            description = "What OCR asks the model for: text, markdown or layout (regions with boxes). Default: the service's (markdown unless configured).")
+    @Option(
+            names = "--mode",
+            paramLabel = "MODE",
+            description =
+                    "What OCR asks the model for: text, markdown or layout (regions with boxes). Default: the service's (markdown unless configured).")
     OcrMode mode;
 
-    @Option(names = "--ground-answers", description = "Ask for each answer's evidence: a box around what the model read.")
+    @Option(
+            names = "--ground-answers",
+            description = "Ask for each answer's evidence: a box around what the model read.")
     boolean groundAnswers;
 
-    @Option(names = "--url", defaultValue = "${env:PAGESTREAM_URL:-http://127.0.0.1:8080}",
+    @Option(
+            names = "--url",
+            defaultValue = "${env:PAGESTREAM_URL:-http://127.0.0.1:8080}",
             description = "Ingest service base URL (env PAGESTREAM_URL). Default: ${DEFAULT-VALUE}.")
     String url;
 
-    @Option(names = "--api-key", defaultValue = "${env:PAGESTREAM_API_KEY}",
-            description = "API key sent as X-API-Key when the service has authentication on (env PAGESTREAM_API_KEY).")
-    String apiKey;
+    @Mixin
+    Credentials credentials;
 
-    @Option(names = "--token", defaultValue = "${env:PAGESTREAM_TOKEN}", description = "Bearer token (env PAGESTREAM_TOKEN).")
-    String token;
-
-    @Option(names = "--parallel", defaultValue = "2", description = "Uploads at the same time. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--parallel",
+            defaultValue = "2",
+            description = "Uploads at the same time. Default: ${DEFAULT-VALUE}.")
     int parallel;
 
-    @Option(names = "--retries", defaultValue = "20", description = "Retries of a file answered 503 or unreachable. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--retries",
+            defaultValue = "20",
+            description = "Retries of a file answered 503 or unreachable. Default: ${DEFAULT-VALUE}.")
     int retries;
 
-    @Option(names = "--new", description = "Submit as new documents even if the same files and questions were submitted before.")
+    @Option(
+            names = "--new",
+            description = "Submit as new documents even if the same files and questions were submitted before.")
     boolean fresh;
 
     @Spec
@@ -84,7 +102,7 @@ final class SubmitCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        IngestClient ingest = new IngestClient(url, apiKey, token, retries, err);
+        IngestClient ingest = new IngestClient(url, credentials, retries, err);
         URI endpoint = ingest.endpoint();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -99,23 +117,43 @@ final class SubmitCommand implements Callable<Integer> {
                         ObjectNode line = JSON.createObjectNode();
                         line.put("file", file.toString());
                         line.put("documentId", accepted.path("documentId").asText());
-                        line.put("statusUrl", endpoint.resolve(accepted.path("statusUrl").asText()).toString());
+                        line.put(
+                                "statusUrl",
+                                endpoint.resolve(accepted.path("statusUrl").asText())
+                                        .toString());
                         line.put("pageCount", accepted.path("pageCount").asInt());
                         line.put("duplicate", accepted.path("duplicate").asBoolean());
                         synchronized (out) {
                             out.println(JSON.writeValueAsString(line));
                             out.flush();
                         }
-                        progress(err, "[%d/%d] %s: accepted %s, %d pages%s", done.incrementAndGet(), files.size(),
-                                file.getFileName(), line.get("documentId").asText(), line.get("pageCount").asInt(),
+                        progress(
+                                err,
+                                "[%d/%d] %s: accepted %s, %d pages%s",
+                                done.incrementAndGet(),
+                                files.size(),
+                                file.getFileName(),
+                                line.get("documentId").asText(),
+                                line.get("pageCount").asInt(),
                                 line.get("duplicate").asBoolean() ? " (already submitted before)" : "");
                     } catch (IngestClient.Refused e) {
                         failed.incrementAndGet();
-                        progress(err, "[%d/%d] %s: refused %s", done.incrementAndGet(), files.size(), file.getFileName(),
+                        progress(
+                                err,
+                                "[%d/%d] %s: refused %s",
+                                done.incrementAndGet(),
+                                files.size(),
+                                file.getFileName(),
                                 e.getMessage());
                     } catch (Exception e) {
                         failed.incrementAndGet();
-                        progress(err, "[%d/%d] %s: failed: %s", done.incrementAndGet(), files.size(), file.getFileName(), e);
+                        progress(
+                                err,
+                                "[%d/%d] %s: failed: %s",
+                                done.incrementAndGet(),
+                                files.size(),
+                                file.getFileName(),
+                                e);
                     }
                 }));
             }

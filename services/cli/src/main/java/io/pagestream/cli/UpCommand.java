@@ -23,41 +23,71 @@ import picocli.CommandLine.Spec;
  * until Ctrl-C, when it stops every child it started. The stack is ephemeral: the registry keeps schemas in memory, so
  * Kafka's data is wiped at each start to stay consistent with it.
  */
-@Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start the embedded stack (Kafka, schema registry, ingest, worker, assembler) and keep it running until Ctrl-C.")
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        description =
+                "Start the embedded stack (Kafka, schema registry, ingest, worker, assembler) and keep it running until Ctrl-C.")
 final class UpCommand implements Callable<Integer> {
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka bootstrap port (0: any free port). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Kafka bootstrap port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int kafkaPort;
 
-    @Option(names = "--registry-port", defaultValue = "8081", description = "Schema registry port (0: any free port). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--registry-port",
+            defaultValue = "8081",
+            description = "Schema registry port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int registryPort;
 
-    @Option(names = "--data-dir", defaultValue = ".stack/run", description = "Where logs and broker data go (wiped at start). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".stack/run",
+            description = "Where logs and broker data go (wiped at start). Default: ${DEFAULT-VALUE}.")
     Path dataDir;
 
     @Option(names = "--json", description = "Print the addresses as one JSON line (for scripts).")
     boolean json;
 
-    @Option(names = "--ingest-port", defaultValue = "8080", description = "Ingest REST port (0: any free port). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--ingest-port",
+            defaultValue = "8080",
+            description = "Ingest REST port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int ingestPort;
 
-    @Option(names = "--assembler-port", defaultValue = "8082", description = "Assembler REST port (0: any free port). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--assembler-port",
+            defaultValue = "8082",
+            description = "Assembler REST port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int assemblerPort;
 
-    @Option(names = "--worker-port", defaultValue = "8083", description = "Worker HTTP port (0: any free port). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--worker-port",
+            defaultValue = "8083",
+            description = "Worker HTTP port (0: any free port). Default: ${DEFAULT-VALUE}.")
     int workerPort;
 
-    @Option(names = "--ingest-jar", defaultValue = "services/ingest/target/quarkus-app/quarkus-run.jar",
-            description = "The packaged ingest service; when the file is missing, up runs without it. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--ingest-jar",
+            defaultValue = "services/ingest/target/quarkus-app/quarkus-run.jar",
+            description =
+                    "The packaged ingest service; when the file is missing, up runs without it. Default: ${DEFAULT-VALUE}.")
     Path ingestJar;
 
-    @Option(names = "--worker-jar", defaultValue = "services/worker/target/quarkus-app/quarkus-run.jar",
-            description = "The packaged worker; when the file is missing, up runs without it. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--worker-jar",
+            defaultValue = "services/worker/target/quarkus-app/quarkus-run.jar",
+            description =
+                    "The packaged worker; when the file is missing, up runs without it. Default: ${DEFAULT-VALUE}.")
     Path workerJar;
 
-    @Option(names = "--assembler-jar", defaultValue = "services/assembler/target/quarkus-app/quarkus-run.jar",
-            description = "The packaged assembler; when the file is missing, up runs without it. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--assembler-jar",
+            defaultValue = "services/assembler/target/quarkus-app/quarkus-run.jar",
+            description =
+                    "The packaged assembler; when the file is missing, up runs without it. Default: ${DEFAULT-VALUE}.")
     Path assemblerJar;
 
     @Mixin
@@ -88,30 +118,47 @@ final class UpCommand implements Callable<Integer> {
         Directories.deleteQuietly(dir);
         Files.createDirectories(dir);
         LocalPipeline pipeline = new LocalPipeline(dir, out);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopped.countDown();
-            out.println("Stopping ...");
-            pipeline.close();
-        }, "pagestream-stop"));
-        LocalPipeline.Addresses a = pipeline.start(new LocalPipeline.Ports(kafkaPort, registryPort, ingestPort,
-                workerPort, assemblerPort), jars, worker, tracing.tracing());
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopped.countDown();
+                            out.println("Stopping ...");
+                            pipeline.close();
+                        },
+                        "pagestream-stop"));
+        LocalPipeline.Addresses a = pipeline.start(
+                new LocalPipeline.Ports(kafkaPort, registryPort, ingestPort, workerPort, assemblerPort),
+                jars,
+                worker,
+                tracing.tracing());
 
         if (json) {
-            out.printf("{\"kafka\":\"%s\",\"registry\":\"%s\",\"topics\":%d,\"pids\":[%s]%s%s%s}%n",
-                    a.kafka(), a.registry(), Topics.ALL.size(),
-                    pipeline.children().stream().map(c -> String.valueOf(c.pid())).collect(Collectors.joining(",")),
-                    field("ingest", a.ingest()), field("worker", a.worker()), field("assembler", a.assembler()));
+            out.printf(
+                    "{\"kafka\":\"%s\",\"registry\":\"%s\",\"topics\":%d,\"pids\":[%s]%s%s%s}%n",
+                    a.kafka(),
+                    a.registry(),
+                    Topics.ALL.size(),
+                    pipeline.children().stream()
+                            .map(c -> String.valueOf(c.pid()))
+                            .collect(Collectors.joining(",")),
+                    field("ingest", a.ingest()),
+                    field("worker", a.worker()),
+                    field("assembler", a.assembler()));
         } else {
             out.println();
             out.println("pagestream is up");
             out.println("  Kafka bootstrap   " + a.kafka());
             out.println("  Schema registry   " + a.registry() + "   (Confluent API)");
-            out.println("  Topics            " + String.join(", ", Topics.ALL.stream().map(t -> t.name()).toList()));
-            a.ingest().ifPresent(url -> out.println("  Ingest REST       " + url + "/v1/documents   (OpenAPI " + url
-                    + "/q/openapi)"));
-            a.assembler().ifPresent(url -> out.println("  Documents REST    " + url + "/v1/documents/{id}   (assembler)"));
-            a.worker().ifPresent(url -> out.println("  Worker status     " + url + "/v1/worker   (model "
-                    + worker.checkpoint() + ")"));
+            out.println("  Topics            "
+                    + String.join(", ", Topics.ALL.stream().map(t -> t.name()).toList()));
+            a.ingest()
+                    .ifPresent(url -> out.println(
+                            "  Ingest REST       " + url + "/v1/documents   (OpenAPI " + url + "/q/openapi)"));
+            a.assembler()
+                    .ifPresent(url -> out.println("  Documents REST    " + url + "/v1/documents/{id}   (assembler)"));
+            a.worker()
+                    .ifPresent(url -> out.println(
+                            "  Worker status     " + url + "/v1/worker   (model " + worker.checkpoint() + ")"));
             out.println("  Logs              " + dir);
             out.println("Press Ctrl-C to stop.");
         }
@@ -123,8 +170,10 @@ final class UpCommand implements Callable<Integer> {
         while (stopped.getCount() > 0) {
             Optional<ChildProcess> dead = pipeline.firstDead();
             if (dead.isPresent() && stopped.getCount() > 0) {
-                spec.commandLine().getErr().println(dead.get().name() + " exited unexpectedly; stopping. Its log ends with:\n"
-                        + dead.get().logTail());
+                spec.commandLine()
+                        .getErr()
+                        .println(dead.get().name() + " exited unexpectedly; stopping. Its log ends with:\n"
+                                + dead.get().logTail());
                 return 1;
             }
             Thread.sleep(500);

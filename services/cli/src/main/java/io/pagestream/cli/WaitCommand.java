@@ -23,15 +23,19 @@ import picocli.CommandLine.Spec;
  * the API does not know yet (404) is asked for during a grace period: right after {@code submit} its request may still
  * be on its way to the assembler.
  */
-@Command(name = "wait", mixinStandardHelpOptions = true,
+@Command(
+        name = "wait",
+        mixinStandardHelpOptions = true,
         description = "Wait until the documents are done; progress on stderr (id: pages done/pages).",
         exitCodeListHeading = "%nExit status (the first that applies):%n",
-        exitCodeList = {"1:a document could not be asked for (the API answered an unexpected status)",
+        exitCodeList = {
+            "1:a document could not be asked for (the API answered an unexpected status)",
             "2:bad usage",
             "4:a document is unknown (404 past the grace period)",
             "6:the timeout passed with a document still PROCESSING",
             "3:a document was closed INCOMPLETE",
-            "0:every document is COMPLETED"})
+            "0:every document is COMPLETED"
+        })
 final class WaitCommand implements Callable<Integer> {
     /** First pause between polls, and the pause again whenever something changed. */
     static final Duration FIRST_PAUSE = Duration.ofMillis(250);
@@ -41,13 +45,21 @@ final class WaitCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "ID", description = "Document ids (submit prints them).")
     List<String> documentIds;
 
-    @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--timeout",
+            defaultValue = "30m",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Give up after this long: 90s, 10m, 1h or PT10M. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
-    @Option(names = "--not-found-grace", defaultValue = "30s", converter = DurationConverter.class,
+    @Option(
+            names = "--not-found-grace",
+            defaultValue = "30s",
+            converter = DurationConverter.class,
             paramLabel = "DURATION",
-            description = "How long a document the API does not know (404) is asked for again before it counts as unknown. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "How long a document the API does not know (404) is asked for again before it counts as unknown. Default: ${DEFAULT-VALUE}.")
     Duration notFoundGrace;
 
     @Mixin
@@ -57,7 +69,13 @@ final class WaitCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Where one document stands. */
-    private enum Outcome { OPEN, COMPLETED, INCOMPLETE, NOT_FOUND, FAILED }
+    private enum Outcome {
+        OPEN,
+        COMPLETED,
+        INCOMPLETE,
+        NOT_FOUND,
+        FAILED
+    }
 
     private static final class Tracked {
         final String id;
@@ -93,7 +111,9 @@ final class WaitCommand implements Callable<Integer> {
                         changed |= poll(doc, query, progress, pause);
                     }
                 }
-                List<Tracked> open = documents.values().stream().filter(d -> d.outcome == Outcome.OPEN).toList();
+                List<Tracked> open = documents.values().stream()
+                        .filter(d -> d.outcome == Outcome.OPEN)
+                        .toList();
                 if (open.isEmpty()) {
                     break;
                 }
@@ -104,7 +124,9 @@ final class WaitCommand implements Callable<Integer> {
                 }
                 pause = changed ? FIRST_PAUSE : min(pause.multipliedBy(2), LONGEST_PAUSE);
                 long next = open.stream().mapToLong(d -> d.nextPoll).min().orElse(now);
-                Thread.sleep(Duration.ofNanos(Math.min(Math.max(next - now, 0), deadline - now)).toMillis() + 1);
+                Thread.sleep(Duration.ofNanos(Math.min(Math.max(next - now, 0), deadline - now))
+                                .toMillis()
+                        + 1);
             }
         } finally {
             progress.finish();
@@ -122,13 +144,17 @@ final class WaitCommand implements Callable<Integer> {
         try {
             answer = query.get(doc.url, false);
         } catch (IOException e) {
-            return progress(progress, doc, doc.id + ": the results API at " + api.url + " is unreachable ("
-                    + (e.getMessage() == null ? e : e.getMessage()) + "); asking again");
+            return progress(
+                    progress,
+                    doc,
+                    doc.id + ": the results API at " + api.url + " is unreachable ("
+                            + (e.getMessage() == null ? e : e.getMessage()) + "); asking again");
         }
         switch (answer.httpStatus()) {
             case 200 -> {
                 doc.notFoundSince = -1;
-                String pages = answer.pagesDone() + "/" + (answer.pageCount() == null ? "?" : answer.pageCount()) + " pages";
+                String pages =
+                        answer.pagesDone() + "/" + (answer.pageCount() == null ? "?" : answer.pageCount()) + " pages";
                 if (answer.completed()) {
                     doc.outcome = Outcome.COMPLETED;
                     line = doc.id + ": COMPLETED, " + pages;
@@ -152,7 +178,8 @@ final class WaitCommand implements Callable<Integer> {
                 }
             }
             case 503 -> {
-                doc.nextPoll = now + Math.max(pause.toNanos(), answer.retryAfter().toNanos());
+                doc.nextPoll =
+                        now + Math.max(pause.toNanos(), answer.retryAfter().toNanos());
                 line = doc.id + ": the results API is unavailable (" + answer.error() + "); asking again in "
                         + Math.max(1, answer.retryAfter().toSeconds()) + " s";
             }
@@ -179,7 +206,7 @@ final class WaitCommand implements Callable<Integer> {
                 case FAILED -> failed = true;
                 case NOT_FOUND -> notFound = true;
                 case INCOMPLETE -> incomplete = true;
-                case COMPLETED -> { }
+                case COMPLETED -> {}
             }
         }
         if (timedOut) {

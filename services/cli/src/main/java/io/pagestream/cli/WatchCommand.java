@@ -11,17 +11,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Prints the records of the output topics, decoded through the registry (see {@link DecodingConsumer}). */
-@Command(name = "watch", mixinStandardHelpOptions = true,
+@Command(
+        name = "watch",
+        mixinStandardHelpOptions = true,
         description = "Print documents.ocr, documents.answers and documents.status records as they arrive.")
 final class WatchCommand implements Callable<Integer> {
 
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--bootstrap",
+            defaultValue = "127.0.0.1:9092",
+            description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.")
     String bootstrap;
 
-    @Option(names = "--registry", defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7", description = "Schema registry URL. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--registry",
+            defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7",
+            description = "Schema registry URL. Default: ${DEFAULT-VALUE}.")
     String registry;
 
-    @Option(names = "--topic", split = ",", description = "Topics to watch. Default: documents.ocr, documents.answers, documents.status.")
+    @Option(
+            names = "--topic",
+            split = ",",
+            description = "Topics to watch. Default: documents.ocr, documents.answers, documents.status.")
     List<String> topics = Topics.names(Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS, Topics.DOCUMENTS_STATUS);
 
     @Option(names = "--from-beginning", description = "Start from the oldest records rather than new ones.")
@@ -30,7 +41,9 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--max-records", defaultValue = "0", description = "Exit after this many records (0: never).")
     long maxRecords;
 
-    @Option(names = "--json", description = "One JSON object per line: {\"topic\",\"partition\",\"offset\",\"key\",\"value\"}.")
+    @Option(
+            names = "--json",
+            description = "One JSON object per line: {\"topic\",\"partition\",\"offset\",\"key\",\"value\"}.")
     boolean json;
 
     @Override
@@ -40,7 +53,10 @@ final class WatchCommand implements Callable<Integer> {
             long seen = 0;
             while (maxRecords == 0 || seen < maxRecords) {
                 for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(500))) {
-                    out.println(json ? RecordJson.of(record) : record.topic() + "\t" + record.key() + "\t" + record.value());
+                    out.println(
+                            json
+                                    ? RecordJson.of(record)
+                                    : record.topic() + "\t" + record.key() + "\t" + record.value());
                     out.flush();
                     if (++seen == maxRecords) {
                         break;

@@ -17,25 +17,39 @@ final class WorkerModelOptions {
     static final int RANDOM_OCR_TOKENS = 24;
     static final int RANDOM_QUESTION_TOKENS = 8;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "A Mono-InternVL-2B checkpoint (Hugging Face layout). Default: a tiny random model, whose text is meaningless.")
+    @Option(
+            names = "--model",
+            paramLabel = "DIR",
+            description =
+                    "A Mono-InternVL-2B checkpoint (Hugging Face layout). Default: a tiny random model, whose text is meaningless.")
     Path model;
 
-    @Option(names = "--dtype", defaultValue = "fp32", description = "fp32 or int4 (CPU), fp16 or bf16 (CUDA). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--dtype",
+            defaultValue = "fp32",
+            description = "fp32 or int4 (CPU), fp16 or bf16 (CUDA). Default: ${DEFAULT-VALUE}.")
     String dtype;
 
     @Option(names = "--provider", defaultValue = "cpu", description = "cpu or cuda. Default: ${DEFAULT-VALUE}.")
     String provider;
 
-    @Option(names = "--ocr-max-new-tokens", paramLabel = "N",
-            description = "OCR generation limit per page. Default: " + RANDOM_OCR_TOKENS + " with the random model, the worker's own (1024) with --model.")
+    @Option(
+            names = "--ocr-max-new-tokens",
+            paramLabel = "N",
+            description = "OCR generation limit per page. Default: " + RANDOM_OCR_TOKENS
+                    + " with the random model, the worker's own (1024) with --model.")
     Integer ocrTokens;
 
-    @Option(names = "--question-max-new-tokens", paramLabel = "N",
-            description = "Answer generation limit. Default: " + RANDOM_QUESTION_TOKENS + " with the random model, the worker's own (64) with --model.")
+    @Option(
+            names = "--question-max-new-tokens",
+            paramLabel = "N",
+            description = "Answer generation limit. Default: " + RANDOM_QUESTION_TOKENS
+                    + " with the random model, the worker's own (64) with --model.")
     Integer questionTokens;
 
-    @Option(names = "--model-cache", defaultValue = ".stack/demo-model",
+    @Option(
+            names = "--model-cache",
+            defaultValue = ".stack/demo-model",
             description = "Where the random model is kept between runs. Default: ${DEFAULT-VALUE}.")
     Path cache;
 
@@ -58,8 +72,8 @@ final class WorkerModelOptions {
         settings.put("pagestream.worker.model.dtype", dtype);
         settings.put("pagestream.worker.model.provider", provider);
         Integer ocr = ocrTokens != null ? ocrTokens : random() ? Integer.valueOf(RANDOM_OCR_TOKENS) : null;
-        Integer question = questionTokens != null ? questionTokens
-                : random() ? Integer.valueOf(RANDOM_QUESTION_TOKENS) : null;
+        Integer question =
+                questionTokens != null ? questionTokens : random() ? Integer.valueOf(RANDOM_QUESTION_TOKENS) : null;
         if (ocr != null) {
             settings.put("pagestream.worker.prompts.ocr-max-new-tokens", ocr.toString());
         }

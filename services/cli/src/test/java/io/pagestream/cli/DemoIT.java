@@ -8,16 +8,15 @@ import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.Wait;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -35,6 +34,7 @@ import picocli.CommandLine;
 class DemoIT {
     /** What the sample files are: the PDF has two pages, the receipt is one image. */
     private static final Map<String, Integer> PAGES = Map.of("invoice-and-letter.pdf", 2, "scanned-receipt.jpg", 1);
+
     private static final Pattern PAGE_MARKER = Pattern.compile("(?m)^<!-- page (\\d+) -->$");
 
     /** How long the spans may take to arrive after the demo returned: the services export them as they stop. */
@@ -45,8 +45,14 @@ class DemoIT {
         try (OtlpReceiver collector = new OtlpReceiver()) {
             Map<String, Integer> documents = runDemo(collector);
             // The demo waits for each child to end before it returns: anything still running now is an orphan.
-            List<ProcessHandle> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
-            assertTrue(left.isEmpty(), "no child process left: " + left.stream().map(ProcessHandle::info).toList());
+            List<ProcessHandle> left = ProcessHandle.current()
+                    .descendants()
+                    .filter(ProcessHandle::isAlive)
+                    .toList();
+            assertTrue(
+                    left.isEmpty(),
+                    "no child process left: "
+                            + left.stream().map(ProcessHandle::info).toList());
             documents.forEach((id, pages) -> assertOneTrace(collector, id, pages));
         }
     }
@@ -55,13 +61,27 @@ class DemoIT {
     private static Map<String, Integer> runDemo(OtlpReceiver collector) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new DemoCommand()).setOut(new PrintWriter(out, true))
+        CommandLine cli = new CommandLine(new DemoCommand())
+                .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true));
         long start = System.nanoTime();
-        int exit = cli.execute("--samples", DemoCommandTest.SAMPLES.toString(), "--checkout", "../..",
-                "--data-dir", "target/demo-it/run", "--model-cache", "target/demo-it/model", "--timeout", "4m",
-                "--otlp-endpoint", collector.endpoint(), "--otlp-protocol", TracingOptions.HTTP_PROTOBUF);
-        System.out.printf("[demo-it] the demo took %.0f s; its progress:%n%s%nits output:%n%s%n",
+        int exit = cli.execute(
+                "--samples",
+                DemoCommandTest.SAMPLES.toString(),
+                "--checkout",
+                "../..",
+                "--data-dir",
+                "target/demo-it/run",
+                "--model-cache",
+                "target/demo-it/model",
+                "--timeout",
+                "4m",
+                "--otlp-endpoint",
+                collector.endpoint(),
+                "--otlp-protocol",
+                TracingOptions.HTTP_PROTOBUF);
+        System.out.printf(
+                "[demo-it] the demo took %.0f s; its progress:%n%s%nits output:%n%s%n",
                 (System.nanoTime() - start) / 1e9, err, out);
         assertEquals(0, exit, "exit status; stderr:\n" + err);
         assertTrue(err.toString().contains(DemoModel.WARNING), "says loudly that the model is random");
@@ -78,8 +98,10 @@ class DemoIT {
         assertEquals(2 * samples.size(), sections.size(), "an OCR and an answers section per sample: " + out);
         for (Samples.Sample sample : samples) {
             int pages = PAGES.get(sample.name());
-            String ocrHeading = sections.keySet().stream().filter(h -> h.startsWith("== OCR of " + sample.name() + "  "))
-                    .findFirst().orElseThrow(() -> new AssertionError(sample.name() + ": no OCR section: " + out));
+            String ocrHeading = sections.keySet().stream()
+                    .filter(h -> h.startsWith("== OCR of " + sample.name() + "  "))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(sample.name() + ": no OCR section: " + out));
             Matcher heading = Pattern.compile("\\(document ([0-9a-f-]{36}), (\\d+) pages?, RANDOM MODEL")
                     .matcher(ocrHeading);
             assertTrue(heading.find(), ocrHeading);
@@ -88,18 +110,26 @@ class DemoIT {
             assertPageSections(sample.name(), sections.get(ocrHeading), pages);
 
             String answers = sections.entrySet().stream()
-                    .filter(e -> e.getKey().startsWith("== Answers for " + sample.name() + "  ")).map(Map.Entry::getValue)
-                    .findFirst().orElseThrow(() -> new AssertionError(sample.name() + ": no answers: " + out));
+                    .filter(e -> e.getKey().startsWith("== Answers for " + sample.name() + "  "))
+                    .map(Map.Entry::getValue)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(sample.name() + ": no answers: " + out));
             // Each question in order, its answer on the next line (a random answer may run over several lines).
             List<String> lines = answers.lines().toList();
-            List<Integer> asked = IntStream.range(0, lines.size()).filter(i -> lines.get(i).startsWith("  Q: "))
-                    .boxed().toList();
-            assertEquals(sample.questions(), asked.stream().map(i -> lines.get(i).substring(5)).toList(), answers);
+            List<Integer> asked = IntStream.range(0, lines.size())
+                    .filter(i -> lines.get(i).startsWith("  Q: "))
+                    .boxed()
+                    .toList();
+            assertEquals(
+                    sample.questions(),
+                    asked.stream().map(i -> lines.get(i).substring(5)).toList(),
+                    answers);
             for (int q : asked) {
                 String a = lines.get(q + 1);
                 assertTrue(a.startsWith("  A: ") && !a.equals("  A: (no answer)"), "an answer: " + answers);
             }
-            assertTrue(err.toString().contains(sample.name() + ": COMPLETED (status event: " + pages + " of " + pages),
+            assertTrue(
+                    err.toString().contains(sample.name() + ": COMPLETED (status event: " + pages + " of " + pages),
                     sample.name() + " COMPLETED; stderr:\n" + err);
         }
         return documents;
@@ -159,38 +189,54 @@ class DemoIT {
         Wait.atMost(SPANS_WITHIN, () -> complete(ofDocument(collector, id), pages));
         List<OtlpReceiver.Span> spans = ofDocument(collector, id);
         String all = id + ": " + spans + "\nof all received: " + collector.spans();
-        assertEquals(1, spans.stream().map(OtlpReceiver.Span::traceId).distinct().count(), "one trace: " + all);
+        assertEquals(
+                1, spans.stream().map(OtlpReceiver.Span::traceId).distinct().count(), "one trace: " + all);
         OtlpReceiver.Span request = only(spans, "pagestream-ingest", "POST /v1/documents", all);
         List<OtlpReceiver.Span> inference = spans.stream()
-                .filter(s -> s.name().equals("pagestream.worker.inference")).toList();
+                .filter(s -> s.name().equals("pagestream.worker.inference"))
+                .toList();
         assertTrue(inference.stream().allMatch(s -> s.service().equals("pagestream-worker")), all);
-        assertEquals(pages, inference.stream().map(s -> s.attributes().get("pagestream.page.index")).distinct().count(),
+        assertEquals(
+                pages,
+                inference.stream()
+                        .map(s -> s.attributes().get("pagestream.page.index"))
+                        .distinct()
+                        .count(),
                 "an inference span for every page: " + all);
-        assertTrue(inference.stream().allMatch(s -> s.parentSpanId().equals(request.spanId())),
+        assertTrue(
+                inference.stream().allMatch(s -> s.parentSpanId().equals(request.spanId())),
                 "the inference spans are children of the REST span: " + all);
         OtlpReceiver.Span document = only(spans, "pagestream-assembler", "pagestream.assembler.document", all);
         assertEquals("COMPLETED", document.attributes().get("pagestream.document.outcome"), all);
-        assertTrue(inference.stream().anyMatch(s -> s.spanId().equals(document.parentSpanId())),
+        assertTrue(
+                inference.stream().anyMatch(s -> s.spanId().equals(document.parentSpanId())),
                 "the document span is the child of an inference span: " + all);
     }
 
     /** The spans that name the document, and any others of their traces. */
     private static List<OtlpReceiver.Span> ofDocument(OtlpReceiver collector, String id) {
         List<OtlpReceiver.Span> received = collector.spans();
-        Set<String> traces = received.stream().filter(s -> id.equals(s.attributes().get("pagestream.document.id")))
-                .map(OtlpReceiver.Span::traceId).collect(Collectors.toSet());
+        Set<String> traces = received.stream()
+                .filter(s -> id.equals(s.attributes().get("pagestream.document.id")))
+                .map(OtlpReceiver.Span::traceId)
+                .collect(Collectors.toSet());
         return received.stream().filter(s -> traces.contains(s.traceId())).toList();
     }
 
     private static boolean complete(List<OtlpReceiver.Span> spans, int pages) {
         Set<String> names = spans.stream().map(OtlpReceiver.Span::name).collect(Collectors.toSet());
         return names.containsAll(Set.of("POST /v1/documents", "pagestream.assembler.document"))
-                && spans.stream().filter(s -> s.name().equals("pagestream.worker.inference"))
-                        .map(s -> s.attributes().get("pagestream.page.index")).distinct().count() >= pages;
+                && spans.stream()
+                                .filter(s -> s.name().equals("pagestream.worker.inference"))
+                                .map(s -> s.attributes().get("pagestream.page.index"))
+                                .distinct()
+                                .count()
+                        >= pages;
     }
 
     private static OtlpReceiver.Span only(List<OtlpReceiver.Span> spans, String service, String name, String all) {
-        List<OtlpReceiver.Span> named = spans.stream().filter(s -> s.name().equals(name)).toList();
+        List<OtlpReceiver.Span> named =
+                spans.stream().filter(s -> s.name().equals(name)).toList();
         assertEquals(1, named.size(), "one " + name + " span: " + all);
         assertEquals(service, named.getFirst().service(), name + " from " + service + ": " + all);
         return named.getFirst();

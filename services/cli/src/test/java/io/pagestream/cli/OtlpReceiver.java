@@ -22,9 +22,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class OtlpReceiver implements AutoCloseable {
     /** One received span; ids are lowercase hex, an absent parent is "". Attribute values are as strings. */
-    record Span(String service, String traceId, String spanId, String parentSpanId, String name,
-            Map<String, String> attributes) {
-    }
+    record Span(
+            String service,
+            String traceId,
+            String spanId,
+            String parentSpanId,
+            String name,
+            Map<String, String> attributes) {}
 
     private final HttpServer server;
     private final List<Span> spans = new CopyOnWriteArrayList<>();
@@ -62,7 +66,7 @@ final class OtlpReceiver implements AutoCloseable {
     /** ExportTraceServiceRequest: 1 resource_spans. */
     private static List<Span> exportRequest(CodedInputStream in) throws IOException {
         List<Span> spans = new ArrayList<>();
-        for (int tag; (tag = in.readTag()) != 0;) {
+        for (int tag; (tag = in.readTag()) != 0; ) {
             if (tag >>> 3 == 1) {
                 resourceSpans(in.readBytes().newCodedInput(), spans);
             } else {
@@ -76,7 +80,7 @@ final class OtlpReceiver implements AutoCloseable {
     private static void resourceSpans(CodedInputStream in, List<Span> out) throws IOException {
         Map<String, String> resource = new HashMap<>();
         List<CodedInputStream> scopes = new ArrayList<>();
-        for (int tag; (tag = in.readTag()) != 0;) {
+        for (int tag; (tag = in.readTag()) != 0; ) {
             switch (tag >>> 3) {
                 case 1 -> attributes(in.readBytes().newCodedInput(), 1, resource);
                 case 2 -> scopes.add(in.readBytes().newCodedInput());
@@ -85,7 +89,7 @@ final class OtlpReceiver implements AutoCloseable {
         }
         String service = resource.getOrDefault("service.name", "");
         for (CodedInputStream scope : scopes) {
-            for (int tag; (tag = scope.readTag()) != 0;) {
+            for (int tag; (tag = scope.readTag()) != 0; ) {
                 if (tag >>> 3 == 2) {
                     out.add(span(service, scope.readBytes().newCodedInput()));
                 } else {
@@ -100,7 +104,7 @@ final class OtlpReceiver implements AutoCloseable {
         HexFormat hex = HexFormat.of();
         String traceId = "", spanId = "", parent = "", name = "";
         Map<String, String> attributes = new HashMap<>();
-        for (int tag; (tag = in.readTag()) != 0;) {
+        for (int tag; (tag = in.readTag()) != 0; ) {
             switch (tag >>> 3) {
                 case 1 -> traceId = hex.formatHex(in.readByteArray());
                 case 2 -> spanId = hex.formatHex(in.readByteArray());
@@ -115,7 +119,7 @@ final class OtlpReceiver implements AutoCloseable {
 
     /** The repeated KeyValue field {@code field} of a message. */
     private static void attributes(CodedInputStream in, int field, Map<String, String> out) throws IOException {
-        for (int tag; (tag = in.readTag()) != 0;) {
+        for (int tag; (tag = in.readTag()) != 0; ) {
             if (tag >>> 3 == field) {
                 keyValue(in.readBytes().newCodedInput(), out);
             } else {
@@ -128,7 +132,7 @@ final class OtlpReceiver implements AutoCloseable {
     private static void keyValue(CodedInputStream in, Map<String, String> out) throws IOException {
         String key = null;
         String value = null;
-        for (int tag; (tag = in.readTag()) != 0;) {
+        for (int tag; (tag = in.readTag()) != 0; ) {
             switch (tag >>> 3) {
                 case 1 -> key = in.readString();
                 case 2 -> value = anyValue(in.readBytes().newCodedInput());
@@ -142,7 +146,7 @@ final class OtlpReceiver implements AutoCloseable {
 
     private static String anyValue(CodedInputStream in) throws IOException {
         String value = null;
-        for (int tag; (tag = in.readTag()) != 0;) {
+        for (int tag; (tag = in.readTag()) != 0; ) {
             switch (tag >>> 3) {
                 case 1 -> value = in.readString();
                 case 2 -> value = String.valueOf(in.readBool());

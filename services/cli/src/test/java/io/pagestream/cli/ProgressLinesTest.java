@@ -20,7 +20,9 @@ class ProgressLinesTest {
         assertTrue(progress.update("b", "b: 0/1 pages", false));
         assertTrue(progress.update("a", "a: COMPLETED, 3/3 pages", true));
         progress.finish();
-        assertEquals("a: 1/3 pages\nb: 0/1 pages\na: COMPLETED, 3/3 pages\n", err.toString().replace("\r\n", "\n"));
+        assertEquals(
+                "a: 1/3 pages\nb: 0/1 pages\na: COMPLETED, 3/3 pages\n",
+                err.toString().replace("\r\n", "\n"));
     }
 
     @Test

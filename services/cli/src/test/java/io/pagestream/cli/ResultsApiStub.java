@@ -23,12 +23,10 @@ final class ResultsApiStub implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** One canned answer. */
-    record Reply(int status, String body, Map<String, String> headers) {
-    }
+    record Reply(int status, String body, Map<String, String> headers) {}
 
     /** One request as it arrived. */
-    record Request(String documentId, String query, long nanos, String apiKey) {
-    }
+    record Request(String documentId, String query, long nanos, String apiKey) {}
 
     private final HttpServer server;
     private final Map<String, Deque<Reply>> replies = new ConcurrentHashMap<>();
@@ -42,7 +40,10 @@ final class ResultsApiStub implements AutoCloseable {
         }
         server.createContext("/v1/documents/", exchange -> {
             String id = exchange.getRequestURI().getPath().substring("/v1/documents/".length());
-            requests.add(new Request(id, exchange.getRequestURI().getQuery(), System.nanoTime(),
+            requests.add(new Request(
+                    id,
+                    exchange.getRequestURI().getQuery(),
+                    System.nanoTime(),
                     exchange.getRequestHeaders().getFirst("X-API-Key")));
             Deque<Reply> queue = replies.get(id);
             Reply reply;
@@ -81,14 +82,22 @@ final class ResultsApiStub implements AutoCloseable {
     }
 
     static Reply notFound(String documentId) {
-        return new Reply(404, JSON.createObjectNode().put("documentId", documentId)
-                .put("error", "unknown document: never seen by the assembler, or removed after the retention")
-                .toString(), Map.of());
+        return new Reply(
+                404,
+                JSON.createObjectNode()
+                        .put("documentId", documentId)
+                        .put("error", "unknown document: never seen by the assembler, or removed after the retention")
+                        .toString(),
+                Map.of());
     }
 
     static Reply unavailable(String documentId, int retryAfterSeconds) {
-        return new Reply(503, JSON.createObjectNode().put("documentId", documentId)
-                .put("error", "the state stores are rebalancing").toString(),
+        return new Reply(
+                503,
+                JSON.createObjectNode()
+                        .put("documentId", documentId)
+                        .put("error", "the state stores are rebalancing")
+                        .toString(),
                 Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
@@ -111,7 +120,8 @@ final class ResultsApiStub implements AutoCloseable {
     }
 
     /** A closed view with results: the pages' markdown and text, and each page's structure. */
-    static ObjectNode closed(String documentId, String state, int pageCount, List<String> pageMarkdown, int... missing) {
+    static ObjectNode closed(
+            String documentId, String state, int pageCount, List<String> pageMarkdown, int... missing) {
         ObjectNode v = view(documentId, state, pageCount - missing.length, pageCount, missing);
         ObjectNode results = v.putObject("results");
         ArrayNode pages = results.putArray("pages");
@@ -120,7 +130,10 @@ final class ResultsApiStub implements AutoCloseable {
         for (int i = 0; i < pageMarkdown.size(); i++) {
             ObjectNode page = pages.addObject().put("pageIndex", i).put("text", pageMarkdown.get(i));
             page.putObject("structure").put("mode", "MARKDOWN").put("markdown", pageMarkdown.get(i));
-            markdown.append(i == 0 ? "" : "\n\n").append("<!-- page ").append(i + 1).append(" -->\n")
+            markdown.append(i == 0 ? "" : "\n\n")
+                    .append("<!-- page ")
+                    .append(i + 1)
+                    .append(" -->\n")
                     .append(pageMarkdown.get(i));
             text.append(i == 0 ? "" : "\f").append(pageMarkdown.get(i));
         }

@@ -45,8 +45,8 @@ class SubmitCommandTest {
             keys.add(key);
             String answer;
             int status;
-            if (body.contains("filename=\"busy.pdf\"") && attempts.computeIfAbsent(key, k -> new AtomicInteger())
-                    .getAndIncrement() == 0) {
+            if (body.contains("filename=\"busy.pdf\"")
+                    && attempts.computeIfAbsent(key, k -> new AtomicInteger()).getAndIncrement() == 0) {
                 status = 503;
                 exchange.getResponseHeaders().add("Retry-After", "1");
                 answer = "{\"documentId\":\"d-busy\",\"reason\":\"BUSY\",\"message\":\"at capacity\"}";
@@ -84,11 +84,21 @@ class SubmitCommandTest {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        int exit = cli.execute("submit", "--url", url, "--ask", "Who signed it?", "--ask", "When?",
-                a.toString(), busy.toString(), txt.toString());
+        int exit = cli.execute(
+                "submit",
+                "--url",
+                url,
+                "--ask",
+                "Who signed it?",
+                "--ask",
+                "When?",
+                a.toString(),
+                busy.toString(),
+                txt.toString());
 
         assertEquals(1, exit, "one file was refused: " + err);
-        List<JsonNode> lines = out.toString().lines().map(SubmitCommandTest::json).toList();
+        List<JsonNode> lines =
+                out.toString().lines().map(SubmitCommandTest::json).toList();
         assertEquals(2, lines.size(), out.toString());
         for (JsonNode line : lines) {
             String id = line.get("documentId").asText();
@@ -99,11 +109,17 @@ class SubmitCommandTest {
         assertTrue(err.toString().contains("refused 415 UNSUPPORTED_FORMAT: not a document"), err.toString());
         assertTrue(err.toString().contains("2 of 3 documents accepted"), err.toString());
 
-        String first = bodies.stream().filter(b -> b.contains("filename=\"a.pdf\"")).findFirst().orElseThrow();
-        assertTrue(first.contains("name=\"question\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nWho signed it?\r\n"));
+        String first = bodies.stream()
+                .filter(b -> b.contains("filename=\"a.pdf\""))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(first.contains(
+                "name=\"question\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nWho signed it?\r\n"));
         assertTrue(first.contains("\r\n\r\nWhen?\r\n"));
         assertTrue(first.contains("%PDF-1.7 first\r\n--"), "the file's bytes travel as they are");
-        List<String> busyKeys = keys.stream().filter(k -> bodies.get(keys.indexOf(k)).contains("busy.pdf")).toList();
+        List<String> busyKeys = keys.stream()
+                .filter(k -> bodies.get(keys.indexOf(k)).contains("busy.pdf"))
+                .toList();
         assertEquals(2, busyKeys.size(), "busy.pdf was sent twice");
         assertEquals(busyKeys.get(0), busyKeys.get(1), "the retry carries the same idempotency key");
 
@@ -122,22 +138,39 @@ class SubmitCommandTest {
         Path file = Files.write(dir.resolve("a.pdf"), "%PDF-1.7 one".getBytes(StandardCharsets.US_ASCII));
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
         StringWriter err = new StringWriter();
-        assertEquals(0, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
-                .execute("submit", "--url", url, file.toString()), err.toString());
-        assertEquals(0, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
-                .execute("submit", "--url", url, "--mode", "layout", "--ground-answers", file.toString()), err.toString());
+        assertEquals(
+                0,
+                Main.commandLine()
+                        .setOut(new PrintWriter(new StringWriter()))
+                        .setErr(new PrintWriter(err))
+                        .execute("submit", "--url", url, file.toString()),
+                err.toString());
+        assertEquals(
+                0,
+                Main.commandLine()
+                        .setOut(new PrintWriter(new StringWriter()))
+                        .setErr(new PrintWriter(err))
+                        .execute("submit", "--url", url, "--mode", "layout", "--ground-answers", file.toString()),
+                err.toString());
         assertEquals(2, bodies.size());
-        assertTrue(!bodies.get(0).contains("name=\"mode\"") && !bodies.get(0).contains("name=\"groundAnswers\""),
+        assertTrue(
+                !bodies.get(0).contains("name=\"mode\"") && !bodies.get(0).contains("name=\"groundAnswers\""),
                 "the service's defaults unless asked: " + bodies.get(0));
-        assertTrue(bodies.get(1).contains("name=\"mode\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nlayout\r\n"),
+        assertTrue(
+                bodies.get(1).contains("name=\"mode\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nlayout\r\n"),
                 bodies.get(1));
-        assertTrue(bodies.get(1).contains("name=\"groundAnswers\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\ntrue\r\n"),
+        assertTrue(
+                bodies.get(1)
+                        .contains("name=\"groundAnswers\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\ntrue\r\n"),
                 bodies.get(1));
         assertTrue(!keys.get(0).equals(keys.get(1)), "the same file read another way is another document");
 
         StringWriter usage = new StringWriter();
-        assertEquals(2, Main.commandLine().setErr(new PrintWriter(usage))
-                .execute("submit", "--url", url, "--mode", "handwriting", file.toString()));
+        assertEquals(
+                2,
+                Main.commandLine()
+                        .setErr(new PrintWriter(usage))
+                        .execute("submit", "--url", url, "--mode", "handwriting", file.toString()));
         assertTrue(usage.toString().contains("handwriting"), usage.toString());
         assertEquals(2, bodies.size(), "nothing sent");
     }

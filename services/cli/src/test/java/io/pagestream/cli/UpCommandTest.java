@@ -44,12 +44,26 @@ class UpCommandTest {
     @Test
     void upServesTheStackAndCtrlCLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
         Path ingestJar = Path.of("../ingest/target/quarkus-app/quarkus-run.jar");
-        Process up = cli(dir.resolve("up.err"), "up", "--json", "--kafka-port", "0", "--registry-port", "0",
-                "--ingest-port", "0", "--ingest-jar", ingestJar.toString(), "--data-dir", dir.resolve("run").toString());
+        Process up = cli(
+                dir.resolve("up.err"),
+                "up",
+                "--json",
+                "--kafka-port",
+                "0",
+                "--registry-port",
+                "0",
+                "--ingest-port",
+                "0",
+                "--ingest-jar",
+                ingestJar.toString(),
+                "--data-dir",
+                dir.resolve("run").toString());
         List<ProcessHandle> children = List.of();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8));
-            Matcher addresses = CompletableFuture.supplyAsync(() -> awaitAddresses(lines)).get(180, TimeUnit.SECONDS);
+            BufferedReader lines =
+                    new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8));
+            Matcher addresses =
+                    CompletableFuture.supplyAsync(() -> awaitAddresses(lines)).get(180, TimeUnit.SECONDS);
             assertNotNull(addresses, () -> "up never printed its addresses: " + read(dir.resolve("up.err")));
             String bootstrap = addresses.group(1);
             String registry = addresses.group(2);
@@ -60,30 +74,53 @@ class UpCommandTest {
                 // In a full build the ingest module is packaged before this one: up must serve it.
                 assertTrue(ingest.find(), "up started the ingest service");
                 var http = java.net.http.HttpClient.newHttpClient();
-                var ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ingest.group(1)
-                        + "/q/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                var ready = http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(ingest.group(1) + "/q/health/ready"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, ready.statusCode(), ready.body());
             } else {
                 assertTrue(read(dir.resolve("up.err")).contains("not built: " + ingestJar), "says ingest is missing");
             }
 
-            DocumentStatus sent = DocumentStatus.newBuilder().setDocumentId("doc-up").setState(DocumentState.COMPLETED)
-                    .setPagesDone(3).setPageCount(3).setAt(Instant.ofEpochMilli(1_790_000_000_000L)).build();
+            DocumentStatus sent = DocumentStatus.newBuilder()
+                    .setDocumentId("doc-up")
+                    .setState(DocumentState.COMPLETED)
+                    .setPagesDone(3)
+                    .setPageCount(3)
+                    .setAt(Instant.ofEpochMilli(1_790_000_000_000L))
+                    .build();
             try (var client = new SchemaRegistryClient(RegistryConfig.of(registry));
-                    var producer = new KafkaProducer<>(Map.<String, Object>of(
-                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                            new StringSerializer(), Topics.DOCUMENTS_STATUS.valueSerde(client, true).serializer())) {
+                    var producer = new KafkaProducer<>(
+                            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                            new StringSerializer(),
+                            Topics.DOCUMENTS_STATUS.valueSerde(client, true).serializer())) {
                 producer.send(new ProducerRecord<>(Topics.DOCUMENTS_STATUS.name(), "doc-up", sent))
                         .get(30, TimeUnit.SECONDS);
             }
 
-            Process watch = cli(dir.resolve("watch.err"), "watch", "--json", "--from-beginning", "--max-records", "1",
-                    "--bootstrap", bootstrap, "--registry", registry, "--topic", Topics.DOCUMENTS_STATUS.name());
+            Process watch = cli(
+                    dir.resolve("watch.err"),
+                    "watch",
+                    "--json",
+                    "--from-beginning",
+                    "--max-records",
+                    "1",
+                    "--bootstrap",
+                    bootstrap,
+                    "--registry",
+                    registry,
+                    "--topic",
+                    Topics.DOCUMENTS_STATUS.name());
             String printed = new String(watch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(watch.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, watch.exitValue(), read(dir.resolve("watch.err")));
-            assertTrue(printed.contains("\"topic\":\"documents.status\"") && printed.contains("\"key\":\"doc-up\"")
-                    && printed.contains("\"state\": \"COMPLETED\"") && printed.contains("\"pagesDone\": 3"), printed);
+            assertTrue(
+                    printed.contains("\"topic\":\"documents.status\"")
+                            && printed.contains("\"key\":\"doc-up\"")
+                            && printed.contains("\"state\": \"COMPLETED\"")
+                            && printed.contains("\"pagesDone\": 3"),
+                    printed);
         } finally {
             new ProcessBuilder("kill", "-INT", String.valueOf(up.pid())).start().waitFor();
             boolean exited = up.waitFor(60, TimeUnit.SECONDS);
@@ -101,8 +138,8 @@ class UpCommandTest {
     }
 
     private static Process cli(Path stderr, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command = new ArrayList<>(List.of(
+                ChildProcess.javaExecutable(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     }

@@ -66,7 +66,8 @@ final class ConfigKeys {
     /** Whether an environment variable sets one of these keys. */
     boolean acceptsEnv(String env) {
         return keys.stream().anyMatch(k -> envName(k).equals(env))
-                || mapPrefixes.stream().anyMatch(p -> env.startsWith(envName(p) + "_") && env.length() > p.length() + 1);
+                || mapPrefixes.stream()
+                        .anyMatch(p -> env.startsWith(envName(p) + "_") && env.length() > p.length() + 1);
     }
 
     static String envName(String key) {
@@ -75,7 +76,9 @@ final class ConfigKeys {
 
     private void walk(String prefix, Class<?> group) {
         for (Method method : group.getMethods()) {
-            if (method.isDefault() || method.getParameterCount() > 0 || method.isSynthetic()
+            if (method.isDefault()
+                    || method.getParameterCount() > 0
+                    || method.isSynthetic()
                     || java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
                 continue;
             }

@@ -25,7 +25,9 @@ final class Containers {
             Map<String, String> env = new LinkedHashMap<>();
             JsonNode list = node.path("env");
             if (list.isArray()) {
-                list.forEach(e -> env.put(e.path("name").asText(), e.has("value") ? e.path("value").asText() : null));
+                list.forEach(e -> env.put(
+                        e.path("name").asText(),
+                        e.has("value") ? e.path("value").asText() : null));
             } else {
                 list.properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
             }
@@ -33,8 +35,7 @@ final class Containers {
         }
     }
 
-    private Containers() {
-    }
+    private Containers() {}
 
     static List<Found> ofWorkloads(List<JsonNode> docs) {
         List<Found> found = new ArrayList<>();
@@ -46,8 +47,12 @@ final class Containers {
             JsonNode pod = doc.at("/spec/template/spec");
             for (String list : List.of("initContainers", "containers")) {
                 for (JsonNode c : pod.path(list)) {
-                    found.add(new Found(kind + " " + doc.at("/metadata/name").asText() + " " + list + "/"
-                            + c.path("name").asText(), c.path("image").asText(), c, doc));
+                    found.add(new Found(
+                            kind + " " + doc.at("/metadata/name").asText() + " " + list + "/"
+                                    + c.path("name").asText(),
+                            c.path("image").asText(),
+                            c,
+                            doc));
                 }
             }
         }
@@ -63,8 +68,13 @@ final class Containers {
 
     static List<Found> ofCompose(JsonNode compose) {
         List<Found> found = new ArrayList<>();
-        compose.path("services").properties().forEach(e -> found.add(new Found("compose service " + e.getKey(),
-                e.getValue().path("image").asText(), e.getValue(), compose)));
+        compose.path("services")
+                .properties()
+                .forEach(e -> found.add(new Found(
+                        "compose service " + e.getKey(),
+                        e.getValue().path("image").asText(),
+                        e.getValue(),
+                        compose)));
         return found;
     }
 }

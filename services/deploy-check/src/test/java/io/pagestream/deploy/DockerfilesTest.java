@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The Dockerfiles: multi-stage Maven builds with ./mvnw, a non-root runtime, the worker on CUDA 12 + cuDNN 9. */
 class DockerfilesTest {
     /** NVIDIA's unnumbered cudnn tags carry cuDNN 9 from CUDA 12.4 on; cudnn9 names it outright. */
-    private static final Pattern CUDA_BASE = Pattern.compile(
-            "nvidia/cuda:12\\.(\\d+)(\\.\\d+)?-(cudnn9|cudnn)-runtime-ubuntu\\d+\\.\\d+");
+    private static final Pattern CUDA_BASE =
+            Pattern.compile("nvidia/cuda:12\\.(\\d+)(\\.\\d+)?-(cudnn9|cudnn)-runtime-ubuntu\\d+\\.\\d+");
 
     @Test
     void everyDockerfileIsRight() {
@@ -24,17 +24,27 @@ class DockerfilesTest {
     @Test
     void brokenDockerfilesAreReported() {
         String ingest = Repo.read(Service.INGEST.dockerfile());
-        assertFalse(problems(Service.INGEST, ingest.replace("USER 10001", "USER root")).isEmpty());
-        assertFalse(problems(Service.INGEST, ingest.replace("FROM eclipse-temurin:25-jdk AS build", "")).isEmpty());
+        assertFalse(problems(Service.INGEST, ingest.replace("USER 10001", "USER root"))
+                .isEmpty());
+        assertFalse(problems(Service.INGEST, ingest.replace("FROM eclipse-temurin:25-jdk AS build", ""))
+                .isEmpty());
         String worker = Repo.read(Service.WORKER.dockerfile());
         assertFalse(problems(Service.WORKER, worker.replace(" -Pgpu", "")).isEmpty());
-        assertFalse(problems(Service.WORKER, worker.replace("nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04",
-                "nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04")).isEmpty());
+        assertFalse(problems(
+                        Service.WORKER,
+                        worker.replace(
+                                "nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04",
+                                "nvidia/cuda:11.8.0-cudnn8-runtime-ubuntu22.04"))
+                .isEmpty());
     }
 
     static List<String> problems(Service service, String dockerfile) {
         List<String> problems = new ArrayList<>();
-        List<String> lines = dockerfile.lines().map(String::strip).filter(l -> !l.startsWith("#")).toList();
+        List<String> lines = dockerfile
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.startsWith("#"))
+                .toList();
         List<String> froms = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
         if (froms.size() < 2) {
             problems.add("not a multi-stage build: " + froms);
@@ -43,10 +53,14 @@ class DockerfilesTest {
         if (!build.contains("./mvnw ") || !build.contains("-pl services/" + service.name())) {
             problems.add("the build stage must run ./mvnw -pl services/" + service.name());
         }
-        String users = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElse("none");
+        String users = lines.stream()
+                .filter(l -> l.startsWith("USER "))
+                .reduce((a, b) -> b)
+                .orElse("none");
         String lastFrom = froms.isEmpty() ? "" : froms.getLast();
         int lastStage = lines.lastIndexOf(lastFrom);
-        boolean userInFinalStage = lines.subList(Math.max(lastStage, 0), lines.size()).contains(users);
+        boolean userInFinalStage =
+                lines.subList(Math.max(lastStage, 0), lines.size()).contains(users);
         if (!userInFinalStage || users.equals("USER root") || users.equals("USER 0") || users.startsWith("USER 0:")) {
             problems.add("the final stage must switch to a non-root USER, has " + users);
         }

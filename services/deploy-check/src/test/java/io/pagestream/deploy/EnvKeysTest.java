@@ -15,14 +15,27 @@ class EnvKeysTest {
     @Test
     void keysAreDerivedFromTheServices() {
         ConfigKeys worker = ConfigKeys.of(Service.WORKER);
-        assertTrue(worker.keys().containsAll(Set.of("pagestream.worker.model.checkpoint",
-                "pagestream.worker.kafka.bootstrap-servers", "pagestream.worker.engine.memory-fraction",
-                "kafka.bootstrap.servers", "pagestream.registry.url", "quarkus.http.port")), worker.keys().toString());
+        assertTrue(
+                worker.keys()
+                        .containsAll(Set.of(
+                                "pagestream.worker.model.checkpoint",
+                                "pagestream.worker.kafka.bootstrap-servers",
+                                "pagestream.worker.engine.memory-fraction",
+                                "kafka.bootstrap.servers",
+                                "pagestream.registry.url",
+                                "quarkus.http.port")),
+                worker.keys().toString());
         assertTrue(worker.mapPrefixes().contains("pagestream.worker.kafka.properties"));
         ConfigKeys assembler = ConfigKeys.of(Service.ASSEMBLER);
-        assertTrue(assembler.keys().containsAll(Set.of("pagestream.registry.auto-register",
-                "pagestream.registry.ssl.truststore.location", "kafka-streams.state.dir",
-                "quarkus.kafka-streams.application-server")), assembler.keys().toString());
+        assertTrue(
+                assembler
+                        .keys()
+                        .containsAll(Set.of(
+                                "pagestream.registry.auto-register",
+                                "pagestream.registry.ssl.truststore.location",
+                                "kafka-streams.state.dir",
+                                "quarkus.kafka-streams.application-server")),
+                assembler.keys().toString());
         assertTrue(ConfigKeys.of(Service.INGEST).acceptsEnv("PAGESTREAM_INGEST_AUTH_API_KEYS"));
     }
 
@@ -56,7 +69,8 @@ class EnvKeysTest {
             ConfigKeys known = ConfigKeys.of(c.service());
             for (String env : c.env().keySet()) {
                 if (CHECKED_PREFIXES.stream().anyMatch(env::startsWith) && !known.acceptsEnv(env)) {
-                    problems.add(c.where() + ": " + env + " sets no key " + c.service().name() + " reads");
+                    problems.add(c.where() + ": " + env + " sets no key "
+                            + c.service().name() + " reads");
                 }
             }
         }

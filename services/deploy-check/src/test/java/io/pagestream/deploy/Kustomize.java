@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class Kustomize {
     private static final Map<String, List<JsonNode>> RENDERED = new ConcurrentHashMap<>();
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** The rendered documents of k8s/{@code dir} (base, overlays/dev, ...). */
     static List<JsonNode> render(String dir) {
@@ -30,7 +29,8 @@ final class Kustomize {
         String kubectl = kubectl();
         try {
             Process process = new ProcessBuilder(kubectl, "kustomize", dir.toString())
-                    .redirectErrorStream(false).start();
+                    .redirectErrorStream(false)
+                    .start();
             byte[] out = process.getInputStream().readAllBytes();
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {

@@ -32,9 +32,23 @@ class ManifestModelsTest {
         for (String dir : Repo.OVERLAYS) {
             List<JsonNode> docs = Kustomize.render(dir);
             Set<String> kinds = docs.stream().map(d -> d.path("kind").asText()).collect(Collectors.toSet());
-            assertEquals(Set.of("ConfigMap", "Secret", "Service", "PersistentVolumeClaim", "Deployment", "StatefulSet",
-                    "PodDisruptionBudget", "NetworkPolicy", "ServiceMonitor", "Kafka", "KafkaNodePool", "KafkaTopic",
-                    "ScaledObject"), kinds, dir);
+            assertEquals(
+                    Set.of(
+                            "ConfigMap",
+                            "Secret",
+                            "Service",
+                            "PersistentVolumeClaim",
+                            "Deployment",
+                            "StatefulSet",
+                            "PodDisruptionBudget",
+                            "NetworkPolicy",
+                            "ServiceMonitor",
+                            "Kafka",
+                            "KafkaNodePool",
+                            "KafkaTopic",
+                            "ScaledObject"),
+                    kinds,
+                    dir);
             docs.forEach(doc -> assertParses(dir, doc));
         }
     }
@@ -51,26 +65,34 @@ class ManifestModelsTest {
 
     @Test
     void unknownFieldsInCustomResourcesAreRefused() {
-        String topic = """
+        String topic =
+                """
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: KafkaTopic
                 metadata: {name: t}
                 spec: {topicName: t, partitions: 1, replica: 1}
                 """;
-        assertThrows(IllegalArgumentException.class, () -> StrictModels.parse(Repo.yamlDocuments(topic).getFirst()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> StrictModels.parse(Repo.yamlDocuments(topic).getFirst()));
         String scaled = Repo.read(Repo.K8S.resolve("base/worker-autoscaling.yaml"))
                 .replace("lagThreshold: \"16\"", "lagTreshold: \"16\"");
-        assertThrows(IllegalArgumentException.class, () -> StrictModels.parse(Repo.yamlDocuments(scaled).getFirst()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> StrictModels.parse(Repo.yamlDocuments(scaled).getFirst()));
         String scaledSpec = Repo.read(Repo.K8S.resolve("base/worker-autoscaling.yaml"))
                 .replace("cooldownPeriod:", "coolDownPeriod:");
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> StrictModels.parse(Repo.yamlDocuments(scaledSpec).getFirst()));
     }
 
     @Test
     void anUnmodelledKindIsRefused() {
         String ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: x}\n";
-        assertThrows(IllegalArgumentException.class, () -> StrictModels.parse(Repo.yamlDocuments(ingress).getFirst()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> StrictModels.parse(Repo.yamlDocuments(ingress).getFirst()));
     }
 
     private static void assertParses(String where, JsonNode doc) {

@@ -16,8 +16,7 @@ import java.util.Map;
 record NetworkPolicies(List<NetworkPolicy> policies) {
 
     /** A pod: its namespace's labels, its own labels, and whether it lives in the policies' namespace. */
-    record Pod(String name, boolean sameNamespace, Map<String, String> namespaceLabels, Map<String, String> labels) {
-    }
+    record Pod(String name, boolean sameNamespace, Map<String, String> namespaceLabels, Map<String, String> labels) {}
 
     boolean allows(Pod from, Pod to, int port) {
         return (!from.sameNamespace() || permitted(from, to, port, true))
@@ -68,7 +67,8 @@ record NetworkPolicies(List<NetworkPolicy> policies) {
                 throw new IllegalArgumentException("ipBlock peers are not evaluated: " + peer);
             }
             boolean namespaceOk = peer.getNamespaceSelector() == null
-                    ? pod.sameNamespace() : matches(peer.getNamespaceSelector(), pod.namespaceLabels());
+                    ? pod.sameNamespace()
+                    : matches(peer.getNamespaceSelector(), pod.namespaceLabels());
             boolean podOk = peer.getPodSelector() == null || matches(peer.getPodSelector(), pod.labels());
             if (namespaceOk && podOk) {
                 return true;
@@ -95,7 +95,8 @@ record NetworkPolicies(List<NetworkPolicy> policies) {
     }
 
     private static boolean matches(LabelSelector selector, Map<String, String> labels) {
-        if (selector.getMatchExpressions() != null && !selector.getMatchExpressions().isEmpty()) {
+        if (selector.getMatchExpressions() != null
+                && !selector.getMatchExpressions().isEmpty()) {
             throw new IllegalArgumentException("matchExpressions are not evaluated: " + selector);
         }
         Map<String, String> wanted = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();

@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 /** The NetworkPolicies allow every connection the services need, and keep closed what nobody needs. */
 class NetworkPoliciesTest {
     private static final Map<String, String> OUR_NAMESPACE = Map.of("kubernetes.io/metadata.name", "pagestream");
-    private static final NetworkPolicies.Pod KAFKA = new NetworkPolicies.Pod("kafka", true, OUR_NAMESPACE,
-            Map.of("strimzi.io/cluster", "pagestream", "strimzi.io/kind", "Kafka"));
-    private static final NetworkPolicies.Pod OUTSIDE = new NetworkPolicies.Pod("ingress controller", false,
-            Map.of("kubernetes.io/metadata.name", "ingress-nginx"), Map.of());
-    private static final NetworkPolicies.Pod PROMETHEUS = new NetworkPolicies.Pod("prometheus", false,
-            Map.of("kubernetes.io/metadata.name", "monitoring"), Map.of());
-    private static final NetworkPolicies.Pod DNS = new NetworkPolicies.Pod("kube-dns", false,
-            Map.of("kubernetes.io/metadata.name", "kube-system"), Map.of("k8s-app", "kube-dns"));
+    private static final NetworkPolicies.Pod KAFKA = new NetworkPolicies.Pod(
+            "kafka", true, OUR_NAMESPACE, Map.of("strimzi.io/cluster", "pagestream", "strimzi.io/kind", "Kafka"));
+    private static final NetworkPolicies.Pod OUTSIDE = new NetworkPolicies.Pod(
+            "ingress controller", false, Map.of("kubernetes.io/metadata.name", "ingress-nginx"), Map.of());
+    private static final NetworkPolicies.Pod PROMETHEUS =
+            new NetworkPolicies.Pod("prometheus", false, Map.of("kubernetes.io/metadata.name", "monitoring"), Map.of());
+    private static final NetworkPolicies.Pod DNS = new NetworkPolicies.Pod(
+            "kube-dns", false, Map.of("kubernetes.io/metadata.name", "kube-system"), Map.of("k8s-app", "kube-dns"));
 
     @Test
     void everyNeededConnectionIsAllowedAndNoOther() {
@@ -33,16 +33,20 @@ class NetworkPoliciesTest {
     @Test
     void aMissingRuleIsReported() {
         String policies = Repo.read(Repo.K8S.resolve("base/network-policies.yaml"))
-                .replace("app.kubernetes.io/name: schema-registry\n      ports:", "app.kubernetes.io/name: registry\n      ports:");
+                .replace(
+                        "app.kubernetes.io/name: schema-registry\n      ports:",
+                        "app.kubernetes.io/name: registry\n      ports:");
         List<JsonNode> docs = new ArrayList<>(Kustomize.render("base").stream()
-                .filter(d -> !d.path("kind").asText().equals("NetworkPolicy")).toList());
+                .filter(d -> !d.path("kind").asText().equals("NetworkPolicy"))
+                .toList());
         docs.addAll(Repo.yamlDocuments(policies));
         assertFalse(problems(docs).isEmpty());
     }
 
     static List<String> problems(List<JsonNode> docs) {
         NetworkPolicies policies = new NetworkPolicies(Manifests.ofKind(docs, "NetworkPolicy").stream()
-                .map(d -> StrictModels.parse(d, NetworkPolicy.class)).toList());
+                .map(d -> StrictModels.parse(d, NetworkPolicy.class))
+                .toList());
         NetworkPolicies.Pod ingest = pod(docs, "StatefulSet", "pagestream-ingest");
         NetworkPolicies.Pod worker = pod(docs, "StatefulSet", "pagestream-worker");
         NetworkPolicies.Pod assembler = pod(docs, "StatefulSet", "pagestream-assembler");
@@ -68,8 +72,13 @@ class NetworkPoliciesTest {
         return problems;
     }
 
-    private static void need(NetworkPolicies policies, List<String> problems, NetworkPolicies.Pod from,
-            NetworkPolicies.Pod to, int port, boolean allowed) {
+    private static void need(
+            NetworkPolicies policies,
+            List<String> problems,
+            NetworkPolicies.Pod from,
+            NetworkPolicies.Pod to,
+            int port,
+            boolean allowed) {
         if (policies.allows(from, to, port) != allowed) {
             problems.add(from.name() + " -> " + to.name() + ":" + port + (allowed ? " is denied" : " is allowed"));
         }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /** Every rendered overlay ships the Grafana dashboard and turns tracing on towards the collector. */
 class ObservabilityTest {
 
-    private static final List<String> SERVICES = List.of("pagestream-ingest", "pagestream-worker",
-            "pagestream-assembler");
+    private static final List<String> SERVICES =
+            List.of("pagestream-ingest", "pagestream-worker", "pagestream-assembler");
 
     @Test
     void theDashboardShipsAsASidecarConfigMap() {
@@ -29,7 +29,9 @@ class ObservabilityTest {
             for (String service : SERVICES) {
                 JsonNode env = Manifests.only(docs, "StatefulSet", service).at("/spec/template/spec/containers/0/env");
                 assertEquals("false", value(env, "QUARKUS_OTEL_SDK_DISABLED"), dir + " " + service);
-                assertEquals("http://otel-collector:4317", value(env, "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT"),
+                assertEquals(
+                        "http://otel-collector:4317",
+                        value(env, "QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT"),
                         dir + " " + service);
             }
         }

@@ -22,18 +22,21 @@ class PortsAndImagesTest {
         for (Containers.Found c : all) {
             String image = c.image();
             boolean ours = Service.ALL.stream().anyMatch(s -> s.image().equals(image));
-            boolean known = ours || image.equals("apicurio/apicurio-registry:" + Repo.APICURIO_VERSION)
+            boolean known = ours
+                    || image.equals("apicurio/apicurio-registry:" + Repo.APICURIO_VERSION)
                     || (c.where().startsWith("compose") && image.startsWith("apache/kafka:"));
             if (!known) {
                 problems.add(c.where() + ": image " + image);
             }
         }
-        Containers.ofCompose(Compose.file()).stream().filter(c -> c.node().has("build")).forEach(c -> {
-            String dockerfile = c.node().at("/build/dockerfile").asText();
-            if (!dockerfile.equals("docker/" + c.service().name() + ".Dockerfile")) {
-                problems.add(c.where() + " builds " + c.image() + " from " + dockerfile);
-            }
-        });
+        Containers.ofCompose(Compose.file()).stream()
+                .filter(c -> c.node().has("build"))
+                .forEach(c -> {
+                    String dockerfile = c.node().at("/build/dockerfile").asText();
+                    if (!dockerfile.equals("docker/" + c.service().name() + ".Dockerfile")) {
+                        problems.add(c.where() + " builds " + c.image() + " from " + dockerfile);
+                    }
+                });
         Service.ALL.forEach(s -> {
             if (!Repo.read(s.dockerfile()).contains("-t " + s.image() + " .")) {
                 problems.add(s.dockerfile() + " does not document its tag " + s.image());
@@ -47,15 +50,19 @@ class PortsAndImagesTest {
     void theStatusUrlIngestHandsOutIsTheAssemblers() {
         for (String dir : Repo.OVERLAYS) {
             List<JsonNode> docs = Kustomize.render(dir);
-            URI url = URI.create(env(Manifests.only(docs, "StatefulSet", "pagestream-ingest"),
-                    "PAGESTREAM_INGEST_STATUS_URL_PREFIX"));
+            URI url = URI.create(env(
+                    Manifests.only(docs, "StatefulSet", "pagestream-ingest"), "PAGESTREAM_INGEST_STATUS_URL_PREFIX"));
             JsonNode service = Manifests.only(docs, "Service", url.getHost());
-            assertEquals("pagestream-assembler", service.at("/spec/selector/app.kubernetes.io~1name").asText(), dir);
+            assertEquals(
+                    "pagestream-assembler",
+                    service.at("/spec/selector/app.kubernetes.io~1name").asText(),
+                    dir);
             assertEquals(url.getPort(), service.at("/spec/ports/0/port").asInt(), dir);
             assertEquals("/v1/documents/", url.getPath(), dir);
         }
         JsonNode compose = Compose.file();
-        URI url = URI.create(compose.at("/services/ingest/environment/PAGESTREAM_INGEST_STATUS_URL_PREFIX").asText());
+        URI url = URI.create(compose.at("/services/ingest/environment/PAGESTREAM_INGEST_STATUS_URL_PREFIX")
+                .asText());
         String published = compose.at("/services/assembler/ports/0").asText();
         assertEquals(url.getPort() + ":8082", published, "compose publishes the assembler where the URL points");
         assertEquals("/v1/documents/", url.getPath());
@@ -89,7 +96,8 @@ class PortsAndImagesTest {
 
     @Test
     void aWrongPortIsReported() {
-        String worker = Repo.read(Repo.K8S.resolve("base/worker.yaml")).replace("containerPort: 8082", "containerPort: 8080");
+        String worker =
+                Repo.read(Repo.K8S.resolve("base/worker.yaml")).replace("containerPort: 8082", "containerPort: 8080");
         List<String> problems = portProblems(Repo.yamlDocuments(worker));
         assertFalse(problems.isEmpty());
         String probe = Repo.read(Repo.K8S.resolve("base/assembler.yaml")).replace("/q/health/ready", "/health/ready");
@@ -106,14 +114,22 @@ class PortsAndImagesTest {
             Containers.Found c = main.get();
             int port = service.httpPort();
             JsonNode http = c.node().path("ports").get(0);
-            if (http == null || !http.path("name").asText().equals("http") || http.path("containerPort").asInt() != port) {
+            if (http == null
+                    || !http.path("name").asText().equals("http")
+                    || http.path("containerPort").asInt() != port) {
                 problems.add(c.where() + ": the http port must be " + port + ", is " + http);
             }
-            Map<String, String> probes = Map.of("startupProbe", "/q/health/started", "readinessProbe", "/q/health/ready",
-                    "livenessProbe", "/q/health/live");
+            Map<String, String> probes = Map.of(
+                    "startupProbe",
+                    "/q/health/started",
+                    "readinessProbe",
+                    "/q/health/ready",
+                    "livenessProbe",
+                    "/q/health/live");
             probes.forEach((probe, path) -> {
                 JsonNode get = c.node().path(probe).path("httpGet");
-                boolean portOk = get.path("port").asText().equals("http") || get.path("port").asInt() == port;
+                boolean portOk = get.path("port").asText().equals("http")
+                        || get.path("port").asInt() == port;
                 if (!get.path("path").asText().equals(path) || !portOk) {
                     problems.add(c.where() + ": " + probe + " must GET " + path + " on " + port + ", is " + get);
                 }
@@ -130,7 +146,8 @@ class PortsAndImagesTest {
         }
         for (JsonNode monitor : Manifests.ofKind(docs, "ServiceMonitor")) {
             JsonNode endpoint = monitor.at("/spec/endpoints/0");
-            if (!endpoint.path("path").asText().equals("/q/metrics") || !endpoint.path("port").asText().equals("http")) {
+            if (!endpoint.path("path").asText().equals("/q/metrics")
+                    || !endpoint.path("port").asText().equals("http")) {
                 problems.add("ServiceMonitor " + monitor.at("/metadata/name").asText() + ": " + endpoint);
             }
         }

@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 
 /** The repository's files as the build sees them (the root and versions come from the pom via surefire). */
 final class Repo {
-    static final Path ROOT = Path.of(System.getProperty("pagestream.root", "../..")).toAbsolutePath().normalize();
+    static final Path ROOT = Path.of(System.getProperty("pagestream.root", "../.."))
+            .toAbsolutePath()
+            .normalize();
     static final String VERSION = required("pagestream.version");
     static final String APICURIO_VERSION = required("pagestream.apicurio.version");
     static final Path K8S = ROOT.resolve("k8s");
@@ -21,8 +23,7 @@ final class Repo {
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    private Repo() {
-    }
+    private Repo() {}
 
     /** Every YAML document of a string (empty documents left out). */
     static List<JsonNode> yamlDocuments(String text) {
@@ -54,7 +55,10 @@ final class Repo {
 
     static List<Path> k8sYamlFiles() {
         try (Stream<Path> files = Files.walk(K8S)) {
-            return files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
+            return files.filter(
+                            f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,18 +11,33 @@ import java.util.Set;
  */
 record ScaledObject(String apiVersion, String kind, ObjectMeta metadata, Spec spec) {
 
-    record Spec(ScaleTarget scaleTargetRef, Integer pollingInterval, Integer cooldownPeriod,
-            Integer minReplicaCount, Integer maxReplicaCount, List<Trigger> triggers) {
-    }
+    record Spec(
+            ScaleTarget scaleTargetRef,
+            Integer pollingInterval,
+            Integer cooldownPeriod,
+            Integer minReplicaCount,
+            Integer maxReplicaCount,
+            List<Trigger> triggers) {}
 
-    record ScaleTarget(String apiVersion, String kind, String name) {
-    }
+    record ScaleTarget(String apiVersion, String kind, String name) {}
 
     /** A trigger; its metadata is free-form in KEDA's schema, so the kafka scaler's keys are checked here. */
     record Trigger(String type, Map<String, String> metadata) {
-        static final Set<String> KAFKA_KEYS = Set.of("bootstrapServers", "consumerGroup", "topic", "lagThreshold",
-                "activationLagThreshold", "offsetResetPolicy", "allowIdleConsumers", "scaleToZeroOnInvalidOffset",
-                "excludePersistentLag", "limitToPartitionsWithLag", "partitionLimitation", "sasl", "tls", "version");
+        static final Set<String> KAFKA_KEYS = Set.of(
+                "bootstrapServers",
+                "consumerGroup",
+                "topic",
+                "lagThreshold",
+                "activationLagThreshold",
+                "offsetResetPolicy",
+                "allowIdleConsumers",
+                "scaleToZeroOnInvalidOffset",
+                "excludePersistentLag",
+                "limitToPartitionsWithLag",
+                "partitionLimitation",
+                "sasl",
+                "tls",
+                "version");
 
         Trigger {
             if (!"kafka".equals(type)) {

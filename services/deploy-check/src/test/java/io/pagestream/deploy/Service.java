@@ -13,9 +13,11 @@ record Service(String name, List<Class<?>> configMappings) {
 
     static final Service INGEST = new Service("ingest", List.of(io.pagestream.ingest.IngestConfig.class));
     static final Service WORKER = new Service("worker", List.of(io.pagestream.worker.WorkerConfig.class));
-    static final Service ASSEMBLER = new Service("assembler", List.of(
-            io.pagestream.assembler.config.AssemblerConfig.class,
-            io.pagestream.assembler.config.RegistryConfigMapping.class));
+    static final Service ASSEMBLER = new Service(
+            "assembler",
+            List.of(
+                    io.pagestream.assembler.config.AssemblerConfig.class,
+                    io.pagestream.assembler.config.RegistryConfigMapping.class));
     static final List<Service> ALL = List.of(INGEST, WORKER, ASSEMBLER);
 
     /** The one image naming scheme: ghcr.io/pagestream/<service>:<Maven project version>. */
@@ -46,6 +48,8 @@ record Service(String name, List<Class<?>> configMappings) {
     }
 
     static Optional<Service> byImage(String image) {
-        return ALL.stream().filter(s -> image.startsWith("ghcr.io/pagestream/" + s.name + ":")).findFirst();
+        return ALL.stream()
+                .filter(s -> image.startsWith("ghcr.io/pagestream/" + s.name + ":"))
+                .findFirst();
     }
 }

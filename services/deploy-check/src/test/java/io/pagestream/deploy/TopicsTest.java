@@ -50,7 +50,8 @@ class TopicsTest {
 
     @Test
     void aWrongPartitionCountIsReported() {
-        String topics = Repo.read(Repo.K8S.resolve("base/kafka-topics.yaml")).replace("partitions: 12", "partitions: 6");
+        String topics =
+                Repo.read(Repo.K8S.resolve("base/kafka-topics.yaml")).replace("partitions: 12", "partitions: 6");
         List<JsonNode> docs = new ArrayList<>(Repo.yamlDocuments(topics));
         docs.addAll(Manifests.ofKind(Kustomize.render("base"), "KafkaNodePool"));
         assertFalse(topicProblems(docs).isEmpty());
@@ -58,17 +59,22 @@ class TopicsTest {
 
     @Test
     void theAutoscalerWatchesTheWorkersGroupAndTopic() throws Exception {
-        String group = WorkerConfig.Kafka.class.getMethod("groupId").getAnnotation(WithDefault.class).value();
+        String group = WorkerConfig.Kafka.class
+                .getMethod("groupId")
+                .getAnnotation(WithDefault.class)
+                .value();
         for (String dir : Repo.OVERLAYS) {
             List<JsonNode> docs = Kustomize.render(dir);
-            ScaledObject scaled = StrictModels.parse(Manifests.only(docs, "ScaledObject", "pagestream-worker"),
-                    ScaledObject.class);
+            ScaledObject scaled =
+                    StrictModels.parse(Manifests.only(docs, "ScaledObject", "pagestream-worker"), ScaledObject.class);
             Map<String, String> trigger = scaled.spec().triggers().getFirst().metadata();
             assertEquals(group, trigger.get("consumerGroup"), dir);
             assertEquals(Topics.DOCUMENTS_PAGES.name(), trigger.get("topic"), dir);
             assertEquals("pagestream-kafka-bootstrap:9092", trigger.get("bootstrapServers"), dir);
-            assertEquals(new ScaledObject.ScaleTarget("apps/v1", "StatefulSet", "pagestream-worker"),
-                    scaled.spec().scaleTargetRef(), dir);
+            assertEquals(
+                    new ScaledObject.ScaleTarget("apps/v1", "StatefulSet", "pagestream-worker"),
+                    scaled.spec().scaleTargetRef(),
+                    dir);
             int max = scaled.spec().maxReplicaCount();
             assertTrue(max >= scaled.spec().minReplicaCount(), dir);
             assertTrue(max <= Topics.DOCUMENTS_PAGES.partitions(), dir + ": more workers than page partitions");
@@ -89,7 +95,8 @@ class TopicsTest {
         int brokers = Manifests.ofKind(docs, "KafkaNodePool").stream()
                 .map(d -> StrictModels.parse(d, KafkaNodePool.class))
                 .filter(p -> p.getSpec().getRoles().toString().contains("BROKER"))
-                .mapToInt(p -> p.getSpec().getReplicas()).sum();
+                .mapToInt(p -> p.getSpec().getReplicas())
+                .sum();
         Map<String, String> manifests = new TreeMap<>();
         for (JsonNode doc : Manifests.ofKind(docs, "KafkaTopic")) {
             KafkaTopic topic = StrictModels.parse(doc, KafkaTopic.class);
@@ -101,7 +108,8 @@ class TopicsTest {
                 problems.add(topic.getSpec().getTopicName() + ": replicas " + replicas + ", min.insync.replicas "
                         + minIsr + " on " + brokers + " brokers");
             }
-            manifests.put(topic.getSpec().getTopicName(), topic.getSpec().getPartitions() + " " + new TreeMap<>(config));
+            manifests.put(
+                    topic.getSpec().getTopicName(), topic.getSpec().getPartitions() + " " + new TreeMap<>(config));
         }
         if (!manifests.equals(declared())) {
             problems.add("KafkaTopics " + manifests + " differ from Topics.ALL " + declared());

@@ -26,12 +26,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /** The service's parts, built at start-up from the configuration and closed at shutdown. */
 @Singleton
 public class Ingest {
-    private static final Logger LOG = Logger.getLogger(Ingest.class);
+    private static final System.Logger LOG = System.getLogger(Ingest.class.getName());
 
     @Inject
     IngestConfig config;
@@ -60,27 +59,56 @@ public class Ingest {
         Path work = Path.of(config.workDirectory());
         Files.createDirectories(work);
         try (Stream<Path> leftovers = Files.list(work)) {
-            leftovers.filter(p -> p.getFileName().toString().endsWith(".spool")).forEach(p -> p.toFile().delete());
+            leftovers.filter(p -> p.getFileName().toString().endsWith(".spool")).forEach(p -> p.toFile()
+                    .delete());
         }
         Map<String, Object> registryProps = new HashMap<>(config.registry());
         registryProps.put(RegistryConfig.URL, registryUrl);
         registry = new SchemaRegistryClient(RegistryConfig.fromMap(registryProps));
         KafkaSettings settings = new KafkaSettings(kafkaClientProperties(kafka), config.publishTimeout());
         TraceHeaders traces = TraceHeaders.of(openTelemetry);
-        publisher = new DocumentPublisher(settings, registry, config.autoRegisterSchemas(),
-                "pagestream-ingest-" + config.instanceId(), config.maxInFlight(), traces);
+        publisher = new DocumentPublisher(
+                settings,
+                registry,
+                config.autoRegisterSchemas(),
+                "pagestream-ingest-" + config.instanceId(),
+                config.maxInFlight(),
+                traces);
         status = new StatusPublisher(settings, registry, config.autoRegisterSchemas(), traces);
         accepted = new AcceptedDocuments(settings, registry, config.idempotencyCapacity()).start();
         IngestMetrics metrics = new IngestMetrics(meters);
         metrics.inFlight(publisher::busy);
-        Limits limits = new Limits(config.maxBytes(), config.maxPages(), config.maxPixelsPerPage(),
-                config.maxQuestions(), config.maxQuestionLength(), config.maxPageSidePoints(),
+        Limits limits = new Limits(
+                config.maxBytes(),
+                config.maxPages(),
+                config.maxPixelsPerPage(),
+                config.maxQuestions(),
+                config.maxQuestionLength(),
+                config.maxPageSidePoints(),
                 config.maxDecodedBytesPerPage());
-        service = new IngestService(limits, new PageEncoder(config.jpegQuality()), publisher, status, accepted,
-                metrics, work, config.queueWait(), config.publishTimeout(), config.retryAfterSeconds(),
-                config.defaultMode(), Clock.systemUTC(), traces);
-        LOG.infof("ingest ready: instance %s, %d slots, limits %s, default mode %s, auth %s", config.instanceId(),
-                config.maxInFlight(), limits, config.defaultMode(), config.auth().enabled() ? "on" : "off");
+        service = new IngestService(
+                limits,
+                new PageEncoder(config.jpegQuality()),
+                publisher,
+                status,
+                accepted,
+                metrics,
+                work,
+                config.queueWait(),
+                config.publishTimeout(),
+                config.retryAfterSeconds(),
+                config.defaultMode(),
+                Clock.systemUTC(),
+                traces);
+        LOG.log(
+                System.Logger.Level.INFO,
+                String.format(
+                        "ingest ready: instance %s, %d slots, limits %s, default mode %s, auth %s",
+                        config.instanceId(),
+                        config.maxInFlight(),
+                        limits,
+                        config.defaultMode(),
+                        config.auth().enabled() ? "on" : "off"));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -89,7 +117,7 @@ public class Ingest {
                 try {
                     c.close();
                 } catch (Exception e) {
-                    LOG.debugf(e, "closing %s", c);
+                    LOG.log(System.Logger.Level.DEBUG, () -> String.format("closing %s", c), e);
                 }
             }
         }

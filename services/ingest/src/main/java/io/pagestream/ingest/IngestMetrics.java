@@ -27,17 +27,26 @@ public final class IngestMetrics {
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.documents = Counter.builder("pagestream.ingest.documents").description("Documents accepted")
+        this.documents = Counter.builder("pagestream.ingest.documents")
+                .description("Documents accepted")
                 .register(registry);
-        this.pages = Counter.builder("pagestream.ingest.pages").description("Pages published").register(registry);
-        this.bytes = Counter.builder("pagestream.ingest.bytes").description("Bytes of accepted uploads")
-                .baseUnit("bytes").register(registry);
-        this.pageBytes = Counter.builder("pagestream.ingest.page.bytes").description("Bytes of encoded page images")
-                .baseUnit("bytes").register(registry);
+        this.pages = Counter.builder("pagestream.ingest.pages")
+                .description("Pages published")
+                .register(registry);
+        this.bytes = Counter.builder("pagestream.ingest.bytes")
+                .description("Bytes of accepted uploads")
+                .baseUnit("bytes")
+                .register(registry);
+        this.pageBytes = Counter.builder("pagestream.ingest.page.bytes")
+                .description("Bytes of encoded page images")
+                .baseUnit("bytes")
+                .register(registry);
         this.duplicates = Counter.builder("pagestream.ingest.duplicates")
-                .description("Retried submissions answered with the document already accepted").register(registry);
+                .description("Retried submissions answered with the document already accepted")
+                .register(registry);
         this.documentTime = Timer.builder("pagestream.ingest.document")
-                .description("Time to inspect, render and publish one accepted document").register(registry);
+                .description("Time to inspect, render and publish one accepted document")
+                .register(registry);
         // Registered up front, so a dashboard shows zero 503s rather than no data until the first one.
         for (String cause : List.of("busy", "kafka", "in-progress")) {
             unavailableCounter(cause);
@@ -61,8 +70,11 @@ public final class IngestMetrics {
     }
 
     void rejected(Reason reason) {
-        Counter.builder("pagestream.ingest.rejected").description("Submissions refused, by reason")
-                .tag("reason", reason.code()).register(registry).increment();
+        Counter.builder("pagestream.ingest.rejected")
+                .description("Submissions refused, by reason")
+                .tag("reason", reason.code())
+                .register(registry)
+                .increment();
     }
 
     void unavailable(String cause) {
@@ -70,7 +82,9 @@ public final class IngestMetrics {
     }
 
     private Counter unavailableCounter(String cause) {
-        return Counter.builder("pagestream.ingest.unavailable").description("Submissions answered 503, by cause")
-                .tag("cause", cause).register(registry);
+        return Counter.builder("pagestream.ingest.unavailable")
+                .description("Submissions answered 503, by cause")
+                .tag("cause", cause)
+                .register(registry);
     }
 }

@@ -40,7 +40,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
@@ -56,7 +55,7 @@ import org.jboss.logging.MDC;
  * keeps the client's own {@code traceparent} header.
  */
 public final class IngestService {
-    private static final Logger LOG = Logger.getLogger(IngestService.class);
+    private static final System.Logger LOG = System.getLogger(IngestService.class.getName());
 
     private final Limits limits;
     private final SubmissionChecks checks;
@@ -73,9 +72,20 @@ public final class IngestService {
     private final TraceHeaders traces;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
-    public IngestService(Limits limits, PageEncoder encoder, DocumentPublisher publisher, StatusPublisher status,
-            AcceptedDocuments accepted, IngestMetrics metrics, Path workDir, Duration queueWait,
-            Duration lookupTimeout, int retryAfterSeconds, OcrMode defaultMode, Clock clock, TraceHeaders traces) {
+    public IngestService(
+            Limits limits,
+            PageEncoder encoder,
+            DocumentPublisher publisher,
+            StatusPublisher status,
+            AcceptedDocuments accepted,
+            IngestMetrics metrics,
+            Path workDir,
+            Duration queueWait,
+            Duration lookupTimeout,
+            int retryAfterSeconds,
+            OcrMode defaultMode,
+            Clock clock,
+            TraceHeaders traces) {
         this.limits = limits;
         this.checks = new SubmissionChecks(limits, defaultMode);
         this.encoder = encoder;
@@ -114,8 +124,11 @@ public final class IngestService {
             }
             if (!inProgress.add(id)) {
                 metrics.unavailable("in-progress");
-                return new Outcome.Unavailable(id, Reason.IN_PROGRESS,
-                        "a submission of this document is being processed; retry with the same key", 1);
+                return new Outcome.Unavailable(
+                        id,
+                        Reason.IN_PROGRESS,
+                        "a submission of this document is being processed; retry with the same key",
+                        1);
             }
             try {
                 Optional<AcceptedDocuments.Accepted> prior;
@@ -123,8 +136,15 @@ public final class IngestService {
                     prior = accepted.lookup(id, lookupTimeout);
                 } catch (TimeoutException e) {
                     metrics.unavailable("kafka");
-                    LOG.warnf("documentId=%s cannot check earlier submissions: Kafka did not answer within %s", id, lookupTimeout);
-                    return new Outcome.Unavailable(id, Reason.KAFKA_UNAVAILABLE,
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            String.format(
+                                    "documentId=%s cannot check earlier submissions: Kafka did not answer "
+                                            + "within %s",
+                                    id, lookupTimeout));
+                    return new Outcome.Unavailable(
+                            id,
+                            Reason.KAFKA_UNAVAILABLE,
                             "cannot read earlier submissions from Kafka in time; retry later with the same key",
                             retryAfterSeconds);
                 }
@@ -152,11 +172,15 @@ public final class IngestService {
         }
         if (Objects.equals(prior.idempotencyKey(), key) && Arrays.equals(prior.sha256(), sha)) {
             metrics.duplicate();
-            LOG.infof("documentId=%s retry of an accepted document: nothing published", id);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    String.format("documentId=%s retry of an accepted document: nothing published", id));
             return new Outcome.Duplicate(id, prior.pageCount(), prior.mediaType());
         }
         metrics.rejected(Reason.IDEMPOTENCY_CONFLICT);
-        return new Outcome.Rejected(id, Reason.IDEMPOTENCY_CONFLICT,
+        return new Outcome.Rejected(
+                id,
+                Reason.IDEMPOTENCY_CONFLICT,
                 key != null && Objects.equals(prior.idempotencyKey(), key)
                         ? "this idempotency key was already used for a different file"
                         : "document " + id + " already exists");
@@ -179,69 +203,123 @@ public final class IngestService {
         DocumentPublisher.Slot slot = publisher.acquire(queueWait);
         if (slot == null) {
             metrics.unavailable("busy");
-            LOG.infof("documentId=%s refused for now: all %d publishing slots busy", id, publisher.slots());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    String.format(
+                            "documentId=%s refused for now: all %d publishing slots busy", id, publisher.slots()));
             return new Outcome.Unavailable(id, Reason.BUSY, "ingest is at capacity; retry later", retryAfterSeconds);
         }
         long started = System.nanoTime();
-        try (slot; PageSource source = PageSources.open(s.file(), format, limits);
+        try (slot;
+                PageSource source = PageSources.open(s.file(), format, limits);
                 PageSpool spool = new PageSpool(workDir)) {
             byte[] sha = sha256(s.file());
             int pageCount = source.pageCount();
             Context trace = Context.current();
             String traceparent = traceparent(trace, s);
-            LOG.infof("documentId=%s %s, %d bytes, %d pages, %s%s: rendering", id, format.mediaType(), s.size(),
-                    pageCount, ocr.mode(), ocr.groundAnswers() ? ", grounded answers" : "");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    String.format(
+                            "documentId=%s %s, %d bytes, %d pages, %s%s: rendering",
+                            id,
+                            format.mediaType(),
+                            s.size(),
+                            pageCount,
+                            ocr.mode(),
+                            ocr.groundAnswers() ? ", grounded answers" : ""));
             for (int i = 0; i < pageCount; i++) {
                 spool.add(encoder.encode(source.render(i)));
             }
-            DocumentRequest request = DocumentRequest.newBuilder().setDocumentId(id).setIdempotencyKey(key)
-                    .setFileName(s.fileName()).setMediaType(format.mediaType()).setSizeBytes(s.size())
-                    .setSha256(HexFormat.of().formatHex(sha)).setPageCount(pageCount).setTasks(tasks)
-                    .setQuestions(questions).setMetadata(form.metadata()).setSubmittedAt(submittedAt)
-                    .setTraceparent(traceparent).setOcrMode(ocr.mode()).setGroundAnswers(ocr.groundAnswers()).build();
-            DocumentStatus acceptedEvent = DocumentStatus.newBuilder().setDocumentId(id)
-                    .setState(DocumentState.ACCEPTED).setPageCount(pageCount).setPagesDone(0)
-                    .setAt(clock.instant()).setTraceparent(traceparent).build();
-            slot.publish(request, spool, i -> PageImage.newBuilder().setDocumentId(id).setPageIndex(i)
-                    .setPageCount(pageCount).setTasks(tasks).setQuestions(questions).setSubmittedAt(submittedAt)
-                    .setTraceparent(traceparent).setOcrMode(ocr.mode()).setGroundAnswers(ocr.groundAnswers()),
-                    acceptedEvent, trace);
+            DocumentRequest request = DocumentRequest.newBuilder()
+                    .setDocumentId(id)
+                    .setIdempotencyKey(key)
+                    .setFileName(s.fileName())
+                    .setMediaType(format.mediaType())
+                    .setSizeBytes(s.size())
+                    .setSha256(HexFormat.of().formatHex(sha))
+                    .setPageCount(pageCount)
+                    .setTasks(tasks)
+                    .setQuestions(questions)
+                    .setMetadata(form.metadata())
+                    .setSubmittedAt(submittedAt)
+                    .setTraceparent(traceparent)
+                    .setOcrMode(ocr.mode())
+                    .setGroundAnswers(ocr.groundAnswers())
+                    .build();
+            DocumentStatus acceptedEvent = DocumentStatus.newBuilder()
+                    .setDocumentId(id)
+                    .setState(DocumentState.ACCEPTED)
+                    .setPageCount(pageCount)
+                    .setPagesDone(0)
+                    .setAt(clock.instant())
+                    .setTraceparent(traceparent)
+                    .build();
+            slot.publish(
+                    request,
+                    spool,
+                    i -> PageImage.newBuilder()
+                            .setDocumentId(id)
+                            .setPageIndex(i)
+                            .setPageCount(pageCount)
+                            .setTasks(tasks)
+                            .setQuestions(questions)
+                            .setSubmittedAt(submittedAt)
+                            .setTraceparent(traceparent)
+                            .setOcrMode(ocr.mode())
+                            .setGroundAnswers(ocr.groundAnswers()),
+                    acceptedEvent,
+                    trace);
             accepted.put(new AcceptedDocuments.Accepted(id, key, sha, pageCount, format.mediaType()));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             metrics.accepted(pageCount, s.size(), spool.bytes(), took);
-            LOG.infof("documentId=%s accepted: %d pages, %d image bytes, %d ms", id, pageCount, spool.bytes(),
-                    took.toMillis());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    String.format(
+                            "documentId=%s accepted: %d pages, %d image bytes, %d ms",
+                            id, pageCount, spool.bytes(), took.toMillis()));
             return new Outcome.Accepted(id, pageCount, format.mediaType());
         } catch (Rejected r) {
             return reject(id, s, r);
         } catch (KafkaUnavailable e) {
             metrics.unavailable("kafka");
-            LOG.warnf("documentId=%s not published: %s", id, e.getMessage());
-            return new Outcome.Unavailable(id, Reason.KAFKA_UNAVAILABLE,
+            LOG.log(System.Logger.Level.WARNING, String.format("documentId=%s not published: %s", id, e.getMessage()));
+            return new Outcome.Unavailable(
+                    id,
+                    Reason.KAFKA_UNAVAILABLE,
                     "Kafka did not take the document in time; retry later"
-                    + (key != null ? " with the same idempotency key" : " (send an idempotency key to make retries safe)"),
+                            + (key != null
+                                    ? " with the same idempotency key"
+                                    : " (send an idempotency key to make retries safe)"),
                     retryAfterSeconds);
         } catch (IOException e) {
-            LOG.errorf(e, "documentId=%s work files failed", id);
-            return new Outcome.Unavailable(id, Reason.STORAGE, "ingest could not write its work files; retry later",
-                    retryAfterSeconds);
+            LOG.log(System.Logger.Level.ERROR, String.format("documentId=%s work files failed", id), e);
+            return new Outcome.Unavailable(
+                    id, Reason.STORAGE, "ingest could not write its work files; retry later", retryAfterSeconds);
         } catch (OutOfMemoryError e) {
-            LOG.errorf("documentId=%s ran out of memory while rendering", id);
-            return new Outcome.Unavailable(id, Reason.BUSY, "ingest is out of memory; retry later",
-                    retryAfterSeconds);
+            LOG.log(System.Logger.Level.ERROR, String.format("documentId=%s ran out of memory while rendering", id));
+            return new Outcome.Unavailable(id, Reason.BUSY, "ingest is out of memory; retry later", retryAfterSeconds);
         }
     }
 
     private Outcome reject(String id, Submission s, Rejected r) {
         metrics.rejected(r.reason());
-        LOG.infof("documentId=%s rejected %s: %s", id, r.reason(), r.getMessage());
+        LOG.log(
+                System.Logger.Level.INFO,
+                String.format("documentId=%s rejected %s: %s", id, r.reason(), r.getMessage()));
         if (r.getCause() != null) {
-            LOG.debugf(r.getCause(), "documentId=%s cause", id);
+            LOG.log(System.Logger.Level.DEBUG, () -> String.format("documentId=%s cause", id), r.getCause());
         }
         Context trace = Context.current();
-        status.send(DocumentStatus.newBuilder().setDocumentId(id).setState(DocumentState.REJECTED)
-                .setReasonCode(r.reason().code()).setMessage(r.getMessage()).setAt(clock.instant())
-                .setTraceparent(traceparent(trace, s)).build(), trace);
+        status.send(
+                DocumentStatus.newBuilder()
+                        .setDocumentId(id)
+                        .setState(DocumentState.REJECTED)
+                        .setReasonCode(r.reason().code())
+                        .setMessage(r.getMessage())
+                        .setAt(clock.instant())
+                        .setTraceparent(traceparent(trace, s))
+                        .build(),
+                trace);
         return new Outcome.Rejected(id, r.reason(), r.getMessage());
     }
 

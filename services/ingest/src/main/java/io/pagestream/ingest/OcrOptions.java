@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  */
 public record OcrOptions(OcrMode mode, boolean groundAnswers) {
     /** The mode names a client may send, as it sends them. */
-    public static final String MODES = Arrays.stream(OcrMode.values()).map(m -> m.name().toLowerCase(Locale.ROOT))
+    public static final String MODES = Arrays.stream(OcrMode.values())
+            .map(m -> m.name().toLowerCase(Locale.ROOT))
             .collect(Collectors.joining(", "));
 
     /**
@@ -44,8 +45,9 @@ public record OcrOptions(OcrMode mode, boolean groundAnswers) {
         return switch (raw.strip().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new Rejected(Reason.INVALID_REQUEST, "groundAnswers must be true or false, not '"
-                    + raw.strip() + "'");
+            default ->
+                throw new Rejected(
+                        Reason.INVALID_REQUEST, "groundAnswers must be true or false, not '" + raw.strip() + "'");
         };
     }
 }

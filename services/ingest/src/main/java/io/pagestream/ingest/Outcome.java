@@ -9,21 +9,17 @@ public sealed interface Outcome {
     String documentId();
 
     /** Published: the request, every page and the ACCEPTED event, in one transaction. */
-    record Accepted(String documentId, int pageCount, String mediaType) implements Outcome {
-    }
+    record Accepted(String documentId, int pageCount, String mediaType) implements Outcome {}
 
     /** A retry of a submission already accepted: nothing was published. */
-    record Duplicate(String documentId, int pageCount, String mediaType) implements Outcome {
-    }
+    record Duplicate(String documentId, int pageCount, String mediaType) implements Outcome {}
 
     /**
      * Refused for a reason the client can act on; announced as a REJECTED event unless it concerns the id itself
      * (none usable, or an idempotency conflict).
      */
-    record Rejected(String documentId, Reason reason, String message) implements Outcome {
-    }
+    record Rejected(String documentId, Reason reason, String message) implements Outcome {}
 
     /** Not taken now: the same submission (same idempotency key) may go through after {@code retryAfterSeconds}. */
-    record Unavailable(String documentId, Reason reason, String message, int retryAfterSeconds) implements Outcome {
-    }
+    record Unavailable(String documentId, Reason reason, String message, int retryAfterSeconds) implements Outcome {}
 }

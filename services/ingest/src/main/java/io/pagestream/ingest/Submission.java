@@ -14,8 +14,17 @@ import java.util.List;
  * @param mode          the OCR mode as sent (text, markdown, layout; case-insensitive), or null for the default
  * @param groundAnswers "true" or "false" as sent, or null (false)
  */
-public record Submission(Path file, long size, String fileName, List<String> questions, List<String> tasks,
-        String idempotencyKey, String documentId, String metadata, String traceparent, String mode,
+public record Submission(
+        Path file,
+        long size,
+        String fileName,
+        List<String> questions,
+        List<String> tasks,
+        String idempotencyKey,
+        String documentId,
+        String metadata,
+        String traceparent,
+        String mode,
         String groundAnswers) {
 
     public Submission {

@@ -55,8 +55,7 @@ final class SubmissionChecks {
     }
 
     /** What the document asks for: the fields its DocumentRequest and PageImages carry, and its format. */
-    record Request(List<String> questions, List<Task> tasks, OcrOptions ocr, DocumentFormat format) {
-    }
+    record Request(List<String> questions, List<Task> tasks, OcrOptions ocr, DocumentFormat format) {}
 
     Form form(Submission s) throws Rejected {
         if (s.file() == null) {
@@ -65,12 +64,13 @@ final class SubmissionChecks {
         Map<String, String> metadata = metadata(s.metadata());
         String given = blankToNull(s.documentId());
         if (given != null && !DocumentIds.isValidDocumentId(given)) {
-            throw new Rejected(Reason.INVALID_REQUEST,
-                    "documentId must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
+            throw new Rejected(
+                    Reason.INVALID_REQUEST, "documentId must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
         }
         String key = blankToNull(s.idempotencyKey());
         if (key != null && !DocumentIds.isValidIdempotencyKey(key)) {
-            throw new Rejected(Reason.INVALID_REQUEST,
+            throw new Rejected(
+                    Reason.INVALID_REQUEST,
                     "the idempotency key must be 1 to 255 characters without control characters");
         }
         return new Form(given, key, metadata);
@@ -85,8 +85,8 @@ final class SubmissionChecks {
             throw new Rejected(Reason.EMPTY, "the file is empty");
         }
         if (s.size() > limits.maxBytes()) {
-            throw new Rejected(Reason.TOO_LARGE, "the file has " + s.size() + " bytes; the limit is "
-                    + limits.maxBytes());
+            throw new Rejected(
+                    Reason.TOO_LARGE, "the file has " + s.size() + " bytes; the limit is " + limits.maxBytes());
         }
         DocumentFormat format;
         try {
@@ -95,9 +95,12 @@ final class SubmissionChecks {
             throw Rejected.corrupt("the upload cannot be read", e);
         }
         if (!format.supported()) {
-            throw new Rejected(Reason.UNSUPPORTED_FORMAT, format == DocumentFormat.UNKNOWN
-                    ? "the file is not a PDF, TIFF, PNG, JPEG or WebP (decided from its content)"
-                    : format + " (" + format.mediaType() + ") is not supported; send PDF, TIFF, PNG, JPEG or WebP");
+            throw new Rejected(
+                    Reason.UNSUPPORTED_FORMAT,
+                    format == DocumentFormat.UNKNOWN
+                            ? "the file is not a PDF, TIFF, PNG, JPEG or WebP (decided from its content)"
+                            : format + " (" + format.mediaType()
+                                    + ") is not supported; send PDF, TIFF, PNG, JPEG or WebP");
         }
         return new Request(questions, tasks, ocr, format);
     }
@@ -131,14 +134,16 @@ final class SubmissionChecks {
                 throw new Rejected(Reason.INVALID_REQUEST, "a question is empty");
             }
             if (t.length() > limits.maxQuestionLength()) {
-                throw new Rejected(Reason.QUESTION_TOO_LONG, "question " + (out.size() + 1) + " has "
-                        + t.length() + " characters; the limit is " + limits.maxQuestionLength());
+                throw new Rejected(
+                        Reason.QUESTION_TOO_LONG,
+                        "question " + (out.size() + 1) + " has " + t.length() + " characters; the limit is "
+                                + limits.maxQuestionLength());
             }
             out.add(t);
         }
         if (out.size() > limits.maxQuestions()) {
-            throw new Rejected(Reason.TOO_MANY_QUESTIONS, out.size() + " questions; the limit is "
-                    + limits.maxQuestions());
+            throw new Rejected(
+                    Reason.TOO_MANY_QUESTIONS, out.size() + " questions; the limit is " + limits.maxQuestions());
         }
         return out;
     }
@@ -154,8 +159,9 @@ final class SubmissionChecks {
                 switch (n) {
                     case "OCR" -> tasks.add(Task.OCR);
                     case "QA" -> tasks.add(Task.QA);
-                    default -> throw new Rejected(Reason.INVALID_REQUEST, "unknown task '" + name.strip()
-                            + "' (tasks are OCR and QA)");
+                    default ->
+                        throw new Rejected(
+                                Reason.INVALID_REQUEST, "unknown task '" + name.strip() + "' (tasks are OCR and QA)");
                 }
             }
         }
@@ -176,13 +182,15 @@ final class SubmissionChecks {
 
     private static void metadataSize(Map<String, String> metadata) throws Rejected {
         if (metadata.size() > MAX_METADATA_ENTRIES) {
-            throw new Rejected(Reason.INVALID_REQUEST, "metadata has " + metadata.size()
-                    + " entries; the limit is " + MAX_METADATA_ENTRIES);
+            throw new Rejected(
+                    Reason.INVALID_REQUEST,
+                    "metadata has " + metadata.size() + " entries; the limit is " + MAX_METADATA_ENTRIES);
         }
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (e.getKey().length() > MAX_METADATA_KEY || e.getValue().length() > MAX_METADATA_VALUE) {
-                throw new Rejected(Reason.INVALID_REQUEST, "metadata keys may have " + MAX_METADATA_KEY
-                        + " characters and values " + MAX_METADATA_VALUE);
+                throw new Rejected(
+                        Reason.INVALID_REQUEST,
+                        "metadata keys may have " + MAX_METADATA_KEY + " characters and values " + MAX_METADATA_VALUE);
             }
         }
     }

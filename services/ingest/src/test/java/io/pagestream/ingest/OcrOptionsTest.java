@@ -36,7 +36,8 @@ class OcrOptionsTest {
         for (String bad : new String[] {"yes", "1", "on", "truely"}) {
             Rejected ground = assertThrows(Rejected.class, () -> OcrOptions.parse(null, bad, OcrMode.MARKDOWN));
             assertEquals(400, SubmissionResponses.status(ground.reason()));
-            assertTrue(ground.getMessage().contains("groundAnswers must be true or false, not '" + bad + "'"),
+            assertTrue(
+                    ground.getMessage().contains("groundAnswers must be true or false, not '" + bad + "'"),
                     ground.getMessage());
         }
     }

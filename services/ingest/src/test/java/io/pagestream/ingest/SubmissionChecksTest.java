@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The checks of a submission, without a service around them: what each refuses, and what passes on. */
 class SubmissionChecksTest {
-    private final SubmissionChecks checks = new SubmissionChecks(Limits.defaults().withMaxBytes(1000),
-            OcrMode.MARKDOWN);
+    private final SubmissionChecks checks =
+            new SubmissionChecks(Limits.defaults().withMaxBytes(1000), OcrMode.MARKDOWN);
 
     @TempDir
     Path dir;
@@ -31,21 +31,30 @@ class SubmissionChecksTest {
     void theFormNamesTheDocumentAndCarriesTheMetadata() throws Rejected {
         SubmissionChecks.Form form = checks.form(submission(Path.of("x"), " doc-1 ", " key ", "{\"a\":\"b\"}"));
         assertEquals(new SubmissionChecks.Form("doc-1", "key", Map.of("a", "b")), form);
-        assertEquals(new SubmissionChecks.Form(null, null, Map.of()),
-                checks.form(submission(Path.of("x"), " ", null, " ")));
+        assertEquals(
+                new SubmissionChecks.Form(null, null, Map.of()), checks.form(submission(Path.of("x"), " ", null, " ")));
     }
 
     @Test
     void aFormWithoutAFileOrWithBadMetadataIdOrKeyIsAnInvalidRequest() {
-        assertRefused(Reason.INVALID_REQUEST, "the multipart field 'file' is missing",
+        assertRefused(
+                Reason.INVALID_REQUEST,
+                "the multipart field 'file' is missing",
                 () -> checks.form(submission(null, null, null, null)));
-        assertRefused(Reason.INVALID_REQUEST, "metadata must be a JSON object of string values",
+        assertRefused(
+                Reason.INVALID_REQUEST,
+                "metadata must be a JSON object of string values",
                 () -> checks.form(submission(Path.of("x"), null, null, "[1,2]")));
-        assertRefused(Reason.INVALID_REQUEST, "metadata value 'n' is not a string",
+        assertRefused(
+                Reason.INVALID_REQUEST,
+                "metadata value 'n' is not a string",
                 () -> checks.form(submission(Path.of("x"), null, null, "{\"n\":1}")));
-        assertRefused(Reason.INVALID_REQUEST, "documentId must be 1 to 128 letters, digits, '.', '_', ':' or '-'",
+        assertRefused(
+                Reason.INVALID_REQUEST,
+                "documentId must be 1 to 128 letters, digits, '.', '_', ':' or '-'",
                 () -> checks.form(submission(Path.of("x"), "has/slash", null, null)));
-        assertRefused(Reason.INVALID_REQUEST,
+        assertRefused(
+                Reason.INVALID_REQUEST,
                 "the idempotency key must be 1 to 255 characters without control characters",
                 () -> checks.form(submission(Path.of("x"), null, "a\u0000b", null)));
     }
@@ -53,33 +62,45 @@ class SubmissionChecksTest {
     @Test
     void aRequestPassesOnItsQuestionsTasksModeAndFormat() throws Exception {
         Path png = Files.write(dir.resolve("a.png"), TestFiles.png(10, 10));
-        Submission s = new Submission(png, Files.size(png), "a.png", List.of(" Who? "), List.of(), null, null, null,
-                null, "layout", "true");
+        Submission s = new Submission(
+                png, Files.size(png), "a.png", List.of(" Who? "), List.of(), null, null, null, null, "layout", "true");
         SubmissionChecks.Request request = checks.request(s, checks.form(s));
-        assertEquals(new SubmissionChecks.Request(List.of("Who?"), List.of(Task.OCR, Task.QA),
-                new OcrOptions(OcrMode.LAYOUT, true), DocumentFormat.PNG), request);
+        assertEquals(
+                new SubmissionChecks.Request(
+                        List.of("Who?"),
+                        List.of(Task.OCR, Task.QA),
+                        new OcrOptions(OcrMode.LAYOUT, true),
+                        DocumentFormat.PNG),
+                request);
     }
 
     @Test
     void aRequestIsRefusedForItsFieldsSizeOrFormat() throws IOException {
         Path text = Files.writeString(dir.resolve("notes.pdf"), "just some text");
-        assertRefused(Reason.INVALID_REQUEST, "task QA needs at least one question",
+        assertRefused(
+                Reason.INVALID_REQUEST,
+                "task QA needs at least one question",
                 () -> request(text, List.of(), List.of("QA")));
-        assertRefused(Reason.TOO_MANY_QUESTIONS, "21 questions; the limit is 20",
+        assertRefused(
+                Reason.TOO_MANY_QUESTIONS,
+                "21 questions; the limit is 20",
                 () -> request(text, Collections.nCopies(21, "q?"), List.of()));
-        assertRefused(Reason.UNSUPPORTED_FORMAT,
+        assertRefused(
+                Reason.UNSUPPORTED_FORMAT,
                 "the file is not a PDF, TIFF, PNG, JPEG or WebP (decided from its content)",
                 () -> request(text, List.of(), List.of()));
         Path empty = Files.write(dir.resolve("empty.pdf"), new byte[0]);
         assertRefused(Reason.EMPTY, "the file is empty", () -> request(empty, List.of(), List.of()));
         Path big = Files.write(dir.resolve("big.pdf"), new byte[1001]);
-        assertRefused(Reason.TOO_LARGE, "the file has 1001 bytes; the limit is 1000",
+        assertRefused(
+                Reason.TOO_LARGE,
+                "the file has 1001 bytes; the limit is 1000",
                 () -> request(big, List.of(), List.of()));
     }
 
     private SubmissionChecks.Request request(Path file, List<String> questions, List<String> tasks) throws Exception {
-        Submission s = new Submission(file, Files.size(file), "f", questions, tasks, null, null, null, null, null,
-                null);
+        Submission s =
+                new Submission(file, Files.size(file), "f", questions, tasks, null, null, null, null, null, null);
         return checks.request(s, checks.form(s));
     }
 

@@ -41,8 +41,7 @@ import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
 /** Files the tests need, generated: good PDFs and images of every format, and every kind of bad input. */
 public final class TestFiles {
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** A text PDF: page n says "Page n"; fonts embedded (Liberation Sans from PDFBox) or not (Helvetica, standard 14). */
     public static byte[] pdf(int pages, boolean embeddedFont, boolean withImages) {
@@ -109,7 +108,8 @@ public final class TestFiles {
     public static byte[] encryptedPdf() {
         try (PDDocument doc = new PDDocument()) {
             doc.addPage(new PDPage(PDRectangle.A4));
-            StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-secret", "secret", new AccessPermission());
+            StandardProtectionPolicy policy =
+                    new StandardProtectionPolicy("owner-secret", "secret", new AccessPermission());
             policy.setEncryptionKeyLength(256);
             doc.protect(policy);
             return save(doc);
@@ -213,8 +213,18 @@ public final class TestFiles {
     private static byte[] pngChunks(int width, int height, byte[] idat) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(
+                out,
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(width)
+                        .putInt(height)
+                        .put((byte) 8)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array());
         chunk(out, "IDAT", idat);
         chunk(out, "IEND", new byte[0]);
         return out.toByteArray();
@@ -247,15 +257,22 @@ public final class TestFiles {
         ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4);
         tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8);
         tiff.putShort((short) 1);
-        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        tiff.putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0);
         tiff.putInt(0);
-        byte[] exif = ByteBuffer.allocate(6 + tiff.capacity()).put("Exif\0\0".getBytes(StandardCharsets.US_ASCII))
-                .put(tiff.array()).array();
+        byte[] exif = ByteBuffer.allocate(6 + tiff.capacity())
+                .put("Exif\0\0".getBytes(StandardCharsets.US_ASCII))
+                .put(tiff.array())
+                .array();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(jpeg, 0, 2); // SOI
         out.write(0xFF);
         out.write(0xE1);
-        out.writeBytes(ByteBuffer.allocate(2).putShort((short) (exif.length + 2)).array());
+        out.writeBytes(
+                ByteBuffer.allocate(2).putShort((short) (exif.length + 2)).array());
         out.writeBytes(exif);
         out.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();

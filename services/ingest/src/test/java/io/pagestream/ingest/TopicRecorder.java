@@ -39,23 +39,30 @@ public final class TopicRecorder {
     }
 
     private TopicRecorder(String bootstrap, String registryUrl) {
-        Thread t = new Thread(() -> {
-            try (TopicReader reader = new TopicReader(bootstrap, registryUrl,
-                    List.of(Topics.DOCUMENTS_REQUESTS, Topics.DOCUMENTS_PAGES, Topics.DOCUMENTS_STATUS))) {
-                while (true) {
-                    try {
-                        for (ConsumerRecord<String, SpecificRecord> r : reader.poll()) {
-                            String id = r.topic().equals(Topics.DOCUMENTS_PAGES.name())
-                                    ? PageKey.parse(r.key()).documentId() : r.key();
-                            byDocument.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(r.value());
-                            all.add(r);
+        Thread t = new Thread(
+                () -> {
+                    try (TopicReader reader = new TopicReader(
+                            bootstrap,
+                            registryUrl,
+                            List.of(Topics.DOCUMENTS_REQUESTS, Topics.DOCUMENTS_PAGES, Topics.DOCUMENTS_STATUS))) {
+                        while (true) {
+                            try {
+                                for (ConsumerRecord<String, SpecificRecord> r : reader.poll()) {
+                                    String id = r.topic().equals(Topics.DOCUMENTS_PAGES.name())
+                                            ? PageKey.parse(r.key()).documentId()
+                                            : r.key();
+                                    byDocument
+                                            .computeIfAbsent(id, k -> new CopyOnWriteArrayList<>())
+                                            .add(r.value());
+                                    all.add(r);
+                                }
+                            } catch (KafkaException e) {
+                                // the broker may be paused by the back-pressure test: keep polling
+                            }
                         }
-                    } catch (KafkaException e) {
-                        // the broker may be paused by the back-pressure test: keep polling
                     }
-                }
-            }
-        }, "test-topic-recorder");
+                },
+                "test-topic-recorder");
         t.setDaemon(true);
         t.start();
     }
@@ -72,7 +79,9 @@ public final class TopicRecorder {
     }
 
     public <T extends SpecificRecord> List<T> records(String documentId, Class<T> type) {
-        return byDocument.getOrDefault(documentId, List.of()).stream().filter(type::isInstance).map(type::cast)
+        return byDocument.getOrDefault(documentId, List.of()).stream()
+                .filter(type::isInstance)
+                .map(type::cast)
                 .toList();
     }
 

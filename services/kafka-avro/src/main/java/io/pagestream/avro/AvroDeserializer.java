@@ -58,11 +58,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         int id = WireFormat.schemaId(topic, data);
         DatumReader<T> reader = readers.computeIfAbsent(id, key -> readerFor(topic, key));
         try {
-            return reader.read(null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_BYTES,
-                    data.length - WireFormat.HEADER_BYTES, null));
+            return reader.read(
+                    null,
+                    DecoderFactory.get()
+                            .binaryDecoder(data, WireFormat.HEADER_BYTES, data.length - WireFormat.HEADER_BYTES, null));
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot decode record on topic " + topic + " with schema id " + id
-                    + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    "cannot decode record on topic " + topic + " with schema id " + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -71,8 +73,10 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         try {
             writer = client.schemaById(id);
         } catch (RegistryException e) {
-            throw new SerializationException((e.isNotFound() ? "unknown schema id " + id : "cannot fetch schema id " + id)
-                    + " in a record on topic " + topic + ": " + e.getMessage(), e);
+            throw new SerializationException(
+                    (e.isNotFound() ? "unknown schema id " + id : "cannot fetch schema id " + id)
+                            + " in a record on topic " + topic + ": " + e.getMessage(),
+                    e);
         }
         if (!specific) {
             return new GenericDatumReader<>(writer, writer);
@@ -81,7 +85,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         // Records are built by the loader of the target class, not the one Avro itself was loaded by: where several
         // loaders hold the generated classes (a Quarkus application under test), a record from the other loader
         // would not be the caller's type.
-        SpecificData model = target != null ? new SpecificData(target.getClassLoader()) : SpecificData.getForSchema(reader);
+        SpecificData model =
+                target != null ? new SpecificData(target.getClassLoader()) : SpecificData.getForSchema(reader);
         return new SpecificDatumReader<>(writer, reader, model);
     }
 

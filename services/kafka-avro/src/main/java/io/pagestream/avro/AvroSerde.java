@@ -17,8 +17,8 @@ public final class AvroSerde<T extends GenericContainer> implements Serde<T> {
         this.deserializer = deserializer;
     }
 
-    public static <T extends SpecificRecord> AvroSerde<T> specific(Class<T> type, SchemaRegistryClient client,
-            boolean autoRegister) {
+    public static <T extends SpecificRecord> AvroSerde<T> specific(
+            Class<T> type, SchemaRegistryClient client, boolean autoRegister) {
         return new AvroSerde<>(new AvroSerializer<>(client, autoRegister), new AvroDeserializer<>(client, type));
     }
 

@@ -16,8 +16,10 @@ public record AvroSerdeConfig(RegistryConfig registry, boolean autoRegister, boo
     public static final String SPECIFIC_READER = "specific.avro.reader";
 
     public static AvroSerdeConfig fromMap(Map<String, ?> configs) {
-        return new AvroSerdeConfig(RegistryConfig.fromMap(configs),
-                bool(configs, AUTO_REGISTER, true), bool(configs, SPECIFIC_READER, false));
+        return new AvroSerdeConfig(
+                RegistryConfig.fromMap(configs),
+                bool(configs, AUTO_REGISTER, true),
+                bool(configs, SPECIFIC_READER, false));
     }
 
     private static boolean bool(Map<String, ?> configs, String key, boolean fallback) {

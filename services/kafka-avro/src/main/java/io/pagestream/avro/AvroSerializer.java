@@ -30,8 +30,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     private boolean isKey;
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
-    public AvroSerializer() {
-    }
+    public AvroSerializer() {}
 
     public AvroSerializer(SchemaRegistryClient client, boolean autoRegister) {
         this.client = client;
@@ -63,10 +62,13 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         try {
             id = autoRegister ? client.register(subject, schema) : client.idOf(subject, schema);
         } catch (RegistryException e) {
-            throw new SerializationException("cannot write " + schema.getFullName() + " to topic " + topic + ": "
-                    + (autoRegister || !e.isNotFound() ? e.getMessage()
-                            : "the schema is not registered under subject '" + subject
-                                    + "' and auto.register.schemas is false"), e);
+            throw new SerializationException(
+                    "cannot write " + schema.getFullName() + " to topic " + topic + ": "
+                            + (autoRegister || !e.isNotFound()
+                                    ? e.getMessage()
+                                    : "the schema is not registered under subject '" + subject
+                                            + "' and auto.register.schemas is false"),
+                    e);
         }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -78,8 +80,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
             encoder.flush();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot encode " + schema.getFullName() + " for topic " + topic + ": "
-                    + e.getMessage(), e);
+            throw new SerializationException(
+                    "cannot encode " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,8 +8,7 @@ final class WireFormat {
     static final byte MAGIC = 0;
     static final int HEADER_BYTES = 5;
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 
     static int schemaId(String topic, byte[] data) {
         if (data.length < HEADER_BYTES) {
@@ -19,7 +18,8 @@ final class WireFormat {
         if (data[0] != MAGIC) {
             throw new SerializationException(String.format(
                     "record on topic %s starts with magic byte 0x%02x, not 0x00: it was not written in the Confluent "
-                            + "wire format (Avro with a registry schema id)", topic, data[0]));
+                            + "wire format (Avro with a registry schema id)",
+                    topic, data[0]));
         }
         return ByteBuffer.wrap(data, 1, 4).getInt();
     }

@@ -57,9 +57,14 @@ public record RegistryConfig(
     }
 
     /** Trust store (to verify the registry) and optional key store (client certificate), in JKS or PKCS12. */
-    public record Tls(Path truststore, String truststorePassword, String truststoreType,
-            Optional<Path> keystore, String keystorePassword, String keystoreType, String keyPassword) {
-    }
+    public record Tls(
+            Path truststore,
+            String truststorePassword,
+            String truststoreType,
+            Optional<Path> keystore,
+            String keystorePassword,
+            String keystoreType,
+            String keyPassword) {}
 
     /** Defaults: 5 retries from 100 ms up to 5 s, 10 s per request, 1,000 cached schemas. */
     public static RegistryConfig of(String urls) {
@@ -71,13 +76,27 @@ public record RegistryConfig(
     }
 
     public RegistryConfig withUserInfo(String userAndPassword) {
-        return new RegistryConfig(urls, Optional.of(userAndPassword), tls, maxRetries, initialBackoff, maxBackoff,
-                requestTimeout, cacheCapacity);
+        return new RegistryConfig(
+                urls,
+                Optional.of(userAndPassword),
+                tls,
+                maxRetries,
+                initialBackoff,
+                maxBackoff,
+                requestTimeout,
+                cacheCapacity);
     }
 
     public RegistryConfig withTls(Tls settings) {
-        return new RegistryConfig(urls, userInfo, Optional.of(settings), maxRetries, initialBackoff, maxBackoff,
-                requestTimeout, cacheCapacity);
+        return new RegistryConfig(
+                urls,
+                userInfo,
+                Optional.of(settings),
+                maxRetries,
+                initialBackoff,
+                maxBackoff,
+                requestTimeout,
+                cacheCapacity);
     }
 
     /** Reads the configuration from Kafka client properties. */
@@ -86,21 +105,34 @@ public record RegistryConfig(
         if (urlList == null || urlList.isBlank()) {
             throw new IllegalArgumentException(URL + " is required (comma-separated registry base URLs)");
         }
-        List<URI> urls = Arrays.stream(urlList.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(s -> URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s)).toList();
+        List<URI> urls = Arrays.stream(urlList.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(s -> URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s))
+                .toList();
         String source = string(configs, BASIC_AUTH_SOURCE, "USER_INFO");
         if (!source.equals("USER_INFO") && !source.equals("URL")) {
-            throw new IllegalArgumentException(BASIC_AUTH_SOURCE + "=" + source + " is not supported (USER_INFO or URL)");
+            throw new IllegalArgumentException(
+                    BASIC_AUTH_SOURCE + "=" + source + " is not supported (USER_INFO or URL)");
         }
         Optional<String> userInfo = source.equals("URL")
                 ? Optional.ofNullable(urls.get(0).getRawUserInfo())
-                : Optional.ofNullable(string(configs, BASIC_AUTH_USER_INFO, null)).filter(s -> !s.isBlank());
-        Optional<Tls> tls = Optional.ofNullable(string(configs, TRUSTSTORE_LOCATION, null)).map(trust -> new Tls(
-                Path.of(trust), string(configs, TRUSTSTORE_PASSWORD, ""), string(configs, TRUSTSTORE_TYPE, "PKCS12"),
-                Optional.ofNullable(string(configs, KEYSTORE_LOCATION, null)).map(Path::of),
-                string(configs, KEYSTORE_PASSWORD, ""), string(configs, KEYSTORE_TYPE, "PKCS12"),
-                string(configs, KEY_PASSWORD, string(configs, KEYSTORE_PASSWORD, ""))));
-        return new RegistryConfig(urls, userInfo, tls,
+                : Optional.ofNullable(string(configs, BASIC_AUTH_USER_INFO, null))
+                        .filter(s -> !s.isBlank());
+        Optional<Tls> tls = Optional.ofNullable(string(configs, TRUSTSTORE_LOCATION, null))
+                .map(trust -> new Tls(
+                        Path.of(trust),
+                        string(configs, TRUSTSTORE_PASSWORD, ""),
+                        string(configs, TRUSTSTORE_TYPE, "PKCS12"),
+                        Optional.ofNullable(string(configs, KEYSTORE_LOCATION, null))
+                                .map(Path::of),
+                        string(configs, KEYSTORE_PASSWORD, ""),
+                        string(configs, KEYSTORE_TYPE, "PKCS12"),
+                        string(configs, KEY_PASSWORD, string(configs, KEYSTORE_PASSWORD, ""))));
+        return new RegistryConfig(
+                urls,
+                userInfo,
+                tls,
                 integer(configs, RETRIES, 5),
                 Duration.ofMillis(integer(configs, RETRY_BACKOFF_MS, 100)),
                 Duration.ofMillis(integer(configs, RETRY_BACKOFF_MAX_MS, 5000)),
@@ -119,7 +151,9 @@ public record RegistryConfig(
             return fallback;
         }
         try {
-            return value instanceof Number n ? n.intValue() : Integer.parseInt(value.toString().trim());
+            return value instanceof Number n
+                    ? n.intValue()
+                    : Integer.parseInt(value.toString().trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + "=" + value + " is not an integer", e);
         }

@@ -13,12 +13,15 @@ public class RegistryException extends RuntimeException {
     private final int status;
     private final int errorCode;
 
-    public RegistryException(String operation, String subject, int status, int errorCode, String detail,
-            Throwable cause) {
-        super(operation + (subject == null ? "" : " for subject '" + subject + "'")
-                + (status == 0 ? " could not reach the registry" : " failed with HTTP " + status)
-                + (errorCode == 0 ? "" : " (error " + errorCode + ")")
-                + (detail == null || detail.isBlank() ? "" : ": " + detail), cause);
+    public RegistryException(
+            String operation, String subject, int status, int errorCode, String detail, Throwable cause) {
+        super(
+                operation
+                        + (subject == null ? "" : " for subject '" + subject + "'")
+                        + (status == 0 ? " could not reach the registry" : " failed with HTTP " + status)
+                        + (errorCode == 0 ? "" : " (error " + errorCode + ")")
+                        + (detail == null || detail.isBlank() ? "" : ": " + detail),
+                cause);
         this.subject = subject;
         this.status = status;
         this.errorCode = errorCode;

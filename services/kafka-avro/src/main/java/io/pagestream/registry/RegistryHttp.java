@@ -18,8 +18,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * JSON over HTTP to the registry: fail-over between URLs, basic auth, TLS, and retries with exponential backoff (or
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * {@link RegistryException} carrying the subject, the status and the registry's error code.
  */
 final class RegistryHttp implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryHttp.class);
+    private static final System.Logger LOG = System.getLogger(RegistryHttp.class.getName());
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
@@ -74,8 +72,8 @@ final class RegistryHttp implements AutoCloseable {
             URI uri = URI.create(config.urls().get(urlIndex) + path);
             HttpResponse<String> response;
             try {
-                response = http.send(request(method, uri, payload),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                response = http.send(
+                        request(method, uri, payload), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 last = new RegistryException(operation, subject, 0, 0, uri + ": " + e, e);
                 failOver(urlIndex);
@@ -96,7 +94,7 @@ final class RegistryHttp implements AutoCloseable {
             // A node that answers 5xx is as unusable as one that does not answer: try the next one.
             failOver(urlIndex);
             wait = retryAfterMillis(response).orElse(backoff);
-            LOG.debug("registry attempt {} failed: {}", attempt + 1, last.getMessage());
+            LOG.log(System.Logger.Level.DEBUG, "registry attempt {0} failed: {1}", attempt + 1, last.getMessage());
         }
         throw last;
     }
@@ -109,8 +107,8 @@ final class RegistryHttp implements AutoCloseable {
     private Optional<Long> retryAfterMillis(HttpResponse<String> response) {
         return response.headers().firstValue("Retry-After").flatMap(value -> {
             try {
-                return Optional.of(Math.min(Long.parseLong(value.trim()) * 1000,
-                        config.maxBackoff().toMillis()));
+                return Optional.of(Math.min(
+                        Long.parseLong(value.trim()) * 1000, config.maxBackoff().toMillis()));
             } catch (NumberFormatException httpDate) {
                 return Optional.empty();
             }
@@ -132,9 +130,11 @@ final class RegistryHttp implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Accept", ACCEPT)
-                .method(method, payload == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
+                .method(
+                        method,
+                        payload == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
         if (payload != null) {
             request.header("Content-Type", CONTENT_TYPE);
         }
@@ -185,7 +185,8 @@ final class RegistryHttp implements AutoCloseable {
             KeyManagerFactory keys = null;
             if (tls.keystore().isPresent()) {
                 keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                keys.init(load(tls.keystore().get(), tls.keystoreType(), tls.keystorePassword()),
+                keys.init(
+                        load(tls.keystore().get(), tls.keystoreType(), tls.keystorePassword()),
                         tls.keyPassword().toCharArray());
             }
             SSLContext context = SSLContext.getInstance("TLS");

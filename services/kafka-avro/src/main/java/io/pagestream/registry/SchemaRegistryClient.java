@@ -18,8 +18,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
     private final BoundedCache<Integer, Schema> schemasById;
     private final BoundedCache<SubjectSchema, Integer> idsBySubjectSchema;
 
-    private record SubjectSchema(String subject, Schema schema) {
-    }
+    private record SubjectSchema(String subject, Schema schema) {}
 
     public SchemaRegistryClient(RegistryConfig config) {
         this.http = new RegistryHttp(config);
@@ -30,7 +29,10 @@ public final class SchemaRegistryClient implements AutoCloseable {
     /** Registers the schema under the subject (a no-op if already there) and returns its id. */
     public int register(String subject, Schema schema) {
         return idsBySubjectSchema.get(new SubjectSchema(subject, schema), key -> {
-            JsonNode answer = http.post("registering a schema", subject, "/subjects/" + encode(subject) + "/versions",
+            JsonNode answer = http.post(
+                    "registering a schema",
+                    subject,
+                    "/subjects/" + encode(subject) + "/versions",
                     Map.of("schema", schema.toString()));
             int id = answer.path("id").asInt();
             schemasById.put(id, schema);
@@ -40,13 +42,14 @@ public final class SchemaRegistryClient implements AutoCloseable {
 
     /** The id of a schema already registered under the subject; a {@link RegistryException} (404) if it is not. */
     public int idOf(String subject, Schema schema) {
-        return idsBySubjectSchema.get(new SubjectSchema(subject, schema), key -> lookup(subject, schema).id());
+        return idsBySubjectSchema.get(new SubjectSchema(subject, schema), key -> lookup(subject, schema)
+                .id());
     }
 
     /** The registered version of the subject that holds this schema. */
     public SubjectVersion lookup(String subject, Schema schema) {
-        JsonNode answer = http.post("looking up a schema", subject, "/subjects/" + encode(subject),
-                Map.of("schema", schema.toString()));
+        JsonNode answer = http.post(
+                "looking up a schema", subject, "/subjects/" + encode(subject), Map.of("schema", schema.toString()));
         return version(subject, answer);
     }
 
@@ -59,13 +62,18 @@ public final class SchemaRegistryClient implements AutoCloseable {
     }
 
     public SubjectVersion latest(String subject) {
-        return version(subject, http.get("fetching the latest version", subject,
-                "/subjects/" + encode(subject) + "/versions/latest"));
+        return version(
+                subject,
+                http.get("fetching the latest version", subject, "/subjects/" + encode(subject) + "/versions/latest"));
     }
 
     public SubjectVersion version(String subject, int version) {
-        return version(subject, http.get("fetching version " + version, subject,
-                "/subjects/" + encode(subject) + "/versions/" + version));
+        return version(
+                subject,
+                http.get(
+                        "fetching version " + version,
+                        subject,
+                        "/subjects/" + encode(subject) + "/versions/" + version));
     }
 
     public List<Integer> versions(String subject) {
@@ -87,9 +95,13 @@ public final class SchemaRegistryClient implements AutoCloseable {
      */
     public boolean isCompatible(String subject, Schema schema) {
         try {
-            return http.post("checking compatibility", subject,
-                    "/compatibility/subjects/" + encode(subject) + "/versions/latest",
-                    Map.of("schema", schema.toString())).path("is_compatible").asBoolean();
+            return http.post(
+                            "checking compatibility",
+                            subject,
+                            "/compatibility/subjects/" + encode(subject) + "/versions/latest",
+                            Map.of("schema", schema.toString()))
+                    .path("is_compatible")
+                    .asBoolean();
         } catch (RegistryException e) {
             if (e.isNotFound()) {
                 return true;
@@ -105,7 +117,8 @@ public final class SchemaRegistryClient implements AutoCloseable {
     public String compatibility(String subject) {
         try {
             return http.get("reading compatibility", subject, "/config/" + encode(subject) + "?defaultToGlobal=true")
-                    .path("compatibilityLevel").asText();
+                    .path("compatibilityLevel")
+                    .asText();
         } catch (RegistryException e) {
             if (e.isNotFound()) {
                 return globalCompatibility();
@@ -115,7 +128,9 @@ public final class SchemaRegistryClient implements AutoCloseable {
     }
 
     public String globalCompatibility() {
-        return http.get("reading global compatibility", null, "/config").path("compatibilityLevel").asText();
+        return http.get("reading global compatibility", null, "/config")
+                .path("compatibilityLevel")
+                .asText();
     }
 
     /** Sets the subject's compatibility level: NONE, BACKWARD, FORWARD, FULL or their _TRANSITIVE forms. */

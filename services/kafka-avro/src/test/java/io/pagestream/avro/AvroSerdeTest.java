@@ -52,8 +52,8 @@ class AvroSerdeTest {
     static final String TOPIC = "serde.pages.ocr";
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
-            .withTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)));
+    static final LocalStackExtension STACK =
+            LocalStackExtension.kafkaAndRegistry().withTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)));
 
     static SchemaRegistryClient client;
 
@@ -80,7 +80,8 @@ class AvroSerdeTest {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class.getName(),
                 RegistryConfig.URL, STACK.registryUrl()));
         try (var producer = new KafkaProducer<String, PageOcr>(producerConfig)) {
-            producer.send(new ProducerRecord<>(TOPIC, sent.getDocumentId(), sent)).get();
+            producer.send(new ProducerRecord<>(TOPIC, sent.getDocumentId(), sent))
+                    .get();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -97,21 +98,29 @@ class AvroSerdeTest {
             received = Records.values(consumer, List.of(TOPIC), 1, Duration.ofSeconds(30));
         }
         assertEquals(List.of(sent), received);
-        assertEquals(List.of(TOPIC + "-value"), client.subjects().stream().filter(s -> s.startsWith(TOPIC)).toList());
+        assertEquals(
+                List.of(TOPIC + "-value"),
+                client.subjects().stream().filter(s -> s.startsWith(TOPIC)).toList());
     }
 
     @Test
     void genericRecordsRoundTripAndCarryTheWriterSchema() {
         String topic = topic();
-        Schema schema = SchemaBuilder.record("Meter").namespace("test.serde").fields()
-                .requiredString("id").optionalDouble("reading").endRecord();
+        Schema schema = SchemaBuilder.record("Meter")
+                .namespace("test.serde")
+                .fields()
+                .requiredString("id")
+                .optionalDouble("reading")
+                .endRecord();
         GenericRecord record = new GenericData.Record(schema);
         record.put("id", "m-7");
         record.put("reading", 12.5);
         AvroSerde<GenericRecord> serde = AvroSerde.generic(client, true);
         byte[] bytes = serde.serializer().serialize(topic, record);
         assertEquals(0, bytes[0]);
-        assertEquals(client.idOf(topic + "-value", schema), ByteBuffer.wrap(bytes, 1, 4).getInt());
+        assertEquals(
+                client.idOf(topic + "-value", schema),
+                ByteBuffer.wrap(bytes, 1, 4).getInt());
         GenericRecord back = serde.deserializer().deserialize(topic, bytes);
         assertEquals("m-7", back.get("id").toString());
         assertEquals(12.5, back.get("reading"));
@@ -120,18 +129,24 @@ class AvroSerdeTest {
     @Test
     void aSpecificReaderReadsAnOlderWriter() {
         String topic = topic();
-        Schema older = SchemaBuilder.record("DocumentStatus").namespace("io.pagestream.schema").fields()
+        Schema older = SchemaBuilder.record("DocumentStatus")
+                .namespace("io.pagestream.schema")
+                .fields()
                 .requiredString("documentId")
-                .name("state").type(DocumentState.getClassSchema()).noDefault()
-                .name("at").type(org.apache.avro.LogicalTypes.timestampMillis()
-                        .addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
+                .name("state")
+                .type(DocumentState.getClassSchema())
+                .noDefault()
+                .name("at")
+                .type(org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)))
+                .noDefault()
                 .endRecord();
         GenericRecord old = new GenericData.Record(older);
         old.put("documentId", "doc-9");
         old.put("state", new GenericData.EnumSymbol(DocumentState.getClassSchema(), "COMPLETED"));
         old.put("at", 1_790_000_000_000L);
         byte[] bytes = AvroSerde.generic(client, true).serializer().serialize(topic, old);
-        DocumentStatus read = AvroSerde.specific(DocumentStatus.class, client, true).deserializer()
+        DocumentStatus read = AvroSerde.specific(DocumentStatus.class, client, true)
+                .deserializer()
                 .deserialize(topic, bytes);
         assertEquals("doc-9", read.getDocumentId());
         assertEquals(DocumentState.COMPLETED, read.getState());
@@ -146,8 +161,8 @@ class AvroSerdeTest {
         byte[] good = serde.serializer().serialize(topic, Samples.pageOcr("doc-2", 0));
         byte[] bad = good.clone();
         bad[0] = 1;
-        SerializationException e = assertThrows(SerializationException.class,
-                () -> serde.deserializer().deserialize(topic, bad));
+        SerializationException e = assertThrows(
+                SerializationException.class, () -> serde.deserializer().deserialize(topic, bad));
         assertTrue(e.getMessage().contains("magic byte 0x01") && e.getMessage().contains(topic), e.getMessage());
         assertThrows(SerializationException.class, () -> serde.deserializer().deserialize(topic, new byte[] {0, 0}));
         assertEquals(Samples.pageOcr("doc-2", 0), serde.deserializer().deserialize(topic, good));
@@ -159,8 +174,8 @@ class AvroSerdeTest {
         AvroSerde<PageOcr> serde = AvroSerde.specific(PageOcr.class, client, true);
         byte[] bytes = serde.serializer().serialize(topic, Samples.pageOcr("doc-3", 1));
         ByteBuffer.wrap(bytes, 1, 4).putInt(987_654_321);
-        SerializationException e = assertThrows(SerializationException.class,
-                () -> serde.deserializer().deserialize(topic, bytes));
+        SerializationException e = assertThrows(
+                SerializationException.class, () -> serde.deserializer().deserialize(topic, bytes));
         assertTrue(e.getMessage().contains("unknown schema id 987654321"), e.getMessage());
         assertInstanceOf(RegistryException.class, e.getCause());
     }
@@ -171,7 +186,9 @@ class AvroSerdeTest {
         PageOcr page = Samples.pageOcr("doc-4", 0);
         AvroSerializer<PageOcr> strict = new AvroSerializer<>(client, false);
         SerializationException e = assertThrows(SerializationException.class, () -> strict.serialize(topic, page));
-        assertTrue(e.getMessage().contains("'" + topic + "-value'") && e.getMessage().contains("auto.register.schemas"),
+        assertTrue(
+                e.getMessage().contains("'" + topic + "-value'")
+                        && e.getMessage().contains("auto.register.schemas"),
                 e.getMessage());
         int id = client.register(topic + "-value", PageOcr.getClassSchema());
         byte[] bytes = strict.serialize(topic, page);
@@ -181,9 +198,17 @@ class AvroSerdeTest {
     @Test
     void anIncompatibleWriterSchemaIsRefused() {
         String topic = topic();
-        Schema v1 = SchemaBuilder.record("Meter").namespace("test.serde").fields().requiredString("id").endRecord();
-        Schema v2 = SchemaBuilder.record("Meter").namespace("test.serde").fields().requiredString("id")
-                .requiredInt("scale").endRecord();
+        Schema v1 = SchemaBuilder.record("Meter")
+                .namespace("test.serde")
+                .fields()
+                .requiredString("id")
+                .endRecord();
+        Schema v2 = SchemaBuilder.record("Meter")
+                .namespace("test.serde")
+                .fields()
+                .requiredString("id")
+                .requiredInt("scale")
+                .endRecord();
         AvroSerializer<GenericRecord> serializer = new AvroSerializer<>(client, true);
         GenericRecord first = new GenericData.Record(v1);
         first.put("id", "a");
@@ -191,8 +216,8 @@ class AvroSerdeTest {
         GenericRecord second = new GenericData.Record(v2);
         second.put("id", "b");
         second.put("scale", 3);
-        SerializationException e = assertThrows(SerializationException.class,
-                () -> serializer.serialize(topic, second));
+        SerializationException e =
+                assertThrows(SerializationException.class, () -> serializer.serialize(topic, second));
         RegistryException cause = assertInstanceOf(RegistryException.class, e.getCause());
         assertEquals(409, cause.status());
         assertEquals(topic + "-value", cause.subject());
@@ -206,9 +231,12 @@ class AvroSerdeTest {
         AvroSerde<DocumentStatus> statuses = AvroSerde.specific(DocumentStatus.class, client, true);
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(in, Consumed.with(Serdes.String(), pages))
-                .mapValues(p -> DocumentStatus.newBuilder().setDocumentId(p.getDocumentId())
-                        .setState(DocumentState.ACCEPTED).setPageCount(p.getPageCount())
-                        .setAt(p.getCompletedAt()).build())
+                .mapValues(p -> DocumentStatus.newBuilder()
+                        .setDocumentId(p.getDocumentId())
+                        .setState(DocumentState.ACCEPTED)
+                        .setPageCount(p.getPageCount())
+                        .setAt(p.getCompletedAt())
+                        .build())
                 .to(out, Produced.with(Serdes.String(), statuses));
         var props = new java.util.Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "serde-topology");

@@ -29,16 +29,24 @@ class CrossProcessTest {
     static final String TOPIC = "crossprocess.pages.ocr";
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
-            .withTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)));
+    static final LocalStackExtension STACK =
+            LocalStackExtension.kafkaAndRegistry().withTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)));
 
     @Test
     void aRecordWrittenByAnotherProcessIsReadHere(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("producer.log");
-        Process producer = new ProcessBuilder(ChildProcess.javaExecutable(), "-cp",
-                System.getProperty("java.class.path"), ProduceSample.class.getName(),
-                STACK.bootstrapServers(), STACK.registryUrl(), TOPIC, "doc-x")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process producer = new ProcessBuilder(
+                        ChildProcess.javaExecutable(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ProduceSample.class.getName(),
+                        STACK.bootstrapServers(),
+                        STACK.registryUrl(),
+                        TOPIC,
+                        "doc-x")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertTrue(producer.waitFor(90, TimeUnit.SECONDS), "producer process did not finish");
         assertEquals(0, producer.exitValue(), Files.readString(log));
         assertTrue(producer.pid() != ProcessHandle.current().pid());

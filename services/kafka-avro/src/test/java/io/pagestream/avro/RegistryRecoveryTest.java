@@ -29,24 +29,30 @@ class RegistryRecoveryTest {
         String topic = "recovery.pages";
         PageOcr page = Samples.pageOcr("doc-r", 0);
 
-        try (var impatient = new SchemaRegistryClient(RegistryConfig.of(url)
-                        .withRetries(1, Duration.ofMillis(50), Duration.ofMillis(50)));
-                var patient = new SchemaRegistryClient(RegistryConfig.of(url)
-                        .withRetries(120, Duration.ofMillis(250), Duration.ofSeconds(1)))) {
+        try (var impatient = new SchemaRegistryClient(
+                        RegistryConfig.of(url).withRetries(1, Duration.ofMillis(50), Duration.ofMillis(50)));
+                var patient = new SchemaRegistryClient(
+                        RegistryConfig.of(url).withRetries(120, Duration.ofMillis(250), Duration.ofSeconds(1)))) {
             var serializer = new AvroSerializer<PageOcr>(impatient, true);
-            SerializationException down = assertThrows(SerializationException.class,
-                    () -> serializer.serialize(topic, page));
-            assertTrue(down.getMessage().contains("could not reach the registry")
-                    && down.getMessage().contains(topic + "-value"), down.getMessage());
+            SerializationException down =
+                    assertThrows(SerializationException.class, () -> serializer.serialize(topic, page));
+            assertTrue(
+                    down.getMessage().contains("could not reach the registry")
+                            && down.getMessage().contains(topic + "-value"),
+                    down.getMessage());
 
             CompletableFuture<byte[]> inFlight = CompletableFuture.supplyAsync(
                     () -> new AvroSerializer<PageOcr>(patient, true).serialize(topic, page));
             try (ApicurioRegistry registry = ApicurioRegistry.start(dir, port)) {
                 byte[] written = inFlight.get(120, TimeUnit.SECONDS);
-                assertEquals(page, new AvroDeserializer<>(impatient, PageOcr.class).deserialize(topic, written),
+                assertEquals(
+                        page,
+                        new AvroDeserializer<>(impatient, PageOcr.class).deserialize(topic, written),
                         "the client that failed while the registry was down works now that it is up");
-                assertEquals(page, new AvroDeserializer<>(impatient, PageOcr.class)
-                        .deserialize(topic, serializer.serialize(topic, page)));
+                assertEquals(
+                        page,
+                        new AvroDeserializer<>(impatient, PageOcr.class)
+                                .deserialize(topic, serializer.serialize(topic, page)));
             }
         }
     }

@@ -37,14 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The client's transport (auth, retries, fail-over, TLS, caching) against stub registries on loopback sockets. */
 class RegistryHttpTest {
-    static final Schema SCHEMA = SchemaBuilder.record("R").namespace("t").fields().requiredString("a").endRecord();
+    static final Schema SCHEMA = SchemaBuilder.record("R")
+            .namespace("t")
+            .fields()
+            .requiredString("a")
+            .endRecord();
     static final String SUBJECT = "readings-value";
     static final String STORE_PASSWORD = "changeit";
 
     private final List<HttpServer> servers = new ArrayList<>();
 
-    record Request(int number, long receivedNanos, String method, String path, String authorization, String body) {
-    }
+    record Request(int number, long receivedNanos, String method, String path, String authorization, String body) {}
 
     record Reply(int status, String body, Map<String, String> headers) {
         Reply(int status, String body) {
@@ -66,14 +69,17 @@ class RegistryHttpTest {
     @Test
     void sendsBasicAuthAndDoesNotRetryA401() throws IOException {
         Stub stub = stub(request -> new Reply(401, "{\"error_code\":401,\"message\":\"Unauthorized\"}"));
-        RegistryConfig config = RegistryConfig.of(stub.url()).withUserInfo("alice:s3cret")
+        RegistryConfig config = RegistryConfig.of(stub.url())
+                .withUserInfo("alice:s3cret")
                 .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(50));
 
         try (var client = new SchemaRegistryClient(config)) {
             RegistryException refused = assertThrows(RegistryException.class, () -> client.register(SUBJECT, SCHEMA));
             assertEquals(401, refused.status());
             assertEquals(SUBJECT, refused.subject());
-            assertTrue(refused.getMessage().contains(SUBJECT) && refused.getMessage().contains("401"),
+            assertTrue(
+                    refused.getMessage().contains(SUBJECT)
+                            && refused.getMessage().contains("401"),
                     refused.getMessage());
         }
         assertEquals(1, stub.requestCount().get(), "a 401 is final");
@@ -88,8 +94,8 @@ class RegistryHttpTest {
     @Test
     void retriesServerErrorsAfterABackoff() throws IOException {
         Stub stub = stub(request -> request.number() <= 2 ? new Reply(503, "") : new Reply(200, "{\"id\":7}"));
-        RegistryConfig config = RegistryConfig.of(stub.url())
-                .withRetries(5, Duration.ofMillis(10), Duration.ofMillis(50));
+        RegistryConfig config =
+                RegistryConfig.of(stub.url()).withRetries(5, Duration.ofMillis(10), Duration.ofMillis(50));
 
         try (var client = new SchemaRegistryClient(config)) {
             assertEquals(7, client.register(SUBJECT, SCHEMA));
@@ -104,8 +110,8 @@ class RegistryHttpTest {
     @Test
     void givesUpAfterTheConfiguredRetries() throws IOException {
         Stub stub = stub(request -> new Reply(503, "{\"error_code\":50301,\"message\":\"Overloaded\"}"));
-        RegistryConfig config = RegistryConfig.of(stub.url())
-                .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(50));
+        RegistryConfig config =
+                RegistryConfig.of(stub.url()).withRetries(2, Duration.ofMillis(10), Duration.ofMillis(50));
 
         try (var client = new SchemaRegistryClient(config)) {
             RegistryException failed = assertThrows(RegistryException.class, () -> client.register(SUBJECT, SCHEMA));
@@ -120,13 +126,14 @@ class RegistryHttpTest {
         Stub stub = stub(request -> request.number() == 1
                 ? new Reply(429, "{\"error_code\":42901,\"message\":\"Slow down\"}", Map.of("Retry-After", "1"))
                 : new Reply(200, "{\"id\":9}"));
-        RegistryConfig config = RegistryConfig.of(stub.url())
-                .withRetries(3, Duration.ofMillis(10), Duration.ofSeconds(5));
+        RegistryConfig config =
+                RegistryConfig.of(stub.url()).withRetries(3, Duration.ofMillis(10), Duration.ofSeconds(5));
 
         try (var client = new SchemaRegistryClient(config)) {
             assertEquals(9, client.register(SUBJECT, SCHEMA));
         }
-        assertTrue(gapMillis(stub.requests().get(0), stub.requests().get(1)) >= 500,
+        assertTrue(
+                gapMillis(stub.requests().get(0), stub.requests().get(1)) >= 500,
                 "the retry waited for (at least half of, with jitter) the one second asked for");
     }
 
@@ -147,8 +154,8 @@ class RegistryHttpTest {
     @Test
     void anAnswerThatIsNotJsonIsNotMistakenForAnOutage() throws IOException {
         Stub stub = stub(request -> new Reply(200, "<html>login page</html>"));
-        RegistryConfig config = RegistryConfig.of(stub.url())
-                .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(50));
+        RegistryConfig config =
+                RegistryConfig.of(stub.url()).withRetries(3, Duration.ofMillis(10), Duration.ofMillis(50));
 
         try (var client = new SchemaRegistryClient(config)) {
             RegistryException wrong = assertThrows(RegistryException.class, () -> client.register(SUBJECT, SCHEMA));
@@ -161,8 +168,8 @@ class RegistryHttpTest {
     @Test
     void doesNotRetryAClientError() throws IOException {
         Stub stub = stub(request -> new Reply(422, "{\"error_code\":42201,\"message\":\"Invalid schema\"}"));
-        RegistryConfig config = RegistryConfig.of(stub.url())
-                .withRetries(5, Duration.ofMillis(10), Duration.ofMillis(50));
+        RegistryConfig config =
+                RegistryConfig.of(stub.url()).withRetries(5, Duration.ofMillis(10), Duration.ofMillis(50));
 
         try (var client = new SchemaRegistryClient(config)) {
             RegistryException refused = assertThrows(RegistryException.class, () -> client.register(SUBJECT, SCHEMA));
@@ -176,8 +183,8 @@ class RegistryHttpTest {
     @Test
     void failsOverToTheNextUrl() throws IOException {
         Stub stub = stub(request -> new Reply(200, "{\"id\":11}"));
-        RegistryConfig config = RegistryConfig.fromMap(Map.of(RegistryConfig.URL,
-                        "http://127.0.0.1:" + unusedPort() + "," + stub.url()))
+        RegistryConfig config = RegistryConfig.fromMap(
+                        Map.of(RegistryConfig.URL, "http://127.0.0.1:" + unusedPort() + "," + stub.url()))
                 .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(50));
 
         try (var client = new SchemaRegistryClient(config)) {
@@ -195,8 +202,10 @@ class RegistryHttpTest {
             RegistryException failed = assertThrows(RegistryException.class, () -> client.register(SUBJECT, SCHEMA));
             assertEquals(0, failed.status());
             assertEquals(SUBJECT, failed.subject());
-            assertTrue(failed.getMessage().contains("could not reach the registry")
-                    && failed.getMessage().contains(SUBJECT), failed.getMessage());
+            assertTrue(
+                    failed.getMessage().contains("could not reach the registry")
+                            && failed.getMessage().contains(SUBJECT),
+                    failed.getMessage());
             assertInstanceOf(ConnectException.class, failed.getCause());
         }
     }
@@ -206,30 +215,70 @@ class RegistryHttpTest {
         Path keystore = dir.resolve("registry.p12");
         Path certificate = dir.resolve("registry.crt");
         Path truststore = dir.resolve("truststore.p12");
-        keytool("-genkeypair", "-alias", "registry", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD);
-        keytool("-exportcert", "-alias", "registry", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
-                "-file", certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", "registry", "-file", certificate.toString(),
-                "-storetype", "PKCS12", "-keystore", truststore.toString(), "-storepass", STORE_PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "registry",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                STORE_PASSWORD);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "registry",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                STORE_PASSWORD,
+                "-file",
+                certificate.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "registry",
+                "-file",
+                certificate.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                truststore.toString(),
+                "-storepass",
+                STORE_PASSWORD);
 
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serverContext(keystore)));
         Stub stub = serve(server, "https", request -> new Reply(200, "{\"id\":3}"));
 
         RegistryConfig trusting = RegistryConfig.fromMap(Map.of(
-                        RegistryConfig.URL, stub.url(),
-                        RegistryConfig.TRUSTSTORE_LOCATION, truststore.toString(),
-                        RegistryConfig.TRUSTSTORE_PASSWORD, STORE_PASSWORD,
-                        RegistryConfig.TRUSTSTORE_TYPE, "PKCS12"))
+                        RegistryConfig.URL,
+                        stub.url(),
+                        RegistryConfig.TRUSTSTORE_LOCATION,
+                        truststore.toString(),
+                        RegistryConfig.TRUSTSTORE_PASSWORD,
+                        STORE_PASSWORD,
+                        RegistryConfig.TRUSTSTORE_TYPE,
+                        "PKCS12"))
                 .withRetries(0, Duration.ofMillis(10), Duration.ofMillis(50));
         try (var client = new SchemaRegistryClient(trusting)) {
             assertEquals(3, client.register(SUBJECT, SCHEMA));
         }
 
-        RegistryConfig untrusting = RegistryConfig.of(stub.url()).withRetries(0, Duration.ofMillis(10),
-                Duration.ofMillis(50));
+        RegistryConfig untrusting =
+                RegistryConfig.of(stub.url()).withRetries(0, Duration.ofMillis(10), Duration.ofMillis(50));
         try (var client = new SchemaRegistryClient(untrusting)) {
             RegistryException refused = assertThrows(RegistryException.class, () -> client.register(SUBJECT, SCHEMA));
             assertEquals(0, refused.status(), refused.getMessage());
@@ -262,8 +311,11 @@ class RegistryHttpTest {
         List<Request> requests = new CopyOnWriteArrayList<>();
         server.createContext("/", exchange -> {
             try (exchange) {
-                Request request = new Request(count.incrementAndGet(), System.nanoTime(),
-                        exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                Request request = new Request(
+                        count.incrementAndGet(),
+                        System.nanoTime(),
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath(),
                         exchange.getRequestHeaders().getFirst("Authorization"),
                         new String(exchange.getRequestBody().readAllBytes(), UTF_8));
                 requests.add(request);

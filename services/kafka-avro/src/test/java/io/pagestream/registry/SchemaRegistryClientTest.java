@@ -11,8 +11,8 @@ import io.pagestream.testing.LocalStackExtension;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,12 +24,28 @@ class SchemaRegistryClientTest {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.registryOnly();
 
-    static final Schema V1 = SchemaBuilder.record("Reading").namespace("test.registry").fields()
-            .requiredString("meter").requiredLong("value").endRecord();
-    static final Schema V2_REQUIRED_FIELD = SchemaBuilder.record("Reading").namespace("test.registry").fields()
-            .requiredString("meter").requiredLong("value").requiredString("unit").endRecord();
-    static final Schema V2_DEFAULTED_FIELD = SchemaBuilder.record("Reading").namespace("test.registry").fields()
-            .requiredString("meter").requiredLong("value").name("unit").type().stringType().stringDefault("kWh")
+    static final Schema V1 = SchemaBuilder.record("Reading")
+            .namespace("test.registry")
+            .fields()
+            .requiredString("meter")
+            .requiredLong("value")
+            .endRecord();
+    static final Schema V2_REQUIRED_FIELD = SchemaBuilder.record("Reading")
+            .namespace("test.registry")
+            .fields()
+            .requiredString("meter")
+            .requiredLong("value")
+            .requiredString("unit")
+            .endRecord();
+    static final Schema V2_DEFAULTED_FIELD = SchemaBuilder.record("Reading")
+            .namespace("test.registry")
+            .fields()
+            .requiredString("meter")
+            .requiredLong("value")
+            .name("unit")
+            .type()
+            .stringType()
+            .stringDefault("kWh")
             .endRecord();
 
     static SchemaRegistryClient client;
@@ -57,7 +73,8 @@ class SchemaRegistryClientTest {
 
         SubjectVersion found = client.lookup(subject, V1);
         assertEquals(new SubjectVersion(subject, id, 1, found.schema()), found);
-        assertEquals(SchemaNormalization.parsingFingerprint64(V1), SchemaNormalization.parsingFingerprint64(found.schema()));
+        assertEquals(
+                SchemaNormalization.parsingFingerprint64(V1), SchemaNormalization.parsingFingerprint64(found.schema()));
 
         try (var fresh = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()))) {
             Schema byId = fresh.schemaById(id);
@@ -75,12 +92,12 @@ class SchemaRegistryClientTest {
         assertEquals("BACKWARD", client.compatibility(subject));
 
         assertFalse(client.isCompatible(subject, V2_REQUIRED_FIELD));
-        RegistryException refused = assertThrows(RegistryException.class,
-                () -> client.register(subject, V2_REQUIRED_FIELD));
+        RegistryException refused =
+                assertThrows(RegistryException.class, () -> client.register(subject, V2_REQUIRED_FIELD));
         assertEquals(409, refused.status());
         assertEquals(subject, refused.subject());
-        assertTrue(refused.getMessage().contains(subject) && refused.getMessage().contains("409"),
-                refused.getMessage());
+        assertTrue(
+                refused.getMessage().contains(subject) && refused.getMessage().contains("409"), refused.getMessage());
 
         assertTrue(client.isCompatible(subject, V2_DEFAULTED_FIELD));
         int v2 = client.register(subject, V2_DEFAULTED_FIELD);

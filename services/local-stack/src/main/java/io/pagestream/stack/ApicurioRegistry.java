@@ -19,6 +19,7 @@ import java.util.Properties;
 public final class ApicurioRegistry implements AutoCloseable {
     /** System property (or, upper-cased with underscores, environment variable) naming the unpacked distribution. */
     public static final String HOME_PROPERTY = "pagestream.apicurio.home";
+
     private static final String CONFLUENT_API = "/apis/ccompat/v7";
 
     private final int port;
@@ -36,15 +37,27 @@ public final class ApicurioRegistry implements AutoCloseable {
     public static ApicurioRegistry start(Path workDir, int port) throws IOException {
         Path jar = home().resolve("quarkus-run.jar");
         int httpPort = FreePorts.orPick(port);
-        ChildProcess child = ChildProcess.start("registry", List.of(
-                ChildProcess.javaExecutable(), "-Xmx192m", "-XX:TieredStopAtLevel=1",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + FreePorts.pick(),
-                "-jar", jar.toString()), workDir.resolve("registry-" + httpPort + ".log"));
+        ChildProcess child = ChildProcess.start(
+                "registry",
+                List.of(
+                        ChildProcess.javaExecutable(),
+                        "-Xmx192m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Dquarkus.http.host=127.0.0.1",
+                        "-Dquarkus.http.port=" + httpPort,
+                        "-Dquarkus.management.host=127.0.0.1",
+                        "-Dquarkus.management.port=" + FreePorts.pick(),
+                        "-jar",
+                        jar.toString()),
+                workDir.resolve("registry-" + httpPort + ".log"));
         ApicurioRegistry registry = new ApicurioRegistry(httpPort, child);
         try {
-            Readiness.await("Apicurio registry on port " + httpPort, Duration.ofSeconds(120),
-                    child::isAlive, registry::answers, child::logTail);
+            Readiness.await(
+                    "Apicurio registry on port " + httpPort,
+                    Duration.ofSeconds(120),
+                    child::isAlive,
+                    registry::answers,
+                    child::logTail);
             registry.setGlobalCompatibility("BACKWARD");
         } catch (RuntimeException | IOException e) {
             child.close();
@@ -58,8 +71,8 @@ public final class ApicurioRegistry implements AutoCloseable {
      * build unpacked it to ({@code .stack/apicurio-registry-VERSION} in the checkout), recorded in the jar.
      */
     public static Path home() {
-        String configured = System.getProperty(HOME_PROPERTY,
-                System.getenv(HOME_PROPERTY.toUpperCase().replace('.', '_')));
+        String configured = System.getProperty(
+                HOME_PROPERTY, System.getenv(HOME_PROPERTY.toUpperCase().replace('.', '_')));
         if (configured == null) {
             configured = builtInHome();
         }
@@ -98,7 +111,9 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     private boolean answers() {
         try {
-            return send(HttpRequest.newBuilder(URI.create(url() + "/subjects")).GET()).statusCode() == 200;
+            return send(HttpRequest.newBuilder(URI.create(url() + "/subjects")).GET())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         }
@@ -115,7 +130,8 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             return http.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -64,9 +64,16 @@ public record BrokerConfig(int brokerPort, int controllerPort, Path logDir) {
             props.store(out, "pagestream single-node KRaft broker");
         }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        int rc = StorageTool.execute(new String[] {
-            "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", file.toString(), "--ignore-formatted"
-        }, new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int rc = StorageTool.execute(
+                new String[] {
+                    "format",
+                    "--cluster-id",
+                    Uuid.randomUuid().toString(),
+                    "--config",
+                    file.toString(),
+                    "--ignore-formatted"
+                },
+                new PrintStream(captured, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IOException("formatting Kafka storage in " + logDir + " failed (exit " + rc + "): "
                     + captured.toString(StandardCharsets.UTF_8));

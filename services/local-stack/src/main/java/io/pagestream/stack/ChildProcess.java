@@ -45,7 +45,9 @@ public final class ChildProcess implements AutoCloseable {
 
     /** The java launcher of this very JVM, so children run on the same JDK (21+) as their parent. */
     public static String javaExecutable() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 

@@ -7,8 +7,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 public final class Directories {
-    private Directories() {
-    }
+    private Directories() {}
 
     /** Best effort: a leftover temporary directory must never turn a clean shutdown into a failure. */
     public static void deleteQuietly(Path dir) {

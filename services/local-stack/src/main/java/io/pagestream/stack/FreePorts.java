@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Picks loopback ports that are free right now; a port of 0 in a setting means "pick one". */
 public final class FreePorts {
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     public static int pick() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

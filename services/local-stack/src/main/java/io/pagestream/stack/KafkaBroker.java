@@ -29,8 +29,12 @@ public final class KafkaBroker implements AutoCloseable {
         KafkaBroker broker = new KafkaBroker(config, server, workDir);
         try {
             server.startup();
-            Readiness.await("Kafka broker at " + config.bootstrapServers(), Duration.ofSeconds(60),
-                    () -> true, () -> Readiness.kafkaAnswers(config.bootstrapServers()), () -> "");
+            Readiness.await(
+                    "Kafka broker at " + config.bootstrapServers(),
+                    Duration.ofSeconds(60),
+                    () -> true,
+                    () -> Readiness.kafkaAnswers(config.bootstrapServers()),
+                    () -> "");
         } catch (RuntimeException e) {
             broker.close();
             throw e;

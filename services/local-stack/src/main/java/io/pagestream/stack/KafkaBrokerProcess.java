@@ -20,15 +20,27 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     public static KafkaBrokerProcess start(Path dataDir, int port, int controllerPort) throws IOException {
-        BrokerConfig config = new BrokerConfig(FreePorts.orPick(port), FreePorts.orPick(controllerPort),
-                dataDir.resolve("kafka-logs"));
+        BrokerConfig config = new BrokerConfig(
+                FreePorts.orPick(port), FreePorts.orPick(controllerPort), dataDir.resolve("kafka-logs"));
         Path properties = config.writeAndFormat();
-        ChildProcess child = ChildProcess.start("kafka", List.of(
-                ChildProcess.javaExecutable(), "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
-                "kafka.Kafka", properties.toString()), dataDir.resolve("kafka.log"));
+        ChildProcess child = ChildProcess.start(
+                "kafka",
+                List.of(
+                        ChildProcess.javaExecutable(),
+                        "-Xmx512m",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "kafka.Kafka",
+                        properties.toString()),
+                dataDir.resolve("kafka.log"));
         try {
-            Readiness.await("Kafka broker at " + config.bootstrapServers(), Duration.ofSeconds(90),
-                    child::isAlive, () -> Readiness.kafkaAnswers(config.bootstrapServers()), child::logTail);
+            Readiness.await(
+                    "Kafka broker at " + config.bootstrapServers(),
+                    Duration.ofSeconds(90),
+                    child::isAlive,
+                    () -> Readiness.kafkaAnswers(config.bootstrapServers()),
+                    child::logTail);
         } catch (RuntimeException e) {
             child.close();
             throw e;

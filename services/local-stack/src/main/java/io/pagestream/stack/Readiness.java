@@ -9,10 +9,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /** Waits for a started component to answer, failing with its name and what it said when it does not. */
 final class Readiness {
-    private Readiness() {
-    }
+    private Readiness() {}
 
-    static void await(String what, Duration timeout, BooleanSupplier alive, BooleanSupplier ready,
+    static void await(
+            String what,
+            Duration timeout,
+            BooleanSupplier alive,
+            BooleanSupplier ready,
             java.util.function.Supplier<String> diagnostics) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -14,8 +14,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates topics that do not exist yet; safe to call again with the same list. */
 public final class TopicAdmin {
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     public static void createMissing(String bootstrapServers, Collection<NewTopic> topics) {
         if (topics.isEmpty()) {
@@ -23,7 +22,8 @@ public final class TopicAdmin {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            var missing = topics.stream().filter(t -> !existing.contains(t.name())).collect(Collectors.toList());
+            var missing =
+                    topics.stream().filter(t -> !existing.contains(t.name())).collect(Collectors.toList());
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);

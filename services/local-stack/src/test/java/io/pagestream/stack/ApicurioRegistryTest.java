@@ -21,8 +21,11 @@ class ApicurioRegistryTest {
         Path dir = Files.createTempDirectory("pagestream-registry-test-");
         try (ApicurioRegistry registry = ApicurioRegistry.start(dir);
                 HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> config = http.send(HttpRequest.newBuilder(URI.create(registry.url() + "/config"))
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> config = http.send(
+                    HttpRequest.newBuilder(URI.create(registry.url() + "/config"))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(200, config.statusCode());
             assertEquals("{\"compatibilityLevel\":\"BACKWARD\"}", config.body().replace(" ", ""));
             registry.close();

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Paths of classpath resources (committed fixtures, bundled configs) as files, for tests. */
 public final class TestResources {
-    private TestResources() {
-    }
+    private TestResources() {}
 
     public static Path path(String name) {
         URL url = TestResources.class.getResource("/" + name);

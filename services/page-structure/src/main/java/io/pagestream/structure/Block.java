@@ -15,8 +15,15 @@ import java.util.Set;
  * @param tableIndex index in {@link ParsedPage#tables()} of a table block's table, −1 otherwise
  * @param flags      what was wrong with this block's part of the output; empty for a clean block
  */
-public record Block(int order, BlockType type, int level, String text, double confidence, List<Placement> boxes,
-        int tableIndex, Set<Flag> flags) {
+public record Block(
+        int order,
+        BlockType type,
+        int level,
+        String text,
+        double confidence,
+        List<Placement> boxes,
+        int tableIndex,
+        Set<Flag> flags) {
     public Block {
         boxes = List.copyOf(boxes);
         flags = Flags.copyOf(flags);

@@ -7,7 +7,8 @@ package io.pagestream.structure;
 public record Box(double x1, double y1, double x2, double y2) {
     public Box {
         if (!(Double.isFinite(x1) && Double.isFinite(y1) && Double.isFinite(x2) && Double.isFinite(y2))) {
-            throw new IllegalArgumentException("box coordinates must be finite: " + x1 + ", " + y1 + ", " + x2 + ", " + y2);
+            throw new IllegalArgumentException(
+                    "box coordinates must be finite: " + x1 + ", " + y1 + ", " + x2 + ", " + y2);
         }
     }
 

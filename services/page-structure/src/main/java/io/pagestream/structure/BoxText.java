@@ -12,17 +12,21 @@ final class BoxText {
      * @param boxes     the groups of four numbers, as written (not clamped)
      * @param malformed some of it could not be read: a group of another size, unbalanced brackets, a bad number
      */
-    record Parsed(List<Box> boxes, boolean malformed) {
-    }
+    record Parsed(List<Box> boxes, boolean malformed) {}
 
-    private BoxText() {
-    }
+    private BoxText() {}
 
     /** Whether the text is made only of what boxes are written with, so it is markup and never page text. */
     static boolean looksLikeBoxes(String content) {
         for (int i = 0; i < content.length(); i++) {
             char c = content.charAt(i);
-            if (!(c >= '0' && c <= '9' || c == '[' || c == ']' || c == ',' || c == '.' || c == '-' || c == '+'
+            if (!(c >= '0' && c <= '9'
+                    || c == '['
+                    || c == ']'
+                    || c == ','
+                    || c == '.'
+                    || c == '-'
+                    || c == '+'
                     || Character.isWhitespace(c))) {
                 return false;
             }

@@ -8,8 +8,16 @@ import java.util.Set;
  * A block on its way out: what it is, its text and its normalised markdown, the stretch {@code [start, end)} of the
  * tag-free text it came from (so the anchors and issues there reach it), its grid boxes as written, and its table.
  */
-record Draft(BlockType type, int level, String text, String markdown, int start, int end, Table table,
-        List<Box> boxes, Set<Flag> flags) {
+record Draft(
+        BlockType type,
+        int level,
+        String text,
+        String markdown,
+        int start,
+        int end,
+        Table table,
+        List<Box> boxes,
+        Set<Flag> flags) {
     Draft {
         boxes = List.copyOf(boxes);
         flags = Flags.copyOf(flags);

@@ -7,8 +7,7 @@ import java.util.Set;
 
 /** Immutable flag sets that iterate in declaration order (so printed pages compare stably). */
 final class Flags {
-    private Flags() {
-    }
+    private Flags() {}
 
     static Set<Flag> copyOf(Collection<Flag> flags) {
         EnumSet<Flag> copy = EnumSet.noneOf(Flag.class);

@@ -23,8 +23,7 @@ final class Grounding {
     static final String BOX_CLOSE = "</box>";
 
     /** The tag-free text, its anchors in text order, and the irregularities found. */
-    record Result(String text, List<Anchor> anchors, List<Issue> issues) {
-    }
+    record Result(String text, List<Anchor> anchors, List<Issue> issues) {}
 
     private final String raw;
     private final boolean layout;
@@ -32,10 +31,10 @@ final class Grounding {
     private final List<Anchor> anchors = new ArrayList<>();
     private final List<Issue> issues = new ArrayList<>();
     private int pos;
-    private int openRef = -1;           // start of the text of a <ref> not yet closed
-    private int pendingStart = -1;      // a closed <ref> waiting for its <box>
+    private int openRef = -1; // start of the text of a <ref> not yet closed
+    private int pendingStart = -1; // a closed <ref> waiting for its <box>
     private int pendingEnd = -1;
-    private int regionStart = -1;       // a labelled layout region, running until the next <ref>
+    private int regionStart = -1; // a labelled layout region, running until the next <ref>
     private final List<Box> regionBoxes = new ArrayList<>();
     private BlockType regionLabel;
     private final Set<Flag> regionFlags = EnumSet.noneOf(Flag.class);
@@ -146,7 +145,8 @@ final class Grounding {
     private void attach(List<Box> boxes, Set<Flag> flags) {
         if (pendingStart >= 0 && out.substring(pendingEnd).isBlank()) {
             // a label needs a place: with no readable box the ref text is just text
-            BlockType label = layout && !boxes.isEmpty() ? RegionLabel.of(out.substring(pendingStart, pendingEnd)) : null;
+            BlockType label =
+                    layout && !boxes.isEmpty() ? RegionLabel.of(out.substring(pendingStart, pendingEnd)) : null;
             if (label != null) {
                 out.setLength(pendingStart); // the label names the region; it is not the page's text
                 pendingStart = pendingEnd = -1;
@@ -221,7 +221,9 @@ final class Grounding {
     private int nextTag(int from) {
         int i = raw.indexOf('<', from);
         while (i >= 0) {
-            if (raw.startsWith(REF_OPEN, i) || raw.startsWith(REF_CLOSE, i) || raw.startsWith(BOX_OPEN, i)
+            if (raw.startsWith(REF_OPEN, i)
+                    || raw.startsWith(REF_CLOSE, i)
+                    || raw.startsWith(BOX_OPEN, i)
                     || raw.startsWith(BOX_CLOSE, i)) {
                 return i;
             }

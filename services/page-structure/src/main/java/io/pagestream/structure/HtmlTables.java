@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 final class HtmlTables {
     /** A tag, or one cut short: by the end, by the next tag, or by the end of its line (the model writes tags on one line). */
     static final Pattern TAG = Pattern.compile("<(/?)([a-zA-Z][a-zA-Z0-9]*)([^<>\n]*)(>|$|(?=[<\n]))");
+
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern SPAN = Pattern.compile("(?i)\\b(colspan|rowspan)\\s*=\\s*[\"']?\\s*(\\d{1,9})");
     /** Larger spans are read as this: no page has a wider table, and it bounds the grid placed below. */
@@ -96,8 +97,15 @@ final class HtmlTables {
             return drafts;
         }
         Table table = place();
-        drafts.add(Draft.of(BlockType.TABLE, 0, TableMarkdown.text(table), TableMarkdown.render(table, List.of()),
-                start, end).withTable(table).plus(flags));
+        drafts.add(Draft.of(
+                        BlockType.TABLE,
+                        0,
+                        TableMarkdown.text(table),
+                        TableMarkdown.render(table, List.of()),
+                        start,
+                        end)
+                .withTable(table)
+                .plus(flags));
         return drafts;
     }
 
@@ -170,7 +178,10 @@ final class HtmlTables {
         if (cell == null) {
             return;
         }
-        String text = WHITESPACE.matcher(HtmlText.decode(cell.toString())).replaceAll(" ").strip();
+        String text = WHITESPACE
+                .matcher(HtmlText.decode(cell.toString()))
+                .replaceAll(" ")
+                .strip();
         row.add(new Cell(text, rowSpan, colSpan, headerCell));
         cell = null;
     }

@@ -2,8 +2,7 @@ package io.pagestream.structure;
 
 /** HTML character references, the few a model writes: the named ones of markup and spacing, and numeric ones. */
 final class HtmlText {
-    private HtmlText() {
-    }
+    private HtmlText() {}
 
     static String decode(String text) {
         if (text.indexOf('&') < 0) {
@@ -30,12 +29,18 @@ final class HtmlText {
 
     private static String entity(String name) {
         switch (name) {
-            case "amp": return "&";
-            case "lt": return "<";
-            case "gt": return ">";
-            case "quot": return "\"";
-            case "apos", "#39": return "'";
-            case "nbsp": return " ";
+            case "amp":
+                return "&";
+            case "lt":
+                return "<";
+            case "gt":
+                return ">";
+            case "quot":
+                return "\"";
+            case "apos", "#39":
+                return "'";
+            case "nbsp":
+                return " ";
             default:
                 break;
         }

@@ -1,5 +1,4 @@
 package io.pagestream.structure;
 
 /** A flag raised at an offset of the tag-free text; the block holding that offset carries it. */
-record Issue(int offset, Flag flag) {
-}
+record Issue(int offset, Flag flag) {}

@@ -17,12 +17,14 @@ final class MarkdownBlocks {
     private static final Pattern LIST = Pattern.compile("^([ \\t]*)([-*+]|\\d{1,3}[.)])[ \\t]+(\\S.*)$");
     /** An opening fence; as in CommonMark, a backtick fence's info string has no backtick. */
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(?:(`{3,})([^`]*)|(~{3,})(.*))$");
+
     private static final Pattern RULE = Pattern.compile("^ {0,3}([-*_])(?:[ \\t]*\\1){2,}[ \\t]*$");
     private static final Pattern SETEXT = Pattern.compile("^ {0,3}(=+|-+)[ \\t]*$");
-    private static final Pattern CAPTION = Pattern.compile(
-            "(?i)^(?:figure|fig\\.|chart|image|plate)\\s*\\d+[a-z]?\\s*[.:\\-–—]");
+    private static final Pattern CAPTION =
+            Pattern.compile("(?i)^(?:figure|fig\\.|chart|image|plate)\\s*\\d+[a-z]?\\s*[.:\\-–—]");
     /** A table tag, open or close, possibly cut short; the name ends as {@link HtmlTables}'s tag names do. */
     static final Pattern TABLE_TAG = Pattern.compile("(?i)<(/?)table(?![a-zA-Z0-9])[^<>\\n]*>?");
+
     private static final int MAX_LIST_LEVEL = 10;
 
     private final String text;
@@ -76,8 +78,7 @@ final class MarkdownBlocks {
                     break;
                 }
             }
-            drafts.addAll(HtmlTables.parse(text.substring(start, end), start, end,
-                    endOfOutput && blank(end, to)));
+            drafts.addAll(HtmlTables.parse(text.substring(start, end), start, end, endOfOutput && blank(end, to)));
             at = end;
         }
         lines(at, to, endOfOutput);
@@ -158,8 +159,13 @@ final class MarkdownBlocks {
         int level = headingLevel(line);
         if (level > 0) {
             String title = headingText(line);
-            drafts.add(Draft.of(BlockType.HEADING, level, title, "#".repeat(level) + (title.isEmpty() ? "" : " " + title),
-                    lineStart[i], lineEnd[i]));
+            drafts.add(Draft.of(
+                    BlockType.HEADING,
+                    level,
+                    title,
+                    "#".repeat(level) + (title.isEmpty() ? "" : " " + title),
+                    lineStart[i],
+                    lineEnd[i]));
             return i + 1;
         }
         if (tableStarts(i)) {
@@ -181,8 +187,13 @@ final class MarkdownBlocks {
             return false;
         }
         String t = line.strip();
-        return t.isEmpty() || FENCE.matcher(line).matches() || t.startsWith("$$") || t.startsWith("\\[")
-                || headingLevel(line) > 0 || tableStarts(i) || LIST.matcher(line).matches() && !PageFurniture.isPageNumber(t)
+        return t.isEmpty()
+                || FENCE.matcher(line).matches()
+                || t.startsWith("$$")
+                || t.startsWith("\\[")
+                || headingLevel(line) > 0
+                || tableStarts(i)
+                || LIST.matcher(line).matches() && !PageFurniture.isPageNumber(t)
                 || RULE.matcher(line).matches();
     }
 
@@ -229,8 +240,13 @@ final class MarkdownBlocks {
         if (openItems.size() < MAX_LIST_LEVEL) {
             openItems.add(new int[] {indent, column + marker.length() + 1});
         }
-        drafts.add(Draft.of(BlockType.LIST_ITEM, level, body.toString(),
-                " ".repeat(column) + marker + " " + body, lineStart[i], lineEnd[j - 1]));
+        drafts.add(Draft.of(
+                BlockType.LIST_ITEM,
+                level,
+                body.toString(),
+                " ".repeat(column) + marker + " " + body,
+                lineStart[i],
+                lineEnd[j - 1]));
         return j;
     }
 
@@ -243,8 +259,8 @@ final class MarkdownBlocks {
             if (setext.matches()) {
                 String title = String.join(" ", lines);
                 int level = setext.group(1).charAt(0) == '=' ? 1 : 2;
-                drafts.add(Draft.of(BlockType.HEADING, level, title, "#".repeat(level) + " " + title,
-                        lineStart[i], lineEnd[j]));
+                drafts.add(Draft.of(
+                        BlockType.HEADING, level, title, "#".repeat(level) + " " + title, lineStart[i], lineEnd[j]));
                 return j + 1;
             }
             if (startsBlock(j)) {

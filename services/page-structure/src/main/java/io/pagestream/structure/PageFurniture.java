@@ -21,12 +21,12 @@ final class PageFurniture {
     private static final Set<BlockType> TEXT = Set.of(BlockType.PARAGRAPH, BlockType.HEADING, BlockType.TITLE);
     /** A well-formed roman numeral (so "civil" or "mild" are words, not page numbers). */
     private static final String ROMAN = "(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})";
-    private static final Pattern PAGE_NUMBER = Pattern.compile(
-            "(?i)(?:(?:page|pg\\.?|p\\.|seite|pagina|página)\\s*)?(?:\\d{1,4}|" + ROMAN + ")"
+
+    private static final Pattern PAGE_NUMBER =
+            Pattern.compile("(?i)(?:(?:page|pg\\.?|p\\.|seite|pagina|página)\\s*)?(?:\\d{1,4}|" + ROMAN + ")"
                     + "(?:\\s*(?:/|of|von|de|sur)\\s*\\d{1,4})?|[-–—]\\s*\\d{1,4}\\s*[-–—]");
 
-    private PageFurniture() {
-    }
+    private PageFurniture() {}
 
     static List<Draft> mark(List<Draft> drafts) {
         List<Draft> out = new ArrayList<>(drafts);
@@ -55,7 +55,10 @@ final class PageFurniture {
 
     private static boolean pageNumber(Draft d) {
         String t = d.text().strip();
-        return d.type() == BlockType.PARAGRAPH && d.extent() == null && t.length() <= SHORT && t.indexOf('\n') < 0
+        return d.type() == BlockType.PARAGRAPH
+                && d.extent() == null
+                && t.length() <= SHORT
+                && t.indexOf('\n') < 0
                 && isPageNumber(t);
     }
 

@@ -26,9 +26,11 @@ public record PageGeometry(int pixelWidth, int pixelHeight, double pageWidth, do
             throw new IllegalArgumentException("image size must be positive, got " + pixelWidth + " x " + pixelHeight);
         }
         if (!(pageWidth > 0 && pageHeight > 0 && scale > 0)
-                || !Double.isFinite(pageWidth) || !Double.isFinite(pageHeight) || !Double.isFinite(scale)) {
-            throw new IllegalArgumentException("page size and scale must be positive and finite, got "
-                    + pageWidth + " x " + pageHeight + " pt at " + scale);
+                || !Double.isFinite(pageWidth)
+                || !Double.isFinite(pageHeight)
+                || !Double.isFinite(scale)) {
+            throw new IllegalArgumentException("page size and scale must be positive and finite, got " + pageWidth
+                    + " x " + pageHeight + " pt at " + scale);
         }
     }
 
@@ -42,8 +44,12 @@ public record PageGeometry(int pixelWidth, int pixelHeight, double pageWidth, do
 
     /** Whether every coordinate of the box lies on the grid, corners in order. */
     public static boolean onGrid(Box grid) {
-        return grid.x1() >= 0 && grid.y1() >= 0 && grid.x2() <= GRID && grid.y2() <= GRID
-                && grid.x1() <= grid.x2() && grid.y1() <= grid.y2();
+        return grid.x1() >= 0
+                && grid.y1() >= 0
+                && grid.x2() <= GRID
+                && grid.y2() <= GRID
+                && grid.x1() <= grid.x2()
+                && grid.y1() <= grid.y2();
     }
 
     /** The box clamped into the grid with its corners in order. */
@@ -58,10 +64,16 @@ public record PageGeometry(int pixelWidth, int pixelHeight, double pageWidth, do
     /** A grid box (clamped first) in pixels and points. */
     public Placement place(Box grid) {
         Box g = clampToGrid(grid);
-        Box px = new Box(g.x1() / GRID * pixelWidth, g.y1() / GRID * pixelHeight,
-                g.x2() / GRID * pixelWidth, g.y2() / GRID * pixelHeight);
-        Box pt = new Box(clamp(px.x1() / scale, pageWidth), clamp(px.y1() / scale, pageHeight),
-                clamp(px.x2() / scale, pageWidth), clamp(px.y2() / scale, pageHeight));
+        Box px = new Box(
+                g.x1() / GRID * pixelWidth,
+                g.y1() / GRID * pixelHeight,
+                g.x2() / GRID * pixelWidth,
+                g.y2() / GRID * pixelHeight);
+        Box pt = new Box(
+                clamp(px.x1() / scale, pageWidth),
+                clamp(px.y1() / scale, pageHeight),
+                clamp(px.x2() / scale, pageWidth),
+                clamp(px.y2() / scale, pageHeight));
         return new Placement(g, px, pt);
     }
 

@@ -20,8 +20,7 @@ public final class PageOutputParser {
     /** The factor applied to the page's confidence for a block that carries a flag. */
     public static final double DEGRADED_FACTOR = 0.5;
 
-    private PageOutputParser() {
-    }
+    private PageOutputParser() {}
 
     /** {@link #parse(String, PageGeometry, Mode, double)} with confidence 1. */
     public static ParsedPage parse(String raw, PageGeometry geometry, Mode mode) {
@@ -72,8 +71,8 @@ public final class PageOutputParser {
                     continue; // cannot happen: anchors do not overlap; guards the loop all the same
                 }
                 drafts.addAll(MarkdownBlocks.parse(plain, at, a.start(), blankAfter(plain, a.start()), issues));
-                drafts.addAll(Regions.of(a, MarkdownBlocks.parse(plain, a.start(), a.end(),
-                        blankAfter(plain, a.end()), issues)));
+                drafts.addAll(Regions.of(
+                        a, MarkdownBlocks.parse(plain, a.start(), a.end(), blankAfter(plain, a.end()), issues)));
                 at = a.end();
             }
             drafts.addAll(MarkdownBlocks.parse(plain, at, plain.length(), true, issues));
@@ -142,8 +141,8 @@ public final class PageOutputParser {
         return out;
     }
 
-    private static ParsedPage assemble(List<Draft> drafts, PageGeometry geometry, double confidence,
-            Set<Flag> pageFlags) {
+    private static ParsedPage assemble(
+            List<Draft> drafts, PageGeometry geometry, double confidence, Set<Flag> pageFlags) {
         List<Block> blocks = new ArrayList<>();
         List<Table> tables = new ArrayList<>();
         StringBuilder markdown = new StringBuilder();
@@ -162,7 +161,8 @@ public final class PageOutputParser {
             flags.addAll(d.flags());
             if (!d.markdown().isEmpty()) {
                 if (!markdown.isEmpty()) {
-                    boolean list = previous != null && previous.type() == BlockType.LIST_ITEM
+                    boolean list = previous != null
+                            && previous.type() == BlockType.LIST_ITEM
                             && d.type() == BlockType.LIST_ITEM;
                     markdown.append(list ? "\n" : "\n\n");
                 }

@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
 final class PipeTables {
     private static final Pattern SEPARATOR_CELL = Pattern.compile("\\s*:?-+:?\\s*");
 
-    private PipeTables() {
-    }
+    private PipeTables() {}
 
     /** Whether a line is a separator row: dashes and colons between pipes, at least one pipe. */
     static boolean isSeparator(String line) {
@@ -43,7 +42,9 @@ final class PipeTables {
         for (String line : lines) {
             if (isSeparator(line)) {
                 if (alignments.isEmpty() && headerRows == 0) {
-                    alignments = split(line.strip()).stream().map(PipeTables::alignment).toList();
+                    alignments = split(line.strip()).stream()
+                            .map(PipeTables::alignment)
+                            .toList();
                     headerRows = rows.size();
                 } else {
                     flags.add(Flag.BROKEN_TABLE); // a second rule line: nothing to read in it
@@ -63,7 +64,8 @@ final class PipeTables {
             flags.add(Flag.TRUNCATED);
             flags.add(Flag.BROKEN_TABLE);
         }
-        int columns = Math.max(alignments.size(), rows.stream().mapToInt(List::size).max().orElse(0));
+        int columns = Math.max(
+                alignments.size(), rows.stream().mapToInt(List::size).max().orElse(0));
         List<List<Cell>> cells = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
             List<String> row = rows.get(r);
@@ -78,8 +80,15 @@ final class PipeTables {
             cells.add(out);
         }
         Table table = new Table(cells, columns);
-        return Draft.of(BlockType.TABLE, 0, TableMarkdown.text(table), TableMarkdown.pipe(table, alignments),
-                start, end).withTable(table).plus(flags);
+        return Draft.of(
+                        BlockType.TABLE,
+                        0,
+                        TableMarkdown.text(table),
+                        TableMarkdown.pipe(table, alignments),
+                        start,
+                        end)
+                .withTable(table)
+                .plus(flags);
     }
 
     /** A separator cell normalised: {@code ---} with the colons that set its alignment. */

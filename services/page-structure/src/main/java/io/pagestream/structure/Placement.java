@@ -8,5 +8,4 @@ package io.pagestream.structure;
  * @param points in PDF points of the original page, top-left origin (PDF user space has y growing upwards:
  *               {@code pageHeight − y} converts)
  */
-public record Placement(Box grid, Box pixels, Box points) {
-}
+public record Placement(Box grid, Box pixels, Box points) {}

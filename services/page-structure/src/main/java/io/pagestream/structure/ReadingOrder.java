@@ -27,12 +27,10 @@ final class ReadingOrder {
     /** Beyond this many regions the quadratic gutter search is skipped and the page is read as one column. */
     private static final int MAX_COLUMN_SEARCH = 300;
 
-    private ReadingOrder() {
-    }
+    private ReadingOrder() {}
 
     /** A boxed draft and the unboxed drafts that follow it in the model's order. */
-    private record Group(Box box, List<Draft> drafts) {
-    }
+    private record Group(Box box, List<Draft> drafts) {}
 
     static List<Draft> sort(List<Draft> drafts) {
         List<Draft> lead = new ArrayList<>();
@@ -79,7 +77,8 @@ final class ReadingOrder {
 
     private static List<Group> twoColumns(List<Group> groups, double gutter) {
         List<Group> byTop = new ArrayList<>(groups);
-        byTop.sort(Comparator.comparingDouble((Group g) -> g.box().y1()).thenComparingDouble(g -> g.box().x1()));
+        byTop.sort(Comparator.comparingDouble((Group g) -> g.box().y1())
+                .thenComparingDouble(g -> g.box().x1()));
         List<Group> out = new ArrayList<>();
         List<Group> left = new ArrayList<>();
         List<Group> right = new ArrayList<>();
@@ -140,7 +139,9 @@ final class ReadingOrder {
                 continue;
             }
             for (Group r : groups) {
-                if (r.box().x1() >= gutter && r.box().y1() < l.box().y2() && l.box().y1() < r.box().y2()) {
+                if (r.box().x1() >= gutter
+                        && r.box().y1() < l.box().y2()
+                        && l.box().y1() < r.box().y2()) {
                     return true;
                 }
             }

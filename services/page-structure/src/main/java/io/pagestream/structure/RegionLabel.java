@@ -34,8 +34,7 @@ final class RegionLabel {
             Map.entry("page footer", BlockType.PAGE_FOOTER),
             Map.entry("footer", BlockType.PAGE_FOOTER));
 
-    private RegionLabel() {
-    }
+    private RegionLabel() {}
 
     /** The type a {@code <ref>} text names, or null when it is not a label. */
     static BlockType of(String refText) {

@@ -14,8 +14,7 @@ final class Regions {
     /** The level a heading gets from a label, not knowing its rank: below the title. */
     static final int LABELLED_HEADING_LEVEL = 2;
 
-    private Regions() {
-    }
+    private Regions() {}
 
     static List<Draft> of(Anchor region, List<Draft> drafts) {
         List<Draft> out = new ArrayList<>();

@@ -19,11 +19,9 @@ final class Repetition {
     private static final int LINE_WINDOW = 16_384;
 
     /** @param text the output up to the end of the loop's first copy, or all of it when there was no loop */
-    record Cut(String text, boolean cut) {
-    }
+    record Cut(String text, boolean cut) {}
 
-    private Repetition() {
-    }
+    private Repetition() {}
 
     static Cut cut(String text) {
         int end = text.length();
@@ -58,11 +56,12 @@ final class Repetition {
             while (i - p >= 0 && lines[i].equals(lines[i - p])) {
                 i--;
             }
-            int firstRepeat = i + 1;              // lines[firstRepeat..] repeat the p lines before them
+            int firstRepeat = i + 1; // lines[firstRepeat..] repeat the p lines before them
             int copies = (n - firstRepeat) / p + 1;
             int span = body.length() - starts[firstRepeat - p];
-            if (copies >= MIN_COPIES && span >= MIN_SPAN && hasLetterOrDigit(body, starts[firstRepeat - p],
-                    starts[firstRepeat] - 1)) {
+            if (copies >= MIN_COPIES
+                    && span >= MIN_SPAN
+                    && hasLetterOrDigit(body, starts[firstRepeat - p], starts[firstRepeat] - 1)) {
                 return Math.max(0, starts[firstRepeat] - 1); // up to the end of the first copy, without its newline
             }
         }
@@ -79,9 +78,10 @@ final class Repetition {
             while (j - p >= lineStart && body.charAt(j) == body.charAt(j - p)) {
                 j--;
             }
-            int firstRepeat = j + 1;              // body[firstRepeat..] repeats the p characters before it
+            int firstRepeat = j + 1; // body[firstRepeat..] repeats the p characters before it
             int run = n - firstRepeat;
-            if (run >= p * (MIN_COPIES - 1) && run + p >= MIN_SPAN
+            if (run >= p * (MIN_COPIES - 1)
+                    && run + p >= MIN_SPAN
                     && hasLetterOrDigit(body, firstRepeat - p, firstRepeat)) {
                 return firstRepeat;
             }

@@ -10,8 +10,7 @@ import java.util.stream.Collectors;
  * {@link Table} itself still says no cell is a header.
  */
 final class TableMarkdown {
-    private TableMarkdown() {
-    }
+    private TableMarkdown() {}
 
     static boolean pipeable(Table table) {
         if (table.hasSpans() || table.rows().isEmpty()) {
@@ -67,7 +66,11 @@ final class TableMarkdown {
                 if (cell.colSpan() > 1) {
                     out.append(" colspan=\"").append(cell.colSpan()).append('"');
                 }
-                out.append('>').append(escape(cell.text())).append("</").append(tag).append('>');
+                out.append('>')
+                        .append(escape(cell.text()))
+                        .append("</")
+                        .append(tag)
+                        .append('>');
             }
             out.append("</tr>");
         }

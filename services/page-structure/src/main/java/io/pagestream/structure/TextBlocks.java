@@ -5,8 +5,7 @@ import java.util.List;
 
 /** Plain text: one paragraph per run of non-blank lines, nothing interpreted, trailing spaces trimmed. */
 final class TextBlocks {
-    private TextBlocks() {
-    }
+    private TextBlocks() {}
 
     static List<Draft> parse(String text) {
         List<Draft> drafts = new ArrayList<>();

@@ -22,26 +22,124 @@ import org.junit.jupiter.api.Test;
 class ArbitraryOutputTest {
     /** {@code -Dstructure.arbitrary.seed} and {@code .strings} explore further than the build does. */
     private static final long SEED = Long.getLong("structure.arbitrary.seed", 0x5eed_14L);
+
     private static final int STRINGS_PER_MODE = Integer.getInteger("structure.arbitrary.strings", 3000);
     private static final PageGeometry GEOMETRY = new PageGeometry(950, 1344, 595.28, 841.89, 1344 / 841.89);
 
     private static final String[] FRAGMENTS = {
-        "<ref>", "</ref>", "<box>", "</box>", "[[", "]]", "[", "]", ", ", "100", "-5", "1200", "3.5",
-        "[[10, 20, 300, 400]]", "[[0,0,1000,1000],[5,5,6,6]]", "[[1, 2, 3]]", "[[700, 500, 300, 450]]",
-        "\n", "\n", "\n\n", "\n\n\n\n", "  ", "    ", "\t", "\r\n", "\r",
-        "|", "| a | b |\n", "|---|:-:|\n", "| 1 | 2 | 3 |", "\\|", " | ",
-        "<table>", "</table>", "<TABLE border=1>", "<table", "</table", "<tr>", "</tr>", "<td>", "</td>",
-        "<th colspan=\"2\">", "<td rowspan=3>", "<td colspan=999>", "<br>", "<thead>", "</thead>", "<caption>",
-        "</caption>", "<b>", "<td col",
-        "$$", "$", "\\[", "\\]", "# ", "## ", "###### ", "####### ", "- ", "* ", "+ ", "1. ", "2) ", "```",
-        "```markdown\n", "```python\n", "~~~", "---", "===", "***",
-        "&amp;", "&lt;", "&#65;", "&#x1F600;", "&bogus;", "&",
-        "Figure 1: ", "Fig. 2. ", "Page 3 of 9", "- 7 -", "iv",
-        "title", "text", "figure", "caption", "page-footer", "header", "table", "formula"
+        "<ref>",
+        "</ref>",
+        "<box>",
+        "</box>",
+        "[[",
+        "]]",
+        "[",
+        "]",
+        ", ",
+        "100",
+        "-5",
+        "1200",
+        "3.5",
+        "[[10, 20, 300, 400]]",
+        "[[0,0,1000,1000],[5,5,6,6]]",
+        "[[1, 2, 3]]",
+        "[[700, 500, 300, 450]]",
+        "\n",
+        "\n",
+        "\n\n",
+        "\n\n\n\n",
+        "  ",
+        "    ",
+        "\t",
+        "\r\n",
+        "\r",
+        "|",
+        "| a | b |\n",
+        "|---|:-:|\n",
+        "| 1 | 2 | 3 |",
+        "\\|",
+        " | ",
+        "<table>",
+        "</table>",
+        "<TABLE border=1>",
+        "<table",
+        "</table",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th colspan=\"2\">",
+        "<td rowspan=3>",
+        "<td colspan=999>",
+        "<br>",
+        "<thead>",
+        "</thead>",
+        "<caption>",
+        "</caption>",
+        "<b>",
+        "<td col",
+        "$$",
+        "$",
+        "\\[",
+        "\\]",
+        "# ",
+        "## ",
+        "###### ",
+        "####### ",
+        "- ",
+        "* ",
+        "+ ",
+        "1. ",
+        "2) ",
+        "```",
+        "```markdown\n",
+        "```python\n",
+        "~~~",
+        "---",
+        "===",
+        "***",
+        "&amp;",
+        "&lt;",
+        "&#65;",
+        "&#x1F600;",
+        "&bogus;",
+        "&",
+        "Figure 1: ",
+        "Fig. 2. ",
+        "Page 3 of 9",
+        "- 7 -",
+        "iv",
+        "title",
+        "text",
+        "figure",
+        "caption",
+        "page-footer",
+        "header",
+        "table",
+        "formula"
     };
     private static final String[] WORDS = {
-        "Revenue", "grew", "12%", "Zürich", "東京都", "Ωμέγα", "ملف", "हिन्दी", "😀", "naïve", "ﬁ", "x²", "Ⅻ",
-        "3,141", "O'Brien", "e=mc^2", "\\frac{1}{2}", "a_b", "**bold**", "_it_", "[link](http://x)"
+        "Revenue",
+        "grew",
+        "12%",
+        "Zürich",
+        "東京都",
+        "Ωμέγα",
+        "ملف",
+        "हिन्दी",
+        "😀",
+        "naïve",
+        "ﬁ",
+        "x²",
+        "Ⅻ",
+        "3,141",
+        "O'Brien",
+        "e=mc^2",
+        "\\frac{1}{2}",
+        "a_b",
+        "**bold**",
+        "_it_",
+        "[link](http://x)"
     };
 
     @Test
@@ -74,7 +172,8 @@ class ArbitraryOutputTest {
 
     @Test
     void nullAndHugeInputsParse() {
-        assertTrue(PageOutputParser.parse(null, GEOMETRY, Mode.MARKDOWN).blocks().isEmpty());
+        assertTrue(
+                PageOutputParser.parse(null, GEOMETRY, Mode.MARKDOWN).blocks().isEmpty());
         String big = "<ref>" + "x".repeat(200_000) + "<box>" + "[".repeat(50_000) + "|".repeat(100_000);
         for (Mode mode : Mode.values()) {
             PageOutputParser.parse(big, GEOMETRY, mode);
@@ -86,23 +185,30 @@ class ArbitraryOutputTest {
     @Test
     void lostTextCheckSeesALostLetter() {
         ParsedPage lossy = new ParsedPage("Revenue grew", List.of(), List.of(), Set.of());
-        assertEquals(List.of("lost 'q' (U+0071)"), lostText("Revenue grew quickly", Mode.MARKDOWN, lossy)
-                .stream().filter(p -> p.contains("'q'")).toList());
+        assertEquals(
+                List.of("lost 'q' (U+0071)"),
+                lostText("Revenue grew quickly", Mode.MARKDOWN, lossy).stream()
+                        .filter(p -> p.contains("'q'"))
+                        .toList());
     }
 
     @Test
     void imbalanceCheckSeesAMissingFlag() {
         ParsedPage unflagged = new ParsedPage("a", List.of(), List.of(), Set.of());
         assertEquals(1, unflaggedImbalance("<ref>a", Mode.MARKDOWN, unflagged).size());
-        assertEquals(1, unflaggedImbalance("<table><tr><td>a", Mode.MARKDOWN, unflagged).size());
-        assertEquals(0, unflaggedImbalance("<ref>a</ref>", Mode.MARKDOWN, unflagged).size());
+        assertEquals(
+                1,
+                unflaggedImbalance("<table><tr><td>a", Mode.MARKDOWN, unflagged).size());
+        assertEquals(
+                0, unflaggedImbalance("<ref>a</ref>", Mode.MARKDOWN, unflagged).size());
     }
 
     @Test
     void invariantCheckSeesAWrongOrderAndAnUnsharedFlag() {
         Block b = new Block(1, BlockType.PARAGRAPH, 0, "x", 0.5, List.of(), -1, Set.of(Flag.TRUNCATED));
         ParsedPage bad = new ParsedPage("x", List.of(b), List.of(), Set.of());
-        assertEquals(2, brokenInvariants(bad, 1).size(), brokenInvariants(bad, 1).toString());
+        assertEquals(
+                2, brokenInvariants(bad, 1).size(), brokenInvariants(bad, 1).toString());
     }
 
     private static String arbitrary(Random random) {
@@ -131,8 +237,8 @@ class ArbitraryOutputTest {
     // ---- checks, each returning what is wrong (empty when right)
 
     private static final Pattern BOX_CONTENT = Pattern.compile("<box>((?:(?!</?ref>|</?box>).)*)", Pattern.DOTALL);
-    private static final Pattern REF_TEXT = Pattern.compile("<ref>((?:(?!</?ref>|</?box>).)*)(?:</ref>|(?=<box>))",
-            Pattern.DOTALL);
+    private static final Pattern REF_TEXT =
+            Pattern.compile("<ref>((?:(?!</?ref>|</?box>).)*)(?:</ref>|(?=<box>))", Pattern.DOTALL);
     private static final Pattern ENTITY = Pattern.compile("&#?[a-zA-Z0-9]{1,9};");
     private static final Pattern FENCE_INFO = Pattern.compile("```[a-zA-Z0-9]*");
 
@@ -144,16 +250,24 @@ class ArbitraryOutputTest {
     static List<String> lostText(String input, Mode mode, ParsedPage page) {
         // a loop's later copies are dropped by design, and may read differently from its first (a copy that starts
         // inside a tag): the reference is what is left after the cut
-        String reference = Repetition.cut(input.replace("\r\n", "\n").replace('\r', '\n')).text();
+        String reference =
+                Repetition.cut(input.replace("\r\n", "\n").replace('\r', '\n')).text();
         if (mode != Mode.TEXT) {
-            reference = BOX_CONTENT.matcher(reference).replaceAll(
-                    r -> BoxText.looksLikeBoxes(r.group(1)) ? "<box>" : Matcher.quoteReplacement(r.group()));
+            reference = BOX_CONTENT
+                    .matcher(reference)
+                    .replaceAll(
+                            r -> BoxText.looksLikeBoxes(r.group(1)) ? "<box>" : Matcher.quoteReplacement(r.group()));
             if (mode == Mode.LAYOUT) {
                 Matcher m = REF_TEXT.matcher(reference);
-                reference = m.replaceAll(r -> RegionLabel.of(r.group(1)) != null ? "" : Matcher.quoteReplacement(r.group()));
+                reference = m.replaceAll(
+                        r -> RegionLabel.of(r.group(1)) != null ? "" : Matcher.quoteReplacement(r.group()));
             }
             // grounding tags go first, as in the parser: an HTML tag cut short then runs to the next '<' left
-            reference = reference.replace("<ref>", "").replace("</ref>", "").replace("<box>", "").replace("</box>", "");
+            reference = reference
+                    .replace("<ref>", "")
+                    .replace("</ref>", "")
+                    .replace("<box>", "")
+                    .replace("</box>", "");
             reference = HtmlTables.TAG.matcher(reference).replaceAll("");
             reference = ENTITY.matcher(reference).replaceAll("");
             reference = FENCE_INFO.matcher(reference).replaceAll("");
@@ -163,7 +277,10 @@ class ArbitraryOutputTest {
         Set<Integer> present = new java.util.HashSet<>();
         output.codePoints().forEach(present::add);
         List<String> lost = new ArrayList<>();
-        reference.codePoints().filter(Character::isLetterOrDigit).distinct()
+        reference
+                .codePoints()
+                .filter(Character::isLetterOrDigit)
+                .distinct()
                 .filter(cp -> !present.contains(cp))
                 .forEach(cp -> lost.add("lost '" + Character.toString(cp) + "' (U+" + String.format("%04X", cp) + ")"));
         return lost;
@@ -175,16 +292,20 @@ class ArbitraryOutputTest {
             return List.of();
         }
         List<String> problems = new ArrayList<>();
-        boolean groundingUnbalanced = count(input, "<ref>") != count(input, "</ref>")
-                || count(input, "<box>") != count(input, "</box>");
+        boolean groundingUnbalanced =
+                count(input, "<ref>") != count(input, "</ref>") || count(input, "<box>") != count(input, "</box>");
         if (groundingUnbalanced && !page.flags().contains(Flag.MALFORMED_MARKUP)) {
             problems.add("unbalanced grounding tags, no MALFORMED_MARKUP");
         }
         int opens = 0;
         int closes = 0;
         // table tags as the parser meets them: with the grounding tokens (and box coordinates) taken out
-        String tokensOut = BOX_CONTENT.matcher(input).replaceAll("")
-                .replace("<ref>", "").replace("</ref>", "").replace("</box>", "");
+        String tokensOut = BOX_CONTENT
+                .matcher(input)
+                .replaceAll("")
+                .replace("<ref>", "")
+                .replace("</ref>", "")
+                .replace("</box>", "");
         Matcher m = MarkdownBlocks.TABLE_TAG.matcher(tokensOut);
         while (m.find()) {
             if (m.group(1).isEmpty()) {
@@ -193,7 +314,9 @@ class ArbitraryOutputTest {
                 closes++;
             }
         }
-        if (mode == Mode.MARKDOWN && opens != closes && !page.flags().contains(Flag.BROKEN_TABLE)
+        if (mode == Mode.MARKDOWN
+                && opens != closes
+                && !page.flags().contains(Flag.BROKEN_TABLE)
                 && !page.flags().contains(Flag.MALFORMED_MARKUP)) {
             problems.add(opens + " <table> and " + closes + " </table>, no BROKEN_TABLE or MALFORMED_MARKUP");
         }
@@ -217,13 +340,15 @@ class ArbitraryOutputTest {
             }
             blockFlags.addAll(b.flags());
             for (Placement p : b.boxes()) {
-                if (!PageGeometry.onGrid(p.grid()) || !within(p.pixels(), GEOMETRY.pixelWidth(), GEOMETRY.pixelHeight())
+                if (!PageGeometry.onGrid(p.grid())
+                        || !within(p.pixels(), GEOMETRY.pixelWidth(), GEOMETRY.pixelHeight())
                         || !within(p.points(), GEOMETRY.pageWidth(), GEOMETRY.pageHeight())) {
                     problems.add("block " + i + " box out of range " + p);
                 }
             }
             if (b.tableIndex() >= 0) {
-                if (b.type() != BlockType.TABLE || b.tableIndex() >= page.tables().size()
+                if (b.type() != BlockType.TABLE
+                        || b.tableIndex() >= page.tables().size()
                         || !tablesSeen.add(b.tableIndex())) {
                     problems.add("block " + i + " bad table index " + b.tableIndex());
                 }
@@ -239,8 +364,12 @@ class ArbitraryOutputTest {
     }
 
     private static boolean within(Box b, double width, double height) {
-        return b.x1() >= 0 && b.y1() >= 0 && b.x2() <= width + 1e-9 && b.y2() <= height + 1e-9
-                && b.x1() <= b.x2() && b.y1() <= b.y2();
+        return b.x1() >= 0
+                && b.y1() >= 0
+                && b.x2() <= width + 1e-9
+                && b.y2() <= height + 1e-9
+                && b.x1() <= b.x2()
+                && b.y1() <= b.y2();
     }
 
     private static int count(String s, String needle) {

@@ -11,11 +11,14 @@ class BoxTextTest {
     @Test
     void readsOneAndSeveralBoxes() {
         assertEquals(new BoxText.Parsed(List.of(new Box(1, 2, 3, 4)), false), BoxText.parse("[[1, 2, 3, 4]]"));
-        assertEquals(new BoxText.Parsed(List.of(new Box(1, 2, 3, 4), new Box(5, 6, 7, 8)), false),
+        assertEquals(
+                new BoxText.Parsed(List.of(new Box(1, 2, 3, 4), new Box(5, 6, 7, 8)), false),
                 BoxText.parse("[[1,2,3,4],[5,6,7,8]]"));
-        assertEquals(new BoxText.Parsed(List.of(new Box(1, 2, 3, 4), new Box(5, 6, 7, 8)), false),
+        assertEquals(
+                new BoxText.Parsed(List.of(new Box(1, 2, 3, 4), new Box(5, 6, 7, 8)), false),
                 BoxText.parse(" [[1, 2, 3, 4]], [[5, 6, 7, 8]] "));
-        assertEquals(new BoxText.Parsed(List.of(new Box(1.5, -2, 3, 1200)), false), BoxText.parse("[1.5, -2, 3, 1200]"));
+        assertEquals(
+                new BoxText.Parsed(List.of(new Box(1.5, -2, 3, 1200)), false), BoxText.parse("[1.5, -2, 3, 1200]"));
         assertEquals(new BoxText.Parsed(List.of(new Box(1, 2, 3, 4)), false), BoxText.parse("1 2 3 4"));
     }
 

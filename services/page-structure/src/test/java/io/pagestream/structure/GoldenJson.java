@@ -12,8 +12,7 @@ import java.util.stream.Collectors;
  * flags print only when they say something.
  */
 final class GoldenJson {
-    private GoldenJson() {
-    }
+    private GoldenJson() {}
 
     static String print(ParsedPage page) {
         StringBuilder out = new StringBuilder("{\n");
@@ -33,21 +32,33 @@ final class GoldenJson {
     }
 
     private static String block(Block b) {
-        StringBuilder out = new StringBuilder("    {\"order\": ").append(b.order())
-                .append(", \"type\": \"").append(b.type()).append('"')
-                .append(", \"level\": ").append(b.level())
-                .append(", \"confidence\": ").append(number(b.confidence()))
-                .append(", \"tableIndex\": ").append(b.tableIndex())
-                .append(", \"flags\": ").append(flags(b.flags()))
-                .append(",\n     \"text\": ").append(string(b.text()));
+        StringBuilder out = new StringBuilder("    {\"order\": ")
+                .append(b.order())
+                .append(", \"type\": \"")
+                .append(b.type())
+                .append('"')
+                .append(", \"level\": ")
+                .append(b.level())
+                .append(", \"confidence\": ")
+                .append(number(b.confidence()))
+                .append(", \"tableIndex\": ")
+                .append(b.tableIndex())
+                .append(", \"flags\": ")
+                .append(flags(b.flags()))
+                .append(",\n     \"text\": ")
+                .append(string(b.text()));
         if (!b.boxes().isEmpty()) {
             out.append(",\n     \"boxes\": [");
             for (int i = 0; i < b.boxes().size(); i++) {
                 Placement p = b.boxes().get(i);
                 out.append(i == 0 ? "\n" : ",\n")
-                        .append("       {\"grid\": ").append(box(p.grid()))
-                        .append(", \"pixels\": ").append(box(p.pixels()))
-                        .append(", \"points\": ").append(box(p.points())).append('}');
+                        .append("       {\"grid\": ")
+                        .append(box(p.grid()))
+                        .append(", \"pixels\": ")
+                        .append(box(p.pixels()))
+                        .append(", \"points\": ")
+                        .append(box(p.points()))
+                        .append('}');
             }
             out.append("\n     ]");
         }
@@ -55,7 +66,8 @@ final class GoldenJson {
     }
 
     private static String table(Table t) {
-        StringBuilder out = new StringBuilder("    {\"columns\": ").append(t.columns()).append(", \"rows\": [");
+        StringBuilder out =
+                new StringBuilder("    {\"columns\": ").append(t.columns()).append(", \"rows\": [");
         for (int r = 0; r < t.rows().size(); r++) {
             out.append(r == 0 ? "\n" : ",\n").append("      [");
             List<Cell> row = t.rows().get(r);

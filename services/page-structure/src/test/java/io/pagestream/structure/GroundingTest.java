@@ -24,15 +24,18 @@ class GroundingTest {
     void aRefWithoutBoxIsStillAStretchAndABoxWithoutRefGroundsItsLine() {
         Grounding.Result r = Grounding.strip("<ref>a</ref> b\nline two<box>[[1,2,3,4]]</box>", false);
         assertEquals("a b\nline two", r.text());
-        assertEquals(List.of(new Anchor(0, 1, List.of(), null, Set.of()),
-                new Anchor(4, 12, List.of(B1), null, Set.of())), r.anchors());
+        assertEquals(
+                List.of(new Anchor(0, 1, List.of(), null, Set.of()), new Anchor(4, 12, List.of(B1), null, Set.of())),
+                r.anchors());
     }
 
     @Test
     void unclosedAndStrayTagsAreIssuesNotErrors() {
         Grounding.Result open = Grounding.strip("x <ref>cut off", false);
         assertEquals("x cut off", open.text());
-        assertEquals(Set.of(Flag.MALFORMED_MARKUP, Flag.TRUNCATED), open.anchors().getFirst().flags());
+        assertEquals(
+                Set.of(Flag.MALFORMED_MARKUP, Flag.TRUNCATED),
+                open.anchors().getFirst().flags());
 
         Grounding.Result stray = Grounding.strip("a</ref>b</box>c", false);
         assertEquals("abc", stray.text());
@@ -41,7 +44,8 @@ class GroundingTest {
         Grounding.Result twice = Grounding.strip("<ref>a<ref>b</ref><box>[[1,2,3,4]]</box>", false);
         assertEquals("ab", twice.text());
         assertEquals(Set.of(Flag.MALFORMED_MARKUP), twice.anchors().get(0).flags());
-        assertEquals(new Anchor(1, 2, List.of(B1), null, Set.of()), twice.anchors().get(1));
+        assertEquals(
+                new Anchor(1, 2, List.of(B1), null, Set.of()), twice.anchors().get(1));
     }
 
     @Test
@@ -52,7 +56,9 @@ class GroundingTest {
 
         Grounding.Result cut = Grounding.strip("<ref>Total</ref><box>[[10, 20, 3", false);
         assertEquals("Total", cut.text());
-        assertEquals(Set.of(Flag.MALFORMED_MARKUP, Flag.TRUNCATED), cut.anchors().getFirst().flags());
+        assertEquals(
+                Set.of(Flag.MALFORMED_MARKUP, Flag.TRUNCATED),
+                cut.anchors().getFirst().flags());
     }
 
     @Test
@@ -67,10 +73,16 @@ class GroundingTest {
         String raw = "<ref>title</ref><box>[[1,2,3,4]]</box>Annual report\n<ref>Body text</ref><box>[[5,6,7,8]]</box>";
         Grounding.Result r = Grounding.strip(raw, true);
         assertEquals("Annual report\nBody text", r.text());
-        assertEquals(List.of(new Anchor(0, 14, List.of(B1), BlockType.TITLE, Set.of()),
-                new Anchor(14, 23, List.of(B2), null, Set.of())), r.anchors());
+        assertEquals(
+                List.of(
+                        new Anchor(0, 14, List.of(B1), BlockType.TITLE, Set.of()),
+                        new Anchor(14, 23, List.of(B2), null, Set.of())),
+                r.anchors());
         // in markdown mode the same ref is text
-        assertEquals("title\nBody text", Grounding.strip("<ref>title</ref><box>[[1,2,3,4]]</box>\n<ref>Body text</ref>", false).text());
+        assertEquals(
+                "title\nBody text",
+                Grounding.strip("<ref>title</ref><box>[[1,2,3,4]]</box>\n<ref>Body text</ref>", false)
+                        .text());
         assertNull(RegionLabel.of("Annual report"));
         assertEquals(BlockType.PAGE_FOOTER, RegionLabel.of(" Page_Footer "));
     }

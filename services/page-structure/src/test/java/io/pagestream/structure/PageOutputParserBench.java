@@ -16,20 +16,27 @@ import java.util.Random;
 public final class PageOutputParserBench {
     private static final PageGeometry A4 = new PageGeometry(950, 1344, 595.28, 841.89, 1344 / 841.89);
 
-    private PageOutputParserBench() {
-    }
+    private PageOutputParserBench() {}
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         String markdown = markdownPage(50_000, new Random(1));
         String layout = layoutPage(50_000, new Random(2));
-        System.out.printf("java %s, %d cores; markdown page %,d chars (%,d bytes), layout page %,d chars%n",
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), markdown.length(),
-                markdown.getBytes(StandardCharsets.UTF_8).length, layout.length());
+        System.out.printf(
+                "java %s, %d cores; markdown page %,d chars (%,d bytes), layout page %,d chars%n",
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                markdown.length(),
+                markdown.getBytes(StandardCharsets.UTF_8).length,
+                layout.length());
         ParsedPage sample = PageOutputParser.parse(markdown, A4, Mode.MARKDOWN, 0.9);
         ParsedPage layoutSample = PageOutputParser.parse(layout, A4, Mode.LAYOUT, 0.9);
-        System.out.printf("markdown page: %d blocks, %d tables, flags %s; layout page: %d blocks, flags %s%n",
-                sample.blocks().size(), sample.tables().size(), sample.flags(), layoutSample.blocks().size(),
+        System.out.printf(
+                "markdown page: %d blocks, %d tables, flags %s; layout page: %d blocks, flags %s%n",
+                sample.blocks().size(),
+                sample.tables().size(),
+                sample.flags(),
+                layoutSample.blocks().size(),
                 layoutSample.flags());
         double floor = run("floor (lines + one scan)", markdown, seconds, () -> floor(markdown));
         double md = run("MARKDOWN", markdown, seconds, () -> PageOutputParser.parse(markdown, A4, Mode.MARKDOWN, 0.9));
@@ -61,7 +68,8 @@ public final class PageOutputParserBench {
         double wall = pages / ((now - start) / 1e9);
         double cpu = pages / ((threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
         double bytes = page.getBytes(StandardCharsets.UTF_8).length / 1e6;
-        System.out.printf("%-26s %,9.0f pages/s %7.1f MB/s wall | %,9.0f pages/s %7.1f MB/s CPU  (%,d pages)%n",
+        System.out.printf(
+                "%-26s %,9.0f pages/s %7.1f MB/s wall | %,9.0f pages/s %7.1f MB/s CPU  (%,d pages)%n",
                 name, wall, wall * bytes, cpu, cpu * bytes, pages);
         return cpu;
     }
@@ -84,24 +92,51 @@ public final class PageOutputParserBench {
         while (s.length() < size) {
             s.append("## Section ").append(++section).append("\n\n");
             for (int p = 0; p < 3; p++) {
-                s.append(sentence(random)).append(" The <ref>").append(word(random)).append(" figure</ref><box>[[")
-                        .append(box(random)).append("]]</box> rose by ").append(random.nextInt(40)).append("%. ")
-                        .append(sentence(random)).append('\n').append(sentence(random)).append("\n\n");
+                s.append(sentence(random))
+                        .append(" The <ref>")
+                        .append(word(random))
+                        .append(" figure</ref><box>[[")
+                        .append(box(random))
+                        .append("]]</box> rose by ")
+                        .append(random.nextInt(40))
+                        .append("%. ")
+                        .append(sentence(random))
+                        .append('\n')
+                        .append(sentence(random))
+                        .append("\n\n");
             }
             s.append("| Region | Q1 | Q2 | Q3 |\n|---|---:|---:|---:|\n");
             for (int r = 0; r < 8; r++) {
-                s.append("| ").append(word(random)).append(" | ").append(random.nextInt(999)).append(" | ")
-                        .append(random.nextInt(999)).append(" | ").append(random.nextInt(999)).append(" |\n");
+                s.append("| ")
+                        .append(word(random))
+                        .append(" | ")
+                        .append(random.nextInt(999))
+                        .append(" | ")
+                        .append(random.nextInt(999))
+                        .append(" | ")
+                        .append(random.nextInt(999))
+                        .append(" |\n");
             }
             s.append("\n<table><tr><th rowspan=\"2\">Site</th><th colspan=\"2\">Visits</th></tr>")
                     .append("<tr><th>2023</th><th>2024</th></tr>");
             for (int r = 0; r < 4; r++) {
-                s.append("<tr><td>").append(word(random)).append("</td><td>").append(random.nextInt(9999))
-                        .append("</td><td>").append(random.nextInt(9999)).append("</td></tr>");
+                s.append("<tr><td>")
+                        .append(word(random))
+                        .append("</td><td>")
+                        .append(random.nextInt(9999))
+                        .append("</td><td>")
+                        .append(random.nextInt(9999))
+                        .append("</td></tr>");
             }
-            s.append("</table>\n\n- ").append(sentence(random)).append("\n- ").append(sentence(random))
-                    .append("\n  1. ").append(sentence(random)).append("\n\n$$\n\\sum_{i=1}^{n} x_i = ")
-                    .append(random.nextInt(100)).append("\n$$\n\n");
+            s.append("</table>\n\n- ")
+                    .append(sentence(random))
+                    .append("\n- ")
+                    .append(sentence(random))
+                    .append("\n  1. ")
+                    .append(sentence(random))
+                    .append("\n\n$$\n\\sum_{i=1}^{n} x_i = ")
+                    .append(random.nextInt(100))
+                    .append("\n$$\n\n");
         }
         return s.append("- 12 -\n").toString();
     }
@@ -111,8 +146,17 @@ public final class PageOutputParserBench {
         while (s.length() < size) {
             int x = random.nextBoolean() ? 60 : 520;
             int y = random.nextInt(900);
-            s.append("<ref>").append(sentence(random)).append("</ref><box>[[").append(x).append(", ").append(y)
-                    .append(", ").append(x + 420).append(", ").append(y + 1 + random.nextInt(90)).append("]]</box>\n");
+            s.append("<ref>")
+                    .append(sentence(random))
+                    .append("</ref><box>[[")
+                    .append(x)
+                    .append(", ")
+                    .append(y)
+                    .append(", ")
+                    .append(x + 420)
+                    .append(", ")
+                    .append(y + 1 + random.nextInt(90))
+                    .append("]]</box>\n");
         }
         return s.toString();
     }
@@ -123,8 +167,24 @@ public final class PageOutputParserBench {
         return x + ", " + y + ", " + (x + 50 + random.nextInt(150)) + ", " + (y + 10 + random.nextInt(80));
     }
 
-    private static final String[] WORDS = {"revenue", "growth", "margin", "Zürich", "export", "customers", "東京",
-        "quarter", "forecast", "pipeline", "Ωμέγα", "supply", "demand", "capital", "reserve", "dividend"};
+    private static final String[] WORDS = {
+        "revenue",
+        "growth",
+        "margin",
+        "Zürich",
+        "export",
+        "customers",
+        "東京",
+        "quarter",
+        "forecast",
+        "pipeline",
+        "Ωμέγα",
+        "supply",
+        "demand",
+        "capital",
+        "reserve",
+        "dividend"
+    };
 
     private static String word(Random random) {
         return WORDS[random.nextInt(WORDS.length)];

@@ -15,12 +15,16 @@ class PageOutputParserTest {
     void markdownIsNormalised() {
         String raw = "# Title  \r\n\r\n\r\n\r\nFirst line   \nsecond line\t\n\n\n\n|a|b|\n|-|-|\n|1|2|\n\n***\n\nEnd";
         ParsedPage page = PageOutputParser.parse(raw, PAGE, Mode.MARKDOWN);
-        assertEquals("# Title\n\nFirst line\nsecond line\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\nEnd", page.markdown());
+        assertEquals(
+                "# Title\n\nFirst line\nsecond line\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\nEnd", page.markdown());
     }
 
     @Test
     void aWholeAnswerInAMarkdownFenceIsUnwrappedButOtherFencesStay() {
-        assertEquals("# A\n\ntext", PageOutputParser.parse("```markdown\n# A\n\ntext\n```\n", PAGE, Mode.MARKDOWN).markdown());
+        assertEquals(
+                "# A\n\ntext",
+                PageOutputParser.parse("```markdown\n# A\n\ntext\n```\n", PAGE, Mode.MARKDOWN)
+                        .markdown());
         ParsedPage code = PageOutputParser.parse("```python\nprint(1)\n```", PAGE, Mode.MARKDOWN);
         assertEquals("```python\nprint(1)\n```", code.markdown());
         assertEquals("print(1)", code.blocks().getFirst().text());
@@ -28,19 +32,24 @@ class PageOutputParserTest {
 
     @Test
     void headingsTitleAndSetext() {
-        ParsedPage page = PageOutputParser.parse("Intro\n\n## Part\n\n# Main\n\n# Second\n\nSub\n---", PAGE, Mode.MARKDOWN);
-        assertEquals(List.of(BlockType.PARAGRAPH, BlockType.HEADING, BlockType.TITLE, BlockType.HEADING,
-                BlockType.HEADING), types(page));
-        assertEquals(List.of(0, 2, 1, 1, 2), page.blocks().stream().map(Block::level).toList());
+        ParsedPage page =
+                PageOutputParser.parse("Intro\n\n## Part\n\n# Main\n\n# Second\n\nSub\n---", PAGE, Mode.MARKDOWN);
+        assertEquals(
+                List.of(BlockType.PARAGRAPH, BlockType.HEADING, BlockType.TITLE, BlockType.HEADING, BlockType.HEADING),
+                types(page));
+        assertEquals(
+                List.of(0, 2, 1, 1, 2), page.blocks().stream().map(Block::level).toList());
         assertEquals("Sub", page.blocks().getLast().text());
     }
 
     @Test
     void anInlineGroundedPhraseGroundsItsParagraph() {
-        ParsedPage page = PageOutputParser.parse("Total due: <ref>42.00 EUR</ref><box>[[600, 800, 700, 820]]</box>.\n\nThanks.",
-                PAGE, Mode.MARKDOWN);
+        ParsedPage page = PageOutputParser.parse(
+                "Total due: <ref>42.00 EUR</ref><box>[[600, 800, 700, 820]]</box>.\n\nThanks.", PAGE, Mode.MARKDOWN);
         assertEquals("Total due: 42.00 EUR.\n\nThanks.", page.markdown());
-        assertEquals(new Box(600, 800, 700, 820), page.blocks().get(0).boxes().getFirst().grid());
+        assertEquals(
+                new Box(600, 800, 700, 820),
+                page.blocks().get(0).boxes().getFirst().grid());
         assertEquals(List.of(), page.blocks().get(1).boxes());
     }
 
@@ -61,7 +70,8 @@ class PageOutputParserTest {
                 + "<ref>table</ref><box>[[100, 700, 900, 800]]</box>\n<table><tr><td>1</td><td>2</td></tr></table>\n"
                 + "<ref>First paragraph</ref><box>[[100, 200, 900, 300]]</box>";
         ParsedPage page = PageOutputParser.parse(raw, PAGE, Mode.LAYOUT);
-        assertEquals(List.of("The Title", "First paragraph", "Second paragraph", "1\t2"),
+        assertEquals(
+                List.of("The Title", "First paragraph", "Second paragraph", "1\t2"),
                 page.blocks().stream().map(Block::text).toList());
         assertEquals(List.of(BlockType.TITLE, BlockType.PARAGRAPH, BlockType.PARAGRAPH, BlockType.TABLE), types(page));
         assertEquals(0, page.blocks().getLast().tableIndex());
@@ -71,10 +81,23 @@ class PageOutputParserTest {
     @Test
     void confidenceIsThePagesAndHalvedWhereFlagged() {
         ParsedPage page = PageOutputParser.parse("Fine.\n\n<ref>cut", PAGE, Mode.MARKDOWN, 0.8);
-        assertEquals(List.of(0.8, 0.4), page.blocks().stream().map(Block::confidence).toList());
-        assertEquals(Set.of(Flag.MALFORMED_MARKUP, Flag.TRUNCATED), page.blocks().get(1).flags());
-        assertEquals(1.0, PageOutputParser.parse("x", PAGE, Mode.MARKDOWN, 7).blocks().getFirst().confidence());
-        assertEquals(0.0, PageOutputParser.parse("x", PAGE, Mode.MARKDOWN, Double.NaN).blocks().getFirst().confidence());
+        assertEquals(
+                List.of(0.8, 0.4), page.blocks().stream().map(Block::confidence).toList());
+        assertEquals(
+                Set.of(Flag.MALFORMED_MARKUP, Flag.TRUNCATED),
+                page.blocks().get(1).flags());
+        assertEquals(
+                1.0,
+                PageOutputParser.parse("x", PAGE, Mode.MARKDOWN, 7)
+                        .blocks()
+                        .getFirst()
+                        .confidence());
+        assertEquals(
+                0.0,
+                PageOutputParser.parse("x", PAGE, Mode.MARKDOWN, Double.NaN)
+                        .blocks()
+                        .getFirst()
+                        .confidence());
     }
 
     @Test
@@ -93,7 +116,8 @@ class PageOutputParserTest {
     void listItemsJoinWithSingleNewlinesAndNestUnderTheirParentsText() {
         ParsedPage page = PageOutputParser.parse("1. one\n   - sub\n2. two\n\nafter", PAGE, Mode.MARKDOWN);
         assertEquals("1. one\n   - sub\n2. two\n\nafter", page.markdown());
-        assertEquals(List.of(0, 1, 0, 0), page.blocks().stream().map(Block::level).toList());
+        assertEquals(
+                List.of(0, 1, 0, 0), page.blocks().stream().map(Block::level).toList());
     }
 
     @Test
@@ -107,8 +131,12 @@ class PageOutputParserTest {
         ParsedPage page = PageOutputParser.parse("| a |\n| b |\n\n<ref>x", PAGE, Mode.MARKDOWN);
         assertThrows(UnsupportedOperationException.class, () -> page.blocks().clear());
         assertThrows(UnsupportedOperationException.class, () -> page.flags().clear());
-        assertThrows(UnsupportedOperationException.class, () -> page.tables().getFirst().rows().getFirst().clear());
-        assertThrows(UnsupportedOperationException.class, () -> page.blocks().getLast().flags().clear());
+        assertThrows(
+                UnsupportedOperationException.class,
+                () -> page.tables().getFirst().rows().getFirst().clear());
+        assertThrows(
+                UnsupportedOperationException.class,
+                () -> page.blocks().getLast().flags().clear());
     }
 
     private static List<BlockType> types(ParsedPage page) {

@@ -12,7 +12,7 @@ class ReadingOrderTest {
         List<Draft> drafts = List.of(
                 region("date", 700, 52, 900, 70),
                 region("body", 100, 200, 900, 400),
-                region("name", 100, 50, 400, 70),     // top within 10 grid units of "date": same line
+                region("name", 100, 50, 400, 70), // top within 10 grid units of "date": same line
                 region("end", 100, 600, 900, 700));
         assertEquals(List.of("name", "date", "body", "end"), texts(ReadingOrder.sort(drafts)));
     }
@@ -28,8 +28,8 @@ class ReadingOrderTest {
                 region("wide table", 60, 600, 940, 700),
                 region("L3", 60, 720, 480, 900),
                 region("R3", 520, 720, 940, 880));
-        assertEquals(List.of("title", "L1", "L2", "R1", "R2", "wide table", "L3", "R3"),
-                texts(ReadingOrder.sort(drafts)));
+        assertEquals(
+                List.of("title", "L1", "L2", "R1", "R2", "wide table", "L3", "R3"), texts(ReadingOrder.sort(drafts)));
     }
 
     @Test

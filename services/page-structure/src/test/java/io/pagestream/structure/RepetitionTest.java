@@ -29,10 +29,10 @@ class RepetitionTest {
     @Test
     void leavesLegitimateRepeatsAlone() {
         String[] texts = {
-            "| | | |\n".repeat(8),                                         // empty table rows: no letter or digit
+            "| | | |\n".repeat(8), // empty table rows: no letter or digit
             "Contents ........................................................ 3",
-            "- item\n".repeat(4),                                         // four copies, under the threshold
-            "ok\n".repeat(12),                                            // 12 copies but 35 characters
+            "- item\n".repeat(4), // four copies, under the threshold
+            "ok\n".repeat(12), // 12 copies but 35 characters
             "A\nB\nA\nB\nC",
         };
         for (String text : texts) {
@@ -44,7 +44,9 @@ class RepetitionTest {
     @Test
     void thresholdsAreTheDocumentedOnes() {
         String line = "| 12:00 | gate check | cleared |\n"; // 32 characters
-        assertFalse(Repetition.cut("x\n" + line.repeat(Repetition.MIN_COPIES - 1)).cut());
-        assertEquals(true, Repetition.cut("x\n" + line.repeat(Repetition.MIN_COPIES)).cut());
+        assertFalse(
+                Repetition.cut("x\n" + line.repeat(Repetition.MIN_COPIES - 1)).cut());
+        assertEquals(
+                true, Repetition.cut("x\n" + line.repeat(Repetition.MIN_COPIES)).cut());
     }
 }

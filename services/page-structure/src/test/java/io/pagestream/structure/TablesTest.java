@@ -14,9 +14,13 @@ class TablesTest {
     void pipeTableCellsHeaderAndEscapedPipes() {
         Draft d = PipeTables.parse(List.of("|a|b \\| c|", "|:--|--:|", "| 1 | 2 |"), 0, 10, false);
         assertEquals(BlockType.TABLE, d.type());
-        assertEquals(new Table(List.of(
-                List.of(new Cell("a", 1, 1, true), new Cell("b | c", 1, 1, true)),
-                List.of(Cell.plain("1"), Cell.plain("2"))), 2), d.table());
+        assertEquals(
+                new Table(
+                        List.of(
+                                List.of(new Cell("a", 1, 1, true), new Cell("b | c", 1, 1, true)),
+                                List.of(Cell.plain("1"), Cell.plain("2"))),
+                        2),
+                d.table());
         assertEquals("| a | b \\| c |\n| :--- | ---: |\n| 1 | 2 |", d.markdown());
         assertEquals(Set.of(), d.flags());
     }
@@ -25,10 +29,14 @@ class TablesTest {
     void unevenRowsArePaddedAndAHalfRowAtTheEndIsTruncation() {
         Draft d = PipeTables.parse(List.of("| a | b | c |", "|---|---|---|", "| 1 | 2 |", "| 3"), 0, 10, true);
         assertEquals(3, d.table().columns());
-        assertEquals(List.of(Cell.plain("3"), Cell.plain(""), Cell.plain("")), d.table().rows().get(2));
+        assertEquals(
+                List.of(Cell.plain("3"), Cell.plain(""), Cell.plain("")),
+                d.table().rows().get(2));
         assertEquals(Set.of(Flag.BROKEN_TABLE, Flag.TRUNCATED), d.flags());
         // the same rows in the middle of the output: broken, not truncated
-        assertEquals(Set.of(Flag.BROKEN_TABLE), PipeTables.parse(List.of("| a | b | c |", "| 3"), 0, 1, false).flags());
+        assertEquals(
+                Set.of(Flag.BROKEN_TABLE),
+                PipeTables.parse(List.of("| a | b | c |", "| 3"), 0, 1, false).flags());
     }
 
     @Test

@@ -26,8 +26,7 @@ public final class Dashboard {
     private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
     private static final Pattern SERIES = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]");
 
-    private Dashboard() {
-    }
+    private Dashboard() {}
 
     /** The metrics queried by the panels of row {@code service} and of the JVM row and template variables. */
     public static Set<String> metricsOf(String service) {
@@ -42,13 +41,18 @@ public final class Dashboard {
                 continue;
             }
             if (service.equals(row) || EVERY_SERVICE.equals(row)) {
-                panel.path("targets").forEach(target -> names.addAll(selected(target.path("expr").asText())));
+                panel.path("targets")
+                        .forEach(target ->
+                                names.addAll(selected(target.path("expr").asText())));
             }
         }
         if (!sawRow) {
             throw new AssertionError("the dashboard has no row " + service);
         }
-        dashboard.path("templating").path("list").forEach(v -> names.addAll(selected(v.path("definition").asText())));
+        dashboard
+                .path("templating")
+                .path("list")
+                .forEach(v -> names.addAll(selected(v.path("definition").asText())));
         return names;
     }
 

@@ -5,8 +5,7 @@ import io.pagestream.registry.SchemaRegistryClient;
 
 /** The registry client a test talks to a registry with: the services' defaults, nothing tuned. */
 public final class RegistryClients {
-    private RegistryClients() {
-    }
+    private RegistryClients() {}
 
     /** A new client of the registry at {@code url} (its Confluent API root); the caller closes it. */
     public static SchemaRegistryClient of(String url) {

@@ -33,15 +33,23 @@ public final class TopicReader implements AutoCloseable {
         // Each topic's values are read into the class its spec names, not looked up by the writer's schema name: in a
         // Quarkus test the generated classes are loaded twice, and only the spec's loader is the test's.
         Map<String, Deserializer<? extends SpecificRecord>> readers = topics.stream()
-                .collect(Collectors.toMap(TopicSpec::name,
-                        topic -> new AvroDeserializer<>(registry, topic.valueType())));
-        Deserializer<SpecificRecord> values = (topic, data) -> readers.get(topic).deserialize(topic, data);
+                .collect(Collectors.toMap(
+                        TopicSpec::name, topic -> new AvroDeserializer<>(registry, topic.valueType())));
+        Deserializer<SpecificRecord> values =
+                (topic, data) -> readers.get(topic).deserialize(topic, data);
         int largest = topics.stream().mapToInt(TopicSpec::maxMessageBytes).max().orElseThrow();
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, largest,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), values);
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        largest,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                values);
         List<TopicPartition> partitions = new ArrayList<>();
         for (TopicSpec<?> topic : topics) {
             consumer.partitionsFor(topic.name())
@@ -62,8 +70,10 @@ public final class TopicReader implements AutoCloseable {
      * Polls until {@code done} holds for everything read so far ({@code sofar} first), or the timeout passed; returns
      * everything read. A zero timeout only checks {@code sofar}.
      */
-    public List<ConsumerRecord<String, SpecificRecord>> readUntil(List<ConsumerRecord<String, SpecificRecord>> sofar,
-            Predicate<List<ConsumerRecord<String, SpecificRecord>>> done, Duration timeout) {
+    public List<ConsumerRecord<String, SpecificRecord>> readUntil(
+            List<ConsumerRecord<String, SpecificRecord>> sofar,
+            Predicate<List<ConsumerRecord<String, SpecificRecord>>> done,
+            Duration timeout) {
         List<ConsumerRecord<String, SpecificRecord>> records = new ArrayList<>(sofar);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.test(records) && System.nanoTime() < deadline) {
@@ -73,9 +83,11 @@ public final class TopicReader implements AutoCloseable {
     }
 
     /** The values of {@code topic} among {@code records}, in the order read. */
-    public static <T extends SpecificRecord> List<T> values(List<ConsumerRecord<String, SpecificRecord>> records,
-            TopicSpec<T> topic) {
-        return records.stream().filter(r -> r.topic().equals(topic.name())).map(r -> topic.valueType().cast(r.value()))
+    public static <T extends SpecificRecord> List<T> values(
+            List<ConsumerRecord<String, SpecificRecord>> records, TopicSpec<T> topic) {
+        return records.stream()
+                .filter(r -> r.topic().equals(topic.name()))
+                .map(r -> topic.valueType().cast(r.value()))
                 .toList();
     }
 

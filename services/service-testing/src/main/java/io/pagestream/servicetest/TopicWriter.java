@@ -28,12 +28,15 @@ public final class TopicWriter implements AutoCloseable {
 
     public TopicWriter(String bootstrapServers, String registryUrl) {
         registry = RegistryClients.of(registryUrl);
-        int largest = Topics.ALL.stream().mapToInt(TopicSpec::maxMessageBytes).max().orElseThrow();
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, largest),
-                new StringSerializer(), new AvroSerializer<>(registry, true));
+        int largest =
+                Topics.ALL.stream().mapToInt(TopicSpec::maxMessageBytes).max().orElseThrow();
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ProducerConfig.LINGER_MS_CONFIG, 5,
+                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG, largest),
+                new StringSerializer(),
+                new AvroSerializer<>(registry, true));
     }
 
     /** Writes the records and returns once the broker has them all. */
@@ -42,8 +45,8 @@ public final class TopicWriter implements AutoCloseable {
     }
 
     /** As {@link #writeAll(String, String, List)}, each record with the headers {@code headers} gives it. */
-    public static <T extends SpecificRecord> void writeAll(String bootstrapServers, String registryUrl,
-            List<T> records, Function<? super T, Headers> headers) {
+    public static <T extends SpecificRecord> void writeAll(
+            String bootstrapServers, String registryUrl, List<T> records, Function<? super T, Headers> headers) {
         try (TopicWriter writer = new TopicWriter(bootstrapServers, registryUrl)) {
             records.forEach(record -> writer.send(record, headers.apply(record)));
             writer.flush();
@@ -77,7 +80,9 @@ public final class TopicWriter implements AutoCloseable {
     }
 
     private static TopicSpec<?> topicOf(SpecificRecord record) {
-        return Topics.ALL.stream().filter(topic -> topic.valueType() == record.getClass()).findFirst()
+        return Topics.ALL.stream()
+                .filter(topic -> topic.valueType() == record.getClass())
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(
                         "no topic carries " + record.getSchema().getFullName()));
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>{@code @RegisterExtension static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry();}</pre>
  */
 public final class LocalStackExtension implements BeforeAllCallback {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LocalStackExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(LocalStackExtension.class);
 
     private final boolean withKafka;
     private final boolean withRegistry;

@@ -10,11 +10,10 @@ import java.util.logging.Logger;
  * held because java.util.logging keeps only weak references to them, and a collected logger forgets its level.
  */
 public final class QuietKafka {
-    private static final List<Logger> HELD = List.of(Logger.getLogger("kafka"), Logger.getLogger("org.apache.kafka"),
-            Logger.getLogger("state.change.logger"));
+    private static final List<Logger> HELD = List.of(
+            Logger.getLogger("kafka"), Logger.getLogger("org.apache.kafka"), Logger.getLogger("state.change.logger"));
 
-    private QuietKafka() {
-    }
+    private QuietKafka() {}
 
     public static void atWarn() {
         HELD.forEach(logger -> logger.setLevel(Level.WARNING));

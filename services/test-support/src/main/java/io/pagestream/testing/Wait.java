@@ -13,12 +13,14 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class Wait {
     private static final long EVERY_MILLIS = 50;
 
-    private Wait() {
-    }
+    private Wait() {}
 
     /** Awaitility's {@code await()} for at most {@code timeout}; failing with what it waited for when time is up. */
     public static ConditionFactory upTo(Duration timeout) {
-        return Awaitility.await().atMost(timeout).pollInSameThread().pollDelay(Duration.ZERO)
+        return Awaitility.await()
+                .atMost(timeout)
+                .pollInSameThread()
+                .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(EVERY_MILLIS));
     }
 

@@ -25,15 +25,23 @@ import org.junit.jupiter.api.Test;
  */
 class IntegrationTagsTest {
     /** What starts something: the stack's entry points, the Quarkus test with the pipeline stack, child JVMs. */
-    private static final List<String> STARTERS = List.of("LocalStackExtension", "PipelineStackResource",
-            "@QuarkusTest", "KafkaBroker.start(", "KafkaBrokerProcess.start(", "ApicurioRegistry.start(",
+    private static final List<String> STARTERS = List.of(
+            "LocalStackExtension",
+            "PipelineStackResource",
+            "@QuarkusTest",
+            "KafkaBroker.start(",
+            "KafkaBrokerProcess.start(",
+            "ApicurioRegistry.start(",
             "ChildProcess.");
+
     private static final Pattern TEST_METHOD = Pattern.compile("@(Test|ParameterizedTest|RepeatedTest|TestFactory)\\b");
     private static final String TAGGED = "@" + IntegrationTest.class.getSimpleName();
     /** local-stack cannot use the annotation (this module depends on it) and tags its one such test by hand. */
     private static final String TAGGED_BY_HAND = "@Tag(\"" + IntegrationTest.TAG + "\")";
 
-    private final Path services = Path.of(System.getProperty("pagestream.services", "..")).toAbsolutePath().normalize();
+    private final Path services = Path.of(System.getProperty("pagestream.services", ".."))
+            .toAbsolutePath()
+            .normalize();
 
     @Test
     void everyTestThatStartsTheStackOrAProcessIsTaggedIntegration() {
@@ -52,7 +60,9 @@ class IntegrationTagsTest {
     @Test
     void theScanSeesTheTestsItGuards() {
         Map<Path, String> sources = testSources();
-        long tagged = sources.values().stream().filter(text -> tagged(text) && isTestClass(text)).count();
+        long tagged = sources.values().stream()
+                .filter(text -> tagged(text) && isTestClass(text))
+                .count();
         assertTrue(tagged >= 10, "found only " + tagged + " tagged test classes under " + services);
     }
 
@@ -64,7 +74,8 @@ class IntegrationTagsTest {
             grew = false;
             for (var source : sources.entrySet()) {
                 String helper = source.getKey().getFileName().toString().replace(".java", "");
-                if (!isTestClass(source.getValue()) && startsSomething(source.getValue(), starters)
+                if (!isTestClass(source.getValue())
+                        && startsSomething(source.getValue(), starters)
                         && starters.add(helper)) {
                     grew = true;
                 }
@@ -74,8 +85,10 @@ class IntegrationTagsTest {
     }
 
     private static boolean startsSomething(String text, Set<String> starters) {
-        return starters.stream().anyMatch(s -> s.matches("\\w+")
-                ? Pattern.compile("\\b" + s + "\\b").matcher(text).find() : text.contains(s));
+        return starters.stream()
+                .anyMatch(s -> s.matches("\\w+")
+                        ? Pattern.compile("\\b" + s + "\\b").matcher(text).find()
+                        : text.contains(s));
     }
 
     private static boolean tagged(String text) {
@@ -89,9 +102,11 @@ class IntegrationTagsTest {
     /** Every module's test sources but this class's own (it names the starters it looks for). */
     private Map<Path, String> testSources() {
         try (Stream<Path> modules = Files.list(services)) {
-            return modules.map(m -> m.resolve("src/test/java")).filter(Files::isDirectory)
+            return modules.map(m -> m.resolve("src/test/java"))
+                    .filter(Files::isDirectory)
                     .flatMap(IntegrationTagsTest::javaFiles)
-                    .filter(f -> !f.getFileName().toString().equals(IntegrationTagsTest.class.getSimpleName() + ".java"))
+                    .filter(f ->
+                            !f.getFileName().toString().equals(IntegrationTagsTest.class.getSimpleName() + ".java"))
                     .collect(Collectors.toMap(Function.identity(), IntegrationTagsTest::read));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -31,8 +31,8 @@ public record TopicSpec<V extends SpecificRecord>(
 
     /** The topic's record size limit: producers set {@code max.request.size} and consumers their fetch sizes from it. */
     public int maxMessageBytes() {
-        return Integer.parseInt(configs.getOrDefault(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                String.valueOf(BROKER_DEFAULT_MAX_MESSAGE_BYTES)));
+        return Integer.parseInt(configs.getOrDefault(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(BROKER_DEFAULT_MAX_MESSAGE_BYTES)));
     }
 
     /** Every topic is keyed by a string: a document id, or on {@code documents.pages} a {@link PageKey}. */

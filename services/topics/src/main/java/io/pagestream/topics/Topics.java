@@ -36,10 +36,17 @@ public final class Topics {
     private static final String BY_PAGE = "documentId/pageIndex";
 
     public static final TopicSpec<DocumentRequest> DOCUMENTS_REQUESTS = new TopicSpec<>(
-            "documents.requests", BY_DOCUMENT, DocumentRequest.class, DOCUMENT_PARTITIONS,
+            "documents.requests",
+            BY_DOCUMENT,
+            DocumentRequest.class,
+            DOCUMENT_PARTITIONS,
             retention(Duration.ofDays(7)));
     public static final TopicSpec<PageImage> DOCUMENTS_PAGES = new TopicSpec<>(
-            "documents.pages", BY_PAGE, PageImage.class, PAGE_PARTITIONS, Map.of(
+            "documents.pages",
+            BY_PAGE,
+            PageImage.class,
+            PAGE_PARTITIONS,
+            Map.of(
                     TopicConfig.RETENTION_MS_CONFIG, millis(Duration.ofDays(3)),
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(PAGE_MAX_MESSAGE_BYTES)));
     public static final TopicSpec<PageOcr> PAGES_OCR = new TopicSpec<>(
@@ -49,27 +56,44 @@ public final class Topics {
     public static final TopicSpec<PageFailure> PAGES_DLQ = new TopicSpec<>(
             "pages.dlq", BY_DOCUMENT, PageFailure.class, DOCUMENT_PARTITIONS, retention(Duration.ofDays(30)));
     public static final TopicSpec<DocumentOcr> DOCUMENTS_OCR = new TopicSpec<>(
-            "documents.ocr", BY_DOCUMENT, DocumentOcr.class, DOCUMENT_PARTITIONS, Map.of(
+            "documents.ocr",
+            BY_DOCUMENT,
+            DocumentOcr.class,
+            DOCUMENT_PARTITIONS,
+            Map.of(
                     TopicConfig.RETENTION_MS_CONFIG, millis(Duration.ofDays(30)),
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(RESULT_MAX_MESSAGE_BYTES)));
     public static final TopicSpec<DocumentAnswers> DOCUMENTS_ANSWERS = new TopicSpec<>(
-            "documents.answers", BY_DOCUMENT, DocumentAnswers.class, DOCUMENT_PARTITIONS, Map.of(
+            "documents.answers",
+            BY_DOCUMENT,
+            DocumentAnswers.class,
+            DOCUMENT_PARTITIONS,
+            Map.of(
                     TopicConfig.RETENTION_MS_CONFIG, millis(Duration.ofDays(30)),
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(RESULT_MAX_MESSAGE_BYTES)));
     /** Compacted after a day, so it also serves as the latest status of every document. */
     public static final TopicSpec<DocumentStatus> DOCUMENTS_STATUS = new TopicSpec<>(
-            "documents.status", BY_DOCUMENT, DocumentStatus.class, DOCUMENT_PARTITIONS, Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + ","
-                            + TopicConfig.CLEANUP_POLICY_DELETE,
+            "documents.status",
+            BY_DOCUMENT,
+            DocumentStatus.class,
+            DOCUMENT_PARTITIONS,
+            Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
                     TopicConfig.RETENTION_MS_CONFIG, millis(Duration.ofDays(30)),
                     TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, millis(Duration.ofDays(1))));
 
     public static final List<TopicSpec<?>> ALL = List.of(
-            DOCUMENTS_REQUESTS, DOCUMENTS_PAGES, PAGES_OCR, PAGES_ANSWERS, PAGES_DLQ, DOCUMENTS_OCR, DOCUMENTS_ANSWERS,
+            DOCUMENTS_REQUESTS,
+            DOCUMENTS_PAGES,
+            PAGES_OCR,
+            PAGES_ANSWERS,
+            PAGES_DLQ,
+            DOCUMENTS_OCR,
+            DOCUMENTS_ANSWERS,
             DOCUMENTS_STATUS);
 
-    private Topics() {
-    }
+    private Topics() {}
 
     public static List<NewTopic> newTopics(short replicationFactor) {
         return ALL.stream().map(t -> t.toNewTopic(replicationFactor)).toList();
@@ -81,7 +105,9 @@ public final class Topics {
     }
 
     public static TopicSpec<?> named(String name) {
-        return ALL.stream().filter(t -> t.name().equals(name)).findFirst()
+        return ALL.stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new NoSuchElementException("no topic named " + name));
     }
 

@@ -26,10 +26,15 @@ class KubernetesTopicsTest {
             while (docs.hasNext()) {
                 JsonNode spec = docs.next().path("spec");
                 Map<String, String> config = new HashMap<>();
-                spec.path("config").properties().forEach(e -> config.put(e.getKey(), e.getValue().asText()));
-                assertEquals("2", config.remove("min.insync.replicas"), spec.path("topicName").asText());
-                manifests.put(spec.path("topicName").asText(),
-                        spec.path("partitions").asInt() + " " + new TreeMap<>(config));
+                spec.path("config")
+                        .properties()
+                        .forEach(e -> config.put(e.getKey(), e.getValue().asText()));
+                assertEquals(
+                        "2",
+                        config.remove("min.insync.replicas"),
+                        spec.path("topicName").asText());
+                manifests.put(
+                        spec.path("topicName").asText(), spec.path("partitions").asInt() + " " + new TreeMap<>(config));
             }
         }
         assertEquals(declared, manifests);

@@ -34,19 +34,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @IntegrationTest
 class TopicsOnBrokerTest {
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
-            .withTopics(Topics.newTopics((short) 1));
+    static final LocalStackExtension STACK =
+            LocalStackExtension.kafkaAndRegistry().withTopics(Topics.newTopics((short) 1));
 
     @Test
     void topicsExistWithTheirPartitionsAndSettings() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()))) {
-            var descriptions = admin.describeTopics(Topics.ALL.stream().map(TopicSpec::name).toList())
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            var descriptions = admin.describeTopics(
+                            Topics.ALL.stream().map(TopicSpec::name).toList())
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS);
             var resources = Topics.ALL.stream()
-                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name())).toList();
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
+                    .toList();
             var configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
             for (TopicSpec<?> topic : Topics.ALL) {
-                assertEquals(topic.partitions(), descriptions.get(topic.name()).partitions().size(), topic.name());
+                assertEquals(
+                        topic.partitions(),
+                        descriptions.get(topic.name()).partitions().size(),
+                        topic.name());
                 var actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
                 topic.configs().forEach((k, v) -> assertEquals(v, actual.get(k).value(), topic.name() + " " + k));
             }
@@ -57,26 +63,42 @@ class TopicsOnBrokerTest {
     void aLargePageImageTravelsThroughThePagesTopic() throws Exception {
         byte[] image = new byte[10 * 1024 * 1024];
         new Random(7).nextBytes(image);
-        PageImage page = PageImage.newBuilder().setDocumentId("doc-big").setPageIndex(0).setPageCount(1)
-                .setImage(ByteBuffer.wrap(image)).setMediaType("image/png").setWidth(1344).setHeight(1792)
-                .setTasks(List.of(Task.OCR)).setSubmittedAt(Instant.ofEpochMilli(1_790_000_000_000L)).build();
+        PageImage page = PageImage.newBuilder()
+                .setDocumentId("doc-big")
+                .setPageIndex(0)
+                .setPageCount(1)
+                .setImage(ByteBuffer.wrap(image))
+                .setMediaType("image/png")
+                .setWidth(1344)
+                .setHeight(1792)
+                .setTasks(List.of(Task.OCR))
+                .setSubmittedAt(Instant.ofEpochMilli(1_790_000_000_000L))
+                .build();
         try (var registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()))) {
             var serde = Topics.DOCUMENTS_PAGES.valueSerde(registry, true);
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
-                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes()),
-                    new StringSerializer(), serde.serializer())) {
-                producer.send(new ProducerRecord<>(Topics.DOCUMENTS_PAGES.name(), new PageKey("doc-big", 0).toString(),
-                        page))
+            try (var producer = new KafkaProducer<>(
+                    Map.<String, Object>of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
+                            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes()),
+                    new StringSerializer(),
+                    serde.serializer())) {
+                producer.send(new ProducerRecord<>(
+                                Topics.DOCUMENTS_PAGES.name(), new PageKey("doc-big", 0).toString(), page))
                         .get(60, TimeUnit.SECONDS);
             }
             List<PageImage> got;
-            try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "pages-test",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes()),
-                    new StringDeserializer(), serde.deserializer())) {
+            try (var consumer = new KafkaConsumer<>(
+                    Map.<String, Object>of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            STACK.bootstrapServers(),
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            "pages-test",
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest",
+                            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                            Topics.DOCUMENTS_PAGES.maxMessageBytes()),
+                    new StringDeserializer(),
+                    serde.deserializer())) {
                 got = Records.values(consumer, List.of(Topics.DOCUMENTS_PAGES.name()), 1, Duration.ofSeconds(60));
             }
             assertEquals(1, got.size());

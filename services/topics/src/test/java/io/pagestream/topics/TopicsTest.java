@@ -16,15 +16,26 @@ class TopicsTest {
     @Test
     void everyContractHasExactlyOneTopic() {
         List<String> valueSchemas = Topics.ALL.stream()
-                .map(t -> SpecificData.get().getSchema(t.valueType()).getFullName()).sorted().toList();
-        assertEquals(Contracts.TOPIC_VALUES.stream().map(Schema::getFullName).sorted().toList(), valueSchemas);
-        assertEquals(Topics.ALL.size(), Topics.ALL.stream().map(TopicSpec::name).distinct().count());
+                .map(t -> SpecificData.get().getSchema(t.valueType()).getFullName())
+                .sorted()
+                .toList();
+        assertEquals(
+                Contracts.TOPIC_VALUES.stream()
+                        .map(Schema::getFullName)
+                        .sorted()
+                        .toList(),
+                valueSchemas);
+        assertEquals(
+                Topics.ALL.size(),
+                Topics.ALL.stream().map(TopicSpec::name).distinct().count());
     }
 
     @Test
     void topicsKeyedByDocumentAreCoPartitioned() {
-        Set<Integer> partitions = Topics.ALL.stream().filter(t -> t.key().equals("documentId"))
-                .map(TopicSpec::partitions).collect(Collectors.toSet());
+        Set<Integer> partitions = Topics.ALL.stream()
+                .filter(t -> t.key().equals("documentId"))
+                .map(TopicSpec::partitions)
+                .collect(Collectors.toSet());
         assertEquals(Set.of(Topics.DOCUMENT_PARTITIONS), partitions);
         assertEquals("documentId/pageIndex", Topics.DOCUMENTS_PAGES.key());
     }

@@ -68,8 +68,13 @@ public class WorkerService {
             registerModelMeters(loaded);
             schemas = new SchemaRegistryClient(RegistryConfig.fromMap(registryProperties()));
             PipelineMetrics metrics = new PipelineMetrics(registry);
-            Pipeline started = Pipeline.create(config, loaded, clients(schemas),
-                    new AvroDeserializer<>(schemas, PageImage.class), metrics, new PageTracing(openTelemetry),
+            Pipeline started = Pipeline.create(
+                    config,
+                    loaded,
+                    clients(schemas),
+                    new AvroDeserializer<>(schemas, PageImage.class),
+                    metrics,
+                    new PageTracing(openTelemetry),
                     Clock.systemUTC());
             synchronized (this) {
                 if (state != WorkerState.STARTING) {
@@ -82,9 +87,13 @@ public class WorkerService {
                 started.start();
                 state = WorkerState.RUNNING;
             }
-            LOG.log(System.Logger.Level.INFO, () -> "worker " + config.instanceId() + " ready: "
-                    + loaded.identity().modelId() + " " + loaded.identity().modelVersion() + ", micro-batches of up to "
-                    + started.limits().current().pages() + " pages, " + loaded.engine().slots() + " engine slots");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    () -> "worker " + config.instanceId() + " ready: "
+                            + loaded.identity().modelId() + " "
+                            + loaded.identity().modelVersion() + ", micro-batches of up to "
+                            + started.limits().current().pages() + " pages, "
+                            + loaded.engine().slots() + " engine slots");
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "the worker could not start", e);
             state = WorkerState.FAILED;
@@ -95,8 +104,13 @@ public class WorkerService {
     private KafkaClients clients(SchemaRegistryClient registryClient) {
         Map<String, Object> common = new HashMap<>(config.kafka().properties());
         common.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-        return new KafkaClients(common, config.kafka().groupId(), config.instanceId(),
-                config.kafka().staticMembership(), config.batch().maxPages(), registryClient,
+        return new KafkaClients(
+                common,
+                config.kafka().groupId(),
+                config.instanceId(),
+                config.kafka().staticMembership(),
+                config.batch().maxPages(),
+                registryClient,
                 config.kafka().autoRegisterSchemas());
     }
 
@@ -109,30 +123,43 @@ public class WorkerService {
     private void registerModelMeters(ModelRuntime loaded) {
         PageEngine engine = loaded.engine();
         Gauge.builder("pagestream.worker.kv.cache.bytes", engine, e -> e.kvCacheBytes())
-                .description("Bytes of the engine's preallocated KV cache").baseUnit("bytes").register(registry);
+                .description("Bytes of the engine's preallocated KV cache")
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder("pagestream.worker.engine.slots", engine, e -> e.slots())
-                .description("Prompts the engine decodes together").register(registry);
+                .description("Prompts the engine decodes together")
+                .register(registry);
         AcceleratorMemory memory = loaded.memory();
         memoryGauge("pagestream.worker.accelerator.memory.used", memory, m -> m.usedBytes());
         memoryGauge("pagestream.worker.accelerator.memory.total", memory, m -> m.totalBytes());
-        engineCounter("pagestream.worker.engine.decode.steps", "Batched decode steps", engine,
-                e -> e.stats().decodeSteps());
-        engineCounter("pagestream.worker.engine.decode.seconds", "Time in decode steps", engine,
+        engineCounter("pagestream.worker.engine.decode.steps", "Batched decode steps", engine, e -> e.stats()
+                .decodeSteps());
+        engineCounter(
+                "pagestream.worker.engine.decode.seconds",
+                "Time in decode steps",
+                engine,
                 e -> e.stats().decodeNanos() / 1e9);
-        engineCounter("pagestream.worker.engine.prefill.seconds", "Time in prefill, shared prefixes included", engine,
+        engineCounter(
+                "pagestream.worker.engine.prefill.seconds",
+                "Time in prefill, shared prefixes included",
+                engine,
                 e -> e.stats().prefillNanos() / 1e9);
-        engineCounter("pagestream.worker.engine.vision.seconds", "Time encoding images", engine,
+        engineCounter(
+                "pagestream.worker.engine.vision.seconds",
+                "Time encoding images",
+                engine,
                 e -> e.stats().visionNanos() / 1e9);
-        engineCounter("pagestream.worker.engine.tokens.generated", "Tokens the engine generated", engine,
-                e -> e.stats().generatedTokens());
+        engineCounter("pagestream.worker.engine.tokens.generated", "Tokens the engine generated", engine, e -> e.stats()
+                .generatedTokens());
     }
 
-    private void memoryGauge(String name, AcceleratorMemory memory,
-            Function<AcceleratorMemory, OptionalLong> read) {
+    private void memoryGauge(String name, AcceleratorMemory memory, Function<AcceleratorMemory, OptionalLong> read) {
         if (read.apply(memory).isPresent()) {
             Gauge.builder(name, memory, m -> read.apply(m).orElse(-1))
                     .description("Memory of the device the model runs on (" + memory.device() + ")")
-                    .tag("device", memory.device()).baseUnit("bytes").register(registry);
+                    .tag("device", memory.device())
+                    .baseUnit("bytes")
+                    .register(registry);
         }
     }
 

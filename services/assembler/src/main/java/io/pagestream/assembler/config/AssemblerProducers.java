@@ -25,7 +25,10 @@ public class AssemblerProducers {
 
     @Produces
     @Singleton
-    Topology topology(AssemblerConfig assembler, RegistryConfigMapping registry, SchemaRegistryClient client,
+    Topology topology(
+            AssemblerConfig assembler,
+            RegistryConfigMapping registry,
+            SchemaRegistryClient client,
             OpenTelemetry openTelemetry) {
         return AssemblerTopology.build(assembler.settings(), client, registry.autoRegister(), openTelemetry);
     }

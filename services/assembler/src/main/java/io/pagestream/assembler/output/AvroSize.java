@@ -15,8 +15,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class AvroSize {
 
-    private AvroSize() {
-    }
+    private AvroSize() {}
 
     static long of(SpecificRecord record) {
         Counter counter = new Counter();

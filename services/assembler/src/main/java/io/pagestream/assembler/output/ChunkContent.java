@@ -13,8 +13,7 @@ import java.util.List;
  * @param markdown the markdown of the same pages, each preceded by {@code <!-- page N -->}, separated by a blank line
  *                 ({@link DocumentMarkdown})
  */
-public record ChunkContent(List<PageOutcome> pages, String fullText, String markdown,
-        List<QuestionOutcome> questions) {
+public record ChunkContent(List<PageOutcome> pages, String fullText, String markdown, List<QuestionOutcome> questions) {
     public static final char PAGE_SEPARATOR = '\f';
 
     public ChunkContent {

@@ -23,51 +23,80 @@ public final class DocumentOutputs {
     /** Reason code of an INCOMPLETE status: no new page result came for the configured timeout. */
     public static final String TIMEOUT = "TIMEOUT";
 
-    private DocumentOutputs() {
-    }
+    private DocumentOutputs() {}
 
     /**
      * @param complete true when every page is done (COMPLETED), false when the document timed out (INCOMPLETE)
      * @param timeout  the timeout that closed an incomplete document, for its status message
      */
-    public static void emit(String documentId, RequestSummary request, boolean complete, Duration timeout,
-            long closedAt, PageSource source, ChunkLimits limits, Consumer<SpecificRecord> out) {
+    public static void emit(
+            String documentId,
+            RequestSummary request,
+            boolean complete,
+            Duration timeout,
+            long closedAt,
+            PageSource source,
+            ChunkLimits limits,
+            Consumer<SpecificRecord> out) {
         Survey survey = Survey.of(documentId, request, source, limits);
         List<PageRange> chunks = survey.chunks();
         Instant at = Instant.ofEpochMilli(closedAt);
         for (int i = 0; i < chunks.size(); i++) {
             ChunkContent content = ChunkContent.read(request, survey, source, chunks.get(i));
             if (request.ocr()) {
-                out.accept(DocumentOcr.newBuilder().setDocumentId(documentId).setPageCount(request.pageCount())
-                        .setChunkIndex(i).setChunkCount(chunks.size())
-                        .setPages(content.pages().stream().map(DocumentOutputs::ocrPage).toList())
-                        .setFullText(content.fullText()).setMarkdown(content.markdown()).setComplete(complete)
-                        .setMetadata(request.metadata()).setCompletedAt(at).build());
+                out.accept(DocumentOcr.newBuilder()
+                        .setDocumentId(documentId)
+                        .setPageCount(request.pageCount())
+                        .setChunkIndex(i)
+                        .setChunkCount(chunks.size())
+                        .setPages(content.pages().stream()
+                                .map(DocumentOutputs::ocrPage)
+                                .toList())
+                        .setFullText(content.fullText())
+                        .setMarkdown(content.markdown())
+                        .setComplete(complete)
+                        .setMetadata(request.metadata())
+                        .setCompletedAt(at)
+                        .build());
             }
             if (request.qa()) {
-                out.accept(DocumentAnswers.newBuilder().setDocumentId(documentId).setPageCount(request.pageCount())
-                        .setChunkIndex(i).setChunkCount(chunks.size())
-                        .setQuestions(content.questions().stream().map(DocumentOutputs::questionAnswers).toList())
-                        .setComplete(complete).setMetadata(request.metadata()).setCompletedAt(at).build());
+                out.accept(DocumentAnswers.newBuilder()
+                        .setDocumentId(documentId)
+                        .setPageCount(request.pageCount())
+                        .setChunkIndex(i)
+                        .setChunkCount(chunks.size())
+                        .setQuestions(content.questions().stream()
+                                .map(DocumentOutputs::questionAnswers)
+                                .toList())
+                        .setComplete(complete)
+                        .setMetadata(request.metadata())
+                        .setCompletedAt(at)
+                        .build());
             }
         }
         out.accept(status(documentId, request, survey, complete, timeout, at));
     }
 
-    private static DocumentStatus status(String documentId, RequestSummary request, Survey survey, boolean complete,
-            Duration timeout, Instant at) {
+    private static DocumentStatus status(
+            String documentId, RequestSummary request, Survey survey, boolean complete, Duration timeout, Instant at) {
         int pageCount = request.pageCount();
         List<Integer> missing = survey.missingPages();
         List<Integer> failed = survey.failedPages();
         String failures = failed.isEmpty() ? "" : "; " + failed.size() + " failed: " + abbreviated(failed);
-        DocumentStatus.Builder status = DocumentStatus.newBuilder().setDocumentId(documentId)
-                .setPageCount(pageCount).setPagesDone(pageCount - missing.size()).setAt(at)
+        DocumentStatus.Builder status = DocumentStatus.newBuilder()
+                .setDocumentId(documentId)
+                .setPageCount(pageCount)
+                .setPagesDone(pageCount - missing.size())
+                .setAt(at)
                 .setTraceparent(request.traceparent());
         if (complete) {
             return status.setState(DocumentState.COMPLETED)
-                    .setMessage("all " + pageCount + " pages done" + failures).build();
+                    .setMessage("all " + pageCount + " pages done" + failures)
+                    .build();
         }
-        return status.setState(DocumentState.INCOMPLETE).setReasonCode(TIMEOUT).setMissingPages(missing)
+        return status.setState(DocumentState.INCOMPLETE)
+                .setReasonCode(TIMEOUT)
+                .setMissingPages(missing)
                 .setMessage("no new page result for " + timeout + "; " + missing.size() + " of " + pageCount
                         + " pages missing: " + abbreviated(missing) + failures)
                 .build();
@@ -75,23 +104,39 @@ public final class DocumentOutputs {
 
     private static String abbreviated(List<Integer> pages) {
         int shown = 20;
-        return pages.size() <= shown ? pages.toString()
+        return pages.size() <= shown
+                ? pages.toString()
                 : pages.subList(0, shown).toString().replace("]", ", ... (" + (pages.size() - shown) + " more)]");
     }
 
     private static OcrPage ocrPage(PageOutcome page) {
-        return new OcrPage(page.pageIndex(), page.text(), page.confidence(), page.width(), page.height(),
-                page.failure(), page.structure());
+        return new OcrPage(
+                page.pageIndex(),
+                page.text(),
+                page.confidence(),
+                page.width(),
+                page.height(),
+                page.failure(),
+                page.structure());
     }
 
     private static QuestionAnswers questionAnswers(QuestionOutcome question) {
-        return new QuestionAnswers(question.questionIndex(), question.question(), candidate(question.best()),
-                question.candidates().stream().map(DocumentOutputs::candidate).toList(), question.noAnswer());
+        return new QuestionAnswers(
+                question.questionIndex(),
+                question.question(),
+                candidate(question.best()),
+                question.candidates().stream().map(DocumentOutputs::candidate).toList(),
+                question.noAnswer());
     }
 
     private static AnswerCandidate candidate(Candidate candidate) {
-        return candidate == null ? null
-                : new AnswerCandidate(candidate.pageIndex(), candidate.text(), candidate.confidence(),
-                        candidate.noAnswer(), candidate.evidence());
+        return candidate == null
+                ? null
+                : new AnswerCandidate(
+                        candidate.pageIndex(),
+                        candidate.text(),
+                        candidate.confidence(),
+                        candidate.noAnswer(),
+                        candidate.evidence());
     }
 }

@@ -12,17 +12,18 @@ import io.pagestream.schema.PageStructure;
  * @param structure the page as markdown, blocks and tables; null when the page has no text, or its result carried no
  *                  structure (a worker from before structured output)
  */
-public record PageOutcome(int pageIndex, String text, double confidence, int width, int height, String failure,
-        PageStructure structure) {
+public record PageOutcome(
+        int pageIndex, String text, double confidence, int width, int height, String failure, PageStructure structure) {
     public static final String MISSING = "MISSING";
 
     public static PageOutcome of(int pageIndex, PageResult result) {
         if (result != null && result.ocr() != null) {
             PageResult.Text ocr = result.ocr();
-            return new PageOutcome(pageIndex, ocr.text(), ocr.confidence(), ocr.width(), ocr.height(), null,
-                    ocr.structure());
+            return new PageOutcome(
+                    pageIndex, ocr.text(), ocr.confidence(), ocr.width(), ocr.height(), null, ocr.structure());
         }
-        String failure = result != null && result.failure() != null ? result.failure().reasonCode() : MISSING;
+        String failure =
+                result != null && result.failure() != null ? result.failure().reasonCode() : MISSING;
         return new PageOutcome(pageIndex, null, 0, 0, 0, failure, null);
     }
 

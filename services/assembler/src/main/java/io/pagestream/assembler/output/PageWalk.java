@@ -11,8 +11,7 @@ final class PageWalk {
         void visit(int pageIndex, PageResult resultOrNull);
     }
 
-    private PageWalk() {
-    }
+    private PageWalk() {}
 
     static void over(PageSource source, PageRange range, Visitor visitor) {
         try (KeyValueIterator<String, PageResult> stored = source.read(range.from(), range.to())) {

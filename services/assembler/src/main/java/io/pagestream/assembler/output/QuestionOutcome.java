@@ -10,8 +10,8 @@ import java.util.List;
  * @param candidates the candidates of the pages covered, in page order, no-answers included
  * @param noAnswer   no page of the document answers the question: {@code best} is null
  */
-public record QuestionOutcome(int questionIndex, String question, Candidate best, List<Candidate> candidates,
-        boolean noAnswer) {
+public record QuestionOutcome(
+        int questionIndex, String question, Candidate best, List<Candidate> candidates, boolean noAnswer) {
 
     public QuestionOutcome {
         candidates = List.copyOf(candidates);

@@ -34,8 +34,8 @@ public final class Survey {
     private final List<Integer> failedPages;
     private final List<Integer> missingPages;
 
-    private Survey(List<PageRange> chunks, List<Candidate> best, List<Integer> failedPages,
-            List<Integer> missingPages) {
+    private Survey(
+            List<PageRange> chunks, List<Candidate> best, List<Integer> failedPages, List<Integer> missingPages) {
         this.chunks = chunks;
         this.best = best;
         this.failedPages = failedPages;
@@ -58,9 +58,13 @@ public final class Survey {
                 failed.add(page);
             }
             PageOutcome outcome = PageOutcome.of(page, result);
-            ocrBytes[page] = !measure ? 0 : FIXED_FIELD_BYTES + 2L * utf8(outcome.text()) + utf8(outcome.failure())
-                    + nestedBytes(outcome.structure())
-                    + (outcome.text() == null ? 0 : DocumentMarkdown.bytes(page, outcome.markdown()));
+            ocrBytes[page] = !measure
+                    ? 0
+                    : FIXED_FIELD_BYTES
+                            + 2L * utf8(outcome.text())
+                            + utf8(outcome.failure())
+                            + nestedBytes(outcome.structure())
+                            + (outcome.text() == null ? 0 : DocumentMarkdown.bytes(page, outcome.markdown()));
             for (PageResult.Answer answer : answersOf(result, questionCount)) {
                 Candidate candidate = candidate(page, answer);
                 best[answer.questionIndex()] = Candidate.better(best[answer.questionIndex()], candidate);
@@ -70,13 +74,19 @@ public final class Survey {
         long shared = RECORD_BYTES + utf8(documentId) + metadataBytes(request.metadata());
         long answersShared = shared;
         for (int q = 0; q < questionCount; q++) {
-            answersShared += FIXED_FIELD_BYTES + utf8(request.questions().get(q))
+            answersShared += FIXED_FIELD_BYTES
+                    + utf8(request.questions().get(q))
                     + (best[q] == null ? 0 : candidateBytes(best[q]));
         }
-        List<PageRange> chunks = plan(pageCount, limits, request.ocr() ? ocrBytes : null, shared,
-                request.qa() ? answerBytes : null, answersShared);
-        return new Survey(chunks, Collections.unmodifiableList(Arrays.asList(best)), List.copyOf(failed),
-                List.copyOf(missing));
+        List<PageRange> chunks = plan(
+                pageCount,
+                limits,
+                request.ocr() ? ocrBytes : null,
+                shared,
+                request.qa() ? answerBytes : null,
+                answersShared);
+        return new Survey(
+                chunks, Collections.unmodifiableList(Arrays.asList(best)), List.copyOf(failed), List.copyOf(missing));
     }
 
     static Candidate candidate(int pageIndex, PageResult.Answer answer) {
@@ -98,11 +108,17 @@ public final class Survey {
             return List.of();
         }
         return result.answers().stream()
-                .filter(a -> a.questionIndex() >= 0 && a.questionIndex() < questionCount).toList();
+                .filter(a -> a.questionIndex() >= 0 && a.questionIndex() < questionCount)
+                .toList();
     }
 
-    private static List<PageRange> plan(int pageCount, ChunkLimits limits, long[] ocrBytes, long ocrShared,
-            long[] answerBytes, long answersShared) {
+    private static List<PageRange> plan(
+            int pageCount,
+            ChunkLimits limits,
+            long[] ocrBytes,
+            long ocrShared,
+            long[] answerBytes,
+            long answersShared) {
         List<PageRange> ranges = new ArrayList<>();
         int from = 0;
         long ocr = ocrShared;
@@ -126,7 +142,9 @@ public final class Survey {
     }
 
     private static long metadataBytes(Map<String, String> metadata) {
-        return metadata.entrySet().stream().mapToLong(e -> 2 + utf8(e.getKey()) + utf8(e.getValue())).sum();
+        return metadata.entrySet().stream()
+                .mapToLong(e -> 2 + utf8(e.getKey()) + utf8(e.getValue()))
+                .sum();
     }
 
     /** The UTF-8 length of a text, counted without encoding it (an unpaired surrogate counts high, which is safe). */

@@ -58,8 +58,8 @@ public class AvroSchemaFilter implements OASFilter {
             }
             nested(schema).forEach(toVisit::push);
         }
-        new ArrayList<>(components.keySet()).stream().filter(name -> !reached.contains(name))
-                .forEach(openAPI.getComponents()::removeSchema);
+        new ArrayList<>(components.keySet())
+                .stream().filter(name -> !reached.contains(name)).forEach(openAPI.getComponents()::removeSchema);
     }
 
     private static List<Schema> usedByOperations(OpenAPI openAPI) {
@@ -68,16 +68,25 @@ public class AvroSchemaFilter implements OASFilter {
         }
         List<Schema> used = new ArrayList<>();
         openAPI.getPaths().getPathItems().values().forEach(path -> {
-            Stream.ofNullable(path.getParameters()).flatMap(List::stream).map(Parameter::getSchema)
-                    .filter(Objects::nonNull).forEach(used::add);
+            Stream.ofNullable(path.getParameters())
+                    .flatMap(List::stream)
+                    .map(Parameter::getSchema)
+                    .filter(Objects::nonNull)
+                    .forEach(used::add);
             for (Operation operation : path.getOperations().values()) {
-                Stream.ofNullable(operation.getParameters()).flatMap(List::stream).map(Parameter::getSchema)
-                        .filter(Objects::nonNull).forEach(used::add);
+                Stream.ofNullable(operation.getParameters())
+                        .flatMap(List::stream)
+                        .map(Parameter::getSchema)
+                        .filter(Objects::nonNull)
+                        .forEach(used::add);
                 if (operation.getRequestBody() != null) {
                     used.addAll(schemas(operation.getRequestBody().getContent()));
                 }
                 if (operation.getResponses() != null && operation.getResponses().getAPIResponses() != null) {
-                    operation.getResponses().getAPIResponses().values()
+                    operation
+                            .getResponses()
+                            .getAPIResponses()
+                            .values()
                             .forEach(response -> used.addAll(schemas(response.getContent())));
                 }
             }
@@ -89,7 +98,10 @@ public class AvroSchemaFilter implements OASFilter {
         if (content == null || content.getMediaTypes() == null) {
             return List.of();
         }
-        return content.getMediaTypes().values().stream().map(MediaType::getSchema).filter(Objects::nonNull).toList();
+        return content.getMediaTypes().values().stream()
+                .map(MediaType::getSchema)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     private static List<Schema> nested(Schema schema) {
@@ -98,8 +110,10 @@ public class AvroSchemaFilter implements OASFilter {
             nested.addAll(schema.getProperties().values());
         }
         Stream.of(schema.getItems(), schema.getAdditionalPropertiesSchema(), schema.getNot())
-                .filter(Objects::nonNull).forEach(nested::add);
-        Stream.of(schema.getAllOf(), schema.getAnyOf(), schema.getOneOf()).filter(Objects::nonNull)
+                .filter(Objects::nonNull)
+                .forEach(nested::add);
+        Stream.of(schema.getAllOf(), schema.getAnyOf(), schema.getOneOf())
+                .filter(Objects::nonNull)
                 .forEach(nested::addAll);
         return nested;
     }

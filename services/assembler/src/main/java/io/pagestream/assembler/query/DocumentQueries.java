@@ -23,27 +23,23 @@ public class DocumentQueries {
     private static final StringSerializer KEYS = new StringSerializer();
 
     /** What a query found. */
-    public sealed interface Outcome {
-    }
+    public sealed interface Outcome {}
 
-    public record Found(DocumentView view) implements Outcome {
-    }
+    public record Found(DocumentView view) implements Outcome {}
 
-    public record NotFound() implements Outcome {
-    }
+    public record NotFound() implements Outcome {}
 
     /** Another instance owns the document; its {@code application.server} is {@code owner}. */
-    public record Elsewhere(HostInfo owner) implements Outcome {
-    }
+    public record Elsewhere(HostInfo owner) implements Outcome {}
 
     /** No instance can answer now (starting, rebalancing, restoring); asking again shortly will. */
-    public record Unavailable(String reason) implements Outcome {
-    }
+    public record Unavailable(String reason) implements Outcome {}
 
     private final KafkaStreams streams;
     private final HostInfo self;
 
-    DocumentQueries(KafkaStreams streams,
+    DocumentQueries(
+            KafkaStreams streams,
             @ConfigProperty(name = "quarkus.kafka-streams.application-server") String applicationServer) {
         this.streams = streams;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
@@ -66,16 +62,17 @@ public class DocumentQueries {
             return new Elsewhere(owner.activeHost());
         }
         try {
-            ReadOnlyKeyValueStore<String, DocumentProgress> documents = streams.store(StoreQueryParameters
-                    .fromNameAndType(AssemblerTopology.DOCUMENTS_STORE,
-                            QueryableStoreTypes.<String, DocumentProgress>keyValueStore())
-                    .withPartition(owner.partition()));
-            ReadOnlyKeyValueStore<String, PageResult> pages = streams.store(StoreQueryParameters
-                    .fromNameAndType(AssemblerTopology.PAGES_STORE,
-                            QueryableStoreTypes.<String, PageResult>keyValueStore())
+            ReadOnlyKeyValueStore<String, DocumentProgress> documents =
+                    streams.store(StoreQueryParameters.fromNameAndType(
+                                    AssemblerTopology.DOCUMENTS_STORE,
+                                    QueryableStoreTypes.<String, DocumentProgress>keyValueStore())
+                            .withPartition(owner.partition()));
+            ReadOnlyKeyValueStore<String, PageResult> pages = streams.store(StoreQueryParameters.fromNameAndType(
+                            AssemblerTopology.PAGES_STORE, QueryableStoreTypes.<String, PageResult>keyValueStore())
                     .withPartition(owner.partition()));
             return DocumentViews.of(documentId, documents, pages, withResults)
-                    .<Outcome>map(Found::new).orElseGet(NotFound::new);
+                    .<Outcome>map(Found::new)
+                    .orElseGet(NotFound::new);
         } catch (InvalidStateStoreException e) {
             return new Unavailable("the document's store is not queryable now: " + e.getMessage());
         }

@@ -22,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 
 /** Document status from the assembler's state stores, answered by whichever instance owns the document. */
 @Path("/v1/documents")
@@ -30,13 +29,13 @@ import org.jboss.logging.Logger;
 public class DocumentResource {
     /** The {@code application.server} of the instance that read the document from its stores. */
     public static final String SERVED_BY_HEADER = "X-Pagestream-Served-By";
-    private static final Logger LOG = Logger.getLogger(DocumentResource.class);
+
+    private static final System.Logger LOG = System.getLogger(DocumentResource.class.getName());
     private static final String RETRY_AFTER_SECONDS = "1";
 
     /** Body of a 404 or 503. */
     @Schema(description = "Why a document could not be shown")
-    public record Problem(String documentId, String error) {
-    }
+    public record Problem(String documentId, String error) {}
 
     private final DocumentQueries queries;
     private final InstanceForwarder forwarder;
@@ -49,28 +48,49 @@ public class DocumentResource {
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Status, progress and results of a document",
+    @Operation(
+            summary = "Status, progress and results of a document",
             description = "Read from the assembler's state stores by the instance that owns the document (a request "
                     + "to another instance is forwarded to it). Results appear once the document is closed: "
                     + "COMPLETED, or INCOMPLETE after the timeout with partial results.")
-    @APIResponse(responseCode = "200", description = "The document",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = DocumentView.class)))
-    @APIResponse(responseCode = "404", description = "Unknown document: never seen by the assembler, or removed "
-            + "after the retention", content = @Content(schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The assembler is starting or rebalancing; retry after the "
-            + "Retry-After seconds", content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The document",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DocumentView.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "Unknown document: never seen by the assembler, or removed " + "after the retention",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "The assembler is starting or rebalancing; retry after the " + "Retry-After seconds",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response get(
             @Parameter(description = "The document id") @PathParam("id") String documentId,
             @Parameter(description = "Include the OCR and answers of a closed document")
-            @QueryParam("results") @DefaultValue("true") boolean withResults,
+                    @QueryParam("results")
+                    @DefaultValue("true")
+                    boolean withResults,
             @Parameter(hidden = true) @HeaderParam(InstanceForwarder.FORWARDED_HEADER) String forwardedBy) {
         return switch (queries.find(documentId, withResults)) {
-            case Found found -> Response.ok(found.view()).header(SERVED_BY_HEADER, endpoint(queries.self())).build();
-            case NotFound notFound -> problem(Response.Status.NOT_FOUND, documentId,
-                    "unknown document: never seen by the assembler, or removed after the retention");
-            case Elsewhere elsewhere when forwardedBy != null -> unavailable(documentId, "forwarded here by "
-                    + forwardedBy + " but owned by " + endpoint(elsewhere.owner()) + ": ownership is moving");
+            case Found found ->
+                Response.ok(found.view())
+                        .header(SERVED_BY_HEADER, endpoint(queries.self()))
+                        .build();
+            case NotFound notFound ->
+                problem(
+                        Response.Status.NOT_FOUND,
+                        documentId,
+                        "unknown document: never seen by the assembler, or removed after the retention");
+            case Elsewhere elsewhere
+            when forwardedBy != null ->
+                unavailable(
+                        documentId,
+                        "forwarded here by " + forwardedBy + " but owned by " + endpoint(elsewhere.owner())
+                                + ": ownership is moving");
             case Elsewhere elsewhere -> forward(elsewhere.owner(), documentId, withResults);
             case Unavailable unavailable -> unavailable(documentId, unavailable.reason());
         };
@@ -79,13 +99,16 @@ public class DocumentResource {
     private Response forward(HostInfo owner, String documentId, boolean withResults) {
         try {
             HttpResponse<String> answer = forwarder.document(owner, queries.self(), documentId, withResults);
-            Response.ResponseBuilder response = Response.status(answer.statusCode()).entity(answer.body())
-                    .type(MediaType.APPLICATION_JSON);
+            Response.ResponseBuilder response =
+                    Response.status(answer.statusCode()).entity(answer.body()).type(MediaType.APPLICATION_JSON);
             answer.headers().firstValue(SERVED_BY_HEADER).ifPresent(v -> response.header(SERVED_BY_HEADER, v));
             answer.headers().firstValue("Retry-After").ifPresent(v -> response.header("Retry-After", v));
             return response.build();
         } catch (IOException e) {
-            LOG.debugf(e, "forwarding the query of %s to %s failed", documentId, endpoint(owner));
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> String.format("forwarding the query of %s to %s failed", documentId, endpoint(owner)),
+                    e);
             return unavailable(documentId, "the owning instance " + endpoint(owner) + " did not answer: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -95,11 +118,15 @@ public class DocumentResource {
 
     private static Response unavailable(String documentId, String reason) {
         return Response.fromResponse(problem(Response.Status.SERVICE_UNAVAILABLE, documentId, reason))
-                .header("Retry-After", RETRY_AFTER_SECONDS).build();
+                .header("Retry-After", RETRY_AFTER_SECONDS)
+                .build();
     }
 
     private static Response problem(Response.Status status, String documentId, String error) {
-        return Response.status(status).entity(new Problem(documentId, error)).type(MediaType.APPLICATION_JSON).build();
+        return Response.status(status)
+                .entity(new Problem(documentId, error))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     private static String endpoint(HostInfo host) {

@@ -15,39 +15,51 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /** Builds a document's view from the assembler's stores, with the same functions that build its output records. */
 public final class DocumentViews {
-    private DocumentViews() {
-    }
+    private DocumentViews() {}
 
-    public static Optional<DocumentView> of(String documentId,
-            ReadOnlyKeyValueStore<String, DocumentProgress> documents, ReadOnlyKeyValueStore<String, PageResult> pages,
+    public static Optional<DocumentView> of(
+            String documentId,
+            ReadOnlyKeyValueStore<String, DocumentProgress> documents,
+            ReadOnlyKeyValueStore<String, PageResult> pages,
             boolean withResults) {
         DocumentProgress progress = documents.get(documentId);
         if (progress == null) {
             return Optional.empty();
         }
-        DocumentView.State state = switch (progress.phase()) {
-            case OPEN -> DocumentView.State.PROCESSING;
-            case COMPLETED -> DocumentView.State.COMPLETED;
-            case INCOMPLETE -> DocumentView.State.INCOMPLETE;
-        };
+        DocumentView.State state =
+                switch (progress.phase()) {
+                    case OPEN -> DocumentView.State.PROCESSING;
+                    case COMPLETED -> DocumentView.State.COMPLETED;
+                    case INCOMPLETE -> DocumentView.State.INCOMPLETE;
+                };
         Instant lastActivity = Instant.ofEpochMilli(progress.lastActivityAt());
         Instant closedAt = progress.open() ? null : Instant.ofEpochMilli(progress.closedAt());
         RequestSummary request = progress.request();
         if (request == null) {
-            return Optional.of(new DocumentView(documentId, state, null, 0, List.of(), List.of(), null, lastActivity,
-                    closedAt, null));
+            return Optional.of(new DocumentView(
+                    documentId, state, null, 0, List.of(), List.of(), null, lastActivity, closedAt, null));
         }
         PageSource source = PageSource.of(pages, documentId);
         Survey survey = Survey.of(documentId, request, source, ChunkLimits.UNBOUNDED);
         DocumentView.Results results = null;
         if (withResults && !progress.open()) {
             ChunkContent content = ChunkContent.read(request, survey, source, new PageRange(0, request.pageCount()));
-            results = new DocumentView.Results(request.ocr() ? content.pages() : null,
-                    request.ocr() ? content.fullText() : null, request.ocr() ? content.markdown() : null,
+            results = new DocumentView.Results(
+                    request.ocr() ? content.pages() : null,
+                    request.ocr() ? content.fullText() : null,
+                    request.ocr() ? content.markdown() : null,
                     request.qa() ? content.questions() : null);
         }
-        return Optional.of(new DocumentView(documentId, state, request.pageCount(),
-                request.pageCount() - survey.missingPages().size(), survey.failedPages(), survey.missingPages(),
-                Instant.ofEpochMilli(request.submittedAt()), lastActivity, closedAt, results));
+        return Optional.of(new DocumentView(
+                documentId,
+                state,
+                request.pageCount(),
+                request.pageCount() - survey.missingPages().size(),
+                survey.failedPages(),
+                survey.missingPages(),
+                Instant.ofEpochMilli(request.submittedAt()),
+                lastActivity,
+                closedAt,
+                results));
     }
 }

@@ -17,16 +17,21 @@ import org.apache.kafka.streams.state.HostInfo;
 public class InstanceForwarder {
     public static final String FORWARDED_HEADER = "X-Pagestream-Forwarded-By";
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     public HttpResponse<String> document(HostInfo owner, HostInfo self, String documentId, boolean withResults)
             throws IOException, InterruptedException {
         URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + "/v1/documents/"
                 + URLEncoder.encode(documentId, StandardCharsets.UTF_8).replace("+", "%20")
                 + "?results=" + withResults);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header(FORWARDED_HEADER, self.host() + ":" + self.port()).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header(FORWARDED_HEADER, self.host() + ":" + self.port())
+                .GET()
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -29,11 +29,9 @@ import org.apache.avro.specific.SpecificRecordBase;
 public final class AvroBeans {
 
     @JsonIgnoreProperties({"schema", "specificData"})
-    private abstract static class WithoutAvroInternals {
-    }
+    private abstract static class WithoutAvroInternals {}
 
-    private AvroBeans() {
-    }
+    private AvroBeans() {}
 
     /** Adds the mix-in and the enum fallback to {@code mapper} and returns it. */
     public static ObjectMapper register(ObjectMapper mapper) {
@@ -44,8 +42,11 @@ public final class AvroBeans {
     /** Replaces Jackson's deserializer of an Avro enum that has a default; any other enum keeps Jackson's. */
     private static final class EnumDefaults extends BeanDeserializerModifier {
         @Override
-        public JsonDeserializer<?> modifyEnumDeserializer(DeserializationConfig config, JavaType type,
-                BeanDescription description, JsonDeserializer<?> deserializer) {
+        public JsonDeserializer<?> modifyEnumDeserializer(
+                DeserializationConfig config,
+                JavaType type,
+                BeanDescription description,
+                JsonDeserializer<?> deserializer) {
             Class<?> raw = type.getRawClass();
             if (!GenericEnumSymbol.class.isAssignableFrom(raw)) {
                 return deserializer;
@@ -63,7 +64,10 @@ public final class AvroBeans {
         WithFallback(Class<?> type, Enum<?>[] symbols, String fallback) {
             super(type);
             this.symbols = symbols;
-            this.fallback = Stream.of(symbols).filter(s -> s.name().equals(fallback)).findFirst().orElseThrow();
+            this.fallback = Stream.of(symbols)
+                    .filter(s -> s.name().equals(fallback))
+                    .findFirst()
+                    .orElseThrow();
         }
 
         @Override

@@ -9,11 +9,13 @@ package io.pagestream.assembler.state;
  * @param lastActivityAt when the last new request or page result arrived (wall clock, epoch milliseconds)
  * @param closedAt       when the document was closed (wall clock, epoch milliseconds), 0 while open
  */
-public record DocumentProgress(String documentId, RequestSummary request, int pagesDone, long lastActivityAt,
-        Phase phase, long closedAt) {
+public record DocumentProgress(
+        String documentId, RequestSummary request, int pagesDone, long lastActivityAt, Phase phase, long closedAt) {
 
     public enum Phase {
-        OPEN, COMPLETED, INCOMPLETE
+        OPEN,
+        COMPLETED,
+        INCOMPLETE
     }
 
     public static DocumentProgress opened(String documentId, long now) {

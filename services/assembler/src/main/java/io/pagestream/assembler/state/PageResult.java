@@ -22,19 +22,15 @@ public record PageResult(int pageIndex, Text ocr, List<Answer> answers, Failure 
      * @param structure the page parsed into markdown, blocks and tables, or null when its result carried none (a
      *                  worker from before structured output)
      */
-    public record Text(String text, double confidence, int width, int height, PageStructure structure) {
-    }
+    public record Text(String text, double confidence, int width, int height, PageStructure structure) {}
 
     /**
      * @param noAnswer the page does not answer the question; such an answer is shown but never the best
      * @param evidence where on the page the answer was read, or null
      */
-    public record Answer(int questionIndex, String text, double confidence, boolean noAnswer,
-            BoxPlacement evidence) {
-    }
+    public record Answer(int questionIndex, String text, double confidence, boolean noAnswer, BoxPlacement evidence) {}
 
-    public record Failure(String reasonCode, String message) {
-    }
+    public record Failure(String reasonCode, String message) {}
 
     public PageResult {
         answers = answers == null ? null : List.copyOf(answers);
@@ -48,18 +44,34 @@ public record PageResult(int pageIndex, Text ocr, List<Answer> answers, Failure 
         if (ocr != null) {
             return this;
         }
-        return new PageResult(pageIndex, new Text(page.getText(), confidence(page.getConfidence()), page.getWidth(),
-                page.getHeight(), page.getStructure()), answers, failure);
+        return new PageResult(
+                pageIndex,
+                new Text(
+                        page.getText(),
+                        confidence(page.getConfidence()),
+                        page.getWidth(),
+                        page.getHeight(),
+                        page.getStructure()),
+                answers,
+                failure);
     }
 
     public PageResult withAnswers(PageAnswers page) {
         if (answers != null) {
             return this;
         }
-        return new PageResult(pageIndex, ocr, page.getAnswers().stream()
-                .map(a -> new Answer(a.getQuestionIndex(), a.getText(), confidence(a.getConfidence()),
-                        a.getNoAnswer(), a.getEvidence()))
-                .toList(), failure);
+        return new PageResult(
+                pageIndex,
+                ocr,
+                page.getAnswers().stream()
+                        .map(a -> new Answer(
+                                a.getQuestionIndex(),
+                                a.getText(),
+                                confidence(a.getConfidence()),
+                                a.getNoAnswer(),
+                                a.getEvidence()))
+                        .toList(),
+                failure);
     }
 
     public PageResult withFailure(PageFailure page) {

@@ -13,8 +13,14 @@ import java.util.Map;
  * @param submittedAt when ingest accepted the document (epoch milliseconds)
  * @param traceparent W3C trace context of the submission, or null
  */
-public record RequestSummary(int pageCount, boolean ocr, boolean qa, List<String> questions,
-        Map<String, String> metadata, long submittedAt, String traceparent) {
+public record RequestSummary(
+        int pageCount,
+        boolean ocr,
+        boolean qa,
+        List<String> questions,
+        Map<String, String> metadata,
+        long submittedAt,
+        String traceparent) {
 
     public RequestSummary {
         questions = List.copyOf(questions);
@@ -22,9 +28,14 @@ public record RequestSummary(int pageCount, boolean ocr, boolean qa, List<String
     }
 
     public static RequestSummary of(DocumentRequest request) {
-        return new RequestSummary(request.getPageCount(), request.getTasks().contains(Task.OCR),
-                request.getTasks().contains(Task.QA), request.getQuestions(), request.getMetadata(),
-                request.getSubmittedAt().toEpochMilli(), request.getTraceparent());
+        return new RequestSummary(
+                request.getPageCount(),
+                request.getTasks().contains(Task.OCR),
+                request.getTasks().contains(Task.QA),
+                request.getQuestions(),
+                request.getMetadata(),
+                request.getSubmittedAt().toEpochMilli(),
+                request.getTraceparent());
     }
 
     public boolean hasPage(int pageIndex) {

@@ -13,11 +13,10 @@ import org.apache.kafka.common.serialization.Serde;
  * existed reads with them null.
  */
 public final class StateSerdes {
-    private static final ObjectMapper MAPPER = AvroBeans.register(new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false));
+    private static final ObjectMapper MAPPER =
+            AvroBeans.register(new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false));
 
-    private StateSerdes() {
-    }
+    private StateSerdes() {}
 
     public static Serde<DocumentProgress> progress() {
         return new ObjectMapperSerde<>(DocumentProgress.class, MAPPER);

@@ -9,8 +9,7 @@ public final class StoreKeys {
     private static final int PAGE_DIGITS = 10;
     private static final int TIME_DIGITS = 16;
 
-    private StoreKeys() {
-    }
+    private StoreKeys() {}
 
     public static String page(String documentId, int pageIndex) {
         return documentId + '/' + zeroPadded(pageIndex, PAGE_DIGITS);

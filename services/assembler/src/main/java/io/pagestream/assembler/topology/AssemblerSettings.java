@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param chunkMaxPages     most pages in one output record
  * @param chunkMaxBytes     most estimated bytes in one output record; below {@link Topics#RESULT_MAX_MESSAGE_BYTES}
  */
-public record AssemblerSettings(Duration timeout, Duration retention, Duration punctuateInterval, int chunkMaxPages,
-        int chunkMaxBytes) {
+public record AssemblerSettings(
+        Duration timeout, Duration retention, Duration punctuateInterval, int chunkMaxPages, int chunkMaxBytes) {
 
     /** Room left under the topic's limit for what the size estimate does not count (record and batch headers). */
     static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
@@ -36,8 +36,8 @@ public record AssemblerSettings(Duration timeout, Duration retention, Duration p
 
     /** The defaults of the application's configuration (see {@code AssemblerConfig}). */
     public static AssemblerSettings defaults() {
-        return new AssemblerSettings(Duration.ofHours(1), Duration.ofHours(24), Duration.ofSeconds(10), 500,
-                4 * 1024 * 1024);
+        return new AssemblerSettings(
+                Duration.ofHours(1), Duration.ofHours(24), Duration.ofSeconds(10), 500, 4 * 1024 * 1024);
     }
 
     public ChunkLimits chunkLimits() {

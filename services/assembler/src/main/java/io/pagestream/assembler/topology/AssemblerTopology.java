@@ -40,13 +40,13 @@ public final class AssemblerTopology {
     public static final String DEADLINES_STORE = "assembler-deadlines";
 
     /** What the assembler reads; Quarkus waits for these (and the outputs) to exist before starting. */
-    public static final List<String> INPUT_TOPICS = Topics.names(
-            Topics.DOCUMENTS_REQUESTS, Topics.PAGES_OCR, Topics.PAGES_ANSWERS, Topics.PAGES_DLQ);
-    public static final List<String> OUTPUT_TOPICS = Topics.names(
-            Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS, Topics.DOCUMENTS_STATUS);
+    public static final List<String> INPUT_TOPICS =
+            Topics.names(Topics.DOCUMENTS_REQUESTS, Topics.PAGES_OCR, Topics.PAGES_ANSWERS, Topics.PAGES_DLQ);
 
-    private AssemblerTopology() {
-    }
+    public static final List<String> OUTPUT_TOPICS =
+            Topics.names(Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS, Topics.DOCUMENTS_STATUS);
+
+    private AssemblerTopology() {}
 
     /**
      * The topology with persistent (RocksDB) stores.
@@ -54,7 +54,10 @@ public final class AssemblerTopology {
      * @param autoRegister  register the output schemas on first use (else they must be registered beforehand)
      * @param openTelemetry where the document spans go and how trace context is read from and written to headers
      */
-    public static Topology build(AssemblerSettings settings, SchemaRegistryClient registry, boolean autoRegister,
+    public static Topology build(
+            AssemblerSettings settings,
+            SchemaRegistryClient registry,
+            boolean autoRegister,
             OpenTelemetry openTelemetry) {
         return build(settings, registry, autoRegister, Stores::persistentKeyValueStore, openTelemetry);
     }
@@ -63,23 +66,33 @@ public final class AssemblerTopology {
      * @param stores the store for a name. Persistent in the application; in-memory (changelogged all the same) where
      *               a test commits after every record, which costs RocksDB a flush each time
      */
-    public static Topology build(AssemblerSettings settings, SchemaRegistryClient registry, boolean autoRegister,
-            Function<String, KeyValueBytesStoreSupplier> stores, OpenTelemetry openTelemetry) {
+    public static Topology build(
+            AssemblerSettings settings,
+            SchemaRegistryClient registry,
+            boolean autoRegister,
+            Function<String, KeyValueBytesStoreSupplier> stores,
+            OpenTelemetry openTelemetry) {
         DocumentTracing tracing = new DocumentTracing(openTelemetry);
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(DOCUMENTS_STORE),
-                Serdes.String(), StateSerdes.progress()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(PAGES_STORE),
-                Serdes.String(), StateSerdes.pages()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(DEADLINES_STORE),
-                Serdes.String(), Serdes.String()));
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(stores.apply(DOCUMENTS_STORE), Serdes.String(), StateSerdes.progress())
+                        .withCachingEnabled());
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(stores.apply(PAGES_STORE), Serdes.String(), StateSerdes.pages())
+                        .withCachingEnabled());
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(stores.apply(DEADLINES_STORE), Serdes.String(), Serdes.String()));
 
         KStream<String, SpecificRecord> outputs = read(builder, Topics.DOCUMENTS_REQUESTS, registry)
                 .merge(read(builder, Topics.PAGES_OCR, registry))
                 .merge(read(builder, Topics.PAGES_ANSWERS, registry))
                 .merge(read(builder, Topics.PAGES_DLQ, registry))
-                .process(() -> new DocumentAssembler(settings, tracing), Named.as("assemble"),
-                        DOCUMENTS_STORE, PAGES_STORE, DEADLINES_STORE);
+                .process(
+                        () -> new DocumentAssembler(settings, tracing),
+                        Named.as("assemble"),
+                        DOCUMENTS_STORE,
+                        PAGES_STORE,
+                        DEADLINES_STORE);
 
         write(outputs, Topics.DOCUMENTS_OCR, registry, autoRegister);
         write(outputs, Topics.DOCUMENTS_ANSWERS, registry, autoRegister);
@@ -87,18 +100,25 @@ public final class AssemblerTopology {
         return builder.build();
     }
 
-    private static <V extends SpecificRecord> KStream<String, SpecificRecord> read(StreamsBuilder builder,
-            TopicSpec<V> topic, SchemaRegistryClient registry) {
-        return builder.stream(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde(registry, false))
-                        .withName("read-" + topic.name()))
+    private static <V extends SpecificRecord> KStream<String, SpecificRecord> read(
+            StreamsBuilder builder, TopicSpec<V> topic, SchemaRegistryClient registry) {
+        return builder.stream(
+                        topic.name(),
+                        Consumed.with(topic.keySerde(), topic.valueSerde(registry, false))
+                                .withName("read-" + topic.name()))
                 .mapValues(value -> (SpecificRecord) value, Named.as("as-input-" + topic.name()));
     }
 
-    private static <V extends SpecificRecord> void write(KStream<String, SpecificRecord> outputs, TopicSpec<V> topic,
-            SchemaRegistryClient registry, boolean autoRegister) {
+    private static <V extends SpecificRecord> void write(
+            KStream<String, SpecificRecord> outputs,
+            TopicSpec<V> topic,
+            SchemaRegistryClient registry,
+            boolean autoRegister) {
         outputs.filter((documentId, record) -> topic.valueType().isInstance(record), Named.as("only-" + topic.name()))
                 .mapValues(record -> topic.valueType().cast(record), Named.as("as-" + topic.name()))
-                .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde(registry, autoRegister))
-                        .withName("write-" + topic.name()));
+                .to(
+                        topic.name(),
+                        Produced.with(topic.keySerde(), topic.valueSerde(registry, autoRegister))
+                                .withName("write-" + topic.name()));
     }
 }

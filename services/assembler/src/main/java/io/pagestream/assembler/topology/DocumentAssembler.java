@@ -25,7 +25,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.jboss.logging.Logger;
 
 /**
  * Assembles the documents of one partition. A record changes state only when it brings something new: a request not
@@ -37,7 +36,7 @@ import org.jboss.logging.Logger;
  * dropped if their request never came) and removes closed documents after the retention.
  */
 final class DocumentAssembler implements Processor<String, SpecificRecord, String, SpecificRecord> {
-    private static final Logger LOG = Logger.getLogger(DocumentAssembler.class);
+    private static final System.Logger LOG = System.getLogger(DocumentAssembler.class.getName());
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final AssemblerSettings settings;
@@ -65,25 +64,32 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
     public void process(Record<String, SpecificRecord> record) {
         String documentId = record.key();
         if (documentId == null || record.value() == null) {
-            LOG.warnf("skipped a record without %s", documentId == null ? "key (document id)" : "value");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    String.format("skipped a record without %s", documentId == null ? "key (document id)" : "value"));
             return;
         }
         long now = context.currentSystemTimeMs();
         DocumentProgress stored = documents.get(documentId);
         if (stored != null && !stored.open()) {
-            LOG.debugf("ignored a %s for closed document %s", record.value().getSchema().getName(), documentId);
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> String.format(
+                            "ignored a %s for closed document %s",
+                            record.value().getSchema().getName(), documentId));
             return;
         }
         DocumentProgress progress = stored != null ? stored : DocumentProgress.opened(documentId, now);
-        DocumentProgress next = switch (record.value()) {
-            case DocumentRequest request -> withRequest(progress, request, now);
-            case PageOcr ocr -> withPage(progress, ocr.getPageIndex(), now, page -> page.withOcr(ocr));
-            case PageAnswers answers -> withPage(progress, answers.getPageIndex(), now,
-                    page -> page.withAnswers(answers));
-            case PageFailure failure -> withPage(progress, failure.getPageIndex(), now,
-                    page -> page.withFailure(failure));
-            default -> progress;
-        };
+        DocumentProgress next =
+                switch (record.value()) {
+                    case DocumentRequest request -> withRequest(progress, request, now);
+                    case PageOcr ocr -> withPage(progress, ocr.getPageIndex(), now, page -> page.withOcr(ocr));
+                    case PageAnswers answers ->
+                        withPage(progress, answers.getPageIndex(), now, page -> page.withAnswers(answers));
+                    case PageFailure failure ->
+                        withPage(progress, failure.getPageIndex(), now, page -> page.withFailure(failure));
+                    default -> progress;
+                };
         if (next == progress) {
             return;
         }
@@ -103,13 +109,16 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
         }
         RequestSummary summary = RequestSummary.of(request);
         if (summary.pageCount() < 1) {
-            LOG.warnf("ignored the request of document %s: it has %d pages", progress.documentId(),
-                    summary.pageCount());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    String.format(
+                            "ignored the request of document %s: it has %d pages",
+                            progress.documentId(), summary.pageCount()));
             return progress;
         }
         int done = 0;
-        try (KeyValueIterator<String, PageResult> held = PageSource.of(pages, progress.documentId())
-                .read(0, summary.pageCount())) {
+        try (KeyValueIterator<String, PageResult> held =
+                PageSource.of(pages, progress.documentId()).read(0, summary.pageCount())) {
             while (held.hasNext()) {
                 if (held.next().value.done(summary)) {
                     done++;
@@ -119,12 +128,17 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
         return progress.withRequest(summary, done, now);
     }
 
-    private DocumentProgress withPage(DocumentProgress progress, int pageIndex, long now,
-            UnaryOperator<PageResult> merge) {
+    private DocumentProgress withPage(
+            DocumentProgress progress, int pageIndex, long now, UnaryOperator<PageResult> merge) {
         RequestSummary request = progress.request();
         if (pageIndex < 0 || request != null && !request.hasPage(pageIndex)) {
-            LOG.warnf("ignored a result for page %d of document %s, which has %s pages", pageIndex,
-                    progress.documentId(), request == null ? "an unknown number of" : request.pageCount());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    String.format(
+                            "ignored a result for page %d of document %s, which has %s pages",
+                            pageIndex,
+                            progress.documentId(),
+                            request == null ? "an unknown number of" : request.pageCount()));
             return progress;
         }
         String key = StoreKeys.page(progress.documentId(), pageIndex);
@@ -143,8 +157,14 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
         String documentId = progress.documentId();
         Span span = tracing.document(trace, documentId, outcome, progress.request());
         try {
-            DocumentOutputs.emit(documentId, progress.request(), outcome == Phase.COMPLETED, settings.timeout(), now,
-                    PageSource.of(pages, documentId), settings.chunkLimits(),
+            DocumentOutputs.emit(
+                    documentId,
+                    progress.request(),
+                    outcome == Phase.COMPLETED,
+                    settings.timeout(),
+                    now,
+                    PageSource.of(pages, documentId),
+                    settings.chunkLimits(),
                     output -> context.forward(new Record<>(documentId, output, now, tracing.headers(span))));
         } finally {
             span.end();
@@ -187,8 +207,11 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
         } else if (!progress.open()) {
             forget(documentId);
         } else if (progress.request() == null) {
-            LOG.warnf("dropped the page results of document %s: its request did not come within %s", documentId,
-                    settings.timeout());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    String.format(
+                            "dropped the page results of document %s: its request did not come within %s",
+                            documentId, settings.timeout()));
             forget(documentId);
         } else {
             close(progress, Phase.INCOMPLETE, now, tracing.parent(progress.request()));

@@ -38,7 +38,8 @@ final class DocumentTracing {
     /** The trace context a record carries, else its document's request's. */
     Context parent(Record<String, SpecificRecord> record, RequestSummary request) {
         String traceparent = record.value() instanceof GenericRecord value && value.hasField(TraceHeaders.TRACEPARENT)
-                ? Objects.toString(value.get(TraceHeaders.TRACEPARENT), null) : null;
+                ? Objects.toString(value.get(TraceHeaders.TRACEPARENT), null)
+                : null;
         Context carried = headers.extract(record.headers(), traceparent);
         return Span.fromContext(carried).getSpanContext().isValid() ? carried : parent(request);
     }
@@ -49,7 +50,8 @@ final class DocumentTracing {
     }
 
     Span document(Context parent, String documentId, Phase outcome, RequestSummary request) {
-        return tracer.spanBuilder("pagestream.assembler.document").setParent(parent)
+        return tracer.spanBuilder("pagestream.assembler.document")
+                .setParent(parent)
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute(TraceHeaders.DOCUMENT_ID, documentId)
                 .setAttribute(OUTCOME, outcome.name())

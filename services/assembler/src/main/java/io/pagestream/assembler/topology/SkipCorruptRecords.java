@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
-import org.jboss.logging.Logger;
 
 /**
  * Skips an input record that cannot be read (not Avro in the wire format, or naming a schema the registry does not
@@ -14,18 +13,26 @@ import org.jboss.logging.Logger;
  * perfectly valid, so the instance stops instead (and is restarted) rather than lose it.
  */
 public final class SkipCorruptRecords implements DeserializationExceptionHandler {
-    private static final Logger LOG = Logger.getLogger(SkipCorruptRecords.class);
+    private static final System.Logger LOG = System.getLogger(SkipCorruptRecords.class.getName());
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-            Exception exception) {
+    public DeserializationHandlerResponse handle(
+            ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
         if (registryUnavailable(exception)) {
-            LOG.errorf(exception, "cannot read %s-%d@%d: the schema registry did not answer; stopping rather than "
-                    + "skipping a record that may be valid", record.topic(), record.partition(), record.offset());
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    String.format(
+                            "cannot read %s-%d@%d: the schema registry did not "
+                                    + "answer; stopping rather than skipping a record that may be valid",
+                            record.topic(), record.partition(), record.offset()),
+                    exception);
             return DeserializationHandlerResponse.FAIL;
         }
-        LOG.warnf("skipped unreadable record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                exception.getMessage());
+        LOG.log(
+                System.Logger.Level.WARNING,
+                String.format(
+                        "skipped unreadable record %s-%d@%d: %s",
+                        record.topic(), record.partition(), record.offset(), exception.getMessage()));
         return DeserializationHandlerResponse.CONTINUE;
     }
 

@@ -57,11 +57,10 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class AssemblerBenchmark {
     private static final String PASS_THROUGH_PREFIX = "bench.passthrough.";
-    private static final List<TopicSpec<?>> INPUTS = List.of(
-            Topics.DOCUMENTS_REQUESTS, Topics.PAGES_OCR, Topics.PAGES_ANSWERS, Topics.PAGES_DLQ);
+    private static final List<TopicSpec<?>> INPUTS =
+            List.of(Topics.DOCUMENTS_REQUESTS, Topics.PAGES_OCR, Topics.PAGES_ANSWERS, Topics.PAGES_DLQ);
 
-    private AssemblerBenchmark() {
-    }
+    private AssemblerBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int documents = Integer.getInteger("bench.documents", 8000);
@@ -80,31 +79,52 @@ public final class AssemblerBenchmark {
             INPUTS.forEach(t -> topics.add(new NewTopic(PASS_THROUGH_PREFIX + t.name(), t.partitions(), (short) 1)));
             TopicAdmin.createMissing(bootstrap, topics);
 
-            System.out.printf(Locale.ROOT, "Publishing %d documents x %d pages (OCR + QA, %d characters of text per "
-                    + "page): %d page results%n", documents, pages, textChars, pageResults);
+            System.out.printf(
+                    Locale.ROOT,
+                    "Publishing %d documents x %d pages (OCR + QA, %d characters of text per "
+                            + "page): %d page results%n",
+                    documents,
+                    pages,
+                    textChars,
+                    pageResults);
             publish(bootstrap, registryProcess.url(), documents, pages, textChars);
 
             List<Double> passThrough = new ArrayList<>();
             List<Double> assembler = new ArrayList<>();
             for (int round = 1; round <= warmups + rounds; round++) {
                 double p = run(bootstrap, workDir, "pass-through-" + round, passThrough(registry));
-                double a = run(bootstrap, workDir, "assembler-" + round,
-                        AssemblerTopology.build(AssemblerSettings.defaults(), registry, true,
-                                OpenTelemetry.noop()));
+                double a = run(
+                        bootstrap,
+                        workDir,
+                        "assembler-" + round,
+                        AssemblerTopology.build(AssemblerSettings.defaults(), registry, true, OpenTelemetry.noop()));
                 boolean warmup = round <= warmups;
                 if (!warmup) {
                     passThrough.add(pageResults / p);
                     assembler.add(pageResults / a);
                 }
-                System.out.printf(Locale.ROOT, "%s %d: pass-through %.1f s = %.0f page results/s; assembler %.1f s"
-                        + " = %.0f page results/s; ratio %.2f%n", warmup ? "warm-up" : "round", round, p,
-                        pageResults / p, a, pageResults / a, p / a);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s %d: pass-through %.1f s = %.0f page results/s; assembler %.1f s"
+                                + " = %.0f page results/s; ratio %.2f%n",
+                        warmup ? "warm-up" : "round",
+                        round,
+                        p,
+                        pageResults / p,
+                        a,
+                        pageResults / a,
+                        p / a);
             }
             double passThroughRate = mean(passThrough);
             double assemblerRate = mean(assembler);
-            System.out.printf(Locale.ROOT, "pass-through %.0f page results/s, assembler %.0f page results/s "
-                    + "(mean of %d rounds): assembler / pass-through = %.2f%n", passThroughRate, assemblerRate,
-                    rounds, assemblerRate / passThroughRate);
+            System.out.printf(
+                    Locale.ROOT,
+                    "pass-through %.0f page results/s, assembler %.0f page results/s "
+                            + "(mean of %d rounds): assembler / pass-through = %.2f%n",
+                    passThroughRate,
+                    assemblerRate,
+                    rounds,
+                    assemblerRate / passThroughRate);
         } finally {
             Directories.deleteQuietly(workDir);
         }
@@ -134,10 +154,11 @@ public final class AssemblerBenchmark {
         return builder.build();
     }
 
-    private static <V extends SpecificRecord> void copy(StreamsBuilder builder, TopicSpec<V> topic,
-            SchemaRegistryClient registry) {
+    private static <V extends SpecificRecord> void copy(
+            StreamsBuilder builder, TopicSpec<V> topic, SchemaRegistryClient registry) {
         builder.stream(topic.name(), Consumed.with(Serdes.String(), topic.valueSerde(registry, false)))
-                .to(PASS_THROUGH_PREFIX + topic.name(),
+                .to(
+                        PASS_THROUGH_PREFIX + topic.name(),
                         Produced.with(Serdes.String(), topic.valueSerde(registry, true)));
     }
 
@@ -189,9 +210,12 @@ public final class AssemblerBenchmark {
 
     private static boolean committedAll(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
-        return ends.entrySet().stream().allMatch(e -> e.getValue() == 0 || committed.get(e.getKey()) != null
-                && committed.get(e.getKey()).offset() >= e.getValue());
+                .partitionsToOffsetAndMetadata()
+                .get();
+        return ends.entrySet().stream()
+                .allMatch(e -> e.getValue() == 0
+                        || committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue());
     }
 
     private static double mean(List<Double> values) {

@@ -64,6 +64,7 @@ class AssemblerClusterIT {
     static final Duration PATIENCE = Duration.ofMinutes(3);
     /** How often an instance is asked over HTTP while waiting for it. */
     static final Duration EVERY = Duration.ofMillis(200);
+
     static final ObjectMapper JSON = new ObjectMapper();
 
     static {
@@ -71,8 +72,8 @@ class AssemblerClusterIT {
     }
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
-            .withTopics(Topics.newTopics((short) 1));
+    static final LocalStackExtension STACK =
+            LocalStackExtension.kafkaAndRegistry().withTopics(Topics.newTopics((short) 1));
 
     Path workDir;
     final List<AssemblerProcess> instances = new ArrayList<>();
@@ -90,15 +91,22 @@ class AssemblerClusterIT {
     }
 
     AssemblerProcess startInstance(String name, String applicationId) throws IOException {
-        AssemblerProcess instance = AssemblerProcess.start(name,
+        AssemblerProcess instance = AssemblerProcess.start(
+                name,
                 Path.of(System.getProperty("pagestream.assembler.app", "target/quarkus-app/quarkus-run.jar")),
-                workDir, Map.of(
-                        "kafka.bootstrap.servers", STACK.bootstrapServers(),
-                        "pagestream.registry.url", STACK.registryUrl(),
-                        "quarkus.kafka-streams.application-id", applicationId,
+                workDir,
+                Map.of(
+                        "kafka.bootstrap.servers",
+                        STACK.bootstrapServers(),
+                        "pagestream.registry.url",
+                        STACK.registryUrl(),
+                        "quarkus.kafka-streams.application-id",
+                        applicationId,
                         // A crashed instance's partitions move after the session timeout: the broker's minimum.
-                        "kafka-streams.consumer.session.timeout.ms", "6000",
-                        "kafka-streams.consumer.heartbeat.interval.ms", "1000"));
+                        "kafka-streams.consumer.session.timeout.ms",
+                        "6000",
+                        "kafka-streams.consumer.heartbeat.interval.ms",
+                        "1000"));
         instances.add(instance);
         return instance;
     }
@@ -146,8 +154,8 @@ class AssemblerClusterIT {
 
             Map<String, List<String>> emitted = outputs.byDocument();
             for (String id : union(all, sentinels)) {
-                assertEquals(List.of("answers 0/1", "ocr 0/1", "status COMPLETED"), emitted.get(id),
-                        "exactly once: " + id);
+                assertEquals(
+                        List.of("answers 0/1", "ocr 0/1", "status COMPLETED"), emitted.get(id), "exactly once: " + id);
             }
             assertEquals(all.size() + sentinels.size(), emitted.size(), "nothing else was emitted");
         }
@@ -188,8 +196,9 @@ class AssemblerClusterIT {
         Map<Integer, String> byPartition = new TreeMap<>();
         for (int i = 0; byPartition.size() < Topics.DOCUMENT_PARTITIONS; i++) {
             String id = "sentinel-" + i;
-            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8)))
-                    % Topics.DOCUMENT_PARTITIONS, id);
+            byPartition.putIfAbsent(
+                    Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % Topics.DOCUMENT_PARTITIONS,
+                    id);
         }
         return List.copyOf(byPartition.values());
     }
@@ -218,7 +227,10 @@ class AssemblerClusterIT {
         });
         JsonNode body = JSON.readTree(last.get().body());
         assertEquals("COMPLETED", body.get("state").asText(), last.get().body());
-        return last.get().headers().firstValue(DocumentResource.SERVED_BY_HEADER).orElseThrow();
+        return last.get()
+                .headers()
+                .firstValue(DocumentResource.SERVED_BY_HEADER)
+                .orElseThrow();
     }
 
     static void awaitTrue(String what, AssemblerProcess instance, BooleanSupplier condition) {
@@ -231,8 +243,8 @@ class AssemblerClusterIT {
             return;
         }
         if (!instance.isAlive()) {
-            throw new AssertionError(instance.name() + " exited while waiting for " + what + ":\n"
-                    + instance.logTail());
+            throw new AssertionError(
+                    instance.name() + " exited while waiting for " + what + ":\n" + instance.logTail());
         }
         throw new AssertionError("no " + what + " within " + PATIENCE + ":\n" + instance.logTail());
     }
@@ -244,13 +256,20 @@ class AssemblerClusterIT {
         private final Map<String, List<String>> byDocument = new HashMap<>();
 
         Outputs() {
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
-                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.RESULT_MAX_MESSAGE_BYTES),
-                    new StringDeserializer(), new AvroDeserializer<>(registry, null));
+            consumer = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            STACK.bootstrapServers(),
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            "it-reader-" + UUID.randomUUID(),
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest",
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                            IsolationLevel.READ_COMMITTED.toString(),
+                            ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                            Topics.RESULT_MAX_MESSAGE_BYTES),
+                    new StringDeserializer(),
+                    new AvroDeserializer<>(registry, null));
             consumer.subscribe(Topics.names(Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS, Topics.DOCUMENTS_STATUS));
         }
 
@@ -260,7 +279,9 @@ class AssemblerClusterIT {
                     return true;
                 }
                 for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(200))) {
-                    byDocument.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(describe(record));
+                    byDocument
+                            .computeIfAbsent(record.key(), k -> new ArrayList<>())
+                            .add(describe(record));
                 }
                 return completed(ids);
             });
@@ -272,14 +293,16 @@ class AssemblerClusterIT {
                     throw new AssertionError(instance.name() + " exited:\n" + instance.logTail());
                 }
             }
-            List<String> missing = ids.stream().filter(id -> !byDocument.getOrDefault(id, List.of())
-                    .contains("status COMPLETED")).toList();
+            List<String> missing = ids.stream()
+                    .filter(id -> !byDocument.getOrDefault(id, List.of()).contains("status COMPLETED"))
+                    .toList();
             throw new AssertionError("not completed within " + PATIENCE + ": " + missing + "\n"
                     + running.get(0).logTail());
         }
 
         private boolean completed(List<String> ids) {
-            return ids.stream().allMatch(id -> byDocument.getOrDefault(id, List.of()).contains("status COMPLETED"));
+            return ids.stream()
+                    .allMatch(id -> byDocument.getOrDefault(id, List.of()).contains("status COMPLETED"));
         }
 
         private static String describe(ConsumerRecord<String, GenericRecord> record) {
@@ -296,7 +319,8 @@ class AssemblerClusterIT {
 
         Map<String, List<String>> byDocument() {
             Map<String, List<String>> sorted = new HashMap<>();
-            byDocument.forEach((id, events) -> sorted.put(id, events.stream().sorted().toList()));
+            byDocument.forEach(
+                    (id, events) -> sorted.put(id, events.stream().sorted().toList()));
             return sorted;
         }
 

@@ -16,7 +16,8 @@ import java.util.Map;
 
 /** The packaged assembler ({@code target/quarkus-app/quarkus-run.jar}) running as a child process. */
 final class AssemblerProcess implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int port;
@@ -31,9 +32,12 @@ final class AssemblerProcess implements AutoCloseable {
     static AssemblerProcess start(String name, Path jar, Path workDir, Map<String, String> settings)
             throws IOException {
         int port = FreePorts.pick();
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(), "-Xmx256m",
+        List<String> command = new ArrayList<>(List.of(
+                ChildProcess.javaExecutable(),
+                "-Xmx256m",
                 "--enable-native-access=ALL-UNNAMED",
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
                 "-Dquarkus.kafka-streams.application-server=127.0.0.1:" + port,
                 "-Dkafka-streams.state.dir=" + workDir.resolve(name + "-state")));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
@@ -60,8 +64,12 @@ final class AssemblerProcess implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws IOException {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + endpoint() + path))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://" + endpoint() + path))
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while asking " + name);

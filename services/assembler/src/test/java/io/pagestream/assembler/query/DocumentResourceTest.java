@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.pagestream.assembler.config.AssemblerConfig;
 import io.pagestream.assembler.state.AvroBeans;
 import io.pagestream.assembler.testing.Structures;
@@ -28,12 +27,12 @@ import io.pagestream.schema.BoxPlacement;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.servicetest.Dashboard;
+import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.servicetest.RegistryClients;
 import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
-import io.pagestream.servicetest.PipelineStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -66,6 +65,7 @@ class DocumentResourceTest {
     static final Duration PATIENCE = Duration.ofSeconds(90);
     /** Reads the view's structures and boxes back into the contract's classes, as the state does. */
     static final ObjectMapper JSON = AvroBeans.register(new ObjectMapper());
+
     static TopicWriter inputs;
 
     @Inject
@@ -74,7 +74,8 @@ class DocumentResourceTest {
     @BeforeAll
     static void connect() {
         var settings = ConfigProvider.getConfig();
-        inputs = new TopicWriter(settings.getValue(PipelineStackResource.BOOTSTRAP, String.class),
+        inputs = new TopicWriter(
+                settings.getValue(PipelineStackResource.BOOTSTRAP, String.class),
                 settings.getValue(PipelineStackResource.REGISTRY, String.class));
     }
 
@@ -87,11 +88,17 @@ class DocumentResourceTest {
     static Response poll(String id, Predicate<Response> condition) {
         Response[] last = new Response[1];
         try {
-            return Wait.upTo(PATIENCE).pollInterval(Duration.ofMillis(200))
+            return Wait.upTo(PATIENCE)
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> last[0] = given().get("/v1/documents/{id}", id), condition);
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("last answer for " + id + ": " + (last[0] == null ? "none"
-                    : last[0].statusCode() + " " + last[0].body().asString()), e);
+            throw new AssertionError(
+                    "last answer for " + id + ": "
+                            + (last[0] == null
+                                    ? "none"
+                                    : last[0].statusCode() + " "
+                                            + last[0].body().asString()),
+                    e);
         }
     }
 
@@ -102,17 +109,27 @@ class DocumentResourceTest {
     @Test
     void showsProgressWhileProcessingAndResultsOnceCompleted() {
         String id = "doc-" + UUID.randomUUID();
-        inputs.sendNow(request(id, 3, "Who signed?"), ocr(id, 0, 3), answers(id, 0, 3, 0.4),
-                failure(id, 1, 3, "CORRUPT_IMAGE"), ocr(id, 2, 3));
+        inputs.sendNow(
+                request(id, 3, "Who signed?"),
+                ocr(id, 0, 3),
+                answers(id, 0, 3, 0.4),
+                failure(id, 1, 3, "CORRUPT_IMAGE"),
+                ocr(id, 2, 3));
 
-        Response processing = poll(id, r -> r.statusCode() == 200 && Integer.valueOf(2).equals(r.path("pagesDone")));
-        processing.then().body("state", equalTo("PROCESSING")).body("pageCount", equalTo(3))
-                .body("missingPages", equalTo(List.of(2))).body("failedPages", equalTo(List.of(1)))
+        Response processing =
+                poll(id, r -> r.statusCode() == 200 && Integer.valueOf(2).equals(r.path("pagesDone")));
+        processing
+                .then()
+                .body("state", equalTo("PROCESSING"))
+                .body("pageCount", equalTo(3))
+                .body("missingPages", equalTo(List.of(2)))
+                .body("failedPages", equalTo(List.of(1)))
                 .body("results", nullValue());
 
         inputs.sendNow(answers(id, 2, 3, 0.8));
 
-        document(id, "COMPLETED").then()
+        document(id, "COMPLETED")
+                .then()
                 .header(DocumentResource.SERVED_BY_HEADER, containsString(":"))
                 .body("pagesDone", equalTo(3))
                 .body("results.pages.pageIndex", equalTo(List.of(0, 1, 2)))
@@ -121,8 +138,12 @@ class DocumentResourceTest {
                 .body("results.questions[0].question", equalTo("Who signed?"))
                 .body("results.questions[0].best.pageIndex", equalTo(2))
                 .body("results.questions[0].candidates.pageIndex", equalTo(List.of(0, 2)));
-        given().queryParam("results", false).get("/v1/documents/{id}", id).then().statusCode(200)
-                .body("state", equalTo("COMPLETED")).body("results", nullValue());
+        given().queryParam("results", false)
+                .get("/v1/documents/{id}", id)
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("COMPLETED"))
+                .body("results", nullValue());
     }
 
     @Test
@@ -131,25 +152,48 @@ class DocumentResourceTest {
         Structures report = Structures.report(0, 400);
         PageStructure structure = report.build();
         BoxPlacement evidence = Structures.box(600, 880, 900, 900);
-        inputs.sendNow(request(id, 2, "Total?"), ocr(id, 0, 2, report), ocr(id, 1, 2),
+        inputs.sendNow(
+                request(id, 2, "Total?"),
+                ocr(id, 0, 2, report),
+                ocr(id, 1, 2),
                 answers(id, 0, 2, List.of(answer(0, "42 EUR", 0.4, false, evidence))),
                 answers(id, 1, 2, List.of(answer(0, "not on this page", 0.9, true, null))));
         String markdown = "<!-- page 1 -->\n" + structure.getMarkdown() + "\n\n<!-- page 2 -->\n" + textOf(1);
 
         DocumentOcr published = publishedOcr(id);
-        assertEquals(structure, published.getPages().get(0).getStructure(),
+        assertEquals(
+                structure,
+                published.getPages().get(0).getStructure(),
                 "heading, paragraphs, the 3 x 4 table, boxes in pixels and points: through the broker and registry");
         assertEquals(markdown, published.getMarkdown());
 
-        JsonNode results = JSON.readTree(document(id, "COMPLETED").body().asString()).path("results");
+        JsonNode results =
+                JSON.readTree(document(id, "COMPLETED").body().asString()).path("results");
         assertEquals(markdown, results.path("markdown").asText());
         JsonNode shown = results.path("pages").path(0).path("structure");
-        assertEquals(structure, JSON.treeToValue(shown, PageStructure.class),
+        assertEquals(
+                structure,
+                JSON.treeToValue(shown, PageStructure.class),
                 "the structure as JSON with the Avro field names, read back whole");
         assertEquals("TABLE", shown.path("blocks").path(3).path("kind").asText());
-        assertEquals("12", shown.path("tables").path(0).path("rows").path(1).path(2).path("text").asText());
-        assertEquals(structure.getBlocks().get(1).getBoxes().get(0).getPoints().getY2(),
-                shown.path("blocks").path(1).path("boxes").path(0).path("points").path("y2").asDouble());
+        assertEquals(
+                "12",
+                shown.path("tables")
+                        .path(0)
+                        .path("rows")
+                        .path(1)
+                        .path(2)
+                        .path("text")
+                        .asText());
+        assertEquals(
+                structure.getBlocks().get(1).getBoxes().get(0).getPoints().getY2(),
+                shown.path("blocks")
+                        .path(1)
+                        .path("boxes")
+                        .path(0)
+                        .path("points")
+                        .path("y2")
+                        .asDouble());
         assertFalse(shown.has("schema"), "nothing of Avro's own: " + names(shown));
         assertTrue(results.path("pages").path(1).path("structure").isNull(), "a page without structure: null");
         JsonNode total = results.path("questions").path(0);
@@ -169,16 +213,22 @@ class DocumentResourceTest {
     /** The document's OCR record as a read_committed consumer of documents.ocr gets it. */
     static DocumentOcr publishedOcr(String id) {
         var settings = ConfigProvider.getConfig();
-        try (SchemaRegistryClient registry = RegistryClients.of(
-                settings.getValue(PipelineStackResource.REGISTRY, String.class));
-                KafkaConsumer<String, DocumentOcr> consumer = new KafkaConsumer<>(Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        settings.getValue(PipelineStackResource.BOOTSTRAP, String.class),
-                        ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString(),
-                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.RESULT_MAX_MESSAGE_BYTES),
-                        new StringDeserializer(), new AvroDeserializer<>(registry, DocumentOcr.class))) {
+        try (SchemaRegistryClient registry =
+                        RegistryClients.of(settings.getValue(PipelineStackResource.REGISTRY, String.class));
+                KafkaConsumer<String, DocumentOcr> consumer = new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                settings.getValue(PipelineStackResource.BOOTSTRAP, String.class),
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                "test-reader-" + UUID.randomUUID(),
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest",
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                IsolationLevel.READ_COMMITTED.toString(),
+                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                                Topics.RESULT_MAX_MESSAGE_BYTES),
+                        new StringDeserializer(),
+                        new AvroDeserializer<>(registry, DocumentOcr.class))) {
             consumer.subscribe(List.of(Topics.DOCUMENTS_OCR.name()));
             DocumentOcr[] found = new DocumentOcr[1];
             Wait.upTo(PATIENCE).until(() -> {
@@ -196,18 +246,26 @@ class DocumentResourceTest {
     @Test
     void anUnknownDocumentIsNotFoundOnceTheAssemblerRuns() {
         Response answer = poll("never-submitted", r -> r.statusCode() != 503);
-        answer.then().statusCode(404)
-                .body("documentId", equalTo("never-submitted")).body("error", containsString("unknown document"));
+        answer.then()
+                .statusCode(404)
+                .body("documentId", equalTo("never-submitted"))
+                .body("error", containsString("unknown document"));
     }
 
     @Test
     void theApiIsDescribedAndTheServiceReportsHealthAndMetrics() throws IOException {
         given().get("/q/openapi").then().statusCode(200).body(containsString("/v1/documents/{id}"));
-        JsonNode schemas = JSON.readTree(given().queryParam("format", "json").get("/q/openapi").asString())
-                .path("components").path("schemas");
-        assertEquals(Set.of("mode", "markdown", "blocks", "tables", "flags", "sourcePage"),
-                names(schemas.path("PageStructure").path("properties")), "the structure's fields as the JSON has them");
-        assertEquals(Set.of("grid", "pixels", "points"), names(schemas.path("BoxPlacement").path("properties")));
+        JsonNode schemas = JSON.readTree(
+                        given().queryParam("format", "json").get("/q/openapi").asString())
+                .path("components")
+                .path("schemas");
+        assertEquals(
+                Set.of("mode", "markdown", "blocks", "tables", "flags", "sourcePage"),
+                names(schemas.path("PageStructure").path("properties")),
+                "the structure's fields as the JSON has them");
+        assertEquals(
+                Set.of("grid", "pixels", "points"),
+                names(schemas.path("BoxPlacement").path("properties")));
         assertTrue(names(schemas.path("Results").path("properties")).contains("markdown"));
         assertTrue(names(schemas.path("QuestionOutcome").path("properties")).contains("noAnswer"));
         assertFalse(schemas.has("GenericData") || schemas.has("Schema"), "no Avro internals: " + names(schemas));
@@ -220,9 +278,11 @@ class DocumentResourceTest {
         Set<String> queried = Dashboard.metricsOf("Assembler");
         assertTrue(queried.contains("kafka_stream_thread_process_rate"), "the Assembler row: " + queried);
         // Kafka Streams registers its metrics as its threads and clients start.
-        Wait.upTo(PATIENCE).untilAsserted(() -> assertEquals(Set.of(),
-                Dashboard.missingFrom(given().get("/q/metrics").asString(), queried),
-                "queried by the dashboard, not exposed"));
+        Wait.upTo(PATIENCE)
+                .untilAsserted(() -> assertEquals(
+                        Set.of(),
+                        Dashboard.missingFrom(given().get("/q/metrics").asString(), queried),
+                        "queried by the dashboard, not exposed"));
     }
 
     @Test
@@ -230,7 +290,9 @@ class DocumentResourceTest {
         assertEquals(AssemblerSettings.defaults(), config.settings(), "the documented defaults");
         List<String> topics = new ArrayList<>(AssemblerTopology.INPUT_TOPICS);
         topics.addAll(AssemblerTopology.OUTPUT_TOPICS);
-        assertEquals(topics, ConfigProvider.getConfig().getValues("quarkus.kafka-streams.topics", String.class),
+        assertEquals(
+                topics,
+                ConfigProvider.getConfig().getValues("quarkus.kafka-streams.topics", String.class),
                 "Quarkus waits for every topic the topology reads and writes");
     }
 }

@@ -27,13 +27,18 @@ class StateSerdesTest {
     }
 
     static PageStructure structure() {
-        return Structures.report(7, 300).flaggedParagraph("a row cut short |", StructureFlag.TRUNCATED).build();
+        return Structures.report(7, 300)
+                .flaggedParagraph("a row cut short |", StructureFlag.TRUNCATED)
+                .build();
     }
 
     @Test
     void aPageWithItsStructureAndGroundedAnswersComesBackEqual() {
-        PageResult page = new PageResult(7, new PageResult.Text("raw", 0.9, 1000, 1414, structure()),
-                List.of(new PageResult.Answer(0, "42", 0.8, false, Structures.box(100, 200, 300, 220)),
+        PageResult page = new PageResult(
+                7,
+                new PageResult.Text("raw", 0.9, 1000, 1414, structure()),
+                List.of(
+                        new PageResult.Answer(0, "42", 0.8, false, Structures.box(100, 200, 300, 220)),
                         new PageResult.Answer(1, "not on this page", 0.95, true, null)),
                 null);
 
@@ -41,9 +46,14 @@ class StateSerdesTest {
 
         assertEquals(page, back, "the structure's blocks, boxes, cells, flags and source page, the answers' evidence");
         PageStructure structure = back.ocr().structure();
-        assertEquals(List.of("Region", "Q1", "Q2", "Q3"),
-                structure.getTables().get(0).getRows().get(0).stream().map(c -> c.getText()).toList());
-        assertEquals(Structures.box(100, 700, 900, 730), structure.getBlocks().get(4).getBoxes().get(0));
+        assertEquals(
+                List.of("Region", "Q1", "Q2", "Q3"),
+                structure.getTables().get(0).getRows().get(0).stream()
+                        .map(c -> c.getText())
+                        .toList());
+        assertEquals(
+                Structures.box(100, 700, 900, 730),
+                structure.getBlocks().get(4).getBoxes().get(0));
         assertEquals(List.of(StructureFlag.TRUNCATED), structure.getFlags());
     }
 
@@ -58,8 +68,24 @@ class StateSerdesTest {
         assertEquals("TABLE", table.path("kind").asText());
         assertEquals(0, table.path("tableIndex").asInt());
         assertEquals(4, structure.path("tables").path(0).path("columns").asInt());
-        assertTrue(structure.path("tables").path(0).path("rows").path(0).path(0).path("header").asBoolean());
-        assertEquals(100.0, structure.path("blocks").path(0).path("boxes").path(0).path("grid").path("x1").asDouble());
+        assertTrue(structure
+                .path("tables")
+                .path(0)
+                .path("rows")
+                .path(0)
+                .path(0)
+                .path("header")
+                .asBoolean());
+        assertEquals(
+                100.0,
+                structure
+                        .path("blocks")
+                        .path(0)
+                        .path("boxes")
+                        .path(0)
+                        .path("grid")
+                        .path("x1")
+                        .asDouble());
         assertEquals(595.28, structure.path("sourcePage").path("widthPoints").asDouble());
         assertFalse(structure.has("schema"));
         assertFalse(structure.has("specificData"));
@@ -70,19 +96,26 @@ class StateSerdesTest {
     void aValueWrittenBeforeStructuresAndGroundedAnswersStillReads() {
         // As the assembler wrote a page before issue 14 (PageResult.Text without structure, Answer without noAnswer
         // and evidence).
-        String old = """
+        String old =
+                """
                 {"pageIndex":3,"ocr":{"text":"text of page 3","confidence":0.9,"width":1003,"height":1403},\
                 "answers":[{"questionIndex":0,"text":"answer 0 from page 3","confidence":0.5}],"failure":null}""";
 
         PageResult page = PAGES.deserializer().deserialize("t", old.getBytes(StandardCharsets.UTF_8));
 
-        assertEquals(new PageResult(3, new PageResult.Text("text of page 3", 0.9, 1003, 1403, null),
-                List.of(new PageResult.Answer(0, "answer 0 from page 3", 0.5, false, null)), null), page);
+        assertEquals(
+                new PageResult(
+                        3,
+                        new PageResult.Text("text of page 3", 0.9, 1003, 1403, null),
+                        List.of(new PageResult.Answer(0, "answer 0 from page 3", 0.5, false, null)),
+                        null),
+                page);
     }
 
     @Test
     void aValueFromANewerAssemblerWithUnknownFieldsAndSymbolsStillReads() {
-        String newer = """
+        String newer =
+                """
                 {"pageIndex":1,"ocr":{"text":"t","confidence":0.5,"width":10,"height":20,"structure":{"mode":"SCAN",\
                 "markdown":"t","blocks":[{"order":0,"kind":"SIDEBAR","level":0,"text":"t","confidence":0.5,\
                 "boxes":[],"tableIndex":-1,"flags":["SMUDGED"],"rotation":90}],"tables":[],"flags":["SMUDGED"],\
@@ -93,7 +126,8 @@ class StateSerdesTest {
         PageStructure structure = page.ocr().structure();
         assertEquals(OcrMode.MARKDOWN, structure.getMode(), "unknown symbols read as the Avro enum's default");
         assertEquals(BlockKind.PARAGRAPH, structure.getBlocks().get(0).getKind());
-        assertEquals(List.of(StructureFlag.UNKNOWN), structure.getBlocks().get(0).getFlags());
+        assertEquals(
+                List.of(StructureFlag.UNKNOWN), structure.getBlocks().get(0).getFlags());
         assertEquals(List.of(StructureFlag.UNKNOWN), structure.getFlags());
         assertNull(page.answers());
     }

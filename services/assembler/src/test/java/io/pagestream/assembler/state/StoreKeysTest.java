@@ -12,15 +12,20 @@ import org.junit.jupiter.api.Test;
 
 /** The stores scan in byte order of the keys: that order must be page order and time order. */
 class StoreKeysTest {
-    static final Comparator<String> BYTES = (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8),
-            b.getBytes(StandardCharsets.UTF_8));
+    static final Comparator<String> BYTES =
+            (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
     @Test
     void pageKeysSortByPageIndex() {
-        List<String> keys = List.of(StoreKeys.page("d", 10), StoreKeys.page("d", 9), StoreKeys.page("d", 1000),
-                StoreKeys.page("d", 0));
-        assertEquals(List.of(StoreKeys.page("d", 0), StoreKeys.page("d", 9), StoreKeys.page("d", 10),
-                StoreKeys.page("d", 1000)), keys.stream().sorted(BYTES).toList());
+        List<String> keys = List.of(
+                StoreKeys.page("d", 10), StoreKeys.page("d", 9), StoreKeys.page("d", 1000), StoreKeys.page("d", 0));
+        assertEquals(
+                List.of(
+                        StoreKeys.page("d", 0),
+                        StoreKeys.page("d", 9),
+                        StoreKeys.page("d", 10),
+                        StoreKeys.page("d", 1000)),
+                keys.stream().sorted(BYTES).toList());
     }
 
     @Test

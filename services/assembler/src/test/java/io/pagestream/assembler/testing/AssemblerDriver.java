@@ -64,14 +64,19 @@ public final class AssemblerDriver implements AutoCloseable {
      * The driver commits after every record, and a commit flushes RocksDB: thousands of records are much faster on
      * in-memory stores.
      */
-    public AssemblerDriver(AssemblerSettings settings, SchemaRegistryClient registry,
+    public AssemblerDriver(
+            AssemblerSettings settings,
+            SchemaRegistryClient registry,
             Function<String, KeyValueBytesStoreSupplier> stores) {
         this(settings, registry, stores, OpenTelemetry.noop());
     }
 
     /** With {@code openTelemetry} for the document spans and the trace headers. */
-    public AssemblerDriver(AssemblerSettings settings, SchemaRegistryClient registry,
-            Function<String, KeyValueBytesStoreSupplier> stores, OpenTelemetry openTelemetry) {
+    public AssemblerDriver(
+            AssemblerSettings settings,
+            SchemaRegistryClient registry,
+            Function<String, KeyValueBytesStoreSupplier> stores,
+            OpenTelemetry openTelemetry) {
         this.registry = registry;
         try {
             stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "streams-state")), "ttd-");
@@ -84,8 +89,8 @@ public final class AssemblerDriver implements AutoCloseable {
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipCorruptRecords.class.getName());
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(AssemblerTopology.build(settings, registry, true, stores, openTelemetry),
-                config, START);
+        driver = new TopologyTestDriver(
+                AssemblerTopology.build(settings, registry, true, stores, openTelemetry), config, START);
         requests = input(Topics.DOCUMENTS_REQUESTS);
         ocr = input(Topics.PAGES_OCR);
         answers = input(Topics.PAGES_ANSWERS);
@@ -96,12 +101,16 @@ public final class AssemblerDriver implements AutoCloseable {
     }
 
     private <V extends SpecificRecord> TestInputTopic<String, V> input(TopicSpec<V> topic) {
-        return driver.createInputTopic(topic.name(), new StringSerializer(),
+        return driver.createInputTopic(
+                topic.name(),
+                new StringSerializer(),
                 topic.valueSerde(registry, true).serializer());
     }
 
     private <V extends SpecificRecord> TestOutputTopic<String, V> output(TopicSpec<V> topic) {
-        return driver.createOutputTopic(topic.name(), new StringDeserializer(),
+        return driver.createOutputTopic(
+                topic.name(),
+                new StringDeserializer(),
                 topic.valueSerde(registry, true).deserializer());
     }
 

@@ -39,19 +39,39 @@ public final class Structures {
         double toPixelsY = HEIGHT / 1000.0;
         BoundingBox pixels = new BoundingBox(x1 * toPixelsX, y1 * toPixelsY, x2 * toPixelsX, y2 * toPixelsY);
         double scale = A4.getRenderScale();
-        return new BoxPlacement(new BoundingBox(x1, y1, x2, y2), pixels, new BoundingBox(pixels.getX1() / scale,
-                pixels.getY1() / scale, pixels.getX2() / scale, pixels.getY2() / scale));
+        return new BoxPlacement(
+                new BoundingBox(x1, y1, x2, y2),
+                pixels,
+                new BoundingBox(
+                        pixels.getX1() / scale,
+                        pixels.getY1() / scale,
+                        pixels.getX2() / scale,
+                        pixels.getY2() / scale));
     }
 
     public Structures heading(int level, String text, BoxPlacement box) {
         BlockKind kind = blocks.isEmpty() && level == 1 ? BlockKind.TITLE : BlockKind.HEADING;
-        add(kind, level, text, List.of(box), -1, List.of(), "#".repeat(level) + " " + text,
+        add(
+                kind,
+                level,
+                text,
+                List.of(box),
+                -1,
+                List.of(),
+                "#".repeat(level) + " " + text,
                 "#".repeat(level) + " " + grounded(text, box));
         return this;
     }
 
     public Structures paragraph(String text, BoxPlacement... boxes) {
-        add(BlockKind.PARAGRAPH, 0, text, List.of(boxes), -1, List.of(), text,
+        add(
+                BlockKind.PARAGRAPH,
+                0,
+                text,
+                List.of(boxes),
+                -1,
+                List.of(),
+                text,
                 boxes.length == 0 ? text : grounded(text, boxes));
         return this;
     }
@@ -72,14 +92,17 @@ public final class Structures {
         List<String> lines = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
             boolean header = r == 0;
-            cells.add(rows.get(r).stream().map(t -> new TableCell(t, 1, 1, header)).toList());
+            cells.add(rows.get(r).stream()
+                    .map(t -> new TableCell(t, 1, 1, header))
+                    .toList());
             lines.add("| " + String.join(" | ", rows.get(r)) + " |");
             if (header) {
                 lines.add("|" + " --- |".repeat(rows.get(r).size()));
             }
         }
         tables.add(new LayoutTable(rows.get(0).size(), cells));
-        String text = String.join("\n", rows.stream().map(row -> String.join("\t", row)).toList());
+        String text = String.join(
+                "\n", rows.stream().map(row -> String.join("\t", row)).toList());
         String table = String.join("\n", lines);
         add(BlockKind.TABLE, 0, text, List.of(), tables.size() - 1, List.of(), table, table);
         return this;
@@ -91,10 +114,24 @@ public final class Structures {
         return this;
     }
 
-    private void add(BlockKind kind, int level, String text, List<BoxPlacement> boxes, int tableIndex,
-            List<StructureFlag> flags, String blockMarkdown, String blockRaw) {
-        blocks.add(new LayoutBlock(blocks.size(), kind, level, text, flags.isEmpty() ? confidence : confidence / 2,
-                boxes, tableIndex, flags));
+    private void add(
+            BlockKind kind,
+            int level,
+            String text,
+            List<BoxPlacement> boxes,
+            int tableIndex,
+            List<StructureFlag> flags,
+            String blockMarkdown,
+            String blockRaw) {
+        blocks.add(new LayoutBlock(
+                blocks.size(),
+                kind,
+                level,
+                text,
+                flags.isEmpty() ? confidence : confidence / 2,
+                boxes,
+                tableIndex,
+                flags));
         markdown.add(blockMarkdown);
         raw.add(blockRaw);
     }
@@ -110,9 +147,10 @@ public final class Structures {
     }
 
     public PageStructure build() {
-        List<StructureFlag> flags = blocks.stream().flatMap(b -> b.getFlags().stream()).distinct().toList();
-        return new PageStructure(OcrMode.MARKDOWN, String.join("\n\n", markdown), List.copyOf(blocks),
-                List.copyOf(tables), flags, A4);
+        List<StructureFlag> flags =
+                blocks.stream().flatMap(b -> b.getFlags().stream()).distinct().toList();
+        return new PageStructure(
+                OcrMode.MARKDOWN, String.join("\n\n", markdown), List.copyOf(blocks), List.copyOf(tables), flags, A4);
     }
 
     /** The model's output this structure was parsed from: the markdown with its grounding tags. */
@@ -126,13 +164,18 @@ public final class Structures {
      */
     public static Structures report(int page, int paragraphChars) {
         String sentence = "Revenue on page " + page + " grew 12 % — Grüße, 5 € ✓. ";
-        String paragraph = sentence.repeat(Math.max(1, paragraphChars / sentence.length())).strip();
+        String paragraph =
+                sentence.repeat(Math.max(1, paragraphChars / sentence.length())).strip();
         return new Structures(0.9)
                 .heading(1, "Quarterly report, page " + page, box(100, 40, 900, 80))
                 .paragraph(paragraph, box(100, 100, 900, 300))
-                .paragraph("The board approved the dividend " + page + ".", box(100, 320, 900, 340),
+                .paragraph(
+                        "The board approved the dividend " + page + ".",
+                        box(100, 320, 900, 340),
                         box(100, 345, 500, 360))
-                .table(List.of(List.of("Region", "Q1", "Q2", "Q3"), List.of("North", "10", "12", String.valueOf(page)),
+                .table(List.of(
+                        List.of("Region", "Q1", "Q2", "Q3"),
+                        List.of("North", "10", "12", String.valueOf(page)),
                         List.of("South", "8", "9", "11")))
                 .caption("Figure " + page + ": revenue by region.", box(100, 700, 900, 730), box(100, 740, 400, 760))
                 .footer("- " + page + " -");

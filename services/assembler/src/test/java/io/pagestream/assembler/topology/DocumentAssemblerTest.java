@@ -77,8 +77,8 @@ class DocumentAssemblerTest {
 
     AssemblerDriver start() {
         AssemblerSettings defaults = AssemblerSettings.defaults();
-        return start(new AssemblerSettings(TIMEOUT, RETENTION, defaults.punctuateInterval(), defaults.chunkMaxPages(),
-                defaults.chunkMaxBytes()));
+        return start(new AssemblerSettings(
+                TIMEOUT, RETENTION, defaults.punctuateInterval(), defaults.chunkMaxPages(), defaults.chunkMaxBytes()));
     }
 
     @AfterEach
@@ -100,7 +100,9 @@ class DocumentAssemblerTest {
         a.pipe(answers("doc", 2, 3, 0.9, 0.7));
 
         DocumentOcr ocr = a.documentOcr.readValue();
-        assertEquals(List.of(0, 1, 2), ocr.getPages().stream().map(OcrPage::getPageIndex).toList());
+        assertEquals(
+                List.of(0, 1, 2),
+                ocr.getPages().stream().map(OcrPage::getPageIndex).toList());
         OcrPage second = ocr.getPages().get(1);
         assertEquals(textOf(1), second.getText());
         assertEquals(0.9, second.getConfidence());
@@ -119,7 +121,9 @@ class DocumentAssemblerTest {
         assertEquals("Who signed?", who.getQuestion());
         assertEquals(1, who.getBest().getPageIndex(), "best by confidence; the first page wins a tie");
         assertEquals(answerOf(0, 1), who.getBest().getText());
-        assertEquals(List.of(0, 1, 2), who.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList());
+        assertEquals(
+                List.of(0, 1, 2),
+                who.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList());
         QuestionAnswers when = answers.getQuestions().get(1);
         assertEquals(2, when.getBest().getPageIndex());
         assertEquals(0.7, when.getBest().getConfidence());
@@ -139,26 +143,42 @@ class DocumentAssemblerTest {
     void eachPagesStructureReachesDocumentsOcrWholeWithTheDocumentMarkdown() {
         AssemblerDriver a = start();
         Structures report = Structures.report(0, 300);
-        Structures notes = new Structures(0.7).heading(2, "Notes", Structures.box(80, 50, 400, 70))
+        Structures notes = new Structures(0.7)
+                .heading(2, "Notes", Structures.box(80, 50, 400, 70))
                 .paragraph("Grounded twice.", Structures.box(80, 100, 500, 120), Structures.box(80, 125, 300, 140))
                 .flaggedParagraph("| cut | row", StructureFlag.BROKEN_TABLE);
-        a.pipe(request("doc", 4), ocr("doc", 0, 4, report), failure("doc", 1, 4, "CORRUPT_IMAGE"),
-                ocr("doc", 2, 4), ocr("doc", 3, 4, notes));
+        a.pipe(
+                request("doc", 4),
+                ocr("doc", 0, 4, report),
+                failure("doc", 1, 4, "CORRUPT_IMAGE"),
+                ocr("doc", 2, 4),
+                ocr("doc", 3, 4, notes));
 
         DocumentOcr ocr = a.documentOcr.readValue();
         OcrPage first = ocr.getPages().get(0);
-        assertEquals(report.build(), first.getStructure(),
-                "every block, box, table cell and flag, as the worker sent it");
+        assertEquals(
+                report.build(), first.getStructure(), "every block, box, table cell and flag, as the worker sent it");
         assertEquals(report.raw(), first.getText(), "the text stays the model's own output");
         assertEquals(Structures.WIDTH, first.getWidth());
         PageStructure structure = first.getStructure();
-        assertEquals(List.of(BlockKind.TITLE, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH, BlockKind.TABLE,
-                BlockKind.FIGURE_CAPTION, BlockKind.PAGE_FOOTER),
+        assertEquals(
+                List.of(
+                        BlockKind.TITLE,
+                        BlockKind.PARAGRAPH,
+                        BlockKind.PARAGRAPH,
+                        BlockKind.TABLE,
+                        BlockKind.FIGURE_CAPTION,
+                        BlockKind.PAGE_FOOTER),
                 structure.getBlocks().stream().map(LayoutBlock::getKind).toList());
         List<List<String>> cells = structure.getTables().get(0).getRows().stream()
-                .map(row -> row.stream().map(TableCell::getText).toList()).toList();
-        assertEquals(List.of(List.of("Region", "Q1", "Q2", "Q3"), List.of("North", "10", "12", "0"),
-                List.of("South", "8", "9", "11")), cells);
+                .map(row -> row.stream().map(TableCell::getText).toList())
+                .toList();
+        assertEquals(
+                List.of(
+                        List.of("Region", "Q1", "Q2", "Q3"),
+                        List.of("North", "10", "12", "0"),
+                        List.of("South", "8", "9", "11")),
+                cells);
         BoxPlacement second = structure.getBlocks().get(2).getBoxes().get(1);
         assertEquals(new BoundingBox(100.0, 345.0, 500.0, 360.0), second.getGrid());
         assertEquals(345 * 1.414, second.getPixels().getY1(), 1e-9, "grid to pixels: 1414 px high");
@@ -168,7 +188,8 @@ class DocumentAssemblerTest {
         assertNull(ocr.getPages().get(2).getStructure(), "a page from a worker without structured output has none");
         PageStructure last = ocr.getPages().get(3).getStructure();
         assertEquals(notes.build(), last);
-        assertEquals(List.of(StructureFlag.BROKEN_TABLE), last.getBlocks().get(2).getFlags());
+        assertEquals(
+                List.of(StructureFlag.BROKEN_TABLE), last.getBlocks().get(2).getFlags());
         assertEquals(0.35, last.getBlocks().get(2).getConfidence());
 
         String markdown = "<!-- page 1 -->\n" + report.build().getMarkdown() + "\n\n"
@@ -177,7 +198,9 @@ class DocumentAssemblerTest {
         assertEquals(markdown, ocr.getMarkdown(), "structure markdown, or the text without one; the failed page out");
         assertEquals(report.raw() + "\f" + textOf(2) + "\f" + notes.raw(), ocr.getFullText());
 
-        DocumentView.Results view = DocumentViews.of("doc", a.documents(), a.pages(), true).orElseThrow().results();
+        DocumentView.Results view = DocumentViews.of("doc", a.documents(), a.pages(), true)
+                .orElseThrow()
+                .results();
         assertEquals(markdown, view.markdown(), "the query shows the same markdown");
         assertEquals(report.build(), view.pages().get(0).structure());
         assertNull(view.pages().get(1).structure());
@@ -189,12 +212,36 @@ class DocumentAssemblerTest {
         BoxPlacement total = Structures.box(600, 880, 900, 900);
         BoxPlacement signature = Structures.box(100, 920, 300, 960);
         a.pipe(request("doc", 3, "Total?", "Signed by?", "Due date?"));
-        a.pipe(ocr("doc", 0, 3), answers("doc", 0, 3, List.of(answer(0, "I cannot find it.", 0.97, true, null),
-                answer(1, "Ada Lovelace", 0.6, false, signature), answer(2, "no date here", 0.9, true, null))));
-        a.pipe(ocr("doc", 1, 3), answers("doc", 1, 3, List.of(answer(0, "42 EUR", 0.4, false, total),
-                answer(1, "not on this page", 0.99, true, null), answer(2, "none", 0.3, true, null))));
-        a.pipe(ocr("doc", 2, 3), answers("doc", 2, 3, List.of(answer(0, "none", 0.1, true, null),
-                answer(1, "Ada", 0.6, false, null), answer(2, "none", 0.95, true, null))));
+        a.pipe(
+                ocr("doc", 0, 3),
+                answers(
+                        "doc",
+                        0,
+                        3,
+                        List.of(
+                                answer(0, "I cannot find it.", 0.97, true, null),
+                                answer(1, "Ada Lovelace", 0.6, false, signature),
+                                answer(2, "no date here", 0.9, true, null))));
+        a.pipe(
+                ocr("doc", 1, 3),
+                answers(
+                        "doc",
+                        1,
+                        3,
+                        List.of(
+                                answer(0, "42 EUR", 0.4, false, total),
+                                answer(1, "not on this page", 0.99, true, null),
+                                answer(2, "none", 0.3, true, null))));
+        a.pipe(
+                ocr("doc", 2, 3),
+                answers(
+                        "doc",
+                        2,
+                        3,
+                        List.of(
+                                answer(0, "none", 0.1, true, null),
+                                answer(1, "Ada", 0.6, false, null),
+                                answer(2, "none", 0.95, true, null))));
 
         List<QuestionAnswers> questions = a.documentAnswers.readValue().getQuestions();
         QuestionAnswers totalQ = questions.get(0);
@@ -203,8 +250,11 @@ class DocumentAssemblerTest {
         assertEquals(total, totalQ.getBest().getEvidence());
         assertFalse(totalQ.getBest().getNoAnswer());
         assertFalse(totalQ.getNoAnswer());
-        assertEquals(List.of(true, false, true),
-                totalQ.getCandidates().stream().map(AnswerCandidate::getNoAnswer).toList());
+        assertEquals(
+                List.of(true, false, true),
+                totalQ.getCandidates().stream()
+                        .map(AnswerCandidate::getNoAnswer)
+                        .toList());
         assertEquals(total, totalQ.getCandidates().get(1).getEvidence());
         assertNull(totalQ.getCandidates().get(0).getEvidence());
 
@@ -215,12 +265,18 @@ class DocumentAssemblerTest {
         QuestionAnswers dueQ = questions.get(2);
         assertNull(dueQ.getBest(), "every page said it does not answer");
         assertTrue(dueQ.getNoAnswer());
-        assertEquals(List.of(0, 1, 2), dueQ.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList());
+        assertEquals(
+                List.of(0, 1, 2),
+                dueQ.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList());
 
-        List<QuestionOutcome> view = DocumentViews.of("doc", a.documents(), a.pages(),
-                true).orElseThrow().results().questions();
+        List<QuestionOutcome> view = DocumentViews.of("doc", a.documents(), a.pages(), true)
+                .orElseThrow()
+                .results()
+                .questions();
         assertEquals(total, view.get(0).best().evidence());
-        assertEquals(List.of(false, false, true), view.stream().map(QuestionOutcome::noAnswer).toList());
+        assertEquals(
+                List.of(false, false, true),
+                view.stream().map(QuestionOutcome::noAnswer).toList());
     }
 
     @Test
@@ -234,8 +290,11 @@ class DocumentAssemblerTest {
         a.pipe(request("doc", 4, "Total?"));
 
         DocumentOcr ocr = a.documentOcr.readValue();
-        assertEquals(List.of(0, 1, 2, 3), ocr.getPages().stream().map(OcrPage::getPageIndex).toList());
-        assertEquals(3, a.documentAnswers.readValue().getQuestions().get(0).getBest().getPageIndex());
+        assertEquals(
+                List.of(0, 1, 2, 3),
+                ocr.getPages().stream().map(OcrPage::getPageIndex).toList());
+        assertEquals(
+                3, a.documentAnswers.readValue().getQuestions().get(0).getBest().getPageIndex());
         assertEquals(DocumentState.COMPLETED, a.status.readValue().getState());
     }
 
@@ -243,7 +302,10 @@ class DocumentAssemblerTest {
     void duplicatesAndRedeliveriesChangeNothingAndEmitNothingTwice() {
         AssemblerDriver a = start();
         a.pipe(request("doc", 2, "Q?"), request("doc", 2, "Q?"));
-        a.pipe(ocr("doc", 0, 2), ocr("doc", 0, 2, "a different re-run", 0.1), answers("doc", 0, 2, 0.4),
+        a.pipe(
+                ocr("doc", 0, 2),
+                ocr("doc", 0, 2, "a different re-run", 0.1),
+                answers("doc", 0, 2, 0.4),
                 answers("doc", 0, 2, 0.99));
         assertEquals(1, a.documents().get("doc").pagesDone(), "page 0 counted once");
         assertEquals(List.of(), a.drain());
@@ -251,7 +313,8 @@ class DocumentAssemblerTest {
         a.pipe(ocr("doc", 1, 2), answers("doc", 1, 2, 0.5));
         DocumentOcr ocr = a.documentOcr.readValue();
         assertEquals(textOf(0), ocr.getPages().get(0).getText(), "the first delivery of a part stands");
-        assertEquals(1, a.documentAnswers.readValue().getQuestions().get(0).getBest().getPageIndex());
+        assertEquals(
+                1, a.documentAnswers.readValue().getQuestions().get(0).getBest().getPageIndex());
         assertEquals(DocumentState.COMPLETED, a.status.readValue().getState());
 
         a.pipe(request("doc", 2, "Q?"), ocr("doc", 1, 2), answers("doc", 0, 2, 0.4), failure("doc", 1, 2, "TIMEOUT"));
@@ -266,8 +329,8 @@ class DocumentAssemblerTest {
         a.pipe(ocr("doc", 0, 3), answers("doc", 0, 3, 0.2));
         a.pipe(failure("doc", 1, 3, "CORRUPT_IMAGE"));
         a.pipe(ocr("doc", 2, 3));
-        assertEquals(List.of(), a.drain(),
-                "a failure is not a PAGE_FAILED event of the assembler: the worker emits it");
+        assertEquals(
+                List.of(), a.drain(), "a failure is not a PAGE_FAILED event of the assembler: the worker emits it");
         a.pipe(failure("doc", 2, 3, "INFERENCE_ERROR"));
 
         DocumentOcr ocr = a.documentOcr.readValue();
@@ -278,11 +341,15 @@ class DocumentAssemblerTest {
         assertEquals(textOf(2), ocr.getPages().get(2).getText(), "the text that came before the failure is kept");
         assertEquals(textOf(0) + "\f" + textOf(2), ocr.getFullText());
         QuestionAnswers q = a.documentAnswers.readValue().getQuestions().get(0);
-        assertEquals(List.of(0), q.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList());
+        assertEquals(
+                List.of(0),
+                q.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList());
         List<DocumentStatus> statuses = a.status.readValuesToList();
         assertEquals(1, statuses.size());
         assertEquals(DocumentState.COMPLETED, statuses.get(0).getState());
-        assertTrue(statuses.get(0).getMessage().contains("2 failed: [1, 2]"), statuses.get(0).getMessage());
+        assertTrue(
+                statuses.get(0).getMessage().contains("2 failed: [1, 2]"),
+                statuses.get(0).getMessage());
     }
 
     @Test
@@ -348,15 +415,20 @@ class DocumentAssemblerTest {
     void onlyTheRequestedOutputsAreEmitted() {
         AssemblerDriver a = start();
         a.pipe(request("ocr-only", 1, List.of(Task.OCR), List.of()), ocr("ocr-only", 0, 1));
-        a.pipe(request("qa-only", 2, List.of(Task.QA), List.of("Q?")), answers("qa-only", 0, 2, 0.5),
+        a.pipe(
+                request("qa-only", 2, List.of(Task.QA), List.of("Q?")),
+                answers("qa-only", 0, 2, 0.5),
                 ocr("qa-only", 1, 2));
-        assertEquals(List.of("ocr-only"), a.documentOcr.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        assertEquals(
+                List.of("ocr-only"),
+                a.documentOcr.readKeyValuesToList().stream().map(kv -> kv.key).toList());
         assertEquals(List.of(), a.documentAnswers.readValuesToList());
         assertEquals(1, a.status.readValuesToList().size());
 
         a.pipe(answers("qa-only", 1, 2, 0.6));
         assertEquals(List.of(), a.documentOcr.readValuesToList());
-        assertEquals(1, a.documentAnswers.readValue().getQuestions().get(0).getBest().getPageIndex());
+        assertEquals(
+                1, a.documentAnswers.readValue().getQuestions().get(0).getBest().getPageIndex());
         assertEquals(DocumentState.COMPLETED, a.status.readValue().getState());
     }
 
@@ -366,7 +438,11 @@ class DocumentAssemblerTest {
         a.pipe(ocr("doc", 5, 2), request("doc", 2), ocr("doc", -1, 2), ocr("doc", 2, 2), ocr("doc", 0, 2));
         assertEquals(List.of(), a.drain());
         a.pipe(ocr("doc", 1, 2));
-        assertEquals(List.of(0, 1), a.documentOcr.readValue().getPages().stream().map(OcrPage::getPageIndex).toList());
+        assertEquals(
+                List.of(0, 1),
+                a.documentOcr.readValue().getPages().stream()
+                        .map(OcrPage::getPageIndex)
+                        .toList());
         a.advance(TIMEOUT.plus(RETENTION).plusMinutes(1));
         assertEquals(0, AssemblerDriver.count(a.pages()), "the stray page is forgotten with its document");
     }

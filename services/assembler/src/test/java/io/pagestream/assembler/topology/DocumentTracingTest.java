@@ -43,6 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DocumentTracingTest {
     /** The trace of {@code Results.request}'s Avro field. */
     private static final String REQUEST_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     private static final String PAGE_TRACE = "0af7651916cd43dd8448eb211c80319c";
 
     @RegisterExtension
@@ -55,13 +56,24 @@ class DocumentTracingTest {
 
     @BeforeEach
     void start() {
-        tracer = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
+        tracer = SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                .build();
         registry = RegistryClients.of(STACK.registryUrl());
         AssemblerSettings defaults = AssemblerSettings.defaults();
-        assembler = new AssemblerDriver(new AssemblerSettings(Duration.ofMinutes(10), Duration.ofHours(1),
-                defaults.punctuateInterval(), defaults.chunkMaxPages(), defaults.chunkMaxBytes()), registry,
-                Stores::inMemoryKeyValueStore, OpenTelemetrySdk.builder().setTracerProvider(tracer)
-                        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build());
+        assembler = new AssemblerDriver(
+                new AssemblerSettings(
+                        Duration.ofMinutes(10),
+                        Duration.ofHours(1),
+                        defaults.punctuateInterval(),
+                        defaults.chunkMaxPages(),
+                        defaults.chunkMaxBytes()),
+                registry,
+                Stores::inMemoryKeyValueStore,
+                OpenTelemetrySdk.builder()
+                        .setTracerProvider(tracer)
+                        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                        .build());
     }
 
     @AfterEach
@@ -75,25 +87,30 @@ class DocumentTracingTest {
     void outputsContinueTheTraceOfTheRecordThatCompletedTheDocument() {
         DocumentRequest request = request("doc", 2, "Who?");
         assembler.requests.pipeInput(new TestRecord<>("doc", request, headers(request.getTraceparent())));
-        assembler.ocr.pipeInput(new TestRecord<>("doc", ocr("doc", 0, 2),
-                headers("00-" + PAGE_TRACE + "-1111111111111111-01")));
+        assembler.ocr.pipeInput(
+                new TestRecord<>("doc", ocr("doc", 0, 2), headers("00-" + PAGE_TRACE + "-1111111111111111-01")));
         String lastWorkerSpan = "2222222222222222";
         PageOcr last = ocr("doc", 1, 2);
-        assembler.ocr.pipeInput(new TestRecord<>("doc", last, headers("00-" + PAGE_TRACE + "-" + lastWorkerSpan
-                + "-01")));
-        assembler.answers.pipeInput(new TestRecord<>("doc", answers(
-                "doc", 0, 2, 0.5), new RecordHeaders()));
-        assembler.answers.pipeInput(new TestRecord<>("doc", answers(
-                "doc", 1, 2, 0.7), headers("00-" + PAGE_TRACE + "-" + lastWorkerSpan + "-01")));
+        assembler.ocr.pipeInput(
+                new TestRecord<>("doc", last, headers("00-" + PAGE_TRACE + "-" + lastWorkerSpan + "-01")));
+        assembler.answers.pipeInput(new TestRecord<>("doc", answers("doc", 0, 2, 0.5), new RecordHeaders()));
+        assembler.answers.pipeInput(new TestRecord<>(
+                "doc", answers("doc", 1, 2, 0.7), headers("00-" + PAGE_TRACE + "-" + lastWorkerSpan + "-01")));
 
-        List<String> outputs = List.of(traceparent(assembler.documentOcr.readRecord()),
-                traceparent(assembler.documentAnswers.readRecord()), traceparent(assembler.status.readRecord()));
+        List<String> outputs = List.of(
+                traceparent(assembler.documentOcr.readRecord()),
+                traceparent(assembler.documentAnswers.readRecord()),
+                traceparent(assembler.status.readRecord()));
         SpanData span = documentSpan();
         assertEquals(PAGE_TRACE, span.getTraceId());
         assertEquals(lastWorkerSpan, span.getParentSpanId(), "the span continues the completing record's span");
-        assertEquals("COMPLETED", span.getAttributes().asMap().entrySet().stream()
-                .filter(e -> e.getKey().getKey().equals("pagestream.document.outcome")).findFirst().orElseThrow()
-                .getValue());
+        assertEquals(
+                "COMPLETED",
+                span.getAttributes().asMap().entrySet().stream()
+                        .filter(e -> e.getKey().getKey().equals("pagestream.document.outcome"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue());
         for (String traceparent : outputs) {
             assertEquals("00-" + PAGE_TRACE + "-" + span.getSpanId() + "-01", traceparent);
         }
@@ -120,7 +137,8 @@ class DocumentTracingTest {
 
     private SpanData documentSpan() {
         List<SpanData> finished = spans.getFinishedSpanItems().stream()
-                .filter(s -> s.getName().equals("pagestream.assembler.document")).toList();
+                .filter(s -> s.getName().equals("pagestream.assembler.document"))
+                .toList();
         assertEquals(1, finished.size(), "one document span: " + spans.getFinishedSpanItems());
         return finished.getFirst();
     }

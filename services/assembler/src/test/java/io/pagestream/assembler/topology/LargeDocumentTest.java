@@ -66,7 +66,8 @@ class LargeDocumentTest {
     static void pipeDocument(AssemblerDriver a, String id, int pages, int chars) {
         a.pipe(request(id, pages, "Who signed?", "Total?"));
         for (int page = 0; page < pages; page++) {
-            a.pipe(ocr(id, page, pages, pageText(page, chars), 0.9),
+            a.pipe(
+                    ocr(id, page, pages, pageText(page, chars), 0.9),
                     answers(id, page, pages, page == 1234 ? 0.99 : 0.5, (page % 97) / 100.0));
         }
     }
@@ -78,16 +79,18 @@ class LargeDocumentTest {
     @Test
     void aDocumentOfManyPagesIsEmittedInChunksOfConsecutivePagesUnderTheRecordLimit() {
         int pages = 1300;
-        try (AssemblerDriver a = new AssemblerDriver(AssemblerSettings.defaults(), registry,
-                Stores::inMemoryKeyValueStore)) {
+        try (AssemblerDriver a =
+                new AssemblerDriver(AssemblerSettings.defaults(), registry, Stores::inMemoryKeyValueStore)) {
             pipeDocument(a, "big", pages, 2000);
 
             List<DocumentOcr> ocr = a.documentOcr.readValuesToList();
             List<DocumentAnswers> answers = a.documentAnswers.readValuesToList();
             assertEquals(3, ocr.size(), "500 pages per chunk by default");
             assertEquals(3, answers.size());
-            Serializer<DocumentOcr> ocrBytes = Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
-            Serializer<DocumentAnswers> answerBytes = Topics.DOCUMENTS_ANSWERS.valueSerde(registry, true).serializer();
+            Serializer<DocumentOcr> ocrBytes =
+                    Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
+            Serializer<DocumentAnswers> answerBytes =
+                    Topics.DOCUMENTS_ANSWERS.valueSerde(registry, true).serializer();
             List<Integer> seen = new ArrayList<>();
             for (int i = 0; i < ocr.size(); i++) {
                 DocumentOcr chunk = ocr.get(i);
@@ -101,10 +104,13 @@ class LargeDocumentTest {
                 assertEquals(i, answerChunk.getChunkIndex());
                 assertEquals(3, answerChunk.getChunkCount());
                 QuestionAnswers who = answerChunk.getQuestions().get(0);
-                assertEquals(1234, who.getBest().getPageIndex(),
-                        "the best answer over the whole document, in every chunk");
-                assertEquals(chunk.getPages().stream().map(OcrPage::getPageIndex).toList(),
-                        who.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList(),
+                assertEquals(
+                        1234, who.getBest().getPageIndex(), "the best answer over the whole document, in every chunk");
+                assertEquals(
+                        chunk.getPages().stream().map(OcrPage::getPageIndex).toList(),
+                        who.getCandidates().stream()
+                                .map(AnswerCandidate::getPageIndex)
+                                .toList(),
                         "chunk i of the answers covers the pages of chunk i of the OCR");
                 assertTrue(bytes(answerBytes, Topics.DOCUMENTS_ANSWERS.name(), answerChunk)
                         < Topics.RESULT_MAX_MESSAGE_BYTES);
@@ -114,10 +120,15 @@ class LargeDocumentTest {
 
             Serializer<PageResult> pageState = StateSerdes.pages().serializer();
             try (var all = a.pages().all()) {
-                all.forEachRemaining(kv -> assertTrue(pageState.serialize("t", kv.value).length < 16 * 1024,
-                        "one page's state stays small"));
+                all.forEachRemaining(kv -> assertTrue(
+                        pageState.serialize("t", kv.value).length < 16 * 1024, "one page's state stays small"));
             }
-            assertTrue(StateSerdes.progress().serializer().serialize("t", a.documents().get("big")).length < 1024,
+            assertTrue(
+                    StateSerdes.progress()
+                                    .serializer()
+                                    .serialize("t", a.documents().get("big"))
+                                    .length
+                            < 1024,
                     "the document's own state does not grow with its pages");
         }
     }
@@ -149,18 +160,23 @@ class LargeDocumentTest {
 
             List<DocumentOcr> chunks = a.documentOcr.readValuesToList();
             assertTrue(chunks.size() > 2, "the byte limit, not the page limit (500), splits it: " + chunks.size());
-            Serializer<DocumentOcr> serializer = Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
+            Serializer<DocumentOcr> serializer =
+                    Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
             int next = 0;
             for (DocumentOcr chunk : chunks) {
                 int size = bytes(serializer, Topics.DOCUMENTS_OCR.name(), chunk);
-                assertTrue(size <= settings.chunkMaxBytes(), "chunk " + chunk.getChunkIndex() + " is " + size
-                        + " bytes, over the limit of " + settings.chunkMaxBytes());
+                assertTrue(
+                        size <= settings.chunkMaxBytes(),
+                        "chunk " + chunk.getChunkIndex() + " is " + size + " bytes, over the limit of "
+                                + settings.chunkMaxBytes());
                 if (chunk.getChunkIndex() < chunk.getChunkCount() - 1) {
-                    assertTrue(size > 0.9 * settings.chunkMaxBytes(),
+                    assertTrue(
+                            size > 0.9 * settings.chunkMaxBytes(),
                             "the estimate is close, not only safe: chunk " + chunk.getChunkIndex() + " " + size);
                 }
                 int first = chunk.getPages().get(0).getPageIndex();
-                assertTrue(chunk.getMarkdown().startsWith("<!-- page " + (first + 1) + " -->\n# Quarterly report"),
+                assertTrue(
+                        chunk.getMarkdown().startsWith("<!-- page " + (first + 1) + " -->\n# Quarterly report"),
                         "each chunk's markdown starts with its own first page");
                 for (OcrPage page : chunk.getPages()) {
                     assertEquals(next, page.getPageIndex(), "consecutive pages, none lost or repeated");
@@ -179,24 +195,26 @@ class LargeDocumentTest {
         int limit = 256 * 1024;
         int pages = 240;
         AssemblerSettings defaults = AssemblerSettings.defaults();
-        AssemblerSettings settings = new AssemblerSettings(defaults.timeout(), defaults.retention(),
-                defaults.punctuateInterval(), 500, limit);
+        AssemblerSettings settings = new AssemblerSettings(
+                defaults.timeout(), defaults.retention(), defaults.punctuateInterval(), 500, limit);
         try (AssemblerDriver a = new AssemblerDriver(settings, registry, Stores::inMemoryKeyValueStore)) {
             pipeDocument(a, "dense", pages, 4000);
 
             List<DocumentOcr> ocr = a.documentOcr.readValuesToList();
             assertTrue(ocr.size() > 5, "about 30 pages of 8 KB estimated per 256 KiB chunk: " + ocr.size());
-            Serializer<DocumentOcr> ocrBytes = Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
+            Serializer<DocumentOcr> ocrBytes =
+                    Topics.DOCUMENTS_OCR.valueSerde(registry, true).serializer();
             int next = 0;
             for (DocumentOcr chunk : ocr) {
-                assertTrue(bytes(ocrBytes, Topics.DOCUMENTS_OCR.name(), chunk) <= limit,
-                        "the estimate is conservative");
+                assertTrue(
+                        bytes(ocrBytes, Topics.DOCUMENTS_OCR.name(), chunk) <= limit, "the estimate is conservative");
                 for (OcrPage page : chunk.getPages()) {
                     assertEquals(next++, page.getPageIndex(), "consecutive pages, none lost or repeated");
                 }
             }
             assertEquals(pages, next);
-            Serializer<DocumentAnswers> answerBytes = Topics.DOCUMENTS_ANSWERS.valueSerde(registry, true).serializer();
+            Serializer<DocumentAnswers> answerBytes =
+                    Topics.DOCUMENTS_ANSWERS.valueSerde(registry, true).serializer();
             for (DocumentAnswers chunk : a.documentAnswers.readValuesToList()) {
                 assertTrue(bytes(answerBytes, Topics.DOCUMENTS_ANSWERS.name(), chunk) <= limit);
             }

@@ -9,29 +9,37 @@ import java.util.List;
  *
  * @param cpuSmoke the run was the CPU smoke mode: nothing in it describes a GPU
  */
-record GpuCheckReport(String checkpoint, String dtype, String provider, String gpu, boolean cpuSmoke,
-        List<Check> checks, List<Figure> figures) {
+record GpuCheckReport(
+        String checkpoint,
+        String dtype,
+        String provider,
+        String gpu,
+        boolean cpuSmoke,
+        List<Check> checks,
+        List<Figure> figures) {
 
     /** @param verdict PASS, FAIL or SKIP */
-    record Check(String name, String verdict, String measured, String expected, String detail) {
-    }
+    record Check(String name, String verdict, String measured, String expected, String detail) {}
 
     /** @param expected the cost model's figure, NaN when it has none */
-    record Figure(String name, double measured, double expected, String detail) {
-    }
+    record Figure(String name, double measured, double expected, String detail) {}
 
     boolean passed() {
         return checks.stream().noneMatch(c -> c.verdict().equals("FAIL"));
     }
 
     String verdict() {
-        List<String> failed = checks.stream().filter(c -> c.verdict().equals("FAIL")).map(Check::name).toList();
+        List<String> failed = checks.stream()
+                .filter(c -> c.verdict().equals("FAIL"))
+                .map(Check::name)
+                .toList();
         return failed.isEmpty() ? "PASS" : "FAIL: " + String.join("; ", failed);
     }
 
     void print(PrintWriter out) {
-        out.printf("gpu-check: %s, %s on %s (expectations: cost model for %s, datasheet figures)%s%n", checkpoint,
-                dtype, provider, gpu, cpuSmoke ? " — CPU SMOKE RUN: no figure here describes a GPU" : "");
+        out.printf(
+                "gpu-check: %s, %s on %s (expectations: cost model for %s, datasheet figures)%s%n",
+                checkpoint, dtype, provider, gpu, cpuSmoke ? " — CPU SMOKE RUN: no figure here describes a GPU" : "");
         out.println("| check | verdict | measured | expected | detail |");
         out.println("|---|---|---:|---:|---|");
         for (Check c : checks) {
@@ -42,8 +50,12 @@ record GpuCheckReport(String checkpoint, String dtype, String provider, String g
             out.println("| figure | measured | expected | detail |");
             out.println("|---|---:|---:|---|");
             for (Figure f : figures) {
-                out.printf("| %s | %.2f | %s | %s |%n", f.name(), f.measured(),
-                        Double.isNaN(f.expected()) ? "–" : String.format("%.2f", f.expected()), f.detail());
+                out.printf(
+                        "| %s | %.2f | %s | %s |%n",
+                        f.name(),
+                        f.measured(),
+                        Double.isNaN(f.expected()) ? "–" : String.format("%.2f", f.expected()),
+                        f.detail());
             }
         }
         out.printf("verdict: %s%n", verdict());

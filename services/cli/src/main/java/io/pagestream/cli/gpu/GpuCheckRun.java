@@ -43,8 +43,15 @@ import java.util.stream.IntStream;
  */
 final class GpuCheckRun {
     private static final int MARGIN = 8;
-    private static final Set<String> HEAVY_OPS = Set.of("MatMul", "MatMulNBits", "Gemm", "GroupQueryAttention",
-            "SimplifiedLayerNormalization", "SkipSimplifiedLayerNormalization", "RotaryEmbedding", "Softmax");
+    private static final Set<String> HEAVY_OPS = Set.of(
+            "MatMul",
+            "MatMulNBits",
+            "Gemm",
+            "GroupQueryAttention",
+            "SimplifiedLayerNormalization",
+            "SkipSimplifiedLayerNormalization",
+            "RotaryEmbedding",
+            "Softmax");
 
     /**
      * @param model           a checkpoint directory, or null for a random one of {@code config}'s shapes
@@ -52,11 +59,24 @@ final class GpuCheckRun {
      * @param contextTiles    image tiles of the decode sweep's prompts (4: about 1,100 positions)
      * @param maxSlowdown     measured ÷ expected above which a timing check fails
      */
-    record Settings(Path model, Path work, String config, TargetDtype dtype, GpuSpec gpu, List<Integer> batches,
-            int steps, int contextTiles, int pageTiles, int answerTokens, List<Integer> pageBatches,
-            int agreementTokens, double minAgreement, double maxLogprobDelta, double maxSlowdown, int cpuThreads,
-            boolean cpuSmoke) {
-    }
+    record Settings(
+            Path model,
+            Path work,
+            String config,
+            TargetDtype dtype,
+            GpuSpec gpu,
+            List<Integer> batches,
+            int steps,
+            int contextTiles,
+            int pageTiles,
+            int answerTokens,
+            List<Integer> pageBatches,
+            int agreementTokens,
+            double minAgreement,
+            double maxLogprobDelta,
+            double maxSlowdown,
+            int cpuThreads,
+            boolean cpuSmoke) {}
 
     private final Settings settings;
     private final PrintWriter log;
@@ -78,7 +98,8 @@ final class GpuCheckRun {
 
         // 1. A short profiled run: which provider the engine really got, what ORT copied between devices.
         Path profileDir = Files.createDirectories(settings.work().resolve("profiles"));
-        String prefix = profileDir.resolve("gpu-check-" + System.currentTimeMillis()).toString();
+        String prefix =
+                profileDir.resolve("gpu-check-" + System.currentTimeMillis()).toString();
         ExecutionProvider provider;
         ModelConfig config;
         try (OnnxModel model = OnnxModel.open(checkpoint, deviceOnnx, device.withProfiling(prefix));
@@ -89,18 +110,24 @@ final class GpuCheckRun {
             if (provider == ExecutionProvider.CUDA || settings.cpuSmoke()) {
                 Workload work = new Workload(model, tokenizer);
                 PageRequest page = work.page(1, 4, 8);
-                try (GenerationEngine engine = GenerationEngine.open(model,
-                        EngineConfig.DEFAULT.withSlots(4, work.longest(page) + MARGIN))) {
+                try (GenerationEngine engine =
+                        GenerationEngine.open(model, EngineConfig.DEFAULT.withSlots(4, work.longest(page) + MARGIN))) {
                     engine.generate(page);
                 }
             }
         }
         boolean cuda = provider == ExecutionProvider.CUDA;
-        check("CUDA provider in use", settings.cpuSmoke() ? Verdict.SKIP : cuda ? Verdict.PASS : Verdict.FAIL,
-                provider.name(), "CUDA", settings.cpuSmoke() ? "CPU smoke run: the CPU provider was asked for"
-                        : cuda ? "ModelInfo.provider() after ProviderSelector's probe"
-                        : "ORT could not add the CUDA provider, so the engine fell back to the CPU (see the log line "
-                        + "above); no silent fallback is accepted");
+        check(
+                "CUDA provider in use",
+                settings.cpuSmoke() ? Verdict.SKIP : cuda ? Verdict.PASS : Verdict.FAIL,
+                provider.name(),
+                "CUDA",
+                settings.cpuSmoke()
+                        ? "CPU smoke run: the CPU provider was asked for"
+                        : cuda
+                                ? "ModelInfo.provider() after ProviderSelector's probe"
+                                : "ORT could not add the CUDA provider, so the engine fell back to the CPU (see the log line "
+                                        + "above); no silent fallback is accepted");
         if (!cuda && !settings.cpuSmoke()) {
             return report(checkpoint, dtype, provider);
         }
@@ -123,14 +150,18 @@ final class GpuCheckRun {
 
             PageRequest widest = work.page(settings.contextTiles(), maxOf(settings.batches()), settings.steps() + 1);
             sweepCapacity = work.longest(widest) + MARGIN;
-            try (GenerationEngine engine = GenerationEngine.open(model,
-                    EngineConfig.DEFAULT.withSlots(maxOf(settings.batches()), sweepCapacity))) {
+            try (GenerationEngine engine = GenerationEngine.open(
+                    model, EngineConfig.DEFAULT.withSlots(maxOf(settings.batches()), sweepCapacity))) {
                 work.warmUp(engine);
                 for (int batch : settings.batches()) {
                     double[] step = work.decodeStep(engine, settings.contextTiles(), batch, settings.steps());
                     GpuCostModel.Decode expected = cost.decode(batch, (int) step[1]);
-                    timing("decode ms/step, batch " + batch + " at " + (int) step[1] + " positions", step[0],
-                            expected.ms(), "%.2f", "bound " + expected.boundBy() + "; "
+                    timing(
+                            "decode ms/step, batch " + batch + " at " + (int) step[1] + " positions",
+                            step[0],
+                            expected.ms(),
+                            "%.2f",
+                            "bound " + expected.boundBy() + "; "
                                     + String.format("%.0f tokens/s", batch * 1000 / step[0]));
                     if (batch >= largestBatch) {
                         largestBatch = batch;
@@ -140,21 +171,27 @@ final class GpuCheckRun {
             }
 
             PageRequest onePage = work.page(settings.pageTiles(), 1, 1);
-            try (GenerationEngine engine = GenerationEngine.open(model, EngineConfig.DEFAULT
-                    .withSlots(1, work.longest(onePage) + MARGIN).withPrefixReuse(false))) {
+            try (GenerationEngine engine = GenerationEngine.open(
+                    model,
+                    EngineConfig.DEFAULT
+                            .withSlots(1, work.longest(onePage) + MARGIN)
+                            .withPrefixReuse(false))) {
                 engine.generate(onePage);
                 GenerationResult r = engine.generate(onePage).getFirst();
                 prefillMsPerTile = (r.timings().visionMs() + r.timings().prefillMs()) / settings.pageTiles();
             }
             GpuCostModel.Prefill expectedPrefill = cost.prefill(settings.pageTiles());
-            timing("prefill ms per tile (" + settings.pageTiles() + "-tile page, vision included)",
-                    prefillMsPerTile, expectedPrefill.msPerTile(), "%.2f", String.format(
-                            "%d tokens in one run; compute bound", expectedPrefill.tokens()));
+            timing(
+                    "prefill ms per tile (" + settings.pageTiles() + "-tile page, vision included)",
+                    prefillMsPerTile,
+                    expectedPrefill.msPerTile(),
+                    "%.2f",
+                    String.format("%d tokens in one run; compute bound", expectedPrefill.tokens()));
 
             int widestPage = maxOf(settings.pageBatches());
             PageRequest pageWide = work.page(settings.pageTiles(), widestPage, settings.steps() + 1);
-            try (GenerationEngine engine = GenerationEngine.open(model,
-                    EngineConfig.DEFAULT.withSlots(widestPage, work.longest(pageWide) + MARGIN))) {
+            try (GenerationEngine engine = GenerationEngine.open(
+                    model, EngineConfig.DEFAULT.withSlots(widestPage, work.longest(pageWide) + MARGIN))) {
                 work.warmUp(engine);
                 for (int batch : settings.pageBatches()) {
                     pageSteps.add(work.decodeStep(engine, settings.pageTiles(), batch, settings.steps()));
@@ -166,11 +203,21 @@ final class GpuCheckRun {
             double[] step = pageSteps.get(i);
             double msPerPage = settings.pageTiles() * prefillMsPerTile + settings.answerTokens() * step[0] / batch;
             GpuCostModel.PageRate expected = cost.pageRate(settings.pageTiles(), settings.answerTokens(), batch);
-            figures.add(new GpuCheckReport.Figure(String.format("pages/s, %d tiles + %d-token OCR, batch %d",
-                    settings.pageTiles(), settings.answerTokens(), batch), 1000 / msPerPage,
-                    expected.pagesPerSecond(), String.format("measured: prefill %.1f ms + %d × %.2f ms/step (at %d "
-                            + "positions) ÷ %d; expected at %d mean positions", settings.pageTiles() * prefillMsPerTile,
-                            settings.answerTokens(), step[0], (int) step[1], batch, expected.meanContext())));
+            figures.add(new GpuCheckReport.Figure(
+                    String.format(
+                            "pages/s, %d tiles + %d-token OCR, batch %d",
+                            settings.pageTiles(), settings.answerTokens(), batch),
+                    1000 / msPerPage,
+                    expected.pagesPerSecond(),
+                    String.format(
+                            "measured: prefill %.1f ms + %d × %.2f ms/step (at %d "
+                                    + "positions) ÷ %d; expected at %d mean positions",
+                            settings.pageTiles() * prefillMsPerTile,
+                            settings.answerTokens(),
+                            step[0],
+                            (int) step[1],
+                            batch,
+                            expected.meanContext())));
         }
 
         // The old design copies every row's whole KV view to the device and back each step: a step much slower than
@@ -178,17 +225,24 @@ final class GpuCheckRun {
         if (largestBatch > 0) {
             GpuCostModel.HostTraffic traffic = cost.hostTraffic(largestBatch, sweepCapacity);
             double limit = cost.decode(largestBatch, sweepCapacity).ms() + traffic.hostResidentMs() / 2;
-            check("decode step free of per-step KV copies (timing)", settings.cpuSmoke() ? Verdict.SKIP
-                    : largestStepMs < limit ? Verdict.PASS : Verdict.FAIL, String.format("%.2f ms", largestStepMs),
-                    String.format("< %.2f ms", limit), String.format("batch %d: copying its KV views (%d positions, "
-                            + "%.2f GB each way) would add about %.0f ms", largestBatch, sweepCapacity,
-                            traffic.hostResidentKvBytesEachWay() / 1e9, traffic.hostResidentMs()));
+            check(
+                    "decode step free of per-step KV copies (timing)",
+                    settings.cpuSmoke() ? Verdict.SKIP : largestStepMs < limit ? Verdict.PASS : Verdict.FAIL,
+                    String.format("%.2f ms", largestStepMs),
+                    String.format("< %.2f ms", limit),
+                    String.format(
+                            "batch %d: copying its KV views (%d positions, "
+                                    + "%.2f GB each way) would add about %.0f ms",
+                            largestBatch,
+                            sweepCapacity,
+                            traffic.hostResidentKvBytesEachWay() / 1e9,
+                            traffic.hostResidentMs()));
         }
 
         // 3. The same prompts on the CPU in float32.
         List<GenerationResult> cpuTokens;
-        try (OnnxModel model = OnnxModel.open(checkpoint, fp32Onnx,
-                RuntimeOptions.DEFAULT.withThreads(settings.cpuThreads(), 1));
+        try (OnnxModel model = OnnxModel.open(
+                        checkpoint, fp32Onnx, RuntimeOptions.DEFAULT.withThreads(settings.cpuThreads(), 1));
                 Tokenizer tokenizer = Tokenizer.load(checkpoint)) {
             log("greedy tokens on the CPU in fp32 ...");
             cpuTokens = new Workload(model, tokenizer).agreementRun(settings.agreementTokens());
@@ -198,8 +252,14 @@ final class GpuCheckRun {
     }
 
     private GpuCheckReport report(Path checkpoint, String dtype, ExecutionProvider provider) {
-        return new GpuCheckReport(checkpoint.toString(), dtype, provider.name(), settings.gpu().name(),
-                settings.cpuSmoke(), List.copyOf(checks), List.copyOf(figures));
+        return new GpuCheckReport(
+                checkpoint.toString(),
+                dtype,
+                provider.name(),
+                settings.gpu().name(),
+                settings.cpuSmoke(),
+                List.copyOf(checks),
+                List.copyOf(figures));
     }
 
     private GpuCostModel.Weights costWeights() {
@@ -225,8 +285,11 @@ final class GpuCheckRun {
                 kvCopies += summary.kvMemcpys();
                 copies += summary.memcpys().size();
                 if (firstKv == null) {
-                    firstKv = summary.memcpys().stream().filter(OrtProfile.Memcpy::kv).map(m -> m.op() + " "
-                            + m.shapes()).findFirst().orElse(null);
+                    firstKv = summary.memcpys().stream()
+                            .filter(OrtProfile.Memcpy::kv)
+                            .map(m -> m.op() + " " + m.shapes())
+                            .findFirst()
+                            .orElse(null);
                 }
                 salvaged += summary.salvaged() ? 1 : 0;
                 if (summary.has("GroupQueryAttention")) {
@@ -242,8 +305,12 @@ final class GpuCheckRun {
             check("no Memcpy of KV tensors in the decoder profile", Verdict.SKIP, "no decoder profile", "0", about);
             return;
         }
-        check("no Memcpy of KV tensors in the decoder profile", kvCopies == 0 ? Verdict.PASS : Verdict.FAIL,
-                kvCopies + " of " + copies + " Memcpy", "0", about + "; KV recognised by shape [*, "
+        check(
+                "no Memcpy of KV tensors in the decoder profile",
+                kvCopies == 0 ? Verdict.PASS : Verdict.FAIL,
+                kvCopies + " of " + copies + " Memcpy",
+                "0",
+                about + "; KV recognised by shape [*, "
                         + llm.numKeyValueHeads() + ", *, " + llm.headDim() + "]"
                         + (firstKv == null ? "" : "; first: " + firstKv));
         java.util.Set<String> cpuOps = new java.util.TreeSet<>();
@@ -253,14 +320,20 @@ final class GpuCheckRun {
             d.providerCounts().forEach((k, v) -> providers.merge(k, v, Integer::sum));
         }
         List<String> heavyOnCpu = cpuOps.stream().filter(HEAVY_OPS::contains).toList();
-        check("decoder compute on the device provider", settings.cpuSmoke() ? Verdict.SKIP
-                : heavyOnCpu.isEmpty() ? Verdict.PASS : Verdict.FAIL, heavyOnCpu.isEmpty() ? "none on the CPU"
-                        : String.join(", ", heavyOnCpu) + " on the CPU", "no MatMul/attention/norm on the CPU",
+        check(
+                "decoder compute on the device provider",
+                settings.cpuSmoke() ? Verdict.SKIP : heavyOnCpu.isEmpty() ? Verdict.PASS : Verdict.FAIL,
+                heavyOnCpu.isEmpty() ? "none on the CPU" : String.join(", ", heavyOnCpu) + " on the CPU",
+                "no MatMul/attention/norm on the CPU",
                 "kernels per provider " + providers + "; ops on the CPU provider " + cpuOps);
-        OrtProfile.Summary main = decoders.stream().max(java.util.Comparator.comparingInt(OrtProfile.Summary::kernels))
+        OrtProfile.Summary main = decoders.stream()
+                .max(java.util.Comparator.comparingInt(OrtProfile.Summary::kernels))
                 .orElseThrow();
-        figures.add(new GpuCheckReport.Figure("run time outside kernels, ms per run (input/output copies across "
-                + "devices + session overhead; profiled run)", main.meanOutsideExecuteUs() / 1000, Double.NaN,
+        figures.add(new GpuCheckReport.Figure(
+                "run time outside kernels, ms per run (input/output copies across "
+                        + "devices + session overhead; profiled run)",
+                main.meanOutsideExecuteUs() / 1000,
+                Double.NaN,
                 main.runs() + " runs, mean model_run " + String.format("%.2f ms", main.meanRunUs() / 1000)
                         + (main.salvaged() ? "; salvaged file: runs of every session that wrote it" : "")));
     }
@@ -276,7 +349,9 @@ final class GpuCheckRun {
             int length = Math.max(a.length, b.length);
             int same = 0;
             while (same < Math.min(a.length, b.length) && a[same] == b[same]) {
-                maxDelta = Math.max(maxDelta, Math.abs(device.get(i).logprobs()[same] - cpu.get(i).logprobs()[same]));
+                maxDelta = Math.max(
+                        maxDelta,
+                        Math.abs(device.get(i).logprobs()[same] - cpu.get(i).logprobs()[same]));
                 same++;
             }
             total += length;
@@ -284,22 +359,36 @@ final class GpuCheckRun {
             identical += same == length ? 1 : 0;
         }
         double agreement = total == 0 ? 1 : (double) agreed / total;
-        check("greedy tokens agree with CPU fp32", agreement >= settings.minAgreement() ? Verdict.PASS : Verdict.FAIL,
-                String.format("%.1f%%", 100 * agreement), String.format("≥ %.0f%%", 100 * settings.minAgreement()),
-                String.format("%d of %d prompts identical; tokens counted up to each prompt's first divergence",
+        check(
+                "greedy tokens agree with CPU fp32",
+                agreement >= settings.minAgreement() ? Verdict.PASS : Verdict.FAIL,
+                String.format("%.1f%%", 100 * agreement),
+                String.format("≥ %.0f%%", 100 * settings.minAgreement()),
+                String.format(
+                        "%d of %d prompts identical; tokens counted up to each prompt's first divergence",
                         identical, device.size()));
-        check("max |Δ logprob| vs CPU fp32 (agreeing tokens)", maxDelta <= settings.maxLogprobDelta() ? Verdict.PASS
-                : Verdict.FAIL, String.format("%.4f", maxDelta), String.format("≤ %.2f", settings.maxLogprobDelta()),
+        check(
+                "max |Δ logprob| vs CPU fp32 (agreeing tokens)",
+                maxDelta <= settings.maxLogprobDelta() ? Verdict.PASS : Verdict.FAIL,
+                String.format("%.4f", maxDelta),
+                String.format("≤ %.2f", settings.maxLogprobDelta()),
                 "natural-log probabilities of the same token at the same position; threshold a judgement, not "
                         + "calibrated on a GPU");
     }
 
     private void timing(String what, double measured, double expected, String format, String detail) {
-        Verdict verdict = settings.cpuSmoke() ? Verdict.SKIP
+        Verdict verdict = settings.cpuSmoke()
+                ? Verdict.SKIP
                 : measured <= settings.maxSlowdown() * expected ? Verdict.PASS : Verdict.FAIL;
-        check(what, verdict, String.format(format, measured), String.format(format, expected),
-                String.format("measured ÷ expected %.2f (fails above %.1f); ", measured / expected,
-                        settings.maxSlowdown()) + detail);
+        check(
+                what,
+                verdict,
+                String.format(format, measured),
+                String.format(format, expected),
+                String.format(
+                                "measured ÷ expected %.2f (fails above %.1f); ",
+                                measured / expected, settings.maxSlowdown())
+                        + detail);
     }
 
     private void check(String name, Verdict verdict, String measured, String expected, String detail) {
@@ -308,7 +397,9 @@ final class GpuCheckRun {
     }
 
     enum Verdict {
-        PASS, FAIL, SKIP
+        PASS,
+        FAIL,
+        SKIP
     }
 
     private Path randomCheckpoint() throws IOException {
@@ -357,9 +448,12 @@ final class GpuCheckRun {
         }
 
         int longest(PageRequest page) {
-            List<Integer> tiles = page.images().stream().map(PixelTiles::tileCount).toList();
+            List<Integer> tiles =
+                    page.images().stream().map(PixelTiles::tileCount).toList();
             return page.prompts().stream()
-                    .mapToInt(p -> chat.build(p.prompt(), tiles).ids().length + p.maxNewTokens()).max().orElseThrow();
+                    .mapToInt(p -> chat.build(p.prompt(), tiles).ids().length + p.maxNewTokens())
+                    .max()
+                    .orElseThrow();
         }
 
         void warmUp(GenerationEngine engine) {
@@ -371,9 +465,13 @@ final class GpuCheckRun {
             EngineStats before = engine.stats();
             List<GenerationResult> results = engine.generate(page(tiles, batch, steps + 1));
             EngineStats after = engine.stats();
-            double ms = (after.decodeNanos() - before.decodeNanos()) / 1e6
+            double ms = (after.decodeNanos() - before.decodeNanos())
+                    / 1e6
                     / Math.max(1, after.decodeSteps() - before.decodeSteps());
-            double context = results.stream().mapToInt(r -> r.promptTokenIds().length).average().orElseThrow()
+            double context = results.stream()
+                            .mapToInt(r -> r.promptTokenIds().length)
+                            .average()
+                            .orElseThrow()
                     + steps / 2.0;
             return new double[] {ms, context};
         }
@@ -381,14 +479,17 @@ final class GpuCheckRun {
         /** Text prompts and one single-tile image prompt, greedy, each its own page. */
         List<GenerationResult> agreementRun(int tokens) throws IOException, OrtException {
             List<PageRequest> pages = new ArrayList<>();
-            for (String prompt : List.of("Transcribe the page.", "Who signed the letter?",
-                    "List the totals of the invoice.", "Translate the title into French.")) {
+            for (String prompt : List.of(
+                    "Transcribe the page.",
+                    "Who signed the letter?",
+                    "List the totals of the invoice.",
+                    "Translate the title into French.")) {
                 pages.add(PageRequest.text(request(prompt, tokens)));
             }
             pages.add(PageRequest.of(image(1), request("Read the page.", tokens)));
             int capacity = pages.stream().mapToInt(this::longest).max().orElseThrow() + MARGIN;
-            try (GenerationEngine engine = GenerationEngine.open(model,
-                    EngineConfig.DEFAULT.withSlots(pages.size(), capacity))) {
+            try (GenerationEngine engine =
+                    GenerationEngine.open(model, EngineConfig.DEFAULT.withSlots(pages.size(), capacity))) {
                 List<GenerationResult> results = new ArrayList<>();
                 for (PageRequest page : pages) {
                     results.add(engine.generate(page).getFirst());
@@ -398,7 +499,8 @@ final class GpuCheckRun {
         }
 
         private static GenerationRequest request(String prompt, int tokens) {
-            return GenerationRequest.of(prompt, tokens).withStopTokens(Set.of())
+            return GenerationRequest.of(prompt, tokens)
+                    .withStopTokens(Set.of())
                     .withRepetitionGuard(RepetitionGuard.NONE);
         }
     }

@@ -20,17 +20,20 @@ import java.util.regex.Pattern;
  */
 public final class GpuPreflight {
     /** Sonames the CUDA provider of onnxruntime_gpu 1.2x needs from CUDA 12 (DT_NEEDED of its provider library). */
-    static final List<String> CUDA12_LIBRARIES = List.of("libcudart.so.12", "libcublas.so.12", "libcublasLt.so.12",
-            "libcufft.so.11", "libcurand.so.10");
+    static final List<String> CUDA12_LIBRARIES =
+            List.of("libcudart.so.12", "libcublas.so.12", "libcublasLt.so.12", "libcufft.so.11", "libcurand.so.10");
+
     static final String CUDNN9 = "libcudnn.so.9";
     private static final Pattern SMI_CUDA = Pattern.compile("CUDA Version:\\s*(\\d+)\\.(\\d+)");
 
-    private GpuPreflight() {
-    }
+    private GpuPreflight() {}
 
     /** What is missing; the order is the order of the checks. */
     public enum Missing {
-        GPU, CUDA, CUDNN, GPU_BUILD
+        GPU,
+        CUDA,
+        CUDNN,
+        GPU_BUILD
     }
 
     /**
@@ -75,35 +78,52 @@ public final class GpuPreflight {
         boolean node = probes.deviceNode();
         Smi smi = probes.nvidiaSmi();
         if (!node && !smi.works()) {
-            return new Result(Missing.GPU, "no NVIDIA GPU: /dev/nvidia0 does not exist and nvidia-smi does not work ("
-                    + smi.error() + ")", smi);
+            return new Result(
+                    Missing.GPU,
+                    "no NVIDIA GPU: /dev/nvidia0 does not exist and nvidia-smi does not work (" + smi.error() + ")",
+                    smi);
         }
         if (smi.cudaVersion() != null && major(smi.cudaVersion()) < 12) {
-            return new Result(Missing.CUDA, "no CUDA 12: the NVIDIA driver supports CUDA " + smi.cudaVersion()
-                    + " at most (nvidia-smi); ONNX Runtime's CUDA provider needs CUDA 12", smi);
+            return new Result(
+                    Missing.CUDA,
+                    "no CUDA 12: the NVIDIA driver supports CUDA " + smi.cudaVersion()
+                            + " at most (nvidia-smi); ONNX Runtime's CUDA provider needs CUDA 12",
+                    smi);
         }
         for (String library : CUDA12_LIBRARIES) {
             if (!probes.loadable(library)) {
                 String found = otherMajor(probes, library, new int[] {13, 14, 11, 10}, 12);
-                return new Result(Missing.CUDA, "no CUDA 12 libraries: " + library + " cannot be loaded"
-                        + (found == null ? "" : " (found " + found + ")")
-                        + "; install CUDA 12 and put its lib64 on LD_LIBRARY_PATH", smi);
+                return new Result(
+                        Missing.CUDA,
+                        "no CUDA 12 libraries: " + library + " cannot be loaded"
+                                + (found == null ? "" : " (found " + found + ")")
+                                + "; install CUDA 12 and put its lib64 on LD_LIBRARY_PATH",
+                        smi);
             }
         }
         if (!probes.loadable(CUDNN9)) {
             String found = otherMajor(probes, CUDNN9, new int[] {8, 10}, 9);
-            return new Result(Missing.CUDNN, "no cuDNN 9: " + CUDNN9 + " cannot be loaded"
-                    + (found == null ? "" : " (found " + found + ")")
-                    + "; install cuDNN 9 for CUDA 12 and put it on LD_LIBRARY_PATH", smi);
+            return new Result(
+                    Missing.CUDNN,
+                    "no cuDNN 9: " + CUDNN9 + " cannot be loaded"
+                            + (found == null ? "" : " (found " + found + ")")
+                            + "; install cuDNN 9 for CUDA 12 and put it on LD_LIBRARY_PATH",
+                    smi);
         }
         if (!probes.gpuBuild()) {
-            return new Result(Missing.GPU_BUILD, "this command line was built without the gpu profile (CPU "
-                    + "onnxruntime jar, no CUDA provider): rebuild with ./mvnw -Pgpu -DskipTests package -pl "
-                    + "services/cli -am, or run ./pagestream gpu-check, which does", smi);
+            return new Result(
+                    Missing.GPU_BUILD,
+                    "this command line was built without the gpu profile (CPU "
+                            + "onnxruntime jar, no CUDA provider): rebuild with ./mvnw -Pgpu -DskipTests package -pl "
+                            + "services/cli -am, or run ./pagestream gpu-check, which does",
+                    smi);
         }
-        return new Result(null, "NVIDIA GPU" + (smi.gpuName() == null ? "" : " " + smi.gpuName())
-                + (smi.cudaVersion() == null ? "" : ", driver CUDA " + smi.cudaVersion())
-                + ", CUDA 12 and cuDNN 9 loadable, onnxruntime_gpu", smi);
+        return new Result(
+                null,
+                "NVIDIA GPU" + (smi.gpuName() == null ? "" : " " + smi.gpuName())
+                        + (smi.cudaVersion() == null ? "" : ", driver CUDA " + smi.cudaVersion())
+                        + ", CUDA 12 and cuDNN 9 loadable, onnxruntime_gpu",
+                smi);
     }
 
     /** "CUDA 13 (libcudart.so.13)" when the same library loads at another major version. */
@@ -122,8 +142,8 @@ public final class GpuPreflight {
 
     static int major(String version) {
         try {
-            return Integer.parseInt(version.substring(0, version.indexOf('.') < 0 ? version.length()
-                    : version.indexOf('.')));
+            return Integer.parseInt(
+                    version.substring(0, version.indexOf('.') < 0 ? version.length() : version.indexOf('.')));
         } catch (NumberFormatException e) {
             return Integer.MAX_VALUE;
         }
@@ -176,7 +196,8 @@ public final class GpuPreflight {
             Class<?> arenaType = Class.forName("java.lang.foreign.Arena");
             Object arena = arenaType.getMethod("ofConfined").invoke(null);
             try {
-                Class.forName("java.lang.foreign.SymbolLookup").getMethod("libraryLookup", String.class, arenaType)
+                Class.forName("java.lang.foreign.SymbolLookup")
+                        .getMethod("libraryLookup", String.class, arenaType)
                         .invoke(null, soname, arena);
                 return true;
             } catch (InvocationTargetException e) {
@@ -201,8 +222,10 @@ public final class GpuPreflight {
         }
         String cache = run("ldconfig", "-p");
         if (!cache.startsWith("!")) {
-            cache.lines().filter(l -> l.trim().startsWith(soname + " ")).map(l -> l.substring(l.indexOf("=>") + 2)
-                    .trim()).forEach(p -> candidates.add(Path.of(p)));
+            cache.lines()
+                    .filter(l -> l.trim().startsWith(soname + " "))
+                    .map(l -> l.substring(l.indexOf("=>") + 2).trim())
+                    .forEach(p -> candidates.add(Path.of(p)));
         }
         for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate)) {
@@ -236,8 +259,10 @@ public final class GpuPreflight {
         Path output = null;
         try {
             output = Files.createTempFile("pagestream-gpu-check-", ".txt");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             process.getOutputStream().close();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -245,7 +270,8 @@ public final class GpuPreflight {
             }
             String text = Files.readString(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
-                String first = text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+                String first =
+                        text.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
                 return "!" + command[0] + " exited " + process.exitValue() + (first.isEmpty() ? "" : ": " + first);
             }
             return text;

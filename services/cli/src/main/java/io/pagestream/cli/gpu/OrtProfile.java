@@ -33,17 +33,16 @@ import java.util.regex.Pattern;
  * whole event line is read, whichever session wrote it.
  */
 public final class OrtProfile {
-    private static final Pattern KV_NAME = Pattern.compile("(past|present).*(key|value)|kv_?cache",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern KV_NAME =
+            Pattern.compile("(past|present).*(key|value)|kv_?cache", Pattern.CASE_INSENSITIVE);
     private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
-    private OrtProfile() {
-    }
+    private OrtProfile() {}
 
     /** One Memcpy node's event. */
-    public record Memcpy(String node, String op, String provider, boolean kv, String shapes) {
-    }
+    public record Memcpy(String node, String op, String provider, boolean kv, String shapes) {}
 
     /**
      * One profile file.
@@ -59,9 +58,18 @@ public final class OrtProfile {
      * @param salvaged     the file was not one JSON array (sessions wrote over each other): its whole event lines
      *                     were read, possibly from several sessions; {@code skippedLines} others were not
      */
-    public record Summary(int kernels, Map<String, Integer> opCounts, Map<String, Integer> providerCounts,
-            List<String> cpuOps, List<Memcpy> memcpys, int runs, double meanRunUs, double meanExecuteUs,
-            double meanOutsideExecuteUs, boolean salvaged, int skippedLines) {
+    public record Summary(
+            int kernels,
+            Map<String, Integer> opCounts,
+            Map<String, Integer> providerCounts,
+            List<String> cpuOps,
+            List<Memcpy> memcpys,
+            int runs,
+            double meanRunUs,
+            double meanExecuteUs,
+            double meanOutsideExecuteUs,
+            boolean salvaged,
+            int skippedLines) {
 
         public long kvMemcpys() {
             return memcpys.stream().filter(Memcpy::kv).count();
@@ -157,14 +165,25 @@ public final class OrtProfile {
                         + args.path("output_type_shape").toString();
                 boolean kv = kvShaped(args.path("input_type_shape"), kvHeads, headDim)
                         || kvShaped(args.path("output_type_shape"), kvHeads, headDim)
-                        || kvNamed(args.path("input_names")) || kvNamed(args.path("output_names"));
+                        || kvNamed(args.path("input_names"))
+                        || kvNamed(args.path("output_names"));
                 memcpys.add(new Memcpy(node, op, provider, kv, shapes));
             }
         }
         double run = mean(runs);
         double execute = mean(executes);
-        return new Summary(kernels, ops, providers, List.copyOf(cpuOps.keySet()), memcpys, runs.size(), run, execute,
-                runs.isEmpty() || executes.isEmpty() ? Double.NaN : run - execute, salvaged, skipped);
+        return new Summary(
+                kernels,
+                ops,
+                providers,
+                List.copyOf(cpuOps.keySet()),
+                memcpys,
+                runs.size(),
+                run,
+                execute,
+                runs.isEmpty() || executes.isEmpty() ? Double.NaN : run - execute,
+                salvaged,
+                skipped);
     }
 
     /** Any tensor of rank 4 shaped [*, kvHeads, *, headDim]. */
@@ -173,7 +192,9 @@ public final class OrtProfile {
             Iterator<JsonNode> shapes = entry.elements();
             while (shapes.hasNext()) {
                 JsonNode dims = shapes.next();
-                if (dims.isArray() && dims.size() == 4 && dims.get(1).asLong() == kvHeads
+                if (dims.isArray()
+                        && dims.size() == 4
+                        && dims.get(1).asLong() == kvHeads
                         && dims.get(3).asLong() == headDim) {
                     return true;
                 }
@@ -195,7 +216,10 @@ public final class OrtProfile {
     }
 
     private static double mean(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).average()
+        return values.stream()
+                .mapToDouble(Double::doubleValue)
+                .filter(v -> !Double.isNaN(v))
+                .average()
                 .orElse(Double.NaN);
     }
 
@@ -210,7 +234,13 @@ public final class OrtProfile {
         }
         try (var listing = Files.list(dir)) {
             return listing.filter(p -> (p.getFileName().toString().startsWith(stem + "_")
-                    || p.getFileName().toString().startsWith(stem + "-")) && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")).sorted().toList();
+                                    || p.getFileName().toString().startsWith(stem + "-"))
+                            && p.getFileName()
+                                    .toString()
+                                    .toLowerCase(Locale.ROOT)
+                                    .endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -23,8 +23,7 @@ final class Conversions {
             + "conversion (trained InternLM2 checkpoints have residual activations near or past fp16's 65504; see "
             + "docs/engine.md, Precision). No effect on fp32 and int4 (fp32 activations); bf16 has fp32's range.";
 
-    private Conversions() {
-    }
+    private Conversions() {}
 
     /** Generation options: last-position logits, int4 blocks quantised symmetrically at this accuracy level. */
     static DecoderOptions options(TargetDtype dtype, int int4Accuracy) {
@@ -46,8 +45,12 @@ final class Conversions {
         Path dir = onnx != null ? onnx : defaultDir(model, options);
         ConversionResult result = Converter.convert(model, dir, options);
         if (!result.reused()) {
-            log.printf("converted %s to %s ONNX in %s (%.1f s)%n", model,
-                    options.dtype().name().toLowerCase(Locale.ROOT), dir, result.elapsed().toMillis() / 1000.0);
+            log.printf(
+                    "converted %s to %s ONNX in %s (%.1f s)%n",
+                    model,
+                    options.dtype().name().toLowerCase(Locale.ROOT),
+                    dir,
+                    result.elapsed().toMillis() / 1000.0);
             log.flush();
         }
         return dir;

@@ -17,7 +17,8 @@ import java.nio.file.Path;
  */
 public final class DemoModel {
     public static final long SEED = 1;
-    public static final String WARNING = """
+    public static final String WARNING =
+            """
             ************************************************************************************
             *  NO MODEL GIVEN: the worker runs a tiny model with RANDOM weights.               *
             *  Every OCR text and answer below is MEANINGLESS random tokens, not a reading.    *
@@ -26,8 +27,7 @@ public final class DemoModel {
             ************************************************************************************""";
     private static final String COMPLETE = ".complete";
 
-    private DemoModel() {
-    }
+    private DemoModel() {}
 
     /** The checkpoint under {@code cache}, written first when missing or left half-written by an interrupted run. */
     public static Path ensure(Path cache, PrintWriter log) throws IOException {

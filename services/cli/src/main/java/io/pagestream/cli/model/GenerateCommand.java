@@ -34,20 +34,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** One request through the generation engine: images and a prompt in, text (or JSON with token details) out. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
         description = "Generate an answer for images and a prompt (converts the checkpoint to ONNX first if needed).")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Checkpoint directory (config.json, safetensors, tokenizer).")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "Checkpoint directory (config.json, safetensors, tokenizer).")
     Path model;
 
     @Option(names = "--onnx", description = "Conversion directory. Default: onnx-<dtype> inside the model directory.")
     Path onnx;
 
-    @Option(names = "--dtype", defaultValue = "fp32", converter = ConvertCommand.DtypeConverter.class,
+    @Option(
+            names = "--dtype",
+            defaultValue = "fp32",
+            converter = ConvertCommand.DtypeConverter.class,
             description = "Conversion to run: " + Conversions.DTYPE_HELP + " Default: ${DEFAULT-VALUE}.")
     TargetDtype dtype;
 
@@ -69,7 +77,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--temperature", defaultValue = "0", description = "0 is greedy. Default: ${DEFAULT-VALUE}.")
     double temperature;
 
-    @Option(names = "--top-p", defaultValue = "1", description = "Nucleus mass when sampling. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--top-p",
+            defaultValue = "1",
+            description = "Nucleus mass when sampling. Default: ${DEFAULT-VALUE}.")
     double topP;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed when sampling. Default: ${DEFAULT-VALUE}.")
@@ -78,11 +89,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ORT intra-op threads (0: one per core).")
     int threads;
 
-    @Option(names = "--provider", defaultValue = "CPU",
-            description = "${COMPLETION-CANDIDATES}; CUDA falls back to the CPU when it cannot load. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--provider",
+            defaultValue = "CPU",
+            description =
+                    "${COMPLETION-CANDIDATES}; CUDA falls back to the CPU when it cannot load. Default: ${DEFAULT-VALUE}.")
     ExecutionProvider provider;
 
-    @Option(names = "--json", description = "Print one JSON object: prompt and generated token ids, log-probabilities, text, timings.")
+    @Option(
+            names = "--json",
+            description = "Print one JSON object: prompt and generated token ids, log-probabilities, text, timings.")
     boolean json;
 
     @Override
@@ -91,8 +107,8 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path onnxDir = Conversions.ensure(model, onnx, Conversions.options(dtype, int4Accuracy, fp32Residual), err);
         ModelConfig modelConfig = ConfigJson.load(model);
-        ImagePreprocessor preprocessor = GenerationEngine.imagePreprocessor(modelConfig,
-                EngineConfig.DEFAULT.maxImagePixels());
+        ImagePreprocessor preprocessor =
+                GenerationEngine.imagePreprocessor(modelConfig, EngineConfig.DEFAULT.maxImagePixels());
         List<PixelTiles> tiles = new ArrayList<>();
         for (Path file : images) {
             BufferedImage picture = ImageIO.read(file.toFile());
@@ -101,7 +117,8 @@ final class GenerateCommand implements Callable<Integer> {
             }
             tiles.add(preprocessor.preprocess(picture));
         }
-        EngineConfig config = EngineConfig.DEFAULT.withSlots(1, positionsNeeded(modelConfig, tiles))
+        EngineConfig config = EngineConfig.DEFAULT
+                .withSlots(1, positionsNeeded(modelConfig, tiles))
                 .withRuntime(RuntimeOptions.DEFAULT.withProvider(provider).withThreads(threads, 1));
         try (GenerationEngine engine = GenerationEngine.open(model, onnxDir, config)) {
             GenerationRequest request = GenerationRequest.of(prompt, maxNewTokens)
@@ -109,14 +126,18 @@ final class GenerateCommand implements Callable<Integer> {
             if (!json) {
                 request = request.withListener(new Streamer(engine, out));
             }
-            GenerationResult result = engine.generate(new PageRequest(tiles, List.of(request))).getFirst();
+            GenerationResult result =
+                    engine.generate(new PageRequest(tiles, List.of(request))).getFirst();
             if (json) {
                 out.println(toJson(result, tiles));
             } else {
                 out.println();
-                err.printf("%d prompt tokens, %d generated (%s), first token %.0f ms, %.1f tokens/s%n",
-                        result.promptTokenIds().length, result.tokenIds().length,
-                        result.finishReason().name().toLowerCase(), result.timings().firstTokenMs(),
+                err.printf(
+                        "%d prompt tokens, %d generated (%s), first token %.0f ms, %.1f tokens/s%n",
+                        result.promptTokenIds().length,
+                        result.tokenIds().length,
+                        result.finishReason().name().toLowerCase(),
+                        result.timings().firstTokenMs(),
                         result.tokenIds().length / (result.timings().totalMs() / 1000));
             }
             out.flush();
@@ -128,7 +149,10 @@ final class GenerateCommand implements Callable<Integer> {
     private int positionsNeeded(ModelConfig config, List<PixelTiles> tiles) throws IOException {
         try (Tokenizer tokenizer = Tokenizer.load(model)) {
             List<Integer> counts = tiles.stream().map(PixelTiles::tileCount).toList();
-            return new ChatPrompt(tokenizer, config.tokensPerTile()).build(prompt, counts).ids().length
+            return new ChatPrompt(tokenizer, config.tokensPerTile())
+                            .build(prompt, counts)
+                            .ids()
+                            .length
                     + maxNewTokens;
         }
     }
@@ -181,7 +205,8 @@ final class GenerateCommand implements Callable<Integer> {
         @Override
         public void onToken(int index, int tokenId, float logprob) {
             tokens.add(tokenId);
-            String text = engine.decode(tokens.stream().mapToInt(Integer::intValue).toArray());
+            String text =
+                    engine.decode(tokens.stream().mapToInt(Integer::intValue).toArray());
             int end = text.length();
             while (end > 0 && text.charAt(end - 1) == '\uFFFD') {
                 end--;

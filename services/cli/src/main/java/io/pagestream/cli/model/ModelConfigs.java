@@ -13,8 +13,7 @@ import java.nio.file.Path;
 final class ModelConfigs {
     static final String BUNDLED = "tiny, mono-internvl-2b";
 
-    private ModelConfigs() {
-    }
+    private ModelConfigs() {}
 
     static ModelConfig resolve(String nameOrFile) {
         Path file = Path.of(nameOrFile);

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** What the model commands do that other commands reuse: bundled configs and conversions made once. */
 public final class ModelTools {
-    private ModelTools() {
-    }
+    private ModelTools() {}
 
     /** A config.json file, its directory, or a bundled config's name ({@value ModelConfigs#BUNDLED}). */
     public static ModelConfig config(String nameOrFile) {

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pagestream.cli.CommandRun;
 import io.pagestream.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -24,40 +23,32 @@ import picocli.CommandLine;
  */
 class GpuCheckCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(CommandLine command, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        command.setOut(new PrintWriter(out));
-        command.setErr(new PrintWriter(err));
-        int exit = command.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void onThisMachineItExits2WithOneLine() {
-        Run run = run(new CommandLine(Main.class), "gpu-check");
+        CommandRun run = CommandRun.of(new CommandLine(Main.class), "gpu-check");
         assertEquals(2, run.exit(), run.err());
         assertEquals("", run.out());
         List<String> lines = run.err().lines().toList();
         assertEquals(1, lines.size(), run.err());
         assertTrue(lines.getFirst().startsWith("gpu-check: "), lines.getFirst());
         if (!Files.exists(Path.of("/dev/nvidia0"))) {
-            assertTrue(lines.getFirst().startsWith("gpu-check: no NVIDIA GPU: /dev/nvidia0 does not exist and "
-                    + "nvidia-smi does not work ("), lines.getFirst());
+            assertTrue(
+                    lines.getFirst()
+                            .startsWith("gpu-check: no NVIDIA GPU: /dev/nvidia0 does not exist and "
+                                    + "nvidia-smi does not work ("),
+                    lines.getFirst());
         }
     }
 
     @Test
     void jsonSaysWhatIsMissing() throws Exception {
-        Run run = run(new CommandLine(Main.class), "gpu-check", "--json");
+        CommandRun run = CommandRun.of(new CommandLine(Main.class), "gpu-check", "--json");
         assertEquals(2, run.exit());
         assertEquals("", run.err());
         JsonNode json = JsonMapper.builder().build().readTree(run.out());
         assertEquals("UNAVAILABLE", json.get("verdict").asText());
-        assertTrue(Set.of("GPU", "CUDA", "CUDNN", "GPU_BUILD").contains(json.get("missing").asText()));
+        assertTrue(Set.of("GPU", "CUDA", "CUDNN", "GPU_BUILD")
+                .contains(json.get("missing").asText()));
     }
 
     @Test
@@ -65,14 +56,16 @@ class GpuCheckCommandTest {
         GpuPreflightTest.Machine complete = GpuPreflightTest.complete();
         Set<String> noCudnn = new HashSet<>(complete.libraries());
         noCudnn.remove("libcudnn.so.9");
-        Run cudnn = run(new CommandLine(new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(), noCudnn,
-                true))));
+        CommandRun cudnn = CommandRun.of(new CommandLine(
+                new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(), noCudnn, true))));
         assertEquals(2, cudnn.exit());
-        assertEquals(List.of("gpu-check: no cuDNN 9: libcudnn.so.9 cannot be loaded; install cuDNN 9 for CUDA 12 and "
-                + "put it on LD_LIBRARY_PATH"), cudnn.err().lines().toList());
+        assertEquals(
+                List.of("gpu-check: no cuDNN 9: libcudnn.so.9 cannot be loaded; install cuDNN 9 for CUDA 12 and "
+                        + "put it on LD_LIBRARY_PATH"),
+                cudnn.err().lines().toList());
 
-        Run build = run(new CommandLine(new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(),
-                complete.libraries(), false))));
+        CommandRun build = CommandRun.of(new CommandLine(
+                new GpuCheckCommand(new GpuPreflightTest.Machine(true, complete.smi(), complete.libraries(), false))));
         assertEquals(2, build.exit());
         assertEquals(1, build.err().lines().count());
         assertTrue(build.err().contains("built without the gpu profile"), build.err());
@@ -80,8 +73,10 @@ class GpuCheckCommandTest {
 
     @Test
     void theDatasheetFollowsNvidiaSmisName() {
-        assertEquals("h100", GpuCheckCommand.guess(result("NVIDIA H100 80GB HBM3")).key());
-        assertEquals("a100", GpuCheckCommand.guess(result("NVIDIA A100-SXM4-80GB")).key());
+        assertEquals(
+                "h100", GpuCheckCommand.guess(result("NVIDIA H100 80GB HBM3")).key());
+        assertEquals(
+                "a100", GpuCheckCommand.guess(result("NVIDIA A100-SXM4-80GB")).key());
         assertEquals("l4", GpuCheckCommand.guess(result("NVIDIA L4")).key());
         assertEquals("h100", GpuCheckCommand.guess(result("NVIDIA L40S")).key(), "unknown GPUs get the H100's figures");
     }
@@ -92,9 +87,29 @@ class GpuCheckCommandTest {
 
     @Test
     void cpuSmokeRunsTheWholeCheckOnTheTinyModel(@TempDir Path work) throws Exception {
-        Run run = run(new CommandLine(Main.class), "gpu-check", "--cpu-smoke", "--config", "tiny", "--dtype", "fp16",
-                "--work", work.toString(), "--batches", "1,2", "--steps", "2", "--page-tiles", "3", "--context-tiles",
-                "1", "--page-batches", "1,2", "--agreement-tokens", "4", "--json");
+        CommandRun run = CommandRun.of(
+                new CommandLine(Main.class),
+                "gpu-check",
+                "--cpu-smoke",
+                "--config",
+                "tiny",
+                "--dtype",
+                "fp16",
+                "--work",
+                work.toString(),
+                "--batches",
+                "1,2",
+                "--steps",
+                "2",
+                "--page-tiles",
+                "3",
+                "--context-tiles",
+                "1",
+                "--page-batches",
+                "1,2",
+                "--agreement-tokens",
+                "4",
+                "--json");
         assertTrue(run.exit() == 0 || run.exit() == 1, run.err());
         JsonNode report = JsonMapper.builder().build().readTree(run.out());
         assertTrue(report.get("cpuSmoke").asBoolean());
@@ -111,7 +126,8 @@ class GpuCheckCommandTest {
         assertTrue(checks.contains("greedy tokens agree with CPU fp32"), checks);
         assertTrue(checks.contains("decode ms/step, batch 2"), checks);
         assertTrue(checks.contains("prefill ms per tile"), checks);
-        assertTrue(report.get("figures").toString().contains("pages/s, 3 tiles + 1024-token OCR, batch 2"),
+        assertTrue(
+                report.get("figures").toString().contains("pages/s, 3 tiles + 1024-token OCR, batch 2"),
                 report.get("figures").toString());
         assertTrue(Files.exists(work.resolve("tiny-random/.complete")));
     }

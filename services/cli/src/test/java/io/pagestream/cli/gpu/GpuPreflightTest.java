@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each missing piece, in the order the checks run, with the probes scripted. */
 class GpuPreflightTest {
-    static final Set<String> CUDA12 = Set.of("libcudart.so.12", "libcublas.so.12", "libcublasLt.so.12",
-            "libcufft.so.11", "libcurand.so.10");
+    static final Set<String> CUDA12 =
+            Set.of("libcudart.so.12", "libcublas.so.12", "libcublasLt.so.12", "libcufft.so.11", "libcurand.so.10");
 
     /** A machine: which device node, nvidia-smi answer, loadable libraries and build. */
     record Machine(boolean node, GpuPreflight.Smi smi, Set<String> libraries, boolean gpuBuild)
@@ -62,26 +62,27 @@ class GpuPreflightTest {
 
     @Test
     void noGpuComesFirstEvenWithNothingElse() {
-        GpuPreflight.Result result = GpuPreflight.check(new Machine(false,
-                new GpuPreflight.Smi(false, null, null, null, "nvidia-smi not found"), Set.of(), false));
+        GpuPreflight.Result result = GpuPreflight.check(new Machine(
+                false, new GpuPreflight.Smi(false, null, null, null, "nvidia-smi not found"), Set.of(), false));
         assertEquals(GpuPreflight.Missing.GPU, result.missing());
-        assertEquals("no NVIDIA GPU: /dev/nvidia0 does not exist and nvidia-smi does not work (nvidia-smi not found)",
+        assertEquals(
+                "no NVIDIA GPU: /dev/nvidia0 does not exist and nvidia-smi does not work (nvidia-smi not found)",
                 result.message());
     }
 
     @Test
     void aDeviceNodeAloneIsAGpu() {
         Machine m = complete();
-        GpuPreflight.Result result = GpuPreflight.check(new Machine(true,
-                new GpuPreflight.Smi(false, null, null, null, "nvidia-smi exited 9"), m.libraries(), true));
+        GpuPreflight.Result result = GpuPreflight.check(new Machine(
+                true, new GpuPreflight.Smi(false, null, null, null, "nvidia-smi exited 9"), m.libraries(), true));
         assertTrue(result.ok(), result.message());
     }
 
     @Test
     void aDriverTooOldForCuda12() {
         Machine m = complete();
-        GpuPreflight.Result result = GpuPreflight.check(new Machine(true,
-                new GpuPreflight.Smi(true, "Tesla T4", "470.82", "11.4", null), m.libraries(), true));
+        GpuPreflight.Result result = GpuPreflight.check(
+                new Machine(true, new GpuPreflight.Smi(true, "Tesla T4", "470.82", "11.4", null), m.libraries(), true));
         assertEquals(GpuPreflight.Missing.CUDA, result.missing());
         assertTrue(result.message().contains("supports CUDA 11.4 at most"), result.message());
     }
@@ -93,12 +94,15 @@ class GpuPreflightTest {
         libraries.add("libcudart.so.13");
         GpuPreflight.Result result = GpuPreflight.check(new Machine(true, H100, libraries, true));
         assertEquals(GpuPreflight.Missing.CUDA, result.missing());
-        assertTrue(result.message().startsWith("no CUDA 12 libraries: libcudart.so.12 cannot be loaded (found CUDA 13: "
-                + "libcudart.so.13)"), result.message());
+        assertTrue(
+                result.message()
+                        .startsWith("no CUDA 12 libraries: libcudart.so.12 cannot be loaded (found CUDA 13: "
+                                + "libcudart.so.13)"),
+                result.message());
 
         GpuPreflight.Result none = GpuPreflight.check(without("libcudart.so.12"));
-        assertTrue(none.message().startsWith("no CUDA 12 libraries: libcudart.so.12 cannot be loaded;"),
-                none.message());
+        assertTrue(
+                none.message().startsWith("no CUDA 12 libraries: libcudart.so.12 cannot be loaded;"), none.message());
     }
 
     @Test
@@ -117,8 +121,10 @@ class GpuPreflightTest {
         libraries.add("libcudnn.so.8");
         GpuPreflight.Result result = GpuPreflight.check(new Machine(true, H100, libraries, true));
         assertEquals(GpuPreflight.Missing.CUDNN, result.missing());
-        assertTrue(result.message().startsWith("no cuDNN 9: libcudnn.so.9 cannot be loaded (found cuDNN 8: "
-                + "libcudnn.so.8)"), result.message());
+        assertTrue(
+                result.message()
+                        .startsWith("no cuDNN 9: libcudnn.so.9 cannot be loaded (found cuDNN 8: " + "libcudnn.so.8)"),
+                result.message());
     }
 
     @Test
@@ -126,16 +132,18 @@ class GpuPreflightTest {
         Machine m = complete();
         GpuPreflight.Result result = GpuPreflight.check(new Machine(true, H100, m.libraries(), false));
         assertEquals(GpuPreflight.Missing.GPU_BUILD, result.missing());
-        assertTrue(result.message().startsWith("this command line was built without the gpu profile"),
-                result.message());
+        assertTrue(
+                result.message().startsWith("this command line was built without the gpu profile"), result.message());
         // missing CUDA is reported before the build, whatever else is missing
-        assertEquals(GpuPreflight.Missing.CUDA, GpuPreflight.check(new Machine(true, H100, Set.of(), false))
-                .missing());
+        assertEquals(
+                GpuPreflight.Missing.CUDA,
+                GpuPreflight.check(new Machine(true, H100, Set.of(), false)).missing());
     }
 
     @Test
     void nvidiaSmiHeaderParsing() {
-        String header = """
+        String header =
+                """
                 +-----------------------------------------------------------------------------------------+
                 | NVIDIA-SMI 550.54.15              Driver Version: 550.54.15      CUDA Version: 12.4     |
                 """;

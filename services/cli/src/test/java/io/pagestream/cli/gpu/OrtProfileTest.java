@@ -60,7 +60,8 @@ class OrtProfileTest {
 
     @Test
     void namesCountWhereABuildRecordsThem() throws IOException {
-        String event = """
+        String event =
+                """
                 [{"cat" : "Node","pid" :1,"tid" :1,"dur" :3,"ts" :1,"ph" : "X","name" :"Memcpy_kernel_time",
                   "args" : {"op_name" : "MemcpyToHost","provider" : "CUDAExecutionProvider",
                   "input_names" : ["present.3.key"], "input_type_shape" : [{"float16":[1,5]}],
@@ -81,7 +82,8 @@ class OrtProfileTest {
     @Test
     void aFileTwoSessionsWroteIsSalvagedLineByLine() throws IOException {
         // The decoder's long profile, then a short one written from the start of the same file (same-second name).
-        String vision = """
+        String vision =
+                """
                 [
                 {"cat" : "Session","pid" :4242,"tid" :4242,"dur" :900,"ts" :1,"ph" : "X","name" :"model_run","args" : {}},
                 {"cat" : "Node","pid" :4242,"tid" :4242,"dur" :20,"ts" :2,"ph" : "X","name" :"/patch/Conv_kernel_time","args" : {"op_name" : "Conv","provider" : "CUDAExecutionProvider","input_type_shape" : [{"float16":[1,3,448,448]}],"output_type_shape" : [{"float16":[1,1024,32,32]}]}}
@@ -102,7 +104,8 @@ class OrtProfileTest {
     static final class JsonMapperHolder {
         static void strict(String json) throws IOException {
             com.fasterxml.jackson.databind.json.JsonMapper.builder()
-                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build()
+                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build()
                     .readTree(json);
         }
     }
@@ -119,7 +122,8 @@ class OrtProfileTest {
         Files.writeString(dir.resolve("run-1_2026-12-01_10-00-00.json"), "[]");
         Files.writeString(dir.resolve("run-2_2026-12-01_10-00-00.json"), "[]");
         Files.writeString(dir.resolve("run-1.txt"), "");
-        assertEquals(List.of(dir.resolve("run-1_2026-12-01_10-00-00.json"), dir.resolve("run-1_2026-12-01_10-00-01.json")),
+        assertEquals(
+                List.of(dir.resolve("run-1_2026-12-01_10-00-00.json"), dir.resolve("run-1_2026-12-01_10-00-01.json")),
                 OrtProfile.files(dir.resolve("run-1").toString()));
         assertEquals(List.of(), OrtProfile.files(dir.resolve("missing/run").toString()));
     }

@@ -19,11 +19,29 @@ class BenchCommandTest {
     @Test
     void benchReportsEveryFigureWithItsBound(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("tiny");
-        assertEquals(0, run(new StringWriter(), "model", "init-random", "--config", "tiny", "--out",
-                model.toString()));
-        String[] small = {"model", "bench", "--model", model.toString(), "--steps", "2", "--batches", "1,2",
-            "--questions", "1", "--answer-tokens", "2", "--cb-slots", "2", "--cb-requests", "3", "--repeats", "1",
-            "--threads", "1"};
+        assertEquals(0, run(new StringWriter(), "model", "init-random", "--config", "tiny", "--out", model.toString()));
+        String[] small = {
+            "model",
+            "bench",
+            "--model",
+            model.toString(),
+            "--steps",
+            "2",
+            "--batches",
+            "1,2",
+            "--questions",
+            "1",
+            "--answer-tokens",
+            "2",
+            "--cb-slots",
+            "2",
+            "--cb-requests",
+            "3",
+            "--repeats",
+            "1",
+            "--threads",
+            "1"
+        };
         StringWriter json = new StringWriter();
         assertEquals(0, run(json, concat(small, "--json")));
         JsonNode root = JsonMapper.builder().build().readTree(json.toString());
@@ -34,7 +52,8 @@ class BenchCommandTest {
         assertTrue(result.get("prefill").get("matmulRatio").asDouble() > 0);
         assertEquals(2, result.get("decode").size());
         for (JsonNode point : result.get("decode")) {
-            assertTrue(point.get("msPerStep").asDouble() > 0 && point.get("ratio").asDouble() > 0, point.toString());
+            assertTrue(
+                    point.get("msPerStep").asDouble() > 0 && point.get("ratio").asDouble() > 0, point.toString());
         }
         assertTrue(result.get("prefixReuse").get("speedup").asDouble() > 0);
         assertTrue(result.get("continuousBatching").get("speedup").asDouble() > 0);

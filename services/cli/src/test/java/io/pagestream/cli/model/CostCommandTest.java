@@ -35,8 +35,9 @@ class CostCommandTest {
 
     @Test
     void jsonForAnL4() throws Exception {
-        JsonNode json = JsonMapper.builder().build().readTree(run(0, "model", "cost", "--gpu", "l4", "--dtype", "int4",
-                "--json"));
+        JsonNode json = JsonMapper.builder()
+                .build()
+                .readTree(run(0, "model", "cost", "--gpu", "l4", "--dtype", "int4", "--json"));
         assertEquals("int4", json.get("weights").asText());
         assertEquals(956_168_320L, json.get("decodeWeightBytes").asLong());
         assertEquals("l4", json.get("gpu").get("key").asText());
@@ -49,7 +50,10 @@ class CostCommandTest {
 
     @Test
     void anUnknownGpuIsAnError() {
-        assertNotEquals(0, new CommandLine(Main.class).setErr(new PrintWriter(new StringWriter()))
-                .execute("model", "cost", "--gpu", "v100"));
+        assertNotEquals(
+                0,
+                new CommandLine(Main.class)
+                        .setErr(new PrintWriter(new StringWriter()))
+                        .execute("model", "cost", "--gpu", "v100"));
     }
 }

@@ -23,8 +23,7 @@ class GenerateCommandTest {
     @Test
     void generateJsonOnARandomTinyCheckpoint(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("tiny");
-        assertEquals(0, run(new StringWriter(), "model", "init-random", "--config", "tiny", "--out",
-                model.toString()));
+        assertEquals(0, run(new StringWriter(), "model", "init-random", "--config", "tiny", "--out", model.toString()));
         Path image = dir.resolve("page.png");
         BufferedImage picture = new BufferedImage(448, 448, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 448; y++) {
@@ -35,8 +34,23 @@ class GenerateCommandTest {
         ImageIO.write(picture, "png", image.toFile());
 
         StringWriter out = new StringWriter();
-        assertEquals(0, run(out, "model", "generate", "--model", model.toString(), "--image", image.toString(),
-                "--prompt", "Transcribe the page.", "--max-new-tokens", "4", "--threads", "1", "--json"));
+        assertEquals(
+                0,
+                run(
+                        out,
+                        "model",
+                        "generate",
+                        "--model",
+                        model.toString(),
+                        "--image",
+                        image.toString(),
+                        "--prompt",
+                        "Transcribe the page.",
+                        "--max-new-tokens",
+                        "4",
+                        "--threads",
+                        "1",
+                        "--json"));
         JsonNode json = JsonMapper.builder().build().readTree(out.toString());
         JsonNode prompt = json.get("promptTokenIds");
         assertEquals(1, prompt.get(0).asInt(), "BOS first");
@@ -51,9 +65,26 @@ class GenerateCommandTest {
         assertTrue(Files.isRegularFile(model.resolve("onnx-fp32/conversion.json")), "converted on first use");
 
         StringWriter again = new StringWriter();
-        assertEquals(0, run(again, "model", "generate", "--model", model.toString(), "--image", image.toString(),
-                "--prompt", "Transcribe the page.", "--max-new-tokens", "4", "--threads", "1", "--json"));
-        assertEquals(generated, JsonMapper.builder().build().readTree(again.toString()).get("generatedTokenIds"),
+        assertEquals(
+                0,
+                run(
+                        again,
+                        "model",
+                        "generate",
+                        "--model",
+                        model.toString(),
+                        "--image",
+                        image.toString(),
+                        "--prompt",
+                        "Transcribe the page.",
+                        "--max-new-tokens",
+                        "4",
+                        "--threads",
+                        "1",
+                        "--json"));
+        assertEquals(
+                generated,
+                JsonMapper.builder().build().readTree(again.toString()).get("generatedTokenIds"),
                 "greedy decoding is deterministic");
     }
 
@@ -62,8 +93,10 @@ class GenerateCommandTest {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(Main.class);
         cli.setErr(new PrintWriter(err));
-        assertNotEquals(0, cli.execute("model", "generate", "--model", dir.resolve("missing").toString(),
-                "--prompt", "Hi"));
+        assertNotEquals(
+                0,
+                cli.execute(
+                        "model", "generate", "--model", dir.resolve("missing").toString(), "--prompt", "Hi"));
         assertTrue(err.toString().contains("missing"), err.toString());
     }
 

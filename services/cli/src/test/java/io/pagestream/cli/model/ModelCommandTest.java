@@ -51,8 +51,8 @@ class ModelCommandTest {
         java.io.PrintStream stdout = System.out;
         System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
-            assertEquals(0, run("model", "activations", "--model", model.toString(), "--tokens", "2",
-                    "--threads", "2"));
+            assertEquals(
+                    0, run("model", "activations", "--model", model.toString(), "--tokens", "2", "--threads", "2"));
         } finally {
             System.setOut(stdout);
         }
@@ -68,12 +68,24 @@ class ModelCommandTest {
         Path model = dir.resolve("tiny");
         assertEquals(0, run("model", "init-random", "--config", "tiny", "--out", model.toString(), "--seed", "3"));
         Path onnx = dir.resolve("onnx");
-        assertEquals(0, run("model", "convert", "--model", model.toString(), "--out", onnx.toString(), "--dtype",
-                "int4-fp16", "--fp32-residual"));
+        assertEquals(
+                0,
+                run(
+                        "model",
+                        "convert",
+                        "--model",
+                        model.toString(),
+                        "--out",
+                        onnx.toString(),
+                        "--dtype",
+                        "int4-fp16",
+                        "--fp32-residual"));
         String manifest = Files.readString(onnx.resolve("conversion.json"));
         assertTrue(manifest.contains("\"INT4_FP16\"") && manifest.contains("\"fp32Residual\" : true"), manifest);
-        assertEquals(model.resolve("onnx-int4_fp16-r32"), Conversions.defaultDir(model,
-                Conversions.options(io.pagestream.internvl.onnx.TargetDtype.INT4_FP16, 0, true)));
+        assertEquals(
+                model.resolve("onnx-int4_fp16-r32"),
+                Conversions.defaultDir(
+                        model, Conversions.options(io.pagestream.internvl.onnx.TargetDtype.INT4_FP16, 0, true)));
     }
 
     @Test

@@ -89,8 +89,11 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
             List<String> keys = config.auth().apiKeys().orElse(List.of());
             for (int i = 0; i < keys.size(); i++) {
                 if (MessageDigest.isEqual(presented, keys.get(i).getBytes(StandardCharsets.UTF_8))) {
-                    return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-                            .setPrincipal(new QuarkusPrincipal("api-key-" + (i + 1))).addRole("ingest").build());
+                    return Uni.createFrom()
+                            .item(QuarkusSecurityIdentity.builder()
+                                    .setPrincipal(new QuarkusPrincipal("api-key-" + (i + 1)))
+                                    .addRole("ingest")
+                                    .build());
                 }
             }
             return Uni.createFrom().failure(new AuthenticationFailedException("unknown API key"));

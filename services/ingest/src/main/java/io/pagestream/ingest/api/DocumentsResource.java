@@ -38,67 +38,108 @@ public class DocumentsResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Submit a document",
-            description = "Accepts a PDF, TIFF, PNG, JPEG or WebP file (type decided from its content), renders every page "
-                    + "and publishes one DocumentRequest, one PageImage per page and an ACCEPTED status event in one "
-                    + "Kafka transaction. A retry with the same idempotency key returns the same document (200) and "
-                    + "publishes nothing. Refusals carry a reason code and are announced as REJECTED on documents.status.")
-    @APIResponse(responseCode = "202", description = "Accepted: published to Kafka",
+    @Operation(
+            summary = "Submit a document",
+            description =
+                    "Accepts a PDF, TIFF, PNG, JPEG or WebP file (type decided from its content), renders every page "
+                            + "and publishes one DocumentRequest, one PageImage per page and an ACCEPTED status event in one "
+                            + "Kafka transaction. A retry with the same idempotency key returns the same document (200) and "
+                            + "publishes nothing. Refusals carry a reason code and are announced as REJECTED on documents.status.")
+    @APIResponse(
+            responseCode = "202",
+            description = "Accepted: published to Kafka",
             content = @Content(schema = @Schema(implementation = Accepted.class)))
-    @APIResponse(responseCode = "200", description = "A retry of a document already accepted; nothing published",
+    @APIResponse(
+            responseCode = "200",
+            description = "A retry of a document already accepted; nothing published",
             content = @Content(schema = @Schema(implementation = Accepted.class)))
-    @APIResponse(responseCode = "400", description = "Bad request fields: INVALID_REQUEST (no file, an unknown task or "
-            + "mode, groundAnswers not true or false, QA without questions, bad metadata or document id), "
-            + "TOO_MANY_QUESTIONS, QUESTION_TOO_LONG",
+    @APIResponse(
+            responseCode = "400",
+            description = "Bad request fields: INVALID_REQUEST (no file, an unknown task or "
+                    + "mode, groundAnswers not true or false, QA without questions, bad metadata or document id), "
+                    + "TOO_MANY_QUESTIONS, QUESTION_TOO_LONG",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(responseCode = "401", description = "Authentication on and no valid API key or bearer token")
-    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_CONFLICT (key used for another file, id taken) or "
-            + "IN_PROGRESS (the same submission is being processed)",
+    @APIResponse(
+            responseCode = "409",
+            description = "IDEMPOTENCY_CONFLICT (key used for another file, id taken) or "
+                    + "IN_PROGRESS (the same submission is being processed)",
             content = @Content(schema = @Schema(implementation = Refused.class)))
-    @APIResponse(responseCode = "413", description = "TOO_LARGE", content = @Content(schema = @Schema(implementation = Refused.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_FORMAT", content = @Content(schema = @Schema(implementation = Refused.class)))
-    @APIResponse(responseCode = "422", description = "EMPTY, CORRUPT_FILE, ENCRYPTED, TOO_MANY_PAGES, TOO_MANY_PIXELS, DECOMPRESSION_BOMB",
+    @APIResponse(
+            responseCode = "413",
+            description = "TOO_LARGE",
             content = @Content(schema = @Schema(implementation = Refused.class)))
-    @APIResponse(responseCode = "503", description = "BUSY, KAFKA_UNAVAILABLE, STORAGE or SHUTTING_DOWN: retry after "
-            + "Retry-After seconds with the same key",
+    @APIResponse(
+            responseCode = "415",
+            description = "UNSUPPORTED_FORMAT",
+            content = @Content(schema = @Schema(implementation = Refused.class)))
+    @APIResponse(
+            responseCode = "422",
+            description = "EMPTY, CORRUPT_FILE, ENCRYPTED, TOO_MANY_PAGES, TOO_MANY_PIXELS, DECOMPRESSION_BOMB",
+            content = @Content(schema = @Schema(implementation = Refused.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "BUSY, KAFKA_UNAVAILABLE, STORAGE or SHUTTING_DOWN: retry after "
+                    + "Retry-After seconds with the same key",
             headers = @Header(name = "Retry-After", description = "seconds"),
             content = @Content(schema = @Schema(implementation = Refused.class)))
     public Response submit(
             @Parameter(description = "The document") @RestForm("file") FileUpload file,
             @Parameter(description = "A question to answer about the document (repeat the field for several)")
-            @RestForm("question") List<String> questions,
+                    @RestForm("question")
+                    List<String> questions,
             @Parameter(description = "OCR and/or QA, comma-separated or repeated; default OCR, plus QA with questions")
-            @RestForm("tasks") List<String> tasks,
+                    @RestForm("tasks")
+                    List<String> tasks,
             @Parameter(description = "Makes retries safe: the same key always maps to the same document")
-            @RestForm("idempotencyKey") String idempotencyKey,
-            @Parameter(description = "Alternative to the idempotencyKey field") @RestHeader(IDEMPOTENCY_KEY) String keyHeader,
+                    @RestForm("idempotencyKey")
+                    String idempotencyKey,
+            @Parameter(description = "Alternative to the idempotencyKey field") @RestHeader(IDEMPOTENCY_KEY)
+                    String keyHeader,
             @Parameter(description = "Your own document id (letters, digits, . _ : -; at most 128)")
-            @RestForm("documentId") String documentId,
+                    @RestForm("documentId")
+                    String documentId,
             @Parameter(description = "A JSON object of string values, passed through to the outputs")
-            @RestForm("metadata") String metadata,
-            @Schema(description = "What the OCR of every page asks the model for (case-insensitive): text (plain "
-                    + "text in reading order), markdown (headings, lists, tables, formulas) or layout (regions with "
-                    + "boxes). Default: pagestream.ingest.default-mode, itself markdown unless configured",
-                    type = SchemaType.STRING, enumeration = {"text", "markdown", "layout"})
-            @RestForm("mode") String mode,
-            @Schema(description = "true: each answer points to its evidence (a box around what the model read)",
-                    type = SchemaType.BOOLEAN, defaultValue = "false")
-            @RestForm("groundAnswers") String groundAnswers,
+                    @RestForm("metadata")
+                    String metadata,
+            @Schema(
+                            description =
+                                    "What the OCR of every page asks the model for (case-insensitive): text (plain "
+                                            + "text in reading order), markdown (headings, lists, tables, formulas) or layout (regions with "
+                                            + "boxes). Default: pagestream.ingest.default-mode, itself markdown unless configured",
+                            type = SchemaType.STRING,
+                            enumeration = {"text", "markdown", "layout"})
+                    @RestForm("mode")
+                    String mode,
+            @Schema(
+                            description = "true: each answer points to its evidence (a box around what the model read)",
+                            type = SchemaType.BOOLEAN,
+                            defaultValue = "false")
+                    @RestForm("groundAnswers")
+                    String groundAnswers,
             @RestHeader("traceparent") String traceparent) {
         boolean uploaded = file != null && file.uploadedFile() != null;
         String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : keyHeader;
-        Outcome outcome = ingest.service().submit(new Submission(uploaded ? file.uploadedFile() : null,
-                uploaded ? file.size() : 0, uploaded ? file.fileName() : null, questions, tasks, key, documentId,
-                metadata, traceparent, mode, groundAnswers));
+        Outcome outcome = ingest.service()
+                .submit(new Submission(
+                        uploaded ? file.uploadedFile() : null,
+                        uploaded ? file.size() : 0,
+                        uploaded ? file.fileName() : null,
+                        questions,
+                        tasks,
+                        key,
+                        documentId,
+                        metadata,
+                        traceparent,
+                        mode,
+                        groundAnswers));
         return SubmissionResponses.of(outcome, ingest.config().statusUrlPrefix());
     }
 
     /** The answer to an accepted submission. */
-    public record Accepted(String documentId, String statusUrl, Integer pageCount, String mediaType,
-            boolean duplicate) {
-    }
+    public record Accepted(
+            String documentId, String statusUrl, Integer pageCount, String mediaType, boolean duplicate) {}
 
     /** The answer to a refused submission, or a 503. */
-    public record Refused(String documentId, String reason, String message) {
-    }
+    public record Refused(String documentId, String reason, String message) {}
 }

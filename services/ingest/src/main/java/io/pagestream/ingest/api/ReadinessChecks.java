@@ -20,7 +20,11 @@ public class ReadinessChecks implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         boolean ready = ingest.accepted() != null && ingest.accepted().caughtUp();
-        return HealthCheckResponse.named("accepted-documents").status(ready)
-                .withData("documents", ingest.accepted() == null ? 0 : ingest.accepted().size()).build();
+        return HealthCheckResponse.named("accepted-documents")
+                .status(ready)
+                .withData(
+                        "documents",
+                        ingest.accepted() == null ? 0 : ingest.accepted().size())
+                .build();
     }
 }

@@ -11,19 +11,21 @@ import java.net.URI;
 /** The HTTP answer to each outcome of a submission: the one place that decides HTTP statuses. */
 public final class SubmissionResponses {
 
-    private SubmissionResponses() {
-    }
+    private SubmissionResponses() {}
 
     /** The answer to {@code outcome}; an accepted document's status URL is {@code statusUrlPrefix} and its id. */
     static Response of(Outcome outcome, String statusUrlPrefix) {
         return switch (outcome) {
-            case Outcome.Accepted a -> accepted(202, a.documentId(), a.pageCount(), a.mediaType(), false,
-                    statusUrlPrefix);
-            case Outcome.Duplicate d -> accepted(200, d.documentId(), d.pageCount(), d.mediaType(), true,
-                    statusUrlPrefix);
-            case Outcome.Rejected r -> refused(r.documentId(), r.reason(), r.message()).build();
-            case Outcome.Unavailable u -> refused(u.documentId(), u.reason(), u.message())
-                    .header("Retry-After", u.retryAfterSeconds()).build();
+            case Outcome.Accepted a ->
+                accepted(202, a.documentId(), a.pageCount(), a.mediaType(), false, statusUrlPrefix);
+            case Outcome.Duplicate d ->
+                accepted(200, d.documentId(), d.pageCount(), d.mediaType(), true, statusUrlPrefix);
+            case Outcome.Rejected r ->
+                refused(r.documentId(), r.reason(), r.message()).build();
+            case Outcome.Unavailable u ->
+                refused(u.documentId(), u.reason(), u.message())
+                        .header("Retry-After", u.retryAfterSeconds())
+                        .build();
         };
     }
 
@@ -39,16 +41,19 @@ public final class SubmissionResponses {
         };
     }
 
-    private static Response accepted(int status, String documentId, int pageCount, String mediaType,
-            boolean duplicate, String statusUrlPrefix) {
+    private static Response accepted(
+            int status, String documentId, int pageCount, String mediaType, boolean duplicate, String statusUrlPrefix) {
         String statusUrl = statusUrlPrefix + documentId;
-        return Response.status(status).location(URI.create(statusUrl))
+        return Response.status(status)
+                .location(URI.create(statusUrl))
                 .entity(new Accepted(documentId, statusUrl, pageCount, mediaType, duplicate))
-                .type(MediaType.APPLICATION_JSON).build();
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     private static Response.ResponseBuilder refused(String documentId, Reason reason, String message) {
-        return Response.status(status(reason)).entity(new Refused(documentId, reason.code(), message))
+        return Response.status(status(reason))
+                .entity(new Refused(documentId, reason.code(), message))
                 .type(MediaType.APPLICATION_JSON);
     }
 }

@@ -31,30 +31,42 @@ public class UploadSizeFilter {
     ObjectMapper json;
 
     void register(@Observes Filters filters) {
-        filters.register(rc -> {
-            if (rc.request().method() == HttpMethod.POST && "/v1/documents".equals(rc.normalizedPath())) {
-                String length = rc.request().getHeader("Content-Length");
-                long limit = ingest.config().maxBytes() + FORM_FIELDS_ALLOWANCE;
-                long declared = parse(length);
-                if (declared > limit) {
-                    String key = rc.request().getHeader(DocumentsResource.IDEMPOTENCY_KEY);
-                    String id = key != null && DocumentIds.isValidIdempotencyKey(key.strip())
-                            ? DocumentIds.fromIdempotencyKey(key.strip()) : DocumentIds.random();
-                    String message = "the upload has " + declared + " bytes; the limit is " + ingest.config().maxBytes();
-                    if (!ingest.config().auth().enabled()) {
-                        ingest.status().send(DocumentStatus.newBuilder().setDocumentId(id)
-                                .setState(DocumentState.REJECTED).setReasonCode(Reason.TOO_LARGE.code())
-                                .setMessage(message).setAt(Instant.now()).build(), Context.current());
+        filters.register(
+                rc -> {
+                    if (rc.request().method() == HttpMethod.POST && "/v1/documents".equals(rc.normalizedPath())) {
+                        String length = rc.request().getHeader("Content-Length");
+                        long limit = ingest.config().maxBytes() + FORM_FIELDS_ALLOWANCE;
+                        long declared = parse(length);
+                        if (declared > limit) {
+                            String key = rc.request().getHeader(DocumentsResource.IDEMPOTENCY_KEY);
+                            String id = key != null && DocumentIds.isValidIdempotencyKey(key.strip())
+                                    ? DocumentIds.fromIdempotencyKey(key.strip())
+                                    : DocumentIds.random();
+                            String message = "the upload has " + declared + " bytes; the limit is "
+                                    + ingest.config().maxBytes();
+                            if (!ingest.config().auth().enabled()) {
+                                ingest.status()
+                                        .send(
+                                                DocumentStatus.newBuilder()
+                                                        .setDocumentId(id)
+                                                        .setState(DocumentState.REJECTED)
+                                                        .setReasonCode(Reason.TOO_LARGE.code())
+                                                        .setMessage(message)
+                                                        .setAt(Instant.now())
+                                                        .build(),
+                                                Context.current());
+                            }
+                            rc.response()
+                                    .setStatusCode(SubmissionResponses.status(Reason.TOO_LARGE))
+                                    .putHeader("Content-Type", "application/json")
+                                    .putHeader("Connection", "close")
+                                    .end(body(new DocumentsResource.Refused(id, Reason.TOO_LARGE.code(), message)));
+                            return;
+                        }
                     }
-                    rc.response().setStatusCode(SubmissionResponses.status(Reason.TOO_LARGE))
-                            .putHeader("Content-Type", "application/json")
-                            .putHeader("Connection", "close")
-                            .end(body(new DocumentsResource.Refused(id, Reason.TOO_LARGE.code(), message)));
-                    return;
-                }
-            }
-            rc.next();
-        }, 200);
+                    rc.next();
+                },
+                200);
     }
 
     private String body(Object value) {

@@ -16,8 +16,7 @@ public final class FormatDetector {
     private static final byte[] PDF = "%PDF-".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
 
-    private FormatDetector() {
-    }
+    private FormatDetector() {}
 
     public static DocumentFormat detect(Path file) throws IOException {
         byte[] head = new byte[PDF_HEADER_WINDOW];
@@ -35,8 +34,9 @@ public final class FormatDetector {
         if (head.length >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8 && (head[2] & 0xFF) == 0xFF) {
             return DocumentFormat.JPEG;
         }
-        if (head.length >= 4 && ((head[0] == 'I' && head[1] == 'I' && (head[2] == 42 || head[2] == 43) && head[3] == 0)
-                || (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && (head[3] == 42 || head[3] == 43)))) {
+        if (head.length >= 4
+                && ((head[0] == 'I' && head[1] == 'I' && (head[2] == 42 || head[2] == 43) && head[3] == 0)
+                        || (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && (head[3] == 42 || head[3] == 43)))) {
             return DocumentFormat.TIFF; // classic (42) and BigTIFF (43), both byte orders
         }
         if (head.length >= 12 && ascii(head, 0, "RIFF") && ascii(head, 8, "WEBP")) {

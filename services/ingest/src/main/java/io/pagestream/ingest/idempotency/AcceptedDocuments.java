@@ -25,7 +25,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.jboss.logging.Logger;
 
 /**
  * Every document already accepted, read back from {@code documents.requests} (committed records only) into a local
@@ -39,7 +38,7 @@ import org.jboss.logging.Logger;
  * no conditional write); they carry the same document id, so downstream sees one document id twice — the same pages.
  */
 public final class AcceptedDocuments implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(AcceptedDocuments.class);
+    private static final System.Logger LOG = System.getLogger(AcceptedDocuments.class.getName());
 
     /** What the table remembers of an accepted document. */
     public record Accepted(String documentId, String idempotencyKey, byte[] sha256, int pageCount, String mediaType) {
@@ -73,7 +72,9 @@ public final class AcceptedDocuments implements AutoCloseable {
         CompletableFuture<Void> first = new CompletableFuture<>();
         first.thenRun(() -> {
             caughtUp = true;
-            LOG.infof("accepted-documents table caught up: %d documents", size());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    String.format("accepted-documents table caught up: %d documents", size()));
         });
         syncRequests.add(first);
         thread.start();
@@ -118,13 +119,14 @@ public final class AcceptedDocuments implements AutoCloseable {
         }
     }
 
-    private record Pending(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> waiters) {
-    }
+    private record Pending(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> waiters) {}
 
     private void run() {
         while (running) {
-            try (KafkaConsumer<String, DocumentRequest> consumer = new KafkaConsumer<>(settings.committedReader(),
-                    new StringDeserializer(), new AvroDeserializer<>(registry, DocumentRequest.class))) {
+            try (KafkaConsumer<String, DocumentRequest> consumer = new KafkaConsumer<>(
+                    settings.committedReader(),
+                    new StringDeserializer(),
+                    new AvroDeserializer<>(registry, DocumentRequest.class))) {
                 List<TopicPartition> partitions = partitions(consumer);
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
@@ -156,12 +158,14 @@ public final class AcceptedDocuments implements AutoCloseable {
                 }
             } catch (KafkaException e) {
                 if (running) {
-                    LOG.warnf("reading documents.requests failed, retrying in 1 s: %s", e.toString());
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            String.format("reading documents.requests failed, retrying in 1 s: %s", e.toString()));
                     sleep(1000);
                 }
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.errorf(e, "reading documents.requests failed, retrying in 1 s");
+                    LOG.log(System.Logger.Level.ERROR, "reading documents.requests failed, retrying in 1 s", e);
                     sleep(1000);
                 }
             }
@@ -173,10 +177,14 @@ public final class AcceptedDocuments implements AutoCloseable {
             try {
                 List<PartitionInfo> infos = consumer.partitionsFor(Topics.DOCUMENTS_REQUESTS.name());
                 if (infos != null && !infos.isEmpty()) {
-                    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                    return infos.stream()
+                            .map(i -> new TopicPartition(i.topic(), i.partition()))
+                            .toList();
                 }
             } catch (KafkaException e) {
-                LOG.debugf("no metadata for %s yet: %s", Topics.DOCUMENTS_REQUESTS.name(), e);
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        () -> String.format("no metadata for %s yet: %s", Topics.DOCUMENTS_REQUESTS.name(), e));
             }
             sleep(500);
         }
@@ -194,12 +202,18 @@ public final class AcceptedDocuments implements AutoCloseable {
                     } catch (IllegalArgumentException e) {
                         sha = new byte[0]; // not from ingest; still an accepted id
                     }
-                    put(new Accepted(v.getDocumentId(), v.getIdempotencyKey(), sha, v.getPageCount(), v.getMediaType()));
+                    put(new Accepted(
+                            v.getDocumentId(), v.getIdempotencyKey(), sha, v.getPageCount(), v.getMediaType()));
                 }
             }
         } catch (RecordDeserializationException e) {
-            LOG.warnf("skipping unreadable record %s@%d: %s", e.topicPartition(), e.offset(),
-                    e.getCause() != null ? e.getCause().toString() : e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    String.format(
+                            "skipping unreadable record %s@%d: %s",
+                            e.topicPartition(),
+                            e.offset(),
+                            e.getCause() != null ? e.getCause().toString() : e.getMessage()));
             consumer.seek(e.topicPartition(), e.offset() + 1);
         }
     }

@@ -17,10 +17,10 @@ public final class DocumentIds {
     public static final UUID NAMESPACE = UUID.fromString("5b0c3e5e-4a0f-4f5e-9d57-3c1a8f6e2b71");
     /** Letters, digits and {@code . _ : -}, 1 to 128 characters: no '/' (the page key separator), no spaces. */
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
     private static final int MAX_KEY_LENGTH = 255;
 
-    private DocumentIds() {
-    }
+    private DocumentIds() {}
 
     public static String fromIdempotencyKey(String key) {
         return nameBased(NAMESPACE, key).toString();
@@ -35,7 +35,9 @@ public final class DocumentIds {
     }
 
     public static boolean isValidIdempotencyKey(String key) {
-        return key != null && !key.isBlank() && key.length() <= MAX_KEY_LENGTH
+        return key != null
+                && !key.isBlank()
+                && key.length() <= MAX_KEY_LENGTH
                 && key.chars().noneMatch(Character::isISOControl);
     }
 

@@ -12,8 +12,14 @@ package io.pagestream.ingest.limits;
  * @param maxPageSidePoints      longest side of a PDF page in points (1/72 in), user unit applied
  * @param maxDecodedBytesPerPage most bytes the Flate streams of one PDF page (contents, forms, fonts) may inflate to
  */
-public record Limits(long maxBytes, int maxPages, long maxPixelsPerPage, int maxQuestions, int maxQuestionLength,
-        double maxPageSidePoints, long maxDecodedBytesPerPage) {
+public record Limits(
+        long maxBytes,
+        int maxPages,
+        long maxPixelsPerPage,
+        int maxQuestions,
+        int maxQuestionLength,
+        double maxPageSidePoints,
+        long maxDecodedBytesPerPage) {
 
     /** The defaults of the service's configuration. */
     public static Limits defaults() {
@@ -21,22 +27,34 @@ public record Limits(long maxBytes, int maxPages, long maxPixelsPerPage, int max
     }
 
     public Limits withMaxBytes(long bytes) {
-        return new Limits(bytes, maxPages, maxPixelsPerPage, maxQuestions, maxQuestionLength, maxPageSidePoints,
+        return new Limits(
+                bytes,
+                maxPages,
+                maxPixelsPerPage,
+                maxQuestions,
+                maxQuestionLength,
+                maxPageSidePoints,
                 maxDecodedBytesPerPage);
     }
 
     public Limits withMaxPages(int pages) {
-        return new Limits(maxBytes, pages, maxPixelsPerPage, maxQuestions, maxQuestionLength, maxPageSidePoints,
+        return new Limits(
+                maxBytes,
+                pages,
+                maxPixelsPerPage,
+                maxQuestions,
+                maxQuestionLength,
+                maxPageSidePoints,
                 maxDecodedBytesPerPage);
     }
 
     public Limits withMaxPixelsPerPage(long pixels) {
-        return new Limits(maxBytes, maxPages, pixels, maxQuestions, maxQuestionLength, maxPageSidePoints,
-                maxDecodedBytesPerPage);
+        return new Limits(
+                maxBytes, maxPages, pixels, maxQuestions, maxQuestionLength, maxPageSidePoints, maxDecodedBytesPerPage);
     }
 
     public Limits withMaxDecodedBytesPerPage(long bytes) {
-        return new Limits(maxBytes, maxPages, maxPixelsPerPage, maxQuestions, maxQuestionLength, maxPageSidePoints,
-                bytes);
+        return new Limits(
+                maxBytes, maxPages, maxPixelsPerPage, maxQuestions, maxQuestionLength, maxPageSidePoints, bytes);
     }
 }

@@ -31,7 +31,6 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
 
 /**
  * Publishes whole documents, each in one Kafka transaction: the DocumentRequest, every PageImage, and the ACCEPTED
@@ -44,7 +43,7 @@ import org.jboss.logging.Logger;
  * closed and rebuilt on next use; rebuilding runs {@code initTransactions}, which settles the transaction it had open.
  */
 public final class DocumentPublisher implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(DocumentPublisher.class);
+    private static final System.Logger LOG = System.getLogger(DocumentPublisher.class.getName());
 
     private final KafkaSettings settings;
     private final SchemaRegistryClient registry;
@@ -53,8 +52,13 @@ public final class DocumentPublisher implements AutoCloseable {
     private final BlockingQueue<Slot> free;
     private final List<Slot> all = new ArrayList<>();
 
-    public DocumentPublisher(KafkaSettings settings, SchemaRegistryClient registry, boolean autoRegister,
-            String transactionalIdPrefix, int slots, TraceHeaders traces) {
+    public DocumentPublisher(
+            KafkaSettings settings,
+            SchemaRegistryClient registry,
+            boolean autoRegister,
+            String transactionalIdPrefix,
+            int slots,
+            TraceHeaders traces) {
         this.settings = settings;
         this.traces = traces;
         this.registry = registry;
@@ -101,8 +105,13 @@ public final class DocumentPublisher implements AutoCloseable {
          * Publishes the request, the pages read from the spool (built into records by {@code page}), and the ACCEPTED
          * event, in one transaction; every record carries {@code trace} in its headers.
          */
-        public void publish(DocumentRequest request, PageSpool spool, IntFunction<PageImage.Builder> page,
-                DocumentStatus accepted, Context trace) throws KafkaUnavailable {
+        public void publish(
+                DocumentRequest request,
+                PageSpool spool,
+                IntFunction<PageImage.Builder> page,
+                DocumentStatus accepted,
+                Context trace)
+                throws KafkaUnavailable {
             KafkaProducer<String, SpecificRecord> p = producer();
             String id = request.getDocumentId();
             AtomicReference<Exception> failed = new AtomicReference<>();
@@ -117,10 +126,15 @@ public final class DocumentPublisher implements AutoCloseable {
                 p.send(record(Topics.DOCUMENTS_REQUESTS, id, request, traceHeaders), callback);
                 for (int i = 0; i < spool.pages(); i++) {
                     EncodedPage encoded = pages.next();
-                    PageImage image = page.apply(i).setImage(ByteBuffer.wrap(encoded.bytes()))
-                            .setMediaType(encoded.mediaType()).setWidth(encoded.width())
-                            .setHeight(encoded.height()).setSourcePage(sourcePage(encoded.source())).build();
-                    p.send(record(Topics.DOCUMENTS_PAGES, new PageKey(id, i).toString(), image, traceHeaders),
+                    PageImage image = page.apply(i)
+                            .setImage(ByteBuffer.wrap(encoded.bytes()))
+                            .setMediaType(encoded.mediaType())
+                            .setWidth(encoded.width())
+                            .setHeight(encoded.height())
+                            .setSourcePage(sourcePage(encoded.source()))
+                            .build();
+                    p.send(
+                            record(Topics.DOCUMENTS_PAGES, new PageKey(id, i).toString(), image, traceHeaders),
                             callback);
                     if (failed.get() != null) {
                         throw new KafkaException("a page of " + id + " was not accepted by Kafka", failed.get());
@@ -137,22 +151,24 @@ public final class DocumentPublisher implements AutoCloseable {
         }
 
         /** A record with its own copy of the trace headers, which are injected once per document. */
-        private static <V extends SpecificRecord> ProducerRecord<String, SpecificRecord> record(TopicSpec<V> topic,
-                String key, V value, Header[] traceHeaders) {
+        private static <V extends SpecificRecord> ProducerRecord<String, SpecificRecord> record(
+                TopicSpec<V> topic, String key, V value, Header[] traceHeaders) {
             return new ProducerRecord<>(topic.name(), null, key, value, new RecordHeaders(traceHeaders));
         }
 
         private KafkaProducer<String, SpecificRecord> producer() throws KafkaUnavailable {
             if (producer == null) {
                 KafkaProducer<String, SpecificRecord> created = new KafkaProducer<>(
-                        settings.transactionalProducer(transactionalId), new StringSerializer(),
+                        settings.transactionalProducer(transactionalId),
+                        new StringSerializer(),
                         new AvroSerializer<>(registry, autoRegister));
                 try {
                     created.initTransactions();
                 } catch (KafkaException e) {
                     created.close(Duration.ZERO);
-                    throw new KafkaUnavailable("Kafka is not reachable (initTransactions for " + transactionalId
-                            + "): " + rootMessage(e), e);
+                    throw new KafkaUnavailable(
+                            "Kafka is not reachable (initTransactions for " + transactionalId + "): " + rootMessage(e),
+                            e);
                 }
                 producer = created;
             }
@@ -164,7 +180,7 @@ public final class DocumentPublisher implements AutoCloseable {
                 try {
                     producer.close(timeout);
                 } catch (RuntimeException e) {
-                    LOG.debugf(e, "closing producer %s", transactionalId);
+                    LOG.log(System.Logger.Level.DEBUG, () -> String.format("closing producer %s", transactionalId), e);
                 }
                 producer = null;
             }

@@ -26,14 +26,15 @@ public record KafkaSettings(Map<String, Object> common, Duration publishTimeout)
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DOCUMENTS_PAGES.maxMessageBytes());
-        // Must hold one largest record; bounded so a slow broker blocks sends (back-pressure) instead of filling the heap.
+        // Must hold one largest record; bounded so a slow broker blocks sends (back-pressure) instead of filling the
+        // heap.
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * Topics.DOCUMENTS_PAGES.maxMessageBytes());
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, publishTimeout.toMillis());
         int requestTimeout = (int) Math.min(30_000, Math.max(1000, publishTimeout.toMillis()));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeout);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(requestTimeout + 5L,
-                publishTimeout.toMillis() * 2));
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int)
+                Math.max(requestTimeout + 5L, publishTimeout.toMillis() * 2));
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000);
         return p;
     }

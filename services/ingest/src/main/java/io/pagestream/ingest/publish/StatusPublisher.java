@@ -1,7 +1,6 @@
 package io.pagestream.ingest.publish;
 
 import io.opentelemetry.context.Context;
-import io.pagestream.avro.AvroSerializer;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.topics.Topics;
@@ -14,7 +13,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
 
 /**
  * Sends REJECTED events to {@code documents.status} with an idempotent producer, from a background thread: the HTTP
@@ -22,20 +20,28 @@ import org.jboss.logging.Logger;
  * document id.
  */
 public final class StatusPublisher implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(StatusPublisher.class);
+    private static final System.Logger LOG = System.getLogger(StatusPublisher.class.getName());
     private final KafkaProducer<String, DocumentStatus> producer;
     private final TraceHeaders traces;
-    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(1000), r -> {
+    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(1000),
+            r -> {
                 Thread t = new Thread(r, "ingest-status-sender");
                 t.setDaemon(true);
                 return t;
-            }, (r, executor) -> LOG.warn("status events are backing up; one was dropped"));
+            },
+            (r, executor) -> LOG.log(System.Logger.Level.WARNING, "status events are backing up; one was dropped"));
 
-    public StatusPublisher(KafkaSettings settings, SchemaRegistryClient registry, boolean autoRegister,
-            TraceHeaders traces) {
+    public StatusPublisher(
+            KafkaSettings settings, SchemaRegistryClient registry, boolean autoRegister, TraceHeaders traces) {
         this.traces = traces;
-        this.producer = new KafkaProducer<>(settings.statusProducer(), new StringSerializer(),
+        this.producer = new KafkaProducer<>(
+                settings.statusProducer(),
+                new StringSerializer(),
                 Topics.DOCUMENTS_STATUS.valueSerde(registry, autoRegister).serializer());
     }
 
@@ -46,16 +52,28 @@ public final class StatusPublisher implements AutoCloseable {
 
     private void sendNow(DocumentStatus status, Context trace) {
         try {
-            producer.send(new ProducerRecord<>(Topics.DOCUMENTS_STATUS.name(), null, status.getDocumentId(), status,
-                    traces.inject(trace, new RecordHeaders())), (m, e) -> {
-                if (e != null) {
-                    LOG.warnf("documentId=%s status event %s not published: %s", status.getDocumentId(),
-                            status.getState(), e.toString());
-                }
-            });
+            producer.send(
+                    new ProducerRecord<>(
+                            Topics.DOCUMENTS_STATUS.name(),
+                            null,
+                            status.getDocumentId(),
+                            status,
+                            traces.inject(trace, new RecordHeaders())),
+                    (m, e) -> {
+                        if (e != null) {
+                            LOG.log(
+                                    System.Logger.Level.WARNING,
+                                    String.format(
+                                            "documentId=%s status event %s not published: %s",
+                                            status.getDocumentId(), status.getState(), e.toString()));
+                        }
+                    });
         } catch (RuntimeException e) {
-            LOG.warnf("documentId=%s status event %s not published: %s", status.getDocumentId(), status.getState(),
-                    e.toString());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    String.format(
+                            "documentId=%s status event %s not published: %s",
+                            status.getDocumentId(), status.getState(), e.toString()));
         }
     }
 

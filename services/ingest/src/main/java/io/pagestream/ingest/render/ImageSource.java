@@ -31,8 +31,8 @@ final class ImageSource implements PageSource {
     private static final JPEGImageReaderSpi JPEG = registered(new JPEGImageReaderSpi());
 
     private static <T extends javax.imageio.spi.ImageReaderSpi> T registered(T spi) {
-        javax.imageio.spi.IIORegistry.getDefaultInstance().registerServiceProvider(spi,
-                javax.imageio.spi.ImageReaderSpi.class);
+        javax.imageio.spi.IIORegistry.getDefaultInstance()
+                .registerServiceProvider(spi, javax.imageio.spi.ImageReaderSpi.class);
         return spi;
     }
 
@@ -68,8 +68,10 @@ final class ImageSource implements PageSource {
                     throw new Rejected(Reason.EMPTY, "image " + (i + 1) + " has no pixels");
                 }
                 if (w * h > limits.maxPixelsPerPage()) {
-                    throw new Rejected(Reason.TOO_MANY_PIXELS, (pages > 1 ? "page " + (i + 1) + " is " : "the image is ")
-                            + w + " x " + h + " pixels; a page may have at most " + limits.maxPixelsPerPage() + " pixels");
+                    throw new Rejected(
+                            Reason.TOO_MANY_PIXELS,
+                            (pages > 1 ? "page " + (i + 1) + " is " : "the image is ") + w + " x " + h
+                                    + " pixels; a page may have at most " + limits.maxPixelsPerPage() + " pixels");
                 }
             }
             int orientation = format == DocumentFormat.JPEG ? Images.jpegOrientation(file) : 1;
@@ -86,8 +88,8 @@ final class ImageSource implements PageSource {
     private static int tiffPages(ImageReader reader, Limits limits) throws IOException, Rejected {
         int pages = reader.getNumImages(true);
         if (pages > limits.maxPages()) {
-            throw new Rejected(Reason.TOO_MANY_PAGES, "the TIFF has " + pages + " pages; the limit is "
-                    + limits.maxPages());
+            throw new Rejected(
+                    Reason.TOO_MANY_PAGES, "the TIFF has " + pages + " pages; the limit is " + limits.maxPages());
         }
         return pages;
     }
@@ -141,11 +143,14 @@ final class ImageSource implements PageSource {
             // A raster page's points are its pixels, as displayed (orientation applied).
             int shownW = swap ? h : w;
             int shownH = swap ? w : h;
-            return new RenderedPage(Images.orient(scaled, orientation),
+            return new RenderedPage(
+                    Images.orient(scaled, orientation),
                     new SourceGeometry(shownW, shownH, (double) target[0] / shownW));
         } catch (IOException | RuntimeException e) {
-            throw Rejected.corrupt((pages > 1 ? "page " + (index + 1) + " of the " : "the ") + format
-                    + " image cannot be decoded: " + e.getMessage(), e);
+            throw Rejected.corrupt(
+                    (pages > 1 ? "page " + (index + 1) + " of the " : "the ") + format + " image cannot be decoded: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

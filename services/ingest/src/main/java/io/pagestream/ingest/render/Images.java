@@ -12,8 +12,7 @@ import java.nio.file.Path;
 
 /** Image helpers: high-quality downscaling onto white, and EXIF orientation. */
 public final class Images {
-    private Images() {
-    }
+    private Images() {}
 
     /**
      * {@code src} scaled to width × height as an opaque RGB image: transparent areas become white (paper), shrinking
@@ -22,10 +21,14 @@ public final class Images {
     public static BufferedImage scaleToRgb(BufferedImage src, int width, int height) {
         BufferedImage current = src;
         while (current.getWidth() >= 2 * width && current.getHeight() >= 2 * height) {
-            current = draw(current, current.getWidth() / 2, current.getHeight() / 2,
+            current = draw(
+                    current,
+                    current.getWidth() / 2,
+                    current.getHeight() / 2,
                     RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         }
-        if (current.getWidth() == width && current.getHeight() == height
+        if (current.getWidth() == width
+                && current.getHeight() == height
                 && current.getType() == BufferedImage.TYPE_INT_RGB) {
             return current;
         }
@@ -61,14 +64,36 @@ public final class Images {
         int h = src.getHeight();
         AffineTransform t = new AffineTransform();
         switch (orientation) {
-            case 2 -> { t.translate(w, 0); t.scale(-1, 1); }                       // mirrored
-            case 3 -> { t.translate(w, h); t.rotate(Math.PI); }                    // upside down
-            case 4 -> { t.translate(0, h); t.scale(1, -1); }                       // mirrored vertically
-            case 5 -> { t.rotate(-Math.PI / 2); t.scale(-1, 1); }                  // transpose
-            case 6 -> { t.translate(h, 0); t.rotate(Math.PI / 2); }                // rotate 90° clockwise to view
-            case 7 -> { t.translate(h, w); t.rotate(Math.PI / 2); t.scale(-1, 1); }         // transverse
-            case 8 -> { t.translate(0, w); t.rotate(-Math.PI / 2); }               // rotate 90° counter-clockwise to view
-            default -> { }
+            case 2 -> {
+                t.translate(w, 0);
+                t.scale(-1, 1);
+            } // mirrored
+            case 3 -> {
+                t.translate(w, h);
+                t.rotate(Math.PI);
+            } // upside down
+            case 4 -> {
+                t.translate(0, h);
+                t.scale(1, -1);
+            } // mirrored vertically
+            case 5 -> {
+                t.rotate(-Math.PI / 2);
+                t.scale(-1, 1);
+            } // transpose
+            case 6 -> {
+                t.translate(h, 0);
+                t.rotate(Math.PI / 2);
+            } // rotate 90° clockwise to view
+            case 7 -> {
+                t.translate(h, w);
+                t.rotate(Math.PI / 2);
+                t.scale(-1, 1);
+            } // transverse
+            case 8 -> {
+                t.translate(0, w);
+                t.rotate(-Math.PI / 2);
+            } // rotate 90° counter-clockwise to view
+            default -> {}
         }
         int ow = swapsAxes(orientation) ? h : w;
         int oh = swapsAxes(orientation) ? w : h;

@@ -47,7 +47,8 @@ public final class PageEncoder {
             return new EncodedPage(png, "image/png", w, h, page.source());
         }
         byte[] jpeg = write(image, "jpeg", jpegQuality);
-        return jpeg.length < png.length ? new EncodedPage(jpeg, "image/jpeg", w, h, page.source())
+        return jpeg.length < png.length
+                ? new EncodedPage(jpeg, "image/jpeg", w, h, page.source())
                 : new EncodedPage(png, "image/png", w, h, page.source());
     }
 

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** Opens a file of a detected, supported format as a {@link PageSource}, checking the limits on the way. */
 public final class PageSources {
-    private PageSources() {
-    }
+    private PageSources() {}
 
     public static PageSource open(Path file, DocumentFormat format, Limits limits) throws Rejected {
         return switch (format) {

@@ -53,8 +53,8 @@ final class PdfGuard {
         for (PDPage page : document.getPages()) {
             pages++;
             if (pages > limits.maxPages()) {
-                throw new Rejected(Reason.TOO_MANY_PAGES,
-                        "the PDF has more than " + limits.maxPages() + " pages (the limit)");
+                throw new Rejected(
+                        Reason.TOO_MANY_PAGES, "the PDF has more than " + limits.maxPages() + " pages (the limit)");
             }
             guard.checkPage(page, pages);
         }
@@ -72,9 +72,18 @@ final class PdfGuard {
             throw Rejected.corrupt("page " + number + " has an empty or invalid page box", null);
         }
         if (w > limits.maxPageSidePoints() || h > limits.maxPageSidePoints()) {
-            throw new Rejected(Reason.TOO_MANY_PIXELS, String.format(java.util.Locale.ROOT,
-                    "page %d measures %.0f x %.0f pt (%.0f x %.0f in); a page side may be at most %.0f pt (%.0f in)",
-                    number, w, h, w / 72, h / 72, limits.maxPageSidePoints(), limits.maxPageSidePoints() / 72));
+            throw new Rejected(
+                    Reason.TOO_MANY_PIXELS,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "page %d measures %.0f x %.0f pt (%.0f x %.0f in); a page side may be at most %.0f pt (%.0f in)",
+                            number,
+                            w,
+                            h,
+                            w / 72,
+                            h / 72,
+                            limits.maxPageSidePoints(),
+                            limits.maxPageSidePoints() / 72));
         }
         COSBase contents = page.getCOSObject().getDictionaryObject(COSName.CONTENTS);
         if (contents instanceof COSStream stream) {
@@ -141,8 +150,10 @@ final class PdfGuard {
             throw Rejected.corrupt("page " + pageNumber + " has an image of negative size", null);
         }
         if (w * h > limits.maxPixelsPerPage()) {
-            throw new Rejected(Reason.TOO_MANY_PIXELS, "page " + pageNumber + " draws an image of " + w
-                    + " x " + h + " pixels; an image may have at most " + limits.maxPixelsPerPage() + " pixels");
+            throw new Rejected(
+                    Reason.TOO_MANY_PIXELS,
+                    "page " + pageNumber + " draws an image of " + w + " x " + h + " pixels; an image may have at most "
+                            + limits.maxPixelsPerPage() + " pixels");
         }
     }
 
@@ -175,8 +186,10 @@ final class PdfGuard {
     /** Counts the stream's decoded size against the page budget (Flate alone is inflated; others count raw). */
     private void inflate(COSStream stream) throws Rejected {
         COSBase filter = stream.getDictionaryObject(COSName.FILTER);
-        boolean flate = COSName.FLATE_DECODE.equals(filter) || COSName.FLATE_DECODE_ABBREVIATION.equals(filter)
-                || (filter instanceof COSArray a && a.size() == 1
+        boolean flate = COSName.FLATE_DECODE.equals(filter)
+                || COSName.FLATE_DECODE_ABBREVIATION.equals(filter)
+                || (filter instanceof COSArray a
+                        && a.size() == 1
                         && (COSName.FLATE_DECODE.equals(a.getObject(0))
                                 || COSName.FLATE_DECODE_ABBREVIATION.equals(a.getObject(0))));
         long size;
@@ -202,8 +215,10 @@ final class PdfGuard {
         }
         budget -= size;
         if (budget < 0) {
-            throw new Rejected(Reason.DECOMPRESSION_BOMB, "the compressed streams of page " + pageNumber
-                    + " inflate to more than " + limits.maxDecodedBytesPerPage() + " bytes (the limit)");
+            throw new Rejected(
+                    Reason.DECOMPRESSION_BOMB,
+                    "the compressed streams of page " + pageNumber + " inflate to more than "
+                            + limits.maxDecodedBytesPerPage() + " bytes (the limit)");
         }
     }
 }

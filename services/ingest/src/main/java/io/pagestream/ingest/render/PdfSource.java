@@ -41,7 +41,11 @@ final class PdfSource implements PageSource {
     static PdfSource open(Path file, Limits limits) throws Rejected {
         PDDocument document;
         try {
-            document = Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()), "", null, null,
+            document = Loader.loadPDF(
+                    new RandomAccessReadBufferedFile(file.toFile()),
+                    "",
+                    null,
+                    null,
                     IOUtils.createTempFileOnlyStreamCache());
         } catch (InvalidPasswordException e) {
             throw new Rejected(Reason.ENCRYPTED, "the PDF is encrypted and needs a password to open");
@@ -51,8 +55,8 @@ final class PdfSource implements PageSource {
         try {
             int declared = document.getNumberOfPages();
             if (declared > limits.maxPages()) {
-                throw new Rejected(Reason.TOO_MANY_PAGES, "the PDF has " + declared
-                        + " pages; the limit is " + limits.maxPages());
+                throw new Rejected(
+                        Reason.TOO_MANY_PAGES, "the PDF has " + declared + " pages; the limit is " + limits.maxPages());
             }
             int pages = PdfGuard.check(document, limits);
             if (pages == 0) {
@@ -70,7 +74,8 @@ final class PdfSource implements PageSource {
 
     private static final class NoImageCache extends org.apache.pdfbox.pdmodel.DefaultResourceCache {
         @Override
-        public void put(org.apache.pdfbox.cos.COSObject indirect, org.apache.pdfbox.pdmodel.graphics.PDXObject xobject) {
+        public void put(
+                org.apache.pdfbox.cos.COSObject indirect, org.apache.pdfbox.pdmodel.graphics.PDXObject xobject) {
             // not cached: rendered once
         }
     }
@@ -94,7 +99,8 @@ final class PdfSource implements PageSource {
             }
             float scale = (float) TargetSize.scale(w, h);
             BufferedImage image = renderer.renderImage(index, scale, ImageType.RGB);
-            BufferedImage rgb = image.getType() == BufferedImage.TYPE_INT_RGB ? image
+            BufferedImage rgb = image.getType() == BufferedImage.TYPE_INT_RGB
+                    ? image
                     : Images.scaleToRgb(image, image.getWidth(), image.getHeight());
             // The float PDFBox was given, not the double it came from: the image is floor(points x this) pixels.
             return new RenderedPage(rgb, new SourceGeometry(w, h, scale));

@@ -21,8 +21,7 @@ public final class TargetSize {
     public static final int MAX_TILES = 12;
     public static final int MAX_SIDE = TILE * MAX_TILES;
 
-    private TargetSize() {
-    }
+    private TargetSize() {}
 
     /** The tile grid {columns, rows} the model picks for an image of width × height. */
     public static int[] grid(double width, double height) {

@@ -43,10 +43,14 @@ class AuthEnabledTest {
         public Map<String, String> getConfigOverrides() {
             keys();
             return Map.of(
-                    "pagestream.ingest.auth.enabled", "true",
-                    "pagestream.ingest.auth.api-keys", "first-key,second-key",
-                    "mp.jwt.verify.publickey.location", KEYS.resolve("public.pem").toUri().toString(),
-                    "mp.jwt.verify.issuer", ISSUER);
+                    "pagestream.ingest.auth.enabled",
+                    "true",
+                    "pagestream.ingest.auth.api-keys",
+                    "first-key,second-key",
+                    "mp.jwt.verify.publickey.location",
+                    KEYS.resolve("public.pem").toUri().toString(),
+                    "mp.jwt.verify.issuer",
+                    ISSUER);
         }
     }
 
@@ -57,7 +61,10 @@ class AuthEnabledTest {
         assertEquals(401, Submit.file("a.png", png).apiKey("wrong-key").post().statusCode());
         assertEquals(202, Submit.file("a.png", png).apiKey("second-key").post().statusCode());
 
-        String token = Jwt.issuer(ISSUER).upn("alice@example.com").expiresIn(Duration.ofMinutes(5)).sign(privateKey());
+        String token = Jwt.issuer(ISSUER)
+                .upn("alice@example.com")
+                .expiresIn(Duration.ofMinutes(5))
+                .sign(privateKey());
         assertEquals(202, Submit.file("b.png", png).bearer(token).post().statusCode());
         String foreign = Jwt.issuer("https://someone.else").upn("mallory").sign(privateKey());
         assertEquals(401, Submit.file("c.png", png).bearer(foreign).post().statusCode());
@@ -77,7 +84,8 @@ class AuthEnabledTest {
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
             String pem = "-----BEGIN PUBLIC KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPublic().getEncoded())
+                    + Base64.getMimeEncoder(64, "\n".getBytes())
+                            .encodeToString(pair.getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
             Files.writeString(KEYS.resolve("public.pem"), pem);
             Files.write(KEYS.resolve("private.der"), pair.getPrivate().getEncoded());
@@ -90,7 +98,7 @@ class AuthEnabledTest {
 
     static PrivateKey privateKey() throws Exception {
         keys();
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
-                Files.readAllBytes(KEYS.resolve("private.der"))));
+        return KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(KEYS.resolve("private.der"))));
     }
 }

@@ -36,8 +36,11 @@ class BackPressureTest {
     @Test
     void slowKafkaGets503WithRetryAfterAndTheNextDocumentGoesThroughAfterwards() throws Exception {
         IngestApiTest.accept(Submit.file("warm.png", TestFiles.png(100, 100)));
-        ProcessHandle broker = ProcessHandle.current().descendants().filter(BackPressureTest::isBroker)
-                .findFirst().orElseThrow(() -> new AssertionError("no broker child process found"));
+        ProcessHandle broker = ProcessHandle.current()
+                .descendants()
+                .filter(BackPressureTest::isBroker)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no broker child process found"));
         ExecutorService clients = Executors.newFixedThreadPool(4);
         List<Response> answers = new ArrayList<>();
         long started;
@@ -48,10 +51,12 @@ class BackPressureTest {
             List<Future<Response>> futures = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 int n = i;
-                futures.add(clients.submit(() -> Submit.file("p" + n + ".png", TestFiles.png(300 + n, 200)).post()));
+                futures.add(clients.submit(() -> Submit.file("p" + n + ".png", TestFiles.png(300 + n, 200))
+                        .post()));
             }
             futures.add(clients.submit(() -> Submit.file("k.png", TestFiles.png(333, 222))
-                    .key("paused-" + System.nanoTime()).post()));
+                    .key("paused-" + System.nanoTime())
+                    .post()));
             for (Future<Response> f : futures) {
                 answers.add(f.get(120, TimeUnit.SECONDS));
             }
@@ -71,13 +76,19 @@ class BackPressureTest {
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(took) < 60, "answered within the publish timeout, not hung");
 
         String next = retryUntilAccepted();
-        assertEquals(DocumentState.ACCEPTED,
-                TopicRecorder.get().await(next, DocumentStatus.class, l -> !l.isEmpty()).get(0).getState());
+        assertEquals(
+                DocumentState.ACCEPTED,
+                TopicRecorder.get()
+                        .await(next, DocumentStatus.class, l -> !l.isEmpty())
+                        .get(0)
+                        .getState());
         for (Response r : answers) {
             String id = r.jsonPath().getString("documentId");
-            int requests = TopicRecorder.get().records(id, DocumentRequest.class).size();
+            int requests =
+                    TopicRecorder.get().records(id, DocumentRequest.class).size();
             int pages = TopicRecorder.get().records(id, PageImage.class).size();
-            assertTrue((requests == 0 && pages == 0) || (requests == 1 && pages == 1),
+            assertTrue(
+                    (requests == 0 && pages == 0) || (requests == 1 && pages == 1),
                     "all or nothing for " + id + ": " + requests + " requests, " + pages + " pages");
         }
     }
@@ -86,7 +97,8 @@ class BackPressureTest {
     private static String retryUntilAccepted() throws InterruptedException {
         String key = "after-pause-" + System.nanoTime();
         for (int attempt = 0; attempt < 20; attempt++) {
-            Response r = Submit.file("after.png", TestFiles.png(320, 240)).key(key).post();
+            Response r =
+                    Submit.file("after.png", TestFiles.png(320, 240)).key(key).post();
             if (r.statusCode() == 202 || r.statusCode() == 200) {
                 return r.jsonPath().getString("documentId");
             }
@@ -99,8 +111,9 @@ class BackPressureTest {
     /** The broker PipelineStackResource started: a child JVM running kafka.Kafka (read from /proc, Linux). */
     private static boolean isBroker(ProcessHandle p) {
         try {
-            String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", String.valueOf(p.pid()),
-                    "cmdline"), java.nio.charset.StandardCharsets.ISO_8859_1);
+            String cmdline = java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/proc", String.valueOf(p.pid()), "cmdline"),
+                    java.nio.charset.StandardCharsets.ISO_8859_1);
             return List.of(cmdline.split("\0")).contains("kafka.Kafka");
         } catch (java.io.IOException e) {
             return false;
@@ -108,7 +121,9 @@ class BackPressureTest {
     }
 
     private static void signal(String signal, ProcessHandle process) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                .inheritIO()
+                .start();
         assertTrue(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
     }
 }

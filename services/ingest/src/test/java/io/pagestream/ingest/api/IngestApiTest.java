@@ -57,8 +57,11 @@ class IngestApiTest {
     @Test
     void pdfBecomesOneRequestAndOnePagePerPageInOneTransaction() throws IOException {
         String key = "api-pdf-" + System.nanoTime();
-        Response r = Submit.file("report.pdf", TestFiles.pdf(3, true, true)).key(key)
-                .questions("What is the title?").metadata("{\"customer\":\"acme\"}").post();
+        Response r = Submit.file("report.pdf", TestFiles.pdf(3, true, true))
+                .key(key)
+                .questions("What is the title?")
+                .metadata("{\"customer\":\"acme\"}")
+                .post();
         assertEquals(202, r.statusCode(), r.asString());
         String id = r.jsonPath().getString("documentId");
         assertEquals(DocumentIds.fromIdempotencyKey(key), id, "the id derives from the idempotency key");
@@ -66,7 +69,8 @@ class IngestApiTest {
         assertEquals(3, r.jsonPath().getInt("pageCount"));
         assertEquals("application/pdf", r.jsonPath().getString("mediaType"));
 
-        DocumentRequest request = topics().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
+        DocumentRequest request =
+                topics().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
         assertEquals(3, request.getPageCount());
         assertEquals(List.of(Task.OCR, Task.QA), request.getTasks());
         assertEquals(List.of("What is the title?"), request.getQuestions());
@@ -79,7 +83,9 @@ class IngestApiTest {
 
         List<PageImage> pages = topics().await(id, PageImage.class, l -> l.size() >= 3);
         assertEquals(3, pages.size());
-        for (PageImage p : pages.stream().sorted(Comparator.comparingInt(PageImage::getPageIndex)).toList()) {
+        for (PageImage p : pages.stream()
+                .sorted(Comparator.comparingInt(PageImage::getPageIndex))
+                .toList()) {
             assertEquals(3, p.getPageCount());
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes(p)));
             assertEquals(p.getWidth(), img.getWidth());
@@ -94,22 +100,28 @@ class IngestApiTest {
             assertFalse(p.getGroundAnswers());
             assertTrue(p.getMediaType().equals("image/png") || p.getMediaType().equals("image/jpeg"));
         }
-        assertEquals(List.of(0, 1, 2), pages.stream().map(PageImage::getPageIndex).sorted().toList());
-        DocumentStatus accepted = topics().await(id, DocumentStatus.class, l -> !l.isEmpty()).get(0);
+        assertEquals(
+                List.of(0, 1, 2),
+                pages.stream().map(PageImage::getPageIndex).sorted().toList());
+        DocumentStatus accepted =
+                topics().await(id, DocumentStatus.class, l -> !l.isEmpty()).get(0);
         assertEquals(DocumentState.ACCEPTED, accepted.getState());
         assertEquals(3, accepted.getPageCount());
     }
 
     @Test
     void modeAndGroundingReachTheRequestAndEveryPage() {
-        record Case(String mode, String ground, OcrMode expectedMode, boolean expectedGround) {
-        }
-        for (Case c : List.of(new Case("layout", "true", OcrMode.LAYOUT, true),
+        record Case(String mode, String ground, OcrMode expectedMode, boolean expectedGround) {}
+        for (Case c : List.of(
+                new Case("layout", "true", OcrMode.LAYOUT, true),
                 new Case("Text", "FALSE", OcrMode.TEXT, false),
                 new Case("MARKDOWN", null, OcrMode.MARKDOWN, false))) {
-            Submit submit = Submit.file("two.tif", TestFiles.tiff(2, 300, 400)).questions("Who?").mode(c.mode);
+            Submit submit = Submit.file("two.tif", TestFiles.tiff(2, 300, 400))
+                    .questions("Who?")
+                    .mode(c.mode);
             String id = accept(c.ground == null ? submit : submit.groundAnswers(c.ground));
-            DocumentRequest request = topics().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
+            DocumentRequest request =
+                    topics().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
             assertEquals(c.expectedMode, request.getOcrMode(), c.toString());
             assertEquals(c.expectedGround, request.getGroundAnswers(), c.toString());
             List<PageImage> pages = topics().await(id, PageImage.class, l -> l.size() >= 2);
@@ -151,20 +163,25 @@ class IngestApiTest {
     void clientChosenDocumentIdIsKeptAndCannotBeTakenTwice() {
         String id = "client-doc-" + System.nanoTime();
         // Authentication is off here: an API key the client happens to send is ignored.
-        Response r = Submit.file("x.png", TestFiles.png(100, 100)).documentId(id).apiKey("whatever").post();
+        Response r = Submit.file("x.png", TestFiles.png(100, 100))
+                .documentId(id)
+                .apiKey("whatever")
+                .post();
         assertEquals(202, r.statusCode(), r.asString());
         assertEquals(id, r.jsonPath().getString("documentId"));
-        Response taken = Submit.file("y.png", TestFiles.png(120, 100)).documentId(id).post();
+        Response taken =
+                Submit.file("y.png", TestFiles.png(120, 100)).documentId(id).post();
         assertEquals(409, taken.statusCode());
-        Response bad = Submit.file("y.png", TestFiles.png(120, 100)).documentId("has/slash").post();
+        Response bad = Submit.file("y.png", TestFiles.png(120, 100))
+                .documentId("has/slash")
+                .post();
         assertEquals(400, bad.statusCode());
         assertEquals("INVALID_REQUEST", bad.jsonPath().getString("reason"));
     }
 
     @Test
     void everyFormatIsDecidedByContentNotByName() throws IOException {
-        record Case(String name, byte[] data, String mediaType, int pages) {
-        }
+        record Case(String name, byte[] data, String mediaType, int pages) {}
         for (Case c : List.of(
                 new Case("scan.pdf", TestFiles.tiff(2, 500, 700), "image/tiff", 2),
                 new Case("photo.tiff", TestFiles.jpegWithOrientation(800, 600, 6), "image/jpeg", 1),
@@ -191,28 +208,63 @@ class IngestApiTest {
         byte[] huge = new byte[6 * 1024 * 1024];
         return Stream.of(
                 Arguments.of("TOO_LARGE", 413, Submit.file("big.pdf", big)),
-                Arguments.of("TOO_LARGE (Content-Length)", 413, Submit.file("huge.pdf", huge).keyHeader("huge-" + System.nanoTime())),
+                Arguments.of(
+                        "TOO_LARGE (Content-Length)",
+                        413,
+                        Submit.file("huge.pdf", huge).keyHeader("huge-" + System.nanoTime())),
                 Arguments.of("TOO_MANY_PAGES", 422, Submit.file("long.pdf", TestFiles.pdf(61, false, false))),
                 Arguments.of("TOO_MANY_PAGES (TIFF)", 422, Submit.file("long.tif", TestFiles.tiff(61, 20, 20))),
                 Arguments.of("TOO_MANY_PIXELS", 422, Submit.file("wide.png", TestFiles.pngDeclaring(100_000, 100_000))),
                 Arguments.of("TOO_MANY_PIXELS (PNG bomb)", 422, Submit.file("bomb.png", TestFiles.pngBomb(8000, 8000))),
-                Arguments.of("TOO_MANY_PIXELS (PDF huge page)", 422, Submit.file("poster.pdf", TestFiles.hugePagePdf(100_000))),
-                Arguments.of("TOO_MANY_PIXELS (PDF image bomb)", 422, Submit.file("img.pdf", TestFiles.imageBombPdf(50_000, 50_000))),
+                Arguments.of(
+                        "TOO_MANY_PIXELS (PDF huge page)",
+                        422,
+                        Submit.file("poster.pdf", TestFiles.hugePagePdf(100_000))),
+                Arguments.of(
+                        "TOO_MANY_PIXELS (PDF image bomb)",
+                        422,
+                        Submit.file("img.pdf", TestFiles.imageBombPdf(50_000, 50_000))),
                 Arguments.of("DECOMPRESSION_BOMB", 422, Submit.file("zip.pdf", TestFiles.flateBombPdf(40L << 20))),
-                Arguments.of("TOO_MANY_QUESTIONS", 400, Submit.file("q.png", TestFiles.png(50, 50)).questions("a?", "b?", "c?", "d?")),
-                Arguments.of("QUESTION_TOO_LONG", 400, Submit.file("q.png", TestFiles.png(50, 50)).questions("x".repeat(201))),
+                Arguments.of(
+                        "TOO_MANY_QUESTIONS",
+                        400,
+                        Submit.file("q.png", TestFiles.png(50, 50)).questions("a?", "b?", "c?", "d?")),
+                Arguments.of(
+                        "QUESTION_TOO_LONG",
+                        400,
+                        Submit.file("q.png", TestFiles.png(50, 50)).questions("x".repeat(201))),
                 Arguments.of("ENCRYPTED", 422, Submit.file("secret.pdf", TestFiles.encryptedPdf())),
                 Arguments.of("CORRUPT_FILE", 422, Submit.file("broken.pdf", TestFiles.corruptPdf())),
-                Arguments.of("CORRUPT_FILE (truncated PNG)", 422, Submit.file("cut.png", java.util.Arrays.copyOf(TestFiles.png(600, 400), 300))),
+                Arguments.of(
+                        "CORRUPT_FILE (truncated PNG)",
+                        422,
+                        Submit.file("cut.png", java.util.Arrays.copyOf(TestFiles.png(600, 400), 300))),
                 Arguments.of("EMPTY", 422, Submit.file("nothing.pdf", new byte[0])),
-                Arguments.of("UNSUPPORTED_FORMAT", 415, Submit.file("animation.pdf", TestFiles.encode(TestFiles.stripes(20, 20), "gif"))),
+                Arguments.of(
+                        "UNSUPPORTED_FORMAT",
+                        415,
+                        Submit.file("animation.pdf", TestFiles.encode(TestFiles.stripes(20, 20), "gif"))),
                 Arguments.of("UNSUPPORTED_FORMAT (text)", 415, Submit.file("notes.pdf", "just some text".getBytes())),
-                Arguments.of("INVALID_REQUEST", 400, Submit.file("q.png", TestFiles.png(50, 50)).tasks("OCR,TRANSLATE")),
-                Arguments.of("INVALID_REQUEST (QA without questions)", 400, Submit.file("q.png", TestFiles.png(50, 50)).tasks("QA")),
-                Arguments.of("INVALID_REQUEST (metadata)", 400, Submit.file("q.png", TestFiles.png(50, 50)).metadata("[1,2]")),
-                Arguments.of("INVALID_REQUEST (mode)", 400, Submit.file("q.png", TestFiles.png(50, 50)).mode("handwriting")),
-                Arguments.of("INVALID_REQUEST (groundAnswers)", 400, Submit.file("q.png", TestFiles.png(50, 50))
-                        .groundAnswers("yes")));
+                Arguments.of(
+                        "INVALID_REQUEST",
+                        400,
+                        Submit.file("q.png", TestFiles.png(50, 50)).tasks("OCR,TRANSLATE")),
+                Arguments.of(
+                        "INVALID_REQUEST (QA without questions)",
+                        400,
+                        Submit.file("q.png", TestFiles.png(50, 50)).tasks("QA")),
+                Arguments.of(
+                        "INVALID_REQUEST (metadata)",
+                        400,
+                        Submit.file("q.png", TestFiles.png(50, 50)).metadata("[1,2]")),
+                Arguments.of(
+                        "INVALID_REQUEST (mode)",
+                        400,
+                        Submit.file("q.png", TestFiles.png(50, 50)).mode("handwriting")),
+                Arguments.of(
+                        "INVALID_REQUEST (groundAnswers)",
+                        400,
+                        Submit.file("q.png", TestFiles.png(50, 50)).groundAnswers("yes")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -226,7 +278,8 @@ class IngestApiTest {
         assertTrue(message != null && message.length() > 10, "a clear message: " + message);
         String id = r.jsonPath().getString("documentId");
         if (id != null) {
-            DocumentStatus rejected = topics().await(id, DocumentStatus.class, l -> !l.isEmpty()).get(0);
+            DocumentStatus rejected =
+                    topics().await(id, DocumentStatus.class, l -> !l.isEmpty()).get(0);
             assertEquals(DocumentState.REJECTED, rejected.getState());
             assertEquals(reason, rejected.getReasonCode());
             assertEquals(message, rejected.getMessage());
@@ -234,8 +287,11 @@ class IngestApiTest {
             assertEquals("INVALID_REQUEST", reason, "only a request without a usable id has no event");
         }
         String next = accept(Submit.file("next.png", TestFiles.png(300, 200)));
-        assertEquals(DocumentState.ACCEPTED,
-                topics().await(next, DocumentStatus.class, l -> !l.isEmpty()).get(0).getState());
+        assertEquals(
+                DocumentState.ACCEPTED,
+                topics().await(next, DocumentStatus.class, l -> !l.isEmpty())
+                        .get(0)
+                        .getState());
         if (id != null) {
             assertTrue(topics().records(id, DocumentRequest.class).isEmpty(), "nothing else published for " + id);
             assertTrue(topics().records(id, PageImage.class).isEmpty());
@@ -246,7 +302,8 @@ class IngestApiTest {
     void uploadsAndSpoolsAreDeleted() throws Exception {
         accept(Submit.file("clean.pdf", TestFiles.pdf(2, false, true)));
         Submit.file("broken.pdf", TestFiles.corruptPdf()).post();
-        Path uploads = Path.of(ConfigProvider.getConfig().getValue("quarkus.http.body.uploads-directory", String.class));
+        Path uploads =
+                Path.of(ConfigProvider.getConfig().getValue("quarkus.http.body.uploads-directory", String.class));
         Path work = Path.of(ConfigProvider.getConfig().getValue("pagestream.ingest.work-directory", String.class));
         Wait.atMost(Duration.ofSeconds(30), () -> count(uploads) + count(work) == 0);
         assertEquals(0, count(uploads), "uploads left in " + uploads);
@@ -257,25 +314,50 @@ class IngestApiTest {
     void metricsHealthAndOpenApi() {
         accept(Submit.file("m.png", TestFiles.png(64, 64)));
         Submit.file("secret.pdf", TestFiles.encryptedPdf()).post();
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        for (String name : List.of("pagestream_ingest_documents_total", "pagestream_ingest_pages_total",
-                "pagestream_ingest_bytes_total", "pagestream_ingest_rejected_total{reason=\"ENCRYPTED\"",
-                "pagestream_ingest_in_flight", "pagestream_ingest_document_seconds_count")) {
+        String metrics = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        for (String name : List.of(
+                "pagestream_ingest_documents_total",
+                "pagestream_ingest_pages_total",
+                "pagestream_ingest_bytes_total",
+                "pagestream_ingest_rejected_total{reason=\"ENCRYPTED\"",
+                "pagestream_ingest_in_flight",
+                "pagestream_ingest_document_seconds_count")) {
             assertTrue(metrics.contains(name), "metric " + name);
         }
         given().when().get("/q/health/ready").then().statusCode(200);
         given().when().get("/q/health/live").then().statusCode(200);
-        String openapi = given().when().get("/q/openapi").then().statusCode(200).extract().asString();
-        assertTrue(openapi.contains("/v1/documents") && openapi.contains("multipart/form-data")
-                && openapi.contains("idempotencyKey") && openapi.contains("\"202\""), openapi);
-        assertTrue(openapi.contains("groundAnswers") && openapi.contains("- layout"), "mode and groundAnswers: " + openapi);
+        String openapi = given().when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertTrue(
+                openapi.contains("/v1/documents")
+                        && openapi.contains("multipart/form-data")
+                        && openapi.contains("idempotencyKey")
+                        && openapi.contains("\"202\""),
+                openapi);
+        assertTrue(
+                openapi.contains("groundAnswers") && openapi.contains("- layout"),
+                "mode and groundAnswers: " + openapi);
     }
 
     @Test
     void everyMetricTheDashboardQueriesForIngestIsExposed() {
         accept(Submit.file("d.png", TestFiles.png(64, 64)));
         Submit.file("secret.pdf", TestFiles.encryptedPdf()).post();
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         Set<String> queried = Dashboard.metricsOf("Ingest");
         assertTrue(queried.contains("pagestream_ingest_documents_total"), "the Ingest row: " + queried);
         assertEquals(Set.of(), Dashboard.missingFrom(metrics, queried), "queried by the dashboard, not exposed");

@@ -32,22 +32,32 @@ class RealWorldPdfTest {
     @Test
     void pageCountsMatchPdfinfo() throws Exception {
         List<String> lines = new String(TestFiles.resourceBytes("/real-world/page-counts.txt"), StandardCharsets.UTF_8)
-                .lines().filter(l -> !l.isBlank()).toList();
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList();
         assertFalse(lines.isEmpty());
         for (String line : lines) {
             String[] f = line.split(" ");
             String file = f[0];
             int expected = Integer.parseInt(f[1]);
-            Response r = Submit.file(file, TestFiles.resourceBytes("/real-world/" + file)).post();
+            Response r = Submit.file(file, TestFiles.resourceBytes("/real-world/" + file))
+                    .post();
             assertEquals(202, r.statusCode(), file + ": " + r.asString());
             assertEquals(expected, r.jsonPath().getInt("pageCount"), file + " page count against pdfinfo");
             String id = r.jsonPath().getString("documentId");
-            DocumentRequest request = TopicRecorder.get().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
+            DocumentRequest request = TopicRecorder.get()
+                    .await(id, DocumentRequest.class, l -> !l.isEmpty())
+                    .get(0);
             assertEquals(expected, request.getPageCount());
             List<PageImage> pages = TopicRecorder.get().await(id, PageImage.class, l -> l.size() >= expected);
             assertEquals(expected, pages.size(), file);
-            assertEquals(expected, pages.stream().map(PageImage::getPageIndex).distinct().count());
-            PageImage first = pages.stream().filter(p -> p.getPageIndex() == 0).findFirst().orElseThrow();
+            assertEquals(
+                    expected,
+                    pages.stream().map(PageImage::getPageIndex).distinct().count());
+            PageImage first = pages.stream()
+                    .filter(p -> p.getPageIndex() == 0)
+                    .findFirst()
+                    .orElseThrow();
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(IngestApiTest.bytes(first)));
             assertEquals(first.getWidth(), img.getWidth());
             assertTrue(first.getHeight() >= 1000, file + ": a letter page renders for a 3 x 4 grid");

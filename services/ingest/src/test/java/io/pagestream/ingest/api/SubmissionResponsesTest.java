@@ -22,12 +22,14 @@ class SubmissionResponsesTest {
         Response accepted = SubmissionResponses.of(new Outcome.Accepted("d1", 3, "application/pdf"), PREFIX);
         assertEquals(202, accepted.getStatus());
         assertEquals(URI.create("/v1/documents/d1"), accepted.getLocation());
-        assertEquals(new DocumentsResource.Accepted("d1", "/v1/documents/d1", 3, "application/pdf", false),
+        assertEquals(
+                new DocumentsResource.Accepted("d1", "/v1/documents/d1", 3, "application/pdf", false),
                 accepted.getEntity());
 
         Response duplicate = SubmissionResponses.of(new Outcome.Duplicate("d1", 3, "application/pdf"), PREFIX);
         assertEquals(200, duplicate.getStatus());
-        assertEquals(new DocumentsResource.Accepted("d1", "/v1/documents/d1", 3, "application/pdf", true),
+        assertEquals(
+                new DocumentsResource.Accepted("d1", "/v1/documents/d1", 3, "application/pdf", true),
                 duplicate.getEntity());
     }
 
@@ -50,8 +52,8 @@ class SubmissionResponsesTest {
         assertEquals("2", busy.getHeaderString("Retry-After"));
         assertEquals(new DocumentsResource.Refused("d3", "BUSY", "at capacity"), busy.getEntity());
 
-        Response inProgress = SubmissionResponses.of(
-                new Outcome.Unavailable("d3", Reason.IN_PROGRESS, "being processed", 1), PREFIX);
+        Response inProgress =
+                SubmissionResponses.of(new Outcome.Unavailable("d3", Reason.IN_PROGRESS, "being processed", 1), PREFIX);
         assertEquals(409, inProgress.getStatus());
         assertEquals("1", inProgress.getHeaderString("Retry-After"));
     }
@@ -59,12 +61,17 @@ class SubmissionResponsesTest {
     @Test
     void everyReasonIsListedUnderItsStatusInTheOpenApiDescription() {
         Method submit = Arrays.stream(DocumentsResource.class.getMethods())
-                .filter(m -> m.getName().equals("submit")).findFirst().orElseThrow();
+                .filter(m -> m.getName().equals("submit"))
+                .findFirst()
+                .orElseThrow();
         APIResponse[] documented = submit.getAnnotationsByType(APIResponse.class);
         for (Reason reason : Reason.values()) {
             String status = String.valueOf(SubmissionResponses.status(reason));
-            String description = Arrays.stream(documented).filter(a -> a.responseCode().equals(status))
-                    .map(APIResponse::description).findFirst().orElse("");
+            String description = Arrays.stream(documented)
+                    .filter(a -> a.responseCode().equals(status))
+                    .map(APIResponse::description)
+                    .findFirst()
+                    .orElse("");
             assertTrue(description.contains(reason.code()), reason + " under " + status + ": " + description);
         }
     }

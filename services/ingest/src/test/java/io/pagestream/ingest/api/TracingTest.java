@@ -55,9 +55,12 @@ class TracingTest {
         for (ConsumerRecord<String, SpecificRecord> record : records) {
             assertEquals(rest.getTraceId(), traceId(header(record)), record.topic() + " header");
         }
-        DocumentRequest request = TopicRecorder.get().records(id, DocumentRequest.class).getFirst();
+        DocumentRequest request =
+                TopicRecorder.get().records(id, DocumentRequest.class).getFirst();
         assertEquals(rest.getTraceId(), traceId(request.getTraceparent()), "the request's Avro field");
-        assertEquals(header(only(records, Topics.DOCUMENTS_REQUESTS.name())), request.getTraceparent(),
+        assertEquals(
+                header(only(records, Topics.DOCUMENTS_REQUESTS.name())),
+                request.getTraceparent(),
                 "the Avro field names the same span as the header");
         for (PageImage page : TopicRecorder.get().records(id, PageImage.class)) {
             assertEquals(rest.getTraceId(), traceId(page.getTraceparent()), "a page's Avro field");
@@ -80,10 +83,13 @@ class TracingTest {
     void aRejectionEventCarriesTheClientsTraceToo() {
         String trace = "0af7651916cd43dd8448eb211c80319c";
         Response r = Submit.file("secret.pdf", TestFiles.encryptedPdf())
-                .traceparent("00-" + trace + "-b7ad6b7169203331-01").post();
+                .traceparent("00-" + trace + "-b7ad6b7169203331-01")
+                .post();
         assertEquals(422, r.statusCode(), r.asString());
         String id = r.jsonPath().getString("documentId");
-        DocumentStatus rejected = TopicRecorder.get().await(id, DocumentStatus.class, l -> !l.isEmpty()).getFirst();
+        DocumentStatus rejected = TopicRecorder.get()
+                .await(id, DocumentStatus.class, l -> !l.isEmpty())
+                .getFirst();
         assertEquals(DocumentState.REJECTED, rejected.getState());
         assertEquals(trace, traceId(header(only(records(id, 1), Topics.DOCUMENTS_STATUS.name()))));
         assertEquals(trace, traceId(rejected.getTraceparent()));
@@ -92,13 +98,16 @@ class TracingTest {
     /** The server span Quarkus made for the submission of document {@code id} (ingest tags it with the id). */
     private SpanData restSpan(String id) {
         Wait.atMost(Duration.ofSeconds(30), () -> restSpanNow(id).isPresent());
-        return restSpanNow(id).orElseThrow(
-                () -> new AssertionError("no server span for " + id + " among " + spans.getFinishedSpanItems()));
+        return restSpanNow(id)
+                .orElseThrow(() ->
+                        new AssertionError("no server span for " + id + " among " + spans.getFinishedSpanItems()));
     }
 
     private Optional<SpanData> restSpanNow(String id) {
-        return spans.getFinishedSpanItems().stream().filter(span -> span.getKind() == SpanKind.SERVER
-                && id.equals(span.getAttributes().get(TraceHeaders.DOCUMENT_ID))).findFirst();
+        return spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getKind() == SpanKind.SERVER
+                        && id.equals(span.getAttributes().get(TraceHeaders.DOCUMENT_ID)))
+                .findFirst();
     }
 
     /** The document's committed records on every topic ingest writes, once there are {@code count}. */
@@ -112,15 +121,17 @@ class TracingTest {
 
     private static List<ConsumerRecord<String, SpecificRecord>> recordsNow(String id) {
         return TopicRecorder.get().all().stream()
-                .filter(r -> id.equals(r.topic().equals(Topics.DOCUMENTS_PAGES.name())
-                        ? PageKey.parse(r.key()).documentId() : r.key()))
+                .filter(r -> id.equals(
+                        r.topic().equals(Topics.DOCUMENTS_PAGES.name())
+                                ? PageKey.parse(r.key()).documentId()
+                                : r.key()))
                 .toList();
     }
 
-    private static ConsumerRecord<String, SpecificRecord> only(List<ConsumerRecord<String, SpecificRecord>> records,
-            String topic) {
-        List<ConsumerRecord<String, SpecificRecord>> on = records.stream().filter(r -> r.topic().equals(topic))
-                .toList();
+    private static ConsumerRecord<String, SpecificRecord> only(
+            List<ConsumerRecord<String, SpecificRecord>> records, String topic) {
+        List<ConsumerRecord<String, SpecificRecord>> on =
+                records.stream().filter(r -> r.topic().equals(topic)).toList();
         assertEquals(1, on.size(), topic);
         return on.getFirst();
     }

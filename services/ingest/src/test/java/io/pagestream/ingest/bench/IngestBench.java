@@ -9,7 +9,6 @@ import io.pagestream.ingest.Outcome;
 import io.pagestream.ingest.Submission;
 import io.pagestream.ingest.TestFiles;
 import io.pagestream.ingest.format.DocumentFormat;
-import io.pagestream.ingest.format.FormatDetector;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.publish.DocumentPublisher;
@@ -73,7 +72,8 @@ public final class IngestBench {
     private static final AtomicLong peakAfterGc = new AtomicLong();
     private static final java.util.Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
-            .map(java.lang.management.MemoryPoolMXBean::getName).collect(java.util.stream.Collectors.toSet());
+            .map(java.lang.management.MemoryPoolMXBean::getName)
+            .collect(java.util.stream.Collectors.toSet());
 
     public static void main(String[] args) throws Exception {
         Path real = null;
@@ -91,8 +91,13 @@ public final class IngestBench {
         watchHeap();
         Path dir = Files.createTempDirectory("pagestream-ingest-bench-");
         Runtime rt = Runtime.getRuntime();
-        System.out.printf(Locale.ROOT, "machine: %d cores, max heap %d MiB, %s %s%n", rt.availableProcessors(),
-                rt.maxMemory() >> 20, System.getProperty("java.vm.name"), System.getProperty("java.version"));
+        System.out.printf(
+                Locale.ROOT,
+                "machine: %d cores, max heap %d MiB, %s %s%n",
+                rt.availableProcessors(),
+                rt.maxMemory() >> 20,
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"));
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir.resolve("kafka"), 0, 0);
                 ApicurioRegistry registryProcess = ApicurioRegistry.start(dir.resolve("registry"));
                 SchemaRegistryClient registry = RegistryClients.of(registryProcess.url())) {
@@ -105,9 +110,20 @@ public final class IngestBench {
             try (DocumentPublisher publisher = new DocumentPublisher(settings, registry, true, "bench", 1, traces);
                     StatusPublisher status = new StatusPublisher(settings, registry, true, traces);
                     AcceptedDocuments accepted = new AcceptedDocuments(settings, registry, 1000).start()) {
-                IngestService service = new IngestService(limits, new PageEncoder(0.9f), publisher, status, accepted,
-                        new IngestMetrics(new SimpleMeterRegistry()), dir.resolve("work"), Duration.ofSeconds(5),
-                        Duration.ofSeconds(60), 5, OcrMode.MARKDOWN, Clock.systemUTC(), traces);
+                IngestService service = new IngestService(
+                        limits,
+                        new PageEncoder(0.9f),
+                        publisher,
+                        status,
+                        accepted,
+                        new IngestMetrics(new SimpleMeterRegistry()),
+                        dir.resolve("work"),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(60),
+                        5,
+                        OcrMode.MARKDOWN,
+                        Clock.systemUTC(),
+                        traces);
 
                 warmUp(service, dir);
                 if (small) {
@@ -127,10 +143,19 @@ public final class IngestBench {
                     Outcome o = submit(service, big);
                     double s = (System.nanoTime() - t0) / 1e9;
                     int pages = o instanceof Outcome.Accepted a ? a.pageCount() : 0;
-                    System.out.printf(Locale.ROOT, "%s: %,d bytes, %d pages, %s, %.1f s, %.2f pages/s; peak heap "
-                            + "used %d MiB (sampled every 10 ms), peak live after GC %d MiB, max heap %d MiB%n",
-                            big.getFileName(), Files.size(big), pages, o, s, pages / s, peakUsed.get() >> 20,
-                            peakAfterGc.get() >> 20, rt.maxMemory() >> 20);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s: %,d bytes, %d pages, %s, %.1f s, %.2f pages/s; peak heap "
+                                    + "used %d MiB (sampled every 10 ms), peak live after GC %d MiB, max heap %d MiB%n",
+                            big.getFileName(),
+                            Files.size(big),
+                            pages,
+                            o,
+                            s,
+                            pages / s,
+                            peakUsed.get() >> 20,
+                            peakAfterGc.get() >> 20,
+                            rt.maxMemory() >> 20);
                 }
             }
         } finally {
@@ -157,15 +182,34 @@ public final class IngestBench {
         long t1 = System.nanoTime();
         Outcome o = submit(service, pdf);
         double e2e = (System.nanoTime() - t1) / 1e9;
-        System.out.printf(Locale.ROOT, "%s (%,d bytes): render+encode %d pages in %.1f s = %.2f pages/s "
-                + "(%.0f KiB per page); end to end through Kafka (%s) %.1f s = %.2f pages/s%n", label,
-                Files.size(pdf), pages, render, pages / render, bytes / 1024.0 / pages, o, e2e,
+        System.out.printf(
+                Locale.ROOT,
+                "%s (%,d bytes): render+encode %d pages in %.1f s = %.2f pages/s "
+                        + "(%.0f KiB per page); end to end through Kafka (%s) %.1f s = %.2f pages/s%n",
+                label,
+                Files.size(pdf),
+                pages,
+                render,
+                pages / render,
+                bytes / 1024.0 / pages,
+                o,
+                e2e,
                 pages / e2e);
     }
 
     private static Outcome submit(IngestService service, Path file) throws Exception {
-        return service.submit(new Submission(file, Files.size(file), file.getFileName().toString(), List.of(),
-                List.of(), null, null, null, null, null, null));
+        return service.submit(new Submission(
+                file,
+                Files.size(file),
+                file.getFileName().toString(),
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
     }
 
     private static Path firstPages(Path pdf, int n, Path out) throws Exception {
@@ -213,27 +257,40 @@ public final class IngestBench {
     }
 
     private static void watchHeap() {
-        Thread sampler = new Thread(() -> {
-            while (true) {
-                peakUsed.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (true) {
+                        peakUsed.accumulateAndGet(
+                                ManagementFactory.getMemoryMXBean()
+                                        .getHeapMemoryUsage()
+                                        .getUsed(),
+                                Math::max);
+                        try {
+                            Thread.sleep(10);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
         for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ((NotificationEmitter) gc).addNotificationListener((n, h) -> {
-                if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                    var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                    long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
-                            .filter(e -> HEAP_POOLS.contains(e.getKey())).mapToLong(e -> e.getValue().getUsed()).sum();
-                    peakAfterGc.accumulateAndGet(after, Math::max);
-                }
-            }, null, null);
+            ((NotificationEmitter) gc)
+                    .addNotificationListener(
+                            (n, h) -> {
+                                if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                                        n.getType())) {
+                                    var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                                    long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                                            .filter(e -> HEAP_POOLS.contains(e.getKey()))
+                                            .mapToLong(e -> e.getValue().getUsed())
+                                            .sum();
+                                    peakAfterGc.accumulateAndGet(after, Math::max);
+                                }
+                            },
+                            null,
+                            null);
         }
     }
 }

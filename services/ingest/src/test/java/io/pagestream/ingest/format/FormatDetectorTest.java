@@ -14,7 +14,8 @@ class FormatDetectorTest {
         assertEquals(DocumentFormat.PNG, FormatDetector.detect(TestFiles.png(10, 10)));
         assertEquals(DocumentFormat.JPEG, FormatDetector.detect(TestFiles.jpegWithOrientation(10, 10, 1)));
         assertEquals(DocumentFormat.TIFF, FormatDetector.detect(TestFiles.tiff(1, 10, 10)));
-        assertEquals(DocumentFormat.WEBP, FormatDetector.detect(TestFiles.resourceBytes("/images/red-blue-lossy.webp")));
+        assertEquals(
+                DocumentFormat.WEBP, FormatDetector.detect(TestFiles.resourceBytes("/images/red-blue-lossy.webp")));
         assertEquals(DocumentFormat.GIF, FormatDetector.detect(TestFiles.encode(TestFiles.stripes(10, 10), "gif")));
         assertEquals(DocumentFormat.BMP, FormatDetector.detect(TestFiles.encode(TestFiles.stripes(10, 10), "bmp")));
         assertEquals(DocumentFormat.ZIP, FormatDetector.detect(new byte[] {'P', 'K', 3, 4, 0, 0}));

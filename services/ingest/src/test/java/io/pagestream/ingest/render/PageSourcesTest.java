@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every format opened from a real file, rendered at the target size, and every guard tripped. */
 class PageSourcesTest {
-    private static final Limits LIMITS = Limits.defaults().withMaxPages(50).withMaxPixelsPerPage(40_000_000)
-            .withMaxDecodedBytesPerPage(32L << 20);
+    private static final Limits LIMITS =
+            Limits.defaults().withMaxPages(50).withMaxPixelsPerPage(40_000_000).withMaxDecodedBytesPerPage(32L << 20);
 
     @TempDir
     Path dir;
@@ -49,7 +49,8 @@ class PageSourcesTest {
                 assertEquals(3, pdf.pageCount());
                 RenderedPage rendered = pdf.render(2);
                 BufferedImage page = rendered.image();
-                assertArrayEquals(TargetSize.forVector(595.27563, 841.8898), new int[] {page.getWidth(), page.getHeight()});
+                assertArrayEquals(
+                        TargetSize.forVector(595.27563, 841.8898), new int[] {page.getWidth(), page.getHeight()});
                 assertTrue(darkPixels(page) > 2000, "text was drawn (" + embedded + ")");
                 EncodedPage encoded = new PageEncoder(0.9f).encode(rendered);
                 assertTrue(encoded.bytes().length < 2_000_000, "small: " + encoded.bytes().length);
@@ -67,7 +68,10 @@ class PageSourcesTest {
             assertEquals(BufferedImage.TYPE_BYTE_GRAY, decoded.getType(), "grey pages are encoded as 8-bit grey");
         }
         BufferedImage photo = Images.scaleToRgb(TestFiles.noise(800, 600, 1), 800, 600);
-        assertEquals("image/jpeg", encoder.encode(new RenderedPage(photo, new SourceGeometry(800, 600, 1))).mediaType());
+        assertEquals(
+                "image/jpeg",
+                encoder.encode(new RenderedPage(photo, new SourceGeometry(800, 600, 1)))
+                        .mediaType());
     }
 
     @Test
@@ -127,8 +131,7 @@ class PageSourcesTest {
 
     @Test
     void pdfPagesRecordTheirDisplayedSizeInPointsAndTheScaleTheyWereRenderedAt() throws Exception {
-        record Case(String name, byte[] pdf, double width, double height, int pixelWidth, int pixelHeight) {
-        }
+        record Case(String name, byte[] pdf, double width, double height, int pixelWidth, int pixelHeight) {}
         PDRectangle letter = PDRectangle.LETTER;
         for (Case c : List.of(
                 // A4 (210 x 297 mm): the 2 x 3 grid, 1344 px high.
@@ -137,8 +140,13 @@ class PageSourcesTest {
                 // in exact arithmetic, 1791 as PDFBox rounds down the float product.
                 new Case("Letter /Rotate 90", TestFiles.shapedPdf(letter, null, 90), 792, 612, 1791, 1384),
                 // Only the crop box shows: 400 x 700 pt of the Letter media box, turned by 270; the 2 x 1 grid.
-                new Case("Letter cropped, /Rotate 270", TestFiles.shapedPdf(letter,
-                        new PDRectangle(100, 50, 400, 700), 270), 700, 400, 896, 512))) {
+                new Case(
+                        "Letter cropped, /Rotate 270",
+                        TestFiles.shapedPdf(letter, new PDRectangle(100, 50, 400, 700), 270),
+                        700,
+                        400,
+                        896,
+                        512))) {
             try (PageSource pdf = open(c.name.replaceAll("[^A-Za-z0-9]", "_") + ".pdf", c.pdf)) {
                 RenderedPage page = pdf.render(0);
                 SourceGeometry source = page.source();
@@ -146,8 +154,14 @@ class PageSourcesTest {
                 assertEquals(c.height, source.heightPoints(), 1e-3, c.name);
                 assertEquals(c.pixelWidth, page.image().getWidth(), c.name);
                 assertEquals(c.pixelHeight, page.image().getHeight(), c.name);
-                assertRoundedDown(source.widthPoints() * source.renderScale(), page.image().getWidth(), c.name);
-                assertRoundedDown(source.heightPoints() * source.renderScale(), page.image().getHeight(), c.name);
+                assertRoundedDown(
+                        source.widthPoints() * source.renderScale(),
+                        page.image().getWidth(),
+                        c.name);
+                assertRoundedDown(
+                        source.heightPoints() * source.renderScale(),
+                        page.image().getHeight(),
+                        c.name);
             }
         }
     }
@@ -184,16 +198,35 @@ class PageSourcesTest {
 
     @Test
     void guards() {
-        assertEquals(Reason.ENCRYPTED, refused("e.pdf", TestFiles.encryptedPdf()).reason());
-        assertEquals(Reason.CORRUPT_FILE, refused("c.pdf", TestFiles.corruptPdf()).reason());
-        assertEquals(Reason.TOO_MANY_PAGES, refused("p.pdf", TestFiles.pdf(51, false, false)).reason());
-        assertEquals(Reason.TOO_MANY_PAGES, refused("p.tif", TestFiles.tiff(51, 10, 10)).reason());
-        assertEquals(Reason.TOO_MANY_PIXELS, refused("h.pdf", TestFiles.hugePagePdf(100_000)).reason());
-        assertEquals(Reason.TOO_MANY_PIXELS, refused("i.pdf", TestFiles.imageBombPdf(50_000, 50_000)).reason());
-        assertEquals(Reason.DECOMPRESSION_BOMB, refused("z.pdf", TestFiles.flateBombPdf(40L << 20)).reason());
-        assertEquals(Reason.TOO_MANY_PIXELS, refused("d.png", TestFiles.pngDeclaring(100_000, 100_000)).reason());
-        assertEquals(Reason.TOO_MANY_PIXELS, refused("b.png", TestFiles.pngBomb(8000, 8000)).reason());
-        assertEquals(Reason.CORRUPT_FILE, refused("t.png", java.util.Arrays.copyOf(TestFiles.png(600, 400), 200)).reason());
+        assertEquals(
+                Reason.ENCRYPTED, refused("e.pdf", TestFiles.encryptedPdf()).reason());
+        assertEquals(
+                Reason.CORRUPT_FILE, refused("c.pdf", TestFiles.corruptPdf()).reason());
+        assertEquals(
+                Reason.TOO_MANY_PAGES,
+                refused("p.pdf", TestFiles.pdf(51, false, false)).reason());
+        assertEquals(
+                Reason.TOO_MANY_PAGES,
+                refused("p.tif", TestFiles.tiff(51, 10, 10)).reason());
+        assertEquals(
+                Reason.TOO_MANY_PIXELS,
+                refused("h.pdf", TestFiles.hugePagePdf(100_000)).reason());
+        assertEquals(
+                Reason.TOO_MANY_PIXELS,
+                refused("i.pdf", TestFiles.imageBombPdf(50_000, 50_000)).reason());
+        assertEquals(
+                Reason.DECOMPRESSION_BOMB,
+                refused("z.pdf", TestFiles.flateBombPdf(40L << 20)).reason());
+        assertEquals(
+                Reason.TOO_MANY_PIXELS,
+                refused("d.png", TestFiles.pngDeclaring(100_000, 100_000)).reason());
+        assertEquals(
+                Reason.TOO_MANY_PIXELS,
+                refused("b.png", TestFiles.pngBomb(8000, 8000)).reason());
+        assertEquals(
+                Reason.CORRUPT_FILE,
+                refused("t.png", java.util.Arrays.copyOf(TestFiles.png(600, 400), 200))
+                        .reason());
     }
 
     private static long darkPixels(BufferedImage img) {

@@ -10,8 +10,8 @@ class TargetSizeTest {
     @Test
     void gridIsTheModelsChoice() {
         assertArrayEquals(new int[] {1, 1}, TargetSize.grid(448, 448));
-        assertArrayEquals(new int[] {2, 3}, TargetSize.grid(595, 842));   // A4 portrait
-        assertArrayEquals(new int[] {3, 4}, TargetSize.grid(612, 792));   // US Letter
+        assertArrayEquals(new int[] {2, 3}, TargetSize.grid(595, 842)); // A4 portrait
+        assertArrayEquals(new int[] {3, 4}, TargetSize.grid(612, 792)); // US Letter
         assertArrayEquals(new int[] {4, 3}, TargetSize.grid(842, 595));
         assertArrayEquals(new int[] {12, 1}, TargetSize.grid(10_000, 100));
     }

@@ -56,6 +56,7 @@ import java.util.function.Consumer;
 public final class ActivationRange {
     /** Largest finite float16 value. */
     public static final float FP16_MAX = 65504f;
+
     private static final String KEY_FILE = "activation-graphs.key";
     private static final String QUESTION = "Transcribe the text of this page.";
 
@@ -65,8 +66,8 @@ public final class ActivationRange {
      * @param threads ORT intra-op threads; 0 for ORT's default
      */
     public record Options(int tokens, DecoderOptions options, int threads) {
-        public static final Options DEFAULT = new Options(16, new DecoderOptions(TargetDtype.FP32,
-                Int4Options.DEFAULT, true), 0);
+        public static final Options DEFAULT =
+                new Options(16, new DecoderOptions(TargetDtype.FP32, Int4Options.DEFAULT, true), 0);
 
         public Options {
             if (tokens < 0 || threads < 0) {
@@ -77,8 +78,13 @@ public final class ActivationRange {
     }
 
     /** Largest |value| of each recorded tensor of one layer, over the prefill and every decode step. */
-    public record LayerMax(int layer, float residualAttention, float attentionOut, float ffnIntermediate,
-            float ffnOut, float residualOut) {
+    public record LayerMax(
+            int layer,
+            float residualAttention,
+            float attentionOut,
+            float ffnIntermediate,
+            float ffnOut,
+            float residualOut) {
         public float residual() {
             return nanMax(residualAttention, residualOut);
         }
@@ -91,8 +97,17 @@ public final class ActivationRange {
      * @param embeddings   largest |input embedding| (text embeddings and projector rows)
      * @param logits       largest |logit|
      */
-    public record Result(String model, String dtype, boolean fp32Residual, int promptTokens, int imageTokens,
-            int generated, float embeddings, List<LayerMax> layers, float logits, double seconds) {
+    public record Result(
+            String model,
+            String dtype,
+            boolean fp32Residual,
+            int promptTokens,
+            int imageTokens,
+            int generated,
+            float embeddings,
+            List<LayerMax> layers,
+            float logits,
+            double seconds) {
         public Result {
             layers = List.copyOf(layers);
         }
@@ -101,8 +116,8 @@ public final class ActivationRange {
         public float maxHidden() {
             float max = embeddings;
             for (LayerMax l : layers) {
-                max = nanMax(max, nanMax(nanMax(l.residual(), l.attentionOut()), nanMax(l.ffnIntermediate(),
-                        l.ffnOut())));
+                max = nanMax(
+                        max, nanMax(nanMax(l.residual(), l.attentionOut()), nanMax(l.ffnIntermediate(), l.ffnOut())));
             }
             return max;
         }
@@ -126,8 +141,7 @@ public final class ActivationRange {
         }
     }
 
-    private ActivationRange() {
-    }
+    private ActivationRange() {}
 
     public static Result measure(Path checkpointDir, Path workDir, Options options, Consumer<String> log)
             throws OrtException {
@@ -140,7 +154,9 @@ public final class ActivationRange {
         PixelTiles tile = GenerationEngine.imagePreprocessor(config, Long.MAX_VALUE)
                 .preprocess(EngineBench.picture(1, config.tileSize()));
         int[] ids = prompt(checkpointDir, config, tile.tileCount());
-        int imageTokens = (int) Arrays.stream(ids).filter(id -> id == ImageContextToken.id(checkpointDir)).count();
+        int imageTokens = (int) Arrays.stream(ids)
+                .filter(id -> id == ImageContextToken.id(checkpointDir))
+                .count();
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Maxima maxima = new Maxima(llm.numHiddenLayers());
@@ -155,8 +171,12 @@ public final class ActivationRange {
                     OrtSession embedding = env.createSession(model(workDir, "embedding"), session);
                     OrtSession decoderSession = env.createSession(model(workDir, "decoder"), session)) {
                 float[] rows = vision(env, vision, tile);
-                log.accept(String.format(Locale.ROOT, "prompt: %d tokens (%d image), then %d greedy steps",
-                        ids.length, imageTokens, options.tokens()));
+                log.accept(String.format(
+                        Locale.ROOT,
+                        "prompt: %d tokens (%d image), then %d greedy steps",
+                        ids.length,
+                        imageTokens,
+                        options.tokens()));
                 OrtSession.Result previous = null;
                 long[] next = Arrays.stream(ids).asLongStream().toArray();
                 float[] imageRows = rows;
@@ -164,8 +184,8 @@ public final class ActivationRange {
                 try {
                     for (int step = 0; step <= options.tokens(); step++) {
                         length += next.length;
-                        OrtSession.Result result = decode(env, embedding, decoderSession, llm, decoder, next,
-                                imageRows, length, previous);
+                        OrtSession.Result result =
+                                decode(env, embedding, decoderSession, llm, decoder, next, imageRows, length, previous);
                         if (previous != null) {
                             previous.close();
                         }
@@ -182,30 +202,56 @@ public final class ActivationRange {
                 }
             }
         }
-        return new Result(checkpointDir.getFileName().toString(), decoder.dtype().name(), decoder.fp32Residual(),
-                ids.length, imageTokens, generated, maxima.embeddings, maxima.layers(), maxima.logits,
+        return new Result(
+                checkpointDir.getFileName().toString(),
+                decoder.dtype().name(),
+                decoder.fp32Residual(),
+                ids.length,
+                imageTokens,
+                generated,
+                maxima.embeddings,
+                maxima.layers(),
+                maxima.logits,
                 (System.nanoTime() - start) / 1e9);
     }
 
     /** A markdown table: per layer the maxima and the float16 headroom of the largest of them. */
     public static void print(Result r, PrintStream out) {
-        out.printf(Locale.ROOT, "%s, %s%s graph: %d prompt tokens (%d image) + %d greedy steps, %.1f s%n", r.model(),
-                r.dtype().toLowerCase(Locale.ROOT), r.fp32Residual() ? " + fp32 residual" : "", r.promptTokens(),
-                r.imageTokens(), r.generated(), r.seconds());
+        out.printf(
+                Locale.ROOT,
+                "%s, %s%s graph: %d prompt tokens (%d image) + %d greedy steps, %.1f s%n",
+                r.model(),
+                r.dtype().toLowerCase(Locale.ROOT),
+                r.fp32Residual() ? " + fp32 residual" : "",
+                r.promptTokens(),
+                r.imageTokens(),
+                r.generated(),
+                r.seconds());
         out.println("| layer | residual after attn | attention out | FFN intermediate | FFN out | residual out "
                 + "| fp16 headroom |");
         out.println("|---|---|---|---|---|---|---|");
-        out.printf(Locale.ROOT, "| embeddings | %s | | | | | %s |%n", value(r.embeddings()),
-                headroom(r.embeddings()));
+        out.printf(Locale.ROOT, "| embeddings | %s | | | | | %s |%n", value(r.embeddings()), headroom(r.embeddings()));
         for (LayerMax l : r.layers()) {
             float max = nanMax(nanMax(l.residual(), l.attentionOut()), nanMax(l.ffnIntermediate(), l.ffnOut()));
-            out.printf(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %s |%n", l.layer(), value(l.residualAttention()),
-                    value(l.attentionOut()), value(l.ffnIntermediate()), value(l.ffnOut()), value(l.residualOut()),
+            out.printf(
+                    Locale.ROOT,
+                    "| %d | %s | %s | %s | %s | %s | %s |%n",
+                    l.layer(),
+                    value(l.residualAttention()),
+                    value(l.attentionOut()),
+                    value(l.ffnIntermediate()),
+                    value(l.ffnOut()),
+                    value(l.residualOut()),
                     headroom(max));
         }
         out.printf(Locale.ROOT, "| logits | | | | | %s | %s |%n", value(r.logits()), headroom(r.logits()));
-        out.printf(Locale.ROOT, "largest |activation| %s (residual stream %s, matmul outputs %s): fp16 headroom %s%n",
-                value(r.maxHidden()), value(r.maxResidual()), value(r.maxMatmulOutput()), headroom(r.maxHidden()));
+        out.printf(
+                Locale.ROOT,
+                "largest |activation| %s (residual stream %s, matmul outputs %s): fp16 headroom %s%n",
+                value(r.maxHidden()),
+                value(r.maxResidual()),
+                value(r.maxMatmulOutput()),
+                headroom(r.maxHidden()));
     }
 
     /** 65504 / max as a factor, or "OVERFLOW" past it. */
@@ -225,8 +271,8 @@ public final class ActivationRange {
     }
 
     /** Writes the three graphs unless the work directory already holds them for this checkpoint and options. */
-    private static void writeGraphs(Path checkpointDir, Path workDir, ModelConfig config, DecoderOptions options,
-            Consumer<String> log) {
+    private static void writeGraphs(
+            Path checkpointDir, Path workDir, ModelConfig config, DecoderOptions options, Consumer<String> log) {
         String key = "activation-maxima/" + CacheKey.of(checkpointDir, options);
         Path keyFile = workDir.resolve(KEY_FILE);
         try {
@@ -242,18 +288,24 @@ public final class ActivationRange {
         long start = System.nanoTime();
         Checkpoint tensors = Checkpoint.open(checkpointDir);
         Precision precision = options.dtype().precision();
-        write(workDir.resolve("embedding"), g -> EmbeddingGraph.build(g, tensors, config.llm(),
-                ImageContextToken.id(checkpointDir), precision));
-        write(workDir.resolve("vision"), g -> VisionGraph.build(g, tensors, config,
-                options.dtype().visionPrecision()));
-        write(workDir.resolve("decoder"), g -> DecoderGraph.buildWithActivationMaxima(g, tensors, config.llm(),
-                options));
+        write(
+                workDir.resolve("embedding"),
+                g -> EmbeddingGraph.build(g, tensors, config.llm(), ImageContextToken.id(checkpointDir), precision));
+        write(
+                workDir.resolve("vision"),
+                g -> VisionGraph.build(g, tensors, config, options.dtype().visionPrecision()));
+        write(
+                workDir.resolve("decoder"),
+                g -> DecoderGraph.buildWithActivationMaxima(g, tensors, config.llm(), options));
         try {
             Files.writeString(keyFile, key);
         } catch (IOException e) {
             throw new UncheckedIOException(keyFile + ": " + e.getMessage(), e);
         }
-        log.accept(String.format(Locale.ROOT, "wrote the activation graphs to %s in %.1f s", workDir,
+        log.accept(String.format(
+                Locale.ROOT,
+                "wrote the activation graphs to %s in %.1f s",
+                workDir,
                 (System.nanoTime() - start) / 1e9));
     }
 
@@ -278,8 +330,9 @@ public final class ActivationRange {
     private static int[] prompt(Path checkpointDir, ModelConfig config, int tiles) {
         if (Files.isRegularFile(checkpointDir.resolve(Tokenizer.MODEL_FILE))) {
             try (Tokenizer tokenizer = Tokenizer.load(checkpointDir)) {
-                return new ChatPrompt(tokenizer, config.tokensPerTile()).build("<image>\n" + QUESTION,
-                        List.of(tiles)).ids();
+                return new ChatPrompt(tokenizer, config.tokensPerTile())
+                        .build("<image>\n" + QUESTION, List.of(tiles))
+                        .ids();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -296,8 +349,9 @@ public final class ActivationRange {
     }
 
     private static float[] vision(OrtEnvironment env, OrtSession vision, PixelTiles tile) throws OrtException {
-        try (OnnxTensor pixels = OnnxTensor.createTensor(env, FloatBuffer.wrap(tile.values()),
-                new long[] {tile.tileCount(), 3, tile.tileSize(), tile.tileSize()});
+        try (OnnxTensor pixels = OnnxTensor.createTensor(env, FloatBuffer.wrap(tile.values()), new long[] {
+                    tile.tileCount(), 3, tile.tileSize(), tile.tileSize()
+                });
                 OrtSession.Result result = vision.run(Map.of(VisionGraph.PIXEL_VALUES, pixels))) {
             return floats((OnnxTensor) result.get(VisionGraph.PROJECTOR_ROWS).orElseThrow());
         }
@@ -307,22 +361,32 @@ public final class ActivationRange {
      * Embeds {@code ids} (one row) and runs the decoder on top of the cache of {@code previous} (the last result,
      * whose present tensors are passed as past without a copy), or an empty cache.
      */
-    private static OrtSession.Result decode(OrtEnvironment env, OrtSession embedding, OrtSession decoder,
-            LlmConfig llm, DecoderOptions options, long[] ids, float[] imageRows, int length,
-            OrtSession.Result previous) throws OrtException {
+    private static OrtSession.Result decode(
+            OrtEnvironment env,
+            OrtSession embedding,
+            OrtSession decoder,
+            LlmConfig llm,
+            DecoderOptions options,
+            long[] ids,
+            float[] imageRows,
+            int length,
+            OrtSession.Result previous)
+            throws OrtException {
         int hidden = llm.hiddenSize();
         Map<String, OnnxTensor> owned = new HashMap<>();
         try {
-            owned.put(EmbeddingGraph.INPUT_IDS, OnnxTensor.createTensor(env, LongBuffer.wrap(ids),
-                    new long[] {1, ids.length}));
-            owned.put(EmbeddingGraph.IMAGE_ROWS, OnnxTensor.createTensor(env, FloatBuffer.wrap(imageRows),
-                    new long[] {imageRows.length / hidden, hidden}));
+            owned.put(
+                    EmbeddingGraph.INPUT_IDS,
+                    OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, ids.length}));
+            owned.put(EmbeddingGraph.IMAGE_ROWS, OnnxTensor.createTensor(env, FloatBuffer.wrap(imageRows), new long[] {
+                imageRows.length / hidden, hidden
+            }));
             Map<String, OnnxTensor> inputs = new HashMap<>();
             try (OrtSession.Result embedded = embedding.run(owned)) {
-                inputs.put(DecoderGraph.INPUTS_EMBEDS, (OnnxTensor) embedded.get(EmbeddingGraph.INPUTS_EMBEDS)
-                        .orElseThrow());
-                inputs.put(DecoderGraph.VISUAL_MASK, (OnnxTensor) embedded.get(EmbeddingGraph.VISUAL_MASK)
-                        .orElseThrow());
+                inputs.put(DecoderGraph.INPUTS_EMBEDS, (OnnxTensor)
+                        embedded.get(EmbeddingGraph.INPUTS_EMBEDS).orElseThrow());
+                inputs.put(DecoderGraph.VISUAL_MASK, (OnnxTensor)
+                        embedded.get(EmbeddingGraph.VISUAL_MASK).orElseThrow());
                 OnnxTensor seqlens = OnnxTensor.createTensor(env, new int[] {length - 1});
                 OnnxTensor total = OnnxTensor.createTensor(env, length);
                 owned.put(DecoderGraph.SEQLENS_K, seqlens);
@@ -330,10 +394,26 @@ public final class ActivationRange {
                 inputs.put(DecoderGraph.SEQLENS_K, seqlens);
                 inputs.put(DecoderGraph.TOTAL_SEQUENCE_LENGTH, total);
                 for (int n = 0; n < llm.numHiddenLayers(); n++) {
-                    inputs.put(DecoderGraph.pastKey(n), past(env, llm, options, previous, DecoderGraph.presentKey(n),
-                            owned, DecoderGraph.pastKey(n)));
-                    inputs.put(DecoderGraph.pastValue(n), past(env, llm, options, previous,
-                            DecoderGraph.presentValue(n), owned, DecoderGraph.pastValue(n)));
+                    inputs.put(
+                            DecoderGraph.pastKey(n),
+                            past(
+                                    env,
+                                    llm,
+                                    options,
+                                    previous,
+                                    DecoderGraph.presentKey(n),
+                                    owned,
+                                    DecoderGraph.pastKey(n)));
+                    inputs.put(
+                            DecoderGraph.pastValue(n),
+                            past(
+                                    env,
+                                    llm,
+                                    options,
+                                    previous,
+                                    DecoderGraph.presentValue(n),
+                                    owned,
+                                    DecoderGraph.pastValue(n)));
                 }
                 return decoder.run(inputs);
             }
@@ -342,14 +422,23 @@ public final class ActivationRange {
         }
     }
 
-    private static OnnxTensor past(OrtEnvironment env, LlmConfig llm, DecoderOptions options,
-            OrtSession.Result previous, String present, Map<String, OnnxTensor> owned, String name)
+    private static OnnxTensor past(
+            OrtEnvironment env,
+            LlmConfig llm,
+            DecoderOptions options,
+            OrtSession.Result previous,
+            String present,
+            Map<String, OnnxTensor> owned,
+            String name)
             throws OrtException {
         if (previous != null) {
             return (OnnxTensor) previous.get(present).orElseThrow();
         }
         long[] shape = {1, llm.numKeyValueHeads(), 0, llm.headDim()};
-        OnnxTensor empty = OnnxTensor.createTensor(env, java.nio.ByteBuffer.allocateDirect(0), shape,
+        OnnxTensor empty = OnnxTensor.createTensor(
+                env,
+                java.nio.ByteBuffer.allocateDirect(0),
+                shape,
                 switch (options.dtype().precision()) {
                     case FP32 -> ai.onnxruntime.OnnxJavaType.FLOAT;
                     case FP16 -> ai.onnxruntime.OnnxJavaType.FLOAT16;
@@ -393,8 +482,8 @@ public final class ActivationRange {
             logits = nanMax(logits, scalar(result, DecoderGraph.LOGITS_MAX));
             for (int n = 0; n < layerCount; n++) {
                 for (Recorded what : Recorded.values()) {
-                    layers[n][what.ordinal()] = nanMax(layers[n][what.ordinal()],
-                            scalar(result, DecoderGraph.activationMax(n, what)));
+                    layers[n][what.ordinal()] =
+                            nanMax(layers[n][what.ordinal()], scalar(result, DecoderGraph.activationMax(n, what)));
                 }
             }
         }
@@ -403,8 +492,12 @@ public final class ActivationRange {
             List<LayerMax> out = new ArrayList<>();
             for (int n = 0; n < layers.length; n++) {
                 float[] m = layers[n];
-                out.add(new LayerMax(n, m[Recorded.RESIDUAL_ATTENTION.ordinal()], m[Recorded.ATTENTION_OUT.ordinal()],
-                        m[Recorded.FFN_INTERMEDIATE.ordinal()], m[Recorded.FFN_OUT.ordinal()],
+                out.add(new LayerMax(
+                        n,
+                        m[Recorded.RESIDUAL_ATTENTION.ordinal()],
+                        m[Recorded.ATTENTION_OUT.ordinal()],
+                        m[Recorded.FFN_INTERMEDIATE.ordinal()],
+                        m[Recorded.FFN_OUT.ordinal()],
                         m[Recorded.RESIDUAL_OUT.ordinal()]));
             }
             return out;

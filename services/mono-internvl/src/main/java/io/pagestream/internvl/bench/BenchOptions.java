@@ -18,17 +18,35 @@ import java.util.List;
  *                     enough not to need it)
  * @param prepack      weight pre-packing of the sessions
  */
-public record BenchOptions(int decodeSteps, List<Integer> batches, int imageTiles, int questions, int answerTokens,
-        int cbSlots, int cbRequests, int threads, int repeats, RuntimeOptions.Prepack prepack) {
+public record BenchOptions(
+        int decodeSteps,
+        List<Integer> batches,
+        int imageTiles,
+        int questions,
+        int answerTokens,
+        int cbSlots,
+        int cbRequests,
+        int threads,
+        int repeats,
+        RuntimeOptions.Prepack prepack) {
 
-    public static final BenchOptions DEFAULT = new BenchOptions(16, List.of(1, 4, 8, 16), 1, 3, 8, 4, 12, 0, 3,
-            RuntimeOptions.Prepack.AUTO);
+    public static final BenchOptions DEFAULT =
+            new BenchOptions(16, List.of(1, 4, 8, 16), 1, 3, 8, 4, 12, 0, 3, RuntimeOptions.Prepack.AUTO);
 
     public BenchOptions {
         batches = List.copyOf(batches);
-        if (decodeSteps < 2 || batches.isEmpty() || batches.stream().anyMatch(b -> b < 1) || imageTiles < 1
-                || imageTiles == 2 || questions < 1 || answerTokens < 1 || cbSlots < 1 || cbRequests < 1
-                || threads < 0 || repeats < 1 || prepack == null) {
+        if (decodeSteps < 2
+                || batches.isEmpty()
+                || batches.stream().anyMatch(b -> b < 1)
+                || imageTiles < 1
+                || imageTiles == 2
+                || questions < 1
+                || answerTokens < 1
+                || cbSlots < 1
+                || cbRequests < 1
+                || threads < 0
+                || repeats < 1
+                || prepack == null) {
             throw new IllegalArgumentException("invalid benchmark options " + this
                     + " (image tiles: 1 or at least 3; at least one question; at least 2 decode steps)");
         }

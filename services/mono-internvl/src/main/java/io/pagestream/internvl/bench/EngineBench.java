@@ -44,8 +44,13 @@ public final class EngineBench {
     private final PixelTiles image;
     private final ChatPrompt chat;
 
-    private EngineBench(OnnxModel model, Path onnxDir, Tokenizer tokenizer, BenchOptions options,
-            MachineBounds bounds, PrintWriter log) {
+    private EngineBench(
+            OnnxModel model,
+            Path onnxDir,
+            Tokenizer tokenizer,
+            BenchOptions options,
+            MachineBounds bounds,
+            PrintWriter log) {
         this.model = model;
         this.chat = new ChatPrompt(tokenizer, model.info().tokensPerTile());
         this.info = model.info();
@@ -57,47 +62,65 @@ public final class EngineBench {
                 .preprocess(picture(options.imageTiles(), info.tileSize()));
     }
 
-    public static BenchResult run(String label, Path checkpointDir, Path onnxDir, BenchOptions options,
-            MachineBounds bounds, PrintWriter log) throws IOException, OrtException {
+    public static BenchResult run(
+            String label, Path checkpointDir, Path onnxDir, BenchOptions options, MachineBounds bounds, PrintWriter log)
+            throws IOException, OrtException {
         boolean isolated = PeakMemory.reset();
-        RuntimeOptions runtime = RuntimeOptions.DEFAULT.withThreads(options.effectiveThreads(), 1)
+        RuntimeOptions runtime = RuntimeOptions.DEFAULT
+                .withThreads(options.effectiveThreads(), 1)
                 .withPrepack(options.prepack());
         try (OnnxModel model = OnnxModel.open(checkpointDir, onnxDir, runtime);
                 Tokenizer tokenizer = Tokenizer.load(checkpointDir)) {
             EngineBench bench = new EngineBench(model, onnxDir, tokenizer, options, bounds, log);
-            bench.log("%s %s: %d image tiles, decode reads %.0f MiB of weights per step", label, model.info().dtype(),
-                    bench.image.tileCount(), bench.cost.decodeWeightBytes() / 1048576.0);
+            bench.log(
+                    "%s %s: %d image tiles, decode reads %.0f MiB of weights per step",
+                    label, model.info().dtype(), bench.image.tileCount(), bench.cost.decodeWeightBytes() / 1048576.0);
             Page off = bench.page(false);
             Page on = bench.page(true);
             BenchResult.Prefill prefill = bench.prefill(off);
-            BenchResult.Comparison prefix = new BenchResult.Comparison(on.wallMs, off.wallMs,
-                    off.wallMs / on.wallMs, String.format("%d prompts, prefill %.0f → %.0f ms, %d prefix tokens "
-                            + "shared", options.questions() + 1, off.prefillMs, on.prefillMs, on.reusedPrefix));
+            BenchResult.Comparison prefix = new BenchResult.Comparison(
+                    on.wallMs,
+                    off.wallMs,
+                    off.wallMs / on.wallMs,
+                    String.format(
+                            "%d prompts, prefill %.0f → %.0f ms, %d prefix tokens " + "shared",
+                            options.questions() + 1, off.prefillMs, on.prefillMs, on.reusedPrefix));
             List<BenchResult.Decode> decode = bench.decodeSweep();
             List<BenchResult.Residence> residence = bench.residence();
             List<BenchResult.Capacity> capacity = bench.capacitySweep();
             BenchResult.Comparison batching = bench.continuousBatching();
-            return new BenchResult(label, model.info().dtype(), model.info().provider().name(),
-                    options.effectiveThreads(), bench.cost.decodeWeightBytes(), prefill, decode, residence, capacity,
-                    prefix, batching, PeakMemory.peakBytes(), isolated);
+            return new BenchResult(
+                    label,
+                    model.info().dtype(),
+                    model.info().provider().name(),
+                    options.effectiveThreads(),
+                    bench.cost.decodeWeightBytes(),
+                    prefill,
+                    decode,
+                    residence,
+                    capacity,
+                    prefix,
+                    batching,
+                    PeakMemory.peakBytes(),
+                    isolated);
         }
     }
 
     /** The page (image, OCR prompt and questions) with prefix reuse on or off. */
-    private record Page(double wallMs, double visionMs, double prefillMs, List<GenerationResult> results,
-            int reusedPrefix) {
-    }
+    private record Page(
+            double wallMs, double visionMs, double prefillMs, List<GenerationResult> results, int reusedPrefix) {}
 
     private Page page(boolean reuse) throws IOException, OrtException {
         List<GenerationRequest> prompts = new ArrayList<>();
         prompts.add(request("Transcribe the whole page as markdown.", options.answerTokens()));
         for (int q = 1; q <= options.questions(); q++) {
-            prompts.add(request("Question " + q + ": what does section " + q + " of the page say?",
-                    options.answerTokens()));
+            prompts.add(request(
+                    "Question " + q + ": what does section " + q + " of the page say?", options.answerTokens()));
         }
         PageRequest page = new PageRequest(List.of(image), prompts);
         int capacity = longest(page) + MARGIN;
-        EngineConfig config = EngineConfig.DEFAULT.withSlots(prompts.size(), capacity).withPrefixReuse(reuse);
+        EngineConfig config =
+                EngineConfig.DEFAULT.withSlots(prompts.size(), capacity).withPrefixReuse(reuse);
         try (GenerationEngine engine = GenerationEngine.open(model, config)) {
             warmUp(engine);
             Page best = null;
@@ -110,48 +133,68 @@ public final class EngineBench {
                 double vision = (after.visionNanos() - before.visionNanos()) / 1e6;
                 double prefill = vision + (after.prefillNanos() - before.prefillNanos()) / 1e6;
                 if (best == null || wall < best.wallMs()) {
-                    best = new Page(wall, vision, prefill, results, results.getFirst().reusedPrefixTokens());
+                    best = new Page(
+                            wall, vision, prefill, results, results.getFirst().reusedPrefixTokens());
                 }
             }
-            log("  page of %d prompts, prefix reuse %s: %.0f ms (vision + prefill %.0f ms)", prompts.size(),
-                    reuse ? "on" : "off", best.wallMs(), best.prefillMs());
+            log(
+                    "  page of %d prompts, prefix reuse %s: %.0f ms (vision + prefill %.0f ms)",
+                    prompts.size(), reuse ? "on" : "off", best.wallMs(), best.prefillMs());
             return best;
         }
     }
 
     private BenchResult.Prefill prefill(Page separate) {
         GenerationResult fastest = separate.results().stream()
-                .min((a, b) -> Double.compare(a.timings().prefillMs(), b.timings().prefillMs())).orElseThrow();
+                .min((a, b) ->
+                        Double.compare(a.timings().prefillMs(), b.timings().prefillMs()))
+                .orElseThrow();
         int tokens = fastest.promptTokenIds().length;
         double prefillMs = fastest.timings().prefillMs();
         double gflops = cost.prefillFlops(0, tokens) / prefillMs / 1e6;
-        return new BenchResult.Prefill(image.tileCount(), tokens, separate.visionMs(), prefillMs,
-                (separate.visionMs() + prefillMs) / image.tileCount(), gflops, gflops / bounds.matmulGflops());
+        return new BenchResult.Prefill(
+                image.tileCount(),
+                tokens,
+                separate.visionMs(),
+                prefillMs,
+                (separate.visionMs() + prefillMs) / image.tileCount(),
+                gflops,
+                gflops / bounds.matmulGflops());
     }
 
     private List<BenchResult.Decode> decodeSweep() throws IOException, OrtException {
         int steps = options.decodeSteps();
         int slots = options.maxBatch();
         List<GenerationRequest> prompts = IntStream.range(0, slots)
-                .mapToObj(i -> request("Question " + i + ": name three colours.", steps + 1)).toList();
+                .mapToObj(i -> request("Question " + i + ": name three colours.", steps + 1))
+                .toList();
         int capacity = longest(new PageRequest(List.of(), prompts)) + MARGIN;
         List<BenchResult.Decode> points = new ArrayList<>();
         try (GenerationEngine engine = GenerationEngine.open(model, EngineConfig.DEFAULT.withSlots(slots, capacity))) {
             warmUp(engine);
             for (int batch : options.batches()) {
                 EngineStats before = engine.stats();
-                List<GenerationResult> results = engine.generate(new PageRequest(List.of(), prompts.subList(0,
-                        batch)));
+                List<GenerationResult> results = engine.generate(new PageRequest(List.of(), prompts.subList(0, batch)));
                 EngineStats after = engine.stats();
                 long stepCount = after.decodeSteps() - before.decodeSteps();
                 double msPerStep = (after.decodeNanos() - before.decodeNanos()) / 1e6 / stepCount;
-                int context = (int) Math.round(results.stream().mapToInt(r -> r.promptTokenIds().length)
-                        .average().orElseThrow() + steps / 2.0);
+                int context = (int) Math.round(results.stream()
+                                .mapToInt(r -> r.promptTokenIds().length)
+                                .average()
+                                .orElseThrow()
+                        + steps / 2.0);
                 double boundMs = cost.decodeBytes(batch, context) / (bounds.readGbs() * 1e6);
-                BenchResult.Decode point = new BenchResult.Decode(batch, context, (int) stepCount, msPerStep,
-                        batch * 1000 / msPerStep, boundMs, boundMs / msPerStep);
-                log("  decode batch %d: %.1f ms/step, %.1f tokens/s (bandwidth bound %.1f ms)", batch, msPerStep,
-                        point.tokensPerSecond(), boundMs);
+                BenchResult.Decode point = new BenchResult.Decode(
+                        batch,
+                        context,
+                        (int) stepCount,
+                        msPerStep,
+                        batch * 1000 / msPerStep,
+                        boundMs,
+                        boundMs / msPerStep);
+                log(
+                        "  decode batch %d: %.1f ms/step, %.1f tokens/s (bandwidth bound %.1f ms)",
+                        batch, msPerStep, point.tokensPerSecond(), boundMs);
                 points.add(point);
             }
         }
@@ -170,16 +213,18 @@ public final class EngineBench {
     }
 
     /** One decode measurement: ms per step and the mean context of its steps. */
-    private record StepTiming(double msPerStep, int context) {
-    }
+    private record StepTiming(double msPerStep, int context) {}
 
     private StepTiming time(GenerationEngine engine, List<GenerationRequest> prompts) {
         EngineStats before = engine.stats();
         List<GenerationResult> results = engine.generate(new PageRequest(List.of(), prompts));
         EngineStats after = engine.stats();
         long steps = after.decodeSteps() - before.decodeSteps();
-        int context = (int) Math.round(results.stream().mapToInt(r -> r.promptTokenIds().length).average()
-                .orElseThrow() + options.decodeSteps() / 2.0);
+        int context = (int) Math.round(results.stream()
+                        .mapToInt(r -> r.promptTokenIds().length)
+                        .average()
+                        .orElseThrow()
+                + options.decodeSteps() / 2.0);
         return new StepTiming((after.decodeNanos() - before.decodeNanos()) / 1e6 / steps, context);
     }
 
@@ -216,7 +261,8 @@ public final class EngineBench {
             double[] allocated = new double[2];
             long[] staged = new long[2];
             for (KvResidence residence : List.of(KvResidence.HOST, KvResidence.DEVICE)) {
-                EngineConfig config = EngineConfig.DEFAULT.withSlots(batch, capacity).withKvResidence(residence);
+                EngineConfig config =
+                        EngineConfig.DEFAULT.withSlots(batch, capacity).withKvResidence(residence);
                 try (GenerationEngine engine = GenerationEngine.open(model, config)) {
                     warmUp(engine);
                     time(engine, prompts);
@@ -232,11 +278,19 @@ public final class EngineBench {
             }
             StepTiming device = timing[KvResidence.DEVICE.ordinal()];
             StepTiming host = timing[KvResidence.HOST.ordinal()];
-            log("  batch %d: device-resident %.1f ms/step (%d B staged, %.0f B allocated per step), host %.1f ms/step "
-                    + "(%d B staged, %.0f B allocated)", batch, device.msPerStep(), staged[0], allocated[0],
-                    host.msPerStep(), staged[1], allocated[1]);
-            points.add(new BenchResult.Residence(batch, device.context(), device.msPerStep(), host.msPerStep(),
-                    staged[0], staged[1], allocated[0], allocated[1]));
+            log(
+                    "  batch %d: device-resident %.1f ms/step (%d B staged, %.0f B allocated per step), host %.1f ms/step "
+                            + "(%d B staged, %.0f B allocated)",
+                    batch, device.msPerStep(), staged[0], allocated[0], host.msPerStep(), staged[1], allocated[1]);
+            points.add(new BenchResult.Residence(
+                    batch,
+                    device.context(),
+                    device.msPerStep(),
+                    host.msPerStep(),
+                    staged[0],
+                    staged[1],
+                    allocated[0],
+                    allocated[1]));
         }
         return points;
     }
@@ -263,10 +317,11 @@ public final class EngineBench {
                     StepTiming t = time(engine, prompts);
                     best = best == null || t.msPerStep() < best.msPerStep() ? t : best;
                 }
-                log("  batch %d at %d positions, slots of %d: %.1f ms/step", batch, best.context(), capacity,
-                        best.msPerStep());
-                points.add(new BenchResult.Capacity(batch, best.context(), capacity, engine.kvCacheBytes(),
-                        best.msPerStep()));
+                log(
+                        "  batch %d at %d positions, slots of %d: %.1f ms/step",
+                        batch, best.context(), capacity, best.msPerStep());
+                points.add(new BenchResult.Capacity(
+                        batch, best.context(), capacity, engine.kvCacheBytes(), best.msPerStep()));
             }
         }
         return points;
@@ -277,16 +332,16 @@ public final class EngineBench {
         int longAnswer = 2 * options.decodeSteps();
         int shortAnswer = Math.max(2, options.decodeSteps() / 4);
         List<PageRequest> pages = IntStream.range(0, options.cbRequests())
-                .mapToObj(i -> PageRequest.text(request("Request " + i + ": summarise the report.",
-                        i % 4 == 0 ? longAnswer : shortAnswer)))
+                .mapToObj(i -> PageRequest.text(
+                        request("Request " + i + ": summarise the report.", i % 4 == 0 ? longAnswer : shortAnswer)))
                 .toList();
         int capacity = pages.stream().mapToInt(this::longest).max().orElseThrow() + MARGIN;
         double[] wall = new double[2];
         long[] steps = new long[2];
         long tokens = 0;
         for (int mode = 0; mode < 2; mode++) {
-            EngineConfig config = EngineConfig.DEFAULT.withSlots(options.cbSlots(), capacity)
-                    .withContinuousBatching(mode == 0);
+            EngineConfig config =
+                    EngineConfig.DEFAULT.withSlots(options.cbSlots(), capacity).withContinuousBatching(mode == 0);
             try (GenerationEngine engine = GenerationEngine.open(model, config)) {
                 warmUp(engine);
                 wall[mode] = Double.MAX_VALUE;
@@ -295,18 +350,31 @@ public final class EngineBench {
                     long start = System.nanoTime();
                     List<GenerationHandle> handles = new ArrayList<>();
                     pages.forEach(page -> handles.addAll(engine.submit(page)));
-                    tokens = handles.stream().mapToLong(h -> h.join().tokenIds().length).sum();
+                    tokens = handles.stream()
+                            .mapToLong(h -> h.join().tokenIds().length)
+                            .sum();
                     wall[mode] = Math.min(wall[mode], (System.nanoTime() - start) / 1e6);
                     steps[mode] = engine.stats().decodeSteps() - before.decodeSteps();
                 }
-                log("  %d requests on %d slots, continuous batching %s: %.0f ms, %d decode steps",
+                log(
+                        "  %d requests on %d slots, continuous batching %s: %.0f ms, %d decode steps",
                         pages.size(), options.cbSlots(), mode == 0 ? "on" : "off", wall[mode], steps[mode]);
             }
         }
-        return new BenchResult.Comparison(wall[0], wall[1], wall[1] / wall[0], String.format(
-                "%d requests (%d and %d tokens) on %d slots: %.1f → %.1f tokens/s, %d → %d decode steps",
-                pages.size(), longAnswer, shortAnswer, options.cbSlots(), tokens * 1000 / wall[1],
-                tokens * 1000 / wall[0], steps[1], steps[0]));
+        return new BenchResult.Comparison(
+                wall[0],
+                wall[1],
+                wall[1] / wall[0],
+                String.format(
+                        "%d requests (%d and %d tokens) on %d slots: %.1f → %.1f tokens/s, %d → %d decode steps",
+                        pages.size(),
+                        longAnswer,
+                        shortAnswer,
+                        options.cbSlots(),
+                        tokens * 1000 / wall[1],
+                        tokens * 1000 / wall[0],
+                        steps[1],
+                        steps[0]));
     }
 
     private void warmUp(GenerationEngine engine) {
@@ -317,7 +385,9 @@ public final class EngineBench {
     private int longest(PageRequest page) {
         List<Integer> tiles = page.images().stream().map(PixelTiles::tileCount).toList();
         return page.prompts().stream()
-                .mapToInt(p -> chat.build(p.prompt(), tiles).ids().length + p.maxNewTokens()).max().orElseThrow();
+                .mapToInt(p -> chat.build(p.prompt(), tiles).ids().length + p.maxNewTokens())
+                .max()
+                .orElseThrow();
     }
 
     private static GenerationRequest request(String prompt, int tokens) {

@@ -40,13 +40,18 @@ public final class GpuCostModel {
      * @param hostLinkEfficiency  share of the host link's peak a copy reaches
      * @param promptTextTokens    tokens of a page prompt besides its image tokens (system prompt, template, question)
      */
-    public record Assumptions(double bandwidthEfficiency, double computeEfficiency, double hostLinkEfficiency,
-            int promptTextTokens) {
+    public record Assumptions(
+            double bandwidthEfficiency, double computeEfficiency, double hostLinkEfficiency, int promptTextTokens) {
         public static final Assumptions DEFAULT = new Assumptions(0.8, 0.6, 0.8, 60);
 
         public Assumptions {
-            if (bandwidthEfficiency <= 0 || bandwidthEfficiency > 1 || computeEfficiency <= 0 || computeEfficiency > 1
-                    || hostLinkEfficiency <= 0 || hostLinkEfficiency > 1 || promptTextTokens < 0) {
+            if (bandwidthEfficiency <= 0
+                    || bandwidthEfficiency > 1
+                    || computeEfficiency <= 0
+                    || computeEfficiency > 1
+                    || hostLinkEfficiency <= 0
+                    || hostLinkEfficiency > 1
+                    || promptTextTokens < 0) {
                 throw new IllegalArgumentException("efficiencies must be in (0, 1]: " + this);
             }
         }
@@ -62,9 +67,17 @@ public final class GpuCostModel {
      * @param ms          the larger of the two: the expectation
      * @param fits        whether the resident weights plus this batch's KV fit in device memory
      */
-    public record Decode(int batch, int context, double bytes, double flops, double bandwidthMs, double computeMs,
-            double ms, double tokensPerSecond, String boundBy, boolean fits) {
-    }
+    public record Decode(
+            int batch,
+            int context,
+            double bytes,
+            double flops,
+            double bandwidthMs,
+            double computeMs,
+            double ms,
+            double tokensPerSecond,
+            String boundBy,
+            boolean fits) {}
 
     /**
      * A page's prefill (vision, projector, decoder over every prompt token, one run).
@@ -73,20 +86,40 @@ public final class GpuCostModel {
      *                  tokens (the graph's If branch), vision patch embedding and projector included
      * @param usefulFlops FLOPs with one expert per token, as the maths needs
      */
-    public record Prefill(int tiles, int tokens, double flops, double usefulFlops, double weightBytes,
-            double computeMs, double bandwidthMs, double ms, double msPerTile) {
-    }
+    public record Prefill(
+            int tiles,
+            int tokens,
+            double flops,
+            double usefulFlops,
+            double weightBytes,
+            double computeMs,
+            double bandwidthMs,
+            double ms,
+            double msPerTile) {}
 
     /** Pages per second one engine sustains on pages of {@code tiles} tiles and one answer of {@code answerTokens}. */
-    public record PageRate(int tiles, int answerTokens, int batch, int promptTokens, int meanContext,
-            double prefillMs, double stepMs, double decodeMsPerPage, double msPerPage, double pagesPerSecond,
-            boolean fits) {
-    }
+    public record PageRate(
+            int tiles,
+            int answerTokens,
+            int batch,
+            int promptTokens,
+            int meanContext,
+            double prefillMs,
+            double stepMs,
+            double decodeMsPerPage,
+            double msPerPage,
+            double pagesPerSecond,
+            boolean fits) {}
 
     /** Bytes crossing the host link per decode step. */
-    public record HostTraffic(int batch, int positions, long deviceResidentUpBytes, long deviceResidentDownBytes,
-            double deviceResidentMs, long hostResidentKvBytesEachWay, double hostResidentMs) {
-    }
+    public record HostTraffic(
+            int batch,
+            int positions,
+            long deviceResidentUpBytes,
+            long deviceResidentDownBytes,
+            double deviceResidentMs,
+            long hostResidentKvBytesEachWay,
+            double hostResidentMs) {}
 
     private final ModelConfig config;
     private final LlmConfig llm;
@@ -143,7 +176,10 @@ public final class GpuCostModel {
     public long decodeWeightBytes() {
         long h = hidden();
         long i = llm.intermediateSize();
-        long layer = linearBytes(llm.qkvRows(), h) + linearBytes(h, h) + 2 * linearBytes(i, h) + linearBytes(h, i)
+        long layer = linearBytes(llm.qkvRows(), h)
+                + linearBytes(h, h)
+                + 2 * linearBytes(i, h)
+                + linearBytes(h, i)
                 + 2 * h * BYTES_FP16;
         return llm.numHiddenLayers() * layer + h * BYTES_FP16 + linearBytes(llm.vocabSize(), h);
     }
@@ -167,7 +203,9 @@ public final class GpuCostModel {
         long projectorParams = 2 * projectorIn + projectorIn * h + h + h * h + h;
         // The bf16 conversion keeps its vision graph in float32 (ONNX Conv has no bfloat16 before opset 22).
         int visionBytes = weights == Weights.BF16 ? 4 : BYTES_FP16;
-        return decodeWeightBytes() + visualExpertBytes() + embedding
+        return decodeWeightBytes()
+                + visualExpertBytes()
+                + embedding
                 + (patchParams + positionParams + projectorParams) * visionBytes;
     }
 
@@ -199,15 +237,24 @@ public final class GpuCostModel {
     // ---- decode ----
 
     public Decode decode(int batch, int context) {
-        double bytes = decodeWeightBytes() + (double) batch * (context * (double) kvBytesPerPosition()
-                + perRowStepBytes());
+        double bytes =
+                decodeWeightBytes() + (double) batch * (context * (double) kvBytesPerPosition() + perRowStepBytes());
         double flops = batch * decodeFlopsPerToken(context);
         double bandwidthMs = bytes / (gpu.hbmBytesPerSec() * assumptions.bandwidthEfficiency()) * 1e3;
         double computeMs = flops / (gpu.denseFp16Flops() * assumptions.computeEfficiency()) * 1e3;
         double ms = Math.max(bandwidthMs, computeMs);
         boolean fits = residentWeightBytes() + (double) batch * context * kvBytesPerPosition() <= gpu.memoryBytes();
-        return new Decode(batch, context, bytes, flops, bandwidthMs, computeMs, ms, batch * 1e3 / ms,
-                bandwidthMs >= computeMs ? "bandwidth" : "compute", fits);
+        return new Decode(
+                batch,
+                context,
+                bytes,
+                flops,
+                bandwidthMs,
+                computeMs,
+                ms,
+                batch * 1e3 / ms,
+                bandwidthMs >= computeMs ? "bandwidth" : "compute",
+                fits);
     }
 
     // ---- host link ----
@@ -230,7 +277,11 @@ public final class GpuCostModel {
     /** Patch embedding (a 14×14 stride-14 conv, 3 → 1024 channels) and projector of one tile. */
     public double visionFlopsPerTile() {
         int patch = config.vision().patchSize();
-        double conv = 2.0 * config.vision().numChannels() * patch * patch * config.vision().hiddenSize()
+        double conv = 2.0
+                * config.vision().numChannels()
+                * patch
+                * patch
+                * config.vision().hiddenSize()
                 * config.vision().patchCount();
         long in = config.projectorInputSize();
         double projector = 2.0 * (in * hidden() + hidden() * hidden()) * config.tokensPerTile();
@@ -277,21 +328,41 @@ public final class GpuCostModel {
         Decode step = decode(batch, meanContext);
         double decodeMs = answerTokens * step.ms() / batch;
         double perPage = prefill.ms() + decodeMs;
-        boolean fits = residentWeightBytes()
-                + (double) batch * (prefill.tokens() + answerTokens) * kvBytesPerPosition() <= gpu.memoryBytes();
-        return new PageRate(tiles, answerTokens, batch, prefill.tokens(), meanContext, prefill.ms(), step.ms(),
-                decodeMs, perPage, 1e3 / perPage, fits);
+        boolean fits = residentWeightBytes() + (double) batch * (prefill.tokens() + answerTokens) * kvBytesPerPosition()
+                <= gpu.memoryBytes();
+        return new PageRate(
+                tiles,
+                answerTokens,
+                batch,
+                prefill.tokens(),
+                meanContext,
+                prefill.ms(),
+                step.ms(),
+                decodeMs,
+                perPage,
+                1e3 / perPage,
+                fits);
     }
 
     /** Everything {@code ./pagestream model cost} prints. */
-    public record Report(String model, String weights, GpuSpec gpu, Assumptions assumptions, long decodeWeightBytes,
-            long visualExpertBytes, long residentWeightBytes, long kvBytesPerPosition, long perRowStepBytes,
-            List<Decode> decode, List<HostTraffic> hostTraffic, Prefill tilePrefill, Prefill pagePrefill,
-            List<PageRate> pages) {
-    }
+    public record Report(
+            String model,
+            String weights,
+            GpuSpec gpu,
+            Assumptions assumptions,
+            long decodeWeightBytes,
+            long visualExpertBytes,
+            long residentWeightBytes,
+            long kvBytesPerPosition,
+            long perRowStepBytes,
+            List<Decode> decode,
+            List<HostTraffic> hostTraffic,
+            Prefill tilePrefill,
+            Prefill pagePrefill,
+            List<PageRate> pages) {}
 
-    public Report report(List<Integer> batches, List<Integer> contexts, int pageTiles, int answerTokens,
-            List<Integer> pageBatches) {
+    public Report report(
+            List<Integer> batches, List<Integer> contexts, int pageTiles, int answerTokens, List<Integer> pageBatches) {
         List<Decode> decode = new ArrayList<>();
         List<HostTraffic> traffic = new ArrayList<>();
         for (int context : contexts) {
@@ -300,9 +371,23 @@ public final class GpuCostModel {
                 traffic.add(hostTraffic(batch, context));
             }
         }
-        List<PageRate> pages = pageBatches.stream().map(b -> pageRate(pageTiles, answerTokens, b)).toList();
-        return new Report(llm.architectures().getFirst(), weights.name().toLowerCase(Locale.ROOT), gpu, assumptions,
-                decodeWeightBytes(), visualExpertBytes(), residentWeightBytes(), kvBytesPerPosition(),
-                perRowStepBytes(), decode, traffic, prefill(1), prefill(pageTiles), pages);
+        List<PageRate> pages = pageBatches.stream()
+                .map(b -> pageRate(pageTiles, answerTokens, b))
+                .toList();
+        return new Report(
+                llm.architectures().getFirst(),
+                weights.name().toLowerCase(Locale.ROOT),
+                gpu,
+                assumptions,
+                decodeWeightBytes(),
+                visualExpertBytes(),
+                residentWeightBytes(),
+                kvBytesPerPosition(),
+                perRowStepBytes(),
+                decode,
+                traffic,
+                prefill(1),
+                prefill(pageTiles),
+                pages);
     }
 }

@@ -22,8 +22,8 @@ import java.util.Map;
  * @param readGbs       ORT ReduceSum of the rows of a {@code bandwidthBytes} matrix, GB/s read
  * @param copyGbs       Java direct-buffer copy, GB/s (read + write)
  */
-public record MachineBounds(int threads, int m, int k, int n, double matmulGflops, long bandwidthBytes,
-        double readGbs, double copyGbs) {
+public record MachineBounds(
+        int threads, int m, int k, int n, double matmulGflops, long bandwidthBytes, double readGbs, double copyGbs) {
 
     private static final int RUNS = 5;
 
@@ -33,8 +33,15 @@ public record MachineBounds(int threads, int m, int k, int n, double matmulGflop
         int n = 2048;
         long bytes = 512L << 20;
         try (NativeMemory memory = NativeMemory.open()) {
-            return new MachineBounds(threads, m, k, n, matmul(memory, threads, m, k, n), bytes,
-                    reduceSum(memory, threads, bytes), javaCopy(memory, bytes));
+            return new MachineBounds(
+                    threads,
+                    m,
+                    k,
+                    n,
+                    matmul(memory, threads, m, k, n),
+                    bytes,
+                    reduceSum(memory, threads, bytes),
+                    javaCopy(memory, bytes));
         }
     }
 

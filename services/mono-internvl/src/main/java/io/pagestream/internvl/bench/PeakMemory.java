@@ -10,8 +10,7 @@ import java.nio.file.Path;
  * {@link #reset()} says so.
  */
 final class PeakMemory {
-    private PeakMemory() {
-    }
+    private PeakMemory() {}
 
     /** True when the peak now starts again from the current resident set. */
     static boolean reset() {

@@ -2,8 +2,7 @@ package io.pagestream.internvl.checkpoint;
 
 /** bfloat16 is the upper half of an IEEE float32, so conversion is bit shifting plus rounding on the way down. */
 public final class Bf16 {
-    private Bf16() {
-    }
+    private Bf16() {}
 
     public static float toFloat(short bits) {
         return Float.intBitsToFloat((bits & 0xFFFF) << 16);

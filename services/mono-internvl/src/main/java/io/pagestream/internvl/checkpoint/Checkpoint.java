@@ -51,7 +51,8 @@ public final class Checkpoint {
         }
         Path single = dir.resolve(SINGLE_FILE);
         if (Files.isRegularFile(single)) {
-            return new Checkpoint(dir, new LinkedHashMap<>(SafetensorsFile.read(single).tensors()));
+            return new Checkpoint(
+                    dir, new LinkedHashMap<>(SafetensorsFile.read(single).tensors()));
         }
         throw new CheckpointException(dir + ": neither " + INDEX_FILE + " nor " + SINGLE_FILE + " found");
     }
@@ -102,8 +103,8 @@ public final class Checkpoint {
         Map<String, String> weightMap = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : map.properties()) {
             if (!entry.getValue().isTextual()) {
-                throw new CheckpointException(index + ": weight_map." + entry.getKey() + " = " + entry.getValue()
-                        + " is not a file name");
+                throw new CheckpointException(
+                        index + ": weight_map." + entry.getKey() + " = " + entry.getValue() + " is not a file name");
             }
             weightMap.put(entry.getKey(), entry.getValue().textValue());
         }
@@ -178,8 +179,8 @@ public final class Checkpoint {
         try (FileChannel channel = FileChannel.open(info.file(), StandardOpenOption.READ)) {
             return channel.map(FileChannel.MapMode.READ_ONLY, info.offset(), info.length());
         } catch (IOException e) {
-            throw new CheckpointException(info.file() + ": cannot map tensor '" + info.name() + "': "
-                    + e.getMessage(), e);
+            throw new CheckpointException(
+                    info.file() + ": cannot map tensor '" + info.name() + "': " + e.getMessage(), e);
         }
     }
 }

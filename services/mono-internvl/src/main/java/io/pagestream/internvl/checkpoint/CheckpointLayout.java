@@ -42,7 +42,8 @@ public record CheckpointLayout(Map<String, List<Integer>> shapes) {
         }
         shapes.put(LM + "model.norm.weight", List.of(hidden));
         shapes.put(LM + "output.weight", List.of(l.vocabSize(), hidden));
-        shapes.put(EMBEDDINGS + "patch_embedding.weight",
+        shapes.put(
+                EMBEDDINGS + "patch_embedding.weight",
                 List.of(v.hiddenSize(), v.numChannels(), v.patchSize(), v.patchSize()));
         shapes.put(EMBEDDINGS + "patch_embedding.bias", List.of(v.hiddenSize()));
         shapes.put(EMBEDDINGS + "position_embedding", List.of(1, v.patchCount() + 1, v.hiddenSize()));
@@ -69,13 +70,17 @@ public record CheckpointLayout(Map<String, List<Integer>> shapes) {
                 wrongShape.add(expected.getKey() + ": expected " + expected.getValue() + ", found " + actual.shape());
             }
         }
-        List<String> unexpected = tensors.keySet().stream().filter(name -> !shapes.containsKey(name)).toList();
+        List<String> unexpected = tensors.keySet().stream()
+                .filter(name -> !shapes.containsKey(name))
+                .toList();
         return new Report(missing, unexpected, wrongShape);
     }
 
     /** Specs for writing a checkpoint of this layout, in layout order. */
     public List<TensorSpec> specs(DType dtype) {
-        return shapes.entrySet().stream().map(e -> new TensorSpec(e.getKey(), dtype, e.getValue())).toList();
+        return shapes.entrySet().stream()
+                .map(e -> new TensorSpec(e.getKey(), dtype, e.getValue()))
+                .toList();
     }
 
     /** What {@link #check} found; empty lists when the checkpoint matches. */
@@ -104,7 +109,11 @@ public record CheckpointLayout(Map<String, List<Integer>> shapes) {
 
         private static void section(StringBuilder message, String title, List<String> items) {
             if (!items.isEmpty()) {
-                message.append("\n  ").append(title).append(" (").append(items.size()).append("):");
+                message.append("\n  ")
+                        .append(title)
+                        .append(" (")
+                        .append(items.size())
+                        .append("):");
                 items.forEach(item -> message.append("\n    ").append(item));
             }
         }

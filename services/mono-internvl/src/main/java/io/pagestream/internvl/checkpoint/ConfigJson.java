@@ -27,8 +27,7 @@ public final class ConfigJson {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
 
-    private ConfigJson() {
-    }
+    private ConfigJson() {}
 
     /** Reads {@code dir/config.json} and checks that this engine supports it. */
     public static ModelConfig load(Path dir) {
@@ -76,8 +75,12 @@ public final class ConfigJson {
 
     private static VisionConfig vision(Section s) {
         Integer channels = s.optionalInteger("num_channels");
-        return new VisionConfig(s.string("model_type"), s.integer("image_size"), s.integer("patch_size"),
-                s.integer("hidden_size"), channels == null ? 3 : channels);
+        return new VisionConfig(
+                s.string("model_type"),
+                s.integer("image_size"),
+                s.integer("patch_size"),
+                s.integer("hidden_size"),
+                channels == null ? 3 : channels);
     }
 
     private static LlmConfig llm(Section s) {
@@ -163,7 +166,9 @@ public final class ConfigJson {
         if (l.ropeScaling() == null) {
             node.putNull("rope_scaling");
         } else {
-            node.putObject("rope_scaling").put("type", l.ropeScaling().type()).put("factor", l.ropeScaling().factor());
+            node.putObject("rope_scaling")
+                    .put("type", l.ropeScaling().type())
+                    .put("factor", l.ropeScaling().factor());
         }
         node.put("max_position_embeddings", l.maxPositionEmbeddings());
         node.put("hidden_act", l.hiddenAct());
@@ -176,8 +181,8 @@ public final class ConfigJson {
     private record Section(String source, String path, JsonNode node) {
         Section {
             if (!node.isObject()) {
-                throw new CheckpointException(source + ": " + (path.isEmpty() ? "the top level" : path)
-                        + " is not a JSON object: " + node);
+                throw new CheckpointException(
+                        source + ": " + (path.isEmpty() ? "the top level" : path) + " is not a JSON object: " + node);
             }
         }
 

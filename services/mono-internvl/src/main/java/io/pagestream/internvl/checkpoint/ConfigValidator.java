@@ -13,8 +13,7 @@ public final class ConfigValidator {
     private static final Set<String> PS_VERSIONS = Set.of("v1", "v2");
     private static final String TEMPLATE = "internlm2-chat";
 
-    private ConfigValidator() {
-    }
+    private ConfigValidator() {}
 
     /** {@code source} names the config file in the message. */
     public static void validate(ModelConfig config, String source) {
@@ -23,14 +22,18 @@ public final class ConfigValidator {
         llm(config.llm(), problems);
         top(config, problems);
         if (!problems.isEmpty()) {
-            throw new CheckpointException(source + " describes a model this engine cannot run:\n  "
-                    + String.join("\n  ", problems));
+            throw new CheckpointException(
+                    source + " describes a model this engine cannot run:\n  " + String.join("\n  ", problems));
         }
     }
 
     private static void vision(VisionConfig v, List<String> problems) {
-        expect(problems, "vision_config.model_type", quoted(v.modelType()),
-                VisionConfig.MODEL_TYPE.equals(v.modelType()), "expected \"" + VisionConfig.MODEL_TYPE + "\"");
+        expect(
+                problems,
+                "vision_config.model_type",
+                quoted(v.modelType()),
+                VisionConfig.MODEL_TYPE.equals(v.modelType()),
+                "expected \"" + VisionConfig.MODEL_TYPE + "\"");
         positive(problems, "vision_config.image_size", v.imageSize());
         positive(problems, "vision_config.patch_size", v.patchSize());
         positive(problems, "vision_config.hidden_size", v.hiddenSize());
@@ -42,9 +45,14 @@ public final class ConfigValidator {
     }
 
     private static void llm(LlmConfig l, List<String> problems) {
-        String architecture = l.architectures().isEmpty() ? null : l.architectures().get(0);
-        expect(problems, "llm_config.architectures[0]", quoted(architecture),
-                LlmConfig.ARCHITECTURE.equals(architecture), "expected \"" + LlmConfig.ARCHITECTURE + "\"");
+        String architecture =
+                l.architectures().isEmpty() ? null : l.architectures().get(0);
+        expect(
+                problems,
+                "llm_config.architectures[0]",
+                quoted(architecture),
+                LlmConfig.ARCHITECTURE.equals(architecture),
+                "expected \"" + LlmConfig.ARCHITECTURE + "\"");
         positive(problems, "llm_config.hidden_size", l.hiddenSize());
         positive(problems, "llm_config.num_hidden_layers", l.numHiddenLayers());
         positive(problems, "llm_config.num_attention_heads", l.numAttentionHeads());
@@ -65,14 +73,25 @@ public final class ConfigValidator {
             problems.add("llm_config.num_key_value_heads = " + l.numKeyValueHeads()
                     + " does not divide llm_config.num_attention_heads = " + l.numAttentionHeads());
         }
-        expect(problems, "llm_config.hidden_act", quoted(l.hiddenAct()), "silu".equals(l.hiddenAct()),
+        expect(
+                problems,
+                "llm_config.hidden_act",
+                quoted(l.hiddenAct()),
+                "silu".equals(l.hiddenAct()),
                 "expected \"silu\"");
         expect(problems, "llm_config.bias", l.bias(), !l.bias(), "expected false: the decoder has no biases");
-        expect(problems, "llm_config.tie_word_embeddings", l.tieWordEmbeddings(), !l.tieWordEmbeddings(),
+        expect(
+                problems,
+                "llm_config.tie_word_embeddings",
+                l.tieWordEmbeddings(),
+                !l.tieWordEmbeddings(),
                 "expected false: output.weight is a separate tensor");
         RopeScaling rope = l.ropeScaling();
         if (rope != null) {
-            expect(problems, "llm_config.rope_scaling.type", quoted(rope.type()),
+            expect(
+                    problems,
+                    "llm_config.rope_scaling.type",
+                    quoted(rope.type()),
                     RopeScaling.DYNAMIC.equals(rope.type()),
                     "expected \"" + RopeScaling.DYNAMIC + "\" or no rope_scaling");
             expect(problems, "llm_config.rope_scaling.factor", rope.factor(), rope.factor() >= 1, "expected >= 1");
@@ -80,19 +99,39 @@ public final class ConfigValidator {
     }
 
     private static void top(ModelConfig c, List<String> problems) {
-        expect(problems, "select_layer", c.selectLayer(), c.selectLayer() == -1,
+        expect(
+                problems,
+                "select_layer",
+                c.selectLayer(),
+                c.selectLayer() == -1,
                 "expected -1: there is one vision layer, the patch embedding");
         expect(problems, "downsample_ratio", c.downsampleRatio(), c.downsampleRatio() == 0.5, "expected 0.5");
-        expect(problems, "ps_version", quoted(c.psVersion()), PS_VERSIONS.contains(c.psVersion()),
+        expect(
+                problems,
+                "ps_version",
+                quoted(c.psVersion()),
+                PS_VERSIONS.contains(c.psVersion()),
                 "expected \"v1\" or \"v2\"");
-        expect(problems, "template", quoted(c.template()), TEMPLATE.equals(c.template()),
+        expect(
+                problems,
+                "template",
+                quoted(c.template()),
+                TEMPLATE.equals(c.template()),
                 "expected \"" + TEMPLATE + "\"");
         Integer forced = c.forceImageSize();
-        expect(problems, "force_image_size", forced, forced == null || forced == c.vision().imageSize(),
+        expect(
+                problems,
+                "force_image_size",
+                forced,
+                forced == null || forced == c.vision().imageSize(),
                 "expected null or vision_config.image_size = " + c.vision().imageSize()
                         + " (position embeddings are not resampled)");
         positive(problems, "min_dynamic_patch", c.minDynamicPatch());
-        expect(problems, "max_dynamic_patch", c.maxDynamicPatch(), c.maxDynamicPatch() >= c.minDynamicPatch(),
+        expect(
+                problems,
+                "max_dynamic_patch",
+                c.maxDynamicPatch(),
+                c.maxDynamicPatch() >= c.minDynamicPatch(),
                 "expected >= min_dynamic_patch = " + c.minDynamicPatch());
         int side = c.vision().patchSize() > 0 ? c.vision().patchesPerSide() : 0;
         if (c.downsampleRatio() == 0.5 && side % c.shuffleFactor() != 0) {

@@ -26,8 +26,8 @@ public enum DType {
                 return type;
             }
         }
-        throw new CheckpointException(where + " has dtype " + name + "; only " + Arrays.toString(values())
-                + " are supported");
+        throw new CheckpointException(
+                where + " has dtype " + name + "; only " + Arrays.toString(values()) + " are supported");
     }
 
     /** Reads element {@code index} of a little-endian buffer. */

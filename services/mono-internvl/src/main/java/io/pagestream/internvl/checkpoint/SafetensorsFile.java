@@ -47,7 +47,8 @@ public record SafetensorsFile(Path file, Map<String, TensorInfo> tensors, Map<St
             if (size < 8) {
                 throw new CheckpointException(file + ": " + size + " bytes, too short for a safetensors header length");
             }
-            long headerLength = readFully(channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            long headerLength =
+                    readFully(channel, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
             if (headerLength <= 0 || headerLength > size - 8 || headerLength > MAX_HEADER_BYTES) {
                 throw new CheckpointException(file + ": header length " + Long.toUnsignedString(headerLength)
                         + " is impossible for a file of " + size + " bytes");
@@ -146,8 +147,8 @@ public record SafetensorsFile(Path file, Map<String, TensorInfo> tensors, Map<St
 
     private static long[] longs(JsonNode node, int requiredLength, String what) {
         if (node == null || !node.isArray() || (requiredLength >= 0 && node.size() != requiredLength)) {
-            throw new CheckpointException(what + " is not an array" + (requiredLength >= 0 ? " of " + requiredLength
-                    : "") + " of non-negative integers: " + node);
+            throw new CheckpointException(what + " is not an array"
+                    + (requiredLength >= 0 ? " of " + requiredLength : "") + " of non-negative integers: " + node);
         }
         long[] values = new long[node.size()];
         for (int i = 0; i < values.length; i++) {
@@ -167,8 +168,8 @@ public record SafetensorsFile(Path file, Map<String, TensorInfo> tensors, Map<St
         TensorInfo previous = null;
         for (TensorInfo t : sorted) {
             if (previous != null && t.offset() < previous.offset() + previous.length()) {
-                throw new CheckpointException(file + ": tensors '" + previous.name() + "' and '" + t.name()
-                        + "' overlap");
+                throw new CheckpointException(
+                        file + ": tensors '" + previous.name() + "' and '" + t.name() + "' overlap");
             }
             if (t.length() > 0) {
                 previous = t;

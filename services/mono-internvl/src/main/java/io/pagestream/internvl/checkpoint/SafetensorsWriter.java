@@ -33,12 +33,10 @@ public final class SafetensorsWriter {
     public static final Map<String, String> PT_METADATA = Map.of("format", "pt");
 
     private static final int BUFFER_BYTES = 1 << 20;
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+    private static final JsonMapper MAPPER =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    private SafetensorsWriter() {
-    }
+    private SafetensorsWriter() {}
 
     /**
      * Writes {@code dir/model.safetensors} when all tensors fit in {@code maxShardBytes}, otherwise shards of at most
@@ -93,11 +91,10 @@ public final class SafetensorsWriter {
     }
 
     /** Writes one safetensors file holding {@code specs} in order. */
-    public static void writeFile(Path file, List<TensorSpec> specs, Map<String, String> metadata,
-                                 TensorSource source) {
+    public static void writeFile(Path file, List<TensorSpec> specs, Map<String, String> metadata, TensorSource source) {
         byte[] header = header(specs, metadata);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             buffer.putLong(header.length);
             drain(channel, buffer);

@@ -27,28 +27,35 @@ import java.util.stream.Stream;
  * cheap key that still notices every realistic change (a re-download, a different shard, a different dtype).
  */
 public final class CacheKey {
-    static final List<String> SMALL_FILES = List.of(ConfigJson.FILE_NAME, Checkpoint.INDEX_FILE,
-            ImageContextToken.ADDED_TOKENS_FILE);
+    static final List<String> SMALL_FILES =
+            List.of(ConfigJson.FILE_NAME, Checkpoint.INDEX_FILE, ImageContextToken.ADDED_TOKENS_FILE);
 
-    private CacheKey() {
-    }
+    private CacheKey() {}
 
     public static String of(Path modelDir, DecoderOptions options) {
         MessageDigest digest = sha256();
         field(digest, "converter", Converter.VERSION);
         // Options added later append only when set, so that the keys of earlier conversions stay valid.
-        field(digest, "options", options.dtype() + "/" + options.int4() + "/" + options.allLogits()
-                + (options.fp32Residual() ? "/fp32-residual" : ""));
+        field(
+                digest,
+                "options",
+                options.dtype() + "/" + options.int4() + "/" + options.allLogits()
+                        + (options.fp32Residual() ? "/fp32-residual" : ""));
         try {
             for (String name : SMALL_FILES) {
                 Path file = modelDir.resolve(name);
-                field(digest, name, Files.isRegularFile(file) ? HexFormat.of().formatHex(Files.readAllBytes(file))
-                        : "absent");
+                field(
+                        digest,
+                        name,
+                        Files.isRegularFile(file) ? HexFormat.of().formatHex(Files.readAllBytes(file)) : "absent");
             }
             for (Path shard : shards(modelDir)) {
                 field(digest, "shard", shard.getFileName().toString());
                 field(digest, "size", Long.toString(Files.size(shard)));
-                field(digest, "mtime", Long.toString(Files.getLastModifiedTime(shard).toMillis()));
+                field(
+                        digest,
+                        "mtime",
+                        Long.toString(Files.getLastModifiedTime(shard).toMillis()));
                 digest.update(header(shard));
             }
         } catch (IOException e) {

@@ -4,9 +4,9 @@ import io.pagestream.internvl.checkpoint.ModelCheckpoint;
 import io.pagestream.internvl.checkpoint.ModelConfig;
 import io.pagestream.internvl.onnx.DecoderGraph;
 import io.pagestream.internvl.onnx.DecoderOptions;
-import io.pagestream.internvl.onnx.TargetDtype;
 import io.pagestream.internvl.onnx.EmbeddingGraph;
 import io.pagestream.internvl.onnx.GraphBuilder;
+import io.pagestream.internvl.onnx.TargetDtype;
 import io.pagestream.internvl.onnx.VisionGraph;
 import io.pagestream.internvl.onnx.WeightFile;
 import java.io.IOException;
@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 public final class Converter {
     /** Part of the cache key: bump whenever the graphs this converter writes change. */
     public static final String VERSION = "2";
+
     public static final String EMBEDDING = "embedding";
     public static final String VISION = "vision";
     public static final String DECODER = "decoder";
@@ -39,11 +40,9 @@ public final class Converter {
     public static final String DECODE_FILE = "decode.onnx";
 
     /** A graph to write: its model file name in its directory, its graph name and how to build it. */
-    private record Graph(String file, String name, Consumer<GraphBuilder> body) {
-    }
+    private record Graph(String file, String name, Consumer<GraphBuilder> body) {}
 
-    private Converter() {
-    }
+    private Converter() {}
 
     /** Converts for generation (last-position logits, default int4 settings). */
     public static ConversionResult convert(Path modelDir, Path outDir, TargetDtype dtype) {
@@ -66,19 +65,44 @@ public final class Converter {
         } catch (IOException e) {
             throw new UncheckedIOException(outDir + ": cannot prepare: " + e.getMessage(), e);
         }
-        write(outDir.resolve(EMBEDDING), new Graph(MODEL_FILE, "embedding", g -> EmbeddingGraph.build(g,
-                checkpoint.tensors(), config.llm(), imageContextId, options.dtype().precision())));
-        write(outDir.resolve(VISION), new Graph(MODEL_FILE, "vision", g -> VisionGraph.build(g, checkpoint.tensors(),
-                config, options.dtype().visionPrecision())));
-        write(outDir.resolve(DECODER),
-                new Graph(MODEL_FILE, "decoder", g -> DecoderGraph.build(g, checkpoint.tensors(), config.llm(),
-                        options)),
-                new Graph(DECODE_FILE, "decode", g -> DecoderGraph.buildDecodeOnly(g, checkpoint.tensors(),
-                        config.llm(), options)));
+        write(
+                outDir.resolve(EMBEDDING),
+                new Graph(
+                        MODEL_FILE,
+                        "embedding",
+                        g -> EmbeddingGraph.build(
+                                g,
+                                checkpoint.tensors(),
+                                config.llm(),
+                                imageContextId,
+                                options.dtype().precision())));
+        write(
+                outDir.resolve(VISION),
+                new Graph(
+                        MODEL_FILE,
+                        "vision",
+                        g -> VisionGraph.build(
+                                g, checkpoint.tensors(), config, options.dtype().visionPrecision())));
+        write(
+                outDir.resolve(DECODER),
+                new Graph(
+                        MODEL_FILE, "decoder", g -> DecoderGraph.build(g, checkpoint.tensors(), config.llm(), options)),
+                new Graph(
+                        DECODE_FILE,
+                        "decode",
+                        g -> DecoderGraph.buildDecodeOnly(g, checkpoint.tensors(), config.llm(), options)));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        Manifest manifest = new Manifest(VERSION, key, options.dtype().name(), options.allLogits(), imageContextId,
-                config.llm().maxPositionEmbeddings(), config.tokensPerTile(), elapsed.toMillis() / 1000.0,
-                options.int4(), options.fp32Residual());
+        Manifest manifest = new Manifest(
+                VERSION,
+                key,
+                options.dtype().name(),
+                options.allLogits(),
+                imageContextId,
+                config.llm().maxPositionEmbeddings(),
+                config.tokensPerTile(),
+                elapsed.toMillis() / 1000.0,
+                options.int4(),
+                options.fp32Residual());
         manifest.write(outDir);
         return new ConversionResult(outDir, manifest, false, elapsed);
     }
@@ -94,13 +118,16 @@ public final class Converter {
 
     /** Every model file a complete conversion has, each with {@link #DATA_FILE} beside it. */
     public static List<Path> graphs(Path onnxDir) {
-        return List.of(onnxDir.resolve(EMBEDDING).resolve(MODEL_FILE), onnxDir.resolve(VISION).resolve(MODEL_FILE),
-                onnxDir.resolve(DECODER).resolve(MODEL_FILE), decodeGraph(onnxDir));
+        return List.of(
+                onnxDir.resolve(EMBEDDING).resolve(MODEL_FILE),
+                onnxDir.resolve(VISION).resolve(MODEL_FILE),
+                onnxDir.resolve(DECODER).resolve(MODEL_FILE),
+                decodeGraph(onnxDir));
     }
 
     private static boolean graphsPresent(Path outDir) {
-        return graphs(outDir).stream().allMatch(model -> Files.isRegularFile(model)
-                && Files.isRegularFile(model.resolveSibling(DATA_FILE)));
+        return graphs(outDir).stream()
+                .allMatch(model -> Files.isRegularFile(model) && Files.isRegularFile(model.resolveSibling(DATA_FILE)));
     }
 
     /** Writes the graphs into a fresh {@code dir}, over one data file: a weight they share is stored once. */

@@ -16,8 +16,7 @@ public final class ImageContextToken {
     static final String TOKEN = "<IMG_CONTEXT>";
     static final int DEFAULT_ID = 92546;
 
-    private ImageContextToken() {
-    }
+    private ImageContextToken() {}
 
     public static int id(Path modelDir) {
         Path file = modelDir.resolve(ADDED_TOKENS_FILE);

@@ -27,12 +27,21 @@ import java.nio.file.StandardCopyOption;
  * @param fp32Residual       {@link DecoderOptions#fp32Residual()} (part of the cache key); absent, so false, in
  *                           manifests written before it existed
  */
-public record Manifest(String converterVersion, String cacheKey, String dtype, boolean allLogits,
-        int imageContextId, int maxPositions, int tokensPerTile, double seconds, Int4Options int4,
+public record Manifest(
+        String converterVersion,
+        String cacheKey,
+        String dtype,
+        boolean allLogits,
+        int imageContextId,
+        int maxPositions,
+        int tokensPerTile,
+        double seconds,
+        Int4Options int4,
         boolean fp32Residual) {
     public static final String FILE_NAME = "conversion.json";
 
-    private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final JsonMapper MAPPER =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     /** The manifest in {@code dir}, or null when there is none or it cannot be read (then the conversion reruns). */
     public static Manifest read(Path dir) {
@@ -49,8 +58,8 @@ public record Manifest(String converterVersion, String cacheKey, String dtype, b
 
     /** The options the conversion was made with, enough to recompute its cache key. */
     public DecoderOptions decoderOptions() {
-        return new DecoderOptions(TargetDtype.valueOf(dtype), int4 == null ? Int4Options.DEFAULT : int4, allLogits,
-                fp32Residual);
+        return new DecoderOptions(
+                TargetDtype.valueOf(dtype), int4 == null ? Int4Options.DEFAULT : int4, allLogits, fp32Residual);
     }
 
     /** Writes through a temporary file and a rename, so a crash never leaves a half-written manifest. */

@@ -88,8 +88,16 @@ final class ActiveSequences {
         free(sequence);
         int[] tokens = sequence.tokens();
         String text = resources.decode(tokens);
-        completions.complete(sequence.prompt, new GenerationResult(sequence.prompt.ids(), tokens,
-                sequence.logprobs(), text, reason, sequence.reusedPrefixTokens, sequence.timings(System.nanoTime())));
+        completions.complete(
+                sequence.prompt,
+                new GenerationResult(
+                        sequence.prompt.ids(),
+                        tokens,
+                        sequence.logprobs(),
+                        text,
+                        reason,
+                        sequence.reusedPrefixTokens,
+                        sequence.timings(System.nanoTime())));
     }
 
     void fail(Sequence sequence, Throwable error) {

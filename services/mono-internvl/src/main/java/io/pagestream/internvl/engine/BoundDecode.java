@@ -69,8 +69,9 @@ final class BoundDecode implements AutoCloseable {
                 d.bindInput(DecoderGraph.SEQLENS_K, keep(NativeTensor.host(host, seqlens, ElementType.INT32, b)));
                 d.bindInput(DecoderGraph.TOTAL_SEQUENCE_LENGTH, totalTensor);
                 kv.bindBatch(d, b);
-                d.bindOutput(DecoderGraph.LOGITS, keep(NativeTensor.host(host, logitMemory, ElementType.FLOAT, b, 1,
-                        vocab)));
+                d.bindOutput(
+                        DecoderGraph.LOGITS,
+                        keep(NativeTensor.host(host, logitMemory, ElementType.FLOAT, b, 1, vocab)));
             }
         } catch (OrtException | RuntimeException e) {
             close();

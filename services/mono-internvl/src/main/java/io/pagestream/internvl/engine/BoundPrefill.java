@@ -45,8 +45,15 @@ final class BoundPrefill implements AutoCloseable {
     private final IoBinding decoder;
     private int boundSlot = -1;
 
-    BoundPrefill(OnnxModel model, DeviceKvCache kv, DeviceAllocator allocator, Device host, NativeMemory memory,
-            DeviceBuffer rows, int imageContextId) throws OrtException {
+    BoundPrefill(
+            OnnxModel model,
+            DeviceKvCache kv,
+            DeviceAllocator allocator,
+            Device host,
+            NativeMemory memory,
+            DeviceBuffer rows,
+            int imageContextId)
+            throws OrtException {
         this.kv = kv;
         this.host = host;
         this.hidden = model.info.hidden();
@@ -77,8 +84,9 @@ final class BoundPrefill implements AutoCloseable {
             decoderBinding.bindInput(DecoderGraph.TOTAL_SEQUENCE_LENGTH, totalView);
             decoderBinding.bindOutput(DecoderGraph.LOGITS, logitView);
         } catch (OrtException | RuntimeException e) {
-            for (AutoCloseable resource : new AutoCloseable[] {decoderBinding, embedBinding, logitView, totalView,
-                    seqlensView, maskMemory, embedMemory}) {
+            for (AutoCloseable resource : new AutoCloseable[] {
+                decoderBinding, embedBinding, logitView, totalView, seqlensView, maskMemory, embedMemory
+            }) {
                 closeQuietly(resource);
             }
             throw e;

@@ -1,8 +1,8 @@
 package io.pagestream.internvl.engine;
 
 import ai.onnxruntime.OrtException;
-import io.pagestream.internvl.ort.Device;
 import io.pagestream.internvl.image.PixelTiles;
+import io.pagestream.internvl.ort.Device;
 import io.pagestream.internvl.ort.DeviceAllocator;
 import io.pagestream.internvl.ort.DeviceBuffer;
 import java.lang.foreign.MemorySegment;
@@ -22,8 +22,14 @@ final class BoundSteps implements ModelSteps {
     private final BoundPrefill prefill;
     private final BoundVision vision;
 
-    private BoundSteps(Device host, Device device, DeviceAllocator allocator, DeviceKvCache kv, BoundDecode decode,
-            BoundPrefill prefill, BoundVision vision) {
+    private BoundSteps(
+            Device host,
+            Device device,
+            DeviceAllocator allocator,
+            DeviceKvCache kv,
+            BoundDecode decode,
+            BoundPrefill prefill,
+            BoundVision vision) {
         this.host = host;
         this.device = device;
         this.allocator = allocator;
@@ -33,8 +39,9 @@ final class BoundSteps implements ModelSteps {
         this.vision = vision;
     }
 
-    static BoundSteps open(OnnxModel model, NativeMemory memory, int slots, int capacity, MemorySegment pixels,
-            int imageContextId) throws OrtException {
+    static BoundSteps open(
+            OnnxModel model, NativeMemory memory, int slots, int capacity, MemorySegment pixels, int imageContextId)
+            throws OrtException {
         Device host = Device.cpu();
         Device device = null;
         DeviceAllocator allocator = null;

@@ -52,8 +52,8 @@ final class BoundVision implements AutoCloseable {
                 int size = image.tileSize();
                 int rowCount = count * tokensPerTile;
                 try (NativeTensor input = NativeTensor.host(host, pixels, ElementType.FLOAT, count, 3, size, size);
-                        NativeTensor output = rows.tensor(done * tokensPerTile * rowBytes, ElementType.FLOAT,
-                                rowCount, hidden)) {
+                        NativeTensor output =
+                                rows.tensor(done * tokensPerTile * rowBytes, ElementType.FLOAT, rowCount, hidden)) {
                     vision.bindInput(VisionGraph.PIXEL_VALUES, input);
                     vision.bindOutput(VisionGraph.PROJECTOR_ROWS, output);
                     vision.run();

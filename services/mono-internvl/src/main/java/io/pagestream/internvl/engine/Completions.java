@@ -14,8 +14,7 @@ final class Completions {
     private final List<Completion> ended = new ArrayList<>();
 
     /** A finished or failed request: exactly one of result and error is set. */
-    private record Completion(PendingPage.Prompt prompt, GenerationResult result, Throwable error) {
-    }
+    private record Completion(PendingPage.Prompt prompt, GenerationResult result, Throwable error) {}
 
     void complete(PendingPage.Prompt prompt, GenerationResult result) {
         ended.add(new Completion(prompt, result, null));

@@ -59,20 +59,20 @@ final class DecodeStep implements AutoCloseable {
         ByteBuffer mask = memory.allocate(slots);
         try {
             OnnxTensor totalTensor = keep(OnnxTensor.createTensor(env, total, new long[0]));
-            OnnxTensor noImageRows = keep(OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
-                    new long[] {0, hidden}));
+            OnnxTensor noImageRows =
+                    keep(OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {0, hidden}));
             for (int b = 1; b <= slots; b++) {
                 OnnxTensor idTensor = keep(OnnxTensor.createTensor(env, ids.slice(0, b), new long[] {b, 1}));
-                OnnxTensor embedTensor = keep(OnnxTensor.createTensor(env, embeds.slice(0, b * hidden),
-                        new long[] {b, 1, hidden}));
-                OnnxTensor maskTensor = keep(OnnxTensor.createTensor(env, mask.slice(0, b), new long[] {b, 1},
-                        OnnxJavaType.BOOL));
+                OnnxTensor embedTensor =
+                        keep(OnnxTensor.createTensor(env, embeds.slice(0, b * hidden), new long[] {b, 1, hidden}));
+                OnnxTensor maskTensor =
+                        keep(OnnxTensor.createTensor(env, mask.slice(0, b), new long[] {b, 1}, OnnxJavaType.BOOL));
                 OnnxTensor seqlenTensor = keep(OnnxTensor.createTensor(env, seqlens.slice(0, b), new long[] {b}));
-                OnnxTensor logitTensor = keep(OnnxTensor.createTensor(env, logits.slice(0, b * vocab),
-                        new long[] {b, 1, vocab}));
+                OnnxTensor logitTensor =
+                        keep(OnnxTensor.createTensor(env, logits.slice(0, b * vocab), new long[] {b, 1, vocab}));
                 embedInputs.add(Map.of(EmbeddingGraph.INPUT_IDS, idTensor, EmbeddingGraph.IMAGE_ROWS, noImageRows));
-                embedOutputs.add(Map.of(EmbeddingGraph.INPUTS_EMBEDS, embedTensor, EmbeddingGraph.VISUAL_MASK,
-                        maskTensor));
+                embedOutputs.add(
+                        Map.of(EmbeddingGraph.INPUTS_EMBEDS, embedTensor, EmbeddingGraph.VISUAL_MASK, maskTensor));
                 Map<String, OnnxTensor> inputs = new HashMap<>(kv.batchPast(b));
                 inputs.put(DecoderGraph.INPUTS_EMBEDS, embedTensor);
                 inputs.put(DecoderGraph.VISUAL_MASK, maskTensor);
@@ -113,8 +113,11 @@ final class DecodeStep implements AutoCloseable {
     /** Runs rows 0..batch−1; their logits are then at {@link #logits()}, row r from {@code r · vocab}. */
     void run(int batch) throws OrtException {
         total.put(0, longest + 1);
-        embedding.run(embedInputs.get(batch - 1), Set.of(), embedOutputs.get(batch - 1)).close();
-        decoder.run(decoderInputs.get(batch - 1), Set.of(), decoderOutputs.get(batch - 1)).close();
+        embedding
+                .run(embedInputs.get(batch - 1), Set.of(), embedOutputs.get(batch - 1))
+                .close();
+        decoder.run(decoderInputs.get(batch - 1), Set.of(), decoderOutputs.get(batch - 1))
+                .close();
     }
 
     FloatBuffer logits() {

@@ -20,19 +20,26 @@ package io.pagestream.internvl.engine;
  * @param kvResidence        where the KV cache lives: {@link KvResidence#DEVICE} (default), bound on the session's
  *                           device through ORT's IoBinding, or {@link KvResidence#HOST}, the Java API path
  */
-public record EngineConfig(int maxBatch, int kvTokenBudget, boolean prefixReuse, boolean continuousBatching,
-        RepetitionGuard repetitionGuard, long maxImagePixels, RuntimeOptions runtime, KvResidence kvResidence) {
+public record EngineConfig(
+        int maxBatch,
+        int kvTokenBudget,
+        boolean prefixReuse,
+        boolean continuousBatching,
+        RepetitionGuard repetitionGuard,
+        long maxImagePixels,
+        RuntimeOptions runtime,
+        KvResidence kvResidence) {
 
-    public static final EngineConfig DEFAULT = new EngineConfig(8, 16_384, true, true, RepetitionGuard.OCR,
-            40_000_000L, RuntimeOptions.DEFAULT, KvResidence.DEVICE);
+    public static final EngineConfig DEFAULT = new EngineConfig(
+            8, 16_384, true, true, RepetitionGuard.OCR, 40_000_000L, RuntimeOptions.DEFAULT, KvResidence.DEVICE);
 
     public EngineConfig {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
         if (kvTokenBudget < maxBatch) {
-            throw new IllegalArgumentException("kvTokenBudget " + kvTokenBudget + " leaves no position per slot for "
-                    + maxBatch + " slots");
+            throw new IllegalArgumentException(
+                    "kvTokenBudget " + kvTokenBudget + " leaves no position per slot for " + maxBatch + " slots");
         }
         if (repetitionGuard == null || runtime == null || kvResidence == null) {
             throw new IllegalArgumentException("repetitionGuard, runtime and kvResidence are required");
@@ -54,32 +61,67 @@ public record EngineConfig(int maxBatch, int kvTokenBudget, boolean prefixReuse,
 
     /** {@code maxBatch} slots of {@code capacity} positions each. */
     public EngineConfig withSlots(int slots, int capacity) {
-        return new EngineConfig(slots, Math.multiplyExact(slots, capacity), prefixReuse, continuousBatching,
-                repetitionGuard, maxImagePixels, runtime, kvResidence);
+        return new EngineConfig(
+                slots,
+                Math.multiplyExact(slots, capacity),
+                prefixReuse,
+                continuousBatching,
+                repetitionGuard,
+                maxImagePixels,
+                runtime,
+                kvResidence);
     }
 
     public EngineConfig withPrefixReuse(boolean reuse) {
-        return new EngineConfig(maxBatch, kvTokenBudget, reuse, continuousBatching, repetitionGuard, maxImagePixels,
-                runtime, kvResidence);
+        return new EngineConfig(
+                maxBatch,
+                kvTokenBudget,
+                reuse,
+                continuousBatching,
+                repetitionGuard,
+                maxImagePixels,
+                runtime,
+                kvResidence);
     }
 
     public EngineConfig withContinuousBatching(boolean continuous) {
-        return new EngineConfig(maxBatch, kvTokenBudget, prefixReuse, continuous, repetitionGuard, maxImagePixels,
-                runtime, kvResidence);
+        return new EngineConfig(
+                maxBatch,
+                kvTokenBudget,
+                prefixReuse,
+                continuous,
+                repetitionGuard,
+                maxImagePixels,
+                runtime,
+                kvResidence);
     }
 
     public EngineConfig withRepetitionGuard(RepetitionGuard guard) {
-        return new EngineConfig(maxBatch, kvTokenBudget, prefixReuse, continuousBatching, guard, maxImagePixels,
-                runtime, kvResidence);
+        return new EngineConfig(
+                maxBatch, kvTokenBudget, prefixReuse, continuousBatching, guard, maxImagePixels, runtime, kvResidence);
     }
 
     public EngineConfig withRuntime(RuntimeOptions options) {
-        return new EngineConfig(maxBatch, kvTokenBudget, prefixReuse, continuousBatching, repetitionGuard,
-                maxImagePixels, options, kvResidence);
+        return new EngineConfig(
+                maxBatch,
+                kvTokenBudget,
+                prefixReuse,
+                continuousBatching,
+                repetitionGuard,
+                maxImagePixels,
+                options,
+                kvResidence);
     }
 
     public EngineConfig withKvResidence(KvResidence residence) {
-        return new EngineConfig(maxBatch, kvTokenBudget, prefixReuse, continuousBatching, repetitionGuard,
-                maxImagePixels, runtime, residence);
+        return new EngineConfig(
+                maxBatch,
+                kvTokenBudget,
+                prefixReuse,
+                continuousBatching,
+                repetitionGuard,
+                maxImagePixels,
+                runtime,
+                residence);
     }
 }

@@ -27,8 +27,8 @@ final class EngineResources implements AutoCloseable {
     /** Guarded by the tokenizer's lock: the native tokenizer must not be used once released. */
     private boolean tokenizerClosed;
 
-    private EngineResources(OnnxModel model, boolean ownsModel, NativeMemory memory, Tokenizer tokenizer,
-            ModelSteps steps) {
+    private EngineResources(
+            OnnxModel model, boolean ownsModel, NativeMemory memory, Tokenizer tokenizer, ModelSteps steps) {
         this.model = model;
         this.ownsModel = ownsModel;
         this.memory = memory;
@@ -55,16 +55,22 @@ final class EngineResources implements AutoCloseable {
         }
     }
 
-    private static ModelSteps openSteps(OnnxModel model, NativeMemory memory, EngineConfig config,
-            int imageContextId) throws OrtException {
+    private static ModelSteps openSteps(OnnxModel model, NativeMemory memory, EngineConfig config, int imageContextId)
+            throws OrtException {
         ModelInfo info = model.info;
         int capacity = config.slotCapacity();
         int visionTiles = Math.max(1, Math.min(capacity / info.tokensPerTile(), model.config.maxImageTiles()));
         MemorySegment pixels = memory.segment(4L * 3 * info.tileSize() * info.tileSize() * visionTiles);
         return switch (config.kvResidence()) {
             case DEVICE -> BoundSteps.open(model, memory, config.maxBatch(), capacity, pixels, imageContextId);
-            case HOST -> HostSteps.open(model, memory, config.maxBatch(), capacity,
-                    pixels.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer(), imageContextId);
+            case HOST ->
+                HostSteps.open(
+                        model,
+                        memory,
+                        config.maxBatch(),
+                        capacity,
+                        pixels.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer(),
+                        imageContextId);
         };
     }
 

@@ -16,9 +16,19 @@ package io.pagestream.internvl.engine;
  * @param decodeNanos        time in decode steps, sampling included
  * @param generatedTokens    all generated tokens, the first of each prompt (from its prefill) included
  */
-public record EngineStats(long pages, long prompts, long visionTiles, long visionNanos, long prefillTokens,
-        long prefillNanos, long reusedPrefixTokens, long decodeSteps, long decodeTokens, long decodeRows,
-        long decodeNanos, long generatedTokens) {
+public record EngineStats(
+        long pages,
+        long prompts,
+        long visionTiles,
+        long visionNanos,
+        long prefillTokens,
+        long prefillNanos,
+        long reusedPrefixTokens,
+        long decodeSteps,
+        long decodeTokens,
+        long decodeRows,
+        long decodeNanos,
+        long generatedTokens) {
 
     /** Counters accumulated by the engine thread and read from others. */
     static final class Counter {
@@ -60,8 +70,19 @@ public record EngineStats(long pages, long prompts, long visionTiles, long visio
         }
 
         synchronized EngineStats snapshot() {
-            return new EngineStats(pages, prompts, visionTiles, visionNanos, prefillTokens, prefillNanos,
-                    reusedPrefixTokens, decodeSteps, decodeTokens, decodeRows, decodeNanos, generatedTokens);
+            return new EngineStats(
+                    pages,
+                    prompts,
+                    visionTiles,
+                    visionNanos,
+                    prefillTokens,
+                    prefillNanos,
+                    reusedPrefixTokens,
+                    decodeSteps,
+                    decodeTokens,
+                    decodeRows,
+                    decodeNanos,
+                    generatedTokens);
         }
     }
 }

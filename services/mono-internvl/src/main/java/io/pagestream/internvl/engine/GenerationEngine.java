@@ -73,12 +73,18 @@ public final class GenerationEngine implements AutoCloseable {
     private static GenerationEngine open(OnnxModel model, boolean ownsModel, EngineConfig config)
             throws IOException, OrtException {
         ImagePreprocessor preprocessor = imagePreprocessor(model.config, config.maxImagePixels());
-        GenerationEngine engine = new GenerationEngine(config, EngineResources.open(model, ownsModel, config),
-                preprocessor);
+        GenerationEngine engine =
+                new GenerationEngine(config, EngineResources.open(model, ownsModel, config), preprocessor);
         engine.loop.start();
-        LOG.log(System.Logger.Level.DEBUG, () -> String.format(
-                "engine ready: %s on %s, %d slots × %d positions, KV cache %.1f MiB", engine.info.dtype(),
-                engine.info.provider(), config.maxBatch(), config.slotCapacity(), engine.kvCacheBytes() / 1048576.0));
+        LOG.log(
+                System.Logger.Level.DEBUG,
+                () -> String.format(
+                        "engine ready: %s on %s, %d slots × %d positions, KV cache %.1f MiB",
+                        engine.info.dtype(),
+                        engine.info.provider(),
+                        config.maxBatch(),
+                        config.slotCapacity(),
+                        engine.kvCacheBytes() / 1048576.0));
         return engine;
     }
 
@@ -165,8 +171,11 @@ public final class GenerationEngine implements AutoCloseable {
     /** The image preprocessing a model's config asks for (what {@link #preprocess} does), without an engine. */
     public static ImagePreprocessor imagePreprocessor(ModelConfig config, long maxPixels) {
         boolean dynamic = config.dynamicImageSize();
-        return new ImagePreprocessor(new ImagePreprocessConfig(config.tileSize(),
-                dynamic ? config.minDynamicPatch() : 1, dynamic ? config.maxDynamicPatch() : 1,
-                dynamic && config.useThumbnail(), maxPixels));
+        return new ImagePreprocessor(new ImagePreprocessConfig(
+                config.tileSize(),
+                dynamic ? config.minDynamicPatch() : 1,
+                dynamic ? config.maxDynamicPatch() : 1,
+                dynamic && config.useThumbnail(),
+                maxPixels));
     }
 }

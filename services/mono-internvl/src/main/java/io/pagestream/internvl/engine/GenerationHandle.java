@@ -7,8 +7,7 @@ public final class GenerationHandle {
     private final CompletableFuture<GenerationResult> result = new CompletableFuture<>();
     private volatile boolean cancelRequested;
 
-    GenerationHandle() {
-    }
+    GenerationHandle() {}
 
     /**
      * Completes with the result (a cancelled request completes normally, {@link FinishReason#CANCELLED}, with the

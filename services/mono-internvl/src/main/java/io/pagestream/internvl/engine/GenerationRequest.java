@@ -15,8 +15,13 @@ import java.util.Set;
  * @param repetitionGuard null for the engine's default
  * @param listener        streaming callbacks, or {@link GenerationListener#NONE}
  */
-public record GenerationRequest(String prompt, int maxNewTokens, SamplingOptions sampling, Set<Integer> stopTokens,
-        RepetitionGuard repetitionGuard, GenerationListener listener) {
+public record GenerationRequest(
+        String prompt,
+        int maxNewTokens,
+        SamplingOptions sampling,
+        Set<Integer> stopTokens,
+        RepetitionGuard repetitionGuard,
+        GenerationListener listener) {
 
     public GenerationRequest {
         if (prompt == null) {

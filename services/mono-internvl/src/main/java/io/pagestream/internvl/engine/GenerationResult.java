@@ -10,6 +10,11 @@ package io.pagestream.internvl.engine;
  * @param text               the generated text, special tokens left out, cut at {@code <|im_end|>}
  * @param reusedPrefixTokens prompt tokens whose KV cache came from the page's shared prefix
  */
-public record GenerationResult(int[] promptTokenIds, int[] tokenIds, float[] logprobs, String text,
-        FinishReason finishReason, int reusedPrefixTokens, Timings timings) {
-}
+public record GenerationResult(
+        int[] promptTokenIds,
+        int[] tokenIds,
+        float[] logprobs,
+        String text,
+        FinishReason finishReason,
+        int reusedPrefixTokens,
+        Timings timings) {}

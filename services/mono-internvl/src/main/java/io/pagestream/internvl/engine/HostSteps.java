@@ -21,15 +21,20 @@ final class HostSteps implements ModelSteps {
         this.info = info;
     }
 
-    static HostSteps open(OnnxModel model, NativeMemory memory, int slots, int capacity, FloatBuffer pixels,
-            int imageContextId) throws OrtException {
+    static HostSteps open(
+            OnnxModel model, NativeMemory memory, int slots, int capacity, FloatBuffer pixels, int imageContextId)
+            throws OrtException {
         FloatBuffer rows = memory.allocate(4L * capacity * model.info.hidden()).asFloatBuffer();
         KvCache kv = new KvCache(model.env, memory, model.info, slots, capacity);
         DecodeStep decode = null;
         try {
             decode = new DecodeStep(model, kv, memory);
-            return new HostSteps(kv, decode, new PrefillStep(model, kv, memory, rows, imageContextId),
-                    new ImageEncoder(model, pixels, rows), model.info);
+            return new HostSteps(
+                    kv,
+                    decode,
+                    new PrefillStep(model, kv, memory, rows, imageContextId),
+                    new ImageEncoder(model, pixels, rows),
+                    model.info);
         } catch (OrtException | RuntimeException e) {
             if (decode != null) {
                 decode.close();

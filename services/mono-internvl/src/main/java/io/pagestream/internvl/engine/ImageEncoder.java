@@ -58,13 +58,14 @@ final class ImageEncoder {
 
     private void run(int tiles, int size, int firstTile) throws OrtException {
         int rowCount = tiles * tokensPerTile;
-        try (OnnxTensor input = OnnxTensor.createTensor(env, pixels.slice(0, tiles * tileValues),
-                new long[] {tiles, 3, size, size});
-                OnnxTensor output = OnnxTensor.createTensor(env,
+        try (OnnxTensor input = OnnxTensor.createTensor(
+                        env, pixels.slice(0, tiles * tileValues), new long[] {tiles, 3, size, size});
+                OnnxTensor output = OnnxTensor.createTensor(
+                        env,
                         rows.slice(firstTile * tokensPerTile * hidden, rowCount * hidden),
                         new long[] {rowCount, hidden})) {
-            vision.run(Map.of(VisionGraph.PIXEL_VALUES, input), Set.of(),
-                    Map.of(VisionGraph.PROJECTOR_ROWS, output)).close();
+            vision.run(Map.of(VisionGraph.PIXEL_VALUES, input), Set.of(), Map.of(VisionGraph.PROJECTOR_ROWS, output))
+                    .close();
         }
     }
 }

@@ -84,8 +84,7 @@ final class KvCache implements AutoCloseable {
             throws OrtException {
         ByteBuffer slice = buffer.slice((int) (firstSlot * slotBytes), (int) (count * slotBytes))
                 .order(buffer.order());
-        OnnxTensor tensor = OnnxTensor.createTensor(env, slice,
-                new long[] {count, kvHeads, capacity, headDim}, type);
+        OnnxTensor tensor = OnnxTensor.createTensor(env, slice, new long[] {count, kvHeads, capacity, headDim}, type);
         tensors.add(tensor);
         return tensor;
     }

@@ -13,8 +13,18 @@ import io.pagestream.internvl.onnx.Precision;
  * @param maxPositions  longest sequence the rotary tables cover ({@code conversion.json}'s maxPositions)
  * @param provider      where the graphs run
  */
-public record ModelInfo(String dtype, Precision precision, int layers, int hidden, int kvHeads, int headDim,
-        int vocab, int tokensPerTile, int tileSize, int maxPositions, ExecutionProvider provider) {
+public record ModelInfo(
+        String dtype,
+        Precision precision,
+        int layers,
+        int hidden,
+        int kvHeads,
+        int headDim,
+        int vocab,
+        int tokensPerTile,
+        int tileSize,
+        int maxPositions,
+        ExecutionProvider provider) {
 
     int kvElementBytes() {
         return precision.byteSize();

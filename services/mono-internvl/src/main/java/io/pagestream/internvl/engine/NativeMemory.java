@@ -16,8 +16,7 @@ public final class NativeMemory implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
 
-    private NativeMemory() {
-    }
+    private NativeMemory() {}
 
     public static NativeMemory open() {
         return new NativeMemory();

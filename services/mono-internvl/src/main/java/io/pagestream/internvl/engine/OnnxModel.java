@@ -28,13 +28,22 @@ public final class OnnxModel implements AutoCloseable {
     final OrtSession decoder;
     /** The decoder without the visual experts' routing, for decode steps (no image token ever reaches them). */
     final OrtSession decode;
+
     final ModelConfig config;
     final ModelInfo info;
     /** The GPU ordinal the sessions use when {@link ModelInfo#provider()} is CUDA. */
     final int cudaDevice;
 
-    private OnnxModel(Path checkpointDir, OrtEnvironment env, OrtSession vision, OrtSession embedding,
-            OrtSession decoder, OrtSession decode, ModelConfig config, ModelInfo info, int cudaDevice) {
+    private OnnxModel(
+            Path checkpointDir,
+            OrtEnvironment env,
+            OrtSession vision,
+            OrtSession embedding,
+            OrtSession decoder,
+            OrtSession decode,
+            ModelConfig config,
+            ModelInfo info,
+            int cudaDevice) {
         this.checkpointDir = checkpointDir;
         this.env = env;
         this.vision = vision;
@@ -55,26 +64,36 @@ public final class OnnxModel implements AutoCloseable {
         TargetDtype dtype = TargetDtype.valueOf(manifest.dtype());
         ExecutionProvider provider = ProviderSelector.select(options);
         LlmConfig llm = config.llm();
-        ModelInfo info = new ModelInfo(manifest.dtype(), dtype.precision(), llm.numHiddenLayers(), llm.hiddenSize(),
-                llm.numKeyValueHeads(), llm.headDim(), llm.vocabSize(), manifest.tokensPerTile(), config.tileSize(),
-                manifest.maxPositions(), provider);
+        ModelInfo info = new ModelInfo(
+                manifest.dtype(),
+                dtype.precision(),
+                llm.numHiddenLayers(),
+                llm.hiddenSize(),
+                llm.numKeyValueHeads(),
+                llm.headDim(),
+                llm.vocabSize(),
+                manifest.tokensPerTile(),
+                config.tileSize(),
+                manifest.maxPositions(),
+                provider);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession vision = null;
         OrtSession embedding = null;
         OrtSession decoder = null;
-        boolean prepack = switch (options.prepack()) {
-            case AUTO -> dtype.quantised();
-            case ON -> true;
-            case OFF -> false;
-        };
+        boolean prepack =
+                switch (options.prepack()) {
+                    case AUTO -> dtype.quantised();
+                    case ON -> true;
+                    case OFF -> false;
+                };
         try {
             vision = session(env, graph(onnxDir, Converter.VISION), options, provider, prepack, "vision");
             embedding = session(env, graph(onnxDir, Converter.EMBEDDING), options, provider, prepack, "embedding");
             decoder = session(env, graph(onnxDir, Converter.DECODER), options, provider, prepack, "decoder");
-            OrtSession decode = session(env, Converter.decodeGraph(onnxDir).toString(), options, provider, prepack,
-                    "decode");
-            return new OnnxModel(checkpointDir, env, vision, embedding, decoder, decode, config, info,
-                    options.cudaDevice());
+            OrtSession decode =
+                    session(env, Converter.decodeGraph(onnxDir).toString(), options, provider, prepack, "decode");
+            return new OnnxModel(
+                    checkpointDir, env, vision, embedding, decoder, decode, config, info, options.cudaDevice());
         } catch (OrtException | RuntimeException e) {
             closeQuietly(decoder);
             closeQuietly(vision);
@@ -87,10 +106,16 @@ public final class OnnxModel implements AutoCloseable {
      * One session with its own options: ORT names a profile by its prefix and the second it started, so sessions
      * opened within one second would share a file unless each has its own prefix.
      */
-    private static OrtSession session(OrtEnvironment env, String path, RuntimeOptions options,
-            ExecutionProvider provider, boolean prepack, String name) throws OrtException {
-        RuntimeOptions own = options.profilePrefix() == null ? options
-                : options.withProfiling(options.profilePrefix() + "-" + name);
+    private static OrtSession session(
+            OrtEnvironment env,
+            String path,
+            RuntimeOptions options,
+            ExecutionProvider provider,
+            boolean prepack,
+            String name)
+            throws OrtException {
+        RuntimeOptions own =
+                options.profilePrefix() == null ? options : options.withProfiling(options.profilePrefix() + "-" + name);
         try (SessionOptions session = ProviderSelector.sessionOptions(own, provider, prepack)) {
             return env.createSession(path, session);
         }

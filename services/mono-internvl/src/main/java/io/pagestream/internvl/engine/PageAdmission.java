@@ -20,7 +20,11 @@ final class PageAdmission {
     private final Completions completions;
     private final EngineStats.Counter stats;
 
-    PageAdmission(boolean prefixReuse, ModelSteps steps, ActiveSequences sequences, Completions completions,
+    PageAdmission(
+            boolean prefixReuse,
+            ModelSteps steps,
+            ActiveSequences sequences,
+            Completions completions,
             EngineStats.Counter stats) {
         this.prefixReuse = prefixReuse;
         this.steps = steps;
@@ -36,8 +40,16 @@ final class PageAdmission {
         for (PendingPage.Prompt prompt : page.prompts()) {
             if (prompt.handle().cancelled()) {
                 double waited = ms(admitted - page.submittedNanos());
-                completions.complete(prompt, new GenerationResult(prompt.ids(), new int[0], new float[0], "",
-                        FinishReason.CANCELLED, 0, new Timings(waited, 0, 0, 0, 0, 0, waited)));
+                completions.complete(
+                        prompt,
+                        new GenerationResult(
+                                prompt.ids(),
+                                new int[0],
+                                new float[0],
+                                "",
+                                FinishReason.CANCELLED,
+                                0,
+                                new Timings(waited, 0, 0, 0, 0, 0, waited)));
             } else {
                 live.add(prompt);
             }
@@ -54,7 +66,10 @@ final class PageAdmission {
             long start = System.nanoTime();
             steps.encode(page.images());
             long vision = System.nanoTime() - start;
-            stats.page(live.size(), page.images().stream().mapToInt(PixelTiles::tileCount).sum(), vision);
+            stats.page(
+                    live.size(),
+                    page.images().stream().mapToInt(PixelTiles::tileCount).sum(),
+                    vision);
             int prefix = prefixReuse && live.size() > 1 ? sharedPrefix(live) : 0;
             long prefixNanos = 0;
             if (prefix > 0) {
@@ -68,8 +83,8 @@ final class PageAdmission {
             }
             for (int i = 0; i < live.size(); i++) {
                 PendingPage.Prompt prompt = live.get(i);
-                Sequence sequence = new Sequence(prompt, taken[i], page.submittedNanos(), admitted, vision,
-                        prefixNanos, prefix);
+                Sequence sequence =
+                        new Sequence(prompt, taken[i], page.submittedNanos(), admitted, vision, prefixNanos, prefix);
                 sequences.start(sequence);
                 started++;
                 start = System.nanoTime();

@@ -51,7 +51,10 @@ final class PageIntake {
                 throw new RequestRejectedException(e.getMessage());
             }
             checkFits(ids.length, request.maxNewTokens());
-            prompts.add(new PendingPage.Prompt(new GenerationHandle(), request, ids,
+            prompts.add(new PendingPage.Prompt(
+                    new GenerationHandle(),
+                    request,
+                    ids,
                     request.stopTokens() == null ? defaultStops : ids(request.stopTokens()),
                     request.repetitionGuard() == null ? config.repetitionGuard() : request.repetitionGuard()));
         }

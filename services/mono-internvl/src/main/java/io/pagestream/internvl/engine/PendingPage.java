@@ -11,8 +11,8 @@ record PendingPage(List<PixelTiles> images, List<Prompt> prompts, long submitted
      * @param stopTokens resolved: the request's, or the model's; an array so that the per-token check boxes nothing
      * @param guard      resolved: the request's, or the engine's
      */
-    record Prompt(GenerationHandle handle, GenerationRequest request, int[] ids, int[] stopTokens,
-            RepetitionGuard guard) {
+    record Prompt(
+            GenerationHandle handle, GenerationRequest request, int[] ids, int[] stopTokens, RepetitionGuard guard) {
 
         boolean isStop(int token) {
             for (int stop : stopTokens) {

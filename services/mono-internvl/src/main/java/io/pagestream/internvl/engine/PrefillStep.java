@@ -72,15 +72,17 @@ final class PrefillStep implements AutoCloseable {
         seqlens.put(0, to - 1);
         total.put(0, to);
         try (OnnxTensor idTensor = OnnxTensor.createTensor(env, ids.slice(0, length), new long[] {1, length});
-                OnnxTensor rowTensor = OnnxTensor.createTensor(env,
-                        rows.slice(rowFrom * hidden, (rowTo - rowFrom) * hidden), new long[] {rowTo - rowFrom, hidden});
-                OrtSession.Result embedded = embedding.run(Map.of(EmbeddingGraph.INPUT_IDS, idTensor,
-                        EmbeddingGraph.IMAGE_ROWS, rowTensor))) {
+                OnnxTensor rowTensor = OnnxTensor.createTensor(
+                        env,
+                        rows.slice(rowFrom * hidden, (rowTo - rowFrom) * hidden),
+                        new long[] {rowTo - rowFrom, hidden});
+                OrtSession.Result embedded = embedding.run(
+                        Map.of(EmbeddingGraph.INPUT_IDS, idTensor, EmbeddingGraph.IMAGE_ROWS, rowTensor))) {
             Map<String, OnnxTensor> inputs = new HashMap<>(kv.slotPast(slot));
-            inputs.put(DecoderGraph.INPUTS_EMBEDS, (OnnxTensor) embedded.get(EmbeddingGraph.INPUTS_EMBEDS)
-                    .orElseThrow());
-            inputs.put(DecoderGraph.VISUAL_MASK, (OnnxTensor) embedded.get(EmbeddingGraph.VISUAL_MASK)
-                    .orElseThrow());
+            inputs.put(DecoderGraph.INPUTS_EMBEDS, (OnnxTensor)
+                    embedded.get(EmbeddingGraph.INPUTS_EMBEDS).orElseThrow());
+            inputs.put(DecoderGraph.VISUAL_MASK, (OnnxTensor)
+                    embedded.get(EmbeddingGraph.VISUAL_MASK).orElseThrow());
             inputs.put(DecoderGraph.SEQLENS_K, seqlensTensor);
             inputs.put(DecoderGraph.TOTAL_SEQUENCE_LENGTH, totalTensor);
             Map<String, OnnxValue> outputs = new HashMap<>(kv.slotPresent(slot));

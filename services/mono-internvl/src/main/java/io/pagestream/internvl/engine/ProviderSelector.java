@@ -11,8 +11,7 @@ import ai.onnxruntime.OrtSession.SessionOptions;
 public final class ProviderSelector {
     private static final System.Logger LOG = System.getLogger(ProviderSelector.class.getName());
 
-    private ProviderSelector() {
-    }
+    private ProviderSelector() {}
 
     /**
      * The provider to use: CUDA when asked for and loadable, else the CPU, saying why in one log line. Callers that size
@@ -26,8 +25,9 @@ public final class ProviderSelector {
             probe.addCUDA(options.cudaDevice());
             return ExecutionProvider.CUDA;
         } catch (OrtException | RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "CUDA execution provider unavailable (" + firstLine(e)
-                    + "); falling back to the CPU");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "CUDA execution provider unavailable (" + firstLine(e) + "); falling back to the CPU");
             return ExecutionProvider.CPU;
         }
     }

@@ -19,8 +19,8 @@ public record RepetitionGuard(int maxPeriod, int minRepeats, int minSpan) {
 
     public RepetitionGuard {
         if (maxPeriod < 0 || minRepeats < 2 || minSpan < 0) {
-            throw new IllegalArgumentException("need maxPeriod >= 0, minRepeats >= 2, minSpan >= 0, got "
-                    + maxPeriod + ", " + minRepeats + ", " + minSpan);
+            throw new IllegalArgumentException("need maxPeriod >= 0, minRepeats >= 2, minSpan >= 0, got " + maxPeriod
+                    + ", " + minRepeats + ", " + minSpan);
         }
     }
 

@@ -20,8 +20,15 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
  *                        created within the same second write over each other's file; read every matching file and
  *                        expect some to be unreadable.
  */
-public record RuntimeOptions(ExecutionProvider provider, int cudaDevice, int intraOpThreads, int interOpThreads,
-        boolean cpuArena, OptLevel optimization, Prepack prepack, String profilePrefix) {
+public record RuntimeOptions(
+        ExecutionProvider provider,
+        int cudaDevice,
+        int intraOpThreads,
+        int interOpThreads,
+        boolean cpuArena,
+        OptLevel optimization,
+        Prepack prepack,
+        String profilePrefix) {
 
     public static final RuntimeOptions DEFAULT =
             new RuntimeOptions(ExecutionProvider.CPU, 0, 0, 0, true, OptLevel.ALL_OPT, Prepack.AUTO);
@@ -49,29 +56,35 @@ public record RuntimeOptions(ExecutionProvider provider, int cudaDevice, int int
     }
 
     /** Without profiling. */
-    public RuntimeOptions(ExecutionProvider provider, int cudaDevice, int intraOpThreads, int interOpThreads,
-            boolean cpuArena, OptLevel optimization, Prepack prepack) {
+    public RuntimeOptions(
+            ExecutionProvider provider,
+            int cudaDevice,
+            int intraOpThreads,
+            int interOpThreads,
+            boolean cpuArena,
+            OptLevel optimization,
+            Prepack prepack) {
         this(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization, prepack, null);
     }
 
     public RuntimeOptions withProvider(ExecutionProvider provider) {
-        return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization,
-                prepack, profilePrefix);
+        return new RuntimeOptions(
+                provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization, prepack, profilePrefix);
     }
 
     public RuntimeOptions withThreads(int intraOp, int interOp) {
-        return new RuntimeOptions(provider, cudaDevice, intraOp, interOp, cpuArena, optimization, prepack,
-                profilePrefix);
+        return new RuntimeOptions(
+                provider, cudaDevice, intraOp, interOp, cpuArena, optimization, prepack, profilePrefix);
     }
 
     public RuntimeOptions withPrepack(Prepack choice) {
-        return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization,
-                choice, profilePrefix);
+        return new RuntimeOptions(
+                provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization, choice, profilePrefix);
     }
 
     /** ORT profiling into files starting with {@code prefix} (see the record's doc), or off with null. */
     public RuntimeOptions withProfiling(String prefix) {
-        return new RuntimeOptions(provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization,
-                prepack, prefix);
+        return new RuntimeOptions(
+                provider, cudaDevice, intraOpThreads, interOpThreads, cpuArena, optimization, prepack, prefix);
     }
 }

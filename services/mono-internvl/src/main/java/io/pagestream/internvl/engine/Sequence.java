@@ -21,8 +21,14 @@ final class Sequence {
     private long prefillNanos;
     private long firstTokenNanos;
 
-    Sequence(PendingPage.Prompt prompt, int slot, long submittedNanos, long admittedNanos, long visionNanos,
-            long prefixNanos, int reusedPrefixTokens) {
+    Sequence(
+            PendingPage.Prompt prompt,
+            int slot,
+            long submittedNanos,
+            long admittedNanos,
+            long visionNanos,
+            long prefixNanos,
+            int reusedPrefixTokens) {
         this.prompt = prompt;
         this.slot = slot;
         this.random = new SplittableRandom(prompt.request().sampling().seed());
@@ -92,8 +98,14 @@ final class Sequence {
 
     Timings timings(long nowNanos) {
         long first = count == 0 ? nowNanos : firstTokenNanos;
-        return new Timings(ms(admittedNanos - submittedNanos), ms(visionNanos), ms(prefixNanos), ms(prefillNanos),
-                ms(first - submittedNanos), ms(nowNanos - first), ms(nowNanos - submittedNanos));
+        return new Timings(
+                ms(admittedNanos - submittedNanos),
+                ms(visionNanos),
+                ms(prefixNanos),
+                ms(prefillNanos),
+                ms(first - submittedNanos),
+                ms(nowNanos - first),
+                ms(nowNanos - submittedNanos));
     }
 
     private static double ms(long nanos) {

@@ -12,6 +12,11 @@ package io.pagestream.internvl.engine;
  * @param decodeMs     first token until finished
  * @param totalMs      submitted until finished
  */
-public record Timings(double queueMs, double visionMs, double prefixMs, double prefillMs, double firstTokenMs,
-        double decodeMs, double totalMs) {
-}
+public record Timings(
+        double queueMs,
+        double visionMs,
+        double prefixMs,
+        double prefillMs,
+        double firstTokenMs,
+        double decodeMs,
+        double totalMs) {}

@@ -5,8 +5,7 @@ import java.awt.image.BufferedImage;
 /** Turns decoded {@link BufferedImage}s into {@link RgbImage}s the way Pillow's {@code convert("RGB")} would. */
 final class BufferedImages {
 
-    private BufferedImages() {
-    }
+    private BufferedImages() {}
 
     static RgbImage toRgb(BufferedImage image) {
         int width = image.getWidth();

@@ -22,8 +22,7 @@ import java.util.List;
  */
 final class CandidateGrids {
 
-    private CandidateGrids() {
-    }
+    private CandidateGrids() {}
 
     static List<TileGrid> of(int minTiles, int maxTiles) {
         if (minTiles < 1 || maxTiles < minTiles) {

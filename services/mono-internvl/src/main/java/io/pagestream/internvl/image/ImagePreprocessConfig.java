@@ -19,8 +19,8 @@ public record ImagePreprocessConfig(int imageSize, int minTiles, int maxTiles, b
             throw new IllegalArgumentException("imageSize must be positive, got " + imageSize);
         }
         if (minTiles < 1 || maxTiles < minTiles) {
-            throw new IllegalArgumentException("need 1 <= minTiles <= maxTiles, got minTiles=" + minTiles
-                    + " maxTiles=" + maxTiles);
+            throw new IllegalArgumentException(
+                    "need 1 <= minTiles <= maxTiles, got minTiles=" + minTiles + " maxTiles=" + maxTiles);
         }
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels must be positive, got " + maxPixels);

@@ -11,16 +11,15 @@ import java.util.Arrays;
  */
 public final class PillowResize {
 
-    private PillowResize() {
-    }
+    private PillowResize() {}
 
     public static RgbImage bicubic(RgbImage source, int width, int height) {
         if (width < 1 || height < 1) {
             throw new IllegalArgumentException("cannot resize to " + width + "x" + height);
         }
         if (source.width() < 1 || source.height() < 1) {
-            throw new IllegalArgumentException("cannot resize an empty " + source.width() + "x" + source.height()
-                    + " image");
+            throw new IllegalArgumentException(
+                    "cannot resize an empty " + source.width() + "x" + source.height() + " image");
         }
         boolean horizontal = width != source.width();
         boolean vertical = height != source.height();

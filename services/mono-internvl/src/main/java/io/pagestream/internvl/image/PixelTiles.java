@@ -15,8 +15,8 @@ public record PixelTiles(TileGrid grid, boolean thumbnail, int tileCount, int ti
                     + tileSize + ", got " + values.length);
         }
         if (tileCount != grid.tiles() + (thumbnail ? 1 : 0)) {
-            throw new IllegalArgumentException("tile count " + tileCount + " does not fit grid " + grid.columns()
-                    + "x" + grid.rows() + (thumbnail ? " plus thumbnail" : ""));
+            throw new IllegalArgumentException("tile count " + tileCount + " does not fit grid " + grid.columns() + "x"
+                    + grid.rows() + (thumbnail ? " plus thumbnail" : ""));
         }
     }
 

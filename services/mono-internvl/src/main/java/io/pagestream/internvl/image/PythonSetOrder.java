@@ -27,16 +27,15 @@ final class PythonSetOrder {
     private int[][] slots = new int[MIN_SLOTS][];
     private int fill;
 
-    private PythonSetOrder() {
-    }
+    private PythonSetOrder() {}
 
     /** Distinct pairs in the order {@code iter(set(pairs))} yields them; pairs are {@code int[2]}, duplicates ok. */
     static List<int[]> of(List<int[]> pairs) {
         PythonSetOrder set = new PythonSetOrder();
         for (int[] pair : pairs) {
             if (pair[0] < 0 || pair[1] < 0) {
-                throw new IllegalArgumentException("only non-negative pairs are modelled, got " + pair[0] + ","
-                        + pair[1]);
+                throw new IllegalArgumentException(
+                        "only non-negative pairs are modelled, got " + pair[0] + "," + pair[1]);
             }
             set.add(pair);
         }

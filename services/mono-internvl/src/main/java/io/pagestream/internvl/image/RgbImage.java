@@ -15,8 +15,8 @@ public record RgbImage(int width, int height, byte[] pixels) {
         }
         long expected = 3L * width * height;
         if (pixels.length != expected) {
-            throw new IllegalArgumentException("an RGB image of " + width + "x" + height + " needs " + expected
-                    + " bytes, got " + pixels.length);
+            throw new IllegalArgumentException(
+                    "an RGB image of " + width + "x" + height + " needs " + expected + " bytes, got " + pixels.length);
         }
     }
 

@@ -12,8 +12,7 @@ public record TileGrid(int columns, int rows) {
 
     public TileGrid {
         if (columns < 1 || rows < 1) {
-            throw new IllegalArgumentException("a grid needs at least one column and row, got " + columns + "x"
-                    + rows);
+            throw new IllegalArgumentException("a grid needs at least one column and row, got " + columns + "x" + rows);
         }
     }
 
@@ -41,7 +40,6 @@ public record TileGrid(int columns, int rows) {
     }
 
     public static TileGrid choose(int width, int height, ImagePreprocessConfig config) {
-        return choose(width, height, config.imageSize(),
-                CandidateGrids.of(config.minTiles(), config.maxTiles()));
+        return choose(width, height, config.imageSize(), CandidateGrids.of(config.minTiles(), config.maxTiles()));
     }
 }

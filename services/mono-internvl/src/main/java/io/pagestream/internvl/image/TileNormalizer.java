@@ -11,8 +11,7 @@ final class TileNormalizer {
     private static final float[] STD = {(float) 0.229, (float) 0.224, (float) 0.225};
     private static final float[][] TABLE = table();
 
-    private TileNormalizer() {
-    }
+    private TileNormalizer() {}
 
     static float normalize(int channel, int sample) {
         return TABLE[channel][sample];

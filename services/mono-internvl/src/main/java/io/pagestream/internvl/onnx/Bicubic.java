@@ -9,8 +9,7 @@ package io.pagestream.internvl.onnx;
 public final class Bicubic {
     private static final double A = -0.75;
 
-    private Bicubic() {
-    }
+    private Bicubic() {}
 
     public static float[] resize(float[] grid, int side, int channels, int newSide) {
         float[] rows = new float[newSide * side * channels];
@@ -42,8 +41,7 @@ public final class Bicubic {
         return out;
     }
 
-    private record Taps(int[] index, double[] weights) {
-    }
+    private record Taps(int[] index, double[] weights) {}
 
     private static Taps taps(int dst, int in, int out) {
         double src = (dst + 0.5) * in / out - 0.5;

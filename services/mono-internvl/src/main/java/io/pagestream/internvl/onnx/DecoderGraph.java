@@ -80,8 +80,13 @@ public final class DecoderGraph {
         String apply(GraphBuilder layer, int n, String prefix, String y);
     }
 
-    private DecoderGraph(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, DecoderOptions options,
-            boolean decodeOnly, boolean maxima) {
+    private DecoderGraph(
+            GraphBuilder g,
+            Checkpoint checkpoint,
+            LlmConfig llm,
+            DecoderOptions options,
+            boolean decodeOnly,
+            boolean maxima) {
         this.g = g;
         this.checkpoint = checkpoint;
         this.llm = llm;
@@ -124,8 +129,7 @@ public final class DecoderGraph {
     }
 
     /** The decode-step graph: the decoder with the text FFN in every layer (see the class comment). */
-    public static void buildDecodeOnly(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm,
-            DecoderOptions options) {
+    public static void buildDecodeOnly(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, DecoderOptions options) {
         new DecoderGraph(g, checkpoint, llm, options, true, false).build();
     }
 
@@ -133,8 +137,8 @@ public final class DecoderGraph {
      * The decoder of {@link #build} plus the activation-maximum outputs ({@link #activationMax},
      * {@link #EMBEDDINGS_MAX}, {@link #LOGITS_MAX}), for measurement tools.
      */
-    public static void buildWithActivationMaxima(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm,
-            DecoderOptions options) {
+    public static void buildWithActivationMaxima(
+            GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, DecoderOptions options) {
         new DecoderGraph(g, checkpoint, llm, options, false, true).build();
     }
 
@@ -158,7 +162,9 @@ public final class DecoderGraph {
             String normed;
             if (delta == null) {
                 normed = layer.op("SimplifiedLayerNormalization", residual, attnNorm)
-                        .attr("axis", -1L).attr("epsilon", (float) llm.rmsNormEps()).attr("stash_type", 1L)
+                        .attr("axis", -1L)
+                        .attr("epsilon", (float) llm.rmsNormEps())
+                        .attr("stash_type", 1L)
                         .out("attention_norm");
             } else {
                 List<String> outs = skipNorm(layer, residual, delta, attnNorm, "attention_norm", "residual");
@@ -166,18 +172,18 @@ public final class DecoderGraph {
                 residual = outs.get(3);
                 record(layer, residual, activationMax(n - 1, Recorded.RESIDUAL_OUT));
             }
-            String attention = attention(layer.scope("attention"), n, prefix, toCompute(layer, normed), seqlens,
-                    total, cos, sin);
+            String attention =
+                    attention(layer.scope("attention"), n, prefix, toCompute(layer, normed), seqlens, total, cos, sin);
             record(layer, attention, activationMax(n, Recorded.ATTENTION_OUT));
-            List<String> outs = skipNorm(layer, residual, attention, normWeight(prefix + "ffn_norm.weight"),
-                    "ffn_norm", "residual");
+            List<String> outs = skipNorm(
+                    layer, residual, attention, normWeight(prefix + "ffn_norm.weight"), "ffn_norm", "residual");
             residual = outs.get(3);
             record(layer, residual, activationMax(n, Recorded.RESIDUAL_ATTENTION));
             delta = ffn.apply(layer, n, prefix, toCompute(layer, outs.get(0)));
             record(layer, delta, activationMax(n, Recorded.FFN_OUT));
         }
-        List<String> last = skipNorm(g, residual, delta, normWeight(LM + "model.norm.weight"), "final_norm",
-                maxima ? "residual" : "");
+        List<String> last = skipNorm(
+                g, residual, delta, normWeight(LM + "model.norm.weight"), "final_norm", maxima ? "residual" : "");
         record(g, last.get(3), activationMax(llm.numHiddenLayers() - 1, Recorded.RESIDUAL_OUT));
         String finalNorm = toCompute(g, last.get(0));
         boolean allLogits = options.allLogits() && !decodeOnly;
@@ -185,7 +191,9 @@ public final class DecoderGraph {
         Linear.Weight output = linear.weight(g, LM + "output.weight", Matrix.of(checkpoint, LM + "output.weight"));
         String logits = linear.apply(g.scope("lm_head"), head, output);
         if (precision != Precision.FP32) {
-            logits = g.op("Cast", logits).attr("to", (long) DataType.FLOAT.getNumber()).out();
+            logits = g.op("Cast", logits)
+                    .attr("to", (long) DataType.FLOAT.getNumber())
+                    .out();
         }
         record(g, logits, LOGITS_MAX);
         g.op("Identity", logits).exact(LOGITS);
@@ -194,14 +202,20 @@ public final class DecoderGraph {
 
     /** A norm's output, cast from the residual precision down to the compute precision where they differ. */
     private String toCompute(GraphBuilder b, String x) {
-        return residualPrecision == precision ? x
-                : b.op("Cast", x).attr("to", (long) precision.onnxType().getNumber()).out("to_compute");
+        return residualPrecision == precision
+                ? x
+                : b.op("Cast", x)
+                        .attr("to", (long) precision.onnxType().getNumber())
+                        .out("to_compute");
     }
 
     /** A value added to the residual stream, cast up to the residual precision where it differs. */
     private String toResidual(GraphBuilder b, String x) {
-        return residualPrecision == precision ? x
-                : b.op("Cast", x).attr("to", (long) residualPrecision.onnxType().getNumber()).out("to_residual");
+        return residualPrecision == precision
+                ? x
+                : b.op("Cast", x)
+                        .attr("to", (long) residualPrecision.onnxType().getNumber())
+                        .out("to_residual");
     }
 
     /** With activation maxima on, adds the float32 scalar output {@code name} = max |x| over all of x. */
@@ -215,12 +229,13 @@ public final class DecoderGraph {
 
     /** max |x| over every element, as a float32 scalar (NaN and infinity propagate). */
     private static String maxAbs(GraphBuilder b, String x) {
-        String wide = b.op("Cast", x).attr("to", (long) DataType.FLOAT.getNumber()).out("max_input");
+        String wide =
+                b.op("Cast", x).attr("to", (long) DataType.FLOAT.getNumber()).out("max_input");
         return b.op("ReduceMax", b.op("Abs", wide).out()).attr("keepdims", 0L).out("max_abs");
     }
 
-    private String attention(GraphBuilder a, int n, String prefix, String x, String seqlens, String total,
-            String cos, String sin) {
+    private String attention(
+            GraphBuilder a, int n, String prefix, String x, String seqlens, String total, String cos, String sin) {
         long kvHeads = llm.numKeyValueHeads();
         long headDim = llm.headDim();
         DataType kvType = precision.onnxType();
@@ -243,8 +258,8 @@ public final class DecoderGraph {
     }
 
     /** The residual add and RMSNorm, in the residual precision ({@code skip} is cast up to it first). */
-    private List<String> skipNorm(GraphBuilder b, String input, String skip, String weight, String hint,
-            String sumHint) {
+    private List<String> skipNorm(
+            GraphBuilder b, String input, String skip, String weight, String hint, String sumHint) {
         return b.op("SkipSimplifiedLayerNormalization", input, toResidual(b, skip), weight)
                 .domain(GraphBuilder.MS_DOMAIN)
                 .attr("epsilon", (float) llm.rmsNormEps())
@@ -254,11 +269,19 @@ public final class DecoderGraph {
     /** Routing by the visual mask, computed once for all layers. */
     private Ffn routing(String mask) {
         GraphBuilder routing = g.scope("routing");
-        String anyVisual = routing.op("Cast", routing.op("ReduceMax",
-                        routing.op("Cast", mask).attr("to", (long) DataType.INT32.getNumber()).out())
-                        .attr("keepdims", 0L).out())
-                .attr("to", (long) DataType.BOOL.getNumber()).out("any_visual");
-        String maskColumn = routing.op("Unsqueeze", mask, routing.ints("last", -1)).out("mask_column");
+        String anyVisual = routing.op(
+                        "Cast",
+                        routing.op(
+                                        "ReduceMax",
+                                        routing.op("Cast", mask)
+                                                .attr("to", (long) DataType.INT32.getNumber())
+                                                .out())
+                                .attr("keepdims", 0L)
+                                .out())
+                .attr("to", (long) DataType.BOOL.getNumber())
+                .out("any_visual");
+        String maskColumn =
+                routing.op("Unsqueeze", mask, routing.ints("last", -1)).out("mask_column");
         return (layer, n, prefix, y) -> routedFfn(layer, n, prefix, y, anyVisual, maskColumn);
     }
 
@@ -268,8 +291,7 @@ public final class DecoderGraph {
         return out[0];
     }
 
-    private String routedFfn(GraphBuilder layer, int n, String prefix, String y, String anyVisual,
-            String maskColumn) {
+    private String routedFfn(GraphBuilder layer, int n, String prefix, String y, String anyVisual, String maskColumn) {
         Linear.Weight[] text = ffnWeights(layer, prefix + "feed_forward.");
         Linear.Weight[] visual = ffnWeights(layer, prefix + "feed_forward_ve.");
 
@@ -284,13 +306,13 @@ public final class DecoderGraph {
         textOnly.outputOfRank(plain[0], precision.onnxType(), 3);
 
         if (maxima) {
-            String routedInner = both.op("Where", maskColumn, visualOut[1], textOut[1]).out("routed_intermediate");
+            String routedInner =
+                    both.op("Where", maskColumn, visualOut[1], textOut[1]).out("routed_intermediate");
             both.outputOfRank(maxAbs(both, routedInner), DataType.FLOAT, 0);
             textOnly.outputOfRank(maxAbs(textOnly, plain[1]), DataType.FLOAT, 0);
         }
-        GraphBuilder.Node node = layer.op("If", anyVisual)
-                .attr("then_branch", both.graph())
-                .attr("else_branch", textOnly.graph());
+        GraphBuilder.Node node =
+                layer.op("If", anyVisual).attr("then_branch", both.graph()).attr("else_branch", textOnly.graph());
         if (!maxima) {
             return node.out("ffn");
         }
@@ -325,12 +347,17 @@ public final class DecoderGraph {
      */
     private String lastPositions(GraphBuilder b, String x, String seqlens, String total) {
         String length = b.op("Shape", x).attr("start", 1L).attr("end", 2L).out("chunk_length");
-        String seq64 = b.op("Cast", seqlens).attr("to", (long) DataType.INT64.getNumber()).out();
-        String total64 = b.op("Cast", total).attr("to", (long) DataType.INT64.getNumber()).out();
+        String seq64 = b.op("Cast", seqlens)
+                .attr("to", (long) DataType.INT64.getNumber())
+                .out();
+        String total64 = b.op("Cast", total)
+                .attr("to", (long) DataType.INT64.getNumber())
+                .out();
         String past = b.op("Sub", total64, length).out("chunk_start");
         String raw = b.op("Sub", seq64, past).out("raw_index");
         String upper = b.op("Sub", length, b.ints("one", 1)).out("last_in_chunk");
-        String clamped = b.op("Max", b.op("Min", raw, upper).out(), b.ints("zero", 0)).out("index");
+        String clamped =
+                b.op("Max", b.op("Min", raw, upper).out(), b.ints("zero", 0)).out("index");
         String indices = b.op("Unsqueeze", clamped, b.ints("axis_last", -1)).out("indices");
         String rows = b.op("GatherND", x, indices).attr("batch_dims", 1L).out("rows");
         return b.op("Unsqueeze", rows, b.ints("axis_one", 1)).out("last_rows");
@@ -342,7 +369,10 @@ public final class DecoderGraph {
     }
 
     private String table(GraphBuilder b, String name, float[] values, int rows, int cols) {
-        return b.weight(name, precision.onnxType(), List.of((long) rows, (long) cols),
+        return b.weight(
+                name,
+                precision.onnxType(),
+                List.of((long) rows, (long) cols),
                 MatrixData.rowMajor(Matrix.of(values, rows, cols), precision));
     }
 }

@@ -19,25 +19,37 @@ public final class EmbeddingGraph {
     public static final String VISUAL_MASK = "visual_mask";
     public static final String TABLE = "language_model.model.tok_embeddings.weight";
 
-    private EmbeddingGraph() {
-    }
+    private EmbeddingGraph() {}
 
-    public static void build(GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, int imageContextId,
-            Precision precision) {
+    public static void build(
+            GraphBuilder g, Checkpoint checkpoint, LlmConfig llm, int imageContextId, Precision precision) {
         long hidden = llm.hiddenSize();
         String ids = g.input(INPUT_IDS, DataType.INT64, "batch", "sequence");
         String imageRows = g.input(IMAGE_ROWS, DataType.FLOAT, "image_rows", hidden);
-        String table = g.weight(TABLE, precision.onnxType(), List.of((long) llm.vocabSize(), hidden),
+        String table = g.weight(
+                TABLE,
+                precision.onnxType(),
+                List.of((long) llm.vocabSize(), hidden),
                 MatrixData.rowMajor(Matrix.of(checkpoint, TABLE), precision));
         String looked = g.op("Gather", table, ids).attr("axis", 0L).out("token_embeds");
-        String text = precision == Precision.FP32 ? looked
-                : g.op("Cast", looked).attr("to", (long) DataType.FLOAT.getNumber()).out();
+        String text = precision == Precision.FP32
+                ? looked
+                : g.op("Cast", looked)
+                        .attr("to", (long) DataType.FLOAT.getNumber())
+                        .out();
 
         String mask = g.op("Equal", ids, g.ints("image_context_id", new long[0], imageContextId))
-                .exact(VISUAL_MASK).get(0);
-        String flatMask = g.op("Reshape", g.op("Cast", mask).attr("to", (long) DataType.INT64.getNumber()).out(),
-                g.ints("flat", -1)).out("flat_mask");
-        String running = g.op("CumSum", flatMask, g.ints("axis0", new long[0], 0)).out("image_row_number");
+                .exact(VISUAL_MASK)
+                .get(0);
+        String flatMask = g.op(
+                        "Reshape",
+                        g.op("Cast", mask)
+                                .attr("to", (long) DataType.INT64.getNumber())
+                                .out(),
+                        g.ints("flat", -1))
+                .out("flat_mask");
+        String running =
+                g.op("CumSum", flatMask, g.ints("axis0", new long[0], 0)).out("image_row_number");
         String rowIndex = g.op("Mul", running, flatMask).out("image_row_index");
         String zero = g.floats("zero_row", Precision.FP32, new long[] {1, hidden}, new float[(int) hidden]);
         String padded = g.op("Concat", zero, imageRows).attr("axis", 0L).out("padded_rows");

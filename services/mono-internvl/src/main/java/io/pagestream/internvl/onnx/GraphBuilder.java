@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -34,14 +33,14 @@ public final class GraphBuilder {
     public static final String MS_DOMAIN = "com.microsoft";
     /** ONNX opset 21: has LayerNormalization (17) and exact Gelu (20); ONNX Runtime 1.23 supports up to 23. */
     public static final int ONNX_OPSET = 21;
+
     public static final int IR_VERSION = 10;
 
     private final Shared shared;
     private final GraphProto.Builder graph;
     private final String scope;
 
-    private record Shared(Set<String> names, WeightFile weights, GraphProto.Builder root) {
-    }
+    private record Shared(Set<String> names, WeightFile weights, GraphProto.Builder root) {}
 
     private GraphBuilder(Shared shared, GraphProto.Builder graph, String scope) {
         this.shared = shared;
@@ -83,8 +82,12 @@ public final class GraphBuilder {
         for (int i = 0; i < rank; i++) {
             shape.addDim(TensorShapeProto.Dimension.newBuilder());
         }
-        graph.addOutput(ValueInfoProto.newBuilder().setName(value).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape))));
+        graph.addOutput(ValueInfoProto.newBuilder()
+                .setName(value)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(type.getNumber())
+                                .setShape(shape))));
     }
 
     /** Adds a weight stored in the external data file; {@code name} is used as given, without the scope. */
@@ -110,7 +113,8 @@ public final class GraphBuilder {
 
     /** Adds a small constant of the given precision, stored inline. */
     public String floats(String hint, Precision precision, long[] dims, float... values) {
-        ByteBuffer bytes = ByteBuffer.allocate(values.length * precision.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes =
+                ByteBuffer.allocate(values.length * precision.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         for (float value : values) {
             precision.put(bytes, value);
         }
@@ -119,7 +123,9 @@ public final class GraphBuilder {
 
     private String inline(String hint, TensorProto.DataType type, long[] dims, ByteBuffer bytes) {
         String name = unique(hint);
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
+        TensorProto.Builder tensor = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(type.getNumber())
                 .setRawData(ByteString.copyFrom(bytes.flip()));
         Arrays.stream(dims).forEach(tensor::addDims);
         shared.root.addInitializer(tensor);
@@ -141,7 +147,8 @@ public final class GraphBuilder {
                 .setIrVersion(IR_VERSION)
                 .setProducerName("pagestream")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(ONNX_OPSET))
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1))
+                .addOpsetImport(
+                        OperatorSetIdProto.newBuilder().setDomain(MS_DOMAIN).setVersion(1))
                 .setGraph(graph)
                 .build();
     }
@@ -200,7 +207,10 @@ public final class GraphBuilder {
             }
             tensor.setShape(shape);
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(tensor))
+                .build();
     }
 
     /** One node under construction. */
@@ -217,29 +227,37 @@ public final class GraphBuilder {
         }
 
         public Node attr(String name, long value) {
-            return attr(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
+            return attr(AttributeProto.newBuilder()
+                    .setName(name)
+                    .setType(AttributeProto.AttributeType.INT)
                     .setI(value));
         }
 
         public Node attr(String name, float value) {
-            return attr(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
+            return attr(AttributeProto.newBuilder()
+                    .setName(name)
+                    .setType(AttributeProto.AttributeType.FLOAT)
                     .setF(value));
         }
 
         public Node attr(String name, String value) {
-            return attr(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+            return attr(AttributeProto.newBuilder()
+                    .setName(name)
+                    .setType(AttributeProto.AttributeType.STRING)
                     .setS(ByteString.copyFromUtf8(value)));
         }
 
         public Node attr(String name, long... values) {
-            AttributeProto.Builder attr = AttributeProto.newBuilder().setName(name)
-                    .setType(AttributeProto.AttributeType.INTS);
+            AttributeProto.Builder attr =
+                    AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
             Arrays.stream(values).forEach(attr::addInts);
             return attr(attr);
         }
 
         public Node attr(String name, GraphProto value) {
-            return attr(AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH)
+            return attr(AttributeProto.newBuilder()
+                    .setName(name)
+                    .setType(AttributeProto.AttributeType.GRAPH)
                     .setG(value));
         }
 
@@ -260,12 +278,15 @@ public final class GraphBuilder {
 
         /** Adds the node with one output per hint; an empty hint leaves that optional output unused. */
         public List<String> outs(String... hints) {
-            return named(Arrays.stream(hints).map(h -> h.isEmpty() ? "" : name(h)).toArray(String[]::new));
+            return named(
+                    Arrays.stream(hints).map(h -> h.isEmpty() ? "" : name(h)).toArray(String[]::new));
         }
 
         /** Adds the node with outputs named exactly as given (graph outputs), ignoring the scope. */
         public List<String> exact(String... names) {
-            return named(Arrays.stream(names).map(n -> n.isEmpty() ? "" : exactName(n)).toArray(String[]::new));
+            return named(Arrays.stream(names)
+                    .map(n -> n.isEmpty() ? "" : exactName(n))
+                    .toArray(String[]::new));
         }
 
         /** Adds the node with outputs already reserved by {@link #name} or {@link #exactName}; "" for unused. */
@@ -275,7 +296,8 @@ public final class GraphBuilder {
 
         private List<String> add(List<String> outputs) {
             node.addAllOutput(outputs);
-            String first = outputs.stream().filter(o -> !o.isEmpty()).findFirst().orElseThrow();
+            String first =
+                    outputs.stream().filter(o -> !o.isEmpty()).findFirst().orElseThrow();
             graph.addNode(node.setName(first));
             return outputs;
         }

@@ -15,8 +15,7 @@ public final class Int4Quantizer {
     public static final int BITS = 4;
     private static final int SYMMETRIC_ZERO = 8;
 
-    private Int4Quantizer() {
-    }
+    private Int4Quantizer() {}
 
     /** Packed weights, scales [N, blocks] and, when asymmetric, packed zero points [N, ceil(blocks / 2)]. */
     public record Quantized(int n, int k, int blocks, TensorData packed, float[] scales, byte[] zeroPoints) {
@@ -47,8 +46,8 @@ public final class Int4Quantizer {
         return new Quantized(n, k, blocks, packed, scales, symmetric ? null : packNibbles(zeros, n, blocks));
     }
 
-    private static void blockParameters(float[] row, int start, boolean symmetric, float[] scales, int[] zeros,
-            int index) {
+    private static void blockParameters(
+            float[] row, int start, boolean symmetric, float[] scales, int[] zeros, int index) {
         float lo = 0;
         float hi = 0;
         for (int i = start; i < start + BLOCK; i++) {

@@ -34,7 +34,10 @@ public final class Linear {
 
     /** A weight in the given precision whatever the dtype: for layers that are never quantised. */
     public static Weight dense(GraphBuilder g, String name, Matrix w, Precision precision) {
-        String t = g.weight(name, precision.onnxType(), List.of((long) w.cols(), (long) w.rows()),
+        String t = g.weight(
+                name,
+                precision.onnxType(),
+                List.of((long) w.cols(), (long) w.rows()),
                 MatrixData.transposed(w, precision));
         return new Weight(List.of(t), w.cols(), w.rows(), false);
     }
@@ -64,15 +67,27 @@ public final class Linear {
         long blocks = Int4Quantizer.blocks(w.cols());
         Supplier<Int4Quantizer.Quantized> q = once(() -> Int4Quantizer.quantize(w, int4.symmetric()));
         List<String> names = new ArrayList<>();
-        names.add(g.weight(name + ".q4", DataType.UINT8, List.of(n, blocks, (long) Int4Quantizer.BLOCK / 2),
-                TensorData.deferred(n * blocks * Int4Quantizer.BLOCK / 2, () -> q.get().packed())));
+        names.add(g.weight(
+                name + ".q4",
+                DataType.UINT8,
+                List.of(n, blocks, (long) Int4Quantizer.BLOCK / 2),
+                TensorData.deferred(
+                        n * blocks * Int4Quantizer.BLOCK / 2, () -> q.get().packed())));
         Precision precision = dtype.precision();
-        names.add(g.weight(name + ".scales", precision.onnxType(), List.of(n, blocks),
-                TensorData.deferred(n * blocks * precision.byteSize(), () -> MatrixData.rowMajor(
-                        Matrix.of(q.get().scales(), q.get().n(), q.get().blocks()), precision))));
+        names.add(g.weight(
+                name + ".scales",
+                precision.onnxType(),
+                List.of(n, blocks),
+                TensorData.deferred(
+                        n * blocks * precision.byteSize(),
+                        () -> MatrixData.rowMajor(
+                                Matrix.of(q.get().scales(), q.get().n(), q.get().blocks()), precision))));
         if (!int4.symmetric()) {
             long zeroBytes = (blocks + 1) / 2;
-            names.add(g.weight(name + ".zero_points", DataType.UINT8, List.of(n, zeroBytes),
+            names.add(g.weight(
+                    name + ".zero_points",
+                    DataType.UINT8,
+                    List.of(n, zeroBytes),
                     TensorData.deferred(n * zeroBytes, () -> bytes(q.get().zeroPoints()))));
         }
         return new Weight(names, w.cols(), w.rows(), true);

@@ -7,8 +7,7 @@ public final class MatrixData {
     /** Floats held at once while transposing: 32 MiB, a few dozen passes over the largest (LM head) weight. */
     private static final int TILE_FLOATS = 8 << 20;
 
-    private MatrixData() {
-    }
+    private MatrixData() {}
 
     public static TensorData rowMajor(Matrix matrix, Precision precision) {
         return new Encoded(matrix, precision, sink -> {

@@ -9,8 +9,7 @@ import io.pagestream.internvl.checkpoint.LlmConfig;
  * produce that layout directly.
  */
 public final class QkvLayout {
-    private QkvLayout() {
-    }
+    private QkvLayout() {}
 
     /** {@code result[i]} is the checkpoint row that becomes row {@code i} of the [Q | K | V] weight. */
     public static int[] sourceRows(LlmConfig llm) {

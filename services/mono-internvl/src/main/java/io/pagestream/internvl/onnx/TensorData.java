@@ -24,8 +24,8 @@ public interface TensorData {
             public void write(ByteSink sink) {
                 TensorData data = source.get();
                 if (data.byteLength() != byteLength) {
-                    throw new IllegalStateException("deferred tensor of " + byteLength + " bytes produced "
-                            + data.byteLength());
+                    throw new IllegalStateException(
+                            "deferred tensor of " + byteLength + " bytes produced " + data.byteLength());
                 }
                 data.write(sink);
             }

@@ -31,8 +31,8 @@ public final class WeightFile implements Closeable {
     public WeightFile(Path file) {
         this.file = file;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": cannot create: " + e.getMessage(), e);
         }
@@ -62,11 +62,14 @@ public final class WeightFile implements Closeable {
      * A second writer of a name must mean the same tensor; a mismatch is a naming bug that would otherwise make one
      * graph read another's weights.
      */
-    private static TensorProto same(TensorProto earlier, TensorProto.DataType type, List<Long> dims,
-            TensorData data) {
-        String length = earlier.getExternalDataList().stream().filter(e -> e.getKey().equals("length"))
-                .map(StringStringEntryProto::getValue).findFirst().orElseThrow();
-        if (earlier.getDataType() != type.getNumber() || !earlier.getDimsList().equals(dims)
+    private static TensorProto same(TensorProto earlier, TensorProto.DataType type, List<Long> dims, TensorData data) {
+        String length = earlier.getExternalDataList().stream()
+                .filter(e -> e.getKey().equals("length"))
+                .map(StringStringEntryProto::getValue)
+                .findFirst()
+                .orElseThrow();
+        if (earlier.getDataType() != type.getNumber()
+                || !earlier.getDimsList().equals(dims)
                 || Long.parseLong(length) != data.byteLength()) {
             throw new IllegalArgumentException(earlier.getName() + ": already written as " + earlier.getDataType()
                     + earlier.getDimsList() + " (" + length + " bytes), now " + type.getNumber() + dims + " ("

@@ -29,11 +29,13 @@ final class CudaRuntime {
 
     private CudaRuntime(SymbolLookup library) {
         Linker linker = Linker.nativeLinker();
-        memcpy2d = linker.downcallHandle(find(library, "cudaMemcpy2D"), FunctionDescriptor.of(JAVA_INT, ADDRESS,
-                JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        memcpy2d = linker.downcallHandle(
+                find(library, "cudaMemcpy2D"),
+                FunctionDescriptor.of(
+                        JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT));
         synchronize = linker.downcallHandle(find(library, "cudaDeviceSynchronize"), FunctionDescriptor.of(JAVA_INT));
-        errorString = linker.downcallHandle(find(library, "cudaGetErrorString"), FunctionDescriptor.of(ADDRESS,
-                JAVA_INT));
+        errorString =
+                linker.downcallHandle(find(library, "cudaGetErrorString"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
     }
 
     private static MemorySegment find(SymbolLookup library, String name) {
@@ -45,8 +47,8 @@ final class CudaRuntime {
             try {
                 instance = new CudaRuntime(SymbolLookup.libraryLookup("libcudart.so.12", Arena.global()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("cannot load libcudart.so.12 (CUDA 12 runtime) for device copies: "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot load libcudart.so.12 (CUDA 12 runtime) for device copies: " + e.getMessage(), e);
             }
         }
         return instance;
@@ -55,8 +57,16 @@ final class CudaRuntime {
     /** {@code rows} rows of {@code width} bytes, {@code pitch} bytes apart, within device memory; waits for it. */
     void copyRows(long source, long target, long width, long pitch, long rows) {
         try {
-            check((int) memcpy2d.invokeExact(MemorySegment.ofAddress(target), pitch, MemorySegment.ofAddress(source),
-                    pitch, width, rows, DEVICE_TO_DEVICE), "cudaMemcpy2D");
+            check(
+                    (int) memcpy2d.invokeExact(
+                            MemorySegment.ofAddress(target),
+                            pitch,
+                            MemorySegment.ofAddress(source),
+                            pitch,
+                            width,
+                            rows,
+                            DEVICE_TO_DEVICE),
+                    "cudaMemcpy2D");
             check((int) synchronize.invokeExact(), "cudaDeviceSynchronize");
         } catch (RuntimeException e) {
             throw e;
@@ -68,8 +78,8 @@ final class CudaRuntime {
     private void check(int error, String call) throws Throwable {
         if (error != 0) {
             MemorySegment text = (MemorySegment) errorString.invokeExact(error);
-            throw new IllegalStateException(call + " failed: " + text.reinterpret(Long.MAX_VALUE).getString(0)
-                    + " (cudaError " + error + ")");
+            throw new IllegalStateException(
+                    call + " failed: " + text.reinterpret(Long.MAX_VALUE).getString(0) + " (cudaError " + error + ")");
         }
     }
 }

@@ -28,8 +28,8 @@ public final class Device implements AutoCloseable {
     /** Host memory, which the CPU provider computes in and every provider can read bound inputs from. */
     public static Device cpu() throws OrtException {
         OrtApi api = OrtApi.get();
-        MemorySegment info = api.create(out -> (long) api.createCpuMemoryInfo.invokeExact(ARENA_ALLOCATOR,
-                MEM_TYPE_DEFAULT, out));
+        MemorySegment info =
+                api.create(out -> (long) api.createCpuMemoryInfo.invokeExact(ARENA_ALLOCATOR, MEM_TYPE_DEFAULT, out));
         return new Device(api, info, "cpu", true);
     }
 
@@ -41,8 +41,8 @@ public final class Device implements AutoCloseable {
         OrtApi api = OrtApi.get();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cudaName = arena.allocateFrom("Cuda");
-            MemorySegment info = api.create(out -> (long) api.createMemoryInfo.invokeExact(cudaName,
-                    ARENA_ALLOCATOR, id, MEM_TYPE_DEFAULT, out));
+            MemorySegment info = api.create(out ->
+                    (long) api.createMemoryInfo.invokeExact(cudaName, ARENA_ALLOCATOR, id, MEM_TYPE_DEFAULT, out));
             return new Device(api, info, "cuda:" + id, false);
         }
     }

@@ -36,8 +36,7 @@ public final class DeviceAllocator implements AutoCloseable {
         OrtApi api = OrtApi.get();
         MemorySegment sessionPointer = MemorySegment.ofAddress(OrtApi.JavaApiHandles.session(session));
         MemorySegment info = device.info();
-        MemorySegment allocator = api.create(out -> (long) api.createAllocator.invokeExact(sessionPointer,
-                info, out));
+        MemorySegment allocator = api.create(out -> (long) api.createAllocator.invokeExact(sessionPointer, info, out));
         return new DeviceAllocator(api, session, allocator, device);
     }
 

@@ -39,8 +39,13 @@ public final class IoBinding implements AutoCloseable {
     private NativeTensor[] stagedInputs = new NativeTensor[0];
     private boolean closed;
 
-    private IoBinding(OrtApi api, OrtSession session, MemorySegment sessionPointer, MemorySegment binding,
-            MemorySegment runOptions) throws OrtException {
+    private IoBinding(
+            OrtApi api,
+            OrtSession session,
+            MemorySegment sessionPointer,
+            MemorySegment binding,
+            MemorySegment runOptions)
+            throws OrtException {
         this.api = api;
         this.session = session;
         this.sessionPointer = sessionPointer;
@@ -84,18 +89,25 @@ public final class IoBinding implements AutoCloseable {
         refreshBound();
     }
 
-    private void bind(String name, NativeTensor tensor, Map<String, NodeInfo> declared, String kind,
-            java.lang.invoke.MethodHandle call) throws OrtException {
+    private void bind(
+            String name,
+            NativeTensor tensor,
+            Map<String, NodeInfo> declared,
+            String kind,
+            java.lang.invoke.MethodHandle call)
+            throws OrtException {
         checkOpen();
         NodeInfo node = declared.get(name);
         if (node == null) {
-            throw new IllegalArgumentException("the session has no " + kind + " '" + name + "' (it has "
-                    + declared.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "the session has no " + kind + " '" + name + "' (it has " + declared.keySet() + ")");
         }
         if (!(node.getInfo() instanceof TensorInfo info)) {
             throw new IllegalArgumentException(kind + " '" + name + "' is not a tensor");
         }
-        if (!info.onnxType.name().equals("ONNX_TENSOR_ELEMENT_DATA_TYPE_" + tensor.type().name())) {
+        if (!info.onnxType
+                .name()
+                .equals("ONNX_TENSOR_ELEMENT_DATA_TYPE_" + tensor.type().name())) {
             throw new IllegalArgumentException(kind + " '" + name + "' is " + info.onnxType + ", not " + tensor.type());
         }
         long[] shape = info.getShape();
@@ -105,8 +117,8 @@ public final class IoBinding implements AutoCloseable {
         }
         for (int axis = 0; axis < shape.length; axis++) {
             if (shape[axis] >= 0 && shape[axis] != tensor.dim(axis)) {
-                throw new IllegalArgumentException(kind + " '" + name + "' has shape " + Arrays.toString(shape)
-                        + "; cannot bind " + tensor);
+                throw new IllegalArgumentException(
+                        kind + " '" + name + "' has shape " + Arrays.toString(shape) + "; cannot bind " + tensor);
             }
         }
         MemorySegment cName = cNames.computeIfAbsent(name, names::allocateFrom);
@@ -123,7 +135,9 @@ public final class IoBinding implements AutoCloseable {
         List<NativeTensor> all = new ArrayList<>(boundInputs.values());
         all.addAll(boundOutputs.values());
         bound = all.toArray(NativeTensor[]::new);
-        List<String> staged = boundInputs.entrySet().stream().filter(e -> e.getValue().staged()).map(Map.Entry::getKey)
+        List<String> staged = boundInputs.entrySet().stream()
+                .filter(e -> e.getValue().staged())
+                .map(Map.Entry::getKey)
                 .toList();
         stagedNames = staged.stream().map(cNames::get).toArray(MemorySegment[]::new);
         stagedInputs = staged.stream().map(boundInputs::get).toArray(NativeTensor[]::new);

@@ -24,8 +24,15 @@ public final class NativeTensor implements AutoCloseable {
     private final boolean javaHost;
     private boolean closed;
 
-    private NativeTensor(OrtApi api, MemorySegment value, Device device, ElementType type, long[] shape, long bytes,
-            BooleanSupplier memoryAlive, boolean javaHost) {
+    private NativeTensor(
+            OrtApi api,
+            MemorySegment value,
+            Device device,
+            ElementType type,
+            long[] shape,
+            long bytes,
+            BooleanSupplier memoryAlive,
+            boolean javaHost) {
         this.api = api;
         this.value = value;
         this.device = device;
@@ -44,17 +51,31 @@ public final class NativeTensor implements AutoCloseable {
         }
         long length = byteSize(type, shape);
         if (length > segment.byteSize()) {
-            throw new IllegalArgumentException("a tensor of " + length + " bytes does not fit a segment of "
-                    + segment.byteSize() + " bytes");
+            throw new IllegalArgumentException(
+                    "a tensor of " + length + " bytes does not fit a segment of " + segment.byteSize() + " bytes");
         }
         if (segment.isReadOnly() || !segment.isNative()) {
             throw new IllegalArgumentException("ORT needs writable native memory, not " + segment);
         }
-        return over(host, segment.address(), length, type, shape, () -> segment.scope().isAlive(), true);
+        return over(
+                host,
+                segment.address(),
+                length,
+                type,
+                shape,
+                () -> segment.scope().isAlive(),
+                true);
     }
 
-    static NativeTensor over(Device device, long address, long length, ElementType type, long[] shape,
-            BooleanSupplier memoryAlive, boolean javaHost) throws OrtException {
+    static NativeTensor over(
+            Device device,
+            long address,
+            long length,
+            ElementType type,
+            long[] shape,
+            BooleanSupplier memoryAlive,
+            boolean javaHost)
+            throws OrtException {
         OrtApi api = OrtApi.get();
         long[] dims = shape.clone();
         MemorySegment info = device.info();
@@ -62,8 +83,8 @@ public final class NativeTensor implements AutoCloseable {
         MemorySegment value;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment nativeShape = arena.allocateFrom(JAVA_LONG, dims);
-            value = api.create(out -> (long) api.createTensorWithDataAsOrtValue.invokeExact(info, data,
-                    length, nativeShape, (long) dims.length, type.code, out));
+            value = api.create(out -> (long) api.createTensorWithDataAsOrtValue.invokeExact(
+                    info, data, length, nativeShape, (long) dims.length, type.code, out));
         }
         return new NativeTensor(api, value, device, type, dims, length, memoryAlive, javaHost);
     }

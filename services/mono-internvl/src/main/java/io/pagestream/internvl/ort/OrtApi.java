@@ -55,8 +55,7 @@ final class OrtApi {
     // successful call allocates no Java object: a decode step makes four of these calls.
     private static final FunctionDescriptor STATUS_P = FunctionDescriptor.of(JAVA_LONG, ADDRESS);
     private static final FunctionDescriptor STATUS_PP = FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS);
-    private static final FunctionDescriptor STATUS_PPP = FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS,
-            ADDRESS);
+    private static final FunctionDescriptor STATUS_PPP = FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS);
     private static final FunctionDescriptor VOID_P = FunctionDescriptor.ofVoid(ADDRESS);
 
     private static OrtApi instance;
@@ -93,14 +92,15 @@ final class OrtApi {
         releaseStatus = f.at(RELEASE_STATUS, VOID_P);
         createRunOptions = f.at(CREATE_RUN_OPTIONS, STATUS_P);
         releaseRunOptions = f.at(RELEASE_RUN_OPTIONS, VOID_P);
-        createTensorWithDataAsOrtValue = f.at(CREATE_TENSOR_WITH_DATA_AS_ORT_VALUE, FunctionDescriptor.of(JAVA_LONG,
-                ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
+        createTensorWithDataAsOrtValue = f.at(
+                CREATE_TENSOR_WITH_DATA_AS_ORT_VALUE,
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
         getTensorMutableData = f.at(GET_TENSOR_MUTABLE_DATA, STATUS_PP);
         releaseValue = f.at(RELEASE_VALUE, VOID_P);
-        createMemoryInfo = f.at(CREATE_MEMORY_INFO, FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT,
-                JAVA_INT, ADDRESS));
-        createCpuMemoryInfo = f.at(CREATE_CPU_MEMORY_INFO, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT,
-                ADDRESS));
+        createMemoryInfo = f.at(
+                CREATE_MEMORY_INFO, FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        createCpuMemoryInfo =
+                f.at(CREATE_CPU_MEMORY_INFO, FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS));
         releaseMemoryInfo = f.at(RELEASE_MEMORY_INFO, VOID_P);
         createAllocator = f.at(CREATE_ALLOCATOR, STATUS_PPP);
         releaseAllocator = f.at(RELEASE_ALLOCATOR, VOID_P);
@@ -193,18 +193,21 @@ final class OrtApi {
         private static final Field SESSION = field("ai.onnxruntime.OrtSession", "nativeHandle");
         private static final Field SESSION_CLOSED = field("ai.onnxruntime.OrtSession", "closed");
 
-        private JavaApiHandles() {
-        }
+        private JavaApiHandles() {}
 
         private static Field field(String type, String name) {
             try {
-                Field field = Class.forName(type, true, OrtEnvironment.class.getClassLoader()).getDeclaredField(name);
+                Field field = Class.forName(type, true, OrtEnvironment.class.getClassLoader())
+                        .getDeclaredField(name);
                 field.setAccessible(true);
                 return field;
             } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new IllegalStateException("this ONNX Runtime jar (" + OrtEnvironment.class.getPackage()
-                        .getImplementationVersion() + ") has no " + type + "." + name + ", which the C API binding "
-                        + "reads: use the ORT version the project pins", e);
+                throw new IllegalStateException(
+                        "this ONNX Runtime jar ("
+                                + OrtEnvironment.class.getPackage().getImplementationVersion() + ") has no " + type
+                                + "." + name + ", which the C API binding "
+                                + "reads: use the ORT version the project pins",
+                        e);
             }
         }
 

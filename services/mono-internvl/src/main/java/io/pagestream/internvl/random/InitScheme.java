@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 public final class InitScheme {
     /** σ of the log-normal row factor of the LM head; see the class comment. */
     public static final double LM_HEAD_ROW_SIGMA = 1.0;
+
     private static final double NORM_NOISE = 0.1;
     private static final double BIAS_STD = 0.1;
     private static final double POSITION_STD = 0.5;
@@ -46,21 +47,23 @@ public final class InitScheme {
             case "language_model.model.tok_embeddings.weight" -> TensorInit.noise(1);
             case "language_model.output.weight" -> new TensorInit(0, fanIn(hidden), LM_HEAD_ROW_SIGMA);
             case "language_model.model.norm.weight", "attention_norm.weight", "ffn_norm.weight", "mlp1.0.weight" ->
-                    TensorInit.aroundOne(NORM_NOISE);
+                TensorInit.aroundOne(NORM_NOISE);
             case "attention.wqkv.weight" -> TensorInit.noise(fanIn(hidden));
             case "attention.wo.weight" -> TensorInit.noise(fanIn(llm.numAttentionHeads() * llm.headDim()) / residual);
-            case "feed_forward.w1.weight", "feed_forward.w3.weight", "feed_forward_ve.w1.weight",
-                 "feed_forward_ve.w3.weight" -> TensorInit.noise(fanIn(hidden));
+            case "feed_forward.w1.weight",
+                    "feed_forward.w3.weight",
+                    "feed_forward_ve.w1.weight",
+                    "feed_forward_ve.w3.weight" -> TensorInit.noise(fanIn(hidden));
             case "feed_forward.w2.weight", "feed_forward_ve.w2.weight" ->
-                    TensorInit.noise(fanIn(llm.intermediateSize()) / residual);
+                TensorInit.noise(fanIn(llm.intermediateSize()) / residual);
             case "vision_model.embeddings.patch_embedding.weight" -> {
                 int patch = config.vision().patchSize();
                 yield TensorInit.noise(fanIn(config.vision().numChannels() * patch * patch));
             }
             case "vision_model.embeddings.position_embedding", "vision_model.embeddings.class_embedding" ->
-                    TensorInit.noise(POSITION_STD);
+                TensorInit.noise(POSITION_STD);
             case "vision_model.embeddings.patch_embedding.bias", "mlp1.0.bias", "mlp1.1.bias", "mlp1.3.bias" ->
-                    TensorInit.noise(BIAS_STD);
+                TensorInit.noise(BIAS_STD);
             case "mlp1.1.weight" -> TensorInit.noise(fanIn(config.projectorInputSize()));
             case "mlp1.3.weight" -> TensorInit.noise(fanIn(hidden));
             default -> throw new IllegalArgumentException("no initialisation for tensor " + name);

@@ -25,8 +25,7 @@ public final class RandomCheckpoint {
     /** HF's default shard limit ("5GB"); the real checkpoint's first shard is 4.97 GB. */
     public static final long DEFAULT_SHARD_BYTES = 5_000_000_000L;
 
-    private RandomCheckpoint() {
-    }
+    private RandomCheckpoint() {}
 
     public static void write(ModelConfig config, long seed, DType dtype, Path dir) {
         write(config, seed, dtype, dir, DEFAULT_SHARD_BYTES);
@@ -41,7 +40,10 @@ public final class RandomCheckpoint {
         }
         ConfigJson.write(config, dir);
         InitScheme scheme = new InitScheme(config);
-        SafetensorsWriter.writeCheckpoint(dir, CheckpointLayout.of(config).specs(dtype), maxShardBytes,
+        SafetensorsWriter.writeCheckpoint(
+                dir,
+                CheckpointLayout.of(config).specs(dtype),
+                maxShardBytes,
                 spec -> RandomTensors.values(seed, spec.name(), spec.shape(), scheme.of(spec.name())));
     }
 }

@@ -22,8 +22,7 @@ public final class RandomTensors {
     private static final long CHUNK_SALT = 0x9E3779B97F4A7C15L;
     private static final double SQRT3 = Math.sqrt(3);
 
-    private RandomTensors() {
-    }
+    private RandomTensors() {}
 
     /** The values of tensor {@code name}, row-major. */
     public static float[] values(long seed, String name, List<Integer> shape, TensorInit init) {
@@ -38,8 +37,8 @@ public final class RandomTensors {
         double halfWidth = init.std() * SQRT3;
         int chunks = (int) ((count + CHUNK - 1) / CHUNK);
         IntStream.range(0, chunks).parallel().forEach(chunk -> {
-            SplittableRandom random = new SplittableRandom(
-                    new SplittableRandom(tensorSeed ^ (chunk * CHUNK_SALT)).nextLong());
+            SplittableRandom random =
+                    new SplittableRandom(new SplittableRandom(tensorSeed ^ (chunk * CHUNK_SALT)).nextLong());
             int end = (int) Math.min(count, (long) (chunk + 1) * CHUNK);
             for (int i = chunk * CHUNK; i < end; i++) {
                 double noise = halfWidth * (2 * random.nextDouble() - 1);

@@ -18,11 +18,9 @@ final class CharacterSets {
      * @param letters the characters random merges draw from (those missing from a small vocabulary are dropped)
      * @param weight  how often random merges pick this script; 0 for scripts that form no words
      */
-    record Script(List<String> all, List<String> letters, boolean spaceSeparated, int weight) {
-    }
+    record Script(List<String> all, List<String> letters, boolean spaceSeparated, int weight) {}
 
-    private CharacterSets() {
-    }
+    private CharacterSets() {}
 
     static List<Script> scripts() {
         List<Script> scripts = new ArrayList<>();
@@ -30,14 +28,17 @@ final class CharacterSets {
         scripts.add(new Script(chars("\n\t\r" + SPACE_MARK), List.of(), false, 0));
         scripts.add(new Script(range(0x21, 0x7E), range('a', 'z'), true, 30));
         // Latin-1, Latin Extended-A, currency signs.
-        scripts.add(new Script(concat(range(0xA0, 0xFF), range(0x100, 0x17F), range(0x20A0, 0x20BF)),
-                concat(range(0xDF, 0xF6), range(0xF8, 0xFF)), true, 4));
+        scripts.add(new Script(
+                concat(range(0xA0, 0xFF), range(0x100, 0x17F), range(0x20A0, 0x20BF)),
+                concat(range(0xDF, 0xF6), range(0xF8, 0xFF)),
+                true,
+                4));
         // General punctuation: dashes, quotes, ellipsis.
         scripts.add(new Script(concat(range(0x2010, 0x2027), range(0x2030, 0x205E)), List.of(), false, 0));
         // Digits are ASCII characters already; listed here only to grow numbers.
         scripts.add(new Script(List.of(), range('0', '9'), false, 2));
-        scripts.add(new Script(concat(range(0x391, 0x3A1), range(0x3A3, 0x3A9), range(0x3AC, 0x3CE)),
-                range(0x3AC, 0x3CE), true, 3));
+        scripts.add(new Script(
+                concat(range(0x391, 0x3A1), range(0x3A3, 0x3A9), range(0x3AC, 0x3CE)), range(0x3AC, 0x3CE), true, 3));
         scripts.add(new Script(range(0x400, 0x45F), range(0x430, 0x44F), true, 8));
         scripts.add(new Script(concat(range(0x621, 0x64A), range(0x660, 0x669)), range(0x621, 0x64A), true, 3));
         scripts.add(new Script(range(0x900, 0x97F), range(0x915, 0x939), true, 3));

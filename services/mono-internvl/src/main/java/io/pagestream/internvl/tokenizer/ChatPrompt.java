@@ -26,7 +26,8 @@ public final class ChatPrompt {
         String text = template.render(question, tilesPerImage);
         int[] ids = tokenizer.encode(text);
         int contextId = tokenizer.tokenId(InternLm2Tokens.IMG_CONTEXT);
-        int[] positions = IntStream.range(0, ids.length).filter(i -> ids[i] == contextId).toArray();
+        int[] positions =
+                IntStream.range(0, ids.length).filter(i -> ids[i] == contextId).toArray();
         int expected = template.imageContextTokens(tilesPerImage);
         if (positions.length != expected) {
             throw new IllegalArgumentException("the prompt holds " + positions.length + " "

@@ -15,8 +15,7 @@ import java.util.List;
 public final class ChatTemplate {
     public static final String IMAGE_PLACEHOLDER = "<image>";
     /** InternVL's default system message for {@code internlm2-chat} (spec section 4). */
-    public static final String SYSTEM_PROMPT =
-            "你是由上海人工智能实验室联合商汤科技开发的书生多模态大模型，英文名叫InternVL, 是一个有用无害的人工智能助手。";
+    public static final String SYSTEM_PROMPT = "你是由上海人工智能实验室联合商汤科技开发的书生多模态大模型，英文名叫InternVL, 是一个有用无害的人工智能助手。";
 
     private final String systemPrompt;
     private final int tokensPerTile;
@@ -55,15 +54,15 @@ public final class ChatTemplate {
             return (IMAGE_PLACEHOLDER + "\n").repeat(images) + question;
         }
         if (placeholders != images) {
-            throw new IllegalArgumentException(
-                    "the question has " + placeholders + " " + IMAGE_PLACEHOLDER + " placeholders for " + images
-                            + " images");
+            throw new IllegalArgumentException("the question has " + placeholders + " " + IMAGE_PLACEHOLDER
+                    + " placeholders for " + images + " images");
         }
         return question;
     }
 
     private String imageBlock(int tiles) {
-        return InternLm2Tokens.IMG_START + InternLm2Tokens.IMG_CONTEXT.repeat(tokensPerTile * tiles)
+        return InternLm2Tokens.IMG_START
+                + InternLm2Tokens.IMG_CONTEXT.repeat(tokensPerTile * tiles)
                 + InternLm2Tokens.IMG_END;
     }
 

@@ -28,6 +28,5 @@ final class ModelProtoFields {
     static final int NORMALIZER_REMOVE_EXTRA_WHITESPACES = 4;
     static final int NORMALIZER_ESCAPE_WHITESPACES = 5;
 
-    private ModelProtoFields() {
-    }
+    private ModelProtoFields() {}
 }

@@ -71,8 +71,8 @@ final class ProtoReader {
 
     private void requireWireType(int wireType) {
         if ((tag & 7) != wireType) {
-            throw new IllegalArgumentException("field " + field() + " has wire type " + (tag & 7) + ", not "
-                    + wireType);
+            throw new IllegalArgumentException(
+                    "field " + field() + " has wire type " + (tag & 7) + ", not " + wireType);
         }
     }
 

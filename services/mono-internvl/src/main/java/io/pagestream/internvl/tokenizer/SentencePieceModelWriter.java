@@ -21,8 +21,7 @@ public final class SentencePieceModelWriter {
     private static final int MODEL_TYPE_BPE = 2;
     private static final int MAX_PIECE_LENGTH = 16;
 
-    private SentencePieceModelWriter() {
-    }
+    private SentencePieceModelWriter() {}
 
     /** Writes {@link SyntheticVocabulary#generate(int, long)} as a model file. */
     public static void writeSynthetic(Path file, int size, long seed) throws IOException {
@@ -73,7 +72,10 @@ public final class SentencePieceModelWriter {
     private static void requireLeadingSpecials(List<Piece> pieces) {
         List<PieceType> expected = List.of(PieceType.UNKNOWN, PieceType.CONTROL, PieceType.CONTROL);
         if (pieces.size() < expected.size()
-                || !pieces.subList(0, expected.size()).stream().map(Piece::type).toList().equals(expected)) {
+                || !pieces.subList(0, expected.size()).stream()
+                        .map(Piece::type)
+                        .toList()
+                        .equals(expected)) {
             throw new IllegalArgumentException("ids 0, 1, 2 must be the unknown piece and two control pieces");
         }
     }

@@ -30,6 +30,7 @@ import java.util.Set;
 public final class SyntheticVocabulary {
     /** {@code <unk>}, {@code <s>}, {@code </s>}. */
     public static final int LEADING_SPECIALS = 3;
+
     public static final int BYTE_PIECES = 256;
     /** Fixed pieces plus at least the whitespace mark. */
     public static final int MINIMUM_SIZE = LEADING_SPECIALS + BYTE_PIECES + InternLm2Tokens.CHAT_TOKENS.size() + 1;
@@ -38,8 +39,7 @@ public final class SyntheticVocabulary {
     private static final double FRESH_PAIR_CHANCE = 0.3;
     private static final double SPACE_MARK_CHANCE = 0.6;
 
-    private SyntheticVocabulary() {
-    }
+    private SyntheticVocabulary() {}
 
     public static List<Piece> generate(int size, long seed) {
         if (size < MINIMUM_SIZE) {
@@ -119,7 +119,9 @@ public final class SyntheticVocabulary {
      */
     private static void addRandomMerges(Set<String> merges, int count, Set<String> characters, Random random) {
         List<ScriptPool> pools = CharacterSets.scripts().stream()
-                .map(script -> new ScriptPool(script, script.letters().stream().filter(characters::contains).toList()))
+                .map(script -> new ScriptPool(
+                        script,
+                        script.letters().stream().filter(characters::contains).toList()))
                 .filter(pool -> pool.letters.size() > 1 && pool.script.weight() > 0)
                 .toList();
         if (pools.isEmpty()) {
@@ -157,7 +159,9 @@ public final class SyntheticVocabulary {
             throw new IllegalStateException("words.txt is missing from the classpath");
         }
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            return reader.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+            return reader.lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -30,13 +30,14 @@ public final class TokenizerFiles {
             + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}";
 
     /** Python's {@code json.dumps(indent=2)} layout: {@code "key": value}, one array element per line. */
-    private static final ObjectWriter JSON = new ObjectMapper().writer(new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-            .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
-            .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n")));
+    private static final ObjectWriter JSON = new ObjectMapper()
+            .writer(new DefaultPrettyPrinter()
+                    .withSeparators(
+                            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                    .withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"))
+                    .withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n")));
 
-    private TokenizerFiles() {
-    }
+    private TokenizerFiles() {}
 
     /**
      * @param vocabSize the LLM's vocabulary ({@code llm_config.vocab_size}, 92553 for the real model): the
@@ -75,8 +76,13 @@ public final class TokenizerFiles {
         config.put("add_eos_token", false);
         config.put("added_tokens_decoder", addedTokensDecoder(baseSize));
         config.put("additional_special_tokens", additionalSpecialTokens());
-        config.put("auto_map", Map.of("AutoTokenizer", List.of(
-                "tokenization_internlm2.InternLM2Tokenizer", "tokenization_internlm2_fast.InternLM2TokenizerFast")));
+        config.put(
+                "auto_map",
+                Map.of(
+                        "AutoTokenizer",
+                        List.of(
+                                "tokenization_internlm2.InternLM2Tokenizer",
+                                "tokenization_internlm2_fast.InternLM2TokenizerFast")));
         config.put("bos_token", InternLm2Tokens.BOS);
         config.put("chat_template", CHAT_TEMPLATE);
         config.put("clean_up_tokenization_spaces", false);

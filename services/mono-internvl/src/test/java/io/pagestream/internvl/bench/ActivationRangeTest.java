@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ActivationRangeTest {
     static final String LAYER0 = "language_model.model.layers.0.";
-    static final ActivationRange.Options OPTIONS = new ActivationRange.Options(3,
-            ActivationRange.Options.DEFAULT.options(), 2);
+    static final ActivationRange.Options OPTIONS =
+            new ActivationRange.Options(3, ActivationRange.Options.DEFAULT.options(), 2);
 
     @TempDir
     Path dir;
@@ -35,13 +35,15 @@ class ActivationRangeTest {
         Path wo = dir.resolve("wo");
         EditedCheckpoint.write(random, wo, EditedCheckpoint.scale(8, LAYER0 + "attention.wo.weight"));
         Path w2 = dir.resolve("w2");
-        EditedCheckpoint.write(random, w2, EditedCheckpoint.scale(8, LAYER0 + "feed_forward.w2.weight",
-                LAYER0 + "feed_forward_ve.w2.weight"));
+        EditedCheckpoint.write(
+                random,
+                w2,
+                EditedCheckpoint.scale(8, LAYER0 + "feed_forward.w2.weight", LAYER0 + "feed_forward_ve.w2.weight"));
 
         List<String> log = new ArrayList<>();
         ActivationRange.Result plain = ActivationRange.measure(base, dir.resolve("work-base"), OPTIONS, log::add);
-        ActivationRange.Result scaledWo = ActivationRange.measure(wo, dir.resolve("work-wo"), OPTIONS, line -> { });
-        ActivationRange.Result scaledW2 = ActivationRange.measure(w2, dir.resolve("work-w2"), OPTIONS, line -> { });
+        ActivationRange.Result scaledWo = ActivationRange.measure(wo, dir.resolve("work-wo"), OPTIONS, line -> {});
+        ActivationRange.Result scaledW2 = ActivationRange.measure(w2, dir.resolve("work-w2"), OPTIONS, line -> {});
         ActivationRange.print(plain, System.out);
 
         ActivationRange.LayerMax p = plain.layers().get(0);

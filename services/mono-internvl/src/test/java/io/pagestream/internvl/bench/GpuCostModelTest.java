@@ -52,8 +52,9 @@ class GpuCostModelTest {
         // int4: 1,699,497,984 Linear weights at 16 bytes + a 2-byte scale per block of 32; norms stay 2 bytes
         long linear = 24 * (layer - 2 * 2048) + 92553L * 2048;
         assertEquals(1_699_497_984L, linear);
-        assertEquals(linear / 32 * 18 + (24 * 2 * 2048 + 2048) * 2, model(GpuCostModel.Weights.INT4)
-                .decodeWeightBytes());
+        assertEquals(
+                linear / 32 * 18 + (24 * 2 * 2048 + 2048) * 2,
+                model(GpuCostModel.Weights.INT4).decodeWeightBytes());
         assertEquals(956_168_320L, model(GpuCostModel.Weights.INT4).decodeWeightBytes());
     }
 
@@ -86,8 +87,9 @@ class GpuCostModelTest {
         assertTrue(wide.computeMs() < wide.bandwidthMs() / 20, "decode is far from the compute bound");
         assertTrue(wide.fits());
         // 64 rows of 4k positions do not fit next to the weights in an L4's 24 GB
-        assertFalse(new GpuCostModel(MONO_2B, GpuCostModel.Weights.FP16, GpuSpec.L4,
-                GpuCostModel.Assumptions.DEFAULT).decode(64, 4096).fits());
+        assertFalse(new GpuCostModel(MONO_2B, GpuCostModel.Weights.FP16, GpuSpec.L4, GpuCostModel.Assumptions.DEFAULT)
+                .decode(64, 4096)
+                .fits());
     }
 
     @Test

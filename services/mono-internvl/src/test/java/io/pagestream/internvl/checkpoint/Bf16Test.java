@@ -104,17 +104,21 @@ class Bf16Test {
     void dtypeElementCodecsRoundTrip() {
         float[] values = {0f, -0f, 1f, -1.5f, 65504f, 6e-8f, Float.POSITIVE_INFINITY, 3.14159f};
         for (DType type : DType.values()) {
-            ByteBuffer buffer = ByteBuffer.allocate(values.length * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buffer =
+                    ByteBuffer.allocate(values.length * type.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
             for (float v : values) {
                 type.put(buffer, v);
             }
             for (int i = 0; i < values.length; i++) {
-                float expected = switch (type) {
-                    case BF16 -> Bf16.toFloat(Bf16.fromFloat(values[i]));
-                    case F16 -> Float.float16ToFloat(Float.floatToFloat16(values[i]));
-                    case F32 -> values[i];
-                };
-                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(type.get(buffer, i)),
+                float expected =
+                        switch (type) {
+                            case BF16 -> Bf16.toFloat(Bf16.fromFloat(values[i]));
+                            case F16 -> Float.float16ToFloat(Float.floatToFloat16(values[i]));
+                            case F32 -> values[i];
+                        };
+                assertEquals(
+                        Float.floatToRawIntBits(expected),
+                        Float.floatToRawIntBits(type.get(buffer, i)),
                         type + " element " + i);
             }
         }

@@ -42,7 +42,9 @@ class CheckpointLayoutTest {
         assertEquals(List.of(2048, 4096), shapes.get("mlp1.1.weight"));
         assertEquals(List.of(2048, 2048), shapes.get("mlp1.3.weight"));
         assertEquals(List.of(2048), shapes.get("mlp1.3.bias"));
-        long bf16Bytes = CheckpointLayout.of(REAL).specs(DType.BF16).stream().mapToLong(TensorSpec::byteLength).sum();
+        long bf16Bytes = CheckpointLayout.of(REAL).specs(DType.BF16).stream()
+                .mapToLong(TensorSpec::byteLength)
+                .sum();
         assertEquals(6_222_710_784L, bf16Bytes, "total the spec reads from the HF index");
     }
 
@@ -58,18 +60,22 @@ class CheckpointLayoutTest {
         tensors.remove("mlp1.3.bias");
         tensors.remove("language_model.model.layers.1.feed_forward_ve.w2.weight");
         tensors.put("vision_model.encoder.layers.0.attn.qkv.weight", info("extra", List.of(3)));
-        tensors.put("language_model.model.layers.0.attention.wqkv.weight",
+        tensors.put(
+                "language_model.model.layers.0.attention.wqkv.weight",
                 info("language_model.model.layers.0.attention.wqkv.weight", List.of(192, 64)));
         CheckpointLayout.Report report = layout.check(tensors);
         assertFalse(report.matches());
-        assertEquals(List.of("language_model.model.layers.1.feed_forward_ve.w2.weight", "mlp1.3.bias"),
-                report.missing());
+        assertEquals(
+                List.of("language_model.model.layers.1.feed_forward_ve.w2.weight", "mlp1.3.bias"), report.missing());
         assertEquals(List.of("vision_model.encoder.layers.0.attn.qkv.weight"), report.unexpected());
-        assertEquals(List.of("language_model.model.layers.0.attention.wqkv.weight: expected [128, 64], "
-                + "found [192, 64]"), report.wrongShape());
-        String message = assertThrows(CheckpointException.class, () -> report.requireMatch("ckpt")).getMessage();
-        for (String part : List.of("ckpt", "missing (2)", "mlp1.3.bias", "unexpected (1)", "wrong shape (1)",
-                "found [192, 64]")) {
+        assertEquals(
+                List.of("language_model.model.layers.0.attention.wqkv.weight: expected [128, 64], "
+                        + "found [192, 64]"),
+                report.wrongShape());
+        String message = assertThrows(CheckpointException.class, () -> report.requireMatch("ckpt"))
+                .getMessage();
+        for (String part :
+                List.of("ckpt", "missing (2)", "mlp1.3.bias", "unexpected (1)", "wrong shape (1)", "found [192, 64]")) {
             assertTrue(message.contains(part), () -> part + " not in " + message);
         }
     }
@@ -78,8 +84,8 @@ class CheckpointLayoutTest {
     @Test
     void tinyRandomCheckpointOpens(@TempDir Path dir) {
         ConfigJson.write(TINY, dir);
-        SafetensorsWriter.writeCheckpoint(dir, CheckpointLayout.of(TINY).specs(DType.BF16), 8L << 20,
-                CheckpointLayoutTest::random);
+        SafetensorsWriter.writeCheckpoint(
+                dir, CheckpointLayout.of(TINY).specs(DType.BF16), 8L << 20, CheckpointLayoutTest::random);
         assertTrue(Files.isRegularFile(dir.resolve(Checkpoint.INDEX_FILE)));
         ModelCheckpoint model = ModelCheckpoint.open(dir);
         assertEquals(TINY, model.config());
@@ -94,14 +100,15 @@ class CheckpointLayoutTest {
 
     @Test
     void checkpointDisagreeingWithItsConfigIsRefused(@TempDir Path dir) {
-        ModelConfig wider = ConfigJson.parse(ConfigJson.toJson(TINY).replace("\"intermediate_size\" : 128",
-                "\"intermediate_size\" : 96"));
+        ModelConfig wider = ConfigJson.parse(
+                ConfigJson.toJson(TINY).replace("\"intermediate_size\" : 128", "\"intermediate_size\" : 96"));
         ConfigJson.write(wider, dir);
         List<TensorSpec> specs = CheckpointLayout.of(TINY).specs(DType.BF16).stream()
                 .filter(s -> !s.name().contains("tok_embeddings") && !s.name().contains("output"))
                 .toList();
         SafetensorsWriter.writeCheckpoint(dir, specs, Long.MAX_VALUE, s -> new float[(int) s.elementCount()]);
-        String message = assertThrows(CheckpointException.class, () -> ModelCheckpoint.open(dir)).getMessage();
+        String message = assertThrows(CheckpointException.class, () -> ModelCheckpoint.open(dir))
+                .getMessage();
         assertTrue(message.contains("missing (2)") && message.contains("wrong shape (12)"), message);
     }
 

@@ -24,11 +24,15 @@ class ConfigValidatorTest {
         JsonNode value = MAPPER.readTree(jsonValue);
         parent.set(keys[keys.length - 1], value);
         ModelConfig config = ConfigJson.parse(MAPPER.writeValueAsString(root));
-        return assertThrows(CheckpointException.class, () -> ConfigValidator.validate(config, "test")).getMessage();
+        return assertThrows(CheckpointException.class, () -> ConfigValidator.validate(config, "test"))
+                .getMessage();
     }
 
     @ParameterizedTest(name = "{0} = {1}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             vision_config.model_type | "intern_vit_6b" | vision_config.model_type = "intern_vit_6b"
             vision_config.num_channels | 4 | vision_config.num_channels = 4
             vision_config.patch_size | 15 | vision_config.patch_size = 15
@@ -76,7 +80,8 @@ class ConfigValidatorTest {
         ModelConfig config = ConfigJson.parse(MAPPER.writeValueAsString(root));
         String message = assertThrows(CheckpointException.class, () -> ConfigValidator.validate(config, "test"))
                 .getMessage();
-        assertTrue(message.contains("ps_version = \"v9\"") && message.contains("llm_config.hidden_act = \"relu\""),
+        assertTrue(
+                message.contains("ps_version = \"v9\"") && message.contains("llm_config.hidden_act = \"relu\""),
                 message);
     }
 }

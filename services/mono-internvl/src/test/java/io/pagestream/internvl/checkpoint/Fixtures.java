@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Paths of the committed test fixtures. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static Path resource(String name) {
         return TestResources.path(name);

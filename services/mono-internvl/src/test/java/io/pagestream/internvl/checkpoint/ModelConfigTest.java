@@ -75,8 +75,13 @@ class ModelConfigTest {
     @Test
     void writesTheHuggingFaceLayout() {
         String json = ConfigJson.toJson(ConfigJson.load(Fixtures.tinyConfigDir()));
-        for (String expected : List.of("\"vision_config\"", "\"llm_config\"", "\"model_type\" : \"internvl_chat\"",
-                "\"model_type\" : \"intern_vit_patch\"", "\"InternLM2VEForCausalLM\"", "\"rope_scaling\" : {")) {
+        for (String expected : List.of(
+                "\"vision_config\"",
+                "\"llm_config\"",
+                "\"model_type\" : \"internvl_chat\"",
+                "\"model_type\" : \"intern_vit_patch\"",
+                "\"InternLM2VEForCausalLM\"",
+                "\"rope_scaling\" : {")) {
             assertTrue(json.contains(expected), () -> expected + " missing from\n" + json);
         }
     }
@@ -120,10 +125,12 @@ class ModelConfigTest {
 
     @Test
     void loadNamesTheFileItRejects(@TempDir Path dir) throws IOException {
-        String json = ConfigJson.toJson(ConfigJson.load(Fixtures.tinyConfigDir())).replace("\"silu\"", "\"gelu\"");
+        String json =
+                ConfigJson.toJson(ConfigJson.load(Fixtures.tinyConfigDir())).replace("\"silu\"", "\"gelu\"");
         Files.writeString(dir.resolve("config.json"), json);
         CheckpointException e = assertThrows(CheckpointException.class, () -> ConfigJson.load(dir));
-        assertTrue(e.getMessage().startsWith(dir.resolve("config.json") + " describes a model this engine cannot run"),
+        assertTrue(
+                e.getMessage().startsWith(dir.resolve("config.json") + " describes a model this engine cannot run"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("llm_config.hidden_act = \"gelu\""), e.getMessage());
     }

@@ -70,7 +70,8 @@ class PythonFixtureTest {
             TensorInfo info = checkpoint.info(name);
             assertEquals(DType.valueOf(tensor.get("dtype").textValue()), info.dtype(), name);
             assertEquals(ints(tensor.get("shape")), info.shape(), name);
-            assertEquals(tensor.get("shard").textValue(), info.file().getFileName().toString(), name);
+            assertEquals(
+                    tensor.get("shard").textValue(), info.file().getFileName().toString(), name);
             float[] want = floats(tensor.get("expected_float32_bits"));
             float[] got = checkpoint.toFloatArray(name);
             assertEquals(want.length, got.length, name);
@@ -78,8 +79,8 @@ class PythonFixtureTest {
                 if (Float.isNaN(want[i])) {
                     assertTrue(Float.isNaN(got[i]), name + "[" + i + "]");
                 } else {
-                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
-                            name + "[" + i + "]");
+                    assertEquals(
+                            Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), name + "[" + i + "]");
                 }
             }
         }
@@ -87,8 +88,11 @@ class PythonFixtureTest {
 
     @Test
     void javaReaderSeesThePythonMetadata() {
-        expected.get("shards").properties().forEach(shard -> assertEquals(strings(shard.getValue().get("metadata")),
-                SafetensorsFile.read(fixture.resolve(shard.getKey())).metadata()));
+        expected.get("shards")
+                .properties()
+                .forEach(shard -> assertEquals(
+                        strings(shard.getValue().get("metadata")),
+                        SafetensorsFile.read(fixture.resolve(shard.getKey())).metadata()));
     }
 
     /** Fed the same float32 inputs, the Java writer must produce the Python shards byte for byte. */
@@ -99,14 +103,17 @@ class PythonFixtureTest {
             List<TensorSpec> specs = new ArrayList<>();
             for (JsonNode name : shard.getValue().get("tensors")) {
                 JsonNode tensor = tensors.get(name.textValue());
-                specs.add(new TensorSpec(name.textValue(), DType.valueOf(tensor.get("dtype").textValue()),
-                        ints(tensor.get("shape"))));
+                specs.add(new TensorSpec(
+                        name.textValue(), DType.valueOf(tensor.get("dtype").textValue()), ints(tensor.get("shape"))));
             }
             Path written = dir.resolve(shard.getKey());
-            SafetensorsWriter.writeFile(written, specs, strings(shard.getValue().get("metadata")),
+            SafetensorsWriter.writeFile(
+                    written,
+                    specs,
+                    strings(shard.getValue().get("metadata")),
                     spec -> floats(tensors.get(spec.name()).get("source_float32_bits")));
-            assertArrayEquals(Files.readAllBytes(fixture.resolve(shard.getKey())), Files.readAllBytes(written),
-                    shard.getKey());
+            assertArrayEquals(
+                    Files.readAllBytes(fixture.resolve(shard.getKey())), Files.readAllBytes(written), shard.getKey());
         }
     }
 
@@ -115,12 +122,15 @@ class PythonFixtureTest {
     void committedFixtureIsWhatTheScriptWrites(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isExecutable(PYTHON) && Files.isRegularFile(SCRIPT), "needs /usr/bin/python3 and the script");
         Process process = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), dir.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "script timed out");
         assertEquals(0, process.exitValue(), new String(process.getInputStream().readAllBytes()));
         try (var files = Files.list(dir)) {
             for (Path file : files.toList()) {
-                assertArrayEquals(Files.readAllBytes(fixture.resolve(file.getFileName())), Files.readAllBytes(file),
+                assertArrayEquals(
+                        Files.readAllBytes(fixture.resolve(file.getFileName())),
+                        Files.readAllBytes(file),
                         file.getFileName().toString());
             }
         }

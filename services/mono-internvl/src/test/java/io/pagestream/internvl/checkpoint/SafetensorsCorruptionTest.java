@@ -31,7 +31,8 @@ class SafetensorsCorruptionTest {
     }
 
     private String failure() {
-        return assertThrows(CheckpointException.class, () -> Checkpoint.open(dir)).getMessage();
+        return assertThrows(CheckpointException.class, () -> Checkpoint.open(dir))
+                .getMessage();
     }
 
     private static void assertMentions(String message, String... parts) {
@@ -42,9 +43,11 @@ class SafetensorsCorruptionTest {
 
     @Test
     void truncatedData() throws IOException {
-        SafetensorsWriter.writeFile(dir.resolve(Checkpoint.SINGLE_FILE),
+        SafetensorsWriter.writeFile(
+                dir.resolve(Checkpoint.SINGLE_FILE),
                 List.of(new TensorSpec("a", DType.F32, List.of(4)), new TensorSpec("b", DType.F32, List.of(4))),
-                Map.of(), s -> new float[4]);
+                Map.of(),
+                s -> new float[4]);
         byte[] whole = Files.readAllBytes(dir.resolve(Checkpoint.SINGLE_FILE));
         Files.write(dir.resolve(Checkpoint.SINGLE_FILE), Arrays.copyOf(whole, whole.length - 3));
         assertMentions(failure(), Checkpoint.SINGLE_FILE, "'b'", "truncated");
@@ -89,8 +92,10 @@ class SafetensorsCorruptionTest {
 
     @Test
     void overlappingOffsets() throws IOException {
-        raw("{\"first\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"second\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12);
+        raw(
+                "{\"first\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                        + "\"second\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                12);
         assertMentions(failure(), Checkpoint.SINGLE_FILE, "'first'", "'second'", "overlap");
     }
 
@@ -125,8 +130,11 @@ class SafetensorsCorruptionTest {
     }
 
     private void shardedFixture() {
-        SafetensorsWriter.writeCheckpoint(dir, List.of(new TensorSpec("a", DType.F32, List.of(4)),
-                new TensorSpec("b", DType.F32, List.of(4))), 16, s -> new float[4]);
+        SafetensorsWriter.writeCheckpoint(
+                dir,
+                List.of(new TensorSpec("a", DType.F32, List.of(4)), new TensorSpec("b", DType.F32, List.of(4))),
+                16,
+                s -> new float[4]);
     }
 
     private void rewriteIndex(String from, String to) throws IOException {
@@ -140,8 +148,8 @@ class SafetensorsCorruptionTest {
     void indexNamesATensorItsShardLacks() throws IOException {
         shardedFixture();
         rewriteIndex("\"b\" :", "\"ghost\" : \"model-00002-of-00002.safetensors\",\n    \"b\" :");
-        assertMentions(failure(), Checkpoint.INDEX_FILE, "'ghost'", "model-00002-of-00002.safetensors",
-                "does not contain it");
+        assertMentions(
+                failure(), Checkpoint.INDEX_FILE, "'ghost'", "model-00002-of-00002.safetensors", "does not contain it");
     }
 
     @Test
@@ -160,8 +168,13 @@ class SafetensorsCorruptionTest {
 
     @Test
     void shardHoldsATensorTheIndexOmits() throws IOException {
-        SafetensorsWriter.writeCheckpoint(dir, List.of(new TensorSpec("a", DType.F32, List.of(4)),
-                new TensorSpec("b", DType.F32, List.of(4)), new TensorSpec("c", DType.F32, List.of(8))), 32,
+        SafetensorsWriter.writeCheckpoint(
+                dir,
+                List.of(
+                        new TensorSpec("a", DType.F32, List.of(4)),
+                        new TensorSpec("b", DType.F32, List.of(4)),
+                        new TensorSpec("c", DType.F32, List.of(8))),
+                32,
                 s -> new float[(int) s.elementCount()]);
         rewriteIndex("\"b\" : \"model-00001-of-00002.safetensors\",", "");
         assertMentions(failure(), "model-00001-of-00002.safetensors", "'b'", "not mapped to this shard");

@@ -68,7 +68,8 @@ class SafetensorsRoundTripTest {
         assertTrue(Files.isRegularFile(dir.resolve(Checkpoint.SINGLE_FILE)));
         assertFalse(Files.exists(dir.resolve(Checkpoint.INDEX_FILE)));
         assertHoldsSpecs(Checkpoint.open(dir));
-        assertEquals(SafetensorsWriter.PT_METADATA,
+        assertEquals(
+                SafetensorsWriter.PT_METADATA,
                 SafetensorsFile.read(dir.resolve(Checkpoint.SINGLE_FILE)).metadata());
     }
 
@@ -82,7 +83,9 @@ class SafetensorsRoundTripTest {
         assertFalse(Files.exists(dir.resolve(Checkpoint.SINGLE_FILE)));
         Checkpoint checkpoint = Checkpoint.open(dir);
         assertHoldsSpecs(checkpoint);
-        assertEquals("model-00003-of-00004.safetensors", checkpoint.info("w.f32").file().getFileName().toString());
+        assertEquals(
+                "model-00003-of-00004.safetensors",
+                checkpoint.info("w.f32").file().getFileName().toString());
         assertTrue(Files.readString(dir.resolve(Checkpoint.INDEX_FILE)).contains("\"total_size\" : 144"));
     }
 
@@ -117,7 +120,8 @@ class SafetensorsRoundTripTest {
         assertEquals(values(SPECS.get(2))[5], bytes.getFloat(5 * 4));
         bytes.position(8);
         assertEquals(0, checkpoint.bytes("w.f32").position(), "views are independent");
-        assertThrows(ReadOnlyBufferException.class, () -> checkpoint.bytes("w.bf16").put(0, (byte) 1));
+        assertThrows(
+                ReadOnlyBufferException.class, () -> checkpoint.bytes("w.bf16").put(0, (byte) 1));
     }
 
     @Test
@@ -138,7 +142,8 @@ class SafetensorsRoundTripTest {
     @Test
     void unknownTensorIsNamed(@TempDir Path dir) {
         SafetensorsWriter.writeCheckpoint(dir, SPECS, Long.MAX_VALUE, SafetensorsRoundTripTest::values);
-        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.open(dir).bytes("nope"));
+        CheckpointException e = assertThrows(
+                CheckpointException.class, () -> Checkpoint.open(dir).bytes("nope"));
         assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
     }
 
@@ -146,9 +151,11 @@ class SafetensorsRoundTripTest {
     void writerRejectsWrongValueCountAndDuplicateNames(@TempDir Path dir) {
         Path file = dir.resolve("x.safetensors");
         TensorSpec spec = new TensorSpec("t", DType.F32, List.of(2, 2));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SafetensorsWriter.writeFile(file, List.of(spec), Map.of(), s -> new float[3]));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SafetensorsWriter.writeFile(file, List.of(spec, spec), Map.of(), s -> new float[4]));
     }
 }

@@ -27,14 +27,16 @@ class ConverterTest {
 
         ConversionResult first = Converter.convert(model, out, TargetDtype.FP32);
         assertFalse(first.reused());
-        assertEquals(List.of(first.embeddingModel(), first.visionModel(), first.decoderModel(), first.decodeModel()),
+        assertEquals(
+                List.of(first.embeddingModel(), first.visionModel(), first.decoderModel(), first.decodeModel()),
                 Converter.graphs(out));
         for (Path graph : Converter.graphs(out)) {
             assertTrue(Files.isRegularFile(graph), graph.toString());
             assertTrue(Files.size(graph.resolveSibling(Converter.DATA_FILE)) > 0);
         }
         assertEquals(out.resolve("decoder").resolve("decode.onnx"), Converter.decodeGraph(out));
-        assertEquals(first.decoderModel().resolveSibling(Converter.DATA_FILE),
+        assertEquals(
+                first.decoderModel().resolveSibling(Converter.DATA_FILE),
                 Converter.decodeGraph(out).resolveSibling(Converter.DATA_FILE));
         Manifest manifest = Manifest.read(out);
         assertEquals(first.manifest(), manifest);
@@ -51,7 +53,8 @@ class ConverterTest {
 
         TinyModels.write(model, 2);
         Path shard = model.resolve("model.safetensors");
-        Files.setLastModifiedTime(shard, FileTime.fromMillis(Files.getLastModifiedTime(shard).toMillis() + 2000));
+        Files.setLastModifiedTime(
+                shard, FileTime.fromMillis(Files.getLastModifiedTime(shard).toMillis() + 2000));
         ConversionResult changed = Converter.convert(model, out, TargetDtype.FP32);
         assertFalse(changed.reused());
         assertNotEquals(first.manifest().cacheKey(), changed.manifest().cacheKey());
@@ -111,13 +114,16 @@ class ConverterTest {
         DecoderOptions fp16 = DecoderOptions.of(TargetDtype.FP16);
         String key = CacheKey.of(model, fp16);
         assertNotEquals(key, CacheKey.of(model, fp16.withFp32Residual(true)));
-        assertNotEquals(CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4)),
+        assertNotEquals(
+                CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4)),
                 CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4_FP16)));
-        assertNotEquals(CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4_FP16)),
+        assertNotEquals(
+                CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4_FP16)),
                 CacheKey.of(model, DecoderOptions.of(TargetDtype.INT4_FP16).withFp32Residual(true)));
         assertFalse(DecoderOptions.of(TargetDtype.FP32).withFp32Residual(true).fp32Residual());
         assertFalse(DecoderOptions.of(TargetDtype.INT4).withFp32Residual(true).fp32Residual());
-        assertEquals(CacheKey.of(model, DecoderOptions.of(TargetDtype.FP32)),
+        assertEquals(
+                CacheKey.of(model, DecoderOptions.of(TargetDtype.FP32)),
                 CacheKey.of(model, DecoderOptions.of(TargetDtype.FP32).withFp32Residual(true)));
 
         Path out = dir.resolve("onnx");

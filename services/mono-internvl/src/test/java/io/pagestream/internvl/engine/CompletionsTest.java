@@ -12,14 +12,18 @@ import org.junit.jupiter.api.Test;
 
 /** Delivery of ended requests: nothing before {@code deliver}, the listener before the future, each exactly once. */
 class CompletionsTest {
-    private static final GenerationResult RESULT = new GenerationResult(new int[] {1}, new int[] {2}, new float[] {0},
-            "", FinishReason.STOP, 0, new Timings(0, 0, 0, 0, 0, 0, 0));
+    private static final GenerationResult RESULT = new GenerationResult(
+            new int[] {1}, new int[] {2}, new float[] {0}, "", FinishReason.STOP, 0, new Timings(0, 0, 0, 0, 0, 0, 0));
 
     private final Completions completions = new Completions();
 
     private static PendingPage.Prompt prompt(GenerationListener listener) {
-        return new PendingPage.Prompt(new GenerationHandle(), GenerationRequest.of("q", 4).withListener(listener),
-                new int[] {1}, new int[0], RepetitionGuard.NONE);
+        return new PendingPage.Prompt(
+                new GenerationHandle(),
+                GenerationRequest.of("q", 4).withListener(listener),
+                new int[] {1},
+                new int[0],
+                RepetitionGuard.NONE);
     }
 
     @Test
@@ -57,7 +61,9 @@ class CompletionsTest {
         completions.deliver();
         assertEquals(List.of(closed), errors);
         assertThrows(CancellationException.class, () -> prompt.handle().join());
-        assertSame(closed, prompt.handle().result().handle((result, error) -> error).join());
+        assertSame(
+                closed,
+                prompt.handle().result().handle((result, error) -> error).join());
     }
 
     @Test

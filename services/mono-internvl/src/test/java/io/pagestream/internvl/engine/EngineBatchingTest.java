@@ -60,14 +60,15 @@ class EngineBatchingTest {
             assertSameAsAlone(submitAll(engine), "2 slots, continuous");
             continuous = engine.stats();
         }
-        try (GenerationEngine engine = TinyEngineModel.open(TinyEngineModel.config(2, CAPACITY)
-                .withContinuousBatching(false))) {
+        try (GenerationEngine engine =
+                TinyEngineModel.open(TinyEngineModel.config(2, CAPACITY).withContinuousBatching(false))) {
             assertSameAsAlone(submitAll(engine), "2 slots, static batches");
             fixed = engine.stats();
         }
         assertEquals(continuous.decodeTokens(), fixed.decodeTokens());
-        assertTrue(continuous.decodeSteps() < fixed.decodeSteps(), "continuous batching needs fewer steps: "
-                + continuous.decodeSteps() + " vs " + fixed.decodeSteps());
+        assertTrue(
+                continuous.decodeSteps() < fixed.decodeSteps(),
+                "continuous batching needs fewer steps: " + continuous.decodeSteps() + " vs " + fixed.decodeSteps());
     }
 
     @Test

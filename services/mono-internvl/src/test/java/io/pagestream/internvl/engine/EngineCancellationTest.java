@@ -28,13 +28,15 @@ class EngineCancellationTest {
                     }
                 }
             };
-            List<GenerationHandle> handles = engine.submit(PageRequest.text(
-                    GenerationRequest.of("Write a long story.", 200).withStopTokens(Set.of())
+            List<GenerationHandle> handles =
+                    engine.submit(PageRequest.text(GenerationRequest.of("Write a long story.", 200)
+                            .withStopTokens(Set.of())
                             .withListener(cancelAtThird)));
             self[0] = handles.getFirst();
             submitted.countDown();
             GenerationHandle next = engine.submit(PageRequest.text(
-                    GenerationRequest.of("Then this.", 3).withStopTokens(Set.of()))).getFirst();
+                            GenerationRequest.of("Then this.", 3).withStopTokens(Set.of())))
+                    .getFirst();
             GenerationResult cancelled = self[0].join();
             assertEquals(FinishReason.CANCELLED, cancelled.finishReason());
             assertEquals(3, cancelled.tokenIds().length);
@@ -48,18 +50,21 @@ class EngineCancellationTest {
     void cancellingTheFutureOrAQueuedRequest() throws Exception {
         try (GenerationEngine engine = TinyEngineModel.open(TinyEngineModel.config(1, 400))) {
             CountDownLatch started = new CountDownLatch(1);
-            GenerationHandle running = engine.submit(PageRequest.text(
-                    GenerationRequest.of("Write a long story.", 300).withStopTokens(Set.of())
+            GenerationHandle running = engine.submit(PageRequest.text(GenerationRequest.of("Write a long story.", 300)
+                            .withStopTokens(Set.of())
                             .withListener(new GenerationListener() {
                                 @Override
                                 public void onToken(int index, int tokenId, float logprob) {
                                     started.countDown();
                                 }
-                            }))).getFirst();
+                            })))
+                    .getFirst();
             GenerationHandle queued = engine.submit(PageRequest.text(
-                    GenerationRequest.of("Never mind.", 5).withStopTokens(Set.of()))).getFirst();
+                            GenerationRequest.of("Never mind.", 5).withStopTokens(Set.of())))
+                    .getFirst();
             GenerationHandle last = engine.submit(PageRequest.text(
-                    GenerationRequest.of("Short one.", 2).withStopTokens(Set.of()))).getFirst();
+                            GenerationRequest.of("Short one.", 2).withStopTokens(Set.of())))
+                    .getFirst();
             assertTrue(started.await(30, TimeUnit.SECONDS));
             queued.cancel();
             running.result().cancel(true);
@@ -78,19 +83,23 @@ class EngineCancellationTest {
         CountDownLatch started = new CountDownLatch(1);
         GenerationEngine engine = TinyEngineModel.open(TinyEngineModel.config(1, 400));
         running = engine.submit(PageRequest.text(GenerationRequest.of("Go on forever.", 300)
-                .withStopTokens(Set.of()).withListener(new GenerationListener() {
-                    @Override
-                    public void onToken(int index, int tokenId, float logprob) {
-                        started.countDown();
-                    }
-                }))).getFirst();
-        queued = engine.submit(PageRequest.text(GenerationRequest.of("Waiting.", 5))).getFirst();
+                        .withStopTokens(Set.of())
+                        .withListener(new GenerationListener() {
+                            @Override
+                            public void onToken(int index, int tokenId, float logprob) {
+                                started.countDown();
+                            }
+                        })))
+                .getFirst();
+        queued = engine.submit(PageRequest.text(GenerationRequest.of("Waiting.", 5)))
+                .getFirst();
         awaitQuietly(started);
         engine.close();
         assertThrows(CancellationException.class, queued::join);
         assertThrows(CancellationException.class, running::join);
-        assertThrows(IllegalStateException.class, () -> engine.submit(PageRequest.text(
-                GenerationRequest.of("Too late.", 2))));
+        assertThrows(
+                IllegalStateException.class,
+                () -> engine.submit(PageRequest.text(GenerationRequest.of("Too late.", 2))));
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

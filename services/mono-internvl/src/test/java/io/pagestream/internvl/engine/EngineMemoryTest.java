@@ -25,7 +25,8 @@ class EngineMemoryTest {
 
     @BeforeAll
     static void heapIsFixed() {
-        assumeTrue(ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch"),
+        assumeTrue(
+                ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch"),
                 "resident memory measures native memory only with a fixed, pre-touched heap: run in the "
                         + "engine-memory Surefire execution");
     }
@@ -41,9 +42,10 @@ class EngineMemoryTest {
             long heapGrowth = ProcessMemory.heapAfterGc() - heap;
             long rssGrowth = ProcessMemory.residentBytes() - rss;
             assertEquals(GENERATIONS, engine.stats().prompts());
-            System.out.printf("[engine-memory] %d generations after %d of warm-up: resident set %+.1f MiB, heap "
-                    + "after GC %+.1f MiB%n", GENERATIONS - WARM_UP, WARM_UP, rssGrowth / 1048576.0,
-                    heapGrowth / 1048576.0);
+            System.out.printf(
+                    "[engine-memory] %d generations after %d of warm-up: resident set %+.1f MiB, heap "
+                            + "after GC %+.1f MiB%n",
+                    GENERATIONS - WARM_UP, WARM_UP, rssGrowth / 1048576.0, heapGrowth / 1048576.0);
             assertTrue(rssGrowth < 24L << 20, "resident set grew " + ProcessMemory.mib(rssGrowth));
             assertTrue(heapGrowth < 8L << 20, "heap grew " + ProcessMemory.mib(heapGrowth));
         }
@@ -57,7 +59,8 @@ class EngineMemoryTest {
         long open = ProcessMemory.residentBytes();
         engine.close();
         long closed = ProcessMemory.residentBytes();
-        System.out.printf("[engine-memory] KV cache %s: resident %s before open, %s open, %s after close%n",
+        System.out.printf(
+                "[engine-memory] KV cache %s: resident %s before open, %s open, %s after close%n",
                 ProcessMemory.mib(kv), ProcessMemory.mib(before), ProcessMemory.mib(open), ProcessMemory.mib(closed));
         assertTrue(kv >= 64L << 20);
         assertTrue(open - closed > kv * 9 / 10, "closing gave back " + ProcessMemory.mib(open - closed));
@@ -68,8 +71,10 @@ class EngineMemoryTest {
         for (int done = 0; done < generations; ) {
             List<GenerationHandle> handles = new ArrayList<>();
             for (int page = 0; page < 4 && done < generations; page++) {
-                GenerationRequest ocr = GenerationRequest.of("Transcribe the page.", 3).withStopTokens(Set.of());
-                GenerationRequest question = GenerationRequest.of("Who signed it?", 2).withStopTokens(Set.of());
+                GenerationRequest ocr =
+                        GenerationRequest.of("Transcribe the page.", 3).withStopTokens(Set.of());
+                GenerationRequest question =
+                        GenerationRequest.of("Who signed it?", 2).withStopTokens(Set.of());
                 List<GenerationRequest> prompts = generations - done >= 2 ? List.of(ocr, question) : List.of(ocr);
                 handles.addAll(engine.submit(new PageRequest(List.of(image), prompts)));
                 done += prompts.size();

@@ -22,8 +22,8 @@ class EnginePrefixReuseTest {
             reused = engine.generate(page(engine));
             reusedStats = engine.stats();
         }
-        try (GenerationEngine engine = TinyEngineModel.open(TinyEngineModel.config(4, 400)
-                .withPrefixReuse(false))) {
+        try (GenerationEngine engine =
+                TinyEngineModel.open(TinyEngineModel.config(4, 400).withPrefixReuse(false))) {
             separate = engine.generate(page(engine));
             separateStats = engine.stats();
         }
@@ -31,7 +31,9 @@ class EnginePrefixReuseTest {
         for (int i = 0; i < reused.size(); i++) {
             assertArrayEquals(separate.get(i).tokenIds(), reused.get(i).tokenIds(), "prompt " + i);
             for (int t = 0; t < reused.get(i).logprobs().length; t++) {
-                worst = Math.max(worst, Math.abs(separate.get(i).logprobs()[t] - reused.get(i).logprobs()[t]));
+                worst = Math.max(
+                        worst,
+                        Math.abs(separate.get(i).logprobs()[t] - reused.get(i).logprobs()[t]));
             }
             assertEquals(0, separate.get(i).reusedPrefixTokens());
         }
@@ -40,14 +42,19 @@ class EnginePrefixReuseTest {
         assertTrue(prefix > imageTokens, "the shared prefix covers the system prompt and the image: " + prefix);
         assertEquals(separateStats.prefillTokens() - 2L * prefix, reusedStats.prefillTokens());
         assertEquals(2L * prefix, reusedStats.reusedPrefixTokens());
-        System.out.printf("[engine-prefix] 3 prompts share %d prefix tokens: prefill tokens %d → %d, same tokens, "
-                + "max |Δ logprob| %.2e%n", prefix, separateStats.prefillTokens(), reusedStats.prefillTokens(), worst);
+        System.out.printf(
+                "[engine-prefix] 3 prompts share %d prefix tokens: prefill tokens %d → %d, same tokens, "
+                        + "max |Δ logprob| %.2e%n",
+                prefix, separateStats.prefillTokens(), reusedStats.prefillTokens(), worst);
         assertTrue(worst < 1e-4, "logprob difference " + worst);
     }
 
     private static PageRequest page(GenerationEngine engine) {
         PixelTiles image = engine.preprocess(TinyEngineModel.image(448, 224, 5));
-        return PageRequest.of(image, request("Transcribe the whole page as markdown."), request("Who wrote it?"),
+        return PageRequest.of(
+                image,
+                request("Transcribe the whole page as markdown."),
+                request("Who wrote it?"),
                 request("What is the date at the top?"));
     }
 

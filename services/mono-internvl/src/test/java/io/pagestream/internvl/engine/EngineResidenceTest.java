@@ -48,8 +48,8 @@ class EngineResidenceTest {
                 worst = Math.max(worst, Math.abs(a[t] - b[t]));
             }
         }
-        System.out.printf("%s: %d requests, same tokens, max |Δ logprob| %.2e%n", onnx.getFileName(), host.size(),
-                worst);
+        System.out.printf(
+                "%s: %d requests, same tokens, max |Δ logprob| %.2e%n", onnx.getFileName(), host.size(), worst);
         assertTrue(worst <= 1e-4, "log-probs differ by " + worst);
     }
 
@@ -59,7 +59,10 @@ class EngineResidenceTest {
             PixelTiles wide = engine.preprocess(TinyEngineModel.image(448, 224, 3));
             PixelTiles square = engine.preprocess(TinyEngineModel.image(224, 224, 4));
             List<PageRequest> pages = List.of(
-                    PageRequest.of(wide, request("Transcribe the page.", 12), request("Who wrote it?", 5),
+                    PageRequest.of(
+                            wide,
+                            request("Transcribe the page.", 12),
+                            request("Who wrote it?", 5),
                             request("What is the date?", 9)),
                     PageRequest.text(request("Hello there, how are you today?", 14)),
                     PageRequest.of(square, request("Describe it.", 7), request("Any numbers?", 11)),

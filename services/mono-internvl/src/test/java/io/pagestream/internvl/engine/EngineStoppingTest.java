@@ -40,7 +40,8 @@ class EngineStoppingTest {
 
     @Test
     void aStopTokenEndsTheGenerationAndIsKept() {
-        int[] free = generate(GenerationRequest.of(PROMPT, 10).withStopTokens(Set.of())).tokenIds();
+        int[] free = generate(GenerationRequest.of(PROMPT, 10).withStopTokens(Set.of()))
+                .tokenIds();
         int at = 4;
         while (indexOf(free, free[at]) != at) {
             at++;
@@ -69,9 +70,10 @@ class EngineStoppingTest {
                 finished[0] = result;
             }
         };
-        GenerationResult result = generate(GenerationRequest.of(PROMPT, 7).withStopTokens(Set.of())
-                .withListener(listener));
-        assertArrayEquals(result.tokenIds(), streamed.stream().mapToInt(Integer::intValue).toArray());
+        GenerationResult result = generate(
+                GenerationRequest.of(PROMPT, 7).withStopTokens(Set.of()).withListener(listener));
+        assertArrayEquals(
+                result.tokenIds(), streamed.stream().mapToInt(Integer::intValue).toArray());
         for (int i = 0; i < logprobs.size(); i++) {
             assertEquals(result.logprobs()[i], logprobs.get(i));
         }
@@ -83,14 +85,17 @@ class EngineStoppingTest {
 
     @Test
     void seededSamplingIsReproducibleWhateverTheBatch() {
-        GenerationRequest sampled = GenerationRequest.of(PROMPT, 8).withStopTokens(Set.of())
+        GenerationRequest sampled = GenerationRequest.of(PROMPT, 8)
+                .withStopTokens(Set.of())
                 .withSampling(SamplingOptions.of(1.5, 0.95, 42));
         GenerationResult alone = generate(sampled);
         List<GenerationHandle> batch = engine.submit(PageRequest.text(
                 GenerationRequest.of("Something else entirely.", 8).withStopTokens(Set.of()), sampled));
         assertArrayEquals(alone.tokenIds(), batch.get(1).join().tokenIds());
         GenerationResult greedy = generate(GenerationRequest.of(PROMPT, 8).withStopTokens(Set.of()));
-        assertNotEquals(Arrays.toString(greedy.tokenIds()), Arrays.toString(alone.tokenIds()),
+        assertNotEquals(
+                Arrays.toString(greedy.tokenIds()),
+                Arrays.toString(alone.tokenIds()),
                 "sampling at temperature 1.5 departs from greedy");
         GenerationResult otherSeed = generate(sampled.withSampling(SamplingOptions.of(1.5, 0.95, 43)));
         assertNotEquals(Arrays.toString(otherSeed.tokenIds()), Arrays.toString(alone.tokenIds()));

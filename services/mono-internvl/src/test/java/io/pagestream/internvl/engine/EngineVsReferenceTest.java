@@ -37,17 +37,21 @@ class EngineVsReferenceTest {
             for (PageRequest page : pages) {
                 for (int i = 0; i < page.prompts().size(); i++) {
                     GenerationResult result = handles.get(index++).join();
-                    ReferenceGreedy.Output want = ReferenceGreedy.generate(result.promptTokenIds(), page.images(),
-                            STEPS);
-                    assertArrayEquals(want.tokens(), result.tokenIds(), "tokens of " + page.prompts().get(i));
+                    ReferenceGreedy.Output want =
+                            ReferenceGreedy.generate(result.promptTokenIds(), page.images(), STEPS);
+                    assertArrayEquals(
+                            want.tokens(),
+                            result.tokenIds(),
+                            "tokens of " + page.prompts().get(i));
                     for (int t = 0; t < STEPS; t++) {
                         worst = Math.max(worst, Math.abs(want.logprobs()[t] - result.logprobs()[t]));
                     }
                     assertEquals(FinishReason.LENGTH, result.finishReason());
                 }
             }
-            System.out.printf("[engine-vs-reference] 4 prompts × %d greedy tokens: same tokens, max |Δ logprob| "
-                    + "%.2e%n", STEPS, worst);
+            System.out.printf(
+                    "[engine-vs-reference] 4 prompts × %d greedy tokens: same tokens, max |Δ logprob| " + "%.2e%n",
+                    STEPS, worst);
             assertTrue(worst < LOGPROB_TOLERANCE, "max logprob difference " + worst);
         }
     }

@@ -18,8 +18,8 @@ class KvCacheTest {
     private static final int KV_HEADS = 2;
     private static final int HEAD_DIM = 4;
     private static final int CAPACITY = 5;
-    private static final ModelInfo MODEL = new ModelInfo("FP32", Precision.FP32, 2, 8, KV_HEADS, HEAD_DIM, 10, 4,
-            28, 64, ExecutionProvider.CPU);
+    private static final ModelInfo MODEL =
+            new ModelInfo("FP32", Precision.FP32, 2, 8, KV_HEADS, HEAD_DIM, 10, 4, 28, 64, ExecutionProvider.CPU);
 
     @Test
     void viewsAndPrefixCopy() throws Exception {
@@ -27,9 +27,13 @@ class KvCacheTest {
                 KvCache kv = new KvCache(OrtEnvironment.getEnvironment(), memory, MODEL, 3, CAPACITY)) {
             assertEquals(2L * 2 * 3 * KV_HEADS * CAPACITY * HEAD_DIM * 4, kv.bytes());
             OnnxTensor batch = kv.batchPast(2).get(DecoderGraph.pastValue(1));
-            assertArrayEquals(new long[] {2, KV_HEADS, CAPACITY, HEAD_DIM}, batch.getInfo().getShape());
-            assertTrue(kv.slotPresent(1).get(DecoderGraph.presentValue(1)) == kv.slotPast(1)
-                    .get(DecoderGraph.pastValue(1)), "past and present of a slot are one tensor");
+            assertArrayEquals(
+                    new long[] {2, KV_HEADS, CAPACITY, HEAD_DIM},
+                    batch.getInfo().getShape());
+            assertTrue(
+                    kv.slotPresent(1).get(DecoderGraph.presentValue(1))
+                            == kv.slotPast(1).get(DecoderGraph.pastValue(1)),
+                    "past and present of a slot are one tensor");
 
             FloatBuffer source = floats(kv.slotPast(0).get(DecoderGraph.pastKey(1)));
             for (int i = 0; i < source.capacity(); i++) {

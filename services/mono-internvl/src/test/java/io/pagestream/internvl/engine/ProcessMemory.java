@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** Resident memory of this process (Linux {@code /proc/self/status}) and Java heap in use after a full GC. */
 public final class ProcessMemory {
-    private ProcessMemory() {
-    }
+    private ProcessMemory() {}
 
     public static long residentBytes() {
         try {

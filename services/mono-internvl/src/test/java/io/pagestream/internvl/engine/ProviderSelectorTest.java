@@ -17,8 +17,10 @@ class ProviderSelectorTest {
 
     @Test
     void cudaFallsBackToTheCpuWithOneWarning() {
-        assumeTrue(ProviderSelector.select(RuntimeOptions.DEFAULT.withProvider(ExecutionProvider.CUDA))
-                == ExecutionProvider.CPU, "this machine runs CUDA");
+        assumeTrue(
+                ProviderSelector.select(RuntimeOptions.DEFAULT.withProvider(ExecutionProvider.CUDA))
+                        == ExecutionProvider.CPU,
+                "this machine runs CUDA");
         Logger logger = Logger.getLogger(ProviderSelector.class.getName());
         List<LogRecord> records = new ArrayList<>();
         Handler handler = new Handler() {
@@ -28,25 +30,30 @@ class ProviderSelectorTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         logger.addHandler(handler);
-        try (GenerationEngine engine = TinyEngineModel.open(TinyEngineModel.config(1, 300).withRuntime(
-                RuntimeOptions.DEFAULT.withProvider(ExecutionProvider.CUDA).withThreads(1, 1)))) {
+        try (GenerationEngine engine = TinyEngineModel.open(TinyEngineModel.config(1, 300)
+                .withRuntime(RuntimeOptions.DEFAULT
+                        .withProvider(ExecutionProvider.CUDA)
+                        .withThreads(1, 1)))) {
             assertEquals(ExecutionProvider.CPU, engine.model().provider());
-            assertEquals(1, engine.generate(PageRequest.text(GenerationRequest.of("Hi", 1))).getFirst()
-                    .tokenIds().length);
+            assertEquals(
+                    1,
+                    engine.generate(PageRequest.text(GenerationRequest.of("Hi", 1)))
+                            .getFirst()
+                            .tokenIds()
+                            .length);
         } finally {
             logger.removeHandler(handler);
         }
         assertEquals(1, records.size(), "one line per engine");
         assertEquals(Level.WARNING, records.getFirst().getLevel());
-        assertTrue(records.getFirst().getMessage().contains("falling back to the CPU"),
+        assertTrue(
+                records.getFirst().getMessage().contains("falling back to the CPU"),
                 records.getFirst().getMessage());
         System.out.println("[engine-provider] " + records.getFirst().getMessage());
     }

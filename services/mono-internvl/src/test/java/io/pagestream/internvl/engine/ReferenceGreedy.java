@@ -11,11 +11,9 @@ import java.util.List;
 final class ReferenceGreedy {
     private static ReferenceModel model;
 
-    record Output(int[] tokens, double[] logprobs) {
-    }
+    record Output(int[] tokens, double[] logprobs) {}
 
-    private ReferenceGreedy() {
-    }
+    private ReferenceGreedy() {}
 
     static synchronized ReferenceModel model() {
         if (model == null) {
@@ -29,7 +27,8 @@ final class ReferenceGreedy {
         ReferenceModel reference = model();
         float[][] rows = null;
         if (!images.isEmpty()) {
-            rows = images.stream().flatMap(image -> List.of(reference.encodeImage(image)).stream())
+            rows = images.stream()
+                    .flatMap(image -> List.of(reference.encodeImage(image)).stream())
                     .toArray(float[][]::new);
         }
         ReferenceSession session = reference.newSession();

@@ -39,8 +39,9 @@ class SamplerTest {
             counts[sampler.next(row, 0, nucleus, random)]++;
         }
         assertEquals(2000, counts[10] + counts[20], "only the two tokens making up 90% are drawn");
-        assertTrue(counts[10] > counts[20] && counts[20] > 500, "drawn by their weights: " + counts[10] + "/"
-                + counts[20]);
+        assertTrue(
+                counts[10] > counts[20] && counts[20] > 500,
+                "drawn by their weights: " + counts[10] + "/" + counts[20]);
 
         SamplingOptions wide = SamplingOptions.of(5, 1, 9);
         int[] first = draws(sampler, row, wide, 50);

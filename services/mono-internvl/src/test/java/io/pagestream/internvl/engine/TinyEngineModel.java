@@ -21,8 +21,7 @@ final class TinyEngineModel {
     static final long SEED = 21;
     private static Path root;
 
-    private TinyEngineModel() {
-    }
+    private TinyEngineModel() {}
 
     static synchronized Path root() {
         if (root == null) {
@@ -30,7 +29,8 @@ final class TinyEngineModel {
                 Path dir = Files.createTempDirectory("pagestream-engine-test");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
                 TinyModels.write(dir.resolve("checkpoint"), SEED);
-                TokenizerFiles.write(dir.resolve("checkpoint"), TinyModels.config().llm().vocabSize(), SEED);
+                TokenizerFiles.write(
+                        dir.resolve("checkpoint"), TinyModels.config().llm().vocabSize(), SEED);
                 Converter.convert(dir.resolve("checkpoint"), dir.resolve("onnx"), TargetDtype.FP32);
                 root = dir;
             } catch (IOException e) {
@@ -50,8 +50,7 @@ final class TinyEngineModel {
 
     /** Small and single-threaded: the engine tests run beside others on two cores. */
     static EngineConfig config(int slots, int capacity) {
-        return EngineConfig.DEFAULT.withSlots(slots, capacity)
-                .withRuntime(RuntimeOptions.DEFAULT.withThreads(1, 1));
+        return EngineConfig.DEFAULT.withSlots(slots, capacity).withRuntime(RuntimeOptions.DEFAULT.withThreads(1, 1));
     }
 
     static GenerationEngine open(EngineConfig config) {
@@ -78,7 +77,8 @@ final class TinyEngineModel {
 
     private static void delete(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // Best effort at exit.
         }

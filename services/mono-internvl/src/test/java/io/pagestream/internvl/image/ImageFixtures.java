@@ -16,8 +16,7 @@ final class ImageFixtures {
     private static final String DIR = "/image-fixtures/";
     private static JsonNode root;
 
-    record Crop(String file, int x, int y, int width, int height) {
-    }
+    record Crop(String file, int x, int y, int width, int height) {}
 
     record Case(int width, int height, TileGrid grid, List<Crop> crops, String thumbnail) {
         String name() {
@@ -25,8 +24,7 @@ final class ImageFixtures {
         }
     }
 
-    private ImageFixtures() {
-    }
+    private ImageFixtures() {}
 
     static synchronized JsonNode root() {
         if (root == null) {
@@ -47,18 +45,28 @@ final class ImageFixtures {
         for (JsonNode node : root().get("cases")) {
             List<Crop> crops = new ArrayList<>();
             for (JsonNode crop : node.get("crops")) {
-                crops.add(new Crop(crop.get("file").asText(), crop.get("x").asInt(), crop.get("y").asInt(),
-                        crop.get("width").asInt(), crop.get("height").asInt()));
+                crops.add(new Crop(
+                        crop.get("file").asText(),
+                        crop.get("x").asInt(),
+                        crop.get("y").asInt(),
+                        crop.get("width").asInt(),
+                        crop.get("height").asInt()));
             }
             JsonNode thumbnail = node.get("thumbnail");
-            cases.add(new Case(node.get("width").asInt(), node.get("height").asInt(), grid(node.get("grid")), crops,
+            cases.add(new Case(
+                    node.get("width").asInt(),
+                    node.get("height").asInt(),
+                    grid(node.get("grid")),
+                    crops,
                     thumbnail.isNull() ? null : thumbnail.asText()));
         }
         return cases;
     }
 
     static Case find(int width, int height) {
-        return cases().stream().filter(c -> c.width() == width && c.height() == height).findFirst()
+        return cases().stream()
+                .filter(c -> c.width() == width && c.height() == height)
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no fixture case " + width + "x" + height));
     }
 

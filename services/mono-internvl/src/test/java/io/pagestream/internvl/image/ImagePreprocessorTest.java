@@ -120,8 +120,8 @@ class ImagePreprocessorTest {
 
     @Test
     void emptyImagesAreRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DEFAULT.preprocess(RgbImage.blank(0, 5)));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> DEFAULT.preprocess(RgbImage.blank(0, 5)));
         assertTrue(e.getMessage().contains("0x5"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> DEFAULT.preprocess(RgbImage.blank(7, 0)));
         assertTrue(e.getMessage().contains("7x0"), e.getMessage());
@@ -130,10 +130,13 @@ class ImagePreprocessorTest {
     @Test
     void oversizedImagesAreRejectedBeforeAnyPixelIsRead() {
         ImagePreprocessor small = new ImagePreprocessor(new ImagePreprocessConfig(448, 1, 12, true, 1000));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> small.preprocess(SyntheticImage.of(40, 30)));
-        assertTrue(e.getMessage().contains("40x30") && e.getMessage().contains("1200")
-                && e.getMessage().contains("1000"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> small.preprocess(SyntheticImage.of(40, 30)));
+        assertTrue(
+                e.getMessage().contains("40x30")
+                        && e.getMessage().contains("1200")
+                        && e.getMessage().contains("1000"),
+                e.getMessage());
 
         BufferedImage untouchable = new BufferedImage(50, 50, BufferedImage.TYPE_INT_RGB) {
             @Override

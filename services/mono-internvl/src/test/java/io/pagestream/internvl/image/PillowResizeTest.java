@@ -21,7 +21,8 @@ class PillowResizeTest {
         Map<String, Integer> differences = new LinkedHashMap<>();
         for (ImageFixtures.Case c : ImageFixtures.cases()) {
             RgbImage source = SyntheticImage.of(c.width(), c.height());
-            RgbImage resized = PillowResize.bicubic(source, 448 * c.grid().columns(), 448 * c.grid().rows());
+            RgbImage resized = PillowResize.bicubic(
+                    source, 448 * c.grid().columns(), 448 * c.grid().rows());
             int max = 0;
             for (ImageFixtures.Crop crop : c.crops()) {
                 RgbImage expected = ImageFixtures.png(crop.file());
@@ -31,12 +32,14 @@ class PillowResizeTest {
             differences.put(c.name() + " resize", max);
             if (c.thumbnail() != null) {
                 RgbImage thumbnail = PillowResize.bicubic(source, 448, 448);
-                differences.put(c.name() + " thumbnail",
+                differences.put(
+                        c.name() + " thumbnail",
                         ImageFixtures.maxDifference(ImageFixtures.png(c.thumbnail()), thumbnail, 0, 0));
             }
         }
         System.out.println("max |java - pillow| per case: " + differences);
-        int worst = differences.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        int worst =
+                differences.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
         assertTrue(worst <= TOLERANCE, "max difference " + worst + "/255 exceeds " + TOLERANCE + ": " + differences);
     }
 
@@ -94,8 +97,8 @@ class PillowResizeTest {
     @Test
     void badSizesAreRejected() {
         RgbImage source = SyntheticImage.of(4, 4);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PillowResize.bicubic(source, 0, 5));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> PillowResize.bicubic(source, 0, 5));
         assertTrue(e.getMessage().contains("0x5"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PillowResize.bicubic(RgbImage.blank(0, 3), 4, 4));
         assertThrows(IllegalArgumentException.class, () -> new RgbImage(2, 2, new byte[11]));

@@ -7,8 +7,7 @@ package io.pagestream.internvl.image;
  */
 final class SyntheticImage {
 
-    private SyntheticImage() {
-    }
+    private SyntheticImage() {}
 
     static RgbImage of(int width, int height) {
         RgbImage image = RgbImage.blank(width, height);

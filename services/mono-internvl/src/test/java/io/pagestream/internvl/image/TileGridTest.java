@@ -41,15 +41,17 @@ class TileGridTest {
                 TileGrid expected = new TileGrid(row.get(2).asInt(), row.get(3).asInt());
                 TileGrid actual = TileGrid.choose(w, h, 448, candidates);
                 if (!expected.equals(actual)) {
-                    mismatches.add(w + "x" + h + " min=" + min + " max=" + max + ": python " + expected
-                            + ", java " + actual);
+                    mismatches.add(
+                            w + "x" + h + " min=" + min + " max=" + max + ": python " + expected + ", java " + actual);
                 }
                 checked++;
             }
         }
         assertTrue(checked > 5000, "sweep unexpectedly small: " + checked);
-        assertTrue(mismatches.isEmpty(), mismatches.size() + " of " + checked + " grids differ, first: "
-                + mismatches.subList(0, Math.min(10, mismatches.size())));
+        assertTrue(
+                mismatches.isEmpty(),
+                mismatches.size() + " of " + checked + " grids differ, first: "
+                        + mismatches.subList(0, Math.min(10, mismatches.size())));
     }
 
     @Test
@@ -93,8 +95,8 @@ class TileGridTest {
 
     @Test
     void badParametersAreRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ImagePreprocessConfig(448, 5, 4, true, 1000));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessConfig(448, 5, 4, true, 1000));
         assertTrue(e.getMessage().contains("minTiles=5") && e.getMessage().contains("maxTiles=4"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessConfig(448, 0, 4, true, 1000));
         assertThrows(IllegalArgumentException.class, () -> new ImagePreprocessConfig(0, 1, 4, true, 1000));

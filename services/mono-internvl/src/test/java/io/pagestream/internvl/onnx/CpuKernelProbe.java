@@ -90,8 +90,7 @@ final class CpuKernelProbe {
      * A single-op case: its inputs and a body that adds the op (inputs already declared, in the given precision) and
      * returns the name of the output to compare.
      */
-    record Case(String label, List<Input> inputs, BiFunction<GraphBuilder, Precision, String> body) {
-    }
+    record Case(String label, List<Input> inputs, BiFunction<GraphBuilder, Precision, String> body) {}
 
     /**
      * @param outcome   how ORT ran it
@@ -102,11 +101,9 @@ final class CpuKernelProbe {
      * @param ran       the op types of the graph ORT ran, Casts and the probe's Identity left out (an op without a
      *                  kernel of any type may have been replaced by its ONNX function body)
      */
-    record Result(Outcome outcome, int inserted, double maxAbs, double maxRef, String message, String ran) {
-    }
+    record Result(Outcome outcome, int inserted, double maxAbs, double maxRef, String message, String ran) {}
 
-    private CpuKernelProbe() {
-    }
+    private CpuKernelProbe() {}
 
     static Result probe(Case c, Precision precision, Path dir) throws Exception {
         Map<String, ByteBuffer> data = new LinkedHashMap<>();
@@ -151,8 +148,13 @@ final class CpuKernelProbe {
                     ran.add(node.getOpType());
                 }
             }
-            return new Result(inserted > 0 ? Outcome.FP32_FALLBACK : Outcome.NATIVE, inserted, diff,
-                    maxAbs(reference), "", String.join("+", ran));
+            return new Result(
+                    inserted > 0 ? Outcome.FP32_FALLBACK : Outcome.NATIVE,
+                    inserted,
+                    diff,
+                    maxAbs(reference),
+                    "",
+                    String.join("+", ran));
         }
     }
 
@@ -165,8 +167,9 @@ final class CpuKernelProbe {
     }
 
     /** The case built in one precision, its session and its inputs. */
-    private record Run(OrtSession session, Map<String, OnnxTensor> inputs, String outputName, Precision precision,
-            Path optimized) implements AutoCloseable {
+    private record Run(
+            OrtSession session, Map<String, OnnxTensor> inputs, String outputName, Precision precision, Path optimized)
+            implements AutoCloseable {
         static Run open(Case c, Precision precision, List<float[]> values, Path base) throws OrtException {
             GraphBuilder g = GraphBuilder.create(c.label(), null);
             for (Input input : c.inputs()) {
@@ -197,11 +200,13 @@ final class CpuKernelProbe {
                         case INT64 -> OnnxJavaType.INT64;
                         case UINT8 -> OnnxJavaType.UINT8;
                         case BOOL -> OnnxJavaType.BOOL;
-                        default -> throw new IllegalArgumentException(input.fixedType().toString());
+                        default ->
+                            throw new IllegalArgumentException(input.fixedType().toString());
                     };
                 } else {
                     float[] v = values.get(i);
-                    bytes = ByteBuffer.allocateDirect(v.length * precision.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+                    bytes = ByteBuffer.allocateDirect(v.length * precision.byteSize())
+                            .order(ByteOrder.LITTLE_ENDIAN);
                     for (float f : v) {
                         precision.put(bytes, f);
                     }

@@ -22,15 +22,17 @@ final class DequantizedCheckpoint {
             "language_model\\.(output|model\\.layers\\.\\d+\\.(attention\\.(wqkv|wo)|feed_forward(_ve)?\\.w[123]))"
                     + "\\.weight");
 
-    private DequantizedCheckpoint() {
-    }
+    private DequantizedCheckpoint() {}
 
     static void write(Path source, Path target, boolean symmetric) throws IOException {
         Files.createDirectories(target);
         ModelConfig config = ConfigJson.load(source);
         Checkpoint checkpoint = Checkpoint.open(source);
         ConfigJson.write(config, target);
-        SafetensorsWriter.writeCheckpoint(target, CheckpointLayout.of(config).specs(DType.F32), Long.MAX_VALUE,
+        SafetensorsWriter.writeCheckpoint(
+                target,
+                CheckpointLayout.of(config).specs(DType.F32),
+                Long.MAX_VALUE,
                 spec -> QUANTISED.matcher(spec.name()).matches()
                         ? dequantised(Matrix.of(checkpoint, spec.name()), symmetric)
                         : checkpoint.toFloatArray(spec.name()));
@@ -48,8 +50,7 @@ final class DequantizedCheckpoint {
             for (int c = 0; c < k; c++) {
                 int block = c / Int4Quantizer.BLOCK;
                 float scale = q.scales()[r * q.blocks() + block];
-                int zero = symmetric ? 8
-                        : (q.zeroPoints()[r * zeroBytesPerRow + block / 2] >> (block % 2 * 4)) & 0xF;
+                int zero = symmetric ? 8 : (q.zeroPoints()[r * zeroBytesPerRow + block / 2] >> (block % 2 * 4)) & 0xF;
                 int code = Math.clamp(Math.round(values[r * k + c] / scale) + zero, 0, 15);
                 values[r * k + c] = (code - zero) * scale;
             }

@@ -17,15 +17,17 @@ public final class EditedCheckpoint {
         float[] apply(String name, float[] values);
     }
 
-    private EditedCheckpoint() {
-    }
+    private EditedCheckpoint() {}
 
     public static void write(Path source, Path target, Edit edit) throws IOException {
         Files.createDirectories(target);
         ModelConfig config = ConfigJson.load(source);
         Checkpoint checkpoint = Checkpoint.open(source);
         ConfigJson.write(config, target);
-        SafetensorsWriter.writeCheckpoint(target, CheckpointLayout.of(config).specs(DType.F32), Long.MAX_VALUE,
+        SafetensorsWriter.writeCheckpoint(
+                target,
+                CheckpointLayout.of(config).specs(DType.F32),
+                Long.MAX_VALUE,
                 spec -> edit.apply(spec.name(), checkpoint.toFloatArray(spec.name())));
     }
 

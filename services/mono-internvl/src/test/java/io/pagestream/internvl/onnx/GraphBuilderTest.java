@@ -26,13 +26,23 @@ class GraphBuilderTest {
             GraphBuilder g = GraphBuilder.create("linear", weights);
             String x = g.input("x", DataType.FLOAT, "rows", 3);
             float[] w = {1, 2, 3, 4, 5, 6};
-            String wt = g.weight("w", precision.onnxType(), List.of(3L, 2L),
-                    MatrixData.transposed(Matrix.of(w, 2, 3), precision));
-            String b = g.weight("b", precision.onnxType(), List.of(2L),
+            String wt = g.weight(
+                    "w", precision.onnxType(), List.of(3L, 2L), MatrixData.transposed(Matrix.of(w, 2, 3), precision));
+            String b = g.weight(
+                    "b",
+                    precision.onnxType(),
+                    List.of(2L),
                     MatrixData.rowMajor(Matrix.of(new float[] {0.5f, -1}, 1, 2), precision));
-            String y = g.op("Add", g.op("MatMul", VisionGraph.cast(g, x, precision), wt).out(), b).out();
+            String y = g.op(
+                            "Add",
+                            g.op("MatMul", VisionGraph.cast(g, x, precision), wt)
+                                    .out(),
+                            b)
+                    .out();
             if (precision != Precision.FP32) {
-                y = g.op("Cast", y).attr("to", (long) DataType.FLOAT.getNumber()).out();
+                y = g.op("Cast", y)
+                        .attr("to", (long) DataType.FLOAT.getNumber())
+                        .out();
             }
             g.op("Identity", y).exact("y");
             g.output("y", DataType.FLOAT, "rows", 2);
@@ -53,7 +63,8 @@ class GraphBuilderTest {
         assertEquals(WeightFile.ALIGNMENT + 8, Files.size(dir.resolve("model.onnx.data")));
 
         try (OrtRunner ort = new OrtRunner(dir.resolve("model.onnx"))) {
-            float[] y = ort.run(Map.of("x", OrtRunner.floats(new float[] {1, 0, -1, 2, 1, 0}, 2, 3))).get("y");
+            float[] y = ort.run(Map.of("x", OrtRunner.floats(new float[] {1, 0, -1, 2, 1, 0}, 2, 3)))
+                    .get("y");
             assertArrayEquals(new float[] {1 - 3 + 0.5f, 4 - 6 - 1, 2 + 2 + 0.5f, 8 + 5 - 1}, y, 1e-6f);
         }
     }
@@ -62,7 +73,8 @@ class GraphBuilderTest {
     void halfPrecisionWeightsRoundTrip() throws Exception {
         buildLinear(Precision.FP16);
         try (OrtRunner ort = new OrtRunner(dir.resolve("model.onnx"))) {
-            float[] y = ort.run(Map.of("x", OrtRunner.floats(new float[] {1, 0, -1, 2, 1, 0}, 2, 3))).get("y");
+            float[] y = ort.run(Map.of("x", OrtRunner.floats(new float[] {1, 0, -1, 2, 1, 0}, 2, 3)))
+                    .get("y");
             assertArrayEquals(new float[] {-1.5f, -3, 4.5f, 12}, y, 1e-3f);
         }
     }
@@ -88,8 +100,11 @@ class GraphBuilderTest {
         });
         try (WeightFile weights = new WeightFile(dir.resolve("model.onnx.data"))) {
             GraphBuilder first = GraphBuilder.create("first", weights);
-            first.weight("w", DataType.FLOAT, List.of(2L), MatrixData.rowMajor(Matrix.of(new float[] {1, 2}, 1, 2),
-                    Precision.FP32));
+            first.weight(
+                    "w",
+                    DataType.FLOAT,
+                    List.of(2L),
+                    MatrixData.rowMajor(Matrix.of(new float[] {1, 2}, 1, 2), Precision.FP32));
             GraphBuilder second = GraphBuilder.create("second", weights);
             second.weight("w", DataType.FLOAT, List.of(2L), neverRead);
             assertEquals(first.graph().getInitializer(0), second.graph().getInitializer(0));
@@ -101,7 +116,8 @@ class GraphBuilderTest {
     }
 
     private static Map<String, String> entries(List<StringStringEntryProto> list) {
-        return list.stream().collect(java.util.stream.Collectors.toMap(StringStringEntryProto::getKey,
-                StringStringEntryProto::getValue));
+        return list.stream()
+                .collect(java.util.stream.Collectors.toMap(
+                        StringStringEntryProto::getKey, StringStringEntryProto::getValue));
     }
 }

@@ -28,7 +28,8 @@ class GraphPiecesTest {
         int side = 4;
         GraphBuilder g = GraphBuilder.create("shuffle", null);
         String grid = g.input("grid", DataType.FLOAT, tiles, channels, side, side);
-        g.op("Identity", VisionGraph.pixelShuffle(g, grid, channels, side, 2, version)).exact("out");
+        g.op("Identity", VisionGraph.pixelShuffle(g, grid, channels, side, 2, version))
+                .exact("out");
         g.output("out", DataType.FLOAT);
         Path model = dir.resolve("shuffle.onnx");
         g.save(model);
@@ -39,7 +40,8 @@ class GraphPiecesTest {
         }
         float[] out;
         try (OrtRunner ort = new OrtRunner(model)) {
-            out = ort.run(Map.of("grid", OrtRunner.floats(input, tiles, channels, side, side))).get("out");
+            out = ort.run(Map.of("grid", OrtRunner.floats(input, tiles, channels, side, side)))
+                    .get("out");
         }
         int half = side / 2;
         int width = 4 * channels;
@@ -65,8 +67,8 @@ class GraphPiecesTest {
 
     @Test
     void qkvRowsFollowSpec36() {
-        LlmConfig llm = new LlmConfig(List.of(LlmConfig.ARCHITECTURE), 8, 1, 4, 2, 16, 10, 1e-5, 1e6, null, 64,
-                "silu", false, false);
+        LlmConfig llm = new LlmConfig(
+                List.of(LlmConfig.ARCHITECTURE), 8, 1, 4, 2, 16, 10, 1e-5, 1e6, null, 64, "silu", false, false);
         int[] rows = QkvLayout.sourceRows(llm);
         int d = 2;
         // KV head h owns checkpoint rows h·8 .. h·8+7: q(2h) at +0, q(2h+1) at +2, k(h) at +4, v(h) at +6.
@@ -89,15 +91,19 @@ class GraphPiecesTest {
         GraphBuilder g = GraphBuilder.create("resize", null);
         String x = g.input("x", DataType.FLOAT, 1, channels, side, side);
         String sizes = g.ints("sizes", 1, channels, newSide, newSide);
-        g.op("Resize", x, "", "", sizes).attr("mode", "cubic").attr("cubic_coeff_a", -0.75f)
-                .attr("coordinate_transformation_mode", "half_pixel").exact("y");
+        g.op("Resize", x, "", "", sizes)
+                .attr("mode", "cubic")
+                .attr("cubic_coeff_a", -0.75f)
+                .attr("coordinate_transformation_mode", "half_pixel")
+                .exact("y");
         g.output("y", DataType.FLOAT);
         Path model = dir.resolve("resize.onnx");
         g.save(model);
         float[] expected;
         try (OrtRunner ort = new OrtRunner(model)) {
-            expected = ort.run(Map.of("x", OrtRunner.floats(channelsFirst(grid, side * side, channels),
-                    1, channels, side, side))).get("y");
+            expected = ort.run(Map.of(
+                            "x", OrtRunner.floats(channelsFirst(grid, side * side, channels), 1, channels, side, side)))
+                    .get("y");
         }
         float[] actual = channelsFirst(Bicubic.resize(grid, side, channels, newSide), newSide * newSide, channels);
         double diff = OrtRunner.maxAbsDiff(expected, actual);

@@ -31,64 +31,121 @@ class OnnxCpuKernelTypesTest {
 
     static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
-        cases.add(new Case("MatMul", List.of(Input.floats("x", 2, 32), Input.floats("w", 32, 8)),
-                (g, p) -> g.op("MatMul", "x", "w").out()));
-        cases.add(new Case("Add", List.of(Input.floats("x", 2, 16), Input.floats("y", 2, 16)),
-                (g, p) -> g.op("Add", "x", "y").out()));
-        cases.add(new Case("Mul", List.of(Input.floats("x", 2, 16), Input.floats("y", 2, 16)),
-                (g, p) -> g.op("Mul", "x", "y").out()));
-        cases.add(new Case("Sigmoid", List.of(Input.floats("x", 2, 16)),
-                (g, p) -> g.op("Sigmoid", "x").out()));
-        cases.add(new Case("SiLU (Mul+Sigmoid)", List.of(Input.floats("x", 2, 16)),
-                (g, p) -> g.op("Mul", "x", g.op("Sigmoid", "x").out()).out()));
-        cases.add(new Case("Softmax", List.of(Input.floats("x", 2, 16)),
-                (g, p) -> g.op("Softmax", "x").attr("axis", -1L).out()));
-        cases.add(new Case("SimplifiedLayerNormalization", List.of(Input.floats("x", 2, 16), Input.floats("w", 16)),
-                (g, p) -> g.op("SimplifiedLayerNormalization", "x", "w").attr("axis", -1L)
-                        .attr("epsilon", 1e-5f).attr("stash_type", 1L).out()));
-        cases.add(new Case("SkipSimplifiedLayerNormalization", List.of(Input.floats("x", 2, 16),
-                Input.floats("skip", 2, 16), Input.floats("w", 16)),
-                (g, p) -> g.op("SkipSimplifiedLayerNormalization", "x", "skip", "w").domain(GraphBuilder.MS_DOMAIN)
-                        .attr("epsilon", 1e-5f).outs("normed", "", "", "sum").get(0)));
-        cases.add(new Case("LayerNormalization", List.of(Input.floats("x", 2, 16), Input.floats("w", 16),
-                Input.floats("b", 16)),
-                (g, p) -> g.op("LayerNormalization", "x", "w", "b").attr("axis", -1L).attr("epsilon", 1e-5f)
+        cases.add(new Case("MatMul", List.of(Input.floats("x", 2, 32), Input.floats("w", 32, 8)), (g, p) -> g.op(
+                        "MatMul", "x", "w")
+                .out()));
+        cases.add(new Case(
+                "Add", List.of(Input.floats("x", 2, 16), Input.floats("y", 2, 16)), (g, p) -> g.op("Add", "x", "y")
                         .out()));
-        cases.add(new Case("Gelu", List.of(Input.floats("x", 2, 16)), (g, p) -> g.op("Gelu", "x").out()));
-        cases.add(new Case("Conv (patch embedding)", List.of(Input.floats("x", 1, 3, 28, 28),
-                Input.floats("w", 4, 3, 14, 14), Input.floats("b", 4)),
-                (g, p) -> g.op("Conv", "x", "w", "b").attr("kernel_shape", 14L, 14L).attr("strides", 14L, 14L)
+        cases.add(new Case(
+                "Mul", List.of(Input.floats("x", 2, 16), Input.floats("y", 2, 16)), (g, p) -> g.op("Mul", "x", "y")
                         .out()));
-        cases.add(new Case("Gather (token embedding)", List.of(Input.floats("table", 10, 16),
-                Input.ints64("ids", new long[] {1, 3}, 4, 0, 9)),
+        cases.add(new Case("Sigmoid", List.of(Input.floats("x", 2, 16)), (g, p) -> g.op("Sigmoid", "x")
+                .out()));
+        cases.add(new Case("SiLU (Mul+Sigmoid)", List.of(Input.floats("x", 2, 16)), (g, p) -> g.op(
+                        "Mul", "x", g.op("Sigmoid", "x").out())
+                .out()));
+        cases.add(new Case("Softmax", List.of(Input.floats("x", 2, 16)), (g, p) -> g.op("Softmax", "x")
+                .attr("axis", -1L)
+                .out()));
+        cases.add(new Case(
+                "SimplifiedLayerNormalization",
+                List.of(Input.floats("x", 2, 16), Input.floats("w", 16)),
+                (g, p) -> g.op("SimplifiedLayerNormalization", "x", "w")
+                        .attr("axis", -1L)
+                        .attr("epsilon", 1e-5f)
+                        .attr("stash_type", 1L)
+                        .out()));
+        cases.add(new Case(
+                "SkipSimplifiedLayerNormalization",
+                List.of(Input.floats("x", 2, 16), Input.floats("skip", 2, 16), Input.floats("w", 16)),
+                (g, p) -> g.op("SkipSimplifiedLayerNormalization", "x", "skip", "w")
+                        .domain(GraphBuilder.MS_DOMAIN)
+                        .attr("epsilon", 1e-5f)
+                        .outs("normed", "", "", "sum")
+                        .get(0)));
+        cases.add(new Case(
+                "LayerNormalization",
+                List.of(Input.floats("x", 2, 16), Input.floats("w", 16), Input.floats("b", 16)),
+                (g, p) -> g.op("LayerNormalization", "x", "w", "b")
+                        .attr("axis", -1L)
+                        .attr("epsilon", 1e-5f)
+                        .out()));
+        cases.add(new Case("Gelu", List.of(Input.floats("x", 2, 16)), (g, p) -> g.op("Gelu", "x")
+                .out()));
+        cases.add(new Case(
+                "Conv (patch embedding)",
+                List.of(Input.floats("x", 1, 3, 28, 28), Input.floats("w", 4, 3, 14, 14), Input.floats("b", 4)),
+                (g, p) -> g.op("Conv", "x", "w", "b")
+                        .attr("kernel_shape", 14L, 14L)
+                        .attr("strides", 14L, 14L)
+                        .out()));
+        cases.add(new Case(
+                "Gather (token embedding)",
+                List.of(Input.floats("table", 10, 16), Input.ints64("ids", new long[] {1, 3}, 4, 0, 9)),
                 (g, p) -> g.op("Gather", "table", "ids").attr("axis", 0L).out()));
-        cases.add(new Case("GatherND (last positions)", List.of(Input.floats("x", 2, 3, 16),
-                Input.ints64("index", new long[] {2, 1}, 2, 0)),
+        cases.add(new Case(
+                "GatherND (last positions)",
+                List.of(Input.floats("x", 2, 3, 16), Input.ints64("index", new long[] {2, 1}, 2, 0)),
                 (g, p) -> g.op("GatherND", "x", "index").attr("batch_dims", 1L).out()));
-        cases.add(new Case("Where (expert routing)", List.of(Input.bools("m", new long[] {2, 1}, true, false),
-                Input.floats("x", 2, 16), Input.floats("y", 2, 16)),
+        cases.add(new Case(
+                "Where (expert routing)",
+                List.of(
+                        Input.bools("m", new long[] {2, 1}, true, false),
+                        Input.floats("x", 2, 16),
+                        Input.floats("y", 2, 16)),
                 (g, p) -> g.op("Where", "m", "x", "y").out()));
-        cases.add(new Case("Transpose (pixel shuffle)", List.of(Input.floats("x", 2, 3, 4)),
+        cases.add(new Case(
+                "Transpose (pixel shuffle)",
+                List.of(Input.floats("x", 2, 3, 4)),
                 (g, p) -> g.op("Transpose", "x").attr("perm", 0L, 2L, 1L).out()));
         int qkv = (HEADS + 2 * KV_HEADS) * HEAD_DIM;
-        cases.add(new Case("GroupQueryAttention", List.of(Input.floats("qkv", 1, 3, qkv),
-                Input.floats("past_k", 1, KV_HEADS, 0, HEAD_DIM), Input.floats("past_v", 1, KV_HEADS, 0, HEAD_DIM),
-                Input.ints32("seqlens", new long[] {1}, 2), Input.ints32("total", new long[0], 3),
-                Input.floats("cos", POSITIONS, HEAD_DIM / 2), Input.floats("sin", POSITIONS, HEAD_DIM / 2)),
-                (g, p) -> g.op("GroupQueryAttention", "qkv", "", "", "past_k", "past_v", "seqlens", "total", "cos",
+        cases.add(new Case(
+                "GroupQueryAttention",
+                List.of(
+                        Input.floats("qkv", 1, 3, qkv),
+                        Input.floats("past_k", 1, KV_HEADS, 0, HEAD_DIM),
+                        Input.floats("past_v", 1, KV_HEADS, 0, HEAD_DIM),
+                        Input.ints32("seqlens", new long[] {1}, 2),
+                        Input.ints32("total", new long[0], 3),
+                        Input.floats("cos", POSITIONS, HEAD_DIM / 2),
+                        Input.floats("sin", POSITIONS, HEAD_DIM / 2)),
+                (g, p) -> g.op(
+                                "GroupQueryAttention",
+                                "qkv",
+                                "",
+                                "",
+                                "past_k",
+                                "past_v",
+                                "seqlens",
+                                "total",
+                                "cos",
                                 "sin")
-                        .domain(GraphBuilder.MS_DOMAIN).attr("num_heads", (long) HEADS)
-                        .attr("kv_num_heads", (long) KV_HEADS).attr("do_rotary", 1L).attr("rotary_interleaved", 0L)
-                        .outs("attn", "present_k", "present_v").get(0)));
+                        .domain(GraphBuilder.MS_DOMAIN)
+                        .attr("num_heads", (long) HEADS)
+                        .attr("kv_num_heads", (long) KV_HEADS)
+                        .attr("do_rotary", 1L)
+                        .attr("rotary_interleaved", 0L)
+                        .outs("attn", "present_k", "present_v")
+                        .get(0)));
         byte[] packed = new byte[8 * 16];
         for (int i = 0; i < packed.length; i++) {
             packed[i] = (byte) (i * 37 + 11);
         }
-        cases.add(new Case("MatMulNBits (4-bit, block 32)", List.of(Input.floats("a", 2, 32),
-                Input.bytes("b", new long[] {8, 1, 16}, packed), Input.floats("scales", 8, 1)),
-                (g, p) -> g.op("MatMulNBits", "a", "b", "scales").domain(GraphBuilder.MS_DOMAIN)
-                        .attr("K", 32L).attr("N", 8L).attr("bits", 4L).attr("block_size", 32L)
-                        .attr("accuracy_level", 0L).out()));
+        cases.add(new Case(
+                "MatMulNBits (4-bit, block 32)",
+                List.of(
+                        Input.floats("a", 2, 32),
+                        Input.bytes("b", new long[] {8, 1, 16}, packed),
+                        Input.floats("scales", 8, 1)),
+                (g, p) -> g.op("MatMulNBits", "a", "b", "scales")
+                        .domain(GraphBuilder.MS_DOMAIN)
+                        .attr("K", 32L)
+                        .attr("N", 8L)
+                        .attr("bits", 4L)
+                        .attr("block_size", 32L)
+                        .attr("accuracy_level", 0L)
+                        .out()));
         return cases;
     }
 
@@ -125,8 +182,13 @@ class OnnxCpuKernelTypesTest {
         for (Case c : cases()) {
             Result fp16 = CpuKernelProbe.probe(c, Precision.FP16, dir);
             Result bf16 = CpuKernelProbe.probe(c, Precision.BF16, dir);
-            table.append("| ").append(c.label()).append(" | ").append(describe(fp16)).append(" | ")
-                    .append(describe(bf16)).append(" |\n");
+            table.append("| ")
+                    .append(c.label())
+                    .append(" | ")
+                    .append(describe(fp16))
+                    .append(" | ")
+                    .append(describe(bf16))
+                    .append(" |\n");
             Outcome[] expected = EXPECTED.get(c.label());
             if (expected == null || expected[0] != fp16.outcome() || expected[1] != bf16.outcome()) {
                 mismatches.add(c.label() + ": fp16 " + fp16.outcome() + ", bf16 " + bf16.outcome());
@@ -137,16 +199,18 @@ class OnnxCpuKernelTypesTest {
                 }
             }
         }
-        System.out.println("[cpu-kernels] ORT " + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion()
-                + "\n" + table);
+        System.out.println("[cpu-kernels] ORT "
+                + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion() + "\n" + table);
         assertEquals(List.of(), mismatches, "outcomes changed; update EXPECTED and docs/engine.md");
     }
 
     private static String describe(Result r) {
         return switch (r.outcome()) {
             case NATIVE -> String.format("native %s (max err %.1e of %.2f)", r.ran(), r.maxAbs(), r.maxRef());
-            case FP32_FALLBACK -> String.format("fp32 %s, %d Casts inserted (max err %.1e of %.2f)",
-                    r.ran(), r.inserted(), r.maxAbs(), r.maxRef());
+            case FP32_FALLBACK ->
+                String.format(
+                        "fp32 %s, %d Casts inserted (max err %.1e of %.2f)",
+                        r.ran(), r.inserted(), r.maxAbs(), r.maxRef());
             case NO_KERNEL -> "NOT_IMPLEMENTED";
             case INVALID_TYPE -> "type not allowed by the op (invalid graph)";
         };

@@ -62,8 +62,12 @@ class OnnxDecodeGraphTest {
     }
 
     static OnnxPipeline pipeline(TargetDtype dtype) throws Exception {
-        return new OnnxPipeline(conversions.get(dtype).outDir(), llm.numHiddenLayers(), llm.numKeyValueHeads(),
-                llm.headDim(), llm.hiddenSize());
+        return new OnnxPipeline(
+                conversions.get(dtype).outDir(),
+                llm.numHiddenLayers(),
+                llm.numKeyValueHeads(),
+                llm.headDim(),
+                llm.hiddenSize());
     }
 
     @Test
@@ -71,8 +75,11 @@ class OnnxDecodeGraphTest {
         try (OnnxPipeline onnx = pipeline(TargetDtype.FP32)) {
             float[] rows = onnx.vision(OnnxVsReferenceTest.pixels(1, 31), 1, TinyModels.TILE);
             int[] ids = OnnxVsReferenceTest.imagePrompt(rows.length / llm.hiddenSize());
-            OnnxPipeline.Step prefill = onnx.step(new long[][] {OnnxVsReferenceTest.longs(ids, ids.length)},
-                    new int[] {ids.length}, rows, onnx.emptyCache(1));
+            OnnxPipeline.Step prefill = onnx.step(
+                    new long[][] {OnnxVsReferenceTest.longs(ids, ids.length)},
+                    new int[] {ids.length},
+                    rows,
+                    onnx.emptyCache(1));
             Worst worst = decodeBoth(onnx, prefill, 5);
             worst.report("fp32, batch 1 after a 1-tile image prefill, 5 steps", SAME);
 
@@ -82,8 +89,10 @@ class OnnxDecodeGraphTest {
             OnnxPipeline.Step viaText = onnx.decodeStep(visual, oneRow, prefill.cache());
             double logits = OrtRunner.maxAbsDiff(viaExpert.logits(), viaText.logits());
             double kv = kvDiff(viaExpert.cache(), viaText.cache());
-            System.out.printf("[decode-graph] a step whose token is visual: decoder (visual expert) vs decode graph "
-                    + "(text FFN), logits %.3e, present K/V %.3e%n", logits, kv);
+            System.out.printf(
+                    "[decode-graph] a step whose token is visual: decoder (visual expert) vs decode graph "
+                            + "(text FFN), logits %.3e, present K/V %.3e%n",
+                    logits, kv);
             assertTrue(logits > 1e-2 && kv > 1e-3, "the visual expert should show: " + logits + " / " + kv);
         }
     }
@@ -91,21 +100,23 @@ class OnnxDecodeGraphTest {
     @Test
     void raggedBatchOfThreeMatchesTheDecoder() throws Exception {
         try (OnnxPipeline onnx = pipeline(TargetDtype.FP32)) {
-            decodeRaggedBatch(onnx).report("fp32, batch 3, rows of 12/76/5 positions (one with an image), 4 steps",
-                    SAME);
+            decodeRaggedBatch(onnx)
+                    .report("fp32, batch 3, rows of 12/76/5 positions (one with an image), 4 steps", SAME);
         }
     }
 
     @Test
     void int4DecodeGraphMatchesTheInt4Decoder() throws Exception {
         try (OnnxPipeline onnx = pipeline(TargetDtype.INT4)) {
-            decodeRaggedBatch(onnx).report("int4, batch 3, rows of 12/76/5 positions (one with an image), 4 steps",
-                    INT4_CLOSE);
+            decodeRaggedBatch(onnx)
+                    .report("int4, batch 3, rows of 12/76/5 positions (one with an image), 4 steps", INT4_CLOSE);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = TargetDtype.class, names = {"FP32", "INT4"})
+    @EnumSource(
+            value = TargetDtype.class,
+            names = {"FP32", "INT4"})
     void decodeGraphHasNoRoutingAndNoVisualExpert(TargetDtype dtype) throws Exception {
         GraphProto decoder = graph(conversions.get(dtype).decoderModel());
         GraphProto decode = graph(conversions.get(dtype).decodeModel());
@@ -116,14 +127,17 @@ class OnnxDecodeGraphTest {
         assertEquals(0, visualExpert(decode));
 
         List<ValueInfoProto> textInputs = decoder.getInputList().stream()
-                .filter(i -> !i.getName().equals(DecoderGraph.VISUAL_MASK)).toList();
+                .filter(i -> !i.getName().equals(DecoderGraph.VISUAL_MASK))
+                .toList();
         assertEquals(decoder.getInputCount() - 1, textInputs.size());
         assertEquals(textInputs, decode.getInputList());
         assertEquals(decoder.getOutputList(), decode.getOutputList());
     }
 
     @ParameterizedTest
-    @EnumSource(value = TargetDtype.class, names = {"FP32", "INT4"})
+    @EnumSource(
+            value = TargetDtype.class,
+            names = {"FP32", "INT4"})
     void decodeGraphRefersToTheDecoderBytesAndAddsNone(TargetDtype dtype) throws Exception {
         ConversionResult result = conversions.get(dtype);
         Map<String, Map<String, String>> decoder = external(graph(result.decoderModel()));
@@ -131,14 +145,17 @@ class OnnxDecodeGraphTest {
         assertFalse(decode.isEmpty());
         decode.forEach((name, location) -> assertEquals(decoder.get(name), location, name));
         assertTrue(decode.values().stream().allMatch(e -> e.get("location").equals(Converter.DATA_FILE)));
-        long distinctOffsets = decoder.values().stream().map(e -> e.get("offset")).distinct().count();
+        long distinctOffsets =
+                decoder.values().stream().map(e -> e.get("offset")).distinct().count();
         assertEquals(decoder.size(), distinctOffsets, "each tensor written once");
 
         long shared = Files.size(result.decoderModel().resolveSibling(Converter.DATA_FILE));
         long decoderAlone = dataFileOf(dtype, "decoder-alone", DecoderGraph::build);
         long decodeAlone = dataFileOf(dtype, "decode-alone", DecoderGraph::buildDecodeOnly);
-        System.out.printf("[decode-graph] %s data file: decoder alone %d bytes, decoder + decode graph %d bytes "
-                + "(a separate decode data file would be %d bytes)%n", dtype, decoderAlone, shared, decodeAlone);
+        System.out.printf(
+                "[decode-graph] %s data file: decoder alone %d bytes, decoder + decode graph %d bytes "
+                        + "(a separate decode data file would be %d bytes)%n",
+                dtype, decoderAlone, shared, decodeAlone);
         assertEquals(decoderAlone, shared);
         assertTrue(decodeAlone > 0);
     }
@@ -154,9 +171,15 @@ class OnnxDecodeGraphTest {
         int[] shortText = {1, 92543, 66, 4000, 92542};
         int s = image.length;
         assertEquals(76, s);
-        OnnxPipeline.Step prefill = onnx.step(new long[][] {OnnxVsReferenceTest.longs(text, s),
-            OnnxVsReferenceTest.longs(image, s), OnnxVsReferenceTest.longs(shortText, s)},
-                new int[] {text.length, s, shortText.length}, rows, onnx.emptyCache(3));
+        OnnxPipeline.Step prefill = onnx.step(
+                new long[][] {
+                    OnnxVsReferenceTest.longs(text, s),
+                    OnnxVsReferenceTest.longs(image, s),
+                    OnnxVsReferenceTest.longs(shortText, s)
+                },
+                new int[] {text.length, s, shortText.length},
+                rows,
+                onnx.emptyCache(3));
         return decodeBoth(onnx, prefill, 4);
     }
 
@@ -171,7 +194,8 @@ class OnnxDecodeGraphTest {
         long[] next = argmax(prefill.logits(), vocab);
         Worst worst = new Worst();
         for (int i = 0; i < steps; i++) {
-            long[][] column = Arrays.stream(next).mapToObj(id -> new long[] {id}).toArray(long[][]::new);
+            long[][] column =
+                    Arrays.stream(next).mapToObj(id -> new long[] {id}).toArray(long[][]::new);
             int[] ones = new int[next.length];
             Arrays.fill(ones, 1);
             OnnxPipeline.Step a = onnx.step(column, ones, new float[0], viaDecoder);
@@ -191,8 +215,8 @@ class OnnxDecodeGraphTest {
         double kv;
 
         void report(String what, double tolerance) {
-            System.out.printf("[decode-graph] %s: decode graph vs decoder, logits %.3e, present K/V %.3e%n", what,
-                    logits, kv);
+            System.out.printf(
+                    "[decode-graph] %s: decode graph vs decoder, logits %.3e, present K/V %.3e%n", what, logits, kv);
             assertTrue(logits < tolerance, what + ": logits " + logits);
             assertTrue(kv < tolerance, what + ": present K/V " + kv);
         }
@@ -206,7 +230,8 @@ class OnnxDecodeGraphTest {
         int d = llm.headDim();
         double max = 0;
         for (int n = 0; n < llm.numHiddenLayers(); n++) {
-            for (FloatBuffer[] pair : List.of(new FloatBuffer[] {floats(a.keys()[n]), floats(b.keys()[n])},
+            for (FloatBuffer[] pair : List.of(
+                    new FloatBuffer[] {floats(a.keys()[n]), floats(b.keys()[n])},
                     new FloatBuffer[] {floats(a.values()[n]), floats(b.values()[n])})) {
                 for (int row = 0; row < a.rowLengths().length; row++) {
                     for (int h = 0; h < kv; h++) {
@@ -239,8 +264,9 @@ class OnnxDecodeGraphTest {
 
     /** Op types of every node, those inside subgraph attributes included. */
     private static Stream<String> ops(GraphProto graph) {
-        return graph.getNodeList().stream().flatMap(node -> Stream.concat(Stream.of(node.getOpType()),
-                subgraphs(node).flatMap(OnnxDecodeGraphTest::ops)));
+        return graph.getNodeList().stream()
+                .flatMap(node -> Stream.concat(
+                        Stream.of(node.getOpType()), subgraphs(node).flatMap(OnnxDecodeGraphTest::ops)));
     }
 
     private static Stream<GraphProto> subgraphs(NodeProto node) {
@@ -248,15 +274,17 @@ class OnnxDecodeGraphTest {
     }
 
     private static long visualExpert(GraphProto graph) {
-        return graph.getInitializerList().stream().filter(t -> t.getName().contains("feed_forward_ve.")).count();
+        return graph.getInitializerList().stream()
+                .filter(t -> t.getName().contains("feed_forward_ve."))
+                .count();
     }
 
     /** Initializers stored in a data file, by name: their location, offset and length. */
     private static Map<String, Map<String, String>> external(GraphProto graph) {
         return graph.getInitializerList().stream()
                 .filter(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL)
-                .collect(Collectors.toMap(TensorProto::getName, t -> t.getExternalDataList().stream().collect(
-                        Collectors.toMap(StringStringEntryProto::getKey, StringStringEntryProto::getValue))));
+                .collect(Collectors.toMap(TensorProto::getName, t -> t.getExternalDataList().stream()
+                        .collect(Collectors.toMap(StringStringEntryProto::getKey, StringStringEntryProto::getValue))));
     }
 
     private interface Build {

@@ -79,8 +79,11 @@ class OnnxFp16OverflowTest {
 
     @Test
     void fp32MeasurementShowsTheResidualPastFp16WithMatmulOutputsBelow() throws Exception {
-        ActivationRange.Result range = ActivationRange.measure(model, dir.resolve("activations"),
-                new ActivationRange.Options(4, DecoderOptions.of(TargetDtype.FP32), 2), line -> { });
+        ActivationRange.Result range = ActivationRange.measure(
+                model,
+                dir.resolve("activations"),
+                new ActivationRange.Options(4, DecoderOptions.of(TargetDtype.FP32), 2),
+                line -> {});
         ActivationRange.print(range, System.out);
         assertTrue(range.maxResidual() > ActivationRange.FP16_MAX, "residual " + range.maxResidual());
         assertTrue(range.embeddings() < ActivationRange.FP16_MAX, "embeddings " + range.embeddings());
@@ -90,10 +93,10 @@ class OnnxFp16OverflowTest {
 
     @Test
     void plainFp16OverflowsAndFp32ResidualDoesNot() throws Exception {
-        ConversionResult plain = Converter.convert(model, dir.resolve("fp16"),
-                new DecoderOptions(TargetDtype.FP16, Int4Options.DEFAULT, true));
-        ConversionResult fp32Residual = Converter.convert(model, dir.resolve("fp16-r32"),
-                new DecoderOptions(TargetDtype.FP16, Int4Options.DEFAULT, true, true));
+        ConversionResult plain = Converter.convert(
+                model, dir.resolve("fp16"), new DecoderOptions(TargetDtype.FP16, Int4Options.DEFAULT, true));
+        ConversionResult fp32Residual = Converter.convert(
+                model, dir.resolve("fp16-r32"), new DecoderOptions(TargetDtype.FP16, Int4Options.DEFAULT, true, true));
         PrecisionRun plainCpu;
         PrecisionRun plainRounded;
         PrecisionRun residualCpu;
@@ -112,16 +115,19 @@ class OnnxFp16OverflowTest {
         }
         OnnxHalfPrecisionTest.report("overflowing checkpoint, plain fp16, CPU EP as ORT runs it", plainCpu);
         OnnxHalfPrecisionTest.report("overflowing checkpoint, plain fp16, every tensor rounded", plainRounded);
-        OnnxHalfPrecisionTest.report("overflowing checkpoint, fp16 + fp32 residual, CPU EP as ORT runs it",
-                residualCpu);
-        OnnxHalfPrecisionTest.report("overflowing checkpoint, fp16 + fp32 residual, every tensor rounded",
-                residualRounded);
+        OnnxHalfPrecisionTest.report(
+                "overflowing checkpoint, fp16 + fp32 residual, CPU EP as ORT runs it", residualCpu);
+        OnnxHalfPrecisionTest.report(
+                "overflowing checkpoint, fp16 + fp32 residual, every tensor rounded", residualRounded);
         assertFalse(plainCpu.finite(), plainCpu.describe());
         assertFalse(plainRounded.finite(), plainRounded.describe());
         for (PrecisionRun run : java.util.List.of(residualCpu, residualRounded)) {
-            assertTrue(run.finite() && run.prefillRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
-                    && run.decodeRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
-                    && run.agree() >= OnnxHalfPrecisionTest.FP16_AGREE, run.describe());
+            assertTrue(
+                    run.finite()
+                            && run.prefillRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
+                            && run.decodeRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
+                            && run.agree() >= OnnxHalfPrecisionTest.FP16_AGREE,
+                    run.describe());
         }
     }
 }

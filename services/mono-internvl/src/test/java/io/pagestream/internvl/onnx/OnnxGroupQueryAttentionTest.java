@@ -40,13 +40,21 @@ class OnnxGroupQueryAttentionTest {
             String seqlens = g.input("seqlens_k", DataType.INT32, "b");
             String total = g.input("total_sequence_length", DataType.INT32);
             RopeCache rope = RopeCache.of(THETA, D, maxPositions);
-            String cos = g.weight("cos", DataType.FLOAT, List.of((long) maxPositions, (long) D / 2),
+            String cos = g.weight(
+                    "cos",
+                    DataType.FLOAT,
+                    List.of((long) maxPositions, (long) D / 2),
                     MatrixData.rowMajor(Matrix.of(rope.cos(), maxPositions, D / 2), Precision.FP32));
-            String sin = g.weight("sin", DataType.FLOAT, List.of((long) maxPositions, (long) D / 2),
+            String sin = g.weight(
+                    "sin",
+                    DataType.FLOAT,
+                    List.of((long) maxPositions, (long) D / 2),
                     MatrixData.rowMajor(Matrix.of(rope.sin(), maxPositions, D / 2), Precision.FP32));
             g.op("GroupQueryAttention", qkv, "", "", pastK, pastV, seqlens, total, cos, sin)
-                    .domain(GraphBuilder.MS_DOMAIN).attr("num_heads", (long) HEADS)
-                    .attr("kv_num_heads", (long) KV_HEADS).attr("do_rotary", 1L)
+                    .domain(GraphBuilder.MS_DOMAIN)
+                    .attr("num_heads", (long) HEADS)
+                    .attr("kv_num_heads", (long) KV_HEADS)
+                    .attr("do_rotary", 1L)
                     .exact("out", "present_key", "present_value");
             g.output("out", DataType.FLOAT);
             g.output("present_key", DataType.FLOAT);
@@ -159,8 +167,8 @@ class OnnxGroupQueryAttentionTest {
     private static void assertClose(float[] expected, float[] actual, int offset, String where) {
         for (int i = 0; i < expected.length; i++) {
             double diff = Math.abs(expected[i] - actual[offset + i]);
-            assertTrue(diff < 1e-4, where + " element " + i + ": expected " + expected[i] + ", got "
-                    + actual[offset + i]);
+            assertTrue(
+                    diff < 1e-4, where + " element " + i + ": expected " + expected[i] + ", got " + actual[offset + i]);
         }
     }
 

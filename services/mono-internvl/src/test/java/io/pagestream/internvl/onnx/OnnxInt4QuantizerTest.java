@@ -6,9 +6,9 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MatMulNBits over our packed weights against the exact float product. Rounding to the nearest code errs by at most

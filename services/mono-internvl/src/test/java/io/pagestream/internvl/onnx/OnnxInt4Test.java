@@ -12,9 +12,9 @@ import io.pagestream.internvl.reference.ReferenceSession;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The int4 conversion (MatMulNBits for wqkv, wo, both FFN experts and the LM head; block 32). Its yardstick is the
@@ -47,11 +47,13 @@ class OnnxInt4Test {
     @ParameterizedTest
     @CsvSource({"true, 0", "false, 0", "true, 4"})
     void imagePrefillAndDecodeStayWithinQuantisationError(boolean symmetric, int accuracyLevel) throws Exception {
-        ConversionResult result = Converter.convert(model, dir.resolve("int4-" + symmetric + "-" + accuracyLevel),
+        ConversionResult result = Converter.convert(
+                model,
+                dir.resolve("int4-" + symmetric + "-" + accuracyLevel),
                 new DecoderOptions(TargetDtype.INT4, new Int4Options(symmetric, accuracyLevel), true));
         var llm = reference.config().llm();
-        try (OnnxPipeline onnx = new OnnxPipeline(result.outDir(), llm.numHiddenLayers(), llm.numKeyValueHeads(),
-                llm.headDim(), llm.hiddenSize())) {
+        try (OnnxPipeline onnx = new OnnxPipeline(
+                result.outDir(), llm.numHiddenLayers(), llm.numKeyValueHeads(), llm.headDim(), llm.hiddenSize())) {
             float[] pixels = OnnxVsReferenceTest.pixels(1, 5);
             float[] rows = onnx.vision(pixels, 1, TinyModels.TILE);
             int[] ids = OnnxVsReferenceTest.imagePrompt(rows.length / llm.hiddenSize());
@@ -62,8 +64,11 @@ class OnnxInt4Test {
             float[][] unquantised = reference.newSession().prefill(ids, imageRows);
             ReferenceSession session = dequantised.newSession();
             float[][] expected = session.prefill(ids, imageRows);
-            OnnxPipeline.Step step = onnx.step(new long[][] {OnnxVsReferenceTest.longs(ids, ids.length)},
-                    new int[] {ids.length}, rows, onnx.emptyCache(1));
+            OnnxPipeline.Step step = onnx.step(
+                    new long[][] {OnnxVsReferenceTest.longs(ids, ids.length)},
+                    new int[] {ids.length},
+                    rows,
+                    onnx.emptyCache(1));
             double prefill = diff(expected, step.logits(), llm.vocabSize());
             double quantisation = diff(unquantised, step.logits(), llm.vocabSize());
             int next = ReferenceBatch.argmax(expected[expected.length - 1]);
@@ -75,9 +80,10 @@ class OnnxInt4Test {
                 next = ReferenceBatch.argmax(want);
             }
             String what = "int4 symmetric=" + symmetric + " accuracy_level=" + accuracyLevel;
-            System.out.printf("[onnx-vs-reference] %s vs dequantised reference: prefill max abs diff %.3e, "
-                    + "decode %.3e; vs float32 reference (quantisation error): %.3e%n", what, prefill, decode,
-                    quantisation);
+            System.out.printf(
+                    "[onnx-vs-reference] %s vs dequantised reference: prefill max abs diff %.3e, "
+                            + "decode %.3e; vs float32 reference (quantisation error): %.3e%n",
+                    what, prefill, decode, quantisation);
             double tolerance = accuracyLevel == 0 ? EXACT : INT8_ACTIVATIONS;
             assertTrue(prefill < tolerance && decode < tolerance, what + ": " + prefill + " / " + decode);
             assertTrue(quantisation < QUANTISATION_ERROR, what + ": quantisation error " + quantisation);
@@ -93,8 +99,8 @@ class OnnxInt4Test {
      */
     @Test
     void int4WithFp16ActivationsShowsOnlyFp16RoundingOverTheDequantisedWeights() throws Exception {
-        ConversionResult result = Converter.convert(model, dir.resolve("int4-fp16"),
-                new DecoderOptions(TargetDtype.INT4_FP16, Int4Options.DEFAULT, true));
+        ConversionResult result = Converter.convert(
+                model, dir.resolve("int4-fp16"), new DecoderOptions(TargetDtype.INT4_FP16, Int4Options.DEFAULT, true));
         assertEquals("INT4_FP16", result.manifest().dtype());
         Path dequantisedDir = dir.resolve("dequantised-int4-fp16");
         DequantizedCheckpoint.write(model, dequantisedDir, true);
@@ -111,14 +117,15 @@ class OnnxInt4Test {
             rounded = PrecisionRun.of(onnx, dequantised, 5);
         }
         OnnxHalfPrecisionTest.report("int4 + fp16 activations vs dequantised reference, CPU EP as ORT runs it", cpu);
-        OnnxHalfPrecisionTest.report("int4 + fp16 activations vs dequantised reference, every tensor rounded",
-                rounded);
-        OnnxHalfPrecisionTest.report("int4 + fp16 activations vs float32 reference (quantisation error)",
-                quantisation);
+        OnnxHalfPrecisionTest.report("int4 + fp16 activations vs dequantised reference, every tensor rounded", rounded);
+        OnnxHalfPrecisionTest.report("int4 + fp16 activations vs float32 reference (quantisation error)", quantisation);
         for (PrecisionRun run : java.util.List.of(cpu, rounded)) {
-            assertTrue(run.finite() && run.prefillRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
-                    && run.decodeRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
-                    && run.agree() >= OnnxHalfPrecisionTest.FP16_AGREE, run.describe());
+            assertTrue(
+                    run.finite()
+                            && run.prefillRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
+                            && run.decodeRel() < OnnxHalfPrecisionTest.FP16_RELATIVE
+                            && run.agree() >= OnnxHalfPrecisionTest.FP16_AGREE,
+                    run.describe());
         }
         assertTrue(quantisation.prefillAbs() < QUANTISATION_ERROR, quantisation.describe());
     }

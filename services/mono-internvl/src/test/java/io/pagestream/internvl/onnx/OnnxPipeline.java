@@ -33,28 +33,40 @@ final class OnnxPipeline implements AutoCloseable {
      * The cache of a batch after some steps: per layer key and value, [B, KV, capacity, D], of which row b holds
      * {@code rowLengths[b]} positions.
      */
-    record Cache(int[] rowLengths, int capacity, ByteBuffer[] keys, ByteBuffer[] values) {
-    }
+    record Cache(int[] rowLengths, int capacity, ByteBuffer[] keys, ByteBuffer[] values) {}
 
-    record Step(float[] logits, Cache cache) {
-    }
+    record Step(float[] logits, Cache cache) {}
 
     OnnxPipeline(Path dir, int layers, int kvHeads, int headDim, int hidden) throws OrtException {
         this(dir, layers, kvHeads, headDim, hidden, OnnxJavaType.FLOAT);
     }
 
-    OnnxPipeline(Path dir, int layers, int kvHeads, int headDim, int hidden, OnnxJavaType kvType)
-            throws OrtException {
-        this(dir, dir.resolve("decoder/model.onnx"), OrtSession.SessionOptions.OptLevel.ALL_OPT, layers, kvHeads,
-                headDim, hidden, kvType);
+    OnnxPipeline(Path dir, int layers, int kvHeads, int headDim, int hidden, OnnxJavaType kvType) throws OrtException {
+        this(
+                dir,
+                dir.resolve("decoder/model.onnx"),
+                OrtSession.SessionOptions.OptLevel.ALL_OPT,
+                layers,
+                kvHeads,
+                headDim,
+                hidden,
+                kvType);
     }
 
     /**
      * A pipeline whose decoder is {@code decoderModel} (a rewritten graph, saved next to the conversion's weights),
      * run at {@code decoderLevel}; the decode-step graph is opened on first use.
      */
-    OnnxPipeline(Path dir, Path decoderModel, OrtSession.SessionOptions.OptLevel decoderLevel, int layers,
-            int kvHeads, int headDim, int hidden, OnnxJavaType kvType) throws OrtException {
+    OnnxPipeline(
+            Path dir,
+            Path decoderModel,
+            OrtSession.SessionOptions.OptLevel decoderLevel,
+            int layers,
+            int kvHeads,
+            int headDim,
+            int hidden,
+            OnnxJavaType kvType)
+            throws OrtException {
         this.kvType = kvType;
         embedding = new OrtRunner(dir.resolve("embedding/model.onnx"));
         vision = new OrtRunner(dir.resolve("vision/model.onnx"));
@@ -103,8 +115,7 @@ final class OnnxPipeline implements AutoCloseable {
         return run(decode, embed(rows, imageRows).embeds(), null, 1, lengths, cache);
     }
 
-    private record Embedded(float[] embeds, boolean[][] mask) {
-    }
+    private record Embedded(float[] embeds, boolean[][] mask) {}
 
     private Embedded embed(long[][] ids, float[] imageRows) throws OrtException {
         int batch = ids.length;
@@ -114,14 +125,17 @@ final class OnnxPipeline implements AutoCloseable {
             System.arraycopy(ids[b], 0, flat, b * s, s);
         }
         Map<String, OnnxTensor> embedInputs = new HashMap<>();
-        embedInputs.put(EmbeddingGraph.INPUT_IDS, OnnxTensor.createTensor(OrtRunner.ENV, LongBuffer.wrap(flat),
-                new long[] {batch, s}));
+        embedInputs.put(
+                EmbeddingGraph.INPUT_IDS,
+                OnnxTensor.createTensor(OrtRunner.ENV, LongBuffer.wrap(flat), new long[] {batch, s}));
         embedInputs.put(EmbeddingGraph.IMAGE_ROWS, OrtRunner.floats(imageRows, imageRows.length / hidden, hidden));
         float[] embeds;
         boolean[][] mask;
         try (OrtSession.Result result = embedding.session().run(embedInputs)) {
-            embeds = floats((OnnxTensor) result.get(EmbeddingGraph.INPUTS_EMBEDS).orElseThrow());
-            mask = (boolean[][]) result.get(EmbeddingGraph.VISUAL_MASK).orElseThrow().getValue();
+            embeds =
+                    floats((OnnxTensor) result.get(EmbeddingGraph.INPUTS_EMBEDS).orElseThrow());
+            mask = (boolean[][])
+                    result.get(EmbeddingGraph.VISUAL_MASK).orElseThrow().getValue();
         } finally {
             embedInputs.values().forEach(OnnxTensor::close);
         }
@@ -145,25 +159,30 @@ final class OnnxPipeline implements AutoCloseable {
         if (mask != null) {
             inputs.put(DecoderGraph.VISUAL_MASK, OnnxTensor.createTensor(OrtRunner.ENV, mask));
         }
-        inputs.put(DecoderGraph.SEQLENS_K, OnnxTensor.createTensor(OrtRunner.ENV, IntBuffer.wrap(seqlens),
-                new long[] {batch}));
+        inputs.put(
+                DecoderGraph.SEQLENS_K,
+                OnnxTensor.createTensor(OrtRunner.ENV, IntBuffer.wrap(seqlens), new long[] {batch}));
         inputs.put(DecoderGraph.TOTAL_SEQUENCE_LENGTH, OnnxTensor.createTensor(OrtRunner.ENV, total));
         for (int n = 0; n < layers; n++) {
             long[] shape = {batch, kvHeads, cache.capacity(), headDim};
-            inputs.put(DecoderGraph.pastKey(n), OnnxTensor.createTensor(OrtRunner.ENV, cache.keys()[n], shape,
-                    kvType));
-            inputs.put(DecoderGraph.pastValue(n), OnnxTensor.createTensor(OrtRunner.ENV, cache.values()[n], shape,
-                    kvType));
+            inputs.put(DecoderGraph.pastKey(n), OnnxTensor.createTensor(OrtRunner.ENV, cache.keys()[n], shape, kvType));
+            inputs.put(
+                    DecoderGraph.pastValue(n),
+                    OnnxTensor.createTensor(OrtRunner.ENV, cache.values()[n], shape, kvType));
         }
         try (OrtSession.Result result = graph.session().run(inputs)) {
             ByteBuffer[] keys = new ByteBuffer[layers];
             ByteBuffer[] values = new ByteBuffer[layers];
             for (int n = 0; n < layers; n++) {
-                keys[n] = bytes((OnnxTensor) result.get(DecoderGraph.presentKey(n)).orElseThrow());
-                values[n] = bytes((OnnxTensor) result.get(DecoderGraph.presentValue(n)).orElseThrow());
+                keys[n] = bytes(
+                        (OnnxTensor) result.get(DecoderGraph.presentKey(n)).orElseThrow());
+                values[n] = bytes(
+                        (OnnxTensor) result.get(DecoderGraph.presentValue(n)).orElseThrow());
             }
             float[] logits = floats((OnnxTensor) result.get(DecoderGraph.LOGITS).orElseThrow());
-            long[] presentShape = ((OnnxTensor) result.get(DecoderGraph.presentKey(0)).orElseThrow()).getInfo()
+            long[] presentShape = ((OnnxTensor)
+                            result.get(DecoderGraph.presentKey(0)).orElseThrow())
+                    .getInfo()
                     .getShape();
             int capacity = (int) presentShape[2];
             return new Step(logits, new Cache(rowLengths, capacity, keys, values));

@@ -50,10 +50,13 @@ class OnnxSharedCacheTest {
         Map<String, OnnxTensor> past = new HashMap<>();
         Map<String, OnnxValue> pinned = new HashMap<>();
         for (int n = 0; n < llm.numHiddenLayers(); n++) {
-            for (String[] names : new String[][] {{DecoderGraph.pastKey(n), DecoderGraph.presentKey(n)},
-                {DecoderGraph.pastValue(n), DecoderGraph.presentValue(n)}}) {
+            for (String[] names : new String[][] {
+                {DecoderGraph.pastKey(n), DecoderGraph.presentKey(n)},
+                {DecoderGraph.pastValue(n), DecoderGraph.presentValue(n)}
+            }) {
                 FloatBuffer buffer = ByteBuffer.allocateDirect(4 * (int) (cacheShape[1] * CAPACITY * cacheShape[3]))
-                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                        .order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
                 OnnxTensor tensor = OnnxTensor.createTensor(OrtRunner.ENV, buffer, cacheShape);
                 buffers.add(tensor);
                 past.put(names[0], tensor);
@@ -83,28 +86,37 @@ class OnnxSharedCacheTest {
         assertTrue(worst < OnnxVsReferenceTest.TOLERANCE, "max abs diff " + worst);
     }
 
-    private static float[] run(OrtRunner embedding, OrtRunner decoder, int[] ids, int pastLength, int hidden,
-            Map<String, OnnxTensor> past, Map<String, OnnxValue> pinned) throws Exception {
+    private static float[] run(
+            OrtRunner embedding,
+            OrtRunner decoder,
+            int[] ids,
+            int pastLength,
+            int hidden,
+            Map<String, OnnxTensor> past,
+            Map<String, OnnxValue> pinned)
+            throws Exception {
         long[] longIds = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             longIds[i] = ids[i];
         }
         Map<String, OnnxTensor> embedInputs = Map.of(
-                EmbeddingGraph.INPUT_IDS, OnnxTensor.createTensor(OrtRunner.ENV, LongBuffer.wrap(longIds),
-                        new long[] {1, ids.length}),
+                EmbeddingGraph.INPUT_IDS,
+                        OnnxTensor.createTensor(OrtRunner.ENV, LongBuffer.wrap(longIds), new long[] {1, ids.length}),
                 EmbeddingGraph.IMAGE_ROWS, OrtRunner.floats(new float[0], 0, hidden));
         Map<String, OnnxTensor> inputs = new HashMap<>(past);
         try (OrtSession.Result embedded = embedding.session().run(embedInputs)) {
-            inputs.put(DecoderGraph.INPUTS_EMBEDS, (OnnxTensor) embedded.get(EmbeddingGraph.INPUTS_EMBEDS)
-                    .orElseThrow());
-            inputs.put(DecoderGraph.VISUAL_MASK, (OnnxTensor) embedded.get(EmbeddingGraph.VISUAL_MASK).orElseThrow());
-            try (OnnxTensor seqlens = OnnxTensor.createTensor(OrtRunner.ENV,
-                    IntBuffer.wrap(new int[] {pastLength + ids.length - 1}), new long[] {1});
+            inputs.put(DecoderGraph.INPUTS_EMBEDS, (OnnxTensor)
+                    embedded.get(EmbeddingGraph.INPUTS_EMBEDS).orElseThrow());
+            inputs.put(DecoderGraph.VISUAL_MASK, (OnnxTensor)
+                    embedded.get(EmbeddingGraph.VISUAL_MASK).orElseThrow());
+            try (OnnxTensor seqlens = OnnxTensor.createTensor(
+                            OrtRunner.ENV, IntBuffer.wrap(new int[] {pastLength + ids.length - 1}), new long[] {1});
                     OnnxTensor total = OnnxTensor.createTensor(OrtRunner.ENV, pastLength + ids.length)) {
                 inputs.put(DecoderGraph.SEQLENS_K, seqlens);
                 inputs.put(DecoderGraph.TOTAL_SEQUENCE_LENGTH, total);
                 try (OrtSession.Result out = decoder.session().run(inputs, Set.of(DecoderGraph.LOGITS), pinned)) {
-                    FloatBuffer logits = ((OnnxTensor) out.get(DecoderGraph.LOGITS).orElseThrow()).getFloatBuffer();
+                    FloatBuffer logits =
+                            ((OnnxTensor) out.get(DecoderGraph.LOGITS).orElseThrow()).getFloatBuffer();
                     float[] values = new float[logits.remaining()];
                     logits.get(values);
                     return values;

@@ -46,12 +46,12 @@ class OnnxVsReferenceTest {
         Path model = dir.resolve("checkpoint");
         TinyModels.write(model, 42);
         reference = ReferenceModel.load(ModelCheckpoint.open(model));
-        ConversionResult result = Converter.convert(model, dir.resolve("onnx"),
-                new DecoderOptions(TargetDtype.FP32, Int4Options.DEFAULT, true));
+        ConversionResult result = Converter.convert(
+                model, dir.resolve("onnx"), new DecoderOptions(TargetDtype.FP32, Int4Options.DEFAULT, true));
         llm = reference.config().llm();
         vocab = llm.vocabSize();
-        onnx = new OnnxPipeline(result.outDir(), llm.numHiddenLayers(), llm.numKeyValueHeads(), llm.headDim(),
-                llm.hiddenSize());
+        onnx = new OnnxPipeline(
+                result.outDir(), llm.numHiddenLayers(), llm.numKeyValueHeads(), llm.headDim(), llm.hiddenSize());
     }
 
     @AfterAll
@@ -111,8 +111,10 @@ class OnnxVsReferenceTest {
     static double diff(float[][] expected, float[] actual, int offset, int vocab) {
         double max = 0;
         for (int r = 0; r < expected.length; r++) {
-            max = Math.max(max, OrtRunner.maxAbsDiff(expected[r],
-                    Arrays.copyOfRange(actual, offset + r * vocab, offset + (r + 1) * vocab)));
+            max = Math.max(
+                    max,
+                    OrtRunner.maxAbsDiff(
+                            expected[r], Arrays.copyOfRange(actual, offset + r * vocab, offset + (r + 1) * vocab)));
         }
         return max;
     }
@@ -138,8 +140,7 @@ class OnnxVsReferenceTest {
         Files.createDirectories(out);
         try (WeightFile weights = new WeightFile(out.resolve("model.onnx.data"))) {
             GraphBuilder g = GraphBuilder.create("vision", weights);
-            VisionGraph.build(g, Checkpoint.open(dir.resolve("checkpoint")),
-                    reference.config(), Precision.FP32, tile);
+            VisionGraph.build(g, Checkpoint.open(dir.resolve("checkpoint")), reference.config(), Precision.FP32, tile);
             g.save(out.resolve("model.onnx"));
         }
         Random random = new Random(tile);
@@ -148,9 +149,10 @@ class OnnxVsReferenceTest {
             pixels[i] = (float) (random.nextDouble() * 4 - 2);
         }
         try (OrtRunner vision = new OrtRunner(out.resolve("model.onnx"))) {
-            float[] rows = vision.run(Map.of(VisionGraph.PIXEL_VALUES, OrtRunner.floats(pixels, 1, 3, tile,
-                    tile))).get(VisionGraph.PROJECTOR_ROWS);
-            report("vision rows at tile " + tile + " (position embedding resampled)",
+            float[] rows = vision.run(Map.of(VisionGraph.PIXEL_VALUES, OrtRunner.floats(pixels, 1, 3, tile, tile)))
+                    .get(VisionGraph.PROJECTOR_ROWS);
+            report(
+                    "vision rows at tile " + tile + " (position embedding resampled)",
                     OrtRunner.maxAbsDiff(flatten(reference.encodeImage(pixels, 1, tile)), rows));
         }
     }
@@ -162,13 +164,17 @@ class OnnxVsReferenceTest {
         int[] ids = imagePrompt(rows.length / llm.hiddenSize());
         ReferenceSession session = reference.newSession();
         float[][] expected = session.prefill(ids, reference.encodeImage(pixels, 2, TinyModels.TILE));
-        OnnxPipeline.Step step = onnx.step(new long[][] {longs(ids, ids.length)}, new int[] {ids.length}, rows,
-                onnx.emptyCache(1));
-        double scale = Arrays.stream(expected).mapToDouble(r -> OrtRunner.maxAbsDiff(r, new float[r.length])).max()
+        OnnxPipeline.Step step =
+                onnx.step(new long[][] {longs(ids, ids.length)}, new int[] {ids.length}, rows, onnx.emptyCache(1));
+        double scale = Arrays.stream(expected)
+                .mapToDouble(r -> OrtRunner.maxAbsDiff(r, new float[r.length]))
+                .max()
                 .orElseThrow();
         assertTrue(scale > 0.1, "logits too small for the tolerance to mean anything: " + scale);
-        report("prefill with 2 image tiles (" + ids.length + " positions, |logit| up to "
-                + String.format("%.2f", scale) + ")", diff(expected, step.logits(), 0));
+        report(
+                "prefill with 2 image tiles (" + ids.length + " positions, |logit| up to "
+                        + String.format("%.2f", scale) + ")",
+                diff(expected, step.logits(), 0));
 
         int next = ReferenceBatch.argmax(expected[expected.length - 1]);
         double worst = 0;
@@ -193,16 +199,19 @@ class OnnxVsReferenceTest {
         ReferenceSession textSession = reference.newSession();
         ReferenceSession imageSession = reference.newSession();
         float[][] textExpected = textSession.prefill(text, null);
-        float[][] imageExpected = imageSession.prefill(withImage, reference.encodeImage(pixels, 1,
-                TinyModels.TILE));
-        OnnxPipeline.Step step = onnx.step(new long[][] {longs(text, s), longs(withImage, s)},
-                new int[] {text.length, s}, rows, onnx.emptyCache(2));
-        report("batch prefill, row 0 (text, " + text.length + " of " + s + " positions)",
+        float[][] imageExpected = imageSession.prefill(withImage, reference.encodeImage(pixels, 1, TinyModels.TILE));
+        OnnxPipeline.Step step = onnx.step(
+                new long[][] {longs(text, s), longs(withImage, s)},
+                new int[] {text.length, s},
+                rows,
+                onnx.emptyCache(2));
+        report(
+                "batch prefill, row 0 (text, " + text.length + " of " + s + " positions)",
                 diff(textExpected, step.logits(), 0));
         report("batch prefill, row 1 (image, " + s + " positions)", diff(imageExpected, step.logits(), s * vocab));
 
-        int[] next = {ReferenceBatch.argmax(textExpected[text.length - 1]),
-            ReferenceBatch.argmax(imageExpected[s - 1])};
+        int[] next = {ReferenceBatch.argmax(textExpected[text.length - 1]), ReferenceBatch.argmax(imageExpected[s - 1])
+        };
         double worst = 0;
         for (int i = 0; i < 3; i++) {
             float[] wantText = textSession.decode(next[0]);
@@ -212,7 +221,6 @@ class OnnxVsReferenceTest {
             next = new int[] {ReferenceBatch.argmax(wantText), ReferenceBatch.argmax(wantImage)};
         }
         report("batch of 2, 3 decode steps with per-row seqlens_k", worst);
-        assertTrue(IntStream.of(step.cache().rowLengths()).boxed().toList().equals(
-                List.of(text.length + 3, s + 3)));
+        assertTrue(IntStream.of(step.cache().rowLengths()).boxed().toList().equals(List.of(text.length + 3, s + 3)));
     }
 }

@@ -36,14 +36,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PrecisionEmulation {
     /** Ops the CPU runs for any element type: they move or select values and never round. */
-    static final Set<String> TYPE_GENERIC = Set.of("Gather", "GatherND", "Transpose", "Reshape", "Unsqueeze",
-            "Squeeze", "Concat", "Identity", "Cast", "If", "Shape", "Slice", "Expand");
+    static final Set<String> TYPE_GENERIC = Set.of(
+            "Gather",
+            "GatherND",
+            "Transpose",
+            "Reshape",
+            "Unsqueeze",
+            "Squeeze",
+            "Concat",
+            "Identity",
+            "Cast",
+            "If",
+            "Shape",
+            "Slice",
+            "Expand");
     /** Ops with a float16 CPU kernel in ORT 1.23.2 besides the type-generic ones ({@link OnnxCpuKernelTypesTest}). */
-    static final Set<String> CPU_FP16 = Set.of("SimplifiedLayerNormalization", "SkipSimplifiedLayerNormalization",
-            "LayerNormalization", "GroupQueryAttention", "MatMulNBits");
+    static final Set<String> CPU_FP16 = Set.of(
+            "SimplifiedLayerNormalization",
+            "SkipSimplifiedLayerNormalization",
+            "LayerNormalization",
+            "GroupQueryAttention",
+            "MatMulNBits");
 
-    private PrecisionEmulation() {
-    }
+    private PrecisionEmulation() {}
 
     /** The ops to leave alone when emulating {@code half} on the CPU: those with a CPU kernel of that type. */
     static Set<String> cpuNative(Precision half) {
@@ -107,17 +122,18 @@ final class PrecisionEmulation {
 
     /** The element types of a node's outputs from its inputs' (null where unknown). */
     static List<Integer> outputTypes(NodeProto node, Map<String, Integer> types) {
-        Integer type = switch (node.getOpType()) {
-            case "Cast" -> (int) attribute(node, "to").getI();
-            case "Shape" -> DataType.INT64_VALUE;
-            case "Equal", "Less", "Greater", "Not", "And", "Or" -> DataType.BOOL_VALUE;
-            case "Where" -> types.get(node.getInput(1));
-            case "If" -> null;
-            default -> {
-                Integer first = node.getInputCount() > 0 ? types.get(node.getInput(0)) : null;
-                yield first;
-            }
-        };
+        Integer type =
+                switch (node.getOpType()) {
+                    case "Cast" -> (int) attribute(node, "to").getI();
+                    case "Shape" -> DataType.INT64_VALUE;
+                    case "Equal", "Less", "Greater", "Not", "And", "Or" -> DataType.BOOL_VALUE;
+                    case "Where" -> types.get(node.getInput(1));
+                    case "If" -> null;
+                    default -> {
+                        Integer first = node.getInputCount() > 0 ? types.get(node.getInput(0)) : null;
+                        yield first;
+                    }
+                };
         Integer[] out = new Integer[node.getOutputCount()];
         for (int i = 0; i < out.length; i++) {
             out[i] = type;
@@ -132,7 +148,10 @@ final class PrecisionEmulation {
     }
 
     private static AttributeProto attribute(NodeProto node, String name) {
-        return node.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().orElseThrow();
+        return node.getAttributeList().stream()
+                .filter(a -> a.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static final class Rewriter {
@@ -161,8 +180,8 @@ final class PrecisionEmulation {
                     }
                 }
                 List<Integer> outTypes = outputTypes(original, types);
-                boolean hasHalf = original.getInputList().stream().anyMatch(i -> Integer.valueOf(half)
-                        .equals(types.get(i)));
+                boolean hasHalf = original.getInputList().stream()
+                        .anyMatch(i -> Integer.valueOf(half).equals(types.get(i)));
                 if (!hasHalf || nativeOps.contains(original.getOpType())) {
                     out.addNode(node);
                 } else {
@@ -188,8 +207,12 @@ final class PrecisionEmulation {
                         String rounded = o + "/emulated_rounded_" + k;
                         node.setOutput(i, wide);
                         after.add(cast(wide, rounded, half));
-                        after.add(NodeProto.newBuilder().setOpType("Identity").setName(o + "/emulated_keep_" + k)
-                                .addInput(rounded).addOutput(o).build());
+                        after.add(NodeProto.newBuilder()
+                                .setOpType("Identity")
+                                .setName(o + "/emulated_keep_" + k)
+                                .addInput(rounded)
+                                .addOutput(o)
+                                .build());
                     }
                     out.addNode(node);
                     out.addAllNode(after);
@@ -204,8 +227,14 @@ final class PrecisionEmulation {
         }
 
         private NodeProto cast(String in, String out, int to) {
-            return NodeProto.newBuilder().setOpType("Cast").setName(out).addInput(in).addOutput(out)
-                    .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT)
+            return NodeProto.newBuilder()
+                    .setOpType("Cast")
+                    .setName(out)
+                    .addInput(in)
+                    .addOutput(out)
+                    .addAttribute(AttributeProto.newBuilder()
+                            .setName("to")
+                            .setType(AttributeProto.AttributeType.INT)
                             .setI(to))
                     .build();
         }

@@ -32,7 +32,9 @@ class PrecisionEmulationTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = Precision.class, names = {"FP16", "BF16"})
+    @EnumSource(
+            value = Precision.class,
+            names = {"FP16", "BF16"})
     void emulationRoundsTheIntermediateSumWhereOrtDoesNot(Precision half) throws Exception {
         GraphBuilder g = GraphBuilder.create("sum", null);
         g.input("x", half.onnxType(), X.length);
@@ -44,8 +46,10 @@ class PrecisionEmulationTest {
         Path plain = dir.resolve("plain.onnx");
         Files.write(plain, model.toByteArray());
         Path emulated = dir.resolve("emulated.onnx");
-        Files.write(emulated, PrecisionEmulation.rewrite(model, half, PrecisionEmulation.cpuNative(half))
-                .toByteArray());
+        Files.write(
+                emulated,
+                PrecisionEmulation.rewrite(model, half, PrecisionEmulation.cpuNative(half))
+                        .toByteArray());
 
         float[] expected = new float[X.length];
         for (int i = 0; i < X.length; i++) {
@@ -56,8 +60,8 @@ class PrecisionEmulationTest {
             float[] fallback = run(plain, half, OrtSession.SessionOptions.OptLevel.ALL_OPT);
             assertArrayEquals(X, fallback, "ORT's fallback keeps the sum in float32");
         } else {
-            OrtException e = assertThrows(OrtException.class, () -> run(plain, half,
-                    OrtSession.SessionOptions.OptLevel.ALL_OPT));
+            OrtException e = assertThrows(
+                    OrtException.class, () -> run(plain, half, OrtSession.SessionOptions.OptLevel.ALL_OPT));
             assertEquals(OrtException.OrtErrorCode.ORT_NOT_IMPLEMENTED, e.getCode());
         }
     }
@@ -68,12 +72,12 @@ class PrecisionEmulationTest {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(level);
             try (OrtSession session = OrtRunner.ENV.createSession(model.toString(), options);
-                    OnnxTensor x = OnnxTensor.createTensor(OrtRunner.ENV, bytes(X, half), new long[] {X.length},
-                            type);
-                    OnnxTensor a = OnnxTensor.createTensor(OrtRunner.ENV, bytes(new float[] {A, A, A, A}, half),
-                            new long[] {X.length}, type);
+                    OnnxTensor x = OnnxTensor.createTensor(OrtRunner.ENV, bytes(X, half), new long[] {X.length}, type);
+                    OnnxTensor a = OnnxTensor.createTensor(
+                            OrtRunner.ENV, bytes(new float[] {A, A, A, A}, half), new long[] {X.length}, type);
                     OrtSession.Result result = session.run(Map.of("x", x, "a", a))) {
-                ByteBuffer out = ((OnnxTensor) result.get("y").orElseThrow()).getByteBuffer()
+                ByteBuffer out = ((OnnxTensor) result.get("y").orElseThrow())
+                        .getByteBuffer()
                         .order(ByteOrder.LITTLE_ENDIAN);
                 float[] values = new float[X.length];
                 for (int i = 0; i < values.length; i++) {

@@ -19,8 +19,15 @@ import io.pagestream.internvl.reference.ReferenceSession;
  * @param finite     whether every logit was finite
  * @param visionAbs  largest |projector row − reference row|
  */
-record PrecisionRun(double prefillAbs, double prefillRel, double decodeAbs, double decodeRel, int agree,
-        int positions, boolean finite, double visionAbs) {
+record PrecisionRun(
+        double prefillAbs,
+        double prefillRel,
+        double decodeAbs,
+        double decodeRel,
+        int agree,
+        int positions,
+        boolean finite,
+        double visionAbs) {
     static final int STEPS = 32;
 
     static PrecisionRun of(OnnxPipeline onnx, ReferenceModel reference, long pixelSeed) throws Exception {
@@ -33,8 +40,11 @@ record PrecisionRun(double prefillAbs, double prefillRel, double decodeAbs, doub
         int[] ids = OnnxVsReferenceTest.imagePrompt(rows.length / llm.hiddenSize());
         ReferenceSession session = reference.newSession();
         float[][] expected = session.prefill(ids, expectedRows);
-        OnnxPipeline.Step step = onnx.step(new long[][] {OnnxVsReferenceTest.longs(ids, ids.length)},
-                new int[] {ids.length}, rows, onnx.emptyCache(1));
+        OnnxPipeline.Step step = onnx.step(
+                new long[][] {OnnxVsReferenceTest.longs(ids, ids.length)},
+                new int[] {ids.length},
+                rows,
+                onnx.emptyCache(1));
         boolean finite = finite(step.logits());
         double prefillAbs = OnnxVsReferenceTest.diff(expected, step.logits(), 0, vocab);
         double prefillScale = 0;
@@ -55,8 +65,15 @@ record PrecisionRun(double prefillAbs, double prefillRel, double decodeAbs, doub
             next = ReferenceBatch.argmax(want);
             agree += ReferenceBatch.argmax(step.logits()) == next ? 1 : 0;
         }
-        return new PrecisionRun(prefillAbs, prefillAbs / prefillScale, decodeAbs, decodeAbs / decodeScale, agree,
-                STEPS + 1, finite, vision);
+        return new PrecisionRun(
+                prefillAbs,
+                prefillAbs / prefillScale,
+                decodeAbs,
+                decodeAbs / decodeScale,
+                agree,
+                STEPS + 1,
+                finite,
+                vision);
     }
 
     private static boolean finite(float[] values) {
@@ -77,8 +94,16 @@ record PrecisionRun(double prefillAbs, double prefillRel, double decodeAbs, doub
     }
 
     String describe() {
-        return String.format("prefill max abs %.3e (rel %.1e), decode max abs %.3e (rel %.1e), greedy %d/%d, "
-                + "vision rows %.1e%s", prefillAbs, prefillRel, decodeAbs, decodeRel, agree, positions, visionAbs,
+        return String.format(
+                "prefill max abs %.3e (rel %.1e), decode max abs %.3e (rel %.1e), greedy %d/%d, "
+                        + "vision rows %.1e%s",
+                prefillAbs,
+                prefillRel,
+                decodeAbs,
+                decodeRel,
+                agree,
+                positions,
+                visionAbs,
                 finite ? "" : ", NON-FINITE logits");
     }
 }

@@ -21,8 +21,7 @@ public final class TinyModels {
     public static final int IMG_CONTEXT = 92546;
     public static final int TILE = 224;
 
-    private TinyModels() {
-    }
+    private TinyModels() {}
 
     public static ModelConfig config() {
         ModelConfig base;
@@ -33,12 +32,32 @@ public final class TinyModels {
         }
         VisionConfig v = base.vision();
         LlmConfig l = base.llm();
-        return new ModelConfig(new VisionConfig(v.modelType(), TILE, v.patchSize(), v.hiddenSize(), v.numChannels()),
-                new LlmConfig(l.architectures(), l.hiddenSize(), l.numHiddenLayers(), l.numAttentionHeads(),
-                        l.numKeyValueHeads(), l.intermediateSize(), l.vocabSize(), l.rmsNormEps(), l.ropeTheta(),
-                        l.ropeScaling(), 512, l.hiddenAct(), l.bias(), l.tieWordEmbeddings()),
-                base.selectLayer(), TILE, base.downsampleRatio(), base.template(), base.dynamicImageSize(),
-                base.useThumbnail(), base.psVersion(), base.minDynamicPatch(), base.maxDynamicPatch());
+        return new ModelConfig(
+                new VisionConfig(v.modelType(), TILE, v.patchSize(), v.hiddenSize(), v.numChannels()),
+                new LlmConfig(
+                        l.architectures(),
+                        l.hiddenSize(),
+                        l.numHiddenLayers(),
+                        l.numAttentionHeads(),
+                        l.numKeyValueHeads(),
+                        l.intermediateSize(),
+                        l.vocabSize(),
+                        l.rmsNormEps(),
+                        l.ropeTheta(),
+                        l.ropeScaling(),
+                        512,
+                        l.hiddenAct(),
+                        l.bias(),
+                        l.tieWordEmbeddings()),
+                base.selectLayer(),
+                TILE,
+                base.downsampleRatio(),
+                base.template(),
+                base.dynamicImageSize(),
+                base.useThumbnail(),
+                base.psVersion(),
+                base.minDynamicPatch(),
+                base.maxDynamicPatch());
     }
 
     public static void write(Path dir, long seed) {

@@ -28,7 +28,8 @@ class BindingLeakTest {
 
     @Test
     void cyclesOfEveryNativeObjectLeaveResidentMemoryFlat() throws Exception {
-        assumeTrue(ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch"),
+        assumeTrue(
+                ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+AlwaysPreTouch"),
                 "resident memory tracks native memory only with a fixed, pre-touched heap (engine-memory execution)");
         try (OrtSession session = DoublerGraph.open(dir)) {
             long before = 0;
@@ -39,8 +40,9 @@ class BindingLeakTest {
                 cycle(session, i);
             }
             long growth = ProcessMemory.residentBytes() - before;
-            System.out.printf("binding: %d cycles of allocator + block + 3 tensors + binding + run: resident %+.1f "
-                    + "MiB%n", CYCLES, growth / 1048576.0);
+            System.out.printf(
+                    "binding: %d cycles of allocator + block + 3 tensors + binding + run: resident %+.1f " + "MiB%n",
+                    CYCLES, growth / 1048576.0);
             // One leaked 64 KiB block per cycle would be 312 MiB; one leaked OrtValue or binding, several MiB.
             assertTrue(growth < 8L << 20, "resident memory grew " + growth / 1048576.0 + " MiB");
         }
@@ -52,8 +54,8 @@ class BindingLeakTest {
                 DeviceBuffer buffer = allocator.allocate(4L * FLOATS);
                 NativeTensor x = buffer.tensor(0, ElementType.FLOAT, 2, FLOATS / 2);
                 Arena arena = Arena.ofConfined();
-                NativeTensor y = NativeTensor.host(cpu, arena.allocate(4L * FLOATS, 64), ElementType.FLOAT, 2,
-                        FLOATS / 2);
+                NativeTensor y =
+                        NativeTensor.host(cpu, arena.allocate(4L * FLOATS, 64), ElementType.FLOAT, 2, FLOATS / 2);
                 IoBinding binding = IoBinding.of(session)) {
             buffer.host().setAtIndex(JAVA_FLOAT, 0, i);
             binding.bindInput("x", x);

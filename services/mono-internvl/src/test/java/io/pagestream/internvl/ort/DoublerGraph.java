@@ -10,8 +10,7 @@ import java.nio.file.Path;
 
 /** A one-node session for binding tests: {@code y = x + x}, x and y float [2, n]. */
 final class DoublerGraph {
-    private DoublerGraph() {
-    }
+    private DoublerGraph() {}
 
     static OrtSession open(Path dir) throws OrtException {
         try (WeightFile weights = new WeightFile(dir.resolve("model.onnx.data"))) {
@@ -21,7 +20,7 @@ final class DoublerGraph {
             g.output("y", DataType.FLOAT, 2, "n");
             g.save(dir.resolve("model.onnx"));
         }
-        return OrtEnvironment.getEnvironment().createSession(dir.resolve("model.onnx").toString(),
-                new OrtSession.SessionOptions());
+        return OrtEnvironment.getEnvironment()
+                .createSession(dir.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
     }
 }

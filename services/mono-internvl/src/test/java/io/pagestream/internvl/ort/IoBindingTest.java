@@ -65,7 +65,9 @@ class IoBindingTest {
             binding.bindOutput("y", y);
             OrtException error = assertThrows(OrtException.class, binding::run);
             System.out.println("ORT said: " + error.getMessage());
-            assertTrue(error.getMessage().contains("y") || error.getMessage().toLowerCase().contains("shape"),
+            assertTrue(
+                    error.getMessage().contains("y")
+                            || error.getMessage().toLowerCase().contains("shape"),
                     error.getMessage());
             assertFalse(error.getMessage().isBlank());
             assertFalse(error.getCode() == OrtException.OrtErrorCode.ORT_OK);
@@ -99,13 +101,19 @@ class IoBindingTest {
             try (NativeTensor three = buffer.tensor(0, ElementType.FLOAT, 3, 2)) {
                 assertThrows(IllegalArgumentException.class, () -> binding.bindInput("x", three), "fixed dim");
             }
-            assertThrows(IllegalArgumentException.class, () -> buffer.tensor(4, ElementType.FLOAT, 2, 3),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> buffer.tensor(4, ElementType.FLOAT, 2, 3),
                     "past the end of the buffer");
             assertThrows(IllegalArgumentException.class, () -> buffer.tensor(0, ElementType.FLOAT, 2, -3));
-            assertThrows(IllegalArgumentException.class, () -> NativeTensor.host(cpu, small, ElementType.FLOAT, 2, 3),
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> NativeTensor.host(cpu, small, ElementType.FLOAT, 2, 3),
                     "larger than its segment");
-            assertThrows(IllegalArgumentException.class, () -> NativeTensor.host(cpu, MemorySegment.ofArray(
-                    new float[6]), ElementType.FLOAT, 2, 3), "heap memory");
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> NativeTensor.host(cpu, MemorySegment.ofArray(new float[6]), ElementType.FLOAT, 2, 3),
+                    "heap memory");
         }
         binding.bindInput("x", x);
         binding.bindOutput("y", x);
@@ -137,8 +145,9 @@ class IoBindingTest {
         assertEquals(0, allocator.allocatedBytes(), "closing the allocator frees what was still open");
         assertThrows(IllegalStateException.class, () -> allocator.allocate(16));
         cpu.close();
-        assertThrows(IllegalStateException.class, () -> NativeTensor.host(cpu, Arena.ofAuto().allocate(24),
-                ElementType.FLOAT, 2, 3));
+        assertThrows(
+                IllegalStateException.class,
+                () -> NativeTensor.host(cpu, Arena.ofAuto().allocate(24), ElementType.FLOAT, 2, 3));
         binding.close();
         cpu.close();
     }

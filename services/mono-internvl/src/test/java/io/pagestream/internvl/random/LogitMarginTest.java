@@ -52,8 +52,10 @@ class LogitMarginTest {
         Arrays.sort(relativeGaps);
         double median = relativeGaps[PROMPT / 2];
         long close = Arrays.stream(relativeGaps).filter(gap -> gap < 0.01).count();
-        String summary = String.format("median gap %.3f of the top logit, %d of %d positions under 1 %%,"
-                + " %d distinct argmax, largest |logit| %.1f", median, close, PROMPT, winners.size(), largest);
+        String summary = String.format(
+                "median gap %.3f of the top logit, %d of %d positions under 1 %%,"
+                        + " %d distinct argmax, largest |logit| %.1f",
+                median, close, PROMPT, winners.size(), largest);
         System.out.println("LogitMarginTest: " + summary);
         assertTrue(median > 0.05, summary);
         assertTrue(close < PROMPT / 8, summary);

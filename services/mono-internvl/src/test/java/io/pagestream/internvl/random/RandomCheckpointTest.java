@@ -30,18 +30,19 @@ class RandomCheckpointTest {
     private static final long SEED = 42;
     /** Splits the checkpoint's 1.3 MB of bf16 into several shards. */
     private static final long SHARD_BYTES = 400_000;
+
     private static final String WQKV = "language_model.model.layers.1.attention.wqkv.weight";
     private static final String OUTPUT = "language_model.output.weight";
 
     @TempDir
     static Path dir;
+
     private static ModelConfig config;
     private static ModelCheckpoint checkpoint;
 
     @BeforeAll
     static void write() {
-        config = smallVocabulary(ConfigJson.load(
-                TestResources.bundledConfig("tiny")));
+        config = smallVocabulary(ConfigJson.load(TestResources.bundledConfig("tiny")));
         RandomCheckpoint.write(config, SEED, DType.BF16, dir, SHARD_BYTES);
         checkpoint = ModelCheckpoint.open(dir);
     }
@@ -51,7 +52,9 @@ class RandomCheckpointTest {
         assertEquals(config, checkpoint.config());
         assertTrue(Files.isRegularFile(dir.resolve(Checkpoint.INDEX_FILE)));
         assertTrue(shards(dir).size() > 1, shards(dir).toString());
-        assertEquals(CheckpointLayout.of(config).shapes().keySet(), checkpoint.tensors().names());
+        assertEquals(
+                CheckpointLayout.of(config).shapes().keySet(),
+                checkpoint.tensors().names());
         assertEquals(DType.BF16, checkpoint.tensors().info(WQKV).dtype());
     }
 
@@ -87,16 +90,20 @@ class RandomCheckpointTest {
         Checkpoint tensors = Checkpoint.open(f32);
         assertTrue(Files.isRegularFile(f32.resolve(Checkpoint.SINGLE_FILE)));
         String name = "language_model.model.norm.weight";
-        assertArrayEquals(RandomTensors.values(SEED, name, List.of(64), new InitScheme(config).of(name)),
+        assertArrayEquals(
+                RandomTensors.values(SEED, name, List.of(64), new InitScheme(config).of(name)),
                 tensors.toFloatArray(name));
     }
 
     @Test
     void scalesFollowTheInitScheme() {
         Map<String, Double> expectedStd = Map.of(
-                WQKV, 1 / Math.sqrt(64),
-                "language_model.model.layers.0.feed_forward_ve.w2.weight", 1 / Math.sqrt(128) / 2,
-                "language_model.model.tok_embeddings.weight", 1.0);
+                WQKV,
+                1 / Math.sqrt(64),
+                "language_model.model.layers.0.feed_forward_ve.w2.weight",
+                1 / Math.sqrt(128) / 2,
+                "language_model.model.tok_embeddings.weight",
+                1.0);
         expectedStd.forEach((name, std) -> {
             Stats stats = Stats.of(checkpoint.tensors().toFloatArray(name));
             assertEquals(0, stats.mean(), 0.05 * std, name);
@@ -135,18 +142,41 @@ class RandomCheckpointTest {
     /** The tiny config with 4096 tokens: nothing here needs the real vocabulary, and it keeps the writes small. */
     private static ModelConfig smallVocabulary(ModelConfig tiny) {
         LlmConfig l = tiny.llm();
-        LlmConfig llm = new LlmConfig(l.architectures(), l.hiddenSize(), l.numHiddenLayers(), l.numAttentionHeads(),
-                l.numKeyValueHeads(), l.intermediateSize(), 4096, l.rmsNormEps(), l.ropeTheta(), l.ropeScaling(),
-                l.maxPositionEmbeddings(), l.hiddenAct(), l.bias(), l.tieWordEmbeddings());
-        return new ModelConfig(tiny.vision(), llm, tiny.selectLayer(), tiny.forceImageSize(), tiny.downsampleRatio(),
-                tiny.template(), tiny.dynamicImageSize(), tiny.useThumbnail(), tiny.psVersion(),
-                tiny.minDynamicPatch(), tiny.maxDynamicPatch());
+        LlmConfig llm = new LlmConfig(
+                l.architectures(),
+                l.hiddenSize(),
+                l.numHiddenLayers(),
+                l.numAttentionHeads(),
+                l.numKeyValueHeads(),
+                l.intermediateSize(),
+                4096,
+                l.rmsNormEps(),
+                l.ropeTheta(),
+                l.ropeScaling(),
+                l.maxPositionEmbeddings(),
+                l.hiddenAct(),
+                l.bias(),
+                l.tieWordEmbeddings());
+        return new ModelConfig(
+                tiny.vision(),
+                llm,
+                tiny.selectLayer(),
+                tiny.forceImageSize(),
+                tiny.downsampleRatio(),
+                tiny.template(),
+                tiny.dynamicImageSize(),
+                tiny.useThumbnail(),
+                tiny.psVersion(),
+                tiny.minDynamicPatch(),
+                tiny.maxDynamicPatch());
     }
 
     private static List<String> shards(Path checkpointDir) {
         try (Stream<Path> files = Files.list(checkpointDir)) {
-            return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".safetensors"))
-                    .sorted().toList();
+            return files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.endsWith(".safetensors"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,16 +14,19 @@ class DecoderLayerTest {
 
     private static LayerWeights weights(long textSeed, long visualSeed) {
         SplittableRandom random = new SplittableRandom(1);
-        return new LayerWeights(TestModels.ones(8), TestModels.linear(random, LLM.qkvRows(), 8),
-                TestModels.linear(random, 8, 8), TestModels.ones(8),
+        return new LayerWeights(
+                TestModels.ones(8),
+                TestModels.linear(random, LLM.qkvRows(), 8),
+                TestModels.linear(random, 8, 8),
+                TestModels.ones(8),
                 TestModels.feedForward(new SplittableRandom(textSeed), 8, 16),
                 TestModels.feedForward(new SplittableRandom(visualSeed), 8, 16));
     }
 
     private static float[][] run(LayerWeights weights) {
         SplittableRandom random = new SplittableRandom(2);
-        float[][] x = {TestModels.random(random, 8, 1), TestModels.random(random, 8, 1),
-                TestModels.random(random, 8, 1)};
+        float[][] x = {TestModels.random(random, 8, 1), TestModels.random(random, 8, 1), TestModels.random(random, 8, 1)
+        };
         return new DecoderLayer(LLM, weights).forward(x, VISUAL, new KvCache(), 10000);
     }
 

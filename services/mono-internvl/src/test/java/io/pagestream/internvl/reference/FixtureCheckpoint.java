@@ -2,13 +2,13 @@ package io.pagestream.internvl.reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pagestream.internvl.TestResources;
 import io.pagestream.internvl.checkpoint.ConfigJson;
 import io.pagestream.internvl.checkpoint.DType;
 import io.pagestream.internvl.checkpoint.ModelConfig;
 import io.pagestream.internvl.random.RandomCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.pagestream.internvl.TestResources;
 import java.nio.file.Path;
 
 /**
@@ -19,8 +19,7 @@ import java.nio.file.Path;
 final class FixtureCheckpoint {
     static final String DIR = "reference-fixture";
 
-    private FixtureCheckpoint() {
-    }
+    private FixtureCheckpoint() {}
 
     static Path resource(String name) {
         return TestResources.path(name);
@@ -33,12 +32,18 @@ final class FixtureCheckpoint {
     static void write(Path dir) {
         JsonNode settings;
         try {
-            settings = JsonMapper.builder().build().readTree(resource(DIR + "/checkpoint.json").toFile());
+            settings = JsonMapper.builder()
+                    .build()
+                    .readTree(resource(DIR + "/checkpoint.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RandomCheckpoint.write(config(), settings.get("seed").longValue(), DType.valueOf(settings.get("dtype")
-                .textValue()), dir, settings.get("max_shard_bytes").longValue());
+        RandomCheckpoint.write(
+                config(),
+                settings.get("seed").longValue(),
+                DType.valueOf(settings.get("dtype").textValue()),
+                dir,
+                settings.get("max_shard_bytes").longValue());
     }
 
     public static void main(String[] args) {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class QkvLayoutTest {
     private static final LlmConfig REAL = ConfigJson.read(
-            FixtureCheckpoint.resource("model-configs/mono-internvl-2b/config.json")).llm();
+                    FixtureCheckpoint.resource("model-configs/mono-internvl-2b/config.json"))
+            .llm();
 
     /** The rows the spec lists for the real model: 512 per KV head, queries 2h and 2h+1, then key h, value h. */
     @Test

@@ -22,6 +22,7 @@ class ReferenceSessionTest {
 
     @TempDir
     static Path dir;
+
     private static ModelCheckpoint checkpoint;
     private static ReferenceModel model;
     private static float[][] imageRows;
@@ -105,7 +106,9 @@ class ReferenceSessionTest {
         for (int step = 0; step < 3; step++) {
             assertArrayEquals(session.decode(alone.generated()[step]), alone.stepLogits()[step]);
         }
-        assertEquals(ReferenceBatch.argmax(lastLogits(imagePrompt(), imageRows)), together.get(0).generated()[0]);
+        assertEquals(
+                ReferenceBatch.argmax(lastLogits(imagePrompt(), imageRows)),
+                together.get(0).generated()[0]);
     }
 
     @Test
@@ -118,8 +121,8 @@ class ReferenceSessionTest {
 
     @Test
     void refusesModelsAboveTheParameterLimit() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ReferenceModel.load(checkpoint, 1_000_000));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ReferenceModel.load(checkpoint, 1_000_000));
         assertTrue(e.getMessage().contains("tiny test models only"), e.getMessage());
     }
 

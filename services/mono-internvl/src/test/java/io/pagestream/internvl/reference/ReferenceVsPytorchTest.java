@@ -31,22 +31,28 @@ class ReferenceVsPytorchTest {
 
     @TempDir
     static Path checkpointDir;
+
     private static JsonNode manifest;
     private static float[] expected;
     private static ModelCheckpoint checkpoint;
 
     @BeforeAll
     static void regenerateCheckpoint() throws IOException {
-        manifest = JsonMapper.builder().build().readTree(
-                FixtureCheckpoint.resource(FixtureCheckpoint.DIR + "/expected.json").toFile());
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(
-                FixtureCheckpoint.resource(FixtureCheckpoint.DIR + "/expected-logits.bin")))
+        manifest = JsonMapper.builder()
+                .build()
+                .readTree(FixtureCheckpoint.resource(FixtureCheckpoint.DIR + "/expected.json")
+                        .toFile());
+        ByteBuffer bytes = ByteBuffer.wrap(
+                        Files.readAllBytes(FixtureCheckpoint.resource(FixtureCheckpoint.DIR + "/expected-logits.bin")))
                 .order(ByteOrder.LITTLE_ENDIAN);
         expected = new float[bytes.remaining() / 4];
         bytes.asFloatBuffer().get(expected);
         FixtureCheckpoint.write(checkpointDir);
-        for (Map.Entry<String, JsonNode> shard : manifest.get("checkpoint").get("sha256").properties()) {
-            assertEquals(shard.getValue().textValue(), sha256(checkpointDir.resolve(shard.getKey())),
+        for (Map.Entry<String, JsonNode> shard :
+                manifest.get("checkpoint").get("sha256").properties()) {
+            assertEquals(
+                    shard.getValue().textValue(),
+                    sha256(checkpointDir.resolve(shard.getKey())),
                     shard.getKey() + " differs from the checkpoint the fixture was computed from: RandomCheckpoint"
                             + " changed, so run regenerate_reference_fixture.sh");
         }
@@ -92,7 +98,10 @@ class ReferenceVsPytorchTest {
             for (int i = 0; i < rows.length; i++) {
                 picked[i] = imageRows[rows[i]];
             }
-            assertClose(fixture.get("name").textValue() + " projector rows", picked, vision.get("offset").intValue());
+            assertClose(
+                    fixture.get("name").textValue() + " projector rows",
+                    picked,
+                    vision.get("offset").intValue());
         }
         JsonNode prefill = fixture.get("prefill");
         int[] positions = new int[prefill.size()];
@@ -103,8 +112,10 @@ class ReferenceVsPytorchTest {
         float[][] logits = session.prefill(ids, imageRows, positions);
         double worst = 0;
         for (int i = 0; i < positions.length; i++) {
-            worst = Math.max(worst, compareLogits(fixture.get("name") + " prefill position " + positions[i],
-                    logits[i], prefill.get(i)));
+            worst = Math.max(
+                    worst,
+                    compareLogits(
+                            fixture.get("name") + " prefill position " + positions[i], logits[i], prefill.get(i)));
         }
         float[] last = logits[logits.length - 1];
         for (JsonNode step : fixture.get("decode")) {
@@ -113,8 +124,9 @@ class ReferenceVsPytorchTest {
             last = session.decode(id);
             worst = Math.max(worst, compareLogits(fixture.get("name") + " decode of " + id, last, step));
         }
-        System.out.printf("ReferenceVsPytorchTest %s: max abs logit difference %.3g%n", fixture.get("name")
-                .textValue(), worst);
+        System.out.printf(
+                "ReferenceVsPytorchTest %s: max abs logit difference %.3g%n",
+                fixture.get("name").textValue(), worst);
     }
 
     private double compareLogits(String what, float[] logits, JsonNode row) {
@@ -142,8 +154,10 @@ class ReferenceVsPytorchTest {
         for (int i = 0; i < picked.length; i++) {
             compared[i] = rows[picked[i]];
         }
-        double worst = assertClose(fixture.get("name").textValue(), compared, fixture.get("offset").intValue());
-        System.out.printf("ReferenceVsPytorchTest %s: max abs projector difference %.3g%n",
+        double worst = assertClose(
+                fixture.get("name").textValue(), compared, fixture.get("offset").intValue());
+        System.out.printf(
+                "ReferenceVsPytorchTest %s: max abs projector difference %.3g%n",
                 fixture.get("name").textValue(), worst);
     }
 
@@ -162,9 +176,18 @@ class ReferenceVsPytorchTest {
 
     private static ReferenceModel model(String psVersion) {
         ModelConfig c = checkpoint.config();
-        ModelConfig config = new ModelConfig(c.vision(), c.llm(), c.selectLayer(), c.forceImageSize(),
-                c.downsampleRatio(), c.template(), c.dynamicImageSize(), c.useThumbnail(), psVersion,
-                c.minDynamicPatch(), c.maxDynamicPatch());
+        ModelConfig config = new ModelConfig(
+                c.vision(),
+                c.llm(),
+                c.selectLayer(),
+                c.forceImageSize(),
+                c.downsampleRatio(),
+                c.template(),
+                c.dynamicImageSize(),
+                c.useThumbnail(),
+                psVersion,
+                c.minDynamicPatch(),
+                c.maxDynamicPatch());
         return ReferenceModel.load(new ModelCheckpoint(config, checkpoint.tensors()));
     }
 

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class RopeTest {
     private static final LlmConfig REAL = ConfigJson.read(
-            FixtureCheckpoint.resource("model-configs/mono-internvl-2b/config.json")).llm();
+                    FixtureCheckpoint.resource("model-configs/mono-internvl-2b/config.json"))
+            .llm();
 
     /** Head dimension 4, base 100: pair (0, 2) turns at 1 rad per position, pair (1, 3) at 0.1 rad. */
     @Test
@@ -41,8 +42,21 @@ class RopeTest {
         // 2 · 65536 / 32768 − 1 = 3, raised to 128/126: 1e6 · 3^(64/63)
         assertEquals(3_052_773.67488, Rope.base(REAL, 65536), 1e-3);
         // factor 2, limit 512, length 600, head dimension 16: 10000 · (1200/512 − 1)^(16/14)
-        LlmConfig small = new LlmConfig(List.of(LlmConfig.ARCHITECTURE), 64, 1, 4, 2, 128, 16, 1e-5, 10000,
-                new RopeScaling(RopeScaling.DYNAMIC, 2), 512, "silu", false, false);
+        LlmConfig small = new LlmConfig(
+                List.of(LlmConfig.ARCHITECTURE),
+                64,
+                1,
+                4,
+                2,
+                128,
+                16,
+                1e-5,
+                10000,
+                new RopeScaling(RopeScaling.DYNAMIC, 2),
+                512,
+                "silu",
+                false,
+                false);
         assertEquals(14016.8262, Rope.base(small, 600), 1e-4);
         assertEquals(10000, Rope.base(small, 512));
     }

@@ -7,13 +7,25 @@ import java.util.SplittableRandom;
 
 /** Small hand-built configs and random weights for unit tests below the level of a whole checkpoint. */
 final class TestModels {
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** 4 query heads of dimension 2 sharing 2 KV heads, no rope scaling. */
     static LlmConfig llm(int hidden, int intermediate) {
-        return new LlmConfig(List.of(LlmConfig.ARCHITECTURE), hidden, 1, 4, 2, intermediate, 16, 1e-5, 10000, null,
-                512, "silu", false, false);
+        return new LlmConfig(
+                List.of(LlmConfig.ARCHITECTURE),
+                hidden,
+                1,
+                4,
+                2,
+                intermediate,
+                16,
+                1e-5,
+                10000,
+                null,
+                512,
+                "silu",
+                false,
+                false);
     }
 
     static float[] random(SplittableRandom random, int count, double scale) {
@@ -29,7 +41,9 @@ final class TestModels {
     }
 
     static FeedForward feedForward(SplittableRandom random, int hidden, int intermediate) {
-        return new FeedForward(linear(random, intermediate, hidden), linear(random, hidden, intermediate),
+        return new FeedForward(
+                linear(random, intermediate, hidden),
+                linear(random, hidden, intermediate),
                 linear(random, intermediate, hidden));
     }
 

@@ -22,6 +22,7 @@ class ChatPromptTest {
 
     @TempDir
     static Path dir;
+
     private static TestTokenizers t;
     private static ChatPrompt prompt;
 
@@ -39,8 +40,16 @@ class ChatPromptTest {
     @Test
     void oneTileGivesTheSpecTokenSequence() {
         PromptTokens tokens = prompt.build("What is this?", List.of(1));
-        int[] expected = concat(ids(1, 92543), t.sp("system\n" + ChatTemplate.SYSTEM_PROMPT), ids(92542, 92543),
-                t.sp("user\n"), ids(92544), context(256), ids(92545), t.sp("\nWhat is this?"), ids(92542, 92543),
+        int[] expected = concat(
+                ids(1, 92543),
+                t.sp("system\n" + ChatTemplate.SYSTEM_PROMPT),
+                ids(92542, 92543),
+                t.sp("user\n"),
+                ids(92544),
+                context(256),
+                ids(92545),
+                t.sp("\nWhat is this?"),
+                ids(92542, 92543),
                 t.sp("assistant\n"));
         assertArrayEquals(expected, tokens.ids());
         assertEquals(256, tokens.imageContextCount());
@@ -48,8 +57,8 @@ class ChatPromptTest {
         assertArrayEquals(IntStream.range(first, first + 256).toArray(), tokens.imageContextPositions());
         assertEquals(92544, tokens.ids()[first - 1]);
         assertEquals(92545, tokens.ids()[first + 256]);
-        assertEquals(new ChatTemplate(ChatTemplate.SYSTEM_PROMPT, 256).render("What is this?", List.of(1)),
-                tokens.text());
+        assertEquals(
+                new ChatTemplate(ChatTemplate.SYSTEM_PROMPT, 256).render("What is this?", List.of(1)), tokens.text());
     }
 
     @Test
@@ -58,8 +67,10 @@ class ChatPromptTest {
         PromptTokens thirteen = prompt.build("Read the page.", List.of(13));
         assertEquals(3328, thirteen.imageContextCount());
         assertEquals(one.ids().length + 12 * 256, thirteen.ids().length);
-        int[] withoutContext = Arrays.stream(thirteen.ids()).filter(id -> id != IMG_CONTEXT).toArray();
-        assertArrayEquals(Arrays.stream(one.ids()).filter(id -> id != IMG_CONTEXT).toArray(), withoutContext);
+        int[] withoutContext =
+                Arrays.stream(thirteen.ids()).filter(id -> id != IMG_CONTEXT).toArray();
+        assertArrayEquals(
+                Arrays.stream(one.ids()).filter(id -> id != IMG_CONTEXT).toArray(), withoutContext);
     }
 
     @Test

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class ChatTemplateTest {
     /** Spec section 4, copied independently of the constant under test. */
-    private static final String SPEC_SYSTEM =
-            "你是由上海人工智能实验室联合商汤科技开发的书生多模态大模型，英文名叫InternVL, 是一个有用无害的人工智能助手。";
+    private static final String SPEC_SYSTEM = "你是由上海人工智能实验室联合商汤科技开发的书生多模态大模型，英文名叫InternVL, 是一个有用无害的人工智能助手。";
+
     private static final String HEAD = "<|im_start|>system\n" + SPEC_SYSTEM + "<|im_end|><|im_start|>user\n";
     private static final String TAIL = "<|im_end|><|im_start|>assistant\n";
 
@@ -23,7 +23,8 @@ class ChatTemplateTest {
 
     @Test
     void oneImageIsPrefixedAsUpstreamChatDoes() {
-        assertEquals(HEAD + "<img><IMG_CONTEXT><IMG_CONTEXT><IMG_CONTEXT><IMG_CONTEXT></img>\nWhat is this?" + TAIL,
+        assertEquals(
+                HEAD + "<img><IMG_CONTEXT><IMG_CONTEXT><IMG_CONTEXT><IMG_CONTEXT></img>\nWhat is this?" + TAIL,
                 template.render("What is this?", List.of(2)));
     }
 
@@ -41,14 +42,18 @@ class ChatTemplateTest {
 
     @Test
     void severalImagesWithoutPlaceholdersGetOneLineEachInOrder() {
-        assertEquals(HEAD + "<img>" + "<IMG_CONTEXT>".repeat(2) + "</img>\n<img>" + "<IMG_CONTEXT>".repeat(6)
-                + "</img>\nCompare." + TAIL, template.render("Compare.", List.of(1, 3)));
+        assertEquals(
+                HEAD + "<img>" + "<IMG_CONTEXT>".repeat(2) + "</img>\n<img>" + "<IMG_CONTEXT>".repeat(6)
+                        + "</img>\nCompare." + TAIL,
+                template.render("Compare.", List.of(1, 3)));
     }
 
     @Test
     void explicitPlaceholdersAreFilledInOrder() {
-        assertEquals(HEAD + "A: <img>" + "<IMG_CONTEXT>".repeat(6) + "</img>, B: <img>" + "<IMG_CONTEXT>".repeat(2)
-                + "</img>?" + TAIL, template.render("A: <image>, B: <image>?", List.of(3, 1)));
+        assertEquals(
+                HEAD + "A: <img>" + "<IMG_CONTEXT>".repeat(6) + "</img>, B: <img>" + "<IMG_CONTEXT>".repeat(2)
+                        + "</img>?" + TAIL,
+                template.render("A: <image>, B: <image>?", List.of(3, 1)));
     }
 
     @Test

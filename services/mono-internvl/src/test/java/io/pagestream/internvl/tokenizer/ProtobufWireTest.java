@@ -15,33 +15,46 @@ class ProtobufWireTest {
 
     @Test
     void varintsUseSevenBitGroupsLowFirst() {
-        assertArrayEquals(bytes(0x08, 0xAC, 0x02), new ProtoWriter().int32(1, 300).toByteArray());
-        assertArrayEquals(bytes(0x98, 0x02, 0x01), new ProtoWriter().bool(35, true).toByteArray());
+        assertArrayEquals(
+                bytes(0x08, 0xAC, 0x02), new ProtoWriter().int32(1, 300).toByteArray());
+        assertArrayEquals(
+                bytes(0x98, 0x02, 0x01), new ProtoWriter().bool(35, true).toByteArray());
     }
 
     @Test
     void negativeInt32IsSignExtendedToTenBytes() {
-        assertArrayEquals(bytes(0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01),
+        assertArrayEquals(
+                bytes(0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01),
                 new ProtoWriter().int32(2, -1).toByteArray());
     }
 
     @Test
     void floatsAreLittleEndianFixed32() {
-        assertArrayEquals(bytes(0x15, 0x00, 0x00, 0xC0, 0x3F), new ProtoWriter().float32(2, 1.5f).toByteArray());
+        assertArrayEquals(
+                bytes(0x15, 0x00, 0x00, 0xC0, 0x3F),
+                new ProtoWriter().float32(2, 1.5f).toByteArray());
     }
 
     @Test
     void stringsAndMessagesAreLengthDelimitedUtf8() {
-        assertArrayEquals(bytes(0x0A, 0x04, 0xE2, 0x96, 0x81, 0x61),
+        assertArrayEquals(
+                bytes(0x0A, 0x04, 0xE2, 0x96, 0x81, 0x61),
                 new ProtoWriter().string(1, "\u2581a").toByteArray());
         ProtoWriter inner = new ProtoWriter().int32(3, 6);
-        assertArrayEquals(bytes(0x12, 0x02, 0x18, 0x06), new ProtoWriter().message(2, inner).toByteArray());
+        assertArrayEquals(
+                bytes(0x12, 0x02, 0x18, 0x06),
+                new ProtoWriter().message(2, inner).toByteArray());
     }
 
     @Test
     void readerReadsWhatTheWriterWroteAndSkipsTheRest() {
-        byte[] data = new ProtoWriter().int32(4, -1).string(1, "ß").float32(2, -7.25f).bool(9, true)
-                .message(7, new ProtoWriter().int32(1, 1)).toByteArray();
+        byte[] data = new ProtoWriter()
+                .int32(4, -1)
+                .string(1, "ß")
+                .float32(2, -7.25f)
+                .bool(9, true)
+                .message(7, new ProtoWriter().int32(1, 1))
+                .toByteArray();
         ProtoReader reader = new ProtoReader(data);
         assertTrue(reader.next());
         assertEquals(4, reader.field());
@@ -86,7 +99,9 @@ class ProtobufWireTest {
 
     @Test
     void writerInsistsOnUnknownAndControlPiecesFirst() {
-        List<Piece> pieces = List.of(new Piece("a", 0, PieceType.NORMAL), new Piece("<s>", 0, PieceType.CONTROL),
+        List<Piece> pieces = List.of(
+                new Piece("a", 0, PieceType.NORMAL),
+                new Piece("<s>", 0, PieceType.CONTROL),
                 new Piece("</s>", 0, PieceType.CONTROL));
         assertThrows(IllegalArgumentException.class, () -> SentencePieceModelWriter.serialize(pieces));
     }

@@ -43,7 +43,9 @@ class SentencePieceFixtureTest {
         JsonNode model = expected(fixture).path("model");
         byte[] bytes = modelBytes(fixture);
         assertEquals(model.path("sha256").asText(), sha256(bytes));
-        assertEquals(model.path("pieces").asInt(), SentencePieceModel.parse(bytes).pieces().size());
+        assertEquals(
+                model.path("pieces").asInt(),
+                SentencePieceModel.parse(bytes).pieces().size());
     }
 
     @ParameterizedTest
@@ -85,7 +87,9 @@ class SentencePieceFixtureTest {
         Fixture fixture = TokenizerFixtures.named(name);
         PieceDecoder decoder = new PieceDecoder(SentencePieceModel.parse(modelBytes(fixture)));
         for (JsonNode c : cases(fixture)) {
-            assertEquals(c.path("sp_decoded").asText(), decoder.decode(intArray(c.path("sp_ids"))),
+            assertEquals(
+                    c.path("sp_decoded").asText(),
+                    decoder.decode(intArray(c.path("sp_ids"))),
                     () -> "decoded " + c.path("text").asText());
         }
         List<JsonNode> decodeCases = new ArrayList<>();
@@ -119,8 +123,10 @@ class SentencePieceFixtureTest {
             List<Path> names = files.map(Path::getFileName).sorted().toList();
             assertEquals(4, names.size());
             for (Path file : names) {
-                assertArrayEquals(Files.readAllBytes(committed.resolve(file)),
-                        Files.readAllBytes(dir.resolve("small").resolve(file)), file::toString);
+                assertArrayEquals(
+                        Files.readAllBytes(committed.resolve(file)),
+                        Files.readAllBytes(dir.resolve("small").resolve(file)),
+                        file::toString);
             }
         }
     }
@@ -131,7 +137,9 @@ class SentencePieceFixtureTest {
         assertEquals(MULTILINGUAL_CASES, cases.size());
         assertTrue(cases.stream().anyMatch(c -> c.path("sp_pieces").toString().contains("<0xF0>")), "byte fallback");
         assertTrue(cases.stream().anyMatch(c -> c.path("text").asText().isEmpty()));
-        assertFalse(cases.stream().allMatch(c -> c.path("ids").size() == c.path("sp_ids").size() + 1),
+        assertFalse(
+                cases.stream()
+                        .allMatch(c -> c.path("ids").size() == c.path("sp_ids").size() + 1),
                 "some texts must contain added tokens");
     }
 

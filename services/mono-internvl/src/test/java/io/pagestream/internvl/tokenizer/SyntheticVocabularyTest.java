@@ -30,8 +30,8 @@ class SyntheticVocabularyTest {
             assertEquals(new Piece("<0x%02X>".formatted(b), 0, PieceType.BYTE), pieces.get(3 + b));
         }
         for (int i = 0; i < 6; i++) {
-            assertEquals(new Piece("[UNUSED_TOKEN_" + (141 + i) + "]", 0, PieceType.USER_DEFINED),
-                    pieces.get(size - 6 + i));
+            assertEquals(
+                    new Piece("[UNUSED_TOKEN_" + (141 + i) + "]", 0, PieceType.USER_DEFINED), pieces.get(size - 6 + i));
         }
         List<Piece> normal = pieces.subList(259, size - 6);
         assertTrue(normal.stream().allMatch(p -> p.type() == PieceType.NORMAL));
@@ -68,8 +68,9 @@ class SyntheticVocabularyTest {
     @Test
     void coversEveryScriptTheFixturesUse() {
         Set<String> texts = REAL.stream().map(Piece::text).collect(Collectors.toSet());
-        for (String c : List.of("\u2581", "\n", "\t", "a", "Z", "7", "ß", "é", "Œ", "λ", "Ω", "ж", "Ж", "ع", "क",
-                "中", "あ", "カ", "가", "。", "—", "€", "▁the", "▁world", "▁Straße", "人工智能")) {
+        for (String c : List.of(
+                "\u2581", "\n", "\t", "a", "Z", "7", "ß", "é", "Œ", "λ", "Ω", "ж", "Ж", "ع", "क", "中", "あ", "カ", "가",
+                "。", "—", "€", "▁the", "▁world", "▁Straße", "人工智能")) {
             assertTrue(texts.contains(c), c);
         }
         assertFalse(texts.contains("😀"), "emoji must be left to byte fallback");
@@ -85,7 +86,8 @@ class SyntheticVocabularyTest {
 
     @Test
     void rejectsSizesBelowTheFixedPieces() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SyntheticVocabulary.generate(SyntheticVocabulary.MINIMUM_SIZE - 1, 1));
     }
 

@@ -35,8 +35,9 @@ class TokenizerFilesTest {
     @Test
     void writesTheFourFilesOfTheRealCheckpoint() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of("added_tokens.json", "special_tokens_map.json", "tokenizer.model",
-                    "tokenizer_config.json"), files.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(
+                    List.of("added_tokens.json", "special_tokens_map.json", "tokenizer.model", "tokenizer_config.json"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 
@@ -61,9 +62,23 @@ class TokenizerFilesTest {
     @Test
     void tokenizerConfigHasInternLm2KeysAndDecoderEntries() throws IOException {
         JsonNode config = read(TokenizerSettings.CONFIG_FILE);
-        assertEquals(List.of("add_bos_token", "add_eos_token", "added_tokens_decoder", "additional_special_tokens",
-                "auto_map", "bos_token", "chat_template", "clean_up_tokenization_spaces", "decode_with_prefix_space",
-                "eos_token", "model_max_length", "pad_token", "sp_model_kwargs", "tokenizer_class", "unk_token"),
+        assertEquals(
+                List.of(
+                        "add_bos_token",
+                        "add_eos_token",
+                        "added_tokens_decoder",
+                        "additional_special_tokens",
+                        "auto_map",
+                        "bos_token",
+                        "chat_template",
+                        "clean_up_tokenization_spaces",
+                        "decode_with_prefix_space",
+                        "eos_token",
+                        "model_max_length",
+                        "pad_token",
+                        "sp_model_kwargs",
+                        "tokenizer_class",
+                        "unk_token"),
                 keys(config));
         assertTrue(config.path("add_bos_token").asBoolean());
         assertFalse(config.path("add_eos_token").asBoolean(true));
@@ -74,8 +89,11 @@ class TokenizerFilesTest {
         assertEquals("</s>", config.path("pad_token").asText());
 
         JsonNode decoder = config.path("added_tokens_decoder");
-        assertEquals(List.of("0", "1", "2", "92538", "92539", "92540", "92541", "92542", "92543", "92544", "92545",
-                "92546", "92547", "92548", "92549", "92550", "92551", "92552"), keys(decoder));
+        assertEquals(
+                List.of(
+                        "0", "1", "2", "92538", "92539", "92540", "92541", "92542", "92543", "92544", "92545", "92546",
+                        "92547", "92548", "92549", "92550", "92551", "92552"),
+                keys(decoder));
         assertEquals("<|im_end|>", decoder.path("92542").path("content").asText());
         assertEquals("<|plugin|>", decoder.path("92538").path("content").asText());
         assertEquals("<IMG_CONTEXT>", decoder.path("92546").path("content").asText());
@@ -83,13 +101,16 @@ class TokenizerFilesTest {
             assertTrue(token.path("special").asBoolean());
             assertEquals(List.of("content", "lstrip", "normalized", "rstrip", "single_word", "special"), keys(token));
         });
-        assertEquals("[\"<|im_start|>\",\"<|im_end|>\",\"<|action_start|>\",\"<|action_end|>\",\"<|interpreter|>\","
-                + "\"<|plugin|>\"]", config.path("additional_special_tokens").toString());
+        assertEquals(
+                "[\"<|im_start|>\",\"<|im_end|>\",\"<|action_start|>\",\"<|action_end|>\",\"<|interpreter|>\","
+                        + "\"<|plugin|>\"]",
+                config.path("additional_special_tokens").toString());
     }
 
     @Test
     void chatTemplateSpellsTheMptPrompt() throws IOException {
-        String template = read(TokenizerSettings.CONFIG_FILE).path("chat_template").asText();
+        String template =
+                read(TokenizerSettings.CONFIG_FILE).path("chat_template").asText();
         assertTrue(template.contains("'<|im_end|>' }}{% endfor %}"), "no newline after <|im_end|>");
         assertTrue(template.contains("'<|im_start|>assistant\n'"));
     }
@@ -97,8 +118,8 @@ class TokenizerFilesTest {
     @Test
     void specialTokensMapNamesBosEosPadUnk() throws IOException {
         JsonNode map = read(TokenizerFiles.SPECIAL_TOKENS_MAP_FILE);
-        assertEquals(List.of("additional_special_tokens", "bos_token", "eos_token", "pad_token", "unk_token"),
-                keys(map));
+        assertEquals(
+                List.of("additional_special_tokens", "bos_token", "eos_token", "pad_token", "unk_token"), keys(map));
         assertEquals("</s>", map.path("eos_token").path("content").asText());
         assertEquals("<unk>", map.path("unk_token").path("content").asText());
     }
@@ -137,8 +158,8 @@ class TokenizerFilesTest {
         TokenizerFiles.write(again.resolve("other"), 92553, 12);
         byte[] original = Files.readAllBytes(dir.resolve(Tokenizer.MODEL_FILE));
         assertArrayEquals(original, Files.readAllBytes(again.resolve("same").resolve(Tokenizer.MODEL_FILE)));
-        assertFalse(Arrays.equals(original,
-                Files.readAllBytes(again.resolve("other").resolve(Tokenizer.MODEL_FILE))));
+        assertFalse(Arrays.equals(
+                original, Files.readAllBytes(again.resolve("other").resolve(Tokenizer.MODEL_FILE))));
     }
 
     @Test

@@ -25,11 +25,11 @@ public final class TokenizerFixtures {
 
     /** Only the small directory is committed; the full one is checked through its SHA-256. */
     static final Fixture SMALL = new Fixture("small", 8009);
+
     static final Fixture FULL = new Fixture("full", 92553);
     static final List<Fixture> ALL = List.of(SMALL, FULL);
 
-    private TokenizerFixtures() {
-    }
+    private TokenizerFixtures() {}
 
     static Fixture named(String name) {
         return ALL.stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();

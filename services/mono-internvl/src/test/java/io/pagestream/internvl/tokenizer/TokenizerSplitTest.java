@@ -16,8 +16,8 @@ class TokenizerSplitTest {
     @Test
     void leftmostMatchWinsThenTheLongest() {
         assertEquals(List.of(new Segment("<a><b>", 6), new Segment("x", -1)), splitter.split("<a><b>x"));
-        assertEquals(List.of(new Segment("<a>", 5), new Segment("<<", -1), new Segment("b>", 7)),
-                splitter.split("<a><<b>"));
+        assertEquals(
+                List.of(new Segment("<a>", 5), new Segment("<<", -1), new Segment("b>", 7)), splitter.split("<a><<b>"));
     }
 
     @Test

@@ -24,14 +24,24 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenizerTest {
     /** Spec section 1: every added and special token with its id in the real checkpoint. */
     private static final Map<String, Integer> SPEC_IDS = Map.ofEntries(
-            Map.entry("<unk>", 0), Map.entry("<s>", 1), Map.entry("</s>", 2),
-            Map.entry("<|im_end|>", 92542), Map.entry("<|im_start|>", 92543),
-            Map.entry("<img>", 92544), Map.entry("</img>", 92545), Map.entry("<IMG_CONTEXT>", 92546),
-            Map.entry("<quad>", 92547), Map.entry("</quad>", 92548), Map.entry("<ref>", 92549),
-            Map.entry("</ref>", 92550), Map.entry("<box>", 92551), Map.entry("</box>", 92552));
+            Map.entry("<unk>", 0),
+            Map.entry("<s>", 1),
+            Map.entry("</s>", 2),
+            Map.entry("<|im_end|>", 92542),
+            Map.entry("<|im_start|>", 92543),
+            Map.entry("<img>", 92544),
+            Map.entry("</img>", 92545),
+            Map.entry("<IMG_CONTEXT>", 92546),
+            Map.entry("<quad>", 92547),
+            Map.entry("</quad>", 92548),
+            Map.entry("<ref>", 92549),
+            Map.entry("</ref>", 92550),
+            Map.entry("<box>", 92551),
+            Map.entry("</box>", 92552));
 
     @TempDir
     static Path dir;
+
     private static TestTokenizers t;
 
     @BeforeAll
@@ -54,7 +64,8 @@ class TokenizerTest {
 
     @Test
     void specialTokensAreCutOutAndEachPlainRunGoesToSentencePiece() {
-        assertArrayEquals(concat(ids(1, 92543), t.sp("user\nHello there"), ids(92542), t.sp(" and "), ids(92544)),
+        assertArrayEquals(
+                concat(ids(1, 92543), t.sp("user\nHello there"), ids(92542), t.sp(" and "), ids(92544)),
                 t.tokenizer.encode("<|im_start|>user\nHello there<|im_end|> and <img>"));
     }
 
@@ -75,8 +86,15 @@ class TokenizerTest {
 
     @Test
     void decodeDropsSpecialTokensAndStopsAtImEnd() {
-        int[] generated = concat(t.sp("Hello"), ids(92546, 92544), t.sp("world"), ids(2, 1, 0), t.sp("again"),
-                ids(92542), t.sp("never shown"), ids(92545));
+        int[] generated = concat(
+                t.sp("Hello"),
+                ids(92546, 92544),
+                t.sp("world"),
+                ids(2, 1, 0),
+                t.sp("again"),
+                ids(92542),
+                t.sp("never shown"),
+                ids(92545));
         assertEquals("Hello world again", t.tokenizer.decode(generated));
         assertEquals("", t.tokenizer.decode(ids(92542, 92546)));
         assertEquals("", t.tokenizer.decode(ids()));
@@ -85,12 +103,24 @@ class TokenizerTest {
 
     @Test
     void decodeKeepsGroundingTokensAsTheirTextAndDropsEachRunsDummyPrefix() {
-        int[] generated = concat(t.sp("Total:"), ids(92549), t.sp("42 EUR"), ids(92550, 92551),
-                t.sp("[[100, 200, 300, 250]]"), ids(92552, 92546), t.sp(" and"), ids(92547), t.sp("1,2"),
-                ids(92548, 92542), t.sp("never shown"), ids(92549));
-        assertEquals("Total:<ref>42 EUR</ref><box>[[100, 200, 300, 250]]</box> and<quad>1,2</quad>",
+        int[] generated = concat(
+                t.sp("Total:"),
+                ids(92549),
+                t.sp("42 EUR"),
+                ids(92550, 92551),
+                t.sp("[[100, 200, 300, 250]]"),
+                ids(92552, 92546),
+                t.sp(" and"),
+                ids(92547),
+                t.sp("1,2"),
+                ids(92548, 92542),
+                t.sp("never shown"),
+                ids(92549));
+        assertEquals(
+                "Total:<ref>42 EUR</ref><box>[[100, 200, 300, 250]]</box> and<quad>1,2</quad>",
                 t.tokenizer.decode(generated));
-        assertEquals("<ref></ref><box></box><quad></quad>",
+        assertEquals(
+                "<ref></ref><box></box><quad></quad>",
                 t.tokenizer.decode(ids(1, 92549, 92550, 92546, 92551, 92552, 2, 92547, 92548)));
     }
 

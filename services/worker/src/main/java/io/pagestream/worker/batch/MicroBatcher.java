@@ -25,8 +25,7 @@ public final class MicroBatcher<T extends Batchable> {
     private final ArrayDeque<Entry<T>> queue = new ArrayDeque<>();
     private boolean closed;
 
-    private record Entry<T>(T item, long readyNanos) {
-    }
+    private record Entry<T>(T item, long readyNanos) {}
 
     public MicroBatcher(int capacity) {
         if (capacity < 1) {
@@ -98,7 +97,8 @@ public final class MicroBatcher<T extends Batchable> {
                     continue;
                 }
                 T item = head.item();
-                if (item.isolated() || prompts + item.promptCount() > limits.prompts()
+                if (item.isolated()
+                        || prompts + item.promptCount() > limits.prompts()
                         || tokens + item.tokens() > limits.tokenBudget()) {
                     break;
                 }

@@ -29,8 +29,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * @param staticMembership whether to join as a static member ({@code group.instance.id})
  * @param maxPollRecords   records per poll: about one micro-batch, so a poll never overshoots the in-flight bound far
  */
-public record KafkaClients(Map<String, Object> common, String groupId, String instanceId, boolean staticMembership,
-        int maxPollRecords, SchemaRegistryClient registry, boolean autoRegisterSchemas) {
+public record KafkaClients(
+        Map<String, Object> common,
+        String groupId,
+        String instanceId,
+        boolean staticMembership,
+        int maxPollRecords,
+        SchemaRegistryClient registry,
+        boolean autoRegisterSchemas) {
 
     public KafkaClients {
         common = Map.copyOf(common);
@@ -64,7 +70,7 @@ public record KafkaClients(Map<String, Object> common, String groupId, String in
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-        return new KafkaProducer<>(props, new StringSerializer(),
-                new AvroSerializer<SpecificRecord>(registry, autoRegisterSchemas));
+        return new KafkaProducer<>(
+                props, new StringSerializer(), new AvroSerializer<SpecificRecord>(registry, autoRegisterSchemas));
     }
 }

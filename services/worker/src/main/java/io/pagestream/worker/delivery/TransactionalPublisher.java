@@ -30,8 +30,11 @@ public final class TransactionalPublisher implements AutoCloseable {
         producer.initTransactions();
     }
 
-    public void publish(List<ProducerRecord<String, SpecificRecord>> records,
-            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) throws DeliveryException {
+    public void publish(
+            List<ProducerRecord<String, SpecificRecord>> records,
+            Map<TopicPartition, OffsetAndMetadata> offsets,
+            ConsumerGroupMetadata group)
+            throws DeliveryException {
         try {
             producer.beginTransaction();
             for (ProducerRecord<String, SpecificRecord> record : records) {
@@ -39,8 +42,12 @@ public final class TransactionalPublisher implements AutoCloseable {
             }
             producer.sendOffsetsToTransaction(offsets, group);
             producer.commitTransaction();
-        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
-                | AuthorizationException | AuthenticationException | UnsupportedVersionException e) {
+        } catch (ProducerFencedException
+                | InvalidProducerEpochException
+                | OutOfOrderSequenceException
+                | AuthorizationException
+                | AuthenticationException
+                | UnsupportedVersionException e) {
             throw new DeliveryException("the producer cannot go on", e, true);
         } catch (KafkaException e) {
             try {

@@ -15,7 +15,8 @@ public interface AcceleratorMemory {
     default OptionalLong usedBytes() {
         OptionalLong total = totalBytes();
         OptionalLong free = freeBytes();
-        return total.isPresent() && free.isPresent() ? OptionalLong.of(total.getAsLong() - free.getAsLong())
+        return total.isPresent() && free.isPresent()
+                ? OptionalLong.of(total.getAsLong() - free.getAsLong())
                 : OptionalLong.empty();
     }
 }

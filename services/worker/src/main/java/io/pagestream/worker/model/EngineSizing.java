@@ -25,30 +25,51 @@ public record EngineSizing(int slots, int slotTokens, long kvBytesPerToken, Stri
     /** Slots when free memory cannot be read (a CUDA host without {@code nvidia-smi}). */
     static final int UNKNOWN_MEMORY_SLOTS = 8;
 
-    public static EngineSizing of(WorkerConfig config, ModelConfig model, TargetDtype dtype, int maxPositions,
-            OptionalLong freeMemory, long weightBytes) {
+    public static EngineSizing of(
+            WorkerConfig config,
+            ModelConfig model,
+            TargetDtype dtype,
+            int maxPositions,
+            OptionalLong freeMemory,
+            long weightBytes) {
         LlmConfig llm = model.llm();
-        long perToken = EngineConfig.kvBytesPerToken(llm.numHiddenLayers(), llm.numKeyValueHeads(), llm.headDim(),
+        long perToken = EngineConfig.kvBytesPerToken(
+                llm.numHiddenLayers(),
+                llm.numKeyValueHeads(),
+                llm.headDim(),
                 dtype.precision().byteSize());
         WorkerConfig.Prompts prompts = config.prompts();
         int newTokens = Math.max(prompts.ocrMaxNewTokens(), prompts.questionMaxNewTokens());
-        int slotTokens = config.engine().slotTokens() > 0 ? config.engine().slotTokens()
+        int slotTokens = config.engine().slotTokens() > 0
+                ? config.engine().slotTokens()
                 : Math.min(maxPositions, model.maxImageTiles() * model.tokensPerTile() + TEXT_ALLOWANCE + newTokens);
         if (config.engine().slots() > 0) {
             return new EngineSizing(config.engine().slots(), slotTokens, perToken, "configured");
         }
         if (freeMemory.isEmpty()) {
-            return new EngineSizing(Math.min(UNKNOWN_MEMORY_SLOTS, config.engine().maxSlots()), slotTokens, perToken,
+            return new EngineSizing(
+                    Math.min(UNKNOWN_MEMORY_SLOTS, config.engine().maxSlots()),
+                    slotTokens,
+                    perToken,
                     "free memory unknown");
         }
         long freeBytes = freeMemory.getAsLong();
         long budget = (long) (config.engine().memoryFraction() * Math.max(0, freeBytes - weightBytes));
         long fits = budget / ((long) slotTokens * perToken);
         int slots = (int) Math.max(1, Math.min(config.engine().maxSlots(), fits));
-        return new EngineSizing(slots, slotTokens, perToken, String.format(
-                "%.0f%% of %d MiB free less %d MiB of weights holds %d slots of %d tokens at %d bytes/token, cap %d",
-                100 * config.engine().memoryFraction(), freeBytes >> 20, weightBytes >> 20, fits, slotTokens,
-                perToken, config.engine().maxSlots()));
+        return new EngineSizing(
+                slots,
+                slotTokens,
+                perToken,
+                String.format(
+                        "%.0f%% of %d MiB free less %d MiB of weights holds %d slots of %d tokens at %d bytes/token, cap %d",
+                        100 * config.engine().memoryFraction(),
+                        freeBytes >> 20,
+                        weightBytes >> 20,
+                        fits,
+                        slotTokens,
+                        perToken,
+                        config.engine().maxSlots()));
     }
 
     public long kvBytes() {

@@ -22,8 +22,10 @@ public record ModelFiles(Path checkpoint, Path onnx, TargetDtype dtype) {
     public static ModelFiles of(WorkerConfig.Model config) {
         TargetDtype dtype = TargetDtype.valueOf(config.dtype().trim().toUpperCase(Locale.ROOT));
         Path checkpoint = config.checkpoint().toAbsolutePath().normalize();
-        Path onnx = config.onnx().map(p -> p.toAbsolutePath().normalize()).orElseGet(() -> checkpoint
-                .resolveSibling(checkpoint.getFileName() + "-onnx-" + dtype.name().toLowerCase(Locale.ROOT)));
+        Path onnx = config.onnx()
+                .map(p -> p.toAbsolutePath().normalize())
+                .orElseGet(() -> checkpoint.resolveSibling(
+                        checkpoint.getFileName() + "-onnx-" + dtype.name().toLowerCase(Locale.ROOT)));
         return new ModelFiles(checkpoint, onnx, dtype);
     }
 
@@ -39,8 +41,10 @@ public record ModelFiles(Path checkpoint, Path onnx, TargetDtype dtype) {
         }
         if (convert) {
             ConversionResult result = Converter.convert(checkpoint, onnx, dtype);
-            LOG.log(System.Logger.Level.INFO, () -> (result.reused() ? "reused the " : "wrote a ") + dtype
-                    + " conversion of " + checkpoint + " in " + onnx + " (" + result.elapsed().toMillis() + " ms)");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    () -> (result.reused() ? "reused the " : "wrote a ") + dtype + " conversion of " + checkpoint
+                            + " in " + onnx + " (" + result.elapsed().toMillis() + " ms)");
             return result.manifest();
         }
         Manifest manifest = Manifest.read(onnx);
@@ -54,7 +58,9 @@ public record ModelFiles(Path checkpoint, Path onnx, TargetDtype dtype) {
     /** Bytes of the converted weights, which the runtime maps or copies onto the accelerator. */
     public long weightBytes() {
         try (Stream<Path> files = Files.walk(onnx)) {
-            return files.filter(Files::isRegularFile).mapToLong(ModelFiles::size).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(ModelFiles::size)
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

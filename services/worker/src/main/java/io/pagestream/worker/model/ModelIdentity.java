@@ -11,7 +11,10 @@ import java.util.Locale;
 public record ModelIdentity(String modelId, String modelVersion) {
 
     public static ModelIdentity of(String modelId, Manifest manifest) {
-        return new ModelIdentity(modelId, manifest.dtype().toLowerCase(Locale.ROOT) + "-"
-                + manifest.cacheKey().substring(0, Math.min(12, manifest.cacheKey().length())));
+        return new ModelIdentity(
+                modelId,
+                manifest.dtype().toLowerCase(Locale.ROOT) + "-"
+                        + manifest.cacheKey()
+                                .substring(0, Math.min(12, manifest.cacheKey().length())));
     }
 }

@@ -37,8 +37,8 @@ public final class ModelRuntime implements AutoCloseable {
     private final AcceleratorMemory memory;
     private final Prompts prompts;
 
-    public ModelRuntime(PageEngine engine, ModelIdentity identity, EngineSizing sizing, AcceleratorMemory memory,
-            Prompts prompts) {
+    public ModelRuntime(
+            PageEngine engine, ModelIdentity identity, EngineSizing sizing, AcceleratorMemory memory, Prompts prompts) {
         this.engine = engine;
         this.identity = identity;
         this.sizing = sizing;
@@ -53,20 +53,35 @@ public final class ModelRuntime implements AutoCloseable {
         Manifest manifest = files.prepare(model.convert());
         ModelConfig modelConfig = ConfigJson.load(files.checkpoint());
         RuntimeOptions requested = new RuntimeOptions(
-                ExecutionProvider.valueOf(model.provider().trim().toUpperCase(Locale.ROOT)), model.cudaDevice(),
-                model.threads(), 1, true, RuntimeOptions.DEFAULT.optimization(), RuntimeOptions.Prepack.AUTO);
+                ExecutionProvider.valueOf(model.provider().trim().toUpperCase(Locale.ROOT)),
+                model.cudaDevice(),
+                model.threads(),
+                1,
+                true,
+                RuntimeOptions.DEFAULT.optimization(),
+                RuntimeOptions.Prepack.AUTO);
         // CUDA that cannot load falls back to the CPU: the KV cache is sized from the memory that will really hold it.
         RuntimeOptions runtime = requested.withProvider(ProviderSelector.select(requested));
         AcceleratorMemory memory = runtime.provider() == ExecutionProvider.CUDA
-                ? new NvidiaSmiMemory(model.cudaDevice()) : new SystemMemory();
-        EngineSizing sizing = EngineSizing.of(config, modelConfig, files.dtype(), manifest.maxPositions(),
-                memory.freeBytes(), files.weightBytes());
-        LOG.log(System.Logger.Level.INFO, () -> String.format("KV cache: %d slots × %d tokens = %d MiB on %s (%s)",
-                sizing.slots(), sizing.slotTokens(), sizing.kvBytes() >> 20, memory.device(), sizing.reason()));
+                ? new NvidiaSmiMemory(model.cudaDevice())
+                : new SystemMemory();
+        EngineSizing sizing = EngineSizing.of(
+                config, modelConfig, files.dtype(), manifest.maxPositions(), memory.freeBytes(), files.weightBytes());
+        LOG.log(
+                System.Logger.Level.INFO,
+                () -> String.format(
+                        "KV cache: %d slots × %d tokens = %d MiB on %s (%s)",
+                        sizing.slots(), sizing.slotTokens(), sizing.kvBytes() >> 20, memory.device(), sizing.reason()));
         EngineConfig defaults = sizing.apply(EngineConfig.DEFAULT);
-        EngineConfig engineConfig = new EngineConfig(defaults.maxBatch(), defaults.kvTokenBudget(),
-                defaults.prefixReuse(), defaults.continuousBatching(), defaults.repetitionGuard(),
-                config.pipeline().maxImagePixels(), runtime, config.engine().kvResidence());
+        EngineConfig engineConfig = new EngineConfig(
+                defaults.maxBatch(),
+                defaults.kvTokenBudget(),
+                defaults.prefixReuse(),
+                defaults.continuousBatching(),
+                defaults.repetitionGuard(),
+                config.pipeline().maxImagePixels(),
+                runtime,
+                config.engine().kvResidence());
         GenerationEngine engine;
         try {
             engine = GenerationEngine.open(files.checkpoint(), files.onnx(), engineConfig);
@@ -76,8 +91,8 @@ public final class ModelRuntime implements AutoCloseable {
             throw new IllegalStateException("ONNX Runtime could not open " + files.onnx() + ": " + e.getMessage(), e);
         }
         String id = model.id().orElse(files.checkpoint().getFileName().toString());
-        ModelRuntime runtimeModel = new ModelRuntime(new GenerationEngineAdapter(engine),
-                ModelIdentity.of(id, manifest), sizing, memory, prompts);
+        ModelRuntime runtimeModel = new ModelRuntime(
+                new GenerationEngineAdapter(engine), ModelIdentity.of(id, manifest), sizing, memory, prompts);
         try {
             runtimeModel.warmUp();
         } catch (RuntimeException e) {
@@ -91,12 +106,16 @@ public final class ModelRuntime implements AutoCloseable {
     void warmUp() {
         long start = System.nanoTime();
         BufferedImage image = warmUpImage();
-        PageRequest page = PageRequest.of(engine.preprocess(image),
+        PageRequest page = PageRequest.of(
+                engine.preprocess(image),
                 GenerationRequest.of(prompts.ocr(OcrMode.MARKDOWN), WARMUP_TOKENS),
                 GenerationRequest.of(prompts.question("What is the title of this page?", false), WARMUP_TOKENS));
-        List<GenerationResult> results = engine.submit(page).stream().map(run -> run.result().join()).toList();
-        LOG.log(System.Logger.Level.INFO, () -> String.format("warm-up: %d prompts in %.0f ms", results.size(),
-                (System.nanoTime() - start) / 1e6));
+        List<GenerationResult> results =
+                engine.submit(page).stream().map(run -> run.result().join()).toList();
+        LOG.log(
+                System.Logger.Level.INFO,
+                () -> String.format(
+                        "warm-up: %d prompts in %.0f ms", results.size(), (System.nanoTime() - start) / 1e6));
     }
 
     /** Text-like dark bars on white; shapes rather than glyphs, since a headless host may have no fonts. */

@@ -51,9 +51,14 @@ public final class NvidiaSmiMemory implements AcceleratorMemory {
 
     private long[] query() {
         try {
-            Process process = new ProcessBuilder("nvidia-smi", "--query-gpu=memory.total,memory.free",
-                    "--format=csv,noheader,nounits", "-i", Integer.toString(device))
-                    .redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            "nvidia-smi",
+                            "--query-gpu=memory.total,memory.free",
+                            "--format=csv,noheader,nounits",
+                            "-i",
+                            Integer.toString(device))
+                    .redirectErrorStream(true)
+                    .start();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return null;

@@ -40,6 +40,5 @@ public interface PageEngine extends AutoCloseable {
     void close();
 
     /** One submitted prompt: its result (exceptional on a model error) and a way to stop it early. */
-    record PromptRun(CompletableFuture<GenerationResult> result, Runnable cancel) {
-    }
+    record PromptRun(CompletableFuture<GenerationResult> result, Runnable cancel) {}
 }

@@ -10,7 +10,10 @@ import io.pagestream.internvl.engine.GenerationRequest;
  */
 public record PromptSpec(Kind kind, int questionIndex, String question, GenerationRequest request) {
 
-    public enum Kind { OCR, QUESTION }
+    public enum Kind {
+        OCR,
+        QUESTION
+    }
 
     public static PromptSpec ocr(GenerationRequest request) {
         return new PromptSpec(Kind.OCR, -1, null, request);
@@ -22,7 +25,11 @@ public record PromptSpec(Kind kind, int questionIndex, String question, Generati
 
     public PromptSpec withMaxNewTokens(int maxNewTokens) {
         GenerationRequest r = request;
-        return new PromptSpec(kind, questionIndex, question, new GenerationRequest(r.prompt(), maxNewTokens,
-                r.sampling(), r.stopTokens(), r.repetitionGuard(), r.listener()));
+        return new PromptSpec(
+                kind,
+                questionIndex,
+                question,
+                new GenerationRequest(
+                        r.prompt(), maxNewTokens, r.sampling(), r.stopTokens(), r.repetitionGuard(), r.listener()));
     }
 }

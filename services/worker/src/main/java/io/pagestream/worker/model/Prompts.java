@@ -18,8 +18,15 @@ import java.util.List;
  * @param ocrLayout     of a LAYOUT page
  * @param noAnswerReply what the model is told to reply when the page does not answer a question
  */
-public record Prompts(String ocrText, String ocrMarkdown, String ocrLayout, String questionTemplate,
-        String groundedQuestionTemplate, String noAnswerReply, int ocrMaxNewTokens, int questionMaxNewTokens) {
+public record Prompts(
+        String ocrText,
+        String ocrMarkdown,
+        String ocrLayout,
+        String questionTemplate,
+        String groundedQuestionTemplate,
+        String noAnswerReply,
+        int ocrMaxNewTokens,
+        int questionMaxNewTokens) {
     public static final String QUESTION_PLACEHOLDER = "{question}";
     public static final String NO_ANSWER_PLACEHOLDER = "{no-answer}";
 
@@ -29,8 +36,8 @@ public record Prompts(String ocrText, String ocrMarkdown, String ocrLayout, Stri
         }
         for (String template : List.of(questionTemplate, groundedQuestionTemplate)) {
             if (!template.contains(QUESTION_PLACEHOLDER)) {
-                throw new IllegalArgumentException("a question prompt must contain " + QUESTION_PLACEHOLDER + ": "
-                        + template);
+                throw new IllegalArgumentException(
+                        "a question prompt must contain " + QUESTION_PLACEHOLDER + ": " + template);
             }
         }
         if (noAnswerReply.isBlank()) {
@@ -42,8 +49,14 @@ public record Prompts(String ocrText, String ocrMarkdown, String ocrLayout, Stri
     }
 
     public static Prompts of(WorkerConfig.Prompts config) {
-        return new Prompts(config.ocrText(), config.ocrMarkdown(), config.ocrLayout(), config.question(),
-                config.groundedQuestion(), config.noAnswerReply(), config.ocrMaxNewTokens(),
+        return new Prompts(
+                config.ocrText(),
+                config.ocrMarkdown(),
+                config.ocrLayout(),
+                config.question(),
+                config.groundedQuestion(),
+                config.noAnswerReply(),
+                config.ocrMaxNewTokens(),
                 config.questionMaxNewTokens());
     }
 
@@ -57,7 +70,8 @@ public record Prompts(String ocrText, String ocrMarkdown, String ocrLayout, Stri
 
     public String question(String question, boolean grounded) {
         // The reply first: a question that happens to spell the placeholder keeps it.
-        return (grounded ? groundedQuestionTemplate : questionTemplate).replace(NO_ANSWER_PLACEHOLDER, noAnswerReply)
+        return (grounded ? groundedQuestionTemplate : questionTemplate)
+                .replace(NO_ANSWER_PLACEHOLDER, noAnswerReply)
                 .replace(QUESTION_PLACEHOLDER, question);
     }
 
@@ -74,9 +88,11 @@ public record Prompts(String ocrText, String ocrMarkdown, String ocrLayout, Stri
         if (page.getTasks().contains(Task.QA)) {
             List<String> questions = page.getQuestions();
             for (int i = 0; i < questions.size(); i++) {
-                specs.add(PromptSpec.question(i, questions.get(i),
-                        GenerationRequest.of(question(questions.get(i), page.getGroundAnswers()),
-                                questionMaxNewTokens)));
+                specs.add(PromptSpec.question(
+                        i,
+                        questions.get(i),
+                        GenerationRequest.of(
+                                question(questions.get(i), page.getGroundAnswers()), questionMaxNewTokens)));
             }
         }
         return List.copyOf(specs);

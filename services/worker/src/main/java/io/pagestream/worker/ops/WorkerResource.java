@@ -23,7 +23,9 @@ public class WorkerResource {
     public WorkerStatus status() {
         Optional<ModelRuntime> model = worker.model();
         Optional<Pipeline> pipeline = worker.pipeline();
-        return new WorkerStatus(worker.config().instanceId(), worker.state().name(),
+        return new WorkerStatus(
+                worker.config().instanceId(),
+                worker.state().name(),
                 model.map(m -> m.identity().modelId()).orElse(null),
                 model.map(m -> m.identity().modelVersion()).orElse(null),
                 model.map(m -> m.memory().device()).orElse(null),

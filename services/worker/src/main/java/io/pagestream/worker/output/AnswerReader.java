@@ -41,14 +41,14 @@ public final class AnswerReader {
     }
 
     public static AnswerReader of(WorkerConfig config) {
-        return new AnswerReader(config.answers().noAnswerBelow(), config.prompts().noAnswerReply());
+        return new AnswerReader(
+                config.answers().noAnswerBelow(), config.prompts().noAnswerReply());
     }
 
     /**
      * @param evidence the box to report, when grounded answers were asked for and the answer gave one; else null
      */
-    public record Reading(String text, boolean noAnswer, BoxPlacement evidence) {
-    }
+    public record Reading(String text, boolean noAnswer, BoxPlacement evidence) {}
 
     /**
      * @param grounded whether the document asked for grounded answers: only then is a box reported
@@ -56,10 +56,16 @@ public final class AnswerReader {
     public Reading read(String raw, double confidence, PageGeometry geometry, boolean grounded) {
         ParsedPage parsed = PageOutputParser.parse(raw, geometry, Mode.MARKDOWN, confidence);
         String text = parsed.markdown().strip();
-        boolean noAnswer = confidence < noAnswerBelow || text.isEmpty() || comparable(text).equals(noAnswerReply);
-        BoxPlacement evidence = grounded ? parsed.blocks().stream().map(Block::boxes)
-                .filter(boxes -> !boxes.isEmpty()).findFirst()
-                .map(boxes -> PageStructures.placement(boxes.getFirst())).orElse(null) : null;
+        boolean noAnswer =
+                confidence < noAnswerBelow || text.isEmpty() || comparable(text).equals(noAnswerReply);
+        BoxPlacement evidence = grounded
+                ? parsed.blocks().stream()
+                        .map(Block::boxes)
+                        .filter(boxes -> !boxes.isEmpty())
+                        .findFirst()
+                        .map(boxes -> PageStructures.placement(boxes.getFirst()))
+                        .orElse(null)
+                : null;
         return new Reading(text, noAnswer, evidence);
     }
 

@@ -10,8 +10,7 @@ import io.pagestream.internvl.engine.GenerationResult;
  * confidence in that emptiness. Log-probabilities are the model's own distribution, before any sampling transform.
  */
 public final class Confidence {
-    private Confidence() {
-    }
+    private Confidence() {}
 
     public static double of(GenerationResult result) {
         float[] logprobs = result.logprobs();

@@ -22,8 +22,8 @@ public final class FailureMapper {
         this.clock = clock;
     }
 
-    public List<OutputRecord> map(PageRef page, String sourceTopic, int sourcePartition, long sourceOffset,
-            Failure failure, int attempts) {
+    public List<OutputRecord> map(
+            PageRef page, String sourceTopic, int sourcePartition, long sourceOffset, Failure failure, int attempts) {
         Instant now = clock.instant();
         PageFailure dlq = PageFailure.newBuilder()
                 .setDocumentId(page.documentId())
@@ -50,7 +50,8 @@ public final class FailureMapper {
                 .setAt(now)
                 .setTraceparent(page.traceparent())
                 .build();
-        return List.of(new OutputRecord(Topics.PAGES_DLQ.name(), page.documentId(), dlq),
+        return List.of(
+                new OutputRecord(Topics.PAGES_DLQ.name(), page.documentId(), dlq),
                 new OutputRecord(Topics.DOCUMENTS_STATUS.name(), page.documentId(), status));
     }
 }

@@ -30,8 +30,7 @@ import java.util.List;
  * conversion is field by field.
  */
 public final class PageStructures {
-    private PageStructures() {
-    }
+    private PageStructures() {}
 
     /** Parses {@code raw}, the OCR output of {@code page}, read with the page's confidence. */
     public static PageStructure parse(PageImage page, String raw, double confidence) {
@@ -56,13 +55,19 @@ public final class PageStructures {
     public static PageGeometry geometry(PageImage page) {
         SourcePage source = page.getSourcePage();
         return usable(source)
-                ? new PageGeometry(page.getWidth(), page.getHeight(), source.getWidthPoints(),
-                        source.getHeightPoints(), source.getRenderScale())
+                ? new PageGeometry(
+                        page.getWidth(),
+                        page.getHeight(),
+                        source.getWidthPoints(),
+                        source.getHeightPoints(),
+                        source.getRenderScale())
                 : PageGeometry.ofImage(page.getWidth(), page.getHeight());
     }
 
     private static boolean usable(SourcePage source) {
-        return source != null && positive(source.getWidthPoints()) && positive(source.getHeightPoints())
+        return source != null
+                && positive(source.getWidthPoints())
+                && positive(source.getHeightPoints())
                 && positive(source.getRenderScale());
     }
 
@@ -102,7 +107,9 @@ public final class PageStructures {
     private static LayoutTable table(Table table) {
         return LayoutTable.newBuilder()
                 .setColumns(table.columns())
-                .setRows(table.rows().stream().map(row -> row.stream().map(PageStructures::cell).toList()).toList())
+                .setRows(table.rows().stream()
+                        .map(row -> row.stream().map(PageStructures::cell).toList())
+                        .toList())
                 .build();
     }
 
@@ -121,6 +128,9 @@ public final class PageStructures {
 
     /** In the flags' declaration order, so a re-delivered page writes identical bytes. */
     private static List<StructureFlag> flags(Collection<Flag> flags) {
-        return flags.stream().sorted().map(flag -> StructureFlag.valueOf(flag.name())).toList();
+        return flags.stream()
+                .sorted()
+                .map(flag -> StructureFlag.valueOf(flag.name()))
+                .toList();
     }
 }

@@ -9,5 +9,4 @@ import io.pagestream.worker.model.PromptSpec;
  * @param chunk which engine request of the page ran it: a page with more prompts than the engine has slots is
  *              split, and each part encodes the image and prefills its prefix once
  */
-public record PromptResult(PromptSpec spec, GenerationResult result, int chunk) {
-}
+public record PromptResult(PromptSpec spec, GenerationResult result, int chunk) {}

@@ -52,35 +52,43 @@ public final class ResultMapper {
         for (PromptResult r : results) {
             if (r.spec().kind() == PromptSpec.Kind.OCR) {
                 GenerationResult g = r.result();
-                ModelRun run = run(tiles, batchSize, g.promptTokenIds().length, g.tokenIds().length,
-                        sharedPerPrompt + g.timings().prefillMs(), g.timings().decodeMs());
+                ModelRun run = run(
+                        tiles,
+                        batchSize,
+                        g.promptTokenIds().length,
+                        g.tokenIds().length,
+                        sharedPerPrompt + g.timings().prefillMs(),
+                        g.timings().decodeMs());
                 double confidence = Confidence.of(g);
-                records.add(new OutputRecord(Topics.PAGES_OCR.name(), key, PageOcr.newBuilder()
-                        .setDocumentId(page.getDocumentId())
-                        .setPageIndex(page.getPageIndex())
-                        .setPageCount(page.getPageCount())
-                        .setText(g.text())
-                        .setConfidence(confidence)
-                        .setWidth(page.getWidth())
-                        .setHeight(page.getHeight())
-                        .setTruncated(g.finishReason() == FinishReason.LENGTH
-                                || g.finishReason() == FinishReason.REPETITION)
-                        .setRun(run)
-                        .setCompletedAt(clock.instant())
-                        .setTraceparent(page.getTraceparent())
-                        .setStructure(PageStructures.parse(page, g.text(), confidence))
-                        .build()));
+                records.add(new OutputRecord(
+                        Topics.PAGES_OCR.name(),
+                        key,
+                        PageOcr.newBuilder()
+                                .setDocumentId(page.getDocumentId())
+                                .setPageIndex(page.getPageIndex())
+                                .setPageCount(page.getPageCount())
+                                .setText(g.text())
+                                .setConfidence(confidence)
+                                .setWidth(page.getWidth())
+                                .setHeight(page.getHeight())
+                                .setTruncated(g.finishReason() == FinishReason.LENGTH
+                                        || g.finishReason() == FinishReason.REPETITION)
+                                .setRun(run)
+                                .setCompletedAt(clock.instant())
+                                .setTraceparent(page.getTraceparent())
+                                .setStructure(PageStructures.parse(page, g.text(), confidence))
+                                .build()));
             }
         }
         if (page.getTasks().contains(Task.QA)) {
-            records.add(new OutputRecord(Topics.PAGES_ANSWERS.name(), key, answers(page, tiles, batchSize, results,
-                    sharedPerPrompt)));
+            records.add(new OutputRecord(
+                    Topics.PAGES_ANSWERS.name(), key, answers(page, tiles, batchSize, results, sharedPerPrompt)));
         }
         return List.copyOf(records);
     }
 
-    private PageAnswers answers(PageImage page, int tiles, int batchSize, List<PromptResult> results,
-            double sharedPerPrompt) {
+    private PageAnswers answers(
+            PageImage page, int tiles, int batchSize, List<PromptResult> results, double sharedPerPrompt) {
         List<Answer> answers = new ArrayList<>();
         PageGeometry geometry = PageStructures.geometry(page);
         int promptTokens = 0;
@@ -125,11 +133,12 @@ public final class ResultMapper {
         for (PromptResult r : results) {
             firstOfChunk.putIfAbsent(r.chunk(), r.result().timings());
         }
-        return firstOfChunk.values().stream().mapToDouble(t -> t.visionMs() + t.prefixMs()).sum();
+        return firstOfChunk.values().stream()
+                .mapToDouble(t -> t.visionMs() + t.prefixMs())
+                .sum();
     }
 
-    private ModelRun run(int tiles, int batchSize, int promptTokens, int generated, double prefillMs,
-            double decodeMs) {
+    private ModelRun run(int tiles, int batchSize, int promptTokens, int generated, double prefillMs, double decodeMs) {
         return ModelRun.newBuilder()
                 .setModelId(model.modelId())
                 .setModelVersion(model.modelVersion())

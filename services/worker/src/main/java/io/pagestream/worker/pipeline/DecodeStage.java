@@ -34,8 +34,15 @@ public final class DecodeStage implements AutoCloseable {
     private final PageTracing tracing;
 
     /** @param capacity most pages waiting to be decoded; the poll loop's in-flight bound keeps it from filling */
-    public DecodeStage(int threads, int capacity, PageDecoder decoder, ResultMapper results, FailureMapper failures,
-            MicroBatcher<PreparedPage> batcher, OutcomeSink sink, PageTracing tracing) {
+    public DecodeStage(
+            int threads,
+            int capacity,
+            PageDecoder decoder,
+            ResultMapper results,
+            FailureMapper failures,
+            MicroBatcher<PreparedPage> batcher,
+            OutcomeSink sink,
+            PageTracing tracing) {
         this.tracing = tracing;
         this.decoder = decoder;
         this.results = results;
@@ -43,8 +50,8 @@ public final class DecodeStage implements AutoCloseable {
         this.batcher = batcher;
         this.sink = sink;
         AtomicInteger count = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(capacity), r -> {
+        this.pool = new ThreadPoolExecutor(
+                threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(capacity), r -> {
                     Thread thread = new Thread(r, "pagestream-decode-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -93,8 +100,11 @@ public final class DecodeStage implements AutoCloseable {
     private void fail(PageTask task, PageImage page, Failure failure, Span span) {
         PageTracing.failed(span, failure.reasonCode());
         PageRef ref = page == null ? PageRef.ofKey(task.key()) : PageRef.of(page);
-        sink.accept(new PageOutcome(task, failures.map(ref, task.partition().topic(), task.partition().partition(),
-                task.offset(), failure, 1), failure.reasonCode(), Context.root().with(span)));
+        sink.accept(new PageOutcome(
+                task,
+                failures.map(ref, task.partition().topic(), task.partition().partition(), task.offset(), failure, 1),
+                failure.reasonCode(),
+                Context.root().with(span)));
     }
 
     @Override

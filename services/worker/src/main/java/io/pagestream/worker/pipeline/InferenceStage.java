@@ -47,19 +47,27 @@ public final class InferenceStage implements AutoCloseable {
     private final Thread submitter;
     private volatile boolean failed;
 
-    public InferenceStage(PageEngine engine, MicroBatcher<PreparedPage> batcher, AdaptiveLimits limits,
-            Settings settings, ResultMapper results, FailureMapper failures, OutcomeSink sink,
-            PipelineMetrics metrics, PageTracing tracing) {
+    public InferenceStage(
+            PageEngine engine,
+            MicroBatcher<PreparedPage> batcher,
+            AdaptiveLimits limits,
+            Settings settings,
+            ResultMapper results,
+            FailureMapper failures,
+            OutcomeSink sink,
+            PipelineMetrics metrics,
+            PageTracing tracing) {
         this.batcher = batcher;
         this.limits = limits;
         this.settings = settings;
         this.metrics = metrics;
         this.tracing = tracing;
         this.window = new Semaphore(settings.inFlight());
-        PageFailures pageFailures = new PageFailures(new RetryPolicy(settings.maxAttempts()), batcher, limits,
-                failures, sink, metrics);
+        PageFailures pageFailures =
+                new PageFailures(new RetryPolicy(settings.maxAttempts()), batcher, limits, failures, sink, metrics);
         this.pages = new PageRuns(engine, settings.pageTimeout(), results, pageFailures, sink, metrics, tracing);
-        this.submitter = Thread.ofPlatform().name("pagestream-inference").daemon().unstarted(this::loop);
+        this.submitter =
+                Thread.ofPlatform().name("pagestream-inference").daemon().unstarted(this::loop);
     }
 
     public void start() {

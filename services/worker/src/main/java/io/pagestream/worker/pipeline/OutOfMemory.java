@@ -8,12 +8,16 @@ import java.util.Locale;
  */
 final class OutOfMemory {
     private static final String[] MARKERS = {
-        "out of memory", "failed to allocate", "bfcarena", "cudaerrormemoryallocation", "cuda_error_out_of_memory",
-        "cudnn_status_alloc_failed", "cublas_status_alloc_failed"
+        "out of memory",
+        "failed to allocate",
+        "bfcarena",
+        "cudaerrormemoryallocation",
+        "cuda_error_out_of_memory",
+        "cudnn_status_alloc_failed",
+        "cublas_status_alloc_failed"
     };
 
-    private OutOfMemory() {
-    }
+    private OutOfMemory() {}
 
     static boolean is(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {

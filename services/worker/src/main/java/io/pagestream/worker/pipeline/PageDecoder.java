@@ -38,8 +38,8 @@ public final class PageDecoder {
     private final Prompts prompts;
     private final long maxPixels;
 
-    public PageDecoder(String topic, Deserializer<PageImage> values, PageEngine engine, Prompts prompts,
-            long maxPixels) {
+    public PageDecoder(
+            String topic, Deserializer<PageImage> values, PageEngine engine, Prompts prompts, long maxPixels) {
         this.topic = topic;
         this.values = values;
         this.engine = engine;
@@ -55,8 +55,10 @@ public final class PageDecoder {
         try {
             return values.deserialize(topic, task.value());
         } catch (RuntimeException e) {
-            throw new PageFailedException(Failure.of(Failure.DESERIALIZATION_ERROR, Stage.DECODE,
-                    "the record is not a readable PageImage", e), e);
+            throw new PageFailedException(
+                    Failure.of(
+                            Failure.DESERIALIZATION_ERROR, Stage.DECODE, "the record is not a readable PageImage", e),
+                    e);
         }
     }
 
@@ -66,12 +68,16 @@ public final class PageDecoder {
      */
     public List<PromptSpec> prompts(PageImage page) throws PageFailedException {
         if (page.getWidth() < 1 || page.getHeight() < 1) {
-            throw new PageFailedException(Failure.CORRUPT_IMAGE, Stage.DECODE, "the record gives the image size as "
-                    + page.getWidth() + "×" + page.getHeight() + " pixels");
+            throw new PageFailedException(
+                    Failure.CORRUPT_IMAGE,
+                    Stage.DECODE,
+                    "the record gives the image size as " + page.getWidth() + "×" + page.getHeight() + " pixels");
         }
         if (!page.getTasks().contains(Task.OCR) && !page.getTasks().contains(Task.QA)) {
-            throw new PageFailedException(Failure.UNSUPPORTED_TASK, Stage.DECODE, "the page asks for no task this "
-                    + "worker knows (tasks " + page.getTasks() + "; known: OCR, QA)");
+            throw new PageFailedException(
+                    Failure.UNSUPPORTED_TASK,
+                    Stage.DECODE,
+                    "the page asks for no task this " + "worker knows (tasks " + page.getTasks() + "; known: OCR, QA)");
         }
         return prompts.forPage(page);
     }
@@ -82,8 +88,8 @@ public final class PageDecoder {
         try {
             tiles = engine.preprocess(image);
         } catch (RuntimeException e) {
-            throw new PageFailedException(Failure.of(Failure.CORRUPT_IMAGE, Stage.PREPROCESS,
-                    "the image could not be tiled", e), e);
+            throw new PageFailedException(
+                    Failure.of(Failure.CORRUPT_IMAGE, Stage.PREPROCESS, "the image could not be tiled", e), e);
         }
         int imageTokens = tiles.tileCount() * engine.tokensPerTile();
         int tokens = imageTokens;
@@ -92,9 +98,12 @@ public final class PageDecoder {
             int length = promptLength(spec, tiles.tileCount());
             int room = engine.slotTokens() - length;
             if (room < 1) {
-                throw new PageFailedException(Failure.TOO_LARGE, Stage.PREPROCESS, "a prompt of " + length
-                        + " tokens (" + tiles.tileCount() + " tiles) leaves no room in a KV slot of "
-                        + engine.slotTokens() + " tokens: raise pagestream.worker.engine.slot-tokens");
+                throw new PageFailedException(
+                        Failure.TOO_LARGE,
+                        Stage.PREPROCESS,
+                        "a prompt of " + length
+                                + " tokens (" + tiles.tileCount() + " tiles) leaves no room in a KV slot of "
+                                + engine.slotTokens() + " tokens: raise pagestream.worker.engine.slot-tokens");
             }
             fitted.add(room < spec.request().maxNewTokens() ? spec.withMaxNewTokens(room) : spec);
             tokens += length - imageTokens;
@@ -106,8 +115,13 @@ public final class PageDecoder {
         try {
             return engine.promptIds(spec.request().prompt(), tiles).length;
         } catch (IllegalArgumentException e) {
-            throw new PageFailedException(Failure.of(Failure.INVALID_PROMPT, Stage.PREPROCESS,
-                    "question " + spec.questionIndex() + " cannot be asked", e), e);
+            throw new PageFailedException(
+                    Failure.of(
+                            Failure.INVALID_PROMPT,
+                            Stage.PREPROCESS,
+                            "question " + spec.questionIndex() + " cannot be asked",
+                            e),
+                    e);
         }
     }
 
@@ -117,17 +131,22 @@ public final class PageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw new PageFailedException(Failure.CORRUPT_IMAGE, Stage.DECODE, "the image bytes (" + bytes.length
-                        + ") are in no format this worker decodes (PNG, JPEG)");
+                throw new PageFailedException(
+                        Failure.CORRUPT_IMAGE,
+                        Stage.DECODE,
+                        "the image bytes (" + bytes.length + ") are in no format this worker decodes (PNG, JPEG)");
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > maxPixels) {
-                    throw new PageFailedException(Failure.TOO_MANY_PIXELS, Stage.DECODE, "the image is "
-                            + reader.getWidth(0) + "×" + reader.getHeight(0) + ", " + pixels
-                            + " pixels, above the limit of " + maxPixels);
+                    throw new PageFailedException(
+                            Failure.TOO_MANY_PIXELS,
+                            Stage.DECODE,
+                            "the image is "
+                                    + reader.getWidth(0) + "×" + reader.getHeight(0) + ", " + pixels
+                                    + " pixels, above the limit of " + maxPixels);
                 }
                 BufferedImage image = reader.read(0);
                 if (image == null) {
@@ -138,8 +157,8 @@ public final class PageDecoder {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            throw new PageFailedException(Failure.of(Failure.CORRUPT_IMAGE, Stage.DECODE,
-                    "the image could not be decoded", e), e);
+            throw new PageFailedException(
+                    Failure.of(Failure.CORRUPT_IMAGE, Stage.DECODE, "the image could not be decoded", e), e);
         }
     }
 }

@@ -23,8 +23,13 @@ final class PageFailures {
     private final OutcomeSink sink;
     private final PipelineMetrics metrics;
 
-    PageFailures(RetryPolicy policy, MicroBatcher<PreparedPage> batcher, AdaptiveLimits limits,
-            FailureMapper failures, OutcomeSink sink, PipelineMetrics metrics) {
+    PageFailures(
+            RetryPolicy policy,
+            MicroBatcher<PreparedPage> batcher,
+            AdaptiveLimits limits,
+            FailureMapper failures,
+            OutcomeSink sink,
+            PipelineMetrics metrics) {
         this.policy = policy;
         this.batcher = batcher;
         this.limits = limits;
@@ -41,16 +46,27 @@ final class PageFailures {
         RetryPolicy.Decision decision = policy.afterFailure(page.attempt(), error, refused);
         if (decision.memory() && batch.shrinkOnce()) {
             int now = limits.shrink();
-            LOG.log(System.Logger.Level.WARNING, () -> "out of memory or refused by the engine ("
-                    + Failure.describe(error) + "): micro-batches now at most " + now + " pages");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    () -> "out of memory or refused by the engine (" + Failure.describe(error)
+                            + "): micro-batches now at most " + now + " pages");
         }
         switch (decision) {
-            case RetryPolicy.GiveUp giveUp -> giveUp(page, Failure.of(giveUp.reasonCode(), Stage.INFERENCE,
-                    "failed " + page.attempt() + " times, last", error), trace);
+            case RetryPolicy.GiveUp giveUp ->
+                giveUp(
+                        page,
+                        Failure.of(
+                                giveUp.reasonCode(),
+                                Stage.INFERENCE,
+                                "failed " + page.attempt() + " times, last",
+                                error),
+                        trace);
             case RetryPolicy.Retry retry -> {
                 metrics.retry(retry.memory() ? "memory" : "error");
-                LOG.log(System.Logger.Level.INFO, () -> "retrying page " + page.task().key()
-                        + (retry.alone() ? " alone" : "") + " after: " + Failure.describe(error));
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        () -> "retrying page " + page.task().key() + (retry.alone() ? " alone" : "") + " after: "
+                                + Failure.describe(error));
                 batcher.putFirst(page.retry(retry.alone()));
             }
         }
@@ -61,7 +77,16 @@ final class PageFailures {
     void giveUp(PreparedPage page, Failure failure, Context trace) {
         PageTracing.failed(Span.fromContext(trace), failure.reasonCode());
         PageTask task = page.task();
-        sink.accept(new PageOutcome(task, failures.map(PageRef.of(page.page()), task.partition().topic(),
-                task.partition().partition(), task.offset(), failure, page.attempt()), failure.reasonCode(), trace));
+        sink.accept(new PageOutcome(
+                task,
+                failures.map(
+                        PageRef.of(page.page()),
+                        task.partition().topic(),
+                        task.partition().partition(),
+                        task.offset(),
+                        failure,
+                        page.attempt()),
+                failure.reasonCode(),
+                trace));
     }
 }

@@ -47,14 +47,20 @@ final class PageRuns {
     private final PageTracing tracing;
     private final Set<PageRun> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger pagesAtEngine = new AtomicInteger();
-    private final ExecutorService completions =
-            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("pagestream-results").daemon().factory());
+    private final ExecutorService completions = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("pagestream-results").daemon().factory());
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("pagestream-timeouts").daemon().factory());
     private volatile boolean engineClosed;
 
-    PageRuns(PageEngine engine, Duration pageTimeout, ResultMapper results, PageFailures failures, OutcomeSink sink,
-            PipelineMetrics metrics, PageTracing tracing) {
+    PageRuns(
+            PageEngine engine,
+            Duration pageTimeout,
+            ResultMapper results,
+            PageFailures failures,
+            OutcomeSink sink,
+            PipelineMetrics metrics,
+            PageTracing tracing) {
         this.engine = engine;
         this.pageTimeout = pageTimeout;
         this.results = results;
@@ -82,7 +88,8 @@ final class PageRuns {
         List<Integer> chunkOf = new ArrayList<>();
         try {
             for (int c = 0; c < chunks.size(); c++) {
-                List<GenerationRequest> requests = chunks.get(c).stream().map(PromptSpec::request).toList();
+                List<GenerationRequest> requests =
+                        chunks.get(c).stream().map(PromptSpec::request).toList();
                 for (PromptRun r : engine.submit(new PageRequest(List.of(page.tiles()), requests))) {
                     runs.add(r);
                     chunkOf.add(c);
@@ -107,7 +114,10 @@ final class PageRuns {
             span.recordException(e);
             span.end();
             if (!page.task().abandoned()) {
-                LOG.log(System.Logger.Level.ERROR, "the engine refused page " + page.task().key(), e);
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "the engine refused page " + page.task().key(),
+                        e);
                 engineClosed = true;
             }
             batch.pageDone(false);
@@ -150,19 +160,28 @@ final class PageRuns {
             }
             List<PromptResult> prompts = run.results();
             if (prompts.stream().anyMatch(p -> p.result().finishReason() == FinishReason.CANCELLED)) {
-                failures.giveUp(page, run.expired()
-                        ? Failure.of(Failure.TIMEOUT, Stage.INFERENCE, "not done after " + pageTimeout, null)
-                        : Failure.of(Failure.INTERNAL_ERROR, Stage.INFERENCE, "cancelled while still owned", null),
+                failures.giveUp(
+                        page,
+                        run.expired()
+                                ? Failure.of(Failure.TIMEOUT, Stage.INFERENCE, "not done after " + pageTimeout, null)
+                                : Failure.of(
+                                        Failure.INTERNAL_ERROR, Stage.INFERENCE, "cancelled while still owned", null),
                         run.trace);
                 return;
             }
             record(run, prompts);
-            sink.accept(new PageOutcome(page.task(), results.map(page.page(), page.tiles().tileCount(),
-                    run.batch.pages(), prompts), null, run.trace));
+            sink.accept(new PageOutcome(
+                    page.task(),
+                    results.map(page.page(), page.tiles().tileCount(), run.batch.pages(), prompts),
+                    null,
+                    run.trace));
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "mapping the results of page " + run.page.task().key() + " failed", e);
-            failures.giveUp(run.page, Failure.of(Failure.INTERNAL_ERROR, Stage.INFERENCE, "unexpected error", e),
-                    run.trace);
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "mapping the results of page " + run.page.task().key() + " failed",
+                    e);
+            failures.giveUp(
+                    run.page, Failure.of(Failure.INTERNAL_ERROR, Stage.INFERENCE, "unexpected error", e), run.trace);
         } finally {
             run.span().end();
             run.batch.pageDone(memoryFailure);

@@ -9,8 +9,7 @@ import org.apache.kafka.common.header.Headers;
  * @param headers     the record's headers: its trace context
  * @param polledNanos when it was polled, for latency metrics
  */
-public record PageTask(PartitionLease lease, long offset, String key, byte[] value, Headers headers,
-        long polledNanos) {
+public record PageTask(PartitionLease lease, long offset, String key, byte[] value, Headers headers, long polledNanos) {
 
     public TopicPartition partition() {
         return lease.partition();

@@ -30,8 +30,7 @@ public final class PageTracing {
     static final AttributeKey<String> FAILURE = AttributeKey.stringKey("pagestream.failure.reason");
     private static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
     private static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
-    private static final AttributeKey<Long> PARTITION = AttributeKey.longKey(
-            "messaging.destination.partition.id");
+    private static final AttributeKey<Long> PARTITION = AttributeKey.longKey("messaging.destination.partition.id");
     private static final AttributeKey<Long> OFFSET = AttributeKey.longKey("messaging.kafka.offset");
 
     private final Tracer tracer;
@@ -60,16 +59,21 @@ public final class PageTracing {
 
     /** One micro-batch: a trace of its own, linked to the trace of each page in it. */
     Span batch(List<PreparedPage> pages) {
-        SpanBuilder span = tracer.spanBuilder("pagestream.worker.batch").setNoParent()
+        SpanBuilder span = tracer.spanBuilder("pagestream.worker.batch")
+                .setNoParent()
                 .setAttribute(BATCH_PAGES, (long) pages.size());
-        pages.forEach(page -> span.addLink(Span.fromContext(parent(page.task(), page.page())).getSpanContext()));
+        pages.forEach(page ->
+                span.addLink(Span.fromContext(parent(page.task(), page.page())).getSpanContext()));
         return span.startSpan();
     }
 
     /** One attempt of one page at the engine, in the page's trace, linked to the batch it ran in. */
     Span inference(PreparedPage page, Span batch) {
-        return consumed(tracer.spanBuilder("pagestream.worker.inference").setParent(parent(page.task(), page.page()))
-                .addLink(batch.getSpanContext()), page.task())
+        return consumed(
+                        tracer.spanBuilder("pagestream.worker.inference")
+                                .setParent(parent(page.task(), page.page()))
+                                .addLink(batch.getSpanContext()),
+                        page.task())
                 .setAttribute(TraceHeaders.DOCUMENT_ID, page.page().getDocumentId())
                 .setAttribute(PAGE_INDEX, (long) page.page().getPageIndex())
                 .setAttribute(ATTEMPT, (long) page.attempt())
@@ -92,7 +96,7 @@ public final class PageTracing {
 
     /** The record to send, with {@code trace} in its headers. */
     ProducerRecord<String, SpecificRecord> record(OutputRecord record, Context trace) {
-        return new ProducerRecord<>(record.topic(), null, record.key(), record.value(),
-                headers.inject(trace, new RecordHeaders()));
+        return new ProducerRecord<>(
+                record.topic(), null, record.key(), record.value(), headers.inject(trace, new RecordHeaders()));
     }
 }

@@ -30,8 +30,13 @@ public final class Pipeline implements AutoCloseable {
     private final AdaptiveLimits limits;
     private final Outcomes outcomes;
 
-    private Pipeline(PollLoop poll, DecodeStage decode, MicroBatcher<PreparedPage> batcher, InferenceStage inference,
-            AdaptiveLimits limits, Outcomes outcomes) {
+    private Pipeline(
+            PollLoop poll,
+            DecodeStage decode,
+            MicroBatcher<PreparedPage> batcher,
+            InferenceStage inference,
+            AdaptiveLimits limits,
+            Outcomes outcomes) {
         this.poll = poll;
         this.decode = decode;
         this.batcher = batcher;
@@ -40,8 +45,14 @@ public final class Pipeline implements AutoCloseable {
         this.outcomes = outcomes;
     }
 
-    public static Pipeline create(WorkerConfig config, ModelRuntime model, KafkaClients clients,
-            Deserializer<PageImage> values, PipelineMetrics metrics, PageTracing tracing, Clock clock) {
+    public static Pipeline create(
+            WorkerConfig config,
+            ModelRuntime model,
+            KafkaClients clients,
+            Deserializer<PageImage> values,
+            PipelineMetrics metrics,
+            PageTracing tracing,
+            Clock clock) {
         WorkerConfig.Pipeline p = config.pipeline();
         WorkerConfig.Batch b = config.batch();
         PageEngine engine = model.engine();
@@ -50,18 +61,35 @@ public final class Pipeline implements AutoCloseable {
         AdaptiveLimits limits = new AdaptiveLimits(limits(b, engine));
         Outcomes outcomes = new Outcomes();
         MicroBatcher<PreparedPage> batcher = new MicroBatcher<>(p.preparedPages());
-        PageDecoder decoder = new PageDecoder(Topics.DOCUMENTS_PAGES.name(), values, engine, model.prompts(),
-                p.maxImagePixels());
+        PageDecoder decoder =
+                new PageDecoder(Topics.DOCUMENTS_PAGES.name(), values, engine, model.prompts(), p.maxImagePixels());
         // Room for every page the poll loop may hold, twice: pages of an abandoned session may still be queued.
         int decodeCapacity = 2 * (p.maxInFlightPages() + clients.maxPollRecords());
-        DecodeStage decode = new DecodeStage(p.decodeThreads(), decodeCapacity, decoder, results, failures, batcher,
-                outcomes, tracing);
-        InferenceStage inference = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(
-                b.linger(), b.inFlight(), p.pageTimeout(), p.maxAttempts()), results, failures, outcomes, metrics,
+        DecodeStage decode = new DecodeStage(
+                p.decodeThreads(), decodeCapacity, decoder, results, failures, batcher, outcomes, tracing);
+        InferenceStage inference = new InferenceStage(
+                engine,
+                batcher,
+                limits,
+                new InferenceStage.Settings(b.linger(), b.inFlight(), p.pageTimeout(), p.maxAttempts()),
+                results,
+                failures,
+                outcomes,
+                metrics,
                 tracing);
-        PollLoop poll = new PollLoop(clients, new PollLoop.Settings(Topics.DOCUMENTS_PAGES.name(), p.maxInFlightPages(),
-                p.commitInterval(), p.pollTimeout(), p.shutdownGrace()), outcomes, decode::submit,
-                inference::cancelAbandoned, metrics, tracing);
+        PollLoop poll = new PollLoop(
+                clients,
+                new PollLoop.Settings(
+                        Topics.DOCUMENTS_PAGES.name(),
+                        p.maxInFlightPages(),
+                        p.commitInterval(),
+                        p.pollTimeout(),
+                        p.shutdownGrace()),
+                outcomes,
+                decode::submit,
+                inference::cancelAbandoned,
+                metrics,
+                tracing);
         Pipeline pipeline = new Pipeline(poll, decode, batcher, inference, limits, outcomes);
         pipeline.register(metrics);
         return pipeline;
@@ -83,12 +111,18 @@ public final class Pipeline implements AutoCloseable {
         metrics.gauge(depth, what, Tags.of("stage", "batch"), batcher::size);
         metrics.gauge(depth, what, Tags.of("stage", "engine"), inference::pagesAtEngine);
         metrics.gauge(depth, what, Tags.of("stage", "commit"), outcomes::size);
-        metrics.gauge("pagestream.worker.in.flight", "Pages polled and not yet committed", Tags.empty(),
-                poll::inFlight);
-        metrics.gauge("pagestream.worker.consumer.paused", "1 while the consumer is paused for back-pressure",
-                Tags.empty(), () -> poll.paused() ? 1 : 0);
-        metrics.gauge("pagestream.worker.batch.limit.pages", "Current page limit of a micro-batch (shrinks on "
-                + "out-of-memory)", Tags.empty(), () -> limits.current().pages());
+        metrics.gauge(
+                "pagestream.worker.in.flight", "Pages polled and not yet committed", Tags.empty(), poll::inFlight);
+        metrics.gauge(
+                "pagestream.worker.consumer.paused",
+                "1 while the consumer is paused for back-pressure",
+                Tags.empty(),
+                () -> poll.paused() ? 1 : 0);
+        metrics.gauge(
+                "pagestream.worker.batch.limit.pages",
+                "Current page limit of a micro-batch (shrinks on " + "out-of-memory)",
+                Tags.empty(),
+                () -> limits.current().pages());
     }
 
     public void start() {

@@ -35,19 +35,26 @@ public final class PipelineMetrics {
                 .description("A micro-batch from submission to its last page's result")
                 .register(registry);
         this.promptTokens = Counter.builder("pagestream.worker.tokens.prompt")
-                .description("Prompt tokens prefilled, image tokens included").register(registry);
+                .description("Prompt tokens prefilled, image tokens included")
+                .register(registry);
         this.generatedTokens = Counter.builder("pagestream.worker.tokens.generated")
-                .description("Tokens generated").register(registry);
+                .description("Tokens generated")
+                .register(registry);
         this.prefill = Timer.builder("pagestream.worker.prefill")
-                .description("Prefill time per page: image encoding and the prompts' prefill").register(registry);
+                .description("Prefill time per page: image encoding and the prompts' prefill")
+                .register(registry);
         this.decode = Timer.builder("pagestream.worker.decode")
-                .description("Decode time per page: first token to last").register(registry);
+                .description("Decode time per page: first token to last")
+                .register(registry);
         this.pageLatency = Timer.builder("pagestream.worker.page.latency")
-                .description("A page from poll to the commit of its results").register(registry);
+                .description("A page from poll to the commit of its results")
+                .register(registry);
         this.commitTime = Timer.builder("pagestream.worker.commit")
-                .description("One transaction: results, offsets, commit").register(registry);
+                .description("One transaction: results, offsets, commit")
+                .register(registry);
         Gauge.builder("pagestream.worker.tokens.per.second", this, m -> m.rate.perSecond(System.nanoTime()))
-                .description("Generated tokens per second over the last 30 s").register(registry);
+                .description("Generated tokens per second over the last 30 s")
+                .register(registry);
     }
 
     public void gauge(String name, String description, Tags tags, Supplier<Number> value) {
@@ -75,8 +82,13 @@ public final class PipelineMetrics {
     }
 
     void committed(PageOutcome outcome, long nowNanos) {
-        registry.counter("pagestream.worker.pages", "outcome", outcome.failed() ? "failed" : "ok",
-                "reason", outcome.failed() ? outcome.failureReason() : "none").increment();
+        registry.counter(
+                        "pagestream.worker.pages",
+                        "outcome",
+                        outcome.failed() ? "failed" : "ok",
+                        "reason",
+                        outcome.failed() ? outcome.failureReason() : "none")
+                .increment();
         pageLatency.record(Duration.ofNanos(nowNanos - outcome.task().polledNanos()));
     }
 

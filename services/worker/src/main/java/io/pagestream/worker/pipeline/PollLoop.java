@@ -43,9 +43,8 @@ public final class PollLoop implements AutoCloseable {
      * @param maxInFlight    polled and uncommitted pages above which the consumer pauses
      * @param commitInterval least time between two transactions while pages keep finishing
      */
-    public record Settings(String topic, int maxInFlight, Duration commitInterval, Duration pollTimeout,
-            Duration shutdownGrace) {
-    }
+    public record Settings(
+            String topic, int maxInFlight, Duration commitInterval, Duration pollTimeout, Duration shutdownGrace) {}
 
     private final KafkaClients clients;
     private final Settings settings;
@@ -71,8 +70,14 @@ public final class PollLoop implements AutoCloseable {
      * @param intake    takes each polled page (the decode stage); must not block
      * @param onAbandon called after pages were abandoned, to stop their work downstream
      */
-    public PollLoop(KafkaClients clients, Settings settings, Outcomes outcomes, Consumer<PageTask> intake,
-            Runnable onAbandon, PipelineMetrics metrics, PageTracing tracing) {
+    public PollLoop(
+            KafkaClients clients,
+            Settings settings,
+            Outcomes outcomes,
+            Consumer<PageTask> intake,
+            Runnable onAbandon,
+            PipelineMetrics metrics,
+            PageTracing tracing) {
         this.clients = clients;
         this.settings = settings;
         this.outcomes = outcomes;
@@ -118,8 +123,10 @@ public final class PollLoop implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "the poll loop was interrupted; stopping");
                 stopping = true;
             } catch (DeliveryException | RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "the Kafka session failed; abandoning in-flight pages and "
-                        + "starting a new one", e);
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "the Kafka session failed; abandoning in-flight pages and " + "starting a new one",
+                        e);
                 abandon(new ArrayList<>(leases.keySet()));
             } finally {
                 closeSession();
@@ -147,8 +154,8 @@ public final class PollLoop implements AutoCloseable {
                 continue;
             }
             for (ConsumerRecord<String, byte[]> record : polled.records(partition)) {
-                PageTask task = new PageTask(lease, record.offset(), record.key(), record.value(), record.headers(),
-                        now);
+                PageTask task =
+                        new PageTask(lease, record.offset(), record.key(), record.value(), record.headers(), now);
                 tracker.add(partition, record.offset(), task);
                 intake.accept(task);
             }
@@ -188,8 +195,11 @@ public final class PollLoop implements AutoCloseable {
             if (e.fatal()) {
                 throw e;
             }
-            LOG.log(System.Logger.Level.WARNING, "a transaction of " + pages.size() + " pages was aborted; they "
-                    + "are published again at the next commit", e);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "a transaction of " + pages.size() + " pages was aborted; they "
+                            + "are published again at the next commit",
+                    e);
             return;
         }
         long end = System.nanoTime();
@@ -252,9 +262,11 @@ public final class PollLoop implements AutoCloseable {
     private void closeSession() {
         if (consumer != null) {
             try {
-                consumer.close(CloseOptions.groupMembershipOperation(stopping
-                        ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
-                        : CloseOptions.GroupMembershipOperation.DEFAULT).withTimeout(Duration.ofSeconds(5)));
+                consumer.close(CloseOptions.groupMembershipOperation(
+                                stopping
+                                        ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP
+                                        : CloseOptions.GroupMembershipOperation.DEFAULT)
+                        .withTimeout(Duration.ofSeconds(5)));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing the consumer failed", e);
             }
@@ -303,8 +315,9 @@ public final class PollLoop implements AutoCloseable {
                 consumer.pause(partitions);
             }
             if (!partitions.isEmpty()) {
-                LOG.log(System.Logger.Level.INFO, () -> "assigned " + partitions.size() + " partitions, now "
-                        + leases.size());
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        () -> "assigned " + partitions.size() + " partitions, now " + leases.size());
             }
         }
 
@@ -320,15 +333,19 @@ public final class PollLoop implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "committing before a revocation failed", e);
             }
             int dropped = abandon(partitions);
-            LOG.log(System.Logger.Level.INFO, () -> "revoked " + partitions.size() + " partitions; " + dropped
-                    + " unfinished pages of them handed back");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    () -> "revoked " + partitions.size() + " partitions; " + dropped
+                            + " unfinished pages of them handed back");
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             int dropped = abandon(partitions);
-            LOG.log(System.Logger.Level.WARNING, () -> "lost " + partitions.size() + " partitions; " + dropped
-                    + " unfinished pages of them dropped");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    () -> "lost " + partitions.size() + " partitions; " + dropped
+                            + " unfinished pages of them dropped");
         }
     }
 }

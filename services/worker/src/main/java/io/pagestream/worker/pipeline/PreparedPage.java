@@ -13,8 +13,15 @@ import java.util.List;
  * @param attempt       1 for the first try
  * @param isolated      runs in a batch of its own (a retry after its batch failed)
  */
-public record PreparedPage(PageTask task, PageImage page, PixelTiles tiles, List<PromptSpec> prompts,
-        int prefillTokens, int attempt, boolean isolated) implements Batchable {
+public record PreparedPage(
+        PageTask task,
+        PageImage page,
+        PixelTiles tiles,
+        List<PromptSpec> prompts,
+        int prefillTokens,
+        int attempt,
+        boolean isolated)
+        implements Batchable {
 
     public PreparedPage {
         prompts = List.copyOf(prompts);

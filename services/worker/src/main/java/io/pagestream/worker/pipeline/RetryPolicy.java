@@ -25,12 +25,10 @@ record RetryPolicy(int maxAttempts) {
     }
 
     /** Back to the front of the batcher, in a batch of its own when {@code alone}. */
-    record Retry(boolean memory, boolean alone) implements Decision {
-    }
+    record Retry(boolean memory, boolean alone) implements Decision {}
 
     /** No more tries: the page fails with {@code reasonCode}. */
-    record GiveUp(boolean memory, String reasonCode) implements Decision {
-    }
+    record GiveUp(boolean memory, String reasonCode) implements Decision {}
 
     /**
      * @param attempt the attempt that failed, 1 for the first
@@ -39,8 +37,8 @@ record RetryPolicy(int maxAttempts) {
     Decision afterFailure(int attempt, Throwable error, boolean refused) {
         boolean memory = refused || OutOfMemory.is(error);
         if (attempt >= maxAttempts) {
-            return new GiveUp(memory,
-                    error instanceof RequestRejectedException ? Failure.TOO_LARGE : Failure.INFERENCE_ERROR);
+            return new GiveUp(
+                    memory, error instanceof RequestRejectedException ? Failure.TOO_LARGE : Failure.INFERENCE_ERROR);
         }
         return new Retry(memory, !memory);
     }

@@ -74,8 +74,11 @@ public final class FeedRateBench {
     private static final int OCR_TOKENS = 1024;
 
     private final int pages = Integer.getInteger("bench.feedPages", 24);
-    private final List<Integer> threads = Arrays.stream(System.getProperty("bench.feedThreads", "1,2,4").split(","))
-            .map(String::trim).map(Integer::valueOf).toList();
+    private final List<Integer> threads = Arrays.stream(
+                    System.getProperty("bench.feedThreads", "1,2,4").split(","))
+            .map(String::trim)
+            .map(Integer::valueOf)
+            .toList();
     private final int rounds = Integer.getInteger("bench.rounds", 3);
 
     public static void main(String[] args) throws Exception {
@@ -83,9 +86,16 @@ public final class FeedRateBench {
     }
 
     /** One kind of page: its records, and what one thread spends on one page, stage by stage. */
-    private record Kind(String name, int width, int height, List<byte[]> records, int tiles, double pngMs,
-            double tileMs, double promptMs, double cpuMsPerPage) {
-    }
+    private record Kind(
+            String name,
+            int width,
+            int height,
+            List<byte[]> records,
+            int tiles,
+            double pngMs,
+            double tileMs,
+            double promptMs,
+            double cpuMsPerPage) {}
 
     private void run() throws Exception {
         Path dir = Files.createTempDirectory("pagestream-feed-bench-");
@@ -93,22 +103,29 @@ public final class FeedRateBench {
             ModelConfig config = mono2b();
             TokenizerFiles.write(dir, config.llm().vocabSize(), 1);
             try (Tokenizer tokenizer = Tokenizer.load(dir)) {
-                ImagePreprocessor preprocessor = GenerationEngine.imagePreprocessor(config,
-                        EngineConfig.DEFAULT.maxImagePixels());
-                InstantEngine engine = new InstantEngine(preprocessor, new ChatPrompt(tokenizer,
-                        config.tokensPerTile()), config.tokensPerTile(), 64, 8192);
+                ImagePreprocessor preprocessor =
+                        GenerationEngine.imagePreprocessor(config, EngineConfig.DEFAULT.maxImagePixels());
+                InstantEngine engine = new InstantEngine(
+                        preprocessor,
+                        new ChatPrompt(tokenizer, config.tokensPerTile()),
+                        config.tokensPerTile(),
+                        64,
+                        8192);
                 WorkerConfig worker = Configs.worker(Map.of());
                 Prompts prompts = Prompts.of(worker.prompts());
-                List<Kind> kinds = List.of(kind("one-tile page 448×448", 448, 448, engine, prompts),
+                List<Kind> kinds = List.of(
+                        kind("one-tile page 448×448", 448, 448, engine, prompts),
                         kind("13-tile page 1275×1650", 1275, 1650, engine, prompts));
-                System.out.printf("pagestream worker feed-rate benchmark: the worker's decode stage, micro-batcher "
-                        + "and inference stage with a zero-cost engine; %d processors, load average %.1f; %d pages "
-                        + "per configuration (OCR + 2 questions each), %d rounds, medians%n",
+                System.out.printf(
+                        "pagestream worker feed-rate benchmark: the worker's decode stage, micro-batcher "
+                                + "and inference stage with a zero-cost engine; %d processors, load average %.1f; %d pages "
+                                + "per configuration (OCR + 2 questions each), %d rounds, medians%n",
                         Runtime.getRuntime().availableProcessors(), load(), pages, rounds);
                 for (Kind k : kinds) {
-                    System.out.printf("  %s: %d tiles; one thread, one page: PNG decode %.1f ms, tiling %.1f ms, "
-                            + "prompt ids %.1f ms; CPU %.1f ms per page through the stage%n", k.name(), k.tiles(),
-                            k.pngMs(), k.tileMs(), k.promptMs(), k.cpuMsPerPage());
+                    System.out.printf(
+                            "  %s: %d tiles; one thread, one page: PNG decode %.1f ms, tiling %.1f ms, "
+                                    + "prompt ids %.1f ms; CPU %.1f ms per page through the stage%n",
+                            k.name(), k.tiles(), k.pngMs(), k.tileMs(), k.promptMs(), k.cpuMsPerPage());
                 }
                 double[][][] rates = new double[kinds.size()][threads.size()][rounds];
                 for (int round = 0; round < rounds; round++) {
@@ -134,16 +151,19 @@ public final class FeedRateBench {
                     System.out.println();
                 }
                 Kind page13 = kinds.get(1);
-                System.out.printf("what a GPU consumes (cost model, bf16, datasheet figures, %d-tile pages with a "
-                        + "%d-token OCR) and the host cores it needs at %.0f CPU ms per page:%n", page13.tiles(),
-                        OCR_TOKENS, page13.cpuMsPerPage());
+                System.out.printf(
+                        "what a GPU consumes (cost model, bf16, datasheet figures, %d-tile pages with a "
+                                + "%d-token OCR) and the host cores it needs at %.0f CPU ms per page:%n",
+                        page13.tiles(), OCR_TOKENS, page13.cpuMsPerPage());
                 for (GpuSpec gpu : List.of(GpuSpec.H100, GpuSpec.H200)) {
-                    GpuCostModel cost = new GpuCostModel(config, GpuCostModel.Weights.BF16, gpu,
-                            GpuCostModel.Assumptions.DEFAULT);
+                    GpuCostModel cost =
+                            new GpuCostModel(config, GpuCostModel.Weights.BF16, gpu, GpuCostModel.Assumptions.DEFAULT);
                     for (int batch : List.of(16, 64)) {
-                        double needed = cost.pageRate(page13.tiles(), OCR_TOKENS, batch).pagesPerSecond();
-                        System.out.printf("  %s, batch %d: %.2f pages/s -> %.2f cores busy decoding%n", gpu.name(),
-                                batch, needed, needed * page13.cpuMsPerPage() / 1000);
+                        double needed =
+                                cost.pageRate(page13.tiles(), OCR_TOKENS, batch).pagesPerSecond();
+                        System.out.printf(
+                                "  %s, batch %d: %.2f pages/s -> %.2f cores busy decoding%n",
+                                gpu.name(), batch, needed, needed * page13.cpuMsPerPage() / 1000);
                     }
                 }
                 System.out.printf("load average at the end %.1f%n", load());
@@ -157,8 +177,8 @@ public final class FeedRateBench {
         List<byte[]> records = new ArrayList<>();
         List<String> questions = List.of("What is the invoice number?", "Who signed it?");
         for (int i = 0; i < pages; i++) {
-            PageImage page = Pages.page("feed-" + width + "-" + (i / 4), i % 4, 4, Pages.png(width, height, i),
-                    questions);
+            PageImage page =
+                    Pages.page("feed-" + width + "-" + (i / 4), i % 4, 4, Pages.png(width, height, i), questions);
             ByteBuffer encoded = page.toByteBuffer();
             byte[] bytes = new byte[encoded.remaining()];
             encoded.get(bytes);
@@ -175,7 +195,9 @@ public final class FeedRateBench {
             long t1 = System.nanoTime();
             PixelTiles pixels = engine.preprocess(image);
             long t2 = System.nanoTime();
-            for (String prompt : List.of(prompts.ocr(OcrMode.MARKDOWN), prompts.question(questions.get(0), false),
+            for (String prompt : List.of(
+                    prompts.ocr(OcrMode.MARKDOWN),
+                    prompts.question(questions.get(0), false),
                     prompts.question(questions.get(1), false))) {
                 engine.promptIds(prompt, pixels.tileCount());
             }
@@ -204,8 +226,8 @@ public final class FeedRateBench {
     private static double rate(Kind kind, int threads, InstantEngine engine, Prompts prompts, WorkerConfig worker)
             throws Exception {
         WorkerConfig.Batch b = worker.batch();
-        ResultMapper results = new ResultMapper(new ModelIdentity("feed-bench", "none"), "bench", Clock.systemUTC(),
-                AnswerReader.of(worker));
+        ResultMapper results = new ResultMapper(
+                new ModelIdentity("feed-bench", "none"), "bench", Clock.systemUTC(), AnswerReader.of(worker));
         FailureMapper failures = new FailureMapper("bench", Clock.systemUTC());
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -217,23 +239,35 @@ public final class FeedRateBench {
             }
             done.incrementAndGet();
         };
-        MicroBatcher<PreparedPage> batcher = new MicroBatcher<>(worker.pipeline().preparedPages());
-        PageDecoder decoder = new PageDecoder(Topics.DOCUMENTS_PAGES.name(),
-                (topic, bytes) -> fromBytes(bytes), engine, prompts, worker.pipeline().maxImagePixels());
-        AdaptiveLimits limits = new AdaptiveLimits(new BatchLimits(b.maxPages(), engine.slots(),
-                (long) engine.slots() * engine.slotTokens()));
-        InferenceStage inference = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(b.linger(),
-                b.inFlight(), Duration.ofMinutes(5), 1), results, failures, sink,
-                new PipelineMetrics(new SimpleMeterRegistry()), PageTracing.off());
-        DecodeStage decode = new DecodeStage(threads, 2 * kind.records().size(), decoder, results, failures, batcher,
-                sink, PageTracing.off());
+        MicroBatcher<PreparedPage> batcher =
+                new MicroBatcher<>(worker.pipeline().preparedPages());
+        PageDecoder decoder = new PageDecoder(
+                Topics.DOCUMENTS_PAGES.name(),
+                (topic, bytes) -> fromBytes(bytes),
+                engine,
+                prompts,
+                worker.pipeline().maxImagePixels());
+        AdaptiveLimits limits = new AdaptiveLimits(
+                new BatchLimits(b.maxPages(), engine.slots(), (long) engine.slots() * engine.slotTokens()));
+        InferenceStage inference = new InferenceStage(
+                engine,
+                batcher,
+                limits,
+                new InferenceStage.Settings(b.linger(), b.inFlight(), Duration.ofMinutes(5), 1),
+                results,
+                failures,
+                sink,
+                new PipelineMetrics(new SimpleMeterRegistry()),
+                PageTracing.off());
+        DecodeStage decode = new DecodeStage(
+                threads, 2 * kind.records().size(), decoder, results, failures, batcher, sink, PageTracing.off());
         PartitionLease lease = new PartitionLease(new TopicPartition(Topics.DOCUMENTS_PAGES.name(), 0));
         try {
             inference.start();
             long start = System.nanoTime();
             for (int i = 0; i < kind.records().size(); i++) {
-                decode.submit(new PageTask(lease, i, "feed/" + i, kind.records().get(i), new RecordHeaders(),
-                        System.nanoTime()));
+                decode.submit(new PageTask(
+                        lease, i, "feed/" + i, kind.records().get(i), new RecordHeaders(), System.nanoTime()));
             }
             long deadline = start + Duration.ofMinutes(10).toNanos();
             while (done.get() < kind.records().size() && System.nanoTime() < deadline) {
@@ -241,8 +275,8 @@ public final class FeedRateBench {
             }
             long elapsed = System.nanoTime() - start;
             if (failed.get() > 0 || done.get() < kind.records().size()) {
-                throw new IllegalStateException(done.get() + " of " + kind.records().size() + " pages done, "
-                        + failed.get() + " failed: " + reasons);
+                throw new IllegalStateException(done.get() + " of "
+                        + kind.records().size() + " pages done, " + failed.get() + " failed: " + reasons);
             }
             return kind.records().size() / (elapsed / 1e9);
         } finally {

@@ -55,9 +55,15 @@ final class InstantEngine implements PageEngine {
         List<PromptRun> runs = new ArrayList<>();
         for (GenerationRequest request : page.prompts()) {
             prompts.incrementAndGet();
-            GenerationResult result = new GenerationResult(new int[0], new int[] {2}, new float[] {-0.01f}, "ok",
-                    FinishReason.STOP, 0, new Timings(0, 0, 0, 0, 0, 0, 0));
-            runs.add(new PromptRun(CompletableFuture.completedFuture(result), () -> { }));
+            GenerationResult result = new GenerationResult(
+                    new int[0],
+                    new int[] {2},
+                    new float[] {-0.01f},
+                    "ok",
+                    FinishReason.STOP,
+                    0,
+                    new Timings(0, 0, 0, 0, 0, 0, 0));
+            runs.add(new PromptRun(CompletableFuture.completedFuture(result), () -> {}));
         }
         return runs;
     }
@@ -92,6 +98,5 @@ final class InstantEngine implements PageEngine {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -125,8 +125,7 @@ public final class WorkerBench {
         }
     }
 
-    private record Stack(String bootstrap, String registryUrl, SchemaRegistryClient schemas) {
-    }
+    private record Stack(String bootstrap, String registryUrl, SchemaRegistryClient schemas) {}
 
     private void measure(Path checkpoint, ModelRuntime model, Stack stack) throws Exception {
         PageEngine engine = model.engine();
@@ -134,26 +133,48 @@ public final class WorkerBench {
         long decodeStart = System.nanoTime();
         List<PreparedPage> prepared = prepare(model, images("prepared", pages));
         double decodeMs = (System.nanoTime() - decodeStart) / 1e6 / pages;
-        System.out.printf("pagestream worker benchmark: %s random model (%s), fp32 on the CPU, %d cores, load "
-                + "average %.1f; %d pages of %d tile(s), OCR (%d new tokens) + %d questions (%d new tokens) each; "
-                + "%d engine slots; %d rounds%n", modelName, model.identity().modelVersion(),
-                Runtime.getRuntime().availableProcessors(), load(), pages, prepared.getFirst().tiles().tileCount(),
-                ocrTokens, questions, questionTokens, engine.slots(), rounds);
+        System.out.printf(
+                "pagestream worker benchmark: %s random model (%s), fp32 on the CPU, %d cores, load "
+                        + "average %.1f; %d pages of %d tile(s), OCR (%d new tokens) + %d questions (%d new tokens) each; "
+                        + "%d engine slots; %d rounds%n",
+                modelName,
+                model.identity().modelVersion(),
+                Runtime.getRuntime().availableProcessors(),
+                load(),
+                pages,
+                prepared.getFirst().tiles().tileCount(),
+                ocrTokens,
+                questions,
+                questionTokens,
+                engine.slots(),
+                rounds);
         System.out.printf("  decoding and tiling one page (PNG to tiles, one thread): %.1f ms%n", decodeMs);
 
-        KafkaClients clients = new KafkaClients(Map.of("bootstrap.servers", stack.bootstrap()), "bench",
-                "bench-e2e", true, batch, stack.schemas(), true);
+        KafkaClients clients = new KafkaClients(
+                Map.of("bootstrap.servers", stack.bootstrap()),
+                "bench",
+                "bench-e2e",
+                true,
+                batch,
+                stack.schemas(),
+                true);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (Pipeline pipeline = Pipeline.create(config(checkpoint, "bench-e2e"), model, clients,
-                new AvroDeserializer<>(stack.schemas(), PageImage.class), new PipelineMetrics(meters),
-                PageTracing.off(), Clock.systemUTC());
+        try (Pipeline pipeline = Pipeline.create(
+                        config(checkpoint, "bench-e2e"),
+                        model,
+                        clients,
+                        new AvroDeserializer<>(stack.schemas(), PageImage.class),
+                        new PipelineMetrics(meters),
+                        PageTracing.off(),
+                        Clock.systemUTC());
                 TopicReader reader = WorkerTopics.reader(stack.bootstrap(), stack.registryUrl())) {
             pipeline.start();
             engineRate(model, prepared.subList(0, Math.min(pages, 2 * batch)), batch, 2);
             endToEnd(stack, reader, images("warm", 2 * batch));
             List<double[]> results = new ArrayList<>();
-            System.out.printf("  %-6s %14s %14s %14s %14s   (pages/s)%n", "round", "micro-batch 1",
-                    "micro-batch " + batch, batch + ", 2 in flight", "through Kafka");
+            System.out.printf(
+                    "  %-6s %14s %14s %14s %14s   (pages/s)%n",
+                    "round", "micro-batch 1", "micro-batch " + batch, batch + ", 2 in flight", "through Kafka");
             double[] cpu = new double[4];
             for (int round = 1; round <= rounds; round++) {
                 long t0 = cpuNanos();
@@ -177,13 +198,16 @@ public final class WorkerBench {
             double alone = median(results, 2);
             double kafka = median(results, 3);
             System.out.printf("  %-6s %14.2f %14.2f %14.2f %14.2f%n", "median", one, wide, alone, kafka);
-            System.out.printf("  %-6s %14.1f %14.1f %14.1f %14.1f   (CPU ms per page, this process: broker and "
-                    + "clients included in the last)%n", "cpu", cpu[0], cpu[1], cpu[2], cpu[3]);
+            System.out.printf(
+                    "  %-6s %14.1f %14.1f %14.1f %14.1f   (CPU ms per page, this process: broker and "
+                            + "clients included in the last)%n",
+                    "cpu", cpu[0], cpu[1], cpu[2], cpu[3]);
             System.out.printf("  through Kafka: %s%n", PipelineSummary.of(meters));
-            System.out.printf("ratios of the medians: micro-batch %d / micro-batch 1 = %.2f (one batch at a time), "
-                    + "%.2f (2 batches in flight, the worker default); end-to-end through Kafka / engine alone "
-                    + "(same settings) = %.2f; load average at the end %.1f%n", batch, wide / one, alone / one,
-                    kafka / alone, load());
+            System.out.printf(
+                    "ratios of the medians: micro-batch %d / micro-batch 1 = %.2f (one batch at a time), "
+                            + "%.2f (2 batches in flight, the worker default); end-to-end through Kafka / engine alone "
+                            + "(same settings) = %.2f; load average at the end %.1f%n",
+                    batch, wide / one, alone / one, kafka / alone, load());
         }
     }
 
@@ -208,8 +232,9 @@ public final class WorkerBench {
     private List<PageImage> images(String prefix, int count) {
         List<String> asked = new ArrayList<>();
         for (int q = 0; q < questions; q++) {
-            asked.add(List.of("What is the invoice number?", "Who signed it?", "What is the total?",
-                    "What is the date?").get(q % 4));
+            asked.add(
+                    List.of("What is the invoice number?", "Who signed it?", "What is the total?", "What is the date?")
+                            .get(q % 4));
         }
         List<PageImage> images = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -220,14 +245,14 @@ public final class WorkerBench {
 
     /** Decoded and tiled once, outside every measurement. */
     private static List<PreparedPage> prepare(ModelRuntime model, List<PageImage> images) throws Exception {
-        PageDecoder decoder = new PageDecoder(Topics.DOCUMENTS_PAGES.name(), null, model.engine(), model.prompts(),
-                Long.MAX_VALUE);
+        PageDecoder decoder =
+                new PageDecoder(Topics.DOCUMENTS_PAGES.name(), null, model.engine(), model.prompts(), Long.MAX_VALUE);
         PartitionLease lease = new PartitionLease(new TopicPartition(Topics.DOCUMENTS_PAGES.name(), 0));
         List<PreparedPage> prepared = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             PageImage image = images.get(i);
-            PageTask task = new PageTask(lease, i, image.getDocumentId() + "/" + image.getPageIndex(), null,
-                    new RecordHeaders(), 0);
+            PageTask task = new PageTask(
+                    lease, i, image.getDocumentId() + "/" + image.getPageIndex(), null, new RecordHeaders(), 0);
             prepared.add(decoder.prepare(task, image, decoder.prompts(image)));
         }
         return prepared;
@@ -239,12 +264,19 @@ public final class WorkerBench {
         PageEngine engine = model.engine();
         Outcomes outcomes = new Outcomes();
         MicroBatcher<PreparedPage> batcher = new MicroBatcher<>(prepared.size());
-        AdaptiveLimits limits = new AdaptiveLimits(new BatchLimits(maxPages, engine.slots(),
-                (long) engine.slots() * engine.slotTokens()));
-        InferenceStage stage = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(
-                Duration.ofMillis(20), inFlight, WAIT, 1), new ResultMapper(model.identity(), "bench",
-                Clock.systemUTC(), AnswerReader.of(Configs.worker(Map.of()))), new FailureMapper("bench", Clock.systemUTC()), outcomes,
-                new PipelineMetrics(new SimpleMeterRegistry()), PageTracing.off());
+        AdaptiveLimits limits = new AdaptiveLimits(
+                new BatchLimits(maxPages, engine.slots(), (long) engine.slots() * engine.slotTokens()));
+        InferenceStage stage = new InferenceStage(
+                engine,
+                batcher,
+                limits,
+                new InferenceStage.Settings(Duration.ofMillis(20), inFlight, WAIT, 1),
+                new ResultMapper(
+                        model.identity(), "bench", Clock.systemUTC(), AnswerReader.of(Configs.worker(Map.of()))),
+                new FailureMapper("bench", Clock.systemUTC()),
+                outcomes,
+                new PipelineMetrics(new SimpleMeterRegistry()),
+                PageTracing.off());
         try {
             stage.start();
             long start = System.nanoTime();
@@ -270,26 +302,27 @@ public final class WorkerBench {
      * second from producing the pages until a read_committed consumer has seen every page's OCR and answers.
      */
     private static double endToEnd(Stack stack, TopicReader reader, List<PageImage> images) {
-        String prefix = images.getFirst().getDocumentId().substring(0, images.getFirst().getDocumentId()
-                .indexOf('-') + 1);
+        String prefix = images.getFirst()
+                .getDocumentId()
+                .substring(0, images.getFirst().getDocumentId().indexOf('-') + 1);
         long start = System.nanoTime();
         TopicWriter.writeAll(stack.bootstrap(), stack.registryUrl(), images);
-        List<ConsumerRecord<String, SpecificRecord>> records = reader.readUntil(List.of(),
-                r -> pagesDone(r, prefix) >= images.size(), WAIT);
+        List<ConsumerRecord<String, SpecificRecord>> records =
+                reader.readUntil(List.of(), r -> pagesDone(r, prefix) >= images.size(), WAIT);
         long elapsed = System.nanoTime() - start;
         if (pagesDone(records, prefix) < images.size()) {
-            throw new IllegalStateException("only " + pagesDone(records, prefix) + " of " + images.size()
-                    + " pages");
+            throw new IllegalStateException("only " + pagesDone(records, prefix) + " of " + images.size() + " pages");
         }
         return images.size() / (elapsed / 1e9);
     }
 
     /** Pages of these documents with both their OCR and their answers published. */
     private static int pagesDone(List<ConsumerRecord<String, SpecificRecord>> records, String prefix) {
-        Map<String, Set<String>> topicsPerPage = records.stream().filter(r -> r.key().startsWith(prefix))
+        Map<String, Set<String>> topicsPerPage = records.stream()
+                .filter(r -> r.key().startsWith(prefix))
                 .collect(Collectors.groupingBy(
-                r -> r.key() + "/" + pageIndex(r.value()), Collectors.mapping(ConsumerRecord::topic,
-                        Collectors.toSet())));
+                        r -> r.key() + "/" + pageIndex(r.value()),
+                        Collectors.mapping(ConsumerRecord::topic, Collectors.toSet())));
         return (int) topicsPerPage.values().stream().filter(t -> t.size() == 2).count();
     }
 

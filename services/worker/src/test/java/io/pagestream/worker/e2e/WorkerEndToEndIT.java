@@ -48,8 +48,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @IntegrationTest
 class WorkerEndToEndIT {
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
-            .withTopics(Topics.newTopics((short) 1));
+    static final LocalStackExtension STACK =
+            LocalStackExtension.kafkaAndRegistry().withTopics(Topics.newTopics((short) 1));
+
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final int DOCUMENTS = 6;
     private static final int PAGES_EACH = 4;
@@ -67,16 +68,20 @@ class WorkerEndToEndIT {
     private static WorkerProcess start(Path model, Path log, int port) throws Exception {
         Path app = Path.of(System.getProperty("pagestream.worker.app", "target/quarkus-app/quarkus-run.jar"));
         assertTrue(Files.isRegularFile(app), "the packaged worker at " + app + " (run after package)");
-        return WorkerProcess.start(app, Map.of(
-                "kafka.bootstrap.servers", STACK.bootstrapServers(),
-                "pagestream.registry.url", STACK.registryUrl(),
-                "pagestream.worker.instance-id", "e2e-worker",
-                "pagestream.worker.model.checkpoint", model.toString(),
-                "pagestream.worker.model.threads", "1",
-                "pagestream.worker.engine.max-slots", "12",
-                "pagestream.worker.batch.max-pages", "4",
-                "pagestream.worker.prompts.ocr-max-new-tokens", "64",
-                "pagestream.worker.prompts.question-max-new-tokens", "12"), log, port);
+        return WorkerProcess.start(
+                app,
+                Map.of(
+                        "kafka.bootstrap.servers", STACK.bootstrapServers(),
+                        "pagestream.registry.url", STACK.registryUrl(),
+                        "pagestream.worker.instance-id", "e2e-worker",
+                        "pagestream.worker.model.checkpoint", model.toString(),
+                        "pagestream.worker.model.threads", "1",
+                        "pagestream.worker.engine.max-slots", "12",
+                        "pagestream.worker.batch.max-pages", "4",
+                        "pagestream.worker.prompts.ocr-max-new-tokens", "64",
+                        "pagestream.worker.prompts.question-max-new-tokens", "12"),
+                log,
+                port);
     }
 
     private static void awaitReady(WorkerProcess worker) throws InterruptedException {
@@ -108,36 +113,50 @@ class WorkerEndToEndIT {
                 awaitReady(first);
                 records = reader.readUntil(List.of(), count(Topics.PAGES_OCR.name(), 4), WAIT);
                 first.kill();
-                atKill = records.stream().filter(r -> r.topic().equals(Topics.PAGES_OCR.name())).count();
+                atKill = records.stream()
+                        .filter(r -> r.topic().equals(Topics.PAGES_OCR.name()))
+                        .count();
                 System.out.printf("[e2e] SIGKILLed the worker with %d of %d pages' OCR committed%n", atKill, N);
             }
             assertTrue(atKill >= 4 && atKill < N, "killed mid-run: " + atKill + " of " + N);
 
             try (WorkerProcess second = start(model, log, port)) {
                 awaitReady(second);
-                records = reader.readUntil(records, count(Topics.PAGES_OCR.name(), N)
-                        .and(count(Topics.PAGES_ANSWERS.name(), N)).and(count(Topics.PAGES_DLQ.name(), 1)), WAIT);
+                records = reader.readUntil(
+                        records,
+                        count(Topics.PAGES_OCR.name(), N)
+                                .and(count(Topics.PAGES_ANSWERS.name(), N))
+                                .and(count(Topics.PAGES_DLQ.name(), 1)),
+                        WAIT);
                 String metrics = second.get("/q/metrics").body();
-                for (String name : List.of("pagestream_worker_batch_pages", "pagestream_worker_queue_depth",
-                        "pagestream_worker_tokens_per_second", "pagestream_worker_prefill_seconds",
-                        "pagestream_worker_decode_seconds", "pagestream_worker_kv_cache_bytes",
+                for (String name : List.of(
+                        "pagestream_worker_batch_pages",
+                        "pagestream_worker_queue_depth",
+                        "pagestream_worker_tokens_per_second",
+                        "pagestream_worker_prefill_seconds",
+                        "pagestream_worker_decode_seconds",
+                        "pagestream_worker_kv_cache_bytes",
                         "pagestream_worker_accelerator_memory_used_bytes")) {
                     assertTrue(metrics.contains(name), "metric " + name);
                 }
-                assertEquals(Set.of(), Dashboard.missingFrom(metrics, Dashboard.metricsOf("Worker")),
+                assertEquals(
+                        Set.of(),
+                        Dashboard.missingFrom(metrics, Dashboard.metricsOf("Worker")),
                         "queried by the dashboard, not exposed");
-                assertTrue(second.stop(Duration.ofSeconds(60)), "a graceful stop on SIGTERM:\n"
-                        + second.logTail());
+                assertTrue(second.stop(Duration.ofSeconds(60)), "a graceful stop on SIGTERM:\n" + second.logTail());
             }
             records = reader.readUntil(records, r -> false, Duration.ofSeconds(3));
         }
 
-        Map<String, Long> ocr = perPage(TopicReader.values(records, Topics.PAGES_OCR),
-                o -> o.getDocumentId() + "/" + o.getPageIndex());
-        Map<String, Long> answers = perPage(TopicReader.values(records, Topics.PAGES_ANSWERS),
-                a -> a.getDocumentId() + "/" + a.getPageIndex());
-        System.out.printf("[e2e] after the restart: %d pages with OCR, %d with answers, %d duplicates%n",
-                ocr.size(), answers.size(), ocr.values().stream().mapToLong(n -> n - 1).sum()
+        Map<String, Long> ocr =
+                perPage(TopicReader.values(records, Topics.PAGES_OCR), o -> o.getDocumentId() + "/" + o.getPageIndex());
+        Map<String, Long> answers = perPage(
+                TopicReader.values(records, Topics.PAGES_ANSWERS), a -> a.getDocumentId() + "/" + a.getPageIndex());
+        System.out.printf(
+                "[e2e] after the restart: %d pages with OCR, %d with answers, %d duplicates%n",
+                ocr.size(),
+                answers.size(),
+                ocr.values().stream().mapToLong(n -> n - 1).sum()
                         + answers.values().stream().mapToLong(n -> n - 1).sum());
         assertEquals(N, ocr.size(), "every page's OCR: " + ocr.keySet());
         assertEquals(N, answers.size(), "every page's answers: " + answers.keySet());
@@ -149,8 +168,11 @@ class WorkerEndToEndIT {
         assertEquals("e2e-worker", sample.getRun().getWorker());
         assertTrue(sample.getRun().getTiles() >= 1 && sample.getRun().getGeneratedTokens() > 0);
         assertTrue(sample.getConfidence() > 0 && sample.getConfidence() <= 1);
-        PageAnswers sampleAnswers = TopicReader.values(records, Topics.PAGES_ANSWERS).getFirst();
-        assertEquals(QUESTIONS, sampleAnswers.getAnswers().stream().map(a -> a.getQuestion()).toList());
+        PageAnswers sampleAnswers =
+                TopicReader.values(records, Topics.PAGES_ANSWERS).getFirst();
+        assertEquals(
+                QUESTIONS,
+                sampleAnswers.getAnswers().stream().map(a -> a.getQuestion()).toList());
 
         List<PageFailure> dlq = TopicReader.values(records, Topics.PAGES_DLQ);
         assertEquals(1, dlq.size());

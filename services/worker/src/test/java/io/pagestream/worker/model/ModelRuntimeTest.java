@@ -55,7 +55,9 @@ class ModelRuntimeTest {
         try (ModelRuntime runtime = ModelRuntime.open(config)) {
             PageEngine engine = runtime.engine();
             assertEquals("tiny", runtime.identity().modelId());
-            assertTrue(runtime.identity().modelVersion().startsWith("fp32-"), runtime.identity().modelVersion());
+            assertTrue(
+                    runtime.identity().modelVersion().startsWith("fp32-"),
+                    runtime.identity().modelVersion());
             assertEquals(8, engine.slots(), "free memory allows more; the cap holds");
             assertEquals(13 * 256 + 512 + 12, engine.slotTokens(), "13 tiles, the text allowance, the OCR limit");
 
@@ -64,15 +66,16 @@ class ModelRuntimeTest {
                 BufferedImage image = ImageIO.read(new ByteArrayInputStream(Pages.png(448, 448, i)));
                 tiles[i] = engine.preprocess(image);
             }
-            List<PromptSpec> prompts = runtime.prompts().forPage(Pages.page("doc", 0, 1, new byte[0],
-                    List.of("What is the date?")));
+            List<PromptSpec> prompts =
+                    runtime.prompts().forPage(Pages.page("doc", 0, 1, new byte[0], List.of("What is the date?")));
             List<GenerationResult> alone = run(engine, tiles[2], prompts);
             List<List<PageEngine.PromptRun>> batch = new ArrayList<>();
             for (PixelTiles t : tiles) {
-                batch.add(engine.submit(new PageRequest(List.of(t), prompts.stream().map(PromptSpec::request)
-                        .toList())));
+                batch.add(engine.submit(new PageRequest(
+                        List.of(t), prompts.stream().map(PromptSpec::request).toList())));
             }
-            List<GenerationResult> batched = batch.get(2).stream().map(r -> r.result().join()).toList();
+            List<GenerationResult> batched =
+                    batch.get(2).stream().map(r -> r.result().join()).toList();
             for (int i = 0; i < prompts.size(); i++) {
                 assertArrayEquals(alone.get(i).tokenIds(), batched.get(i).tokenIds(), "prompt " + i);
                 assertEquals(alone.get(i).text(), batched.get(i).text());
@@ -82,7 +85,12 @@ class ModelRuntimeTest {
     }
 
     private static List<GenerationResult> run(PageEngine engine, PixelTiles tiles, List<PromptSpec> prompts) {
-        return engine.submit(new PageRequest(List.of(tiles), prompts.stream().map(PromptSpec::request).toList()))
-                .stream().map(r -> r.result().join()).toList();
+        return engine
+                .submit(new PageRequest(
+                        List.of(tiles),
+                        prompts.stream().map(PromptSpec::request).toList()))
+                .stream()
+                .map(r -> r.result().join())
+                .toList();
     }
 }

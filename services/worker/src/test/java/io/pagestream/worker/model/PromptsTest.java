@@ -15,21 +15,28 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PromptsTest {
-    private static final Prompts CUSTOM = new Prompts("T", "M", "L", "Q: {question} else {no-answer}",
-            "G: {question} boxed, else {no-answer}", "Nope.", 100, 10);
+    private static final Prompts CUSTOM = new Prompts(
+            "T", "M", "L", "Q: {question} else {no-answer}", "G: {question} boxed, else {no-answer}", "Nope.", 100, 10);
 
     @Test
     void theOcrPromptFollowsThePagesModeAndQuestionsTheirGrounding() {
         PageImage page = Pages.page("doc", 0, 1, new byte[0], List.of("What is due?", "Who signed?"));
         for (OcrMode mode : OcrMode.values()) {
             page.setOcrMode(mode);
-            assertEquals(mode.name().substring(0, 1), CUSTOM.forPage(page).getFirst().request().prompt());
+            assertEquals(
+                    mode.name().substring(0, 1),
+                    CUSTOM.forPage(page).getFirst().request().prompt());
         }
-        assertEquals(List.of("Q: What is due? else Nope.", "Q: Who signed? else Nope."),
-                CUSTOM.forPage(page).stream().skip(1).map(p -> p.request().prompt()).toList());
+        assertEquals(
+                List.of("Q: What is due? else Nope.", "Q: Who signed? else Nope."),
+                CUSTOM.forPage(page).stream()
+                        .skip(1)
+                        .map(p -> p.request().prompt())
+                        .toList());
         page.setGroundAnswers(true);
         List<PromptSpec> grounded = CUSTOM.forPage(page);
-        assertEquals("G: Who signed? boxed, else Nope.", grounded.get(2).request().prompt());
+        assertEquals(
+                "G: Who signed? boxed, else Nope.", grounded.get(2).request().prompt());
         assertEquals(1, grounded.get(2).questionIndex());
         assertEquals(10, grounded.get(2).request().maxNewTokens());
         assertEquals(100, grounded.getFirst().request().maxNewTokens());
@@ -39,7 +46,8 @@ class PromptsTest {
     void aPageWithoutOcrAsksOnlyItsQuestions() {
         PageImage page = Pages.page("doc", 0, 1, new byte[0], List.of("Why {no-answer}?"));
         page.setTasks(List.of(Task.QA));
-        assertEquals(List.of("Q: Why {no-answer}? else Nope."),
+        assertEquals(
+                List.of("Q: Why {no-answer}? else Nope."),
                 CUSTOM.forPage(page).stream().map(p -> p.request().prompt()).toList(),
                 "the question is the client's text, placeholders and all");
     }
@@ -48,7 +56,8 @@ class PromptsTest {
     void theDefaultsReadAsWrittenAndTellTheModelWhatToReply() {
         WorkerConfig.Prompts config = Configs.worker(Map.of()).prompts();
         Prompts prompts = Prompts.of(config);
-        assertTrue(prompts.ocr(OcrMode.MARKDOWN).contains("between $$ and $$ ($ and $ inline)"),
+        assertTrue(
+                prompts.ocr(OcrMode.MARKDOWN).contains("between $$ and $$ ($ and $ inline)"),
                 "no config expression ate the dollars: " + prompts.ocr(OcrMode.MARKDOWN));
         assertTrue(prompts.ocr(OcrMode.LAYOUT).contains("<ref>its text</ref><box>[[x1, y1, x2, y2]]</box>"));
         assertTrue(prompts.ocr(OcrMode.TEXT).startsWith("Read all the text in the image"));
@@ -64,11 +73,15 @@ class PromptsTest {
 
     @Test
     void templatesWithoutTheQuestionAreRefused() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Prompts("T", "M", "L", "{question}", "no placeholder", "Nope.", 1, 1));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Prompts("T", " ", "L", "{question}", "{question}", "Nope.", 1, 1));
-        assertThrows(IllegalArgumentException.class, () -> Prompts.of(Configs.worker(Map.of(
-                "pagestream.worker.prompts.question", "Answer briefly.")).prompts()));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Prompts.of(Configs.worker(Map.of("pagestream.worker.prompts.question", "Answer briefly."))
+                        .prompts()));
     }
 }

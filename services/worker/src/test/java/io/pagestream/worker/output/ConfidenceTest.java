@@ -10,21 +10,26 @@ import org.junit.jupiter.api.Test;
 class ConfidenceTest {
 
     private static GenerationResult result(FinishReason reason, float... logprobs) {
-        return new GenerationResult(new int[3], new int[logprobs.length], logprobs, "x", reason, 0,
-                new Timings(0, 0, 0, 0, 0, 0, 0));
+        return new GenerationResult(
+                new int[3], new int[logprobs.length], logprobs, "x", reason, 0, new Timings(0, 0, 0, 0, 0, 0, 0));
     }
 
     @Test
     void geometricMeanOfTheTokenProbabilitiesLeavingOutTheStopToken() {
         double expected = Math.exp((Math.log(0.9) + Math.log(0.5)) / 2);
-        assertEquals(expected, Confidence.of(result(FinishReason.STOP, (float) Math.log(0.9), (float) Math.log(0.5),
-                (float) Math.log(0.01))), 1e-6);
+        assertEquals(
+                expected,
+                Confidence.of(result(
+                        FinishReason.STOP, (float) Math.log(0.9), (float) Math.log(0.5), (float) Math.log(0.01))),
+                1e-6);
     }
 
     @Test
     void aTruncatedAnswerCountsEveryToken() {
-        assertEquals(Math.exp((Math.log(0.9) + Math.log(0.5)) / 2), Confidence.of(result(FinishReason.LENGTH,
-                (float) Math.log(0.9), (float) Math.log(0.5))), 1e-6);
+        assertEquals(
+                Math.exp((Math.log(0.9) + Math.log(0.5)) / 2),
+                Confidence.of(result(FinishReason.LENGTH, (float) Math.log(0.9), (float) Math.log(0.5))),
+                1e-6);
     }
 
     @Test

@@ -53,8 +53,8 @@ class StructuredResultsTest {
 
     private static final Prompts PROMPTS = Prompts.of(Configs.worker(Map.of()).prompts());
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC);
-    private final ResultMapper mapper = new ResultMapper(new ModelIdentity("test", "v1"), "w1", CLOCK,
-            new AnswerReader(0.2, "Not on this page."));
+    private final ResultMapper mapper =
+            new ResultMapper(new ModelIdentity("test", "v1"), "w1", CLOCK, new AnswerReader(0.2, "Not on this page."));
 
     /** The page's records when the model wrote {@code ocr} for its OCR prompt and {@code answers} in order. */
     private List<OutputRecord> map(PageImage page, Reply ocr, Reply... answers) {
@@ -68,7 +68,10 @@ class StructuredResultsTest {
     }
 
     private static <T> T value(List<OutputRecord> records, String topic, Class<T> type) {
-        return records.stream().filter(r -> r.topic().equals(topic)).map(r -> type.cast(r.value())).findFirst()
+        return records.stream()
+                .filter(r -> r.topic().equals(topic))
+                .map(r -> type.cast(r.value()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + topic + " record"));
     }
 
@@ -84,7 +87,9 @@ class StructuredResultsTest {
     }
 
     private static List<List<String>> cells(LayoutTable table) {
-        return table.getRows().stream().map(row -> row.stream().map(TableCell::getText).toList()).toList();
+        return table.getRows().stream()
+                .map(row -> row.stream().map(TableCell::getText).toList())
+                .toList();
     }
 
     @Test
@@ -95,13 +100,16 @@ class StructuredResultsTest {
         PageStructure s = ocr(a4(OcrMode.LAYOUT), reversed);
 
         assertEquals(LAYOUT_MARKDOWN, s.getMarkdown());
-        assertEquals(List.of(BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH, BlockKind.TABLE),
+        assertEquals(
+                List.of(BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH, BlockKind.TABLE),
                 s.getBlocks().stream().map(LayoutBlock::getKind).toList());
         List<LayoutBlock> blocks = s.getBlocks();
         assertEquals("Quarterly results", blocks.get(0).getText());
         assertEquals(2, blocks.get(0).getLevel());
         assertEquals("Costs stayed flat, so the margin rose.", blocks.get(2).getText());
-        assertEquals("Region\tQ1\tQ2\tQ3\nNorth\t10\t12\t14\nSouth\t8\t9\t11", blocks.get(3).getText());
+        assertEquals(
+                "Region\tQ1\tQ2\tQ3\nNorth\t10\t12\t14\nSouth\t8\t9\t11",
+                blocks.get(3).getText());
         for (int i = 0; i < blocks.size(); i++) {
             assertEquals(i, blocks.get(i).getOrder());
             assertEquals(CONFIDENCE, blocks.get(i).getConfidence(), 1e-9);
@@ -114,13 +122,22 @@ class StructuredResultsTest {
         assertOnA4(100, 270, 900, 360, blocks.get(2).getBoxes().getFirst());
         assertOnA4(100, 400, 900, 600, blocks.get(3).getBoxes().getFirst());
         assertBox(124, 87.65, 1116, 210.36, blocks.get(0).getBoxes().getFirst().getPixels());
-        assertBox(59.52, 42.072, 535.68, 100.9728, blocks.get(0).getBoxes().getFirst().getPoints());
+        assertBox(
+                59.52,
+                42.072,
+                535.68,
+                100.9728,
+                blocks.get(0).getBoxes().getFirst().getPoints());
 
         assertEquals(1, s.getTables().size());
         LayoutTable table = s.getTables().getFirst();
         assertEquals(4, table.getColumns());
-        assertEquals(List.of(List.of("Region", "Q1", "Q2", "Q3"), List.of("North", "10", "12", "14"),
-                List.of("South", "8", "9", "11")), cells(table));
+        assertEquals(
+                List.of(
+                        List.of("Region", "Q1", "Q2", "Q3"),
+                        List.of("North", "10", "12", "14"),
+                        List.of("South", "8", "9", "11")),
+                cells(table));
         assertTrue(table.getRows().getFirst().stream().allMatch(TableCell::getHeader));
         assertTrue(table.getRows().get(1).stream().noneMatch(TableCell::getHeader));
         assertEquals(List.of(), s.getFlags());
@@ -129,7 +146,8 @@ class StructuredResultsTest {
 
     @Test
     void markdownOutputKeepsPipeAndHtmlTablesAsCells() {
-        String raw = """
+        String raw =
+                """
                 # Invoice 2024-117
 
                 Billed to ACME GmbH.
@@ -142,16 +160,20 @@ class StructuredResultsTest {
                 <table><tr><th>Tax</th><th>Rate</th></tr><tr><td colspan="2">exempt</td></tr></table>""";
         PageStructure s = ocr(a4(OcrMode.MARKDOWN), raw);
 
-        assertEquals(List.of(BlockKind.TITLE, BlockKind.PARAGRAPH, BlockKind.TABLE, BlockKind.TABLE),
+        assertEquals(
+                List.of(BlockKind.TITLE, BlockKind.PARAGRAPH, BlockKind.TABLE, BlockKind.TABLE),
                 s.getBlocks().stream().map(LayoutBlock::getKind).toList());
         assertEquals("Invoice 2024-117", s.getBlocks().getFirst().getText());
-        assertEquals(List.of(-1, -1, 0, 1), s.getBlocks().stream().map(LayoutBlock::getTableIndex).toList());
+        assertEquals(
+                List.of(-1, -1, 0, 1),
+                s.getBlocks().stream().map(LayoutBlock::getTableIndex).toList());
         assertTrue(s.getBlocks().stream().allMatch(b -> b.getBoxes().isEmpty()), "nothing was grounded");
 
         LayoutTable pipe = s.getTables().get(0);
         assertEquals(3, pipe.getColumns());
-        assertEquals(List.of(List.of("Item", "Qty", "Price"), List.of("Paper", "2", "4.50"),
-                List.of("Toner", "1", "39.00")), cells(pipe));
+        assertEquals(
+                List.of(List.of("Item", "Qty", "Price"), List.of("Paper", "2", "4.50"), List.of("Toner", "1", "39.00")),
+                cells(pipe));
         LayoutTable html = s.getTables().get(1);
         assertEquals(2, html.getColumns());
         assertEquals(List.of(List.of("Tax", "Rate"), List.of("exempt")), cells(html));
@@ -169,19 +191,24 @@ class StructuredResultsTest {
     void textOutputIsParagraphsWithTagsLeftAsWritten() {
         String raw = "Line one <ref>x</ref>\nstill one\n\n# not a heading";
         PageStructure s = ocr(a4(OcrMode.TEXT), raw);
-        assertEquals(List.of(BlockKind.PARAGRAPH, BlockKind.PARAGRAPH),
+        assertEquals(
+                List.of(BlockKind.PARAGRAPH, BlockKind.PARAGRAPH),
                 s.getBlocks().stream().map(LayoutBlock::getKind).toList());
-        assertEquals("Line one <ref>x</ref>\nstill one", s.getBlocks().getFirst().getText());
+        assertEquals(
+                "Line one <ref>x</ref>\nstill one", s.getBlocks().getFirst().getText());
         assertEquals("# not a heading", s.getBlocks().get(1).getText());
         assertEquals(raw, s.getMarkdown());
     }
 
     @Test
     void anUnclosedRefIsKeptAsTextAndFlagged() {
-        PageStructure s = ocr(a4(OcrMode.LAYOUT), """
+        PageStructure s = ocr(
+                a4(OcrMode.LAYOUT),
+                """
                 <ref>Invoice</ref><box>[[100, 100, 900, 140]]</box>
                 <ref>Total due: 42 EUR""");
-        assertEquals(List.of("Invoice", "Total due: 42 EUR"),
+        assertEquals(
+                List.of("Invoice", "Total due: 42 EUR"),
                 s.getBlocks().stream().map(LayoutBlock::getText).toList());
         LayoutBlock open = s.getBlocks().get(1);
         assertEquals(List.of(StructureFlag.MALFORMED_MARKUP, StructureFlag.TRUNCATED), open.getFlags());
@@ -203,15 +230,20 @@ class StructuredResultsTest {
 
     @Test
     void aCutOffTableIsPaddedAndFlaggedTruncated() {
-        PageStructure s = ocr(a4(OcrMode.MARKDOWN), """
+        PageStructure s = ocr(
+                a4(OcrMode.MARKDOWN),
+                """
                 | Item | Qty |
                 |---|---|
                 | Paper | 2 |
                 | Toner""");
         LayoutBlock table = s.getBlocks().getFirst();
         assertEquals(BlockKind.TABLE, table.getKind());
-        assertTrue(table.getFlags().contains(StructureFlag.TRUNCATED), table.getFlags().toString());
-        assertEquals(List.of(List.of("Item", "Qty"), List.of("Paper", "2"), List.of("Toner", "")),
+        assertTrue(
+                table.getFlags().contains(StructureFlag.TRUNCATED),
+                table.getFlags().toString());
+        assertEquals(
+                List.of(List.of("Item", "Qty"), List.of("Paper", "2"), List.of("Toner", "")),
                 cells(s.getTables().getFirst()));
         assertEquals(CONFIDENCE / 2, table.getConfidence(), 1e-9);
     }
@@ -225,7 +257,11 @@ class StructuredResultsTest {
         for (PageImage page : List.of(raster, unusable)) {
             PageStructure s = ocr(page, "<ref>Stamp</ref><box>[[500, 500, 750, 600]]</box>");
             BoxPlacement box = s.getBlocks().getFirst().getBoxes().getFirst();
-            assertBox(page.getWidth() * 0.5, page.getHeight() * 0.5, page.getWidth() * 0.75, page.getHeight() * 0.6,
+            assertBox(
+                    page.getWidth() * 0.5,
+                    page.getHeight() * 0.5,
+                    page.getWidth() * 0.75,
+                    page.getHeight() * 0.6,
                     box.getPixels());
             assertEquals(box.getPixels(), box.getPoints());
             assertNull(s.getSourcePage(), "no page for the points to refer to");
@@ -245,10 +281,15 @@ class StructuredResultsTest {
     @Test
     void aGroundedAnswerLosesItsTagsAndPointsToItsEvidence() {
         PageImage page = a4(OcrMode.MARKDOWN, "What is due?", "Who signed?");
-        List<Answer> answers = value(map(page, new Reply("Invoice", LOGPROB),
-                new Reply("<ref>42 EUR</ref><box>[[600, 800, 700, 830]]</box>", LOGPROB),
-                new Reply("J. Smith<box>[[50, 900, 300, 940]], [[0, 0, 10, 10]]</box>", LOGPROB)),
-                Topics.PAGES_ANSWERS.name(), PageAnswers.class).getAnswers();
+        List<Answer> answers = value(
+                        map(
+                                page,
+                                new Reply("Invoice", LOGPROB),
+                                new Reply("<ref>42 EUR</ref><box>[[600, 800, 700, 830]]</box>", LOGPROB),
+                                new Reply("J. Smith<box>[[50, 900, 300, 940]], [[0, 0, 10, 10]]</box>", LOGPROB)),
+                        Topics.PAGES_ANSWERS.name(),
+                        PageAnswers.class)
+                .getAnswers();
         assertEquals("42 EUR", answers.get(0).getText());
         assertFalse(answers.get(0).getNoAnswer());
         assertOnA4(600, 800, 700, 830, answers.get(0).getEvidence());
@@ -260,9 +301,15 @@ class StructuredResultsTest {
     @Test
     void anAnswerOfAPageThatDidNotAskForGroundingHasNoEvidence() {
         PageImage page = Pages.a4("doc", 0, 1, new byte[0], OcrMode.MARKDOWN, List.of("What is due?"), false);
-        Answer answer = value(map(page, new Reply("Invoice", LOGPROB),
-                new Reply("<ref>42 EUR</ref><box>[[600, 800, 700, 830]]</box>", LOGPROB)),
-                Topics.PAGES_ANSWERS.name(), PageAnswers.class).getAnswers().getFirst();
+        Answer answer = value(
+                        map(
+                                page,
+                                new Reply("Invoice", LOGPROB),
+                                new Reply("<ref>42 EUR</ref><box>[[600, 800, 700, 830]]</box>", LOGPROB)),
+                        Topics.PAGES_ANSWERS.name(),
+                        PageAnswers.class)
+                .getAnswers()
+                .getFirst();
         assertEquals("42 EUR", answer.getText());
         assertNull(answer.getEvidence());
     }
@@ -271,16 +318,22 @@ class StructuredResultsTest {
     void theCannotFindReplyAndALowConfidenceAreNoAnswers() {
         PageImage page = a4(OcrMode.TEXT, "a", "b", "c", "d", "e", "f", "g");
         float sure = (float) Math.log(0.9);
-        List<Answer> answers = value(map(page, new Reply("text", LOGPROB),
-                new Reply("Not on this page.", sure),
-                new Reply("NOT ON THIS PAGE", sure),
-                new Reply("not on — this page!", sure),
-                new Reply("It is not on this page", sure),
-                new Reply("42 EUR", (float) Math.log(0.19)),
-                new Reply("42 EUR", (float) Math.log(0.21)),
-                new Reply("", sure)),
-                Topics.PAGES_ANSWERS.name(), PageAnswers.class).getAnswers();
-        assertEquals(List.of(true, true, true, false, true, false, true),
+        List<Answer> answers = value(
+                        map(
+                                page,
+                                new Reply("text", LOGPROB),
+                                new Reply("Not on this page.", sure),
+                                new Reply("NOT ON THIS PAGE", sure),
+                                new Reply("not on — this page!", sure),
+                                new Reply("It is not on this page", sure),
+                                new Reply("42 EUR", (float) Math.log(0.19)),
+                                new Reply("42 EUR", (float) Math.log(0.21)),
+                                new Reply("", sure)),
+                        Topics.PAGES_ANSWERS.name(),
+                        PageAnswers.class)
+                .getAnswers();
+        assertEquals(
+                List.of(true, true, true, false, true, false, true),
                 answers.stream().map(Answer::getNoAnswer).toList());
         assertEquals(0.19, answers.get(4).getConfidence(), 1e-6, "the confidence is reported all the same");
     }

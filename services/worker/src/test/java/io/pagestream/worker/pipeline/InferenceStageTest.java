@@ -18,8 +18,8 @@ import io.pagestream.worker.batch.BatchLimits;
 import io.pagestream.worker.batch.MicroBatcher;
 import io.pagestream.worker.model.ModelIdentity;
 import io.pagestream.worker.model.Prompts;
-import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.output.AnswerReader;
+import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.output.FailureMapper;
 import io.pagestream.worker.output.ResultMapper;
 import io.pagestream.worker.testing.Pages;
@@ -41,8 +41,15 @@ import org.junit.jupiter.api.Test;
 /** The inference stage against a scripted engine: batching, out-of-memory, a bad page, a hung page, revocation. */
 class InferenceStageTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final Prompts PROMPTS = new Prompts("Read the text.", "Read the markdown.",
-            "Read the regions.", "{question}", "{question} grounded", "None.", 16, 8);
+    private static final Prompts PROMPTS = new Prompts(
+            "Read the text.",
+            "Read the markdown.",
+            "Read the regions.",
+            "{question}",
+            "{question} grounded",
+            "None.",
+            16,
+            8);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC);
 
     private final Outcomes outcomes = new Outcomes();
@@ -57,10 +64,15 @@ class InferenceStageTest {
         engine = new ScriptedEngine(slots, 4096, memoryPrompts, 10);
         batcher = new MicroBatcher<>(64);
         limits = new AdaptiveLimits(new BatchLimits(maxPages, slots, 1_000_000));
-        stage = new InferenceStage(engine, batcher, limits, new InferenceStage.Settings(Duration.ofMillis(50),
-                inFlight, pageTimeout, 3), new ResultMapper(new ModelIdentity("test", "v1"), "w1", CLOCK,
-                new AnswerReader(0, "None.")),
-                new FailureMapper("w1", CLOCK), outcomes, new PipelineMetrics(new SimpleMeterRegistry()),
+        stage = new InferenceStage(
+                engine,
+                batcher,
+                limits,
+                new InferenceStage.Settings(Duration.ofMillis(50), inFlight, pageTimeout, 3),
+                new ResultMapper(new ModelIdentity("test", "v1"), "w1", CLOCK, new AnswerReader(0, "None.")),
+                new FailureMapper("w1", CLOCK),
+                outcomes,
+                new PipelineMetrics(new SimpleMeterRegistry()),
                 PageTracing.off());
         stage.start();
     }
@@ -75,11 +87,9 @@ class InferenceStageTest {
 
     private PreparedPage page(String documentId, String... questions) {
         PageImage image = Pages.page(documentId, 0, 1, new byte[0], List.of(questions));
-        PageTask task = new PageTask(lease, offset++, documentId + "/0", null, new RecordHeaders(),
-                System.nanoTime());
+        PageTask task = new PageTask(lease, offset++, documentId + "/0", null, new RecordHeaders(), System.nanoTime());
         PixelTiles tiles = new PixelTiles(new TileGrid(1, 1), false, 1, 2, new float[12]);
-        return new PreparedPage(task, image, tiles, PROMPTS.forPage(image), 100,
-                1, false);
+        return new PreparedPage(task, image, tiles, PROMPTS.forPage(image), 100, 1, false);
     }
 
     private void submit(PreparedPage... pages) throws InterruptedException {
@@ -102,8 +112,11 @@ class InferenceStageTest {
     }
 
     private static <T> T value(PageOutcome outcome, String topic, Class<T> type) {
-        return outcome.records().stream().filter(r -> r.topic().equals(topic)).map(r -> type.cast(r.value()))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + topic + " record in " + outcome));
+        return outcome.records().stream()
+                .filter(r -> r.topic().equals(topic))
+                .map(r -> type.cast(r.value()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + topic + " record in " + outcome));
     }
 
     @Test
@@ -126,8 +139,9 @@ class InferenceStageTest {
             assertTrue(ocr.getRun().getBatchSize() >= 1 && ocr.getRun().getBatchSize() <= 4);
             assertEquals("test", ocr.getRun().getModelId());
         }
-        assertTrue(engine.stepSizes().stream().allMatch(size -> size <= 8), "at most 4 pages × 2 prompts per step: "
-                + engine.stepSizes());
+        assertTrue(
+                engine.stepSizes().stream().allMatch(size -> size <= 8),
+                "at most 4 pages × 2 prompts per step: " + engine.stepSizes());
         assertTrue(engine.stepSizes().contains(8), "full micro-batches: " + engine.stepSizes());
     }
 
@@ -140,8 +154,9 @@ class InferenceStageTest {
         Map<String, PageOutcome> done = await(8);
         assertTrue(done.values().stream().noneMatch(PageOutcome::failed), "every page succeeds after the shrink");
         assertEquals(8, engine.stepSizes().getFirst(), "the first batch ran out of memory");
-        assertTrue(engine.stepSizes().stream().skip(1).allMatch(size -> size <= 4), "then 2 pages at most: "
-                + engine.stepSizes());
+        assertTrue(
+                engine.stepSizes().stream().skip(1).allMatch(size -> size <= 4),
+                "then 2 pages at most: " + engine.stepSizes());
         assertTrue(limits.current().pages() < 4, "the limit shrank");
     }
 
@@ -178,8 +193,14 @@ class InferenceStageTest {
         start(16, 100, 4, 1, WAIT);
         PartitionLease other = new PartitionLease(new TopicPartition(Topics.DOCUMENTS_PAGES.name(), 1));
         PreparedPage stuck = page("revoked", ScriptedEngine.HANG);
-        PreparedPage moved = new PreparedPage(new PageTask(other, 0, "revoked/0", null, new RecordHeaders(), 0), stuck.page(),
-                stuck.tiles(), stuck.prompts(), 100, 1, false);
+        PreparedPage moved = new PreparedPage(
+                new PageTask(other, 0, "revoked/0", null, new RecordHeaders(), 0),
+                stuck.page(),
+                stuck.tiles(),
+                stuck.prompts(),
+                100,
+                1,
+                false);
         submit(moved);
         Wait.atMost(WAIT, () -> stage.pagesAtEngine() > 0);
         other.revoke();
@@ -196,8 +217,12 @@ class InferenceStageTest {
         start(2, 100, 4, 1, WAIT);
         submit(page("many", "q0", "q1", "q2", "q3"));
         PageAnswers answers = value(await(1).get("many/0"), Topics.PAGES_ANSWERS.name(), PageAnswers.class);
-        assertEquals(List.of("q0", "q1", "q2", "q3"), answers.getAnswers().stream().map(a -> a.getQuestion()).toList());
-        assertEquals(List.of(0, 1, 2, 3), answers.getAnswers().stream().map(a -> a.getQuestionIndex()).toList());
+        assertEquals(
+                List.of("q0", "q1", "q2", "q3"),
+                answers.getAnswers().stream().map(a -> a.getQuestion()).toList());
+        assertEquals(
+                List.of(0, 1, 2, 3),
+                answers.getAnswers().stream().map(a -> a.getQuestionIndex()).toList());
         assertEquals("answer to q2", answers.getAnswers().get(2).getText());
     }
 }

@@ -17,8 +17,12 @@ import org.junit.jupiter.api.Test;
 
 class PageDecoderTest {
     /** Prompts are built from the record alone: no deserializer or engine is reached. */
-    private final PageDecoder decoder = new PageDecoder(Topics.DOCUMENTS_PAGES.name(), null, null,
-            Prompts.of(Configs.worker(Map.of()).prompts()), 1_000_000);
+    private final PageDecoder decoder = new PageDecoder(
+            Topics.DOCUMENTS_PAGES.name(),
+            null,
+            null,
+            Prompts.of(Configs.worker(Map.of()).prompts()),
+            1_000_000);
 
     @Test
     void aPageWithoutAnImageSizeIsRefusedBeforeAnyImageWork() throws PageFailedException {
@@ -28,6 +32,7 @@ class PageDecoderTest {
         PageFailedException e = assertThrows(PageFailedException.class, () -> decoder.prompts(page));
         assertEquals(Failure.CORRUPT_IMAGE, e.failure().reasonCode());
         assertEquals(Stage.DECODE, e.failure().stage());
-        assertEquals("the record gives the image size as 448×0 pixels", e.failure().message());
+        assertEquals(
+                "the record gives the image size as 448×0 pixels", e.failure().message());
     }
 }

@@ -72,8 +72,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @IntegrationTest
 class PipelineKafkaTest {
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
-            .withTopics(Topics.newTopics((short) 1));
+    static final LocalStackExtension STACK =
+            LocalStackExtension.kafkaAndRegistry().withTopics(Topics.newTopics((short) 1));
+
     private static final Duration WAIT = Duration.ofSeconds(120);
     /** How often a test that drives the worker's poll loop itself turns it. */
     private static final Duration DRIVE = Duration.ofMillis(1);
@@ -88,34 +89,60 @@ class PipelineKafkaTest {
         return worker(instanceId, group, stepMillis, shutdownGrace, 12);
     }
 
-    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
-            int maxInFlight) {
+    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace, int maxInFlight) {
         return worker(instanceId, group, stepMillis, shutdownGrace, maxInFlight, Map.of());
     }
 
-    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
-            int maxInFlight, Map<String, Object> kafka) {
+    private Pipeline worker(
+            String instanceId,
+            String group,
+            long stepMillis,
+            Duration shutdownGrace,
+            int maxInFlight,
+            Map<String, Object> kafka) {
         return worker(instanceId, group, stepMillis, shutdownGrace, maxInFlight, kafka, PageTracing.off());
     }
 
-    private Pipeline worker(String instanceId, String group, long stepMillis, Duration shutdownGrace,
-            int maxInFlight, Map<String, Object> kafka, PageTracing tracing) {
+    private Pipeline worker(
+            String instanceId,
+            String group,
+            long stepMillis,
+            Duration shutdownGrace,
+            int maxInFlight,
+            Map<String, Object> kafka,
+            PageTracing tracing) {
         WorkerConfig config = Configs.worker(Map.of(
-                "pagestream.worker.instance-id", instanceId,
-                "pagestream.worker.batch.max-pages", "4",
-                "pagestream.worker.pipeline.max-in-flight-pages", Integer.toString(maxInFlight),
-                "pagestream.worker.pipeline.shutdown-grace", shutdownGrace.toMillis() + "ms",
-                "pagestream.worker.prompts.ocr-max-new-tokens", "16",
-                "pagestream.worker.prompts.question-max-new-tokens", "8"));
+                "pagestream.worker.instance-id",
+                instanceId,
+                "pagestream.worker.batch.max-pages",
+                "4",
+                "pagestream.worker.pipeline.max-in-flight-pages",
+                Integer.toString(maxInFlight),
+                "pagestream.worker.pipeline.shutdown-grace",
+                shutdownGrace.toMillis() + "ms",
+                "pagestream.worker.prompts.ocr-max-new-tokens",
+                "16",
+                "pagestream.worker.prompts.question-max-new-tokens",
+                "8"));
         ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, stepMillis);
-        ModelRuntime model = new ModelRuntime(engine, new ModelIdentity("scripted", "v1"),
-                new EngineSizing(16, 4096, 1, "test"), new SystemMemory(), Prompts.of(config.prompts()));
+        ModelRuntime model = new ModelRuntime(
+                engine,
+                new ModelIdentity("scripted", "v1"),
+                new EngineSizing(16, 4096, 1, "test"),
+                new SystemMemory(),
+                Prompts.of(config.prompts()));
         SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
         Map<String, Object> common = new HashMap<>(kafka);
         common.put("bootstrap.servers", STACK.bootstrapServers());
         KafkaClients clients = new KafkaClients(common, group, instanceId, true, 4, registry, true);
-        Pipeline pipeline = Pipeline.create(config, model, clients, new AvroDeserializer<>(registry, PageImage.class),
-                new PipelineMetrics(new SimpleMeterRegistry()), tracing, Clock.systemUTC());
+        Pipeline pipeline = Pipeline.create(
+                config,
+                model,
+                clients,
+                new AvroDeserializer<>(registry, PageImage.class),
+                new PipelineMetrics(new SimpleMeterRegistry()),
+                tracing,
+                Clock.systemUTC());
         pipeline.start();
         open.add(engine);
         open.add(pipeline);
@@ -132,22 +159,26 @@ class PipelineKafkaTest {
         return pages;
     }
 
-    private static Predicate<List<ConsumerRecord<String, SpecificRecord>>> atLeast(String prefix, int results,
-            int failures) {
+    private static Predicate<List<ConsumerRecord<String, SpecificRecord>>> atLeast(
+            String prefix, int results, int failures) {
         return records -> mine(records, prefix, Topics.PAGES_OCR.name()) >= results
                 && mine(records, prefix, Topics.PAGES_ANSWERS.name()) >= results
                 && mine(records, prefix, Topics.PAGES_DLQ.name()) >= failures;
     }
 
     private static long mine(List<ConsumerRecord<String, SpecificRecord>> records, String prefix, String topic) {
-        return records.stream().filter(r -> r.topic().equals(topic) && r.key().startsWith(prefix)).count();
+        return records.stream()
+                .filter(r -> r.topic().equals(topic) && r.key().startsWith(prefix))
+                .count();
     }
 
     /** One result per page per topic: keys documentId/pageIndex of what came back, with counts. */
-    private static Map<String, Long> perPage(List<ConsumerRecord<String, SpecificRecord>> records, String prefix,
-            String topic) {
-        return records.stream().filter(r -> r.topic().equals(topic) && r.key().startsWith(prefix))
-                .map(r -> r.value() instanceof PageOcr o ? o.getDocumentId() + "/" + o.getPageIndex()
+    private static Map<String, Long> perPage(
+            List<ConsumerRecord<String, SpecificRecord>> records, String prefix, String topic) {
+        return records.stream()
+                .filter(r -> r.topic().equals(topic) && r.key().startsWith(prefix))
+                .map(r -> r.value() instanceof PageOcr o
+                        ? o.getDocumentId() + "/" + o.getPageIndex()
                         : ((PageAnswers) r.value()).getDocumentId() + "/" + ((PageAnswers) r.value()).getPageIndex())
                 .collect(Collectors.groupingBy(k -> k, Collectors.counting()));
     }
@@ -172,8 +203,8 @@ class PipelineKafkaTest {
         TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages);
         try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
             worker("once-1", "group-once", 5, Duration.ofSeconds(10));
-            List<ConsumerRecord<String, SpecificRecord>> records = reader.readUntil(List.of(),
-                    atLeast(prefix, 20, 1), WAIT);
+            List<ConsumerRecord<String, SpecificRecord>> records =
+                    reader.readUntil(List.of(), atLeast(prefix, 20, 1), WAIT);
             closeAll();
             records = reader.readUntil(records, r -> false, Duration.ofSeconds(2));
 
@@ -185,14 +216,16 @@ class PipelineKafkaTest {
             assertTrue(answers.values().stream().allMatch(n -> n == 1), "once each: " + answers);
 
             List<PageFailure> dlq = TopicReader.values(records, Topics.PAGES_DLQ).stream()
-                    .filter(f -> f.getDocumentId().startsWith(prefix)).toList();
+                    .filter(f -> f.getDocumentId().startsWith(prefix))
+                    .toList();
             assertEquals(1, dlq.size());
             assertEquals(Failure.CORRUPT_IMAGE, dlq.getFirst().getReasonCode());
             assertEquals("DECODE", dlq.getFirst().getStage());
             assertEquals(Topics.DOCUMENTS_PAGES.name(), dlq.getFirst().getSourceTopic());
             assertEquals("once-1", dlq.getFirst().getWorker());
-            List<DocumentStatus> status = TopicReader.values(records, Topics.DOCUMENTS_STATUS)
-                    .stream().filter(s -> s.getDocumentId().startsWith(prefix)).toList();
+            List<DocumentStatus> status = TopicReader.values(records, Topics.DOCUMENTS_STATUS).stream()
+                    .filter(s -> s.getDocumentId().startsWith(prefix))
+                    .toList();
             assertEquals(1, status.size());
             assertEquals(DocumentState.PAGE_FAILED, status.getFirst().getState());
             assertEquals(0, status.getFirst().getPageIndex());
@@ -211,17 +244,20 @@ class PipelineKafkaTest {
     void resultsContinueEachPagesTraceInTheirHeaders() throws Exception {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
         try (SdkTracerProvider tracer = SdkTracerProvider.builder()
-                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()) {
-            OpenTelemetry otel = OpenTelemetrySdk.builder().setTracerProvider(tracer)
-                    .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+                .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                .build()) {
+            OpenTelemetry otel = OpenTelemetrySdk.builder()
+                    .setTracerProvider(tracer)
+                    .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                    .build();
             String prefix = "traced-";
             String unheaded = prefix + "0";
             List<PageImage> pages = new ArrayList<>(pages(prefix, 3, 2));
             pages.add(Pages.page(prefix + "bad", 0, 1, Pages.corrupt(), List.of("Total?")));
             Map<String, String> traces = new HashMap<>();
             for (PageImage page : pages) {
-                String trace = traces.computeIfAbsent(page.getDocumentId(),
-                        d -> IdGenerator.random().generateTraceId());
+                String trace = traces.computeIfAbsent(
+                        page.getDocumentId(), d -> IdGenerator.random().generateTraceId());
                 page.setTraceparent("00-" + trace + "-" + IdGenerator.random().generateSpanId() + "-01");
             }
             TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages, page -> {
@@ -231,11 +267,12 @@ class PipelineKafkaTest {
                 }
                 return headers;
             });
-            try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(),
-                    STACK.registryUrl())) {
+            try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
                 worker("traced-1", "group-traced", 1, Duration.ofSeconds(10), 12, Map.of(), new PageTracing(otel));
-                List<ConsumerRecord<String, SpecificRecord>> records = reader.readUntil(List.of(),
-                        atLeast(prefix, 6, 1), WAIT).stream().filter(r -> r.key().startsWith(prefix)).toList();
+                List<ConsumerRecord<String, SpecificRecord>> records =
+                        reader.readUntil(List.of(), atLeast(prefix, 6, 1), WAIT).stream()
+                                .filter(r -> r.key().startsWith(prefix))
+                                .toList();
                 assertEquals(6 + 6 + 2, records.size(), "OCR and answers of 6 pages, a DLQ record and a status");
                 for (ConsumerRecord<String, SpecificRecord> record : records) {
                     Header header = record.headers().lastHeader("traceparent");
@@ -246,14 +283,19 @@ class PipelineKafkaTest {
                     assertEquals(traceparent[1], span.getTraceId());
                     boolean failed = record.key().endsWith("bad");
                     assertEquals(failed ? "pagestream.worker.decode" : "pagestream.worker.inference", span.getName());
-                    assertEquals(failed ? StatusCode.ERROR : StatusCode.UNSET, span.getStatus().getStatusCode());
+                    assertEquals(
+                            failed ? StatusCode.ERROR : StatusCode.UNSET,
+                            span.getStatus().getStatusCode());
                 }
                 Set<String> linked = spans.getFinishedSpanItems().stream()
                         .filter(s -> s.getName().equals("pagestream.worker.batch"))
-                        .flatMap(s -> s.getLinks().stream()).map(link -> link.getSpanContext().getTraceId())
+                        .flatMap(s -> s.getLinks().stream())
+                        .map(link -> link.getSpanContext().getTraceId())
                         .collect(Collectors.toSet());
-                Set<String> inferred = traces.entrySet().stream().filter(e -> !e.getKey().endsWith("bad"))
-                        .map(Map.Entry::getValue).collect(Collectors.toSet());
+                Set<String> inferred = traces.entrySet().stream()
+                        .filter(e -> !e.getKey().endsWith("bad"))
+                        .map(Map.Entry::getValue)
+                        .collect(Collectors.toSet());
                 assertTrue(linked.containsAll(inferred), "batches link to the traces of their pages: " + linked);
             } finally {
                 closeAll();
@@ -264,11 +306,14 @@ class PipelineKafkaTest {
     /** The finished span with this id; a span ends just after its page's outcome is handed over, so wait a little. */
     private static SpanData finished(InMemorySpanExporter spans, String spanId) {
         Wait.atMost(Duration.ofSeconds(10), () -> finishedNow(spans, spanId).isPresent());
-        return finishedNow(spans, spanId).orElseThrow(() -> new AssertionError("the worker recorded no span " + spanId));
+        return finishedNow(spans, spanId)
+                .orElseThrow(() -> new AssertionError("the worker recorded no span " + spanId));
     }
 
     private static Optional<SpanData> finishedNow(InMemorySpanExporter spans, String spanId) {
-        return spans.getFinishedSpanItems().stream().filter(span -> span.getSpanId().equals(spanId)).findFirst();
+        return spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getSpanId().equals(spanId))
+                .findFirst();
     }
 
     @Test
@@ -303,7 +348,12 @@ class PipelineKafkaTest {
         String prefix = "long-";
         try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
             // From the end of the topic: the other tests' pages would only make this slow engine slower.
-            Pipeline pipeline = worker("long-1", "group-long", 4000, Duration.ofSeconds(10), 12,
+            Pipeline pipeline = worker(
+                    "long-1",
+                    "group-long",
+                    4000,
+                    Duration.ofSeconds(10),
+                    12,
                     Map.of("max.poll.interval.ms", 1500, "auto.offset.reset", "latest"));
             awaitTrue(() -> pipeline.poll().assignedPartitions() == 12, "the worker owns every partition");
             TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages(prefix, 2, 4));
@@ -315,8 +365,8 @@ class PipelineKafkaTest {
                 return atLeast(prefix, 8, 0).test(records);
             });
             assertEquals(8, perPage(records, prefix, Topics.PAGES_OCR.name()).size(), "every page done");
-            assertEquals(12, fewest.get(),
-                    "4 s engine steps against a 1.5 s max.poll.interval.ms: no partition ever left");
+            assertEquals(
+                    12, fewest.get(), "4 s engine steps against a 1.5 s max.poll.interval.ms: no partition ever left");
         } finally {
             closeAll();
         }
@@ -330,10 +380,11 @@ class PipelineKafkaTest {
         Map<String, Long> seen = new HashMap<>();
         try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
             Pipeline first = worker("moving-1", "group-moving", 250, Duration.ZERO);
-            List<ConsumerRecord<String, SpecificRecord>> records = reader.readUntil(List.of(),
-                    atLeast(prefix, 4, 0), WAIT);
+            List<ConsumerRecord<String, SpecificRecord>> records =
+                    reader.readUntil(List.of(), atLeast(prefix, 4, 0), WAIT);
             Pipeline second = worker("moving-2", "group-moving", 250, Duration.ofSeconds(10));
-            awaitTrue(() -> second.poll().assignedPartitions() > 0 && first.poll().assignedPartitions() < 12,
+            awaitTrue(
+                    () -> second.poll().assignedPartitions() > 0 && first.poll().assignedPartitions() < 12,
                     "the second worker takes some partitions from the first");
             int before = records.size();
             records = reader.readUntil(records, r -> r.size() >= before + 4, WAIT);

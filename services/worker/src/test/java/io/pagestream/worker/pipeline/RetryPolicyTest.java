@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /** Which failed attempts shrink the batch, which retry alone, and when a page is given up with which reason. */
 class RetryPolicyTest {
     private static final RetryPolicy POLICY = new RetryPolicy(3);
-    private static final Throwable ORT_OOM = new IllegalStateException("inference failed",
-            new OrtException("Failed to allocate memory for requested buffer of size 1073741824"));
+    private static final Throwable ORT_OOM = new IllegalStateException(
+            "inference failed", new OrtException("Failed to allocate memory for requested buffer of size 1073741824"));
     private static final Throwable BUG = new IllegalStateException("decode step failed: a poisoned prompt");
     private static final Throwable REFUSED = new RequestRejectedException("the prompt needs more than one slot");
 
@@ -38,8 +38,10 @@ class RetryPolicyTest {
         assertEquals(new RetryPolicy.GiveUp(false, Failure.INFERENCE_ERROR), POLICY.afterFailure(3, BUG, false));
         assertEquals(new RetryPolicy.GiveUp(true, Failure.INFERENCE_ERROR), POLICY.afterFailure(3, ORT_OOM, false));
         assertEquals(new RetryPolicy.GiveUp(true, Failure.TOO_LARGE), POLICY.afterFailure(3, REFUSED, true));
-        assertEquals(new RetryPolicy.GiveUp(false, Failure.INFERENCE_ERROR),
-                new RetryPolicy(1).afterFailure(1, BUG, false), "one attempt allowed: no retry");
+        assertEquals(
+                new RetryPolicy.GiveUp(false, Failure.INFERENCE_ERROR),
+                new RetryPolicy(1).afterFailure(1, BUG, false),
+                "one attempt allowed: no retry");
     }
 
     @Test

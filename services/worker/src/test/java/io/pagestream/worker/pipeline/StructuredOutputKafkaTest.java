@@ -59,12 +59,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @IntegrationTest
 class StructuredOutputKafkaTest {
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndRegistry()
-            .withTopics(Topics.newTopics((short) 1));
+    static final LocalStackExtension STACK =
+            LocalStackExtension.kafkaAndRegistry().withTopics(Topics.newTopics((short) 1));
+
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final float LOGPROB = (float) Math.log(0.9);
     private static final String QUESTION = "What was the North's revenue in Q3?";
-    private static final String MARKDOWN = """
+    private static final String MARKDOWN =
+            """
             # Invoice 2024-117
 
             | Item | Qty | Price |
@@ -114,29 +116,53 @@ class StructuredOutputKafkaTest {
         WorkerConfig config = Configs.worker(Map.of("pagestream.worker.instance-id", "structured-1"));
         Prompts prompts = Prompts.of(config.prompts());
         List<PageImage> pages = List.of(
-                Pages.a4("structured-layout", 0, 1, Pages.png(Pages.A4_WIDTH, Pages.A4_HEIGHT, 1), OcrMode.LAYOUT,
-                        List.of(QUESTION), true),
+                Pages.a4(
+                        "structured-layout",
+                        0,
+                        1,
+                        Pages.png(Pages.A4_WIDTH, Pages.A4_HEIGHT, 1),
+                        OcrMode.LAYOUT,
+                        List.of(QUESTION),
+                        true),
                 raster("structured-markdown", 640, 480, OcrMode.MARKDOWN),
                 raster("structured-text", 320, 240, OcrMode.TEXT));
         TopicWriter.writeAll(STACK.bootstrapServers(), STACK.registryUrl(), pages);
 
         try (ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, 1).script(script(prompts));
                 SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
-                TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(),
-                        STACK.registryUrl())) {
-            ModelRuntime model = new ModelRuntime(engine, new ModelIdentity("scripted", "v1"),
-                    new EngineSizing(16, 4096, 1, "test"), new SystemMemory(), prompts);
-            KafkaClients clients = new KafkaClients(Map.of("bootstrap.servers", STACK.bootstrapServers()),
-                    "group-structured", "structured-1", true, 4, registry, true);
+                TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
+            ModelRuntime model = new ModelRuntime(
+                    engine,
+                    new ModelIdentity("scripted", "v1"),
+                    new EngineSizing(16, 4096, 1, "test"),
+                    new SystemMemory(),
+                    prompts);
+            KafkaClients clients = new KafkaClients(
+                    Map.of("bootstrap.servers", STACK.bootstrapServers()),
+                    "group-structured",
+                    "structured-1",
+                    true,
+                    4,
+                    registry,
+                    true);
             List<ConsumerRecord<String, SpecificRecord>> records;
-            try (Pipeline pipeline = Pipeline.create(config, model, clients,
-                    new AvroDeserializer<>(registry, PageImage.class), new PipelineMetrics(new SimpleMeterRegistry()),
-                    PageTracing.off(), Clock.systemUTC())) {
+            try (Pipeline pipeline = Pipeline.create(
+                    config,
+                    model,
+                    clients,
+                    new AvroDeserializer<>(registry, PageImage.class),
+                    new PipelineMetrics(new SimpleMeterRegistry()),
+                    PageTracing.off(),
+                    Clock.systemUTC())) {
                 pipeline.start();
                 // The broker is shared with this JVM's other test classes: only this test's documents count.
-                records = reader.readUntil(List.of(), r -> ours(r).filter(x -> x.topic()
-                        .equals(Topics.PAGES_OCR.name())).count() >= 3 && ours(r).anyMatch(x -> x.topic()
-                        .equals(Topics.PAGES_ANSWERS.name())), WAIT);
+                records = reader.readUntil(
+                        List.of(),
+                        r -> ours(r).filter(x -> x.topic().equals(Topics.PAGES_OCR.name()))
+                                                .count()
+                                        >= 3
+                                && ours(r).anyMatch(x -> x.topic().equals(Topics.PAGES_ANSWERS.name())),
+                        WAIT);
                 records = ours(records).toList();
             }
             Map<String, PageOcr> ocr = TopicReader.values(records, Topics.PAGES_OCR).stream()
@@ -148,31 +174,52 @@ class StructuredOutputKafkaTest {
             PageStructure s = layout.getStructure();
             assertEquals(OcrMode.LAYOUT, s.getMode());
             assertEquals(LAYOUT_MARKDOWN, s.getMarkdown());
-            assertEquals(List.of(BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH, BlockKind.TABLE),
+            assertEquals(
+                    List.of(BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.PARAGRAPH, BlockKind.TABLE),
                     s.getBlocks().stream().map(LayoutBlock::getKind).toList());
-            assertEquals(List.of("Quarterly results", "Revenue grew in every region.",
-                    "Costs stayed flat, so the margin rose."),
+            assertEquals(
+                    List.of(
+                            "Quarterly results",
+                            "Revenue grew in every region.",
+                            "Costs stayed flat, so the margin rose."),
                     s.getBlocks().stream().limit(3).map(LayoutBlock::getText).toList());
             LayoutTable table = s.getTables().getFirst();
             assertEquals(4, table.getColumns());
-            assertEquals(List.of(List.of("Region", "Q1", "Q2", "Q3"), List.of("North", "10", "12", "14"),
-                    List.of("South", "8", "9", "11")), table.getRows().stream()
-                    .map(row -> row.stream().map(TableCell::getText).toList()).toList());
+            assertEquals(
+                    List.of(
+                            List.of("Region", "Q1", "Q2", "Q3"),
+                            List.of("North", "10", "12", "14"),
+                            List.of("South", "8", "9", "11")),
+                    table.getRows().stream()
+                            .map(row -> row.stream().map(TableCell::getText).toList())
+                            .toList());
             assertEquals(0, s.getBlocks().get(3).getTableIndex());
             double[][] grid = {{100, 50, 900, 120}, {100, 150, 900, 250}, {100, 270, 900, 360}, {100, 400, 900, 600}};
             for (int i = 0; i < grid.length; i++) {
                 assertEquals(1, s.getBlocks().get(i).getBoxes().size());
-                assertOnA4(grid[i][0], grid[i][1], grid[i][2], grid[i][3], s.getBlocks().get(i).getBoxes().getFirst());
+                assertOnA4(
+                        grid[i][0],
+                        grid[i][1],
+                        grid[i][2],
+                        grid[i][3],
+                        s.getBlocks().get(i).getBoxes().getFirst());
             }
-            assertEquals(0.1 * 1240, s.getBlocks().getFirst().getBoxes().getFirst().getPixels().getX1(), 1e-9);
-            assertEquals(0.1 * 1240 / (150 / 72.0),
-                    s.getBlocks().getFirst().getBoxes().getFirst().getPoints().getX1(), 1e-9);
+            assertEquals(
+                    0.1 * 1240,
+                    s.getBlocks().getFirst().getBoxes().getFirst().getPixels().getX1(),
+                    1e-9);
+            assertEquals(
+                    0.1 * 1240 / (150 / 72.0),
+                    s.getBlocks().getFirst().getBoxes().getFirst().getPoints().getX1(),
+                    1e-9);
             assertEquals(Pages.A4, s.getSourcePage());
             assertEquals(List.of(), s.getFlags());
             assertEquals(0.9, layout.getConfidence(), 1e-6);
 
             List<Answer> answers = TopicReader.values(records, Topics.PAGES_ANSWERS).stream()
-                    .filter(a -> a.getDocumentId().equals("structured-layout")).findFirst().orElseThrow()
+                    .filter(a -> a.getDocumentId().equals("structured-layout"))
+                    .findFirst()
+                    .orElseThrow()
                     .getAnswers();
             assertEquals(1, answers.size());
             assertEquals("14", answers.getFirst().getText());
@@ -181,18 +228,27 @@ class StructuredOutputKafkaTest {
 
             PageStructure markdown = ocr.get("structured-markdown").getStructure();
             assertEquals(OcrMode.MARKDOWN, markdown.getMode());
-            assertEquals(List.of(BlockKind.TITLE, BlockKind.TABLE),
+            assertEquals(
+                    List.of(BlockKind.TITLE, BlockKind.TABLE),
                     markdown.getBlocks().stream().map(LayoutBlock::getKind).toList());
-            assertEquals(List.of(List.of("Item", "Qty", "Price"), List.of("Paper", "2", "4.50"),
-                    List.of("Toner", "1", "39.00")), markdown.getTables().getFirst().getRows().stream()
-                    .map(row -> row.stream().map(TableCell::getText).toList()).toList());
-            assertEquals("# Invoice 2024-117\n\n| Item | Qty | Price |\n| --- | ---: | ---: |\n"
-                    + "| Paper | 2 | 4.50 |\n| Toner | 1 | 39.00 |", markdown.getMarkdown());
+            assertEquals(
+                    List.of(
+                            List.of("Item", "Qty", "Price"),
+                            List.of("Paper", "2", "4.50"),
+                            List.of("Toner", "1", "39.00")),
+                    markdown.getTables().getFirst().getRows().stream()
+                            .map(row -> row.stream().map(TableCell::getText).toList())
+                            .toList());
+            assertEquals(
+                    "# Invoice 2024-117\n\n| Item | Qty | Price |\n| --- | ---: | ---: |\n"
+                            + "| Paper | 2 | 4.50 |\n| Toner | 1 | 39.00 |",
+                    markdown.getMarkdown());
             assertNull(markdown.getSourcePage(), "a raster page: points are pixels");
 
             PageStructure text = ocr.get("structured-text").getStructure();
             assertEquals(OcrMode.TEXT, text.getMode());
-            assertEquals(List.of("Dear Ms Novak,\nthank you for your letter.", "Kind regards"),
+            assertEquals(
+                    List.of("Dear Ms Novak,\nthank you for your letter.", "Kind regards"),
                     text.getBlocks().stream().map(LayoutBlock::getText).toList());
             assertTrue(text.getBlocks().stream().allMatch(b -> b.getKind() == BlockKind.PARAGRAPH));
             assertEquals(TEXT, text.getMarkdown());

@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** A {@link WorkerConfig} from a few properties (defaults for the rest), without Quarkus but with its duration syntax. */
 public final class Configs {
-    private Configs() {
-    }
+    private Configs() {}
 
     public static WorkerConfig worker(Map<String, String> properties) {
         Map<String, String> all = new HashMap<>(properties);

@@ -9,7 +9,8 @@ import io.pagestream.schema.BoxPlacement;
 /** Raw outputs as Mono-InternVL writes them, what they must parse to, and the box checks on the A4 page. */
 public final class ModelOutputs {
     /** The issue's page in LAYOUT mode: a heading, two paragraphs and a 3 × 4 table, every region grounded. */
-    public static final String LAYOUT = """
+    public static final String LAYOUT =
+            """
             <ref>## Quarterly results</ref><box>[[100, 50, 900, 120]]</box>
             <ref>Revenue grew in every region.</ref><box>[[100, 150, 900, 250]]</box>
             <ref>Costs stayed flat, so the margin rose.</ref><box>[[100, 270, 900, 360]]</box>
@@ -19,7 +20,8 @@ public final class ModelOutputs {
             | South | 8 | 9 | 11 |</ref><box>[[100, 400, 900, 600]]</box>""";
 
     /** {@link #LAYOUT} as normalised markdown. */
-    public static final String LAYOUT_MARKDOWN = """
+    public static final String LAYOUT_MARKDOWN =
+            """
             ## Quarterly results
 
             Revenue grew in every region.
@@ -33,8 +35,7 @@ public final class ModelOutputs {
 
     private static final double A4_SCALE = Pages.A4.getRenderScale();
 
-    private ModelOutputs() {
-    }
+    private ModelOutputs() {}
 
     public static void assertBox(double x1, double y1, double x2, double y2, BoundingBox box) {
         assertEquals(x1, box.getX1(), 1e-9, "x1 of " + box);
@@ -52,10 +53,14 @@ public final class ModelOutputs {
         double w = Pages.A4_WIDTH / 1000.0;
         double h = Pages.A4_HEIGHT / 1000.0;
         assertBox(gx1 * w, gy1 * h, gx2 * w, gy2 * h, placement.getPixels());
-        assertBox(gx1 * w / A4_SCALE, gy1 * h / A4_SCALE, gx2 * w / A4_SCALE, gy2 * h / A4_SCALE,
-                placement.getPoints());
+        assertBox(
+                gx1 * w / A4_SCALE, gy1 * h / A4_SCALE, gx2 * w / A4_SCALE, gy2 * h / A4_SCALE, placement.getPoints());
         BoundingBox points = placement.getPoints();
-        assertTrue(points.getX1() >= 0 && points.getY1() >= 0 && points.getX2() <= Pages.A4.getWidthPoints()
-                && points.getY2() <= Pages.A4.getHeightPoints(), "inside the page: " + points);
+        assertTrue(
+                points.getX1() >= 0
+                        && points.getY1() >= 0
+                        && points.getX2() <= Pages.A4.getWidthPoints()
+                        && points.getY2() <= Pages.A4.getHeightPoints(),
+                "inside the page: " + points);
     }
 }

@@ -19,14 +19,20 @@ public final class Pages {
     public static final SourcePage A4 = new SourcePage(595.28, 841.89, 150 / 72.0);
     /** Its image: PDFBox floors 1240.17 × 1753.94 px. */
     public static final int A4_WIDTH = 1240;
+
     public static final int A4_HEIGHT = 1753;
 
-    private Pages() {
-    }
+    private Pages() {}
 
     /** A page of an A4 PDF in {@code mode}, OCR and, with questions, QA; answers grounded when asked. */
-    public static PageImage a4(String documentId, int pageIndex, int pageCount, byte[] image, OcrMode mode,
-            List<String> questions, boolean groundAnswers) {
+    public static PageImage a4(
+            String documentId,
+            int pageIndex,
+            int pageCount,
+            byte[] image,
+            OcrMode mode,
+            List<String> questions,
+            boolean groundAnswers) {
         PageImage page = page(documentId, pageIndex, pageCount, image, questions);
         page.setWidth(A4_WIDTH);
         page.setHeight(A4_HEIGHT);
@@ -36,8 +42,8 @@ public final class Pages {
         return page;
     }
 
-    public static PageImage page(String documentId, int pageIndex, int pageCount, byte[] image,
-            List<String> questions) {
+    public static PageImage page(
+            String documentId, int pageIndex, int pageCount, byte[] image, List<String> questions) {
         return PageImage.newBuilder()
                 .setDocumentId(documentId)
                 .setPageIndex(pageIndex)

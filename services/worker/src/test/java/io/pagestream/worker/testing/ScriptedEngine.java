@@ -44,16 +44,18 @@ public final class ScriptedEngine implements PageEngine {
     private final Thread thread;
     private volatile Script script = (prompt, imageWidth) -> null;
 
-    private record Pending(GenerationRequest request, int imageWidth, int[] promptIds,
-            CompletableFuture<GenerationResult> result, AtomicBoolean cancelled) {
-    }
+    private record Pending(
+            GenerationRequest request,
+            int imageWidth,
+            int[] promptIds,
+            CompletableFuture<GenerationResult> result,
+            AtomicBoolean cancelled) {}
 
     /**
      * A scripted output: the text as the tokenizer would decode it (grounding tags included), every generated token
      * at log-probability {@code logprob}, so its confidence is {@code exp(logprob)}.
      */
-    public record Reply(String text, float logprob) {
-    }
+    public record Reply(String text, float logprob) {}
 
     /** The raw output for a prompt on a page, told apart by the width of its image; null for the default output. */
     @FunctionalInterface
@@ -107,8 +109,12 @@ public final class ScriptedEngine implements PageEngine {
         List<PromptRun> runs = new ArrayList<>();
         int imageWidth = (int) page.images().getFirst().values()[0];
         for (GenerationRequest request : page.prompts()) {
-            Pending pending = new Pending(request, imageWidth, promptIds(request.prompt(), 1),
-                    new CompletableFuture<>(), new AtomicBoolean());
+            Pending pending = new Pending(
+                    request,
+                    imageWidth,
+                    promptIds(request.prompt(), 1),
+                    new CompletableFuture<>(),
+                    new AtomicBoolean());
             queue.add(pending);
             runs.add(new PromptRun(pending.result(), () -> pending.cancelled().set(true)));
         }
@@ -160,20 +166,25 @@ public final class ScriptedEngine implements PageEngine {
                 queue.add(p);
             } else {
                 Reply reply = script.reply(p.request().prompt(), p.imageWidth());
-                p.result().complete(reply == null ? result(p, FinishReason.STOP)
-                        : result(p.promptIds(), reply, FinishReason.STOP));
+                p.result()
+                        .complete(
+                                reply == null
+                                        ? result(p, FinishReason.STOP)
+                                        : result(p.promptIds(), reply, FinishReason.STOP));
             }
         }
     }
 
     /** A result decided by the prompt alone: text "answer to <prompt>", a few tokens with log-probability −0.1. */
     private static GenerationResult result(Pending p, FinishReason reason) {
-        String text = reason == FinishReason.CANCELLED ? "" : "answer to " + p.request().prompt();
+        String text = reason == FinishReason.CANCELLED
+                ? ""
+                : "answer to " + p.request().prompt();
         int count = reason == FinishReason.CANCELLED ? 0 : 1 + text.getBytes(StandardCharsets.UTF_8).length % 5;
         float[] logprobs = new float[count];
         Arrays.fill(logprobs, -0.1f);
-        return new GenerationResult(p.promptIds(), new int[count], logprobs, text, reason, 0,
-                new Timings(0, 1, 1, 2, 3, 4, 5));
+        return new GenerationResult(
+                p.promptIds(), new int[count], logprobs, text, reason, 0, new Timings(0, 1, 1, 2, 3, 4, 5));
     }
 
     /**
@@ -183,7 +194,13 @@ public final class ScriptedEngine implements PageEngine {
     public static GenerationResult result(int[] promptIds, Reply reply, FinishReason reason) {
         float[] logprobs = new float[reply.text().length() / 4 + 2];
         Arrays.fill(logprobs, reply.logprob());
-        return new GenerationResult(promptIds, new int[logprobs.length], logprobs, reply.text(), reason, 0,
+        return new GenerationResult(
+                promptIds,
+                new int[logprobs.length],
+                logprobs,
+                reply.text(),
+                reason,
+                0,
                 new Timings(0, 1, 1, 2, 3, 4, 5));
     }
 

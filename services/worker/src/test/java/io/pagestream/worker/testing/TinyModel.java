@@ -28,8 +28,7 @@ public final class TinyModel {
     public static final long SEED = 7;
     private static Path shared;
 
-    private TinyModel() {
-    }
+    private TinyModel() {}
 
     /** Writes and converts the model under {@code dir}; returns the checkpoint directory. */
     public static Path create(Path dir) {
@@ -39,11 +38,12 @@ public final class TinyModel {
     /** {@code tiny} or {@code small}. */
     public static Path create(Path dir, String name) {
         Path checkpoint = dir.resolve(name);
-        ModelConfig config = switch (name) {
-            case "tiny" -> bundled("tiny");
-            case "small" -> small(bundled("tiny"));
-            default -> throw new IllegalArgumentException("no model " + name + " (tiny, small)");
-        };
+        ModelConfig config =
+                switch (name) {
+                    case "tiny" -> bundled("tiny");
+                    case "small" -> small(bundled("tiny"));
+                    default -> throw new IllegalArgumentException("no model " + name + " (tiny, small)");
+                };
         RandomCheckpoint.write(config, SEED, DType.BF16, checkpoint);
         try {
             TokenizerFiles.write(checkpoint, config.llm().vocabSize(), SEED);
@@ -70,12 +70,33 @@ public final class TinyModel {
 
     private static ModelConfig small(ModelConfig tiny) {
         LlmConfig l = tiny.llm();
-        LlmConfig llm = new LlmConfig(l.architectures(), 512, 8, 8, 4, 1408, l.vocabSize(), l.rmsNormEps(),
-                l.ropeTheta(), l.ropeScaling(), l.maxPositionEmbeddings(), l.hiddenAct(), l.bias(),
+        LlmConfig llm = new LlmConfig(
+                l.architectures(),
+                512,
+                8,
+                8,
+                4,
+                1408,
+                l.vocabSize(),
+                l.rmsNormEps(),
+                l.ropeTheta(),
+                l.ropeScaling(),
+                l.maxPositionEmbeddings(),
+                l.hiddenAct(),
+                l.bias(),
                 l.tieWordEmbeddings());
-        return new ModelConfig(tiny.vision(), llm, tiny.selectLayer(), tiny.forceImageSize(), tiny.downsampleRatio(),
-                tiny.template(), tiny.dynamicImageSize(), tiny.useThumbnail(), tiny.psVersion(),
-                tiny.minDynamicPatch(), tiny.maxDynamicPatch());
+        return new ModelConfig(
+                tiny.vision(),
+                llm,
+                tiny.selectLayer(),
+                tiny.forceImageSize(),
+                tiny.downsampleRatio(),
+                tiny.template(),
+                tiny.dynamicImageSize(),
+                tiny.useThumbnail(),
+                tiny.psVersion(),
+                tiny.minDynamicPatch(),
+                tiny.maxDynamicPatch());
     }
 
     private static ModelConfig bundled(String name) {
@@ -88,7 +109,8 @@ public final class TinyModel {
 
     public static void delete(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            paths.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // Best effort at exit.
         }

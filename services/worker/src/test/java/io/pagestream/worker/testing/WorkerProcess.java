@@ -23,10 +23,12 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     /** Starts the worker with these system properties, its output appended to {@code log}. */
-    public static WorkerProcess start(Path app, Map<String, String> properties, Path log, int port)
-            throws IOException {
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx768m", "-Dquarkus.http.port=" + port,
+    public static WorkerProcess start(Path app, Map<String, String> properties, Path log, int port) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                ChildProcess.javaExecutable(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx768m",
+                "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", app.toString()));
@@ -41,9 +43,14 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** GETs a path of the worker's HTTP port; status -1 when it does not answer. */
     public Answer get(String path) {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + path)).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        try (HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (IOException e) {
             return new Answer(-1, e.toString());
@@ -53,8 +60,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    public record Answer(int status, String body) {
-    }
+    public record Answer(int status, String body) {}
 
     /** SIGKILL: no shutdown hook, no graceful anything. */
     public void kill() {

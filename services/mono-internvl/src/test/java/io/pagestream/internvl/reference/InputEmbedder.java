@@ -5,15 +5,13 @@ final class InputEmbedder {
     /** {@code <IMG_CONTEXT>}, the placeholder each projector row replaces. */
     static final int IMG_CONTEXT = 92546;
 
-    private InputEmbedder() {
-    }
+    private InputEmbedder() {}
 
     /**
      * @param rows   the decoder's input rows
      * @param visual per row, whether it is an image row (routed to {@code feed_forward_ve} in prefill)
      */
-    record Embedded(float[][] rows, boolean[] visual) {
-    }
+    record Embedded(float[][] rows, boolean[] visual) {}
 
     /** {@code imageRows} may be null or empty for a text-only prompt; its count must match the placeholders. */
     static Embedded embed(int[] ids, float[][] imageRows, float[] embeddings, int hidden) {
@@ -24,8 +22,8 @@ final class InputEmbedder {
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] == IMG_CONTEXT) {
                 if (next == available) {
-                    throw new IllegalArgumentException("more <IMG_CONTEXT> tokens than the " + available
-                            + " image rows given");
+                    throw new IllegalArgumentException(
+                            "more <IMG_CONTEXT> tokens than the " + available + " image rows given");
                 }
                 rows[i] = imageRows[next++].clone();
                 visual[i] = true;
@@ -34,8 +32,7 @@ final class InputEmbedder {
             }
         }
         if (next != available) {
-            throw new IllegalArgumentException(available + " image rows given for " + next
-                    + " <IMG_CONTEXT> tokens");
+            throw new IllegalArgumentException(available + " image rows given for " + next + " <IMG_CONTEXT> tokens");
         }
         return new Embedded(rows, visual);
     }

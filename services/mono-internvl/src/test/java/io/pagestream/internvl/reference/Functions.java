@@ -4,8 +4,7 @@ package io.pagestream.internvl.reference;
 final class Functions {
     private static final double SQRT_HALF = Math.sqrt(0.5);
 
-    private Functions() {
-    }
+    private Functions() {}
 
     /** {@code x · rsqrt(mean(x²) + eps) · weight}. */
     static float[] rmsNorm(float[] x, float[] weight, double eps) {

@@ -20,14 +20,16 @@ final class WeightsLoader {
 
     /** Refuses checkpoints above {@code maxParameters}: the reference keeps all weights as float32 arrays. */
     static ModelWeights load(ModelCheckpoint checkpoint, long maxParameters) {
-        long parameters = checkpoint.tensors().tensors().values().stream().mapToLong(TensorInfo::elementCount).sum();
+        long parameters = checkpoint.tensors().tensors().values().stream()
+                .mapToLong(TensorInfo::elementCount)
+                .sum();
         if (parameters > maxParameters) {
             throw new IllegalArgumentException(checkpoint.tensors().dir() + " has " + parameters
                     + " parameters; the plain-Java reference model holds every weight as float32 on the heap and"
                     + " is meant for tiny test models only (limit " + maxParameters + ")");
         }
-        return new WeightsLoader(checkpoint.tensors()).model(checkpoint.config().llm(),
-                checkpoint.config().projectorInputSize());
+        return new WeightsLoader(checkpoint.tensors())
+                .model(checkpoint.config().llm(), checkpoint.config().projectorInputSize());
     }
 
     private ModelWeights model(LlmConfig llm, int projectorInput) {

@@ -9,6 +9,11 @@ package io.pagestream.internvl.reference;
  * @param projectorIn         {@code mlp1.1}
  * @param projectorOut        {@code mlp1.3}
  */
-record VisionWeights(float[] patchWeight, float[] patchBias, float[] positionEmbedding, float[] projectorNormWeight,
-                     float[] projectorNormBias, Linear projectorIn, Linear projectorOut) {
-}
+record VisionWeights(
+        float[] patchWeight,
+        float[] patchBias,
+        float[] positionEmbedding,
+        float[] projectorNormWeight,
+        float[] projectorNormBias,
+        Linear projectorIn,
+        Linear projectorOut) {}

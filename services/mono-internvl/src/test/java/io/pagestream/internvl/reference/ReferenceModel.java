@@ -67,7 +67,8 @@ public final class ReferenceModel {
     }
 
     InputEmbedder.Embedded embed(int[] ids, float[][] imageRows) {
-        return InputEmbedder.embed(ids, imageRows, weights.embeddings(), config.llm().hiddenSize());
+        return InputEmbedder.embed(
+                ids, imageRows, weights.embeddings(), config.llm().hiddenSize());
     }
 
     float[] tokenEmbedding(int id) {
@@ -80,6 +81,8 @@ public final class ReferenceModel {
 
     /** Final norm and LM head for one hidden row. */
     float[] logits(float[] hidden) {
-        return weights.head().apply(Functions.rmsNorm(hidden, weights.finalNorm(), config.llm().rmsNormEps()));
+        return weights.head()
+                .apply(Functions.rmsNorm(
+                        hidden, weights.finalNorm(), config.llm().rmsNormEps()));
     }
 }

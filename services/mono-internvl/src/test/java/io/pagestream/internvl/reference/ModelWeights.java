@@ -9,8 +9,8 @@ import java.util.List;
  * @param finalNorm  {@code model.norm}
  * @param head       {@code output}, the LM head
  */
-record ModelWeights(float[] embeddings, List<LayerWeights> layers, float[] finalNorm, Linear head,
-                    VisionWeights vision) {
+record ModelWeights(
+        float[] embeddings, List<LayerWeights> layers, float[] finalNorm, Linear head, VisionWeights vision) {
     ModelWeights {
         layers = List.copyOf(layers);
     }

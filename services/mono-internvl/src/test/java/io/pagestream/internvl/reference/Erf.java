@@ -10,8 +10,7 @@ final class Erf {
     private static final int SERIES_TERMS = 60;
     private static final int FRACTION_DEPTH = 80;
 
-    private Erf() {
-    }
+    private Erf() {}
 
     static double erf(double x) {
         if (Double.isNaN(x)) {

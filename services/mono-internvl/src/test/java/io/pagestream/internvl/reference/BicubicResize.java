@@ -8,8 +8,7 @@ package io.pagestream.internvl.reference;
 final class BicubicResize {
     private static final double A = -0.75;
 
-    private BicubicResize() {
-    }
+    private BicubicResize() {}
 
     /** {@code src} is {@code [inH][inW][channels]} flattened; returns {@code [outH][outW][channels]}. */
     static float[] resize(float[] src, int inH, int inW, int channels, int outH, int outW) {
@@ -22,7 +21,8 @@ final class BicubicResize {
                     double sum = 0;
                     for (int i = 0; i < 4; i++) {
                         for (int j = 0; j < 4; j++) {
-                            sum += rows.weights[i] * cols.weights[j]
+                            sum += rows.weights[i]
+                                    * cols.weights[j]
                                     * src[(rows.indices[i] * inW + cols.indices[j]) * channels + c];
                         }
                     }

@@ -5,8 +5,7 @@ import io.pagestream.internvl.checkpoint.RopeScaling;
 
 /** Rotary position embedding, NeoX style (the two halves of a head are rotated as pairs), with HF's dynamic NTK. */
 final class Rope {
-    private Rope() {
-    }
+    private Rope() {}
 
     /**
      * The base for a sequence whose total length (cached plus new tokens) is {@code totalLength}. HF's dynamic NTK

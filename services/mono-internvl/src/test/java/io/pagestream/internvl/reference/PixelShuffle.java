@@ -6,20 +6,20 @@ package io.pagestream.internvl.reference;
  * tokens row-major; {@code v1} column-major, the transposed order the first InternVL releases produced.
  */
 final class PixelShuffle {
-    private PixelShuffle() {
-    }
+    private PixelShuffle() {}
 
     /** {@code tokens}: {@code [side²][width]}, row-major over the patch grid; returns {@code [(side/2)²][4·width]}. */
     static float[][] apply(float[][] tokens, int side, String version) {
         if (side % 2 != 0 || tokens.length != side * side) {
-            throw new IllegalArgumentException(tokens.length + " tokens do not form an even square grid of side "
-                    + side);
+            throw new IllegalArgumentException(
+                    tokens.length + " tokens do not form an even square grid of side " + side);
         }
-        boolean columnMajor = switch (version) {
-            case "v1" -> true;
-            case "v2" -> false;
-            default -> throw new IllegalArgumentException("unknown ps_version " + version);
-        };
+        boolean columnMajor =
+                switch (version) {
+                    case "v1" -> true;
+                    case "v2" -> false;
+                    default -> throw new IllegalArgumentException("unknown ps_version " + version);
+                };
         int width = tokens[0].length;
         int half = side / 2;
         float[][] out = new float[half * half][4 * width];

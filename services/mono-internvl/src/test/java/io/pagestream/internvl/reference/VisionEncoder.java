@@ -64,8 +64,8 @@ final class VisionEncoder {
                     double sum = weights.patchBias()[o];
                     for (int ch = 0; ch < channels; ch++) {
                         for (int ky = 0; ky < patch; ky++) {
-                            int pixelRow = ((tile * channels + ch) * tileSize + pr * patch + ky) * tileSize
-                                    + pc * patch;
+                            int pixelRow =
+                                    ((tile * channels + ch) * tileSize + pr * patch + ky) * tileSize + pc * patch;
                             int weightRow = o * kernel + (ch * patch + ky) * patch;
                             for (int kx = 0; kx < patch; kx++) {
                                 sum += (double) weights.patchWeight()[weightRow + kx] * pixels[pixelRow + kx];
@@ -91,8 +91,8 @@ final class VisionEncoder {
 
     /** {@code mlp1}: LayerNorm, Linear, exact GELU, Linear. */
     private float[] project(float[] token) {
-        float[] normed = Functions.layerNorm(token, weights.projectorNormWeight(), weights.projectorNormBias(),
-                PROJECTOR_NORM_EPS);
+        float[] normed = Functions.layerNorm(
+                token, weights.projectorNormWeight(), weights.projectorNormBias(), PROJECTOR_NORM_EPS);
         float[] hidden = weights.projectorIn().apply(normed);
         for (int i = 0; i < hidden.length; i++) {
             hidden[i] = Functions.gelu(hidden[i]);
