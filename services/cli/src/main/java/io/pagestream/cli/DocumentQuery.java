@@ -6,15 +6,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 
 /**
  * Asks the assembler's REST API ({@code GET /v1/documents/{id}}: the status URL ingest hands out) where a document
@@ -101,30 +96,14 @@ final class DocumentQuery {
                         .timeout(Duration.ofSeconds(30))
                         .header("Accept", "application/json"));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), parse(response.body()), retryAfter(response.headers()));
+        return new Answer(
+                response.statusCode(), parse(response.body()), RetryAfter.of(response.headers(), DEFAULT_RETRY_AFTER));
     }
 
     /** The document's URL under an API base URL ({@code http://host:port}, with or without a trailing slash). */
     static URI documentUrl(String baseUrl, String documentId) {
         String segment = URLEncoder.encode(documentId, StandardCharsets.UTF_8).replace("+", "%20");
         return URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/").resolve("v1/documents/" + segment);
-    }
-
-    /** Retry-After in seconds or as an HTTP date; {@link #DEFAULT_RETRY_AFTER} when absent or unreadable. */
-    static Duration retryAfter(HttpHeaders headers) {
-        String value = headers.firstValue("Retry-After").map(String::strip).orElse("");
-        if (value.matches("\\d{1,9}")) {
-            return Duration.ofSeconds(Long.parseLong(value));
-        }
-        try {
-            Duration until = Duration.between(
-                    Instant.now(),
-                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
-                            .toInstant());
-            return until.isNegative() ? Duration.ZERO : until;
-        } catch (DateTimeParseException e) {
-            return DEFAULT_RETRY_AFTER;
-        }
     }
 
     private static JsonNode parse(String body) {

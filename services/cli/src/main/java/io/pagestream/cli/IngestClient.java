@@ -86,7 +86,8 @@ final class IngestClient {
                 return body;
             }
             if ((status == 503 || status == 409) && attempt < retries) {
-                long wait = response.headers().firstValueAsLong("Retry-After").orElse(5);
+                long wait =
+                        RetryAfter.of(response.headers(), Duration.ofSeconds(5)).toSeconds();
                 progress(
                         "%s: %d %s; retrying in %d s",
                         file.getFileName(), status, body.path("reason").asText("busy"), wait);
