@@ -2,6 +2,7 @@ package io.pagestream.cli;
 
 import io.pagestream.cli.gpu.GpuCheckCommand;
 import io.pagestream.cli.model.ModelCommand;
+import io.pagestream.cli.schemas.SchemasCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
             WaitCommand.class,
             WatchCommand.class,
             ModelCommand.class,
+            SchemasCommand.class,
             GpuCheckCommand.class
         })
 public final class Main {

@@ -38,32 +38,35 @@ class DockerfilesTest {
                 .isEmpty());
     }
 
+    /** The command line's image, which the schemas Job, the init containers and compose's one-shot run. */
+    @Test
+    void theCommandLineImageIsASmallNonRootJre() {
+        String cli = Repo.read(Repo.DOCKER.resolve("cli.Dockerfile"));
+        assertEquals(List.of(), cliProblems(cli));
+        assertFalse(cliProblems(cli.replace("USER 10001", "")).isEmpty());
+        assertFalse(cliProblems(
+                        cli.replace("FROM eclipse-temurin:25-jre", "FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04"))
+                .isEmpty());
+    }
+
+    static List<String> cliProblems(String dockerfile) {
+        List<String> problems = buildProblems("cli", lines(dockerfile));
+        if (!dockerfile.contains("pagestream-cli.jar")) {
+            problems.add("the image must run the command line's jar");
+        }
+        return problems;
+    }
+
     static List<String> problems(Service service, String dockerfile) {
-        List<String> problems = new ArrayList<>();
-        List<String> lines = dockerfile
-                .lines()
-                .map(String::strip)
-                .filter(l -> !l.startsWith("#"))
-                .toList();
+        List<String> lines = lines(dockerfile);
+        List<String> problems = new ArrayList<>(buildProblems(service.name(), lines));
+        if (service == Service.WORKER) {
+            // Its base is NVIDIA's, for CUDA and cuDNN, with the JRE copied in (checked below).
+            problems.removeIf(p -> p.startsWith("the runtime base must be a JRE"));
+        }
         List<String> froms = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
-        if (froms.size() < 2) {
-            problems.add("not a multi-stage build: " + froms);
-        }
-        String build = String.join(" ", lines);
-        if (!build.contains("./mvnw ") || !build.contains("-pl services/" + service.name())) {
-            problems.add("the build stage must run ./mvnw -pl services/" + service.name());
-        }
-        String users = lines.stream()
-                .filter(l -> l.startsWith("USER "))
-                .reduce((a, b) -> b)
-                .orElse("none");
         String lastFrom = froms.isEmpty() ? "" : froms.getLast();
-        int lastStage = lines.lastIndexOf(lastFrom);
-        boolean userInFinalStage =
-                lines.subList(Math.max(lastStage, 0), lines.size()).contains(users);
-        if (!userInFinalStage || users.equals("USER root") || users.equals("USER 0") || users.startsWith("USER 0:")) {
-            problems.add("the final stage must switch to a non-root USER, has " + users);
-        }
+        String build = String.join(" ", lines);
         int port = service.httpPort();
         if (!lines.contains("EXPOSE " + port) || !build.contains("http://127.0.0.1:" + port + "/q/health/ready")) {
             problems.add("EXPOSE and HEALTHCHECK must use port " + port);
@@ -79,7 +82,41 @@ class DockerfilesTest {
             if (!build.contains("-Pgpu")) {
                 problems.add("the worker must be built with -Pgpu");
             }
-        } else if (!lastFrom.matches("FROM eclipse-temurin:\\d+-jre.*")) {
+        }
+        return problems;
+    }
+
+    private static List<String> lines(String dockerfile) {
+        return dockerfile
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.startsWith("#"))
+                .toList();
+    }
+
+    /** Every image: a multi-stage ./mvnw build of its module, a non-root final stage on a JRE base. */
+    private static List<String> buildProblems(String module, List<String> lines) {
+        List<String> problems = new ArrayList<>();
+        List<String> froms = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
+        if (froms.size() < 2) {
+            problems.add("not a multi-stage build: " + froms);
+        }
+        String build = String.join(" ", lines);
+        if (!build.contains("./mvnw ") || !build.contains("-pl services/" + module)) {
+            problems.add("the build stage must run ./mvnw -pl services/" + module);
+        }
+        String users = lines.stream()
+                .filter(l -> l.startsWith("USER "))
+                .reduce((a, b) -> b)
+                .orElse("none");
+        String lastFrom = froms.isEmpty() ? "" : froms.getLast();
+        int lastStage = lines.lastIndexOf(lastFrom);
+        boolean userInFinalStage =
+                lines.subList(Math.max(lastStage, 0), lines.size()).contains(users);
+        if (!userInFinalStage || users.equals("USER root") || users.equals("USER 0") || users.startsWith("USER 0:")) {
+            problems.add("the final stage must switch to a non-root USER, has " + users);
+        }
+        if (!lastFrom.matches("FROM eclipse-temurin:\\d+-jre.*")) {
             problems.add("the runtime base must be a JRE, is " + lastFrom);
         }
         return problems;

@@ -40,6 +40,7 @@ class ManifestModelsTest {
                             "PersistentVolumeClaim",
                             "Deployment",
                             "StatefulSet",
+                            "Job",
                             "PodDisruptionBudget",
                             "NetworkPolicy",
                             "ServiceMonitor",

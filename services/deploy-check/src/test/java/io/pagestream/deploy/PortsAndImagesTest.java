@@ -23,6 +23,7 @@ class PortsAndImagesTest {
             String image = c.image();
             boolean ours = Service.ALL.stream().anyMatch(s -> s.image().equals(image));
             boolean known = ours
+                    || image.equals(SchemasJobTest.CLI_IMAGE)
                     || image.equals("apicurio/apicurio-registry:" + Repo.APICURIO_VERSION)
                     || (c.where().startsWith("compose") && image.startsWith("apache/kafka:"));
             if (!known) {
@@ -33,7 +34,8 @@ class PortsAndImagesTest {
                 .filter(c -> c.node().has("build"))
                 .forEach(c -> {
                     String dockerfile = c.node().at("/build/dockerfile").asText();
-                    if (!dockerfile.equals("docker/" + c.service().name() + ".Dockerfile")) {
+                    String module = c.isPagestream() ? c.service().name() : "cli";
+                    if (!dockerfile.equals("docker/" + module + ".Dockerfile")) {
                         problems.add(c.where() + " builds " + c.image() + " from " + dockerfile);
                     }
                 });
@@ -42,6 +44,9 @@ class PortsAndImagesTest {
                 problems.add(s.dockerfile() + " does not document its tag " + s.image());
             }
         });
+        if (!Repo.read(Repo.DOCKER.resolve("cli.Dockerfile")).contains("-t " + SchemasJobTest.CLI_IMAGE + " .")) {
+            problems.add("cli.Dockerfile does not document its tag " + SchemasJobTest.CLI_IMAGE);
+        }
         assertEquals(List.of(), problems);
     }
 

@@ -111,6 +111,34 @@ public final class SchemaRegistryClient implements AutoCloseable {
     }
 
     /**
+     * Whether the schema may be registered as the subject's next version, tested by the registry against the versions
+     * the subject's compatibility level names: every registered version for the {@code _TRANSITIVE} levels, the latest
+     * for the others. The endpoint is chosen from the level because registries differ on the one without a version
+     * (Confluent follows the level, Apicurio always tests every version). A subject with no versions accepts any
+     * schema.
+     */
+    public CompatibilityVerdict checkCompatibility(String subject, Schema schema) {
+        boolean transitive = Compatibility.valueOf(compatibility(subject)).transitive();
+        String versions = transitive ? "/versions" : "/versions/latest";
+        JsonNode answer;
+        try {
+            answer = http.post(
+                    "checking compatibility",
+                    subject,
+                    "/compatibility/subjects/" + encode(subject) + versions + "?verbose=true",
+                    Map.of("schema", schema.toString()));
+        } catch (RegistryException e) {
+            if (e.isNotFound()) {
+                return new CompatibilityVerdict(true, List.of());
+            }
+            throw e;
+        }
+        List<String> messages = new ArrayList<>();
+        answer.path("messages").forEach(m -> messages.add(m.asText()));
+        return new CompatibilityVerdict(answer.path("is_compatible").asBoolean(), messages);
+    }
+
+    /**
      * The subject's compatibility level, or the global one when the subject has none of its own (asked for with
      * {@code defaultToGlobal}; registries that ignore it answer 404, which falls back the same way).
      */

@@ -107,6 +107,21 @@ class SchemaRegistryClientTest {
         assertEquals(v1, client.version(subject, 1).id());
     }
 
+    /** V2_REQUIRED_FIELD reads the latest (defaulted) version's data but not V1's: only a transitive level sees it. */
+    @Test
+    void checksAgainstEveryVersionATransitiveLevelNames() {
+        String subject = subject();
+        client.setCompatibility(subject, Compatibility.FULL.name());
+        client.register(subject, V1);
+        client.register(subject, V2_DEFAULTED_FIELD);
+        assertEquals(new CompatibilityVerdict(true, List.of()), client.checkCompatibility(subject, V2_REQUIRED_FIELD));
+
+        client.setCompatibility(subject, Compatibility.FULL_TRANSITIVE.name());
+        assertFalse(client.checkCompatibility(subject, V2_REQUIRED_FIELD).compatible());
+        assertTrue(client.checkCompatibility(subject, V2_DEFAULTED_FIELD).compatible());
+        assertTrue(client.checkCompatibility(subject(), V2_REQUIRED_FIELD).compatible(), "a new subject takes any");
+    }
+
     @Test
     void aNewSubjectAcceptsAnySchema() {
         assertTrue(client.isCompatible(subject(), V2_REQUIRED_FIELD));
