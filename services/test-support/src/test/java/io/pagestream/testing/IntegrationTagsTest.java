@@ -32,11 +32,12 @@ class IntegrationTagsTest {
             "KafkaBroker.start(",
             "KafkaBrokerProcess.start(",
             "ApicurioRegistry.start(",
-            "ChildProcess.");
+            "ChildProcess.",
+            "ServiceJvm.");
 
     private static final Pattern TEST_METHOD = Pattern.compile("@(Test|ParameterizedTest|RepeatedTest|TestFactory)\\b");
     private static final String TAGGED = "@" + IntegrationTest.class.getSimpleName();
-    /** local-stack cannot use the annotation (this module depends on it) and tags its one such test by hand. */
+    /** local-stack cannot use the annotation (this module depends on it) and tags its such tests by hand. */
     private static final String TAGGED_BY_HAND = "@Tag(\"" + IntegrationTest.TAG + "\")";
 
     private final Path services = Path.of(System.getProperty("pagestream.services", ".."))
