@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pagestream.assembler.query.DocumentResource;
 import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.SchemaRegistryClient;
-import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.stack.Directories;
 import io.pagestream.stack.FreePorts;
