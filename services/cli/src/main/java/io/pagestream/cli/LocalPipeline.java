@@ -4,14 +4,11 @@ import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.ChildProcess;
 import io.pagestream.stack.FreePorts;
 import io.pagestream.stack.KafkaBrokerProcess;
+import io.pagestream.stack.ServiceJvm;
 import io.pagestream.stack.TopicAdmin;
 import io.pagestream.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,8 +83,6 @@ final class LocalPipeline implements AutoCloseable {
         static final Tracing OFF = new Tracing(List.of());
     }
 
-    private record Service(ChildProcess child, String url) {}
-
     /** Where each part answers; a service that was not started is empty. */
     record Addresses(
             String kafka,
@@ -100,7 +95,7 @@ final class LocalPipeline implements AutoCloseable {
     private final PrintWriter log;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<ChildProcess> children = new ArrayList<>();
-    private final Map<String, Service> services = new LinkedHashMap<>();
+    private final Map<String, ServiceJvm> services = new LinkedHashMap<>();
     /** This JVM's children from before: anything else it has at {@link #close()} was started for the pipeline. */
     private final Set<Long> preexisting;
 
@@ -129,104 +124,69 @@ final class LocalPipeline implements AutoCloseable {
         }
         TopicAdmin.createMissing(kafka.bootstrapServers(), Topics.newTopics((short) 1));
 
-        List<String> common = new ArrayList<>(List.of(
-                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
-                "-Dpagestream.registry.url=" + registry.url()));
-        common.addAll(tracing.systemProperties());
+        Map<String, String> common =
+                Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(), "pagestream.registry.url", registry.url());
         // Chosen before ingest starts: the status URL ingest hands out points at the assembler, which serves it.
         int assemblerPort = jars.assembler() == null ? 0 : FreePorts.orPick(ports.assembler());
         if (jars.ingest() != null) {
-            List<String> own = new ArrayList<>(List.of(
-                    "-Djava.awt.headless=true",
-                    "-Dpagestream.ingest.work-directory=" + dir.resolve("ingest-work"),
-                    "-Dquarkus.http.body.uploads-directory=" + dir.resolve("ingest-uploads")));
+            ServiceJvm.Builder ingest = service("ingest", ports.ingest(), jars.ingest(), "512m", common, tracing)
+                    .property("java.awt.headless", "true")
+                    .property(
+                            "pagestream.ingest.work-directory",
+                            dir.resolve("ingest-work").toString())
+                    .property(
+                            "quarkus.http.body.uploads-directory",
+                            dir.resolve("ingest-uploads").toString());
             if (jars.assembler() != null) {
-                own.add("-Dpagestream.ingest.status-url-prefix=http://127.0.0.1:" + assemblerPort + "/v1/documents/");
+                ingest.property(
+                        "pagestream.ingest.status-url-prefix", "http://127.0.0.1:" + assemblerPort + "/v1/documents/");
             }
-            service("ingest", ports.ingest(), jars.ingest(), "-Xmx512m", common, own);
+            start(ingest);
         }
         if (jars.worker() != null && model != null) {
-            List<String> settings = new ArrayList<>(List.of(
-                    "-Dpagestream.worker.model.checkpoint=" + model.checkpoint().toAbsolutePath(),
-                    "-Dpagestream.worker.instance-id=local-worker"));
-            model.settings().forEach((key, value) -> settings.add("-D" + key + "=" + value));
-            service("worker", ports.worker(), jars.worker(), "-Xmx1g", common, settings);
+            start(service("worker", ports.worker(), jars.worker(), "1g", common, tracing)
+                    .property(
+                            "pagestream.worker.model.checkpoint",
+                            model.checkpoint().toAbsolutePath().toString())
+                    .property("pagestream.worker.instance-id", "local-worker")
+                    .properties(model.settings()));
         }
         if (jars.assembler() != null) {
-            service(
-                    "assembler",
-                    assemblerPort,
-                    jars.assembler(),
-                    "-Xmx384m",
-                    common,
-                    List.of(
-                            // Queries for a document another instance owns are forwarded to this address.
-                            "-Dquarkus.kafka-streams.application-server=127.0.0.1:" + assemblerPort,
-                            "-Dkafka-streams.state.dir=" + dir.resolve("assembler-state")));
+            start(service("assembler", assemblerPort, jars.assembler(), "384m", common, tracing)
+                    // Queries for a document another instance owns are forwarded to this address.
+                    .property("quarkus.kafka-streams.application-server", "127.0.0.1:" + assemblerPort)
+                    .property(
+                            "kafka-streams.state.dir",
+                            dir.resolve("assembler-state").toString()));
         }
-        try (HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            for (Service service : services.values()) {
-                awaitReady(service, http);
-            }
+        for (ServiceJvm service : services.values()) {
+            service.awaitReady(READY_WITHIN, this::isClosed);
+            log.println("  " + service.name() + " is ready");
         }
         return new Addresses(kafka.bootstrapServers(), registry.url(), url("ingest"), url("worker"), url("assembler"));
     }
 
     private Optional<String> url(String service) {
-        return Optional.ofNullable(services.get(service)).map(Service::url);
+        return Optional.ofNullable(services.get(service)).map(ServiceJvm::url);
     }
 
-    private void service(String name, int port, Path jar, String heap, List<String> common, List<String> own)
-            throws IOException {
-        int httpPort = FreePorts.orPick(port);
-        String url = "http://127.0.0.1:" + httpPort;
-        log.println("Starting the " + name + " service on " + url + " ...");
-        List<String> command = new ArrayList<>(List.of(
-                ChildProcess.javaExecutable(),
-                heap,
-                "--enable-native-access=ALL-UNNAMED",
-                "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + httpPort));
-        command.addAll(common);
-        command.addAll(own);
-        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-        ChildProcess child = started(ChildProcess.start(name, command, dir.resolve(name + ".log")));
+    private ServiceJvm.Builder service(
+            String name, int port, Path jar, String maxHeap, Map<String, String> common, Tracing tracing) {
+        return ServiceJvm.builder(name, jar)
+                .port(port)
+                .maxHeap(maxHeap)
+                .jvmOptions(tracing.systemProperties())
+                .properties(common)
+                .log(dir.resolve(name + ".log"));
+    }
+
+    private void start(ServiceJvm.Builder builder) throws IOException {
+        ServiceJvm service = started(builder.start());
+        log.println("Starting the " + service.name() + " service on " + service.url() + " ...");
         synchronized (this) {
-            children.add(child);
+            children.add(service.process());
         }
-        services.put(name, new Service(child, url));
-    }
-
-    /** Waits for the service's readiness check, failing early if it exits or the pipeline is being stopped. */
-    private void awaitReady(Service service, HttpClient http) throws InterruptedException {
-        ChildProcess child = service.child();
-        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (isClosed()) {
-                throw new CancellationException("stopping");
-            }
-            if (!child.isAlive()) {
-                throw new IllegalStateException("the " + child.name() + " service exited while starting; its log ("
-                        + child.log() + ") ends with:\n" + child.logTail());
-            }
-            try {
-                HttpResponse<Void> r = http.send(
-                        HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    log.println("  " + child.name() + " is ready");
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("the " + child.name() + " service was not ready after " + READY_WITHIN
-                + "; its log (" + child.log() + ") ends with:\n" + child.logTail());
+        services.put(service.name(), service);
     }
 
     private synchronized boolean isClosed() {
@@ -257,7 +217,7 @@ final class LocalPipeline implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         List<ChildProcess> shown = services.isEmpty()
                 ? children()
-                : services.values().stream().map(Service::child).toList();
+                : services.values().stream().map(ServiceJvm::process).toList();
         for (ChildProcess child : shown) {
             b.append("---- ")
                     .append(child.name())
@@ -280,8 +240,8 @@ final class LocalPipeline implements AutoCloseable {
         closed = true;
         while (!started.isEmpty()) {
             AutoCloseable part = started.pop();
-            if (part instanceof ChildProcess child) {
-                child.stop(STOP_GRACE);
+            if (part instanceof ServiceJvm service) {
+                service.stop(STOP_GRACE);
             } else {
                 closeQuietly(part);
             }

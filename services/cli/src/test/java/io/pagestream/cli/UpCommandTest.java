@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pagestream.registry.RegistryConfig;
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.stack.ChildProcess;
@@ -90,7 +89,7 @@ class UpCommandTest {
                     .setPageCount(3)
                     .setAt(Instant.ofEpochMilli(1_790_000_000_000L))
                     .build();
-            try (var client = new SchemaRegistryClient(RegistryConfig.of(registry));
+            try (var client = RegistryClients.of(registry);
                     var producer = new KafkaProducer<>(
                             Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                             new StringSerializer(),

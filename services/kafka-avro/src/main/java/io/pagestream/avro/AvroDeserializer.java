@@ -1,6 +1,7 @@
 package io.pagestream.avro;
 
 import io.pagestream.registry.RegistryException;
+import io.pagestream.registry.SchemaRegistry;
 import io.pagestream.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.util.Map;
@@ -20,8 +21,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  * (generic), and Avro's schema resolution bridges the two, so consumers read older and newer writers alike.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
-    private SchemaRegistryClient client;
-    private boolean ownsClient;
+    private SchemaRegistry client;
+    /** The client built from the configuration, which this closes; null when given one. */
+    private SchemaRegistryClient owned;
+
     private boolean specific;
     private final Class<T> target;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
@@ -31,7 +34,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     }
 
     /** Reads into {@code target} (a generated record class), or into generic records when it is null. */
-    public AvroDeserializer(SchemaRegistryClient client, Class<T> target) {
+    public AvroDeserializer(SchemaRegistry client, Class<T> target) {
         this.client = client;
         this.target = target;
         this.specific = target != null;
@@ -41,8 +44,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     public void configure(Map<String, ?> configs, boolean isKey) {
         if (client == null) {
             AvroSerdeConfig config = AvroSerdeConfig.fromMap(configs);
-            client = new SchemaRegistryClient(config.registry());
-            ownsClient = true;
+            owned = new SchemaRegistryClient(config.registry());
+            client = owned;
             specific = config.specificReader();
         }
     }
@@ -104,8 +107,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     @Override
     public void close() {
-        if (ownsClient) {
-            client.close();
+        if (owned != null) {
+            owned.close();
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.pagestream.avro;
 
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.SchemaRegistry;
 import java.util.Map;
 import org.apache.avro.generic.GenericContainer;
 import org.apache.avro.generic.GenericRecord;
@@ -18,11 +18,11 @@ public final class AvroSerde<T extends GenericContainer> implements Serde<T> {
     }
 
     public static <T extends SpecificRecord> AvroSerde<T> specific(
-            Class<T> type, SchemaRegistryClient client, boolean autoRegister) {
+            Class<T> type, SchemaRegistry client, boolean autoRegister) {
         return new AvroSerde<>(new AvroSerializer<>(client, autoRegister), new AvroDeserializer<>(client, type));
     }
 
-    public static AvroSerde<GenericRecord> generic(SchemaRegistryClient client, boolean autoRegister) {
+    public static AvroSerde<GenericRecord> generic(SchemaRegistry client, boolean autoRegister) {
         return new AvroSerde<>(new AvroSerializer<>(client, autoRegister), new AvroDeserializer<>(client, null));
     }
 

@@ -1,6 +1,7 @@
 package io.pagestream.avro;
 
 import io.pagestream.registry.RegistryException;
+import io.pagestream.registry.SchemaRegistry;
 import io.pagestream.registry.SchemaRegistryClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,15 +25,17 @@ import org.apache.kafka.common.serialization.Serializer;
  * client from them) or constructed around a shared client.
  */
 public class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
-    private SchemaRegistryClient client;
-    private boolean ownsClient;
+    private SchemaRegistry client;
+    /** The client built from the configuration, which this closes; null when given one. */
+    private SchemaRegistryClient owned;
+
     private boolean autoRegister;
     private boolean isKey;
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
 
     public AvroSerializer() {}
 
-    public AvroSerializer(SchemaRegistryClient client, boolean autoRegister) {
+    public AvroSerializer(SchemaRegistry client, boolean autoRegister) {
         this.client = client;
         this.autoRegister = autoRegister;
     }
@@ -42,8 +45,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         this.isKey = isKey;
         if (client == null) {
             AvroSerdeConfig config = AvroSerdeConfig.fromMap(configs);
-            client = new SchemaRegistryClient(config.registry());
-            ownsClient = true;
+            owned = new SchemaRegistryClient(config.registry());
+            client = owned;
             autoRegister = config.autoRegister();
         }
     }
@@ -91,8 +94,8 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
 
     @Override
     public void close() {
-        if (ownsClient) {
-            client.close();
+        if (owned != null) {
+            owned.close();
         }
     }
 }

@@ -13,7 +13,7 @@ import org.apache.avro.Schema;
  * registered, so both directions are cached: a serializer asks the registry once per schema and a deserializer once
  * per id. Thread-safe.
  */
-public final class SchemaRegistryClient implements AutoCloseable {
+public final class SchemaRegistryClient implements SchemaRegistry, AutoCloseable {
     private final RegistryHttp http;
     private final BoundedCache<Integer, Schema> schemasById;
     private final BoundedCache<SubjectSchema, Integer> idsBySubjectSchema;
@@ -26,7 +26,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
         this.idsBySubjectSchema = new BoundedCache<>(config.cacheCapacity());
     }
 
-    /** Registers the schema under the subject (a no-op if already there) and returns its id. */
+    @Override
     public int register(String subject, Schema schema) {
         return idsBySubjectSchema.get(new SubjectSchema(subject, schema), key -> {
             JsonNode answer = http.post(
@@ -40,7 +40,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
         });
     }
 
-    /** The id of a schema already registered under the subject; a {@link RegistryException} (404) if it is not. */
+    @Override
     public int idOf(String subject, Schema schema) {
         return idsBySubjectSchema.get(new SubjectSchema(subject, schema), key -> lookup(subject, schema)
                 .id());
@@ -53,7 +53,8 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return version(subject, answer);
     }
 
-    /** The schema with this id, from the cache after the first call. */
+    /** {@inheritDoc} From the cache after the first call. */
+    @Override
     public Schema schemaById(int id) {
         return schemasById.get(id, key -> {
             JsonNode answer = http.get("fetching schema id " + id, null, "/schemas/ids/" + id);
@@ -76,6 +77,7 @@ public final class SchemaRegistryClient implements AutoCloseable {
                         "/subjects/" + encode(subject) + "/versions/" + version));
     }
 
+    @Override
     public List<Integer> versions(String subject) {
         List<Integer> versions = new ArrayList<>();
         http.get("listing versions", subject, "/subjects/" + encode(subject) + "/versions")
@@ -83,16 +85,14 @@ public final class SchemaRegistryClient implements AutoCloseable {
         return versions;
     }
 
+    @Override
     public List<String> subjects() {
         List<String> subjects = new ArrayList<>();
         http.get("listing subjects", null, "/subjects").forEach(s -> subjects.add(s.asText()));
         return subjects;
     }
 
-    /**
-     * Whether the schema may be registered as the subject's next version under the subject's compatibility level.
-     * A subject with no versions accepts any schema.
-     */
+    @Override
     public boolean isCompatible(String subject, Schema schema) {
         try {
             return http.post(

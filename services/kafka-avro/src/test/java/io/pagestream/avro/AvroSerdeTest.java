@@ -6,101 +6,38 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.RegistryException;
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.SchemaRegistry;
+import io.pagestream.registry.testing.InMemorySchemaRegistry;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageOcr;
-import io.pagestream.testing.IntegrationTest;
-import io.pagestream.testing.LocalStackExtension;
-import io.pagestream.testing.Records;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Serdes against a real broker and a real Apicurio registry. */
-@IntegrationTest
+/**
+ * The serdes' rules on the in-memory registry, which answers as a Confluent registry does; {@link AvroSerdeWireTest}
+ * takes records through a real broker and Apicurio.
+ */
 class AvroSerdeTest {
-    static final String TOPIC = "serde.pages.ocr";
-
-    @RegisterExtension
-    static final LocalStackExtension STACK =
-            LocalStackExtension.kafkaAndRegistry().withTopics(List.of(new NewTopic(TOPIC, 1, (short) 1)));
-
-    static SchemaRegistryClient client;
-
-    @BeforeAll
-    static void connect() {
-        client = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()));
-    }
-
-    @AfterAll
-    static void disconnect() {
-        client.close();
-    }
+    final SchemaRegistry client = new InMemorySchemaRegistry();
 
     static String topic() {
         return "t-" + UUID.randomUUID();
-    }
-
-    @Test
-    void specificRecordsTravelThroughKafkaConfiguredByClassName() {
-        PageOcr sent = Samples.pageOcr("doc-1", 2);
-        Map<String, Object> producerConfig = new HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroSerializer.class.getName(),
-                RegistryConfig.URL, STACK.registryUrl()));
-        try (var producer = new KafkaProducer<String, PageOcr>(producerConfig)) {
-            producer.send(new ProducerRecord<>(TOPIC, sent.getDocumentId(), sent))
-                    .get();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        Map<String, Object> consumerConfig = new HashMap<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "serde-test",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class.getName(),
-                RegistryConfig.URL, STACK.registryUrl(),
-                AvroSerdeConfig.SPECIFIC_READER, "true"));
-        List<PageOcr> received;
-        try (var consumer = new KafkaConsumer<String, PageOcr>(consumerConfig)) {
-            received = Records.values(consumer, List.of(TOPIC), 1, Duration.ofSeconds(30));
-        }
-        assertEquals(List.of(sent), received);
-        assertEquals(
-                List.of(TOPIC + "-value"),
-                client.subjects().stream().filter(s -> s.startsWith(TOPIC)).toList());
     }
 
     @Test

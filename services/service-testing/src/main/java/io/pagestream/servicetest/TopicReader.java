@@ -2,6 +2,7 @@ package io.pagestream.servicetest;
 
 import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;

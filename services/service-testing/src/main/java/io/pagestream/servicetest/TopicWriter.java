@@ -2,6 +2,7 @@ package io.pagestream.servicetest;
 
 import io.pagestream.avro.AvroSerializer;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.PageImage;
 import io.pagestream.topics.PageKey;
 import io.pagestream.topics.TopicSpec;

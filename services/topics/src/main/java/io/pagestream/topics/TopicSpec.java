@@ -1,7 +1,7 @@
 package io.pagestream.topics;
 
 import io.pagestream.avro.AvroSerde;
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.SchemaRegistry;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,7 +40,7 @@ public record TopicSpec<V extends SpecificRecord>(
         return Serdes.String();
     }
 
-    public AvroSerde<V> valueSerde(SchemaRegistryClient registry, boolean autoRegister) {
+    public AvroSerde<V> valueSerde(SchemaRegistry registry, boolean autoRegister) {
         return AvroSerde.specific(valueType, registry, autoRegister);
     }
 }

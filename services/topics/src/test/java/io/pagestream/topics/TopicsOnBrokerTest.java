@@ -3,8 +3,7 @@ package io.pagestream.topics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pagestream.registry.RegistryConfig;
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.PageImage;
 import io.pagestream.schema.Task;
 import io.pagestream.testing.IntegrationTest;
@@ -74,7 +73,7 @@ class TopicsOnBrokerTest {
                 .setTasks(List.of(Task.OCR))
                 .setSubmittedAt(Instant.ofEpochMilli(1_790_000_000_000L))
                 .build();
-        try (var registry = new SchemaRegistryClient(RegistryConfig.of(STACK.registryUrl()))) {
+        try (var registry = RegistryClients.of(STACK.registryUrl())) {
             var serde = Topics.DOCUMENTS_PAGES.valueSerde(registry, true);
             try (var producer = new KafkaProducer<>(
                     Map.<String, Object>of(

@@ -2,7 +2,7 @@ package io.pagestream.assembler.topology;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.assembler.state.StateSerdes;
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.SchemaRegistry;
 import io.pagestream.topics.TopicSpec;
 import io.pagestream.topics.Topics;
 import java.util.List;
@@ -55,10 +55,7 @@ public final class AssemblerTopology {
      * @param openTelemetry where the document spans go and how trace context is read from and written to headers
      */
     public static Topology build(
-            AssemblerSettings settings,
-            SchemaRegistryClient registry,
-            boolean autoRegister,
-            OpenTelemetry openTelemetry) {
+            AssemblerSettings settings, SchemaRegistry registry, boolean autoRegister, OpenTelemetry openTelemetry) {
         return build(settings, registry, autoRegister, Stores::persistentKeyValueStore, openTelemetry);
     }
 
@@ -68,7 +65,7 @@ public final class AssemblerTopology {
      */
     public static Topology build(
             AssemblerSettings settings,
-            SchemaRegistryClient registry,
+            SchemaRegistry registry,
             boolean autoRegister,
             Function<String, KeyValueBytesStoreSupplier> stores,
             OpenTelemetry openTelemetry) {
@@ -101,7 +98,7 @@ public final class AssemblerTopology {
     }
 
     private static <V extends SpecificRecord> KStream<String, SpecificRecord> read(
-            StreamsBuilder builder, TopicSpec<V> topic, SchemaRegistryClient registry) {
+            StreamsBuilder builder, TopicSpec<V> topic, SchemaRegistry registry) {
         return builder.stream(
                         topic.name(),
                         Consumed.with(topic.keySerde(), topic.valueSerde(registry, false))
@@ -112,7 +109,7 @@ public final class AssemblerTopology {
     private static <V extends SpecificRecord> void write(
             KStream<String, SpecificRecord> outputs,
             TopicSpec<V> topic,
-            SchemaRegistryClient registry,
+            SchemaRegistry registry,
             boolean autoRegister) {
         outputs.filter((documentId, record) -> topic.valueType().isInstance(record), Named.as("only-" + topic.name()))
                 .mapValues(record -> topic.valueType().cast(record), Named.as("as-" + topic.name()))

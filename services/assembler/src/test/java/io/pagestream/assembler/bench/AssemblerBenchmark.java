@@ -9,7 +9,7 @@ import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.assembler.topology.SkipCorruptRecords;
 import io.pagestream.registry.SchemaRegistryClient;
-import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.Directories;

@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pagestream.assembler.query.DocumentResource;
 import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.SchemaRegistryClient;
-import io.pagestream.servicetest.RegistryClients;
+import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.stack.Directories;
+import io.pagestream.stack.FreePorts;
+import io.pagestream.stack.ServiceJvm;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.testing.QuietKafka;
@@ -76,7 +78,7 @@ class AssemblerClusterIT {
             LocalStackExtension.kafkaAndRegistry().withTopics(Topics.newTopics((short) 1));
 
     Path workDir;
-    final List<AssemblerProcess> instances = new ArrayList<>();
+    final List<ServiceJvm> instances = new ArrayList<>();
     final Random random = new Random(7);
 
     @BeforeEach
@@ -86,16 +88,23 @@ class AssemblerClusterIT {
 
     @AfterEach
     void stopInstances() {
-        instances.forEach(AssemblerProcess::close);
+        instances.forEach(ServiceJvm::close);
         Directories.deleteQuietly(workDir);
     }
 
-    AssemblerProcess startInstance(String name, String applicationId) throws IOException {
-        AssemblerProcess instance = AssemblerProcess.start(
-                name,
-                Path.of(System.getProperty("pagestream.assembler.app", "target/quarkus-app/quarkus-run.jar")),
-                workDir,
-                Map.of(
+    /** A packaged instance; its queries for documents another instance owns are routed to its port. */
+    ServiceJvm startInstance(String name, String applicationId) throws IOException {
+        int port = FreePorts.pick();
+        ServiceJvm instance = ServiceJvm.builder(
+                        name,
+                        Path.of(System.getProperty("pagestream.assembler.app", "target/quarkus-app/quarkus-run.jar")))
+                .maxHeap("256m")
+                .port(port)
+                .property("quarkus.kafka-streams.application-server", endpoint(port))
+                .property(
+                        "kafka-streams.state.dir",
+                        workDir.resolve(name + "-state").toString())
+                .properties(Map.of(
                         "kafka.bootstrap.servers",
                         STACK.bootstrapServers(),
                         "pagestream.registry.url",
@@ -106,9 +115,16 @@ class AssemblerClusterIT {
                         "kafka-streams.consumer.session.timeout.ms",
                         "6000",
                         "kafka-streams.consumer.heartbeat.interval.ms",
-                        "1000"));
+                        "1000"))
+                .log(workDir.resolve(name + ".log"))
+                .start();
         instances.add(instance);
         return instance;
+    }
+
+    /** An instance's {@code application.server}, as the {@code X-Pagestream-Served-By} header names it. */
+    static String endpoint(int port) {
+        return "127.0.0.1:" + port;
     }
 
     @Test
@@ -119,11 +135,11 @@ class AssemblerClusterIT {
         List<String> wave3 = documents("three");
         try (TopicWriter inputs = new TopicWriter(STACK.bootstrapServers(), STACK.registryUrl());
                 Outputs outputs = new Outputs()) {
-            AssemblerProcess a = startInstance("a", applicationId);
+            ServiceJvm a = startInstance("a", applicationId);
             awaitQueryable(a);
             publish(inputs, wave1);
 
-            AssemblerProcess b = startInstance("b", applicationId);
+            ServiceJvm b = startInstance("b", applicationId);
             publish(inputs, wave2);
             awaitQueryable(b);
             outputs.awaitCompleted(union(wave1, wave2), instances);
@@ -135,15 +151,16 @@ class AssemblerClusterIT {
                 assertEquals(viaA, viaB, "both instances route " + id + " to its one owner");
                 owners.add(viaA);
             }
-            assertEquals(Set.of(a.endpoint(), b.endpoint()), owners, "the documents are split between the two");
+            assertEquals(
+                    Set.of(endpoint(a.port()), endpoint(b.port())), owners, "the documents are split between the two");
 
             publish(inputs, wave3.subList(0, DOCUMENTS_PER_WAVE / 2));
-            a.crash();
+            a.kill();
             publish(inputs, wave3.subList(DOCUMENTS_PER_WAVE / 2, DOCUMENTS_PER_WAVE));
             List<String> all = union(union(wave1, wave2), wave3);
             outputs.awaitCompleted(all, List.of(b));
             for (String id : List.of(wave1.get(0), wave3.get(0), wave3.get(DOCUMENTS_PER_WAVE - 1))) {
-                assertEquals(b.endpoint(), servedBy(b, id), "the survivor owns every document");
+                assertEquals(endpoint(b.port()), servedBy(b, id), "the survivor owns every document");
             }
 
             // Outputs of a partition are read in order: once a late document of every partition is out, any
@@ -204,7 +221,7 @@ class AssemblerClusterIT {
     }
 
     /** Waits until the instance answers queries (Kafka Streams running, stores open): a 404 for an unknown id. */
-    static void awaitQueryable(AssemblerProcess instance) {
+    static void awaitQueryable(ServiceJvm instance) {
         awaitTrue("instance " + instance.name() + " answering queries", instance, () -> {
             try {
                 return instance.get("/v1/documents/none").statusCode() == 404;
@@ -215,7 +232,7 @@ class AssemblerClusterIT {
     }
 
     /** The instance that answered a query for the document, asked of {@code via}; 503 is retried (rebalancing). */
-    static String servedBy(AssemblerProcess via, String id) throws Exception {
+    static String servedBy(ServiceJvm via, String id) throws Exception {
         AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
         awaitTrue("a COMPLETED answer for " + id + " via " + via.name(), via, () -> {
             try {
@@ -233,7 +250,7 @@ class AssemblerClusterIT {
                 .orElseThrow();
     }
 
-    static void awaitTrue(String what, AssemblerProcess instance, BooleanSupplier condition) {
+    static void awaitTrue(String what, ServiceJvm instance, BooleanSupplier condition) {
         AtomicBoolean met = new AtomicBoolean();
         Wait.atMost(PATIENCE, EVERY, () -> {
             met.set(condition.getAsBoolean());
@@ -273,7 +290,7 @@ class AssemblerClusterIT {
             consumer.subscribe(Topics.names(Topics.DOCUMENTS_OCR, Topics.DOCUMENTS_ANSWERS, Topics.DOCUMENTS_STATUS));
         }
 
-        void awaitCompleted(List<String> ids, List<AssemblerProcess> running) {
+        void awaitCompleted(List<String> ids, List<ServiceJvm> running) {
             Wait.atMost(PATIENCE, () -> {
                 if (completed(ids) || running.stream().anyMatch(instance -> !instance.isAlive())) {
                     return true;
@@ -288,7 +305,7 @@ class AssemblerClusterIT {
             if (completed(ids)) {
                 return;
             }
-            for (AssemblerProcess instance : running) {
+            for (ServiceJvm instance : running) {
                 if (!instance.isAlive()) {
                     throw new AssertionError(instance.name() + " exited:\n" + instance.logTail());
                 }

@@ -6,7 +6,7 @@ import io.pagestream.assembler.state.PageResult;
 import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.assembler.topology.SkipCorruptRecords;
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.SchemaRegistry;
 import io.pagestream.schema.DocumentAnswers;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.DocumentRequest;
@@ -40,13 +40,16 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
-/** The assembler's topology in a {@link TopologyTestDriver}, with the real serdes against a real registry. */
+/**
+ * The assembler's topology in a {@link TopologyTestDriver}, with the real serdes against the registry it is given (the
+ * topology tests give it kafka-avro's in-memory one).
+ */
 public final class AssemblerDriver implements AutoCloseable {
     public static final Instant START = Instant.parse("2026-11-22T12:00:00Z");
 
     private final TopologyTestDriver driver;
     private final Path stateDir;
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     public final TestInputTopic<String, DocumentRequest> requests;
     public final TestInputTopic<String, PageOcr> ocr;
     public final TestInputTopic<String, PageAnswers> answers;
@@ -56,7 +59,7 @@ public final class AssemblerDriver implements AutoCloseable {
     public final TestOutputTopic<String, DocumentStatus> status;
 
     /** With the application's persistent (RocksDB) stores. */
-    public AssemblerDriver(AssemblerSettings settings, SchemaRegistryClient registry) {
+    public AssemblerDriver(AssemblerSettings settings, SchemaRegistry registry) {
         this(settings, registry, Stores::persistentKeyValueStore);
     }
 
@@ -65,16 +68,14 @@ public final class AssemblerDriver implements AutoCloseable {
      * in-memory stores.
      */
     public AssemblerDriver(
-            AssemblerSettings settings,
-            SchemaRegistryClient registry,
-            Function<String, KeyValueBytesStoreSupplier> stores) {
+            AssemblerSettings settings, SchemaRegistry registry, Function<String, KeyValueBytesStoreSupplier> stores) {
         this(settings, registry, stores, OpenTelemetry.noop());
     }
 
     /** With {@code openTelemetry} for the document spans and the trace headers. */
     public AssemblerDriver(
             AssemblerSettings settings,
-            SchemaRegistryClient registry,
+            SchemaRegistry registry,
             Function<String, KeyValueBytesStoreSupplier> stores,
             OpenTelemetry openTelemetry) {
         this.registry = registry;

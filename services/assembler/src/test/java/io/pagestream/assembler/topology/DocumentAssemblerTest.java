@@ -19,7 +19,8 @@ import io.pagestream.assembler.query.DocumentViews;
 import io.pagestream.assembler.state.DocumentProgress;
 import io.pagestream.assembler.testing.AssemblerDriver;
 import io.pagestream.assembler.testing.Structures;
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.SchemaRegistry;
+import io.pagestream.registry.testing.InMemorySchemaRegistry;
 import io.pagestream.schema.AnswerCandidate;
 import io.pagestream.schema.BlockKind;
 import io.pagestream.schema.BoundingBox;
@@ -35,40 +36,20 @@ import io.pagestream.schema.QuestionAnswers;
 import io.pagestream.schema.StructureFlag;
 import io.pagestream.schema.TableCell;
 import io.pagestream.schema.Task;
-import io.pagestream.servicetest.RegistryClients;
-import io.pagestream.testing.IntegrationTest;
-import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The assembly rules, one by one, on the real topology and serdes (TopologyTestDriver, real registry). */
-@IntegrationTest
+/** The assembly rules, one by one, on the real topology and serdes (TopologyTestDriver, the in-memory registry). */
 class DocumentAssemblerTest {
     static final Duration TIMEOUT = Duration.ofMinutes(10);
     static final Duration RETENTION = Duration.ofHours(1);
 
-    @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.registryOnly();
-
-    static SchemaRegistryClient registry;
+    static final SchemaRegistry registry = new InMemorySchemaRegistry();
     AssemblerDriver assembler;
-
-    @BeforeAll
-    static void connect() {
-        registry = RegistryClients.of(STACK.registryUrl());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        registry.close();
-    }
 
     AssemblerDriver start(AssemblerSettings settings) {
         assembler = new AssemblerDriver(settings, registry);

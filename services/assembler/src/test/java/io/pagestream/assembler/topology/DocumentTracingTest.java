@@ -14,14 +14,11 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.pagestream.assembler.testing.AssemblerDriver;
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.testing.InMemorySchemaRegistry;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageOcr;
-import io.pagestream.servicetest.RegistryClients;
-import io.pagestream.testing.IntegrationTest;
-import io.pagestream.testing.LocalStackExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -32,26 +29,20 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A document's outputs carry its trace: the assembler's document span continues the trace context of the record that
  * completed the document (the last page's worker span), or the request's when that record carries none or the
  * document timed out; every output record names that span in its {@code traceparent} header.
  */
-@IntegrationTest
 class DocumentTracingTest {
     /** The trace of {@code Results.request}'s Avro field. */
     private static final String REQUEST_TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     private static final String PAGE_TRACE = "0af7651916cd43dd8448eb211c80319c";
 
-    @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.registryOnly();
-
     private final InMemorySpanExporter spans = InMemorySpanExporter.create();
     private SdkTracerProvider tracer;
-    private SchemaRegistryClient registry;
     private AssemblerDriver assembler;
 
     @BeforeEach
@@ -59,7 +50,6 @@ class DocumentTracingTest {
         tracer = SdkTracerProvider.builder()
                 .addSpanProcessor(SimpleSpanProcessor.create(spans))
                 .build();
-        registry = RegistryClients.of(STACK.registryUrl());
         AssemblerSettings defaults = AssemblerSettings.defaults();
         assembler = new AssemblerDriver(
                 new AssemblerSettings(
@@ -68,7 +58,7 @@ class DocumentTracingTest {
                         defaults.punctuateInterval(),
                         defaults.chunkMaxPages(),
                         defaults.chunkMaxBytes()),
-                registry,
+                new InMemorySchemaRegistry(),
                 Stores::inMemoryKeyValueStore,
                 OpenTelemetrySdk.builder()
                         .setTracerProvider(tracer)
@@ -79,7 +69,6 @@ class DocumentTracingTest {
     @AfterEach
     void stop() {
         assembler.close();
-        registry.close();
         tracer.close();
     }
 

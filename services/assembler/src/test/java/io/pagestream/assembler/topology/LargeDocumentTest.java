@@ -10,7 +10,8 @@ import io.pagestream.assembler.state.PageResult;
 import io.pagestream.assembler.state.StateSerdes;
 import io.pagestream.assembler.testing.AssemblerDriver;
 import io.pagestream.assembler.testing.Structures;
-import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.SchemaRegistry;
+import io.pagestream.registry.testing.InMemorySchemaRegistry;
 import io.pagestream.schema.AnswerCandidate;
 import io.pagestream.schema.DocumentAnswers;
 import io.pagestream.schema.DocumentOcr;
@@ -18,9 +19,6 @@ import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.OcrPage;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.QuestionAnswers;
-import io.pagestream.servicetest.RegistryClients;
-import io.pagestream.testing.IntegrationTest;
-import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.topics.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,32 +28,15 @@ import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.state.Stores;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Documents of 1,000+ pages: outputs split by page range, every record under its limit, and no state value that
  * grows with the document. In-memory stores (same changelogs, same scans): the driver commits after every record,
  * and on RocksDB each commit is a flush to disk.
  */
-@IntegrationTest
 class LargeDocumentTest {
-    @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.registryOnly();
-
-    static SchemaRegistryClient registry;
-
-    @BeforeAll
-    static void connect() {
-        registry = RegistryClients.of(STACK.registryUrl());
-    }
-
-    @AfterAll
-    static void disconnect() {
-        registry.close();
-    }
+    static final SchemaRegistry registry = new InMemorySchemaRegistry();
 
     /** About {@code chars} characters of text, with two- three- and four-byte UTF-8 characters in it. */
     static String pageText(int page, int chars) {

@@ -13,15 +13,14 @@ import io.pagestream.servicetest.Dashboard;
 import io.pagestream.servicetest.TopicReader;
 import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.stack.FreePorts;
+import io.pagestream.stack.ServiceJvm;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.testing.QuietKafka;
-import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.TinyModel;
-import io.pagestream.worker.testing.WorkerProcess;
 import io.pagestream.worker.testing.WorkerTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,12 +64,13 @@ class WorkerEndToEndIT {
         return records -> records.stream().filter(r -> r.topic().equals(topic)).count() >= n;
     }
 
-    private static WorkerProcess start(Path model, Path log, int port) throws Exception {
+    private static ServiceJvm start(Path model, Path log, int port) throws Exception {
         Path app = Path.of(System.getProperty("pagestream.worker.app", "target/quarkus-app/quarkus-run.jar"));
         assertTrue(Files.isRegularFile(app), "the packaged worker at " + app + " (run after package)");
-        return WorkerProcess.start(
-                app,
-                Map.of(
+        ServiceJvm.Builder worker = ServiceJvm.builder("worker", app)
+                .maxHeap("768m")
+                .port(port)
+                .properties(Map.of(
                         "kafka.bootstrap.servers", STACK.bootstrapServers(),
                         "pagestream.registry.url", STACK.registryUrl(),
                         "pagestream.worker.instance-id", "e2e-worker",
@@ -79,16 +79,20 @@ class WorkerEndToEndIT {
                         "pagestream.worker.engine.max-slots", "12",
                         "pagestream.worker.batch.max-pages", "4",
                         "pagestream.worker.prompts.ocr-max-new-tokens", "64",
-                        "pagestream.worker.prompts.question-max-new-tokens", "12"),
-                log,
-                port);
+                        "pagestream.worker.prompts.question-max-new-tokens", "12"))
+                .log(log);
+        String djl = System.getProperty("pagestream.djl.cache");
+        if (djl != null) {
+            worker.environment("DJL_CACHE_DIR", djl);
+        }
+        return worker.start();
     }
 
-    private static void awaitReady(WorkerProcess worker) throws InterruptedException {
-        Wait.atMost(WAIT, () -> !worker.alive() || worker.get("/q/health/ready").status() == 200);
-        WorkerProcess.Answer ready = worker.get("/q/health/ready");
-        assertEquals(200, ready.status(), "ready within " + WAIT + ": " + ready.body() + "\n" + worker.logTail());
-        assertTrue(ready.body().contains("RUNNING"), ready.body());
+    /** Ready only once the model is loaded and the pipeline runs. */
+    private static void awaitReady(ServiceJvm worker) throws Exception {
+        worker.awaitReady(WAIT);
+        String ready = worker.get(ServiceJvm.READY_PATH).body();
+        assertTrue(ready.contains("RUNNING"), ready);
     }
 
     @Test
@@ -109,7 +113,7 @@ class WorkerEndToEndIT {
         List<ConsumerRecord<String, SpecificRecord>> records;
         long atKill;
         try (TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
-            try (WorkerProcess first = start(model, log, port)) {
+            try (ServiceJvm first = start(model, log, port)) {
                 awaitReady(first);
                 records = reader.readUntil(List.of(), count(Topics.PAGES_OCR.name(), 4), WAIT);
                 first.kill();
@@ -120,7 +124,7 @@ class WorkerEndToEndIT {
             }
             assertTrue(atKill >= 4 && atKill < N, "killed mid-run: " + atKill + " of " + N);
 
-            try (WorkerProcess second = start(model, log, port)) {
+            try (ServiceJvm second = start(model, log, port)) {
                 awaitReady(second);
                 records = reader.readUntil(
                         records,

@@ -1,9 +1,12 @@
-package io.pagestream.servicetest;
+package io.pagestream.registry.testing;
 
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 
-/** The registry client a test talks to a registry with: the services' defaults, nothing tuned. */
+/**
+ * The registry client a test talks to a real registry with: the services' defaults, nothing tuned. Tests whose
+ * subject is the client's own settings (retries, TLS, authentication) build theirs.
+ */
 public final class RegistryClients {
     private RegistryClients() {}
 
