@@ -64,8 +64,7 @@ final class SubmissionChecks {
         Map<String, String> metadata = metadata(s.metadata());
         String given = blankToNull(s.documentId());
         if (given != null && !DocumentIds.isValidDocumentId(given)) {
-            throw new Rejected(
-                    Reason.INVALID_REQUEST, "documentId must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
+            throw new Rejected(Reason.INVALID_REQUEST, "documentId must be " + DocumentIds.DOCUMENT_ID_RULE);
         }
         String key = blankToNull(s.idempotencyKey());
         if (key != null && !DocumentIds.isValidIdempotencyKey(key)) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pagestream.ingest.format.DocumentFormat;
+import io.pagestream.ingest.idempotency.DocumentIds;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.limits.Rejected;
@@ -51,8 +52,12 @@ class SubmissionChecksTest {
                 () -> checks.form(submission(Path.of("x"), null, null, "{\"n\":1}")));
         assertRefused(
                 Reason.INVALID_REQUEST,
-                "documentId must be 1 to 128 letters, digits, '.', '_', ':' or '-'",
+                "documentId must be " + DocumentIds.DOCUMENT_ID_RULE,
                 () -> checks.form(submission(Path.of("x"), "has/slash", null, null)));
+        assertRefused(
+                Reason.INVALID_REQUEST,
+                "documentId must be " + DocumentIds.DOCUMENT_ID_RULE,
+                () -> checks.form(submission(Path.of("x"), "..", null, null)));
         assertRefused(
                 Reason.INVALID_REQUEST,
                 "the idempotency key must be 1 to 255 characters without control characters",

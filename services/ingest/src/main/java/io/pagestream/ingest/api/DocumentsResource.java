@@ -3,6 +3,7 @@ package io.pagestream.ingest.api;
 import io.pagestream.ingest.Ingest;
 import io.pagestream.ingest.Outcome;
 import io.pagestream.ingest.Submission;
+import io.pagestream.ingest.idempotency.DocumentIds;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -96,8 +97,7 @@ public class DocumentsResource {
                     String idempotencyKey,
             @Parameter(description = "Alternative to the idempotencyKey field") @RestHeader(IDEMPOTENCY_KEY)
                     String keyHeader,
-            @Parameter(description = "Your own document id (letters, digits, . _ : -; at most 128)")
-                    @RestForm("documentId")
+            @Parameter(description = "Your own document id: " + DocumentIds.DOCUMENT_ID_RULE) @RestForm("documentId")
                     String documentId,
             @Parameter(description = "A JSON object of string values, passed through to the outputs")
                     @RestForm("metadata")

@@ -177,6 +177,23 @@ class IngestApiTest {
                 .post();
         assertEquals(400, bad.statusCode());
         assertEquals("INVALID_REQUEST", bad.jsonPath().getString("reason"));
+        Response dots =
+                Submit.file("y.png", TestFiles.png(120, 100)).documentId("..").post();
+        assertEquals(400, dots.statusCode(), "unreachable as /v1/documents/..: " + dots.asString());
+        assertEquals("INVALID_REQUEST", dots.jsonPath().getString("reason"));
+    }
+
+    @Test
+    void aClientCannotTakeTheIdAnotherClientsKeyMapsTo() {
+        String key = "victim-" + System.nanoTime();
+        Response squat = Submit.file("s.png", TestFiles.png(90, 90))
+                .documentId(DocumentIds.fromIdempotencyKey(key))
+                .post();
+        assertEquals(400, squat.statusCode(), squat.asString());
+        assertEquals("INVALID_REQUEST", squat.jsonPath().getString("reason"));
+        Response owner = Submit.file("v.png", TestFiles.png(95, 90)).key(key).post();
+        assertEquals(202, owner.statusCode(), owner.asString());
+        assertEquals(DocumentIds.fromIdempotencyKey(key), owner.jsonPath().getString("documentId"));
     }
 
     @Test
