@@ -103,6 +103,17 @@ class SubmissionChecksTest {
                 () -> request(big, List.of(), List.of()));
     }
 
+    @Test
+    void questionLengthCountsCharactersNotUtf16Units() throws Exception {
+        Path png = Files.write(dir.resolve("q.png"), TestFiles.png(10, 10));
+        String faces = "\uD83D\uDE00".repeat(1000); // 1,000 characters outside the BMP: 2,000 UTF-16 units
+        assertEquals(List.of(faces), request(png, List.of(faces), List.of()).questions());
+        assertRefused(
+                Reason.QUESTION_TOO_LONG,
+                "question 1 has 1001 characters; the limit is 1000",
+                () -> request(png, List.of(faces + "?"), List.of()));
+    }
+
     private SubmissionChecks.Request request(Path file, List<String> questions, List<String> tasks) throws Exception {
         Submission s =
                 new Submission(file, Files.size(file), "f", questions, tasks, null, null, null, null, null, null);
