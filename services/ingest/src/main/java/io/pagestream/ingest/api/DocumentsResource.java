@@ -119,7 +119,8 @@ public class DocumentsResource {
                     String groundAnswers,
             @RestHeader("traceparent") String traceparent) {
         boolean uploaded = file != null && file.uploadedFile() != null;
-        String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : keyHeader;
+        String key =
+                idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : Utf8Header.decode(keyHeader);
         Outcome outcome = ingest.service()
                 .submit(new Submission(
                         uploaded ? file.uploadedFile() : null,

@@ -160,6 +160,24 @@ class IngestApiTest {
     }
 
     @Test
+    void aKeyIsOneKeyAsFormFieldOrAsHeader() {
+        // Characters whose UTF-8 bytes the test's HTTP client passes through unchanged (none in 0x80-0x9F).
+        String key = "cl\u00e9-\u00f1\u00f8-" + System.nanoTime();
+        byte[] png = TestFiles.png(230, 120);
+        Response form = Submit.file("k.png", png).key(key).post();
+        assertEquals(202, form.statusCode(), form.asString());
+        String id = form.jsonPath().getString("documentId");
+        assertEquals(DocumentIds.fromIdempotencyKey(key), id);
+        DocumentRequest request =
+                topics().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
+        assertEquals(key, request.getIdempotencyKey(), "the form field arrives as sent");
+
+        Response header = Submit.file("k.png", png).keyHeader(key).post();
+        assertEquals(200, header.statusCode(), "the header's UTF-8 bytes are the same key: " + header.asString());
+        assertEquals(id, header.jsonPath().getString("documentId"));
+    }
+
+    @Test
     void clientChosenDocumentIdIsKeptAndCannotBeTakenTwice() {
         String id = "client-doc-" + System.nanoTime();
         // Authentication is off here: an API key the client happens to send is ignored.
