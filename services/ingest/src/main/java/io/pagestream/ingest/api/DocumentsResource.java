@@ -44,8 +44,8 @@ public class DocumentsResource {
             description =
                     "Accepts a PDF, TIFF, PNG, JPEG or WebP file (type decided from its content), renders every page "
                             + "and publishes one DocumentRequest, one PageImage per page and an ACCEPTED status event in one "
-                            + "Kafka transaction. A retry with the same idempotency key returns the same document (200) and "
-                            + "publishes nothing. Refusals carry a reason code and are announced as REJECTED on documents.status.")
+                            + "Kafka transaction. A retry with the same idempotency key, file and fields returns the same "
+                            + "document (200) and publishes nothing. Refusals carry a reason code and are announced as REJECTED on documents.status.")
     @APIResponse(
             responseCode = "202",
             description = "Accepted: published to Kafka",
@@ -63,7 +63,8 @@ public class DocumentsResource {
     @APIResponse(responseCode = "401", description = "Authentication on and no valid API key or bearer token")
     @APIResponse(
             responseCode = "409",
-            description = "IDEMPOTENCY_CONFLICT (key used for another file, id taken) or "
+            description = "IDEMPOTENCY_CONFLICT (key or id used for another file or with other questions, tasks, "
+                    + "mode, groundAnswers or metadata; id taken) or "
                     + "IN_PROGRESS (the same submission is being processed)",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(

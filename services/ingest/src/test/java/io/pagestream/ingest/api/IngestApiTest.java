@@ -178,6 +178,42 @@ class IngestApiTest {
     }
 
     @Test
+    void aKeyReusedForAnotherRequestIsAConflictAndTheSameRequestADuplicate() {
+        String key = "api-reuse-" + System.nanoTime();
+        byte[] png = TestFiles.png(210, 110);
+        Response first =
+                Submit.file("r.png", png).key(key).questions("What is shown?").post();
+        assertEquals(202, first.statusCode(), first.asString());
+        String id = first.jsonPath().getString("documentId");
+
+        for (Submit other : List.of(
+                Submit.file("r.png", png).key(key).questions("Who signed?"),
+                Submit.file("r.png", png).key(key).questions("What is shown?", "Who signed?"),
+                Submit.file("r.png", png).key(key).questions("What is shown?").mode("layout"),
+                Submit.file("r.png", png).key(key).questions("What is shown?").groundAnswers("true"),
+                Submit.file("r.png", png).key(key).questions("What is shown?").metadata("{\"a\":\"b\"}"))) {
+            Response r = other.post();
+            assertEquals(409, r.statusCode(), r.asString());
+            assertEquals("IDEMPOTENCY_CONFLICT", r.jsonPath().getString("reason"));
+            assertEquals(id, r.jsonPath().getString("documentId"));
+        }
+        Response same = Submit.file("again.png", png)
+                .keyHeader(key)
+                .questions(" What is shown? ")
+                .tasks("qa,ocr")
+                .mode("MARKDOWN")
+                .post();
+        assertEquals(200, same.statusCode(), "the same request, spelled differently: " + same.asString());
+        assertEquals(id, same.jsonPath().getString("documentId"));
+
+        String marker = accept(Submit.file("m2.png", TestFiles.png(51, 50)));
+        topics().await(marker, DocumentStatus.class, l -> !l.isEmpty());
+        List<DocumentRequest> requests = topics().records(id, DocumentRequest.class);
+        assertEquals(1, requests.size());
+        assertEquals(List.of("What is shown?"), requests.get(0).getQuestions());
+    }
+
+    @Test
     void clientChosenDocumentIdIsKeptAndCannotBeTakenTwice() {
         String id = "client-doc-" + System.nanoTime();
         // Authentication is off here: an API key the client happens to send is ignored.
