@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -21,6 +22,8 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -348,6 +351,40 @@ public final class TestFiles {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Three pages, 300, 400 and 500 pt wide (600 pt high), whose page tree lies about its size: the root's /Count is
+     * {@code rootCount}; with {@code nested}, the first two pages sit under an intermediate node whose /Count says 1 (and from which the
+     * second page inherits its media box).
+     */
+    public static byte[] lyingPageCountPdf(int rootCount, boolean nested) {
+        try (PDDocument doc = new PDDocument()) {
+            for (int width : new int[] {300, 400, 500}) {
+                doc.addPage(new PDPage(new PDRectangle(width, 600)));
+            }
+            COSDictionary root = doc.getPages().getCOSObject();
+            COSDictionary first = doc.getPage(0).getCOSObject();
+            COSDictionary second = doc.getPage(1).getCOSObject();
+            COSDictionary third = doc.getPage(2).getCOSObject();
+            if (nested) {
+                COSDictionary inner = new COSDictionary();
+                inner.setItem(COSName.TYPE, COSName.PAGES);
+                inner.setItem(COSName.KIDS, new COSArray(List.of(first, second)));
+                inner.setInt(COSName.COUNT, 1);
+                inner.setItem(COSName.PARENT, root);
+                // The second page inherits its size from the intermediate node.
+                inner.setItem(COSName.MEDIA_BOX, second.getDictionaryObject(COSName.MEDIA_BOX));
+                second.removeItem(COSName.MEDIA_BOX);
+                first.setItem(COSName.PARENT, inner);
+                second.setItem(COSName.PARENT, inner);
+                root.setItem(COSName.KIDS, new COSArray(List.of(inner, third)));
+            }
+            root.setInt(COSName.COUNT, rootCount);
+            return save(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static byte[] resourceBytes(String name) {
