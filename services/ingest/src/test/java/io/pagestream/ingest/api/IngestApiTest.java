@@ -317,6 +317,12 @@ class IngestApiTest {
                         Submit.file("animation.pdf", TestFiles.encode(TestFiles.stripes(20, 20), "gif"))),
                 Arguments.of("UNSUPPORTED_FORMAT (text)", 415, Submit.file("notes.pdf", "just some text".getBytes())),
                 Arguments.of(
+                        "UNSUPPORTED_FORMAT (an Office file holding a PDF)",
+                        415,
+                        Submit.file(
+                                "report.pdf",
+                                TestFiles.zipStoring("word/media/report.pdf", TestFiles.pdf(1, false, false)))),
+                Arguments.of(
                         "INVALID_REQUEST",
                         400,
                         Submit.file("q.png", TestFiles.png(50, 50)).tasks("OCR,TRANSLATE")),
