@@ -45,6 +45,13 @@ public interface IngestConfig {
     @WithDefault("4")
     int maxInFlight();
 
+    /**
+     * Submissions being received or processed at once, counted from their request line to their answer (uploads wait on
+     * disk meanwhile); one more is answered 503 BUSY before its body is read.
+     */
+    @WithDefault("16")
+    int maxConcurrentUploads();
+
     /** How long a submission waits for a free slot before 503. */
     @WithDefault("2s")
     Duration queueWait();

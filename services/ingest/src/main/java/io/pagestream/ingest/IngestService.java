@@ -5,6 +5,7 @@ import io.opentelemetry.context.Context;
 import io.pagestream.ingest.format.DocumentFormat;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.idempotency.DocumentIds;
+import io.pagestream.ingest.idempotency.RequestDigest;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.limits.Rejected;
@@ -149,7 +150,7 @@ public final class IngestService {
                             retryAfterSeconds);
                 }
                 if (prior.isPresent()) {
-                    return retried(s, id, key, prior.get());
+                    return retried(s, id, form, prior.get());
                 }
                 return process(s, id, form);
             } finally {
@@ -163,27 +164,53 @@ public final class IngestService {
         }
     }
 
-    private Outcome retried(Submission s, String id, String key, AcceptedDocuments.Accepted prior) {
+    /**
+     * A submission naming an accepted document: a duplicate when it is the same request (key, file, and what it asks
+     * for), else a conflict. Refusals here are not announced: the id belongs to the accepted document.
+     */
+    private Outcome retried(Submission s, String id, SubmissionChecks.Form form, AcceptedDocuments.Accepted prior) {
+        String key = form.idempotencyKey();
         byte[] sha;
         try {
             sha = sha256(s.file());
         } catch (IOException e) {
             return new Outcome.Rejected(id, Reason.INVALID_REQUEST, "the upload cannot be read");
         }
-        if (Objects.equals(prior.idempotencyKey(), key) && Arrays.equals(prior.sha256(), sha)) {
-            metrics.duplicate();
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    String.format("documentId=%s retry of an accepted document: nothing published", id));
-            return new Outcome.Duplicate(id, prior.pageCount(), prior.mediaType());
+        if (!Objects.equals(prior.idempotencyKey(), key)) {
+            return conflict(id, "document " + id + " already exists");
         }
+        String used = key != null
+                ? "this idempotency key was already used for "
+                : "document " + id + " was already sent with ";
+        if (!Arrays.equals(prior.sha256(), sha)) {
+            return conflict(id, used + "a different file");
+        }
+        SubmissionChecks.Request checked;
+        try {
+            checked = checks.request(s, form);
+        } catch (Rejected r) {
+            metrics.rejected(r.reason());
+            return new Outcome.Rejected(id, r.reason(), r.getMessage());
+        }
+        byte[] asked = RequestDigest.of(
+                checked.questions(),
+                checked.tasks(),
+                checked.ocr().mode(),
+                checked.ocr().groundAnswers(),
+                form.metadata());
+        if (!Arrays.equals(prior.requestDigest(), asked)) {
+            return conflict(id, used + "other questions, tasks, mode, groundAnswers or metadata");
+        }
+        metrics.duplicate();
+        LOG.log(
+                System.Logger.Level.INFO,
+                String.format("documentId=%s retry of an accepted document: nothing published", id));
+        return new Outcome.Duplicate(id, prior.pageCount(), prior.mediaType());
+    }
+
+    private Outcome conflict(String id, String message) {
         metrics.rejected(Reason.IDEMPOTENCY_CONFLICT);
-        return new Outcome.Rejected(
-                id,
-                Reason.IDEMPOTENCY_CONFLICT,
-                key != null && Objects.equals(prior.idempotencyKey(), key)
-                        ? "this idempotency key was already used for a different file"
-                        : "document " + id + " already exists");
+        return new Outcome.Rejected(id, Reason.IDEMPOTENCY_CONFLICT, message);
     }
 
     private Outcome process(Submission s, String id, SubmissionChecks.Form form) throws InterruptedException {
@@ -269,7 +296,8 @@ public final class IngestService {
                             .setGroundAnswers(ocr.groundAnswers()),
                     acceptedEvent,
                     trace);
-            accepted.put(new AcceptedDocuments.Accepted(id, key, sha, pageCount, format.mediaType()));
+            accepted.put(new AcceptedDocuments.Accepted(
+                    id, key, sha, RequestDigest.of(request), pageCount, format.mediaType()));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             metrics.accepted(pageCount, s.size(), spool.bytes(), took);
             LOG.log(

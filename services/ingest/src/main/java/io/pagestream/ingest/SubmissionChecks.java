@@ -64,8 +64,7 @@ final class SubmissionChecks {
         Map<String, String> metadata = metadata(s.metadata());
         String given = blankToNull(s.documentId());
         if (given != null && !DocumentIds.isValidDocumentId(given)) {
-            throw new Rejected(
-                    Reason.INVALID_REQUEST, "documentId must be 1 to 128 letters, digits, '.', '_', ':' or '-'");
+            throw new Rejected(Reason.INVALID_REQUEST, "documentId must be " + DocumentIds.DOCUMENT_ID_RULE);
         }
         String key = blankToNull(s.idempotencyKey());
         if (key != null && !DocumentIds.isValidIdempotencyKey(key)) {
@@ -133,10 +132,12 @@ final class SubmissionChecks {
             if (t.isEmpty()) {
                 throw new Rejected(Reason.INVALID_REQUEST, "a question is empty");
             }
-            if (t.length() > limits.maxQuestionLength()) {
+            // Characters as a reader counts them: an emoji or a rare CJK character is two UTF-16 units, one character.
+            int characters = t.codePointCount(0, t.length());
+            if (characters > limits.maxQuestionLength()) {
                 throw new Rejected(
                         Reason.QUESTION_TOO_LONG,
-                        "question " + (out.size() + 1) + " has " + t.length() + " characters; the limit is "
+                        "question " + (out.size() + 1) + " has " + characters + " characters; the limit is "
                                 + limits.maxQuestionLength());
             }
             out.add(t);

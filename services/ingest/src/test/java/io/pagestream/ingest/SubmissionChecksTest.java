@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pagestream.ingest.format.DocumentFormat;
+import io.pagestream.ingest.idempotency.DocumentIds;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.limits.Rejected;
@@ -51,8 +52,12 @@ class SubmissionChecksTest {
                 () -> checks.form(submission(Path.of("x"), null, null, "{\"n\":1}")));
         assertRefused(
                 Reason.INVALID_REQUEST,
-                "documentId must be 1 to 128 letters, digits, '.', '_', ':' or '-'",
+                "documentId must be " + DocumentIds.DOCUMENT_ID_RULE,
                 () -> checks.form(submission(Path.of("x"), "has/slash", null, null)));
+        assertRefused(
+                Reason.INVALID_REQUEST,
+                "documentId must be " + DocumentIds.DOCUMENT_ID_RULE,
+                () -> checks.form(submission(Path.of("x"), "..", null, null)));
         assertRefused(
                 Reason.INVALID_REQUEST,
                 "the idempotency key must be 1 to 255 characters without control characters",
@@ -96,6 +101,17 @@ class SubmissionChecksTest {
                 Reason.TOO_LARGE,
                 "the file has 1001 bytes; the limit is 1000",
                 () -> request(big, List.of(), List.of()));
+    }
+
+    @Test
+    void questionLengthCountsCharactersNotUtf16Units() throws Exception {
+        Path png = Files.write(dir.resolve("q.png"), TestFiles.png(10, 10));
+        String faces = "\uD83D\uDE00".repeat(1000); // 1,000 characters outside the BMP: 2,000 UTF-16 units
+        assertEquals(List.of(faces), request(png, List.of(faces), List.of()).questions());
+        assertRefused(
+                Reason.QUESTION_TOO_LONG,
+                "question 1 has 1001 characters; the limit is 1000",
+                () -> request(png, List.of(faces + "?"), List.of()));
     }
 
     private SubmissionChecks.Request request(Path file, List<String> questions, List<String> tasks) throws Exception {

@@ -13,14 +13,19 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -344,6 +349,59 @@ public final class TestFiles {
             if (!ImageIO.write(img, format, out)) {
                 throw new IllegalStateException("no writer for " + format);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Three pages, 300, 400 and 500 pt wide (600 pt high), whose page tree lies about its size: the root's /Count is
+     * {@code rootCount}; with {@code nested}, the first two pages sit under an intermediate node whose /Count says 1 (and from which the
+     * second page inherits its media box).
+     */
+    public static byte[] lyingPageCountPdf(int rootCount, boolean nested) {
+        try (PDDocument doc = new PDDocument()) {
+            for (int width : new int[] {300, 400, 500}) {
+                doc.addPage(new PDPage(new PDRectangle(width, 600)));
+            }
+            COSDictionary root = doc.getPages().getCOSObject();
+            COSDictionary first = doc.getPage(0).getCOSObject();
+            COSDictionary second = doc.getPage(1).getCOSObject();
+            COSDictionary third = doc.getPage(2).getCOSObject();
+            if (nested) {
+                COSDictionary inner = new COSDictionary();
+                inner.setItem(COSName.TYPE, COSName.PAGES);
+                inner.setItem(COSName.KIDS, new COSArray(List.of(first, second)));
+                inner.setInt(COSName.COUNT, 1);
+                inner.setItem(COSName.PARENT, root);
+                // The second page inherits its size from the intermediate node.
+                inner.setItem(COSName.MEDIA_BOX, second.getDictionaryObject(COSName.MEDIA_BOX));
+                second.removeItem(COSName.MEDIA_BOX);
+                first.setItem(COSName.PARENT, inner);
+                second.setItem(COSName.PARENT, inner);
+                root.setItem(COSName.KIDS, new COSArray(List.of(inner, third)));
+            }
+            root.setInt(COSName.COUNT, rootCount);
+            return save(doc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A ZIP archive (an Office file is one) holding {@code data} uncompressed, so its bytes show near the start. */
+    public static byte[] zipStoring(String entryName, byte[] data) {
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        ZipEntry entry = new ZipEntry(entryName);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(data.length);
+        entry.setCrc(crc.getValue());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(entry);
+            zip.write(data);
+            zip.closeEntry();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,6 +3,7 @@ package io.pagestream.ingest.api;
 import io.pagestream.ingest.Ingest;
 import io.pagestream.ingest.Outcome;
 import io.pagestream.ingest.Submission;
+import io.pagestream.ingest.idempotency.DocumentIds;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -43,8 +44,8 @@ public class DocumentsResource {
             description =
                     "Accepts a PDF, TIFF, PNG, JPEG or WebP file (type decided from its content), renders every page "
                             + "and publishes one DocumentRequest, one PageImage per page and an ACCEPTED status event in one "
-                            + "Kafka transaction. A retry with the same idempotency key returns the same document (200) and "
-                            + "publishes nothing. Refusals carry a reason code and are announced as REJECTED on documents.status.")
+                            + "Kafka transaction. A retry with the same idempotency key, file and fields returns the same "
+                            + "document (200) and publishes nothing. Refusals carry a reason code and are announced as REJECTED on documents.status.")
     @APIResponse(
             responseCode = "202",
             description = "Accepted: published to Kafka",
@@ -62,7 +63,8 @@ public class DocumentsResource {
     @APIResponse(responseCode = "401", description = "Authentication on and no valid API key or bearer token")
     @APIResponse(
             responseCode = "409",
-            description = "IDEMPOTENCY_CONFLICT (key used for another file, id taken) or "
+            description = "IDEMPOTENCY_CONFLICT (key or id used for another file or with other questions, tasks, "
+                    + "mode, groundAnswers or metadata; id taken) or "
                     + "IN_PROGRESS (the same submission is being processed)",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(
@@ -96,8 +98,7 @@ public class DocumentsResource {
                     String idempotencyKey,
             @Parameter(description = "Alternative to the idempotencyKey field") @RestHeader(IDEMPOTENCY_KEY)
                     String keyHeader,
-            @Parameter(description = "Your own document id (letters, digits, . _ : -; at most 128)")
-                    @RestForm("documentId")
+            @Parameter(description = "Your own document id: " + DocumentIds.DOCUMENT_ID_RULE) @RestForm("documentId")
                     String documentId,
             @Parameter(description = "A JSON object of string values, passed through to the outputs")
                     @RestForm("metadata")
@@ -119,7 +120,8 @@ public class DocumentsResource {
                     String groundAnswers,
             @RestHeader("traceparent") String traceparent) {
         boolean uploaded = file != null && file.uploadedFile() != null;
-        String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : keyHeader;
+        String key =
+                idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : Utf8Header.decode(keyHeader);
         Outcome outcome = ingest.service()
                 .submit(new Submission(
                         uploaded ? file.uploadedFile() : null,

@@ -38,7 +38,7 @@ public class UploadSizeFilter {
                         long limit = ingest.config().maxBytes() + FORM_FIELDS_ALLOWANCE;
                         long declared = parse(length);
                         if (declared > limit) {
-                            String key = rc.request().getHeader(DocumentsResource.IDEMPOTENCY_KEY);
+                            String key = Utf8Header.decode(rc.request().getHeader(DocumentsResource.IDEMPOTENCY_KEY));
                             String id = key != null && DocumentIds.isValidIdempotencyKey(key.strip())
                                     ? DocumentIds.fromIdempotencyKey(key.strip())
                                     : DocumentIds.random();

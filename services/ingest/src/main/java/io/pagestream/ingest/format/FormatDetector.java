@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Decides a file's type from its content (magic bytes), never from its name. A PDF's {@code %PDF-} header may follow
- * up to 1 KiB of leading junk, as readers tolerate (and PDFBox parses).
+ * Decides a file's type from its leading magic bytes, never from its name nor from bytes further in. A PDF must begin
+ * with {@code %PDF-}, after nothing but whitespace (space, tab, CR, LF, form feed) within the first 1 KiB. Readers
+ * tolerate any junk before the header, but then an image, a ZIP or an Office file that holds {@code %PDF-} near its
+ * start would be parsed as a PDF: a polyglot is what its first bytes say it is.
  */
 public final class FormatDetector {
     static final int PDF_HEADER_WINDOW = 1024;
@@ -42,7 +44,7 @@ public final class FormatDetector {
         if (head.length >= 12 && ascii(head, 0, "RIFF") && ascii(head, 8, "WEBP")) {
             return DocumentFormat.WEBP;
         }
-        if (indexOf(head, PDF) >= 0) {
+        if (startsAfterWhitespace(head, PDF)) {
             return DocumentFormat.PDF;
         }
         if (ascii(head, 0, "GIF87a") || ascii(head, 0, "GIF89a")) {
@@ -69,16 +71,16 @@ public final class FormatDetector {
         return data.length >= offset + t.length && Arrays.equals(data, offset, offset + t.length, t, 0, t.length);
     }
 
-    private static int indexOf(byte[] data, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= data.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (data[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
+    private static boolean startsAfterWhitespace(byte[] data, byte[] prefix) {
+        int i = 0;
+        while (i < data.length && isWhitespace(data[i])) {
+            i++;
         }
-        return -1;
+        return data.length >= i + prefix.length && Arrays.equals(data, i, i + prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** PDF's white-space characters less NUL, which binary formats are full of. */
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\f';
     }
 }

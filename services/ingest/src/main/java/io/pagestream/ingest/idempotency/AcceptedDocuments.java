@@ -40,8 +40,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class AcceptedDocuments implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AcceptedDocuments.class.getName());
 
-    /** What the table remembers of an accepted document. */
-    public record Accepted(String documentId, String idempotencyKey, byte[] sha256, int pageCount, String mediaType) {
+    /**
+     * What the table remembers of an accepted document.
+     *
+     * @param requestDigest {@link RequestDigest} of what it asked for besides the file
+     */
+    public record Accepted(
+            String documentId,
+            String idempotencyKey,
+            byte[] sha256,
+            byte[] requestDigest,
+            int pageCount,
+            String mediaType) {
         public String sha256Hex() {
             return HexFormat.of().formatHex(sha256);
         }
@@ -203,7 +213,12 @@ public final class AcceptedDocuments implements AutoCloseable {
                         sha = new byte[0]; // not from ingest; still an accepted id
                     }
                     put(new Accepted(
-                            v.getDocumentId(), v.getIdempotencyKey(), sha, v.getPageCount(), v.getMediaType()));
+                            v.getDocumentId(),
+                            v.getIdempotencyKey(),
+                            sha,
+                            RequestDigest.of(v),
+                            v.getPageCount(),
+                            v.getMediaType()));
                 }
             }
         } catch (RecordDeserializationException e) {

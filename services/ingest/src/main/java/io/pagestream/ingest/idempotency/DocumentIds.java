@@ -10,13 +10,24 @@ import java.util.regex.Pattern;
 /**
  * Document ids. Given an idempotency key, the id is a name-based UUID (version 5, SHA-1, RFC 9562) of the key in
  * pagestream's own namespace — every ingest instance, before or after a restart, derives the same id from the same
- * key. Without a key, a random UUID. A client-chosen id is accepted when it is a safe Kafka key.
+ * key. Without a key, a random UUID. A client-chosen id must follow {@link #DOCUMENT_ID_RULE}: a safe Kafka key and one
+ * path segment of the status URL as it is, and never the form of a derived id, so that no client can take the id
+ * another client's key maps to.
  */
 public final class DocumentIds {
     /** pagestream's namespace for version-5 ids (a fixed random UUID). */
     public static final UUID NAMESPACE = UUID.fromString("5b0c3e5e-4a0f-4f5e-9d57-3c1a8f6e2b71");
-    /** Letters, digits and {@code . _ : -}, 1 to 128 characters: no '/' (the page key separator), no spaces. */
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** The rule for a client's own document id, as error messages and the OpenAPI description state it. */
+    public static final String DOCUMENT_ID_RULE = "1 to 128 ASCII letters, digits, '.', '_', ':' or '-', starting with"
+            + " a letter or digit, and not a lower-case version-5 UUID (the form of ids derived from idempotency keys)";
+    /**
+     * No '/' (the page key separator) or backslash, no spaces or control characters; the first character a letter or digit,
+     * so no id is a dot segment ("." or "..") that a URL resolver would swallow.
+     */
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    /** What {@link #fromIdempotencyKey} returns: {@link UUID#toString()} of a version-5 UUID. */
+    private static final Pattern DERIVED_ID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
     private static final int MAX_KEY_LENGTH = 255;
 
@@ -30,8 +41,11 @@ public final class DocumentIds {
         return UUID.randomUUID().toString();
     }
 
+    /** Whether a client may choose {@code id} as its document's id ({@link #DOCUMENT_ID_RULE}). */
     public static boolean isValidDocumentId(String id) {
-        return id != null && SAFE_ID.matcher(id).matches();
+        return id != null
+                && SAFE_ID.matcher(id).matches()
+                && !DERIVED_ID.matcher(id).matches();
     }
 
     public static boolean isValidIdempotencyKey(String key) {

@@ -8,7 +8,7 @@ package io.pagestream.ingest.limits;
  * @param maxPages               most pages in one document
  * @param maxPixelsPerPage       most pixels of a raster page or of one image drawn on a PDF page (declared size)
  * @param maxQuestions           most questions per document
- * @param maxQuestionLength      longest question, in characters
+ * @param maxQuestionLength      longest question, in characters (Unicode code points, not UTF-16 units)
  * @param maxPageSidePoints      longest side of a PDF page in points (1/72 in), user unit applied
  * @param maxDecodedBytesPerPage most bytes the Flate streams of one PDF page (contents, forms, fonts) may inflate to
  */

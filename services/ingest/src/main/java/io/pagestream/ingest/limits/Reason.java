@@ -20,13 +20,16 @@ public enum Reason {
     DECOMPRESSION_BOMB,
     /** A malformed request: no file, unknown task, QA without questions, bad metadata or document id. */
     INVALID_REQUEST,
-    /** The idempotency key was used for another file, or the client's document id is taken. */
+    /**
+     * The idempotency key (or the client's document id) was used for another file or with other questions, tasks,
+     * mode, grounding or metadata; or the client's document id is taken.
+     */
     IDEMPOTENCY_CONFLICT,
 
     // The same submission may go through later.
     /** A submission of the same document is being processed right now. */
     IN_PROGRESS,
-    /** Every publishing slot stayed busy, or rendering ran out of memory. */
+    /** Every publishing slot stayed busy, too many uploads were in progress, or rendering ran out of memory. */
     BUSY,
     /** Kafka did not answer in time (publishing, or reading earlier submissions). */
     KAFKA_UNAVAILABLE,

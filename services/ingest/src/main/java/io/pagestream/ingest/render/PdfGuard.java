@@ -5,8 +5,10 @@ import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.limits.Rejected;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
@@ -22,7 +24,7 @@ import org.apache.pdfbox.pdmodel.common.PDRectangle;
 /**
  * Checks a PDF against the limits before anything is rendered, from dictionaries and bounded decoding only:
  * <ul>
- *   <li>page count, counted by walking the page tree (not trusting {@code /Count});</li>
+ *   <li>page count, counted by walking the page tree (never trusting {@code /Count});</li>
  *   <li>page size: each side of the crop box, times {@code /UserUnit}, at most {@code maxPageSidePoints} (default 14,400
  *       pt = 200 in, PDF's own implementation limit) — a "huge page" bomb;</li>
  *   <li>image XObjects (and their soft masks), also inside forms, patterns and Type 3 fonts: declared width × height at
@@ -46,17 +48,21 @@ final class PdfGuard {
         this.limits = limits;
     }
 
-    /** Checks every page; returns the number of pages found in the page tree. */
-    static int check(PDDocument document, Limits limits) throws Rejected {
+    /**
+     * Checks every page; returns the pages the page tree holds, in order. PDFBox's iteration walks the tree's
+     * {@code /Kids} (skipping a node met twice, so a loop ends), never its {@code /Count} values, which a file may set
+     * to anything.
+     */
+    static List<PDPage> check(PDDocument document, Limits limits) throws Rejected {
         PdfGuard guard = new PdfGuard(limits);
-        int pages = 0;
+        List<PDPage> pages = new ArrayList<>();
         for (PDPage page : document.getPages()) {
-            pages++;
-            if (pages > limits.maxPages()) {
+            pages.add(page);
+            if (pages.size() > limits.maxPages()) {
                 throw new Rejected(
                         Reason.TOO_MANY_PAGES, "the PDF has more than " + limits.maxPages() + " pages (the limit)");
             }
-            guard.checkPage(page, pages);
+            guard.checkPage(page, pages.size());
         }
         return pages;
     }

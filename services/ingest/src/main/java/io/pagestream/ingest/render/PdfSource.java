@@ -6,7 +6,11 @@ import io.pagestream.ingest.limits.Rejected;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -53,16 +57,12 @@ final class PdfSource implements PageSource {
             throw Rejected.corrupt("the PDF cannot be parsed: " + e.getMessage(), e);
         }
         try {
-            int declared = document.getNumberOfPages();
-            if (declared > limits.maxPages()) {
-                throw new Rejected(
-                        Reason.TOO_MANY_PAGES, "the PDF has " + declared + " pages; the limit is " + limits.maxPages());
-            }
-            int pages = PdfGuard.check(document, limits);
-            if (pages == 0) {
+            List<PDPage> pages = PdfGuard.check(document, limits);
+            if (pages.isEmpty()) {
                 throw new Rejected(Reason.EMPTY, "the PDF has no pages");
             }
-            return new PdfSource(document, pages);
+            indexWalkedPages(document, pages);
+            return new PdfSource(document, pages.size());
         } catch (Rejected | RuntimeException e) {
             closeQuietly(document);
             if (e instanceof Rejected r) {
@@ -70,6 +70,22 @@ final class PdfSource implements PageSource {
             }
             throw Rejected.corrupt("the PDF's page tree cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Makes the page tree's root list the pages the walk found, directly and with their true count. PDFBox finds a page
+     * by its index (the renderer knows no other way) by descending through the {@code /Count} of each node, so a file
+     * whose counts lie would otherwise show some pages twice, others never, or fail. Only the copy in memory changes;
+     * each page keeps its {@code /Parent}, so the attributes it inherits (resources, boxes, rotation) stay its own.
+     */
+    private static void indexWalkedPages(PDDocument document, List<PDPage> pages) {
+        COSArray kids = new COSArray();
+        for (PDPage page : pages) {
+            kids.add(page.getCOSObject());
+        }
+        COSDictionary root = document.getPages().getCOSObject();
+        root.setItem(COSName.KIDS, kids);
+        root.setInt(COSName.COUNT, pages.size());
     }
 
     private static final class NoImageCache extends org.apache.pdfbox.pdmodel.DefaultResourceCache {

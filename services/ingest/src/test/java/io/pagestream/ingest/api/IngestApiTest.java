@@ -160,6 +160,60 @@ class IngestApiTest {
     }
 
     @Test
+    void aKeyIsOneKeyAsFormFieldOrAsHeader() {
+        // Characters whose UTF-8 bytes the test's HTTP client passes through unchanged (none in 0x80-0x9F).
+        String key = "cl\u00e9-\u00f1\u00f8-" + System.nanoTime();
+        byte[] png = TestFiles.png(230, 120);
+        Response form = Submit.file("k.png", png).key(key).post();
+        assertEquals(202, form.statusCode(), form.asString());
+        String id = form.jsonPath().getString("documentId");
+        assertEquals(DocumentIds.fromIdempotencyKey(key), id);
+        DocumentRequest request =
+                topics().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
+        assertEquals(key, request.getIdempotencyKey(), "the form field arrives as sent");
+
+        Response header = Submit.file("k.png", png).keyHeader(key).post();
+        assertEquals(200, header.statusCode(), "the header's UTF-8 bytes are the same key: " + header.asString());
+        assertEquals(id, header.jsonPath().getString("documentId"));
+    }
+
+    @Test
+    void aKeyReusedForAnotherRequestIsAConflictAndTheSameRequestADuplicate() {
+        String key = "api-reuse-" + System.nanoTime();
+        byte[] png = TestFiles.png(210, 110);
+        Response first =
+                Submit.file("r.png", png).key(key).questions("What is shown?").post();
+        assertEquals(202, first.statusCode(), first.asString());
+        String id = first.jsonPath().getString("documentId");
+
+        for (Submit other : List.of(
+                Submit.file("r.png", png).key(key).questions("Who signed?"),
+                Submit.file("r.png", png).key(key).questions("What is shown?", "Who signed?"),
+                Submit.file("r.png", png).key(key).questions("What is shown?").mode("layout"),
+                Submit.file("r.png", png).key(key).questions("What is shown?").groundAnswers("true"),
+                Submit.file("r.png", png).key(key).questions("What is shown?").metadata("{\"a\":\"b\"}"))) {
+            Response r = other.post();
+            assertEquals(409, r.statusCode(), r.asString());
+            assertEquals("IDEMPOTENCY_CONFLICT", r.jsonPath().getString("reason"));
+            assertEquals(id, r.jsonPath().getString("documentId"));
+        }
+        Response same = Submit.file("again.png", png)
+                .keyHeader(key)
+                .questions(" What is shown? ")
+                .tasks("qa,ocr")
+                .mode("MARKDOWN")
+                .post();
+        assertEquals(200, same.statusCode(), "the same request, spelled differently: " + same.asString());
+        assertEquals(id, same.jsonPath().getString("documentId"));
+
+        String marker = accept(Submit.file("m2.png", TestFiles.png(51, 50)));
+        topics().await(marker, DocumentStatus.class, l -> !l.isEmpty());
+        List<DocumentRequest> requests = topics().records(id, DocumentRequest.class);
+        assertEquals(1, requests.size());
+        assertEquals(List.of("What is shown?"), requests.get(0).getQuestions());
+    }
+
+    @Test
     void clientChosenDocumentIdIsKeptAndCannotBeTakenTwice() {
         String id = "client-doc-" + System.nanoTime();
         // Authentication is off here: an API key the client happens to send is ignored.
@@ -177,6 +231,23 @@ class IngestApiTest {
                 .post();
         assertEquals(400, bad.statusCode());
         assertEquals("INVALID_REQUEST", bad.jsonPath().getString("reason"));
+        Response dots =
+                Submit.file("y.png", TestFiles.png(120, 100)).documentId("..").post();
+        assertEquals(400, dots.statusCode(), "unreachable as /v1/documents/..: " + dots.asString());
+        assertEquals("INVALID_REQUEST", dots.jsonPath().getString("reason"));
+    }
+
+    @Test
+    void aClientCannotTakeTheIdAnotherClientsKeyMapsTo() {
+        String key = "victim-" + System.nanoTime();
+        Response squat = Submit.file("s.png", TestFiles.png(90, 90))
+                .documentId(DocumentIds.fromIdempotencyKey(key))
+                .post();
+        assertEquals(400, squat.statusCode(), squat.asString());
+        assertEquals("INVALID_REQUEST", squat.jsonPath().getString("reason"));
+        Response owner = Submit.file("v.png", TestFiles.png(95, 90)).key(key).post();
+        assertEquals(202, owner.statusCode(), owner.asString());
+        assertEquals(DocumentIds.fromIdempotencyKey(key), owner.jsonPath().getString("documentId"));
     }
 
     @Test
@@ -245,6 +316,12 @@ class IngestApiTest {
                         415,
                         Submit.file("animation.pdf", TestFiles.encode(TestFiles.stripes(20, 20), "gif"))),
                 Arguments.of("UNSUPPORTED_FORMAT (text)", 415, Submit.file("notes.pdf", "just some text".getBytes())),
+                Arguments.of(
+                        "UNSUPPORTED_FORMAT (an Office file holding a PDF)",
+                        415,
+                        Submit.file(
+                                "report.pdf",
+                                TestFiles.zipStoring("word/media/report.pdf", TestFiles.pdf(1, false, false)))),
                 Arguments.of(
                         "INVALID_REQUEST",
                         400,

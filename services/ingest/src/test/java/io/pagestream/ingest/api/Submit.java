@@ -2,8 +2,11 @@ package io.pagestream.ingest.api;
 
 import static io.restassured.RestAssured.given;
 
+import io.restassured.builder.MultiPartSpecBuilder;
 import io.restassured.response.Response;
+import io.restassured.specification.MultiPartSpecification;
 import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** A multipart submission as a client sends it. */
@@ -89,28 +92,31 @@ final class Submit {
     Response post() {
         RequestSpecification r = given().multiPart("file", fileName, data, "application/octet-stream");
         for (String q : questions) {
-            r = r.multiPart("question", q);
+            r = r.multiPart(text("question", q));
         }
         if (key != null) {
-            r = r.multiPart("idempotencyKey", key);
+            r = r.multiPart(text("idempotencyKey", key));
         }
         if (keyHeader != null) {
-            r = r.header("Idempotency-Key", keyHeader);
+            // The key's UTF-8 bytes, as curl sends them: the HTTP client writes each char of a header as one byte.
+            r = r.header(
+                    "Idempotency-Key",
+                    new String(keyHeader.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
         }
         if (documentId != null) {
-            r = r.multiPart("documentId", documentId);
+            r = r.multiPart(text("documentId", documentId));
         }
         if (tasks != null) {
-            r = r.multiPart("tasks", tasks);
+            r = r.multiPart(text("tasks", tasks));
         }
         if (metadata != null) {
-            r = r.multiPart("metadata", metadata);
+            r = r.multiPart(text("metadata", metadata));
         }
         if (mode != null) {
-            r = r.multiPart("mode", mode);
+            r = r.multiPart(text("mode", mode));
         }
         if (groundAnswers != null) {
-            r = r.multiPart("groundAnswers", groundAnswers);
+            r = r.multiPart(text("groundAnswers", groundAnswers));
         }
         if (apiKey != null) {
             r = r.header("X-API-Key", apiKey);
@@ -122,5 +128,13 @@ final class Submit {
             r = r.header("traceparent", traceparent);
         }
         return r.when().post("/v1/documents");
+    }
+
+    /** A form field in UTF-8, as browsers and curl send one (the test client sends another charset by default). */
+    private static MultiPartSpecification text(String name, String value) {
+        return new MultiPartSpecBuilder(value)
+                .controlName(name)
+                .charset(StandardCharsets.UTF_8)
+                .build();
     }
 }

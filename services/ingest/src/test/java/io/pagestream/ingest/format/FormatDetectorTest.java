@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pagestream.ingest.TestFiles;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FormatDetectorTest {
@@ -24,10 +26,46 @@ class FormatDetectorTest {
     }
 
     @Test
-    void pdfHeaderMayFollowLeadingJunk() {
+    void onlyWhitespaceMayPrecedeThePdfHeader() {
         byte[] pdf = TestFiles.pdf(1, false, false);
-        byte[] junk = new byte[300 + pdf.length];
-        System.arraycopy(pdf, 0, junk, 300, pdf.length);
-        assertEquals(DocumentFormat.PDF, FormatDetector.detect(java.util.Arrays.copyOf(junk, 1024)));
+        assertEquals(DocumentFormat.PDF, FormatDetector.detect(concat(ascii(" \t\r\n\f"), pdf)));
+        assertEquals(DocumentFormat.UNKNOWN, FormatDetector.detect(concat(ascii("junk\n"), pdf)));
+        assertEquals(DocumentFormat.UNKNOWN, FormatDetector.detect(concat(new byte[] {0}, pdf)));
+    }
+
+    @Test
+    void aFileHoldingAPdfHeaderIsWhatItsLeadingBytesSay() {
+        byte[] pdf = TestFiles.pdf(1, false, false);
+        byte[] gif = TestFiles.encode(TestFiles.stripes(10, 10), "gif");
+        record Case(DocumentFormat expected, byte[] file) {}
+        for (Case c : List.of(
+                new Case(DocumentFormat.ZIP, TestFiles.zipStoring("word/document.pdf", pdf)),
+                new Case(DocumentFormat.GIF, concat(Arrays.copyOf(gif, 13), pdf)),
+                new Case(
+                        DocumentFormat.BMP,
+                        concat(Arrays.copyOf(TestFiles.encode(TestFiles.stripes(10, 10), "bmp"), 54), pdf)),
+                new Case(DocumentFormat.POSTSCRIPT, concat(ascii("%!PS-Adobe-3.0\n"), pdf)),
+                new Case(DocumentFormat.PNG, concat(Arrays.copyOf(TestFiles.png(10, 10), 33), pdf)),
+                new Case(DocumentFormat.JPEG, concat(Arrays.copyOf(TestFiles.jpegWithOrientation(10, 10, 1), 20), pdf)),
+                new Case(DocumentFormat.TIFF, concat(Arrays.copyOf(TestFiles.tiff(1, 10, 10), 8), pdf)),
+                new Case(
+                        DocumentFormat.WEBP,
+                        concat(Arrays.copyOf(TestFiles.resourceBytes("/images/red-blue-lossy.webp"), 12), pdf)),
+                new Case(DocumentFormat.UNKNOWN, concat(ascii("<html><!-- "), pdf)))) {
+            assertEquals(
+                    c.expected,
+                    FormatDetector.detect(Arrays.copyOf(c.file, Math.min(c.file.length, 1024))),
+                    c.expected.name());
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

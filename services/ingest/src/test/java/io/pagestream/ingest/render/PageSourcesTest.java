@@ -191,6 +191,24 @@ class PageSourcesTest {
         }
     }
 
+    @Test
+    void aPdfIsWhatItsPageTreeHoldsWhateverItsCountSays() throws Exception {
+        record Case(String name, int rootCount, boolean nested) {}
+        for (Case c : List.of(
+                new Case("count-above-the-limit", 5000, false),
+                new Case("count-too-small", 1, false),
+                new Case("inner-count-too-small", 3, true))) {
+            try (PageSource pdf = open(c.name + ".pdf", TestFiles.lyingPageCountPdf(c.rootCount, c.nested))) {
+                assertEquals(3, pdf.pageCount(), c.name);
+                List<Double> widths = new java.util.ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    widths.add(pdf.render(i).source().widthPoints());
+                }
+                assertEquals(List.of(300.0, 400.0, 500.0), widths, c.name + ": every page, in order");
+            }
+        }
+    }
+
     /** {@code pixels} is {@code exact} rounded down, allowing for the float arithmetic renderers use. */
     private static void assertRoundedDown(double exact, int pixels, String what) {
         assertTrue(exact - pixels > -1e-3 && exact - pixels < 1 + 1e-3, what + ": " + pixels + " px for " + exact);

@@ -1,0 +1,64 @@
+package io.pagestream.ingest.idempotency;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Which ids a client may choose: each reachable by its status URL, none the id an idempotency key maps to. */
+class DocumentIdsTest {
+
+    @Test
+    void aClientIdIsOnePathSegmentOfTheStatusUrlAsItIs() {
+        for (String id : List.of(
+                "doc-1",
+                "a.b",
+                "x..y",
+                "invoice:2024_07",
+                "9",
+                "A".repeat(128),
+                UUID.randomUUID().toString())) {
+            assertTrue(DocumentIds.isValidDocumentId(id), id);
+            URI status = URI.create("http://host/v1/documents/" + id);
+            assertEquals(status, status.normalize(), id + " survives URL normalisation");
+        }
+    }
+
+    @Test
+    void idsAUrlWouldRewriteOrAKafkaKeyWouldSplitAreRefused() {
+        for (String id : List.of(
+                ".",
+                "..",
+                "...",
+                ".hidden",
+                "-x",
+                "_x",
+                ":x",
+                "a/b",
+                "a\\b",
+                "a b",
+                "a\u0000b",
+                "a\nb",
+                "a\u007fb",
+                "caf\u00e9",
+                "A".repeat(129),
+                "")) {
+            assertFalse(DocumentIds.isValidDocumentId(id), id);
+        }
+    }
+
+    @Test
+    void noClientIdIsAnIdAKeyMapsTo() {
+        String derived = DocumentIds.fromIdempotencyKey("another client's key");
+        assertEquals(5, UUID.fromString(derived).version());
+        assertFalse(DocumentIds.isValidDocumentId(derived), "a client cannot take the id of another's key");
+        assertTrue(
+                DocumentIds.isValidDocumentId(derived.toUpperCase(Locale.ROOT)),
+                "upper case is another Kafka key, never derived");
+    }
+}
