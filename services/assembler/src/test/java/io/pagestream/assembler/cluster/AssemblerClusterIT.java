@@ -96,7 +96,7 @@ class AssemblerClusterIT {
                 Path.of(System.getProperty("pagestream.assembler.app", "target/quarkus-app/quarkus-run.jar")),
                 workDir,
                 Map.of(
-                        "kafka.bootstrap.servers",
+                        "pagestream.kafka.bootstrap-servers",
                         STACK.bootstrapServers(),
                         "pagestream.registry.url",
                         STACK.registryUrl(),
