@@ -130,7 +130,7 @@ final class LocalPipeline implements AutoCloseable {
         TopicAdmin.createMissing(kafka.bootstrapServers(), Topics.newTopics((short) 1));
 
         List<String> common = new ArrayList<>(List.of(
-                "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                "-Dpagestream.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "-Dpagestream.registry.url=" + registry.url()));
         common.addAll(tracing.systemProperties());
         // Chosen before ingest starts: the status URL ingest hands out points at the assembler, which serves it.
