@@ -16,6 +16,15 @@ public class ServiceLifecycle {
     private final Deque<ServicePart> started = new ArrayDeque<>();
 
     void onStart(@Observes StartupEvent event, Instance<ServicePart> parts) throws Exception {
+        start(parts);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        closeAll();
+    }
+
+    /** Starts the parts in order; when one fails, it and those before it are closed before the failure goes on. */
+    void start(Iterable<ServicePart> parts) throws Exception {
         for (ServicePart part : parts) {
             long begin = System.nanoTime();
             try {
@@ -32,11 +41,7 @@ public class ServiceLifecycle {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        closeAll();
-    }
-
-    private void closeAll() {
+    void closeAll() {
         while (!started.isEmpty()) {
             ServicePart part = started.pop();
             try {

@@ -3,6 +3,7 @@ package io.pagestream.shell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -48,6 +49,24 @@ class KafkaExtensionKeysTest {
         assertEquals("localhost:9092", config.getRawValue("kafka.bootstrap.servers"));
         assertFalse(config.getOptionalValue("kafka-streams.basic.auth.user.info", String.class)
                 .isPresent());
+    }
+
+    @Test
+    void environmentVariablesCountAsInKubernetes() throws IOException {
+        Path file = dir.resolve("client.properties");
+        Files.write(file, List.of("security.protocol=SSL"));
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new EnvConfigSource(
+                        Map.of(
+                                "PAGESTREAM_KAFKA_BOOTSTRAP_SERVERS",
+                                "pagestream-kafka-bootstrap:9093",
+                                "PAGESTREAM_KAFKA_CONFIG_FILE",
+                                file.toString()),
+                        300))
+                .withSources(new KafkaExtensionKeys())
+                .build();
+        assertEquals("pagestream-kafka-bootstrap:9093", config.getRawValue("kafka.bootstrap.servers"));
+        assertEquals("SSL", config.getRawValue("kafka-streams.security.protocol"));
     }
 
     @Test
