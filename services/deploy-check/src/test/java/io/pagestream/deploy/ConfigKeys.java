@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * <li>every leaf of its {@code @ConfigMapping} interfaces, walked like SmallRye names them (kebab-case methods,
  * {@code @WithName}, nested groups; a {@code Map} is a {@code prefix.*} wildcard);</li>
  * <li>every key referenced as {@code ${key}} or {@code ${key:default}} in those values and defaults, since such
- * a reference is a read (e.g. the worker's {@code ${kafka.bootstrap.servers:...}});</li>
+ * a reference is a read (e.g. ingest's {@code ${pagestream.ingest.auth.enabled:false}});</li>
  * <li>{@link #EXTENSION_KEYS}: keys read by Quarkus extensions that the manifests set.</li>
  * </ul>
  * An environment variable matches a key by SmallRye's rule: the key upper-cased with every character other than a
@@ -30,11 +30,10 @@ final class ConfigKeys {
 
     /**
      * Keys of Quarkus extensions the manifests set without the service's own files naming them:
-     * kafka.bootstrap.servers (read by quarkus-kafka-client and quarkus-kafka-streams as their default broker list) and
-     * quarkus.otel.exporter.otlp.endpoint (quarkus-opentelemetry, which the OpenTelemetry work adds to every service;
-     * until then the variable is set but unread, which Quarkus tolerates).
+     * quarkus.otel.exporter.otlp.endpoint (quarkus-opentelemetry). Kafka's broker list is not one of them: the
+     * services read it as the shell's pagestream.kafka.bootstrap-servers only.
      */
-    static final Set<String> EXTENSION_KEYS = Set.of("kafka.bootstrap.servers", "quarkus.otel.exporter.otlp.endpoint");
+    static final Set<String> EXTENSION_KEYS = Set.of("quarkus.otel.exporter.otlp.endpoint");
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z0-9_.\\-\"]+)(?::[^}]*)?}");
     private static final Pattern PROFILE = Pattern.compile("^%[^.]+\\.");

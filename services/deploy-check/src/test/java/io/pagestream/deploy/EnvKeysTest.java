@@ -1,6 +1,7 @@
 package io.pagestream.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -19,24 +20,43 @@ class EnvKeysTest {
                 worker.keys()
                         .containsAll(Set.of(
                                 "pagestream.worker.model.checkpoint",
-                                "pagestream.worker.kafka.bootstrap-servers",
+                                "pagestream.worker.kafka.group-id",
                                 "pagestream.worker.engine.memory-fraction",
-                                "kafka.bootstrap.servers",
-                                "pagestream.registry.url",
                                 "quarkus.http.port")),
                 worker.keys().toString());
-        assertTrue(worker.mapPrefixes().contains("pagestream.worker.kafka.properties"));
         ConfigKeys assembler = ConfigKeys.of(Service.ASSEMBLER);
         assertTrue(
                 assembler
                         .keys()
-                        .containsAll(Set.of(
-                                "pagestream.registry.auto-register",
-                                "pagestream.registry.ssl.truststore.location",
-                                "kafka-streams.state.dir",
-                                "quarkus.kafka-streams.application-server")),
+                        .containsAll(Set.of("kafka-streams.state.dir", "quarkus.kafka-streams.application-server")),
                 assembler.keys().toString());
         assertTrue(ConfigKeys.of(Service.INGEST).acceptsEnv("PAGESTREAM_INGEST_AUTH_API_KEYS"));
+    }
+
+    @Test
+    void everyServiceReadsTheShellsKeysAndNoneTheOldOnes() {
+        for (Service service : Service.ALL) {
+            ConfigKeys keys = ConfigKeys.of(service);
+            assertTrue(
+                    keys.keys()
+                            .containsAll(Set.of(
+                                    "pagestream.kafka.bootstrap-servers",
+                                    "pagestream.kafka.config-file",
+                                    "pagestream.registry.url",
+                                    "pagestream.registry.auto-register")),
+                    service.name() + ": " + keys.keys());
+            assertTrue(keys.mapPrefixes().contains("pagestream.kafka.properties"), service.name());
+            for (String stale : List.of(
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    "PAGESTREAM_WORKER_KAFKA_REGISTRY_URL",
+                    "PAGESTREAM_WORKER_KAFKA_BOOTSTRAP_SERVERS",
+                    "PAGESTREAM_WORKER_KAFKA_AUTO_REGISTER_SCHEMAS",
+                    "PAGESTREAM_INGEST_AUTO_REGISTER_SCHEMAS",
+                    "PAGESTREAM_INGEST_REGISTRY_BASIC_AUTH_USER_INFO",
+                    "PAGESTREAM_REGISTRY_SSL_TRUSTSTORE_LOCATION")) {
+                assertFalse(keys.acceptsEnv(stale), service.name() + " still reads " + stale);
+            }
+        }
     }
 
     @Test
@@ -58,6 +78,19 @@ class EnvKeysTest {
         List<String> problems = unknownKeys(Containers.ofWorkloads(Repo.yamlDocuments(worker)));
         assertEquals(3, problems.size(), problems.toString());
         assertTrue(problems.getFirst().contains("PAGESTREAM_WORKER_MODEL_CHEKPOINT"), problems.toString());
+    }
+
+    @Test
+    void aStaleKafkaOrRegistryKeyIsReported() {
+        String worker = Repo.read(Repo.K8S.resolve("base/worker.yaml"))
+                .replace("PAGESTREAM_KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS")
+                .replace("PAGESTREAM_REGISTRY_URL", "PAGESTREAM_WORKER_KAFKA_REGISTRY_URL");
+        List<String> problems = unknownKeys(Containers.ofWorkloads(Repo.yamlDocuments(worker)));
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains(": KAFKA_BOOTSTRAP_SERVERS ")), problems.toString());
+        assertTrue(
+                problems.stream().anyMatch(p -> p.contains(": PAGESTREAM_WORKER_KAFKA_REGISTRY_URL ")),
+                problems.toString());
     }
 
     static List<String> unknownKeys(List<Containers.Found> containers) {

@@ -1,5 +1,6 @@
 package io.pagestream.deploy;
 
+import io.pagestream.shell.ShellConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,16 +9,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
-/** One pagestream service: its module, image, Dockerfile and HTTP port as its own configuration says. */
+/**
+ * One pagestream service: its module, image, Dockerfile and HTTP port as its own configuration says, and the
+ * {@code @ConfigMapping}s it reads: the service shell's (Kafka and the registry, shared by all) and its own.
+ */
 record Service(String name, List<Class<?>> configMappings) {
 
-    static final Service INGEST = new Service("ingest", List.of(io.pagestream.ingest.IngestConfig.class));
-    static final Service WORKER = new Service("worker", List.of(io.pagestream.worker.WorkerConfig.class));
-    static final Service ASSEMBLER = new Service(
-            "assembler",
-            List.of(
-                    io.pagestream.assembler.config.AssemblerConfig.class,
-                    io.pagestream.assembler.config.RegistryConfigMapping.class));
+    static final Service INGEST =
+            new Service("ingest", List.of(ShellConfig.class, io.pagestream.ingest.IngestConfig.class));
+    static final Service WORKER =
+            new Service("worker", List.of(ShellConfig.class, io.pagestream.worker.WorkerConfig.class));
+    static final Service ASSEMBLER =
+            new Service("assembler", List.of(ShellConfig.class, io.pagestream.assembler.config.AssemblerConfig.class));
     static final List<Service> ALL = List.of(INGEST, WORKER, ASSEMBLER);
 
     /** The one image naming scheme: ghcr.io/pagestream/<service>:<Maven project version>. */

@@ -8,39 +8,32 @@ import io.pagestream.ingest.publish.DocumentPublisher;
 import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.ingest.publish.StatusPublisher;
 import io.pagestream.ingest.render.PageEncoder;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.shell.ClientSettings;
+import io.pagestream.shell.ServicePart;
 import io.pagestream.topics.TraceHeaders;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The service's parts, built at start-up from the configuration and closed at shutdown. */
+/** The service's parts, built from the configuration when the shell starts it and closed when it stops. */
 @Singleton
-public class Ingest {
+public class Ingest implements ServicePart {
     private static final System.Logger LOG = System.getLogger(Ingest.class.getName());
 
     @Inject
     IngestConfig config;
 
-    @ConfigProperty(name = "pagestream.registry.url")
-    String registryUrl;
+    @Inject
+    ClientSettings clients;
 
     @Inject
-    @Identifier("default-kafka-broker")
-    Map<String, Object> kafka;
+    SchemaRegistryClient registry;
 
     @Inject
     MeterRegistry meters;
@@ -48,13 +41,14 @@ public class Ingest {
     @Inject
     OpenTelemetry openTelemetry;
 
-    private SchemaRegistryClient registry;
+    private KafkaSettings kafka;
     private DocumentPublisher publisher;
     private StatusPublisher status;
     private AcceptedDocuments accepted;
     private IngestService service;
 
-    void start(@Observes StartupEvent event) throws IOException {
+    @Override
+    public void start() throws IOException {
         registerImagePlugins();
         Path work = Path.of(config.workDirectory());
         Files.createDirectories(work);
@@ -62,20 +56,17 @@ public class Ingest {
             leftovers.filter(p -> p.getFileName().toString().endsWith(".spool")).forEach(p -> p.toFile()
                     .delete());
         }
-        Map<String, Object> registryProps = new HashMap<>(config.registry());
-        registryProps.put(RegistryConfig.URL, registryUrl);
-        registry = new SchemaRegistryClient(RegistryConfig.fromMap(registryProps));
-        KafkaSettings settings = new KafkaSettings(kafkaClientProperties(kafka), config.publishTimeout());
+        kafka = new KafkaSettings(clients.kafka(), config.publishTimeout());
         TraceHeaders traces = TraceHeaders.of(openTelemetry);
         publisher = new DocumentPublisher(
-                settings,
+                kafka,
                 registry,
-                config.autoRegisterSchemas(),
+                clients.autoRegister(),
                 "pagestream-ingest-" + config.instanceId(),
                 config.maxInFlight(),
                 traces);
-        status = new StatusPublisher(settings, registry, config.autoRegisterSchemas(), traces);
-        accepted = new AcceptedDocuments(settings, registry, config.idempotencyCapacity()).start();
+        status = new StatusPublisher(kafka, registry, clients.autoRegister(), traces);
+        accepted = new AcceptedDocuments(kafka, registry, config.idempotencyCapacity()).start();
         IngestMetrics metrics = new IngestMetrics(meters);
         metrics.inFlight(publisher::busy);
         Limits limits = new Limits(
@@ -111,8 +102,9 @@ public class Ingest {
                         config.auth().enabled() ? "on" : "off"));
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        for (AutoCloseable c : new AutoCloseable[] {accepted, status, publisher, registry}) {
+    @Override
+    public void close() {
+        for (AutoCloseable c : new AutoCloseable[] {accepted, status, publisher}) {
             if (c != null) {
                 try {
                     c.close();
@@ -121,17 +113,6 @@ public class Ingest {
                 }
             }
         }
-    }
-
-    /** The deployment's {@code kafka.*} properties that are Kafka client settings (Quarkus adds a few of its own). */
-    static Map<String, Object> kafkaClientProperties(Map<String, Object> all) {
-        Map<String, Object> out = new HashMap<>();
-        all.forEach((k, v) -> {
-            if (!k.startsWith("health") && !k.startsWith("devservices") && !k.startsWith("snappy")) {
-                out.put(k, v);
-            }
-        });
-        return out;
     }
 
     /** Makes ImageIO see the plugins on this application's class path (PDFBox looks up JBIG2 and JPEG readers there). */
@@ -153,6 +134,11 @@ public class Ingest {
 
     public AcceptedDocuments accepted() {
         return accepted;
+    }
+
+    /** The settings every Kafka client of ingest is made from. */
+    public KafkaSettings kafka() {
+        return kafka;
     }
 
     public IngestConfig config() {

@@ -5,10 +5,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/** Everything under {@code pagestream.ingest.*} (defaults in the README's limits table). */
+/** Everything under {@code pagestream.ingest.*} (defaults in docs/configuration.md). */
 @ConfigMapping(prefix = "pagestream.ingest")
 public interface IngestConfig {
 
@@ -83,10 +82,6 @@ public interface IngestConfig {
     @WithDefault("/v1/documents/")
     String statusUrlPrefix();
 
-    /** Register schemas on first use (the embedded default); production registers them from CI. */
-    @WithDefault("true")
-    boolean autoRegisterSchemas();
-
     Auth auth();
 
     interface Auth {
@@ -97,7 +92,4 @@ public interface IngestConfig {
         /** Accepted values of the X-API-Key header. */
         Optional<List<String>> apiKeys();
     }
-
-    /** Extra schema registry client properties (Confluent names: basic.auth.user.info, ssl ...). */
-    Map<String, String> registry();
 }

@@ -1,5 +1,6 @@
 package io.pagestream.ingest;
 
+import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.servicetest.TopicReader;
 import io.pagestream.testing.Wait;
 import io.pagestream.topics.PageKey;
@@ -29,8 +30,9 @@ public final class TopicRecorder {
         if (instance == null) {
             synchronized (TopicRecorder.class) {
                 if (instance == null) {
-                    String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-                    String registry = ConfigProvider.getConfig().getValue("pagestream.registry.url", String.class);
+                    String bootstrap =
+                            ConfigProvider.getConfig().getValue(PipelineStackResource.BOOTSTRAP, String.class);
+                    String registry = ConfigProvider.getConfig().getValue(PipelineStackResource.REGISTRY, String.class);
                     instance = new TopicRecorder(bootstrap, registry);
                 }
             }

@@ -20,7 +20,7 @@ import java.util.Map;
  * <pre>{@code @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)}</pre>
  */
 public final class PipelineStackResource implements QuarkusTestResourceLifecycleManager {
-    public static final String BOOTSTRAP = "kafka.bootstrap.servers";
+    public static final String BOOTSTRAP = "pagestream.kafka.bootstrap-servers";
     public static final String REGISTRY = "pagestream.registry.url";
 
     private KafkaBrokerProcess broker;

@@ -3,15 +3,13 @@ package io.pagestream.worker;
 import io.pagestream.internvl.engine.KvResidence;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Everything the worker can be told, under {@code pagestream.worker}. Defaults suit one GPU worker on a real
- * checkpoint; the README's table lists them. Plain SmallRye Config, so the benchmark and tests build it from a map
+ * checkpoint; docs/configuration.md lists them. Plain SmallRye Config, so the benchmark and tests build it from a map
  * without Quarkus.
  */
 @ConfigMapping(prefix = "pagestream.worker")
@@ -237,31 +235,13 @@ public interface WorkerConfig {
         Duration shutdownGrace();
     }
 
-    /** Kafka and the schema registry. */
+    /** The worker's consumer group; where Kafka is and how to reach it is the shell's {@code pagestream.kafka.*}. */
     interface Kafka {
-        @WithName("bootstrap-servers")
-        @WithDefault("${kafka.bootstrap.servers:127.0.0.1:9092}")
-        String bootstrapServers();
-
-        /** Base URL of the Confluent-API schema registry. */
-        @WithDefault("${pagestream.registry.url:http://127.0.0.1:8081/apis/ccompat/v7}")
-        String registryUrl();
-
         @WithDefault("pagestream-worker")
         String groupId();
 
         /** Join with {@code group.instance.id = instance-id}, so a restarted worker takes its partitions back at once. */
         @WithDefault("true")
         boolean staticMembership();
-
-        /** Register result schemas on first use; false when CI registers them. */
-        @WithDefault("true")
-        boolean autoRegisterSchemas();
-
-        /**
-         * Extra client properties (SASL, TLS, timeouts) given to the consumer, the producer and the registry client,
-         * e.g. {@code pagestream.worker.kafka.properties."security.protocol"=SASL_SSL}.
-         */
-        Map<String, String> properties();
     }
 }

@@ -5,9 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.pagestream.avro.AvroDeserializer;
-import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.PageImage;
+import io.pagestream.shell.ClientSettings;
+import io.pagestream.shell.ServicePart;
 import io.pagestream.worker.delivery.KafkaClients;
 import io.pagestream.worker.model.AcceleratorMemory;
 import io.pagestream.worker.model.ModelRuntime;
@@ -16,49 +17,52 @@ import io.pagestream.worker.pipeline.PageTracing;
 import io.pagestream.worker.pipeline.Pipeline;
 import io.pagestream.worker.pipeline.PipelineMetrics;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
-import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
- * The worker's life: at start-up (in the background, so health endpoints answer meanwhile) the model is converted
- * if needed, loaded and warmed up, then the pipeline starts and the worker becomes ready; at shutdown the pipeline
- * finishes or hands back its pages before the model is released. A model that cannot be loaded ends the process.
+ * The worker's life, started and closed by the service shell: at start-up (in the background, so health endpoints
+ * answer meanwhile) the model is converted if needed, loaded and warmed up, then the pipeline starts and the worker
+ * becomes ready; at shutdown the pipeline finishes or hands back its pages before the model is released. A model that
+ * cannot be loaded ends the process.
  */
 @ApplicationScoped
-public class WorkerService {
+public class WorkerService implements ServicePart {
     private static final System.Logger LOG = System.getLogger(WorkerService.class.getName());
     /** A poll loop silent for longer is stuck: well under the consumer's {@code max.poll.interval.ms} (5 min). */
     static final Duration POLL_STALL = Duration.ofSeconds(60);
 
     private final WorkerConfig config;
+    private final ClientSettings clients;
+    private final SchemaRegistryClient schemas;
     private final MeterRegistry registry;
     private final OpenTelemetry openTelemetry;
     private volatile WorkerState state = WorkerState.STARTING;
     private volatile ModelRuntime model;
     private volatile Pipeline pipeline;
-    private volatile SchemaRegistryClient schemas;
-    private Thread starter;
 
-    public WorkerService(WorkerConfig config, MeterRegistry registry, OpenTelemetry openTelemetry) {
+    public WorkerService(
+            WorkerConfig config,
+            ClientSettings clients,
+            SchemaRegistryClient schemas,
+            MeterRegistry registry,
+            OpenTelemetry openTelemetry) {
         this.config = config;
+        this.clients = clients;
+        this.schemas = schemas;
         this.registry = registry;
         this.openTelemetry = openTelemetry;
     }
 
-    void onStart(@Observes StartupEvent event) {
-        starter = new Thread(this::startUp, "pagestream-startup");
-        starter.start();
+    /** Returns at once: the model loads in the background, and the pipeline starts after it. */
+    @Override
+    public void start() {
+        new Thread(this::startUp, "pagestream-startup").start();
     }
 
     private void startUp() {
@@ -66,12 +70,11 @@ public class WorkerService {
             ModelRuntime loaded = ModelRuntime.open(config);
             model = loaded;
             registerModelMeters(loaded);
-            schemas = new SchemaRegistryClient(RegistryConfig.fromMap(registryProperties()));
             PipelineMetrics metrics = new PipelineMetrics(registry);
             Pipeline started = Pipeline.create(
                     config,
                     loaded,
-                    clients(schemas),
+                    KafkaClients.of(clients, config, schemas),
                     new AvroDeserializer<>(schemas, PageImage.class),
                     metrics,
                     new PageTracing(openTelemetry),
@@ -99,25 +102,6 @@ public class WorkerService {
             state = WorkerState.FAILED;
             Quarkus.asyncExit(1);
         }
-    }
-
-    private KafkaClients clients(SchemaRegistryClient registryClient) {
-        Map<String, Object> common = new HashMap<>(config.kafka().properties());
-        common.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-        return new KafkaClients(
-                common,
-                config.kafka().groupId(),
-                config.instanceId(),
-                config.kafka().staticMembership(),
-                config.batch().maxPages(),
-                registryClient,
-                config.kafka().autoRegisterSchemas());
-    }
-
-    private Map<String, Object> registryProperties() {
-        Map<String, Object> props = new HashMap<>(config.kafka().properties());
-        props.put(RegistryConfig.URL, config.kafka().registryUrl());
-        return props;
     }
 
     private void registerModelMeters(ModelRuntime loaded) {
@@ -167,7 +151,8 @@ public class WorkerService {
         FunctionCounter.builder(name, engine, f).description(description).register(registry);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    @Override
+    public void close() {
         Pipeline running;
         synchronized (this) {
             state = WorkerState.STOPPING;
@@ -178,9 +163,6 @@ public class WorkerService {
         }
         if (model != null) {
             model.close();
-        }
-        if (schemas != null) {
-            schemas.close();
         }
         state = WorkerState.STOPPED;
     }

@@ -105,7 +105,7 @@ class AssemblerClusterIT {
                         "kafka-streams.state.dir",
                         workDir.resolve(name + "-state").toString())
                 .properties(Map.of(
-                        "kafka.bootstrap.servers",
+                        "pagestream.kafka.bootstrap-servers",
                         STACK.bootstrapServers(),
                         "pagestream.registry.url",
                         STACK.registryUrl(),

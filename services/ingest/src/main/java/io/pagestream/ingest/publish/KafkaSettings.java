@@ -8,9 +8,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * Client settings of ingest, on top of the deployment's own {@code kafka.*} properties (bootstrap servers, security).
+ * Client settings of ingest, on top of the deployment's own ({@code pagestream.kafka.*}: bootstrap servers, security).
  *
- * @param common         the deployment's client properties (at least {@code bootstrap.servers})
+ * @param common         the deployment's client properties ({@code ClientSettings.kafka()}: at least {@code
+ *                       bootstrap.servers})
  * @param publishTimeout how long a send, a commit or a metadata fetch may block before the document is answered 503
  */
 public record KafkaSettings(Map<String, Object> common, Duration publishTimeout) {

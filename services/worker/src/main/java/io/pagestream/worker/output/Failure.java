@@ -3,7 +3,7 @@ package io.pagestream.worker.output;
 /**
  * Why a page was given up.
  *
- * @param reasonCode one of the README's reason codes
+ * @param reasonCode one of the reason codes listed in docs/architecture.md
  */
 public record Failure(String reasonCode, Stage stage, String message) {
     public static final String CORRUPT_IMAGE = "CORRUPT_IMAGE";

@@ -66,7 +66,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@code bench.questionTokens} (8), {@code bench.questions} (2), {@code bench.threads} (0: ONNX Runtime's choice),
  * {@code bench.rounds} (3), {@code bench.model} ({@code tiny}, or {@code small}: see {@link TinyModel}). The configurations are measured in turn, round after round, and compared by their
  * medians, so that a burst of load from elsewhere on the machine hits them alike.
- * Run: {@code ./mvnw -B -q -pl services/worker -am test -DskipTests -Pbench} (see the README).
+ * Run: {@code ./mvnw -B -q -pl services/worker -am test -DskipTests -Pbench} (see docs/benchmarks.md).
  */
 public final class WorkerBench {
     private static final Duration WAIT = Duration.ofMinutes(20);

@@ -71,7 +71,7 @@ class WorkerEndToEndIT {
                 .maxHeap("768m")
                 .port(port)
                 .properties(Map.of(
-                        "kafka.bootstrap.servers", STACK.bootstrapServers(),
+                        "pagestream.kafka.bootstrap-servers", STACK.bootstrapServers(),
                         "pagestream.registry.url", STACK.registryUrl(),
                         "pagestream.worker.instance-id", "e2e-worker",
                         "pagestream.worker.model.checkpoint", model.toString(),
