@@ -124,9 +124,11 @@ final class LocalPipeline implements AutoCloseable {
         }
         TopicAdmin.createMissing(kafka.bootstrapServers(), Topics.newTopics((short) 1));
 
-        Map<String, String> common =
-                Map.of(
-                "pagestream.kafka.bootstrap-servers", kafka.bootstrapServers(), "pagestream.registry.url", registry.url());
+        Map<String, String> common = Map.of(
+                "pagestream.kafka.bootstrap-servers",
+                kafka.bootstrapServers(),
+                "pagestream.registry.url",
+                registry.url());
         // Chosen before ingest starts: the status URL ingest hands out points at the assembler, which serves it.
         int assemblerPort = jars.assembler() == null ? 0 : FreePorts.orPick(ports.assembler());
         if (jars.ingest() != null) {
