@@ -1,5 +1,8 @@
 package io.pagestream.cli;
 
+import io.pagestream.cli.schemas.SchemaLifecycle;
+import io.pagestream.registry.RegistryConfig;
+import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.ChildProcess;
 import io.pagestream.stack.FreePorts;
@@ -123,6 +126,10 @@ final class LocalPipeline implements AutoCloseable {
             children.add(registry.process());
         }
         TopicAdmin.createMissing(kafka.bootstrapServers(), Topics.newTopics((short) 1));
+        try (SchemaRegistryClient schemas = new SchemaRegistryClient(RegistryConfig.of(registry.url()))) {
+            int registered = SchemaLifecycle.registerContracts(schemas);
+            log.println("Registered " + registered + " schemas (auto-registration is off, as in production)");
+        }
 
         Map<String, String> common = Map.of(
                 "pagestream.kafka.bootstrap-servers",

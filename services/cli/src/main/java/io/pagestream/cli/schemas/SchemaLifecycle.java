@@ -6,6 +6,7 @@ import io.pagestream.registry.CompatibilityVerdict;
 import io.pagestream.registry.RegistryException;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.registry.SubjectVersion;
+import io.pagestream.topics.SchemaPolicy;
 import io.pagestream.topics.SchemaPolicy.Contract;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +17,30 @@ import java.util.Optional;
  * registered yet. All or nothing for the schemas: when one contract is refused, none is registered, so a deployment
  * never runs with half of a new set of contracts.
  */
-final class SchemaLifecycle {
+public final class SchemaLifecycle {
     private final SchemaRegistryClient registry;
     private final List<Contract> contracts;
+
+    /**
+     * Registers every contract of this build as {@code schemas register} does, for the local stack: it runs the
+     * services with auto-registration off, as production does, so {@code up} and {@code demo} prove that the
+     * registered contracts are all the services need.
+     *
+     * @return how many schemas were new
+     * @throws IllegalStateException naming each refused subject and why
+     */
+    public static int registerContracts(SchemaRegistryClient registry) {
+        List<SubjectReport> reports = new SchemaLifecycle(registry, SchemaPolicy.contracts()).register();
+        List<String> refused = reports.stream()
+                .filter(r -> r.outcome() == Outcome.INCOMPATIBLE)
+                .map(r -> r.subject() + ": " + r.reason().orElse("incompatible"))
+                .toList();
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException("the registry refused " + String.join("; ", refused));
+        }
+        return (int)
+                reports.stream().filter(r -> r.outcome() == Outcome.REGISTERED).count();
+    }
 
     SchemaLifecycle(SchemaRegistryClient registry, List<Contract> contracts) {
         this.registry = registry;
