@@ -86,15 +86,20 @@ final class LocalPipeline implements AutoCloseable {
         static final Tracing OFF = new Tracing(List.of());
     }
 
-    private record Service(ChildProcess child, String url) {}
+    /** A started service: its API at {@code url}, health, metrics and OpenAPI at {@code managementUrl}. */
+    private record Service(ChildProcess child, String url, String managementUrl) {}
 
-    /** Where each part answers; a service that was not started is empty. */
+    /**
+     * Where each part answers; a service that was not started is empty. {@code management} maps each started service
+     * to its management interface (health, metrics, OpenAPI).
+     */
     record Addresses(
             String kafka,
             String registry,
             Optional<String> ingest,
             Optional<String> worker,
-            Optional<String> assembler) {}
+            Optional<String> assembler,
+            Map<String, String> management) {}
 
     private final Path dir;
     private final PrintWriter log;
@@ -170,7 +175,15 @@ final class LocalPipeline implements AutoCloseable {
                 awaitReady(service, http);
             }
         }
-        return new Addresses(kafka.bootstrapServers(), registry.url(), url("ingest"), url("worker"), url("assembler"));
+        Map<String, String> management = new LinkedHashMap<>();
+        services.forEach((name, service) -> management.put(name, service.managementUrl()));
+        return new Addresses(
+                kafka.bootstrapServers(),
+                registry.url(),
+                url("ingest"),
+                url("worker"),
+                url("assembler"),
+                Map.copyOf(management));
     }
 
     private Optional<String> url(String service) {
@@ -181,13 +194,17 @@ final class LocalPipeline implements AutoCloseable {
             throws IOException {
         int httpPort = FreePorts.orPick(port);
         String url = "http://127.0.0.1:" + httpPort;
+        // Every service defaults to 9000: on one machine each needs its own.
+        int managementPort = FreePorts.pick();
         log.println("Starting the " + name + " service on " + url + " ...");
         List<String> command = new ArrayList<>(List.of(
                 ChildProcess.javaExecutable(),
                 heap,
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.http.port=" + httpPort));
+                "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + managementPort));
         command.addAll(common);
         command.addAll(own);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
@@ -195,7 +212,7 @@ final class LocalPipeline implements AutoCloseable {
         synchronized (this) {
             children.add(child);
         }
-        services.put(name, new Service(child, url));
+        services.put(name, new Service(child, url, "http://127.0.0.1:" + managementPort));
     }
 
     /** Waits for the service's readiness check, failing early if it exits or the pipeline is being stopped. */
@@ -212,7 +229,7 @@ final class LocalPipeline implements AutoCloseable {
             }
             try {
                 HttpResponse<Void> r = http.send(
-                        HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
+                        HttpRequest.newBuilder(URI.create(service.managementUrl() + "/q/health/ready"))
                                 .timeout(Duration.ofSeconds(5))
                                 .build(),
                         HttpResponse.BodyHandlers.discarding());

@@ -99,7 +99,8 @@ public class Ingest {
                 config.retryAfterSeconds(),
                 config.defaultMode(),
                 Clock.systemUTC(),
-                traces);
+                traces,
+                config.idSecret());
         LOG.log(
                 System.Logger.Level.INFO,
                 String.format(

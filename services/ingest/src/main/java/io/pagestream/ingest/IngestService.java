@@ -70,6 +70,7 @@ public final class IngestService {
     private final int retryAfterSeconds;
     private final Clock clock;
     private final TraceHeaders traces;
+    private final Optional<String> idSecret;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
     public IngestService(
@@ -85,7 +86,8 @@ public final class IngestService {
             int retryAfterSeconds,
             OcrMode defaultMode,
             Clock clock,
-            TraceHeaders traces) {
+            TraceHeaders traces,
+            Optional<String> idSecret) {
         this.limits = limits;
         this.checks = new SubmissionChecks(limits, defaultMode);
         this.encoder = encoder;
@@ -98,6 +100,7 @@ public final class IngestService {
         this.lookupTimeout = lookupTimeout;
         this.retryAfterSeconds = retryAfterSeconds;
         this.clock = clock;
+        this.idSecret = idSecret;
         this.traces = traces;
     }
 
@@ -115,7 +118,9 @@ public final class IngestService {
         }
         String given = form.documentId();
         String key = form.idempotencyKey();
-        String id = given != null ? given : key != null ? DocumentIds.fromIdempotencyKey(key) : DocumentIds.random();
+        String id = given != null
+                ? given
+                : key != null ? DocumentIds.fromIdempotencyKey(key, idSecret) : DocumentIds.random();
         MDC.put("documentId", id);
         Span.current().setAttribute(TraceHeaders.DOCUMENT_ID, id);
         try {

@@ -38,6 +38,9 @@ final class AssemblerProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.http.port=" + port,
+                // Several instances on one machine: each its own management port (the default is 9000 for all).
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + FreePorts.pick(),
                 "-Dquarkus.kafka-streams.application-server=127.0.0.1:" + port,
                 "-Dkafka-streams.state.dir=" + workDir.resolve(name + "-state")));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));

@@ -1,6 +1,7 @@
 package io.pagestream.worker.testing;
 
 import io.pagestream.stack.ChildProcess;
+import io.pagestream.stack.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,14 +23,19 @@ public final class WorkerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the worker with these system properties, its output appended to {@code log}. */
+    /**
+     * Starts the worker with these system properties, its output appended to {@code log}; {@code port} is its
+     * management interface (health, metrics), the only one it serves.
+     */
     public static WorkerProcess start(Path app, Map<String, String> properties, Path log, int port) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ChildProcess.javaExecutable(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-Xmx768m",
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.http.host=127.0.0.1"));
+                "-Dquarkus.http.port=" + FreePorts.pick(),
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.port=" + port,
+                "-Dquarkus.management.host=127.0.0.1"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", app.toString()));
         String djl = System.getProperty("pagestream.djl.cache");
@@ -41,7 +47,7 @@ public final class WorkerProcess implements AutoCloseable {
         return child.isAlive();
     }
 
-    /** GETs a path of the worker's HTTP port; status -1 when it does not answer. */
+    /** GETs a path of the worker's management port; status -1 when it does not answer. */
     public Answer get(String path) {
         try (HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
