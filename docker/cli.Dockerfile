@@ -11,10 +11,10 @@ RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -ntp -DskipTests -pl services/cli -am package
 
 FROM eclipse-temurin:25-jre
-RUN useradd --system --uid 10001 --home-dir /opt/pagestream --shell /usr/sbin/nologin pagestream
+RUN groupadd --system --gid 10001 pagestream && useradd --system --uid 10001 --gid 10001 --home-dir /opt/pagestream --shell /usr/sbin/nologin pagestream
 WORKDIR /opt/pagestream
 COPY --from=build --chown=10001:10001 /src/services/cli/target/lib/ cli/lib/
 COPY --from=build --chown=10001:10001 /src/services/cli/target/pagestream-cli.jar cli/
-USER 10001
+USER 10001:10001
 ENV JAVA_OPTS_APPEND=""
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /opt/pagestream/cli/pagestream-cli.jar \"$@\"", "pagestream"]

@@ -12,16 +12,16 @@ RUN --mount=type=cache,target=/root/.m2 \
 FROM eclipse-temurin:25-jre
 # curl serves the health check only.
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /opt/pagestream --shell /usr/sbin/nologin pagestream
+    && groupadd --system --gid 10001 pagestream && useradd --system --uid 10001 --gid 10001 --home-dir /opt/pagestream --shell /usr/sbin/nologin pagestream
 WORKDIR /opt/pagestream
 # Quarkus' fast-jar layout, dependencies first so a code change leaves the lib/ layer cached.
 COPY --from=build --chown=10001:10001 /src/services/ingest/target/quarkus-app/lib/ lib/
 COPY --from=build --chown=10001:10001 /src/services/ingest/target/quarkus-app/*.jar ./
 COPY --from=build --chown=10001:10001 /src/services/ingest/target/quarkus-app/app/ app/
 COPY --from=build --chown=10001:10001 /src/services/ingest/target/quarkus-app/quarkus/ quarkus/
-USER 10001
-EXPOSE 8080
+USER 10001:10001
+EXPOSE 8080 9000
 ENV JAVA_OPTS_APPEND=""
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8080/q/health/ready || exit 1
+    CMD curl -fsS http://127.0.0.1:9000/q/health/ready || exit 1
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /opt/pagestream/quarkus-run.jar"]

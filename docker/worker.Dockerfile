@@ -21,7 +21,7 @@ ENV JAVA_HOME=/opt/java/openjdk
 ENV PATH="${JAVA_HOME}/bin:${PATH}"
 COPY --from=jre /opt/java/openjdk /opt/java/openjdk
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --home-dir /opt/pagestream --shell /usr/sbin/nologin pagestream \
+    && groupadd --system --gid 10001 pagestream && useradd --system --uid 10001 --gid 10001 --home-dir /opt/pagestream --shell /usr/sbin/nologin pagestream \
     && mkdir -p /models && chown 10001:10001 /models
 WORKDIR /opt/pagestream
 COPY --from=build --chown=10001:10001 /src/services/worker/target/quarkus-app/lib/ lib/
@@ -30,13 +30,13 @@ COPY --from=build --chown=10001:10001 /src/services/worker/target/quarkus-app/ap
 COPY --from=build --chown=10001:10001 /src/services/worker/target/quarkus-app/quarkus/ quarkus/
 COPY --from=build --chown=10001:10001 /src/services/cli/target/lib/ cli/lib/
 COPY --from=build --chown=10001:10001 /src/services/cli/target/pagestream-cli.jar cli/
-USER 10001
-EXPOSE 8082
+USER 10001:10001
+EXPOSE 8082 9000
 # The checkpoint directory on the model volume; the ONNX conversion is written beside it unless
 # PAGESTREAM_WORKER_MODEL_ONNX points elsewhere.
 VOLUME /models
 ENV JAVA_OPTS_APPEND=""
 # The worker is ready only once the model is loaded and warmed up: a long start period.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=10m --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8082/q/health/ready || exit 1
+    CMD curl -fsS http://127.0.0.1:9000/q/health/ready || exit 1
 ENTRYPOINT ["sh", "-c", "exec java --enable-native-access=ALL-UNNAMED $JAVA_OPTS_APPEND -jar /opt/pagestream/quarkus-run.jar"]

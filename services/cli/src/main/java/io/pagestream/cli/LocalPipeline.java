@@ -86,13 +86,17 @@ final class LocalPipeline implements AutoCloseable {
         static final Tracing OFF = new Tracing(List.of());
     }
 
-    /** Where each part answers; a service that was not started is empty. */
+    /**
+     * Where each part answers; a service that was not started is empty. {@code management} maps each started service
+     * to its management interface (health, metrics, OpenAPI).
+     */
     record Addresses(
             String kafka,
             String registry,
             Optional<String> ingest,
             Optional<String> worker,
-            Optional<String> assembler) {}
+            Optional<String> assembler,
+            Map<String, String> management) {}
 
     private final Path dir;
     private final PrintWriter log;
@@ -173,7 +177,15 @@ final class LocalPipeline implements AutoCloseable {
             service.awaitReady(READY_WITHIN, this::isClosed);
             log.println("  " + service.name() + " is ready");
         }
-        return new Addresses(kafka.bootstrapServers(), registry.url(), url("ingest"), url("worker"), url("assembler"));
+        Map<String, String> management = new LinkedHashMap<>();
+        services.forEach((name, service) -> management.put(name, service.managementUrl()));
+        return new Addresses(
+                kafka.bootstrapServers(),
+                registry.url(),
+                url("ingest"),
+                url("worker"),
+                url("assembler"),
+                Map.copyOf(management));
     }
 
     private Optional<String> url(String service) {

@@ -30,9 +30,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * Asynchronous batch OCR: uploads each file to the ingest service ({@code POST /v1/documents}, streamed from disk) and
- * prints one JSON line per accepted document. Progress goes to stderr. Each file's idempotency key is derived from its
- * content and the questions, so running the same command again (or retrying after a 503, which this command does by
- * itself, honouring Retry-After) never creates a second document; {@code --new} submits again on purpose.
+ * prints one JSON line per accepted document. Progress goes to stderr. Each file gets a random idempotency key (a UUID
+ * v4), which its retries after a 503 (this command retries by itself, honouring Retry-After) reuse, so a retry never
+ * creates a second document and nobody can derive the document's id from the file. {@code --content-key} derives the
+ * key from the file's content and the questions instead, so that running the same command again is answered as a
+ * retry too (ingest mixes its id secret into such ids where authentication is on).
  */
 @Command(
         name = "submit",
@@ -85,9 +87,10 @@ final class SubmitCommand implements Callable<Integer> {
     int retries;
 
     @Option(
-            names = "--new",
-            description = "Submit as new documents even if the same files and questions were submitted before.")
-    boolean fresh;
+            names = "--content-key",
+            description = "Derive each file's idempotency key from its content and the questions, so that submitting"
+                    + " the same again returns the document submitted before instead of a new one.")
+    boolean contentKey;
 
     @Spec
     CommandSpec spec;
@@ -112,7 +115,10 @@ final class SubmitCommand implements Callable<Integer> {
             for (Path file : files) {
                 jobs.add(pool.submit(() -> {
                     try {
-                        String key = "cli-" + (fresh ? UUID.randomUUID() + "-" : "") + contentKey(file);
+                        String key = "cli-"
+                                + (contentKey
+                                        ? contentKey(file)
+                                        : UUID.randomUUID().toString());
                         JsonNode accepted = ingest.submit(file, questions, mode, groundAnswers, key);
                         ObjectNode line = JSON.createObjectNode();
                         line.put("file", file.toString());

@@ -7,6 +7,7 @@ import io.pagestream.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -134,7 +135,7 @@ final class UpCommand implements Callable<Integer> {
 
         if (json) {
             out.printf(
-                    "{\"kafka\":\"%s\",\"registry\":\"%s\",\"topics\":%d,\"pids\":[%s]%s%s%s}%n",
+                    "{\"kafka\":\"%s\",\"registry\":\"%s\",\"topics\":%d,\"pids\":[%s]%s%s%s%s%s%s}%n",
                     a.kafka(),
                     a.registry(),
                     Topics.ALL.size(),
@@ -143,7 +144,12 @@ final class UpCommand implements Callable<Integer> {
                             .collect(Collectors.joining(",")),
                     field("ingest", a.ingest()),
                     field("worker", a.worker()),
-                    field("assembler", a.assembler()));
+                    field("assembler", a.assembler()),
+                    field("ingestManagement", Optional.ofNullable(a.management().get("ingest"))),
+                    field("workerManagement", Optional.ofNullable(a.management().get("worker"))),
+                    field(
+                            "assemblerManagement",
+                            Optional.ofNullable(a.management().get("assembler"))));
         } else {
             out.println();
             out.println("pagestream is up");
@@ -152,13 +158,17 @@ final class UpCommand implements Callable<Integer> {
             out.println("  Topics            "
                     + String.join(", ", Topics.ALL.stream().map(t -> t.name()).toList()));
             a.ingest()
-                    .ifPresent(url -> out.println(
-                            "  Ingest REST       " + url + "/v1/documents   (OpenAPI " + url + "/q/openapi)"));
+                    .ifPresent(url -> out.println("  Ingest REST       " + url + "/v1/documents   (OpenAPI "
+                            + a.management().get("ingest") + "/q/openapi)"));
             a.assembler()
                     .ifPresent(url -> out.println("  Documents REST    " + url + "/v1/documents/{id}   (assembler)"));
             a.worker()
                     .ifPresent(url -> out.println(
                             "  Worker status     " + url + "/v1/worker   (model " + worker.checkpoint() + ")"));
+            a.management()
+                    .forEach((service, url) ->
+                            out.println("  " + String.format(Locale.ROOT, "%-18s", service + " health") + url
+                                    + "/q/health   (metrics " + url + "/q/metrics)"));
             out.println("  Logs              " + dir);
             out.println("Press Ctrl-C to stop.");
         }

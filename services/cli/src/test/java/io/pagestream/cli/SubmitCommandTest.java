@@ -1,6 +1,7 @@
 package io.pagestream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,14 +125,27 @@ class SubmitCommandTest {
         assertEquals(2, busyKeys.size(), "busy.pdf was sent twice");
         assertEquals(busyKeys.get(0), busyKeys.get(1), "the retry carries the same idempotency key");
 
-        // Run again: the same files and questions give the same keys (the service answers them as retries).
-        CommandLine again = new CommandLine(Main.class);
-        again.setOut(new PrintWriter(new StringWriter()));
-        again.setErr(new PrintWriter(new StringWriter()));
+        // Run again: random keys by default, so a new document nobody can derive from the file's content ...
         int before = keys.size();
-        again.execute("submit", "--url", url, "--ask", "Who signed it?", "--ask", "When?", a.toString());
-        assertEquals(keys.get(keys.indexOf(keys.get(before))), keys.get(before));
-        assertTrue(keys.subList(0, before).contains(keys.get(before)), "same file, same questions: same key");
+        submitQuietly(url, a.toString());
+        assertFalse(keys.subList(0, before).contains(keys.get(before)), "a fresh random key");
+        assertEquals(
+                4, UUID.fromString(keys.get(before).substring("cli-".length())).version());
+        // ... and with --content-key the same files and questions give the same key each time (answered as retries).
+        submitQuietly(url, "--content-key", a.toString());
+        submitQuietly(url, "--content-key", a.toString());
+        assertEquals(keys.get(before + 1), keys.get(before + 2), "same file, same questions: same key");
+        assertTrue(keys.get(before + 1).matches("cli-[0-9a-f]{64}"), keys.get(before + 1));
+    }
+
+    private static void submitQuietly(String url, String... args) {
+        CommandLine cli = new CommandLine(Main.class);
+        cli.setOut(new PrintWriter(new StringWriter()));
+        cli.setErr(new PrintWriter(new StringWriter()));
+        List<String> command =
+                new java.util.ArrayList<>(List.of("submit", "--url", url, "--ask", "Who signed it?", "--ask", "When?"));
+        command.addAll(List.of(args));
+        cli.execute(command.toArray(String[]::new));
     }
 
     @Test

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class UpCommandTest {
     private static final Pattern ADDRESSES = Pattern.compile("\\{\"kafka\":\"([^\"]+)\",\"registry\":\"([^\"]+)\".*");
-    private static final Pattern INGEST = Pattern.compile("\"ingest\":\"([^\"]+)\"");
+    private static final Pattern INGEST = Pattern.compile("\"ingestManagement\":\"([^\"]+)\"");
 
     @Test
     void upServesTheStackAndCtrlCLeavesNoProcessBehind(@TempDir Path dir) throws Exception {

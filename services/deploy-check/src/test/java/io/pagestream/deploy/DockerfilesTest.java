@@ -24,7 +24,13 @@ class DockerfilesTest {
     @Test
     void brokenDockerfilesAreReported() {
         String ingest = Repo.read(Service.INGEST.dockerfile());
-        assertFalse(problems(Service.INGEST, ingest.replace("USER 10001", "USER root"))
+        assertFalse(problems(Service.INGEST, ingest.replace("USER 10001:10001", "USER root"))
+                .isEmpty());
+        assertFalse(problems(Service.INGEST, ingest.replace("USER 10001:10001", "USER pagestream"))
+                .isEmpty());
+        assertFalse(problems(Service.INGEST, ingest.replace("USER 10001:10001", "USER 0:10001"))
+                .isEmpty());
+        assertFalse(problems(Service.INGEST, ingest.replace("127.0.0.1:9000/q/health", "127.0.0.1:8080/q/health"))
                 .isEmpty());
         assertFalse(problems(Service.INGEST, ingest.replace("FROM eclipse-temurin:25-jdk AS build", ""))
                 .isEmpty());
@@ -43,7 +49,7 @@ class DockerfilesTest {
     void theCommandLineImageIsASmallNonRootJre() {
         String cli = Repo.read(Repo.DOCKER.resolve("cli.Dockerfile"));
         assertEquals(List.of(), cliProblems(cli));
-        assertFalse(cliProblems(cli.replace("USER 10001", "")).isEmpty());
+        assertFalse(cliProblems(cli.replace("USER 10001:10001", "")).isEmpty());
         assertFalse(cliProblems(
                         cli.replace("FROM eclipse-temurin:25-jre", "FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04"))
                 .isEmpty());
@@ -68,8 +74,11 @@ class DockerfilesTest {
         String lastFrom = froms.isEmpty() ? "" : froms.getLast();
         String build = String.join(" ", lines);
         int port = service.httpPort();
-        if (!lines.contains("EXPOSE " + port) || !build.contains("http://127.0.0.1:" + port + "/q/health/ready")) {
-            problems.add("EXPOSE and HEALTHCHECK must use port " + port);
+        int management = service.managementPort();
+        if (!lines.contains("EXPOSE " + port + " " + management)
+                || !build.contains("http://127.0.0.1:" + management + "/q/health/ready")) {
+            problems.add(
+                    "EXPOSE must name ports " + port + " and " + management + ", HEALTHCHECK use the management port");
         }
         if (!build.contains("target/quarkus-app/lib/") || !build.contains("quarkus-run.jar")) {
             problems.add("the runtime must run Quarkus' quarkus-app layout");
@@ -113,8 +122,10 @@ class DockerfilesTest {
         int lastStage = lines.lastIndexOf(lastFrom);
         boolean userInFinalStage =
                 lines.subList(Math.max(lastStage, 0), lines.size()).contains(users);
-        if (!userInFinalStage || users.equals("USER root") || users.equals("USER 0") || users.startsWith("USER 0:")) {
-            problems.add("the final stage must switch to a non-root USER, has " + users);
+        // Numeric, so that Kubernetes can verify runAsNonRoot and the manifests' runAsUser/runAsGroup match it.
+        var numeric = Pattern.compile("USER (\\d+):(\\d+)").matcher(users);
+        if (!userInFinalStage || !numeric.matches() || Long.parseLong(numeric.group(1)) == 0) {
+            problems.add("the final stage must switch to a numeric non-root USER uid:gid, has " + users);
         }
         if (!lastFrom.matches("FROM eclipse-temurin:\\d+-jre.*")) {
             problems.add("the runtime base must be a JRE, is " + lastFrom);

@@ -43,6 +43,23 @@ class NetworkPoliciesTest {
         assertFalse(problems(docs).isEmpty());
     }
 
+    @Test
+    void aPolicyLettingClientsReachTheManagementPortIsReported() {
+        String policies = Repo.read(Repo.K8S.resolve("base/network-policies.yaml"))
+                .replace(
+                        "    - ports:\n        - protocol: TCP\n          port: 8080\n",
+                        "    - ports:\n        - protocol: TCP\n          port: 8080\n        - protocol: TCP\n          port: 9000\n");
+        List<JsonNode> docs = new ArrayList<>(Kustomize.render("base").stream()
+                .filter(d -> !d.path("kind").asText().equals("NetworkPolicy"))
+                .toList());
+        docs.addAll(Repo.yamlDocuments(policies));
+        assertEquals(
+                List.of(
+                        "ingress controller -> pagestream-ingest:9000 is allowed",
+                        "kafka -> pagestream-ingest:9000 is allowed"),
+                problems(docs));
+    }
+
     static List<String> problems(List<JsonNode> docs) {
         NetworkPolicies policies = new NetworkPolicies(Manifests.ofKind(docs, "NetworkPolicy").stream()
                 .map(d -> StrictModels.parse(d, NetworkPolicy.class))
@@ -62,9 +79,17 @@ class NetworkPoliciesTest {
         need(policies, problems, OUTSIDE, ingest, Service.INGEST.httpPort(), true);
         need(policies, problems, OUTSIDE, assembler, Service.ASSEMBLER.httpPort(), true);
         need(policies, problems, assembler, assembler, Service.ASSEMBLER.httpPort(), true);
-        need(policies, problems, PROMETHEUS, worker, Service.WORKER.httpPort(), true);
-        need(policies, problems, PROMETHEUS, ingest, Service.INGEST.httpPort(), true);
-        need(policies, problems, PROMETHEUS, assembler, Service.ASSEMBLER.httpPort(), true);
+        for (var service : List.of(
+                java.util.Map.entry(ingest, Service.INGEST),
+                java.util.Map.entry(worker, Service.WORKER),
+                java.util.Map.entry(assembler, Service.ASSEMBLER))) {
+            int management = service.getValue().managementPort();
+            need(policies, problems, PROMETHEUS, service.getKey(), management, true);
+            // Health, metrics and OpenAPI are not the clients' business.
+            need(policies, problems, OUTSIDE, service.getKey(), management, false);
+            need(policies, problems, KAFKA, service.getKey(), management, false);
+        }
+        need(policies, problems, ingest, assembler, Service.ASSEMBLER.managementPort(), false);
         need(policies, problems, OUTSIDE, worker, Service.WORKER.httpPort(), false);
         need(policies, problems, OUTSIDE, registry, registryPort, false);
         need(policies, problems, ingest, worker, Service.WORKER.httpPort(), false);

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Images follow one naming scheme; ports and probes match each service's quarkus.http.port and health paths. */
+/**
+ * Images follow one naming scheme; ports match each service's quarkus.http.port and management port; probes and
+ * scrapes use the management port.
+ */
 class PortsAndImagesTest {
 
     @Test
@@ -50,20 +53,14 @@ class PortsAndImagesTest {
         assertEquals(List.of(), problems);
     }
 
-    /** Ingest hands each client a status URL; it must name the assembler's Service, port and query path. */
+    /**
+     * Ingest hands each client a status URL: in k8s the public host of the Ingress, which routes the URL's path to the
+     * assembler (IngressTest); in compose the assembler's published port.
+     */
     @Test
     void theStatusUrlIngestHandsOutIsTheAssemblers() {
         for (String dir : Repo.OVERLAYS) {
-            List<JsonNode> docs = Kustomize.render(dir);
-            URI url = URI.create(env(
-                    Manifests.only(docs, "StatefulSet", "pagestream-ingest"), "PAGESTREAM_INGEST_STATUS_URL_PREFIX"));
-            JsonNode service = Manifests.only(docs, "Service", url.getHost());
-            assertEquals(
-                    "pagestream-assembler",
-                    service.at("/spec/selector/app.kubernetes.io~1name").asText(),
-                    dir);
-            assertEquals(url.getPort(), service.at("/spec/ports/0/port").asInt(), dir);
-            assertEquals("/v1/documents/", url.getPath(), dir);
+            assertEquals(List.of(), IngressTest.problems(Kustomize.render(dir)), dir);
         }
         JsonNode compose = Compose.file();
         URI url = URI.create(compose.at("/services/ingest/environment/PAGESTREAM_INGEST_STATUS_URL_PREFIX")
@@ -73,7 +70,7 @@ class PortsAndImagesTest {
         assertEquals("/v1/documents/", url.getPath());
     }
 
-    private static String env(JsonNode workload, String name) {
+    static String env(JsonNode workload, String name) {
         for (JsonNode var : workload.at("/spec/template/spec/containers/0/env")) {
             if (var.path("name").asText().equals(name)) {
                 return var.path("value").asText();
@@ -107,6 +104,15 @@ class PortsAndImagesTest {
         assertFalse(problems.isEmpty());
         String probe = Repo.read(Repo.K8S.resolve("base/assembler.yaml")).replace("/q/health/ready", "/health/ready");
         assertFalse(portProblems(Repo.yamlDocuments(probe)).isEmpty());
+        // Health on the API port: Quarkus serves it on the management port only.
+        String apiProbe = Repo.read(Repo.K8S.resolve("base/ingest.yaml"))
+                .replace(
+                        "path: /q/health/live\n              port: management",
+                        "path: /q/health/live\n              port: http");
+        assertEquals(1, portProblems(Repo.yamlDocuments(apiProbe)).size(), apiProbe);
+        String monitor =
+                Repo.read(Repo.K8S.resolve("base/monitoring.yaml")).replaceFirst("port: management", "port: http");
+        assertEquals(1, portProblems(Repo.yamlDocuments(monitor)).size());
     }
 
     static List<String> portProblems(List<JsonNode> docs) {
@@ -118,11 +124,10 @@ class PortsAndImagesTest {
             }
             Containers.Found c = main.get();
             int port = service.httpPort();
-            JsonNode http = c.node().path("ports").get(0);
-            if (http == null
-                    || !http.path("name").asText().equals("http")
-                    || http.path("containerPort").asInt() != port) {
-                problems.add(c.where() + ": the http port must be " + port + ", is " + http);
+            int management = service.managementPort();
+            if (!hasPort(c.node(), "http", port) || !hasPort(c.node(), "management", management)) {
+                problems.add(c.where() + ": the ports must be http " + port + " and management " + management + ", are "
+                        + c.node().path("ports"));
             }
             Map<String, String> probes = Map.of(
                     "startupProbe",
@@ -133,18 +138,23 @@ class PortsAndImagesTest {
                     "/q/health/live");
             probes.forEach((probe, path) -> {
                 JsonNode get = c.node().path(probe).path("httpGet");
-                boolean portOk = get.path("port").asText().equals("http")
-                        || get.path("port").asInt() == port;
+                boolean portOk = get.path("port").asText().equals("management")
+                        || get.path("port").asInt() == management;
                 if (!get.path("path").asText().equals(path) || !portOk) {
-                    problems.add(c.where() + ": " + probe + " must GET " + path + " on " + port + ", is " + get);
+                    problems.add(c.where() + ": " + probe + " must GET " + path + " on the management port "
+                            + management + ", is " + get);
                 }
             });
             JsonNode selector = c.workload().at("/spec/selector/matchLabels");
             for (JsonNode svc : Manifests.ofKind(docs, "Service")) {
                 if (svc.at("/spec/selector").equals(selector)) {
-                    JsonNode target = svc.at("/spec/ports/0/targetPort");
-                    if (!target.asText().equals("http") && target.asInt() != port) {
-                        problems.add("Service " + svc.at("/metadata/name").asText() + " targets " + target);
+                    for (JsonNode p : svc.at("/spec/ports")) {
+                        String target = p.path("targetPort").asText();
+                        boolean ok = p.path("name").asText().equals(target)
+                                && (target.equals("http") || target.equals("management"));
+                        if (!ok) {
+                            problems.add("Service " + svc.at("/metadata/name").asText() + " port " + p);
+                        }
                     }
                 }
             }
@@ -152,10 +162,20 @@ class PortsAndImagesTest {
         for (JsonNode monitor : Manifests.ofKind(docs, "ServiceMonitor")) {
             JsonNode endpoint = monitor.at("/spec/endpoints/0");
             if (!endpoint.path("path").asText().equals("/q/metrics")
-                    || !endpoint.path("port").asText().equals("http")) {
-                problems.add("ServiceMonitor " + monitor.at("/metadata/name").asText() + ": " + endpoint);
+                    || !endpoint.path("port").asText().equals("management")) {
+                problems.add("ServiceMonitor " + monitor.at("/metadata/name").asText()
+                        + " must scrape /q/metrics on the management port: " + endpoint);
             }
         }
         return problems;
+    }
+
+    private static boolean hasPort(JsonNode container, String name, int number) {
+        for (JsonNode p : container.path("ports")) {
+            if (p.path("name").asText().equals(name) && p.path("containerPort").asInt() == number) {
+                return true;
+            }
+        }
+        return false;
     }
 }

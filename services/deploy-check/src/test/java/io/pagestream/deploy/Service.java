@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * One pagestream service: its module, image, Dockerfile and HTTP port as its own configuration says, and the
+ * One pagestream service: its module, image, Dockerfile, HTTP and management ports as its own configuration says, and the
  * {@code @ConfigMapping}s it reads: the service shell's (Kafka and the registry, shared by all) and its own.
  */
 record Service(String name, List<Class<?>> configMappings) {
@@ -48,6 +48,19 @@ record Service(String name, List<Class<?>> configMappings) {
 
     int httpPort() {
         return Integer.parseInt(properties().getProperty("quarkus.http.port"));
+    }
+
+    /**
+     * The management interface's port (health, metrics, OpenAPI): Quarkus' default 9000 unless the service sets
+     * another. A service without {@code quarkus.management.enabled=true} serves them on the API port, which the
+     * manifests must not allow, so it fails here.
+     */
+    int managementPort() {
+        Properties properties = properties();
+        if (!"true".equals(properties.getProperty("quarkus.management.enabled"))) {
+            throw new IllegalStateException(name + " does not set quarkus.management.enabled=true");
+        }
+        return Integer.parseInt(properties.getProperty("quarkus.management.port", "9000"));
     }
 
     static Optional<Service> byImage(String image) {

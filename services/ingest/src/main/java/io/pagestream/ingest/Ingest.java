@@ -90,7 +90,8 @@ public class Ingest implements ServicePart {
                 config.retryAfterSeconds(),
                 config.defaultMode(),
                 Clock.systemUTC(),
-                traces);
+                traces,
+                config.idSecret());
         LOG.log(
                 System.Logger.Level.INFO,
                 String.format(

@@ -82,6 +82,12 @@ public interface IngestConfig {
     @WithDefault("/v1/documents/")
     String statusUrlPrefix();
 
+    /**
+     * Mixed into the ids derived from idempotency keys (DocumentIds), so that nobody without it can compute the id a
+     * key leads to. Required when authentication is on (CredentialCheck).
+     */
+    Optional<String> idSecret();
+
     Auth auth();
 
     interface Auth {

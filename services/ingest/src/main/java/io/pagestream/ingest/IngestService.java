@@ -71,6 +71,7 @@ public final class IngestService {
     private final int retryAfterSeconds;
     private final Clock clock;
     private final TraceHeaders traces;
+    private final Optional<String> idSecret;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
 
     public IngestService(
@@ -86,7 +87,8 @@ public final class IngestService {
             int retryAfterSeconds,
             OcrMode defaultMode,
             Clock clock,
-            TraceHeaders traces) {
+            TraceHeaders traces,
+            Optional<String> idSecret) {
         this.limits = limits;
         this.checks = new SubmissionChecks(limits, defaultMode);
         this.encoder = encoder;
@@ -99,6 +101,7 @@ public final class IngestService {
         this.lookupTimeout = lookupTimeout;
         this.retryAfterSeconds = retryAfterSeconds;
         this.clock = clock;
+        this.idSecret = idSecret;
         this.traces = traces;
     }
 
@@ -116,7 +119,9 @@ public final class IngestService {
         }
         String given = form.documentId();
         String key = form.idempotencyKey();
-        String id = given != null ? given : key != null ? DocumentIds.fromIdempotencyKey(key) : DocumentIds.random();
+        String id = given != null
+                ? given
+                : key != null ? DocumentIds.fromIdempotencyKey(key, idSecret) : DocumentIds.random();
         MDC.put("documentId", id);
         Span.current().setAttribute(TraceHeaders.DOCUMENT_ID, id);
         try {

@@ -20,7 +20,8 @@ import java.util.function.BooleanSupplier;
  * A packaged Quarkus service ({@code target/quarkus-app/quarkus-run.jar}) run as a child JVM on a loopback port: how
  * the command line starts ingest, the worker and the assembler for {@code up} and {@code demo}, and how their tests
  * start the packaged application. Settings travel as {@code -D} system properties, which Quarkus reads before its
- * {@code application.properties}.
+ * {@code application.properties}. Each service serves its API on one port and health, metrics and OpenAPI on a
+ * management port of its own (Quarkus' management interface; 9000 for every service unless told otherwise).
  */
 public final class ServiceJvm implements AutoCloseable {
     /** Quarkus' readiness check (SmallRye Health): 200 once every readiness procedure is up. */
@@ -31,10 +32,12 @@ public final class ServiceJvm implements AutoCloseable {
 
     private final ChildProcess child;
     private final int port;
+    private final int managementPort;
 
-    private ServiceJvm(ChildProcess child, int port) {
+    private ServiceJvm(ChildProcess child, int port, int managementPort) {
         this.child = child;
         this.port = port;
+        this.managementPort = managementPort;
     }
 
     /** A service called {@code name} (in logs and messages) from its runnable jar. */
@@ -47,6 +50,7 @@ public final class ServiceJvm implements AutoCloseable {
         private final Path jar;
         private String maxHeap = "512m";
         private int port = FreePorts.pick();
+        private int managementPort = FreePorts.pick();
         private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -66,6 +70,12 @@ public final class ServiceJvm implements AutoCloseable {
         /** The HTTP port; 0 picks a free one. A caller that must name the port in a setting picks it first. */
         public Builder port(int port) {
             this.port = FreePorts.orPick(port);
+            return this;
+        }
+
+        /** The management port (health, metrics, OpenAPI); 0 picks a free one, the default. */
+        public Builder managementPort(int port) {
+            this.managementPort = FreePorts.orPick(port);
             return this;
         }
 
@@ -104,7 +114,9 @@ public final class ServiceJvm implements AutoCloseable {
                     "-Xmx" + maxHeap,
                     "--enable-native-access=ALL-UNNAMED",
                     "-Dquarkus.http.host=127.0.0.1",
-                    "-Dquarkus.http.port=" + port));
+                    "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.management.host=127.0.0.1",
+                    "-Dquarkus.management.port=" + managementPort));
             command.addAll(jvmOptions);
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.addAll(List.of("-jar", jar.toString()));
@@ -114,7 +126,7 @@ public final class ServiceJvm implements AutoCloseable {
         /** Starts it and returns at once; {@link ServiceJvm#awaitReady} waits for it to serve. */
         public ServiceJvm start() throws IOException {
             Objects.requireNonNull(log, "log");
-            return new ServiceJvm(ChildProcess.start(name, command(), environment, log), port);
+            return new ServiceJvm(ChildProcess.start(name, command(), environment, log), port, managementPort);
         }
     }
 
@@ -129,6 +141,15 @@ public final class ServiceJvm implements AutoCloseable {
     /** {@code http://127.0.0.1:PORT}. */
     public String url() {
         return "http://127.0.0.1:" + port;
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** {@code http://127.0.0.1:MANAGEMENT_PORT}: health, metrics and OpenAPI. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public long pid() {
@@ -174,21 +195,26 @@ public final class ServiceJvm implements AutoCloseable {
 
     private boolean answersReady() {
         try {
-            return get(READY_PATH, Duration.ofSeconds(5)).statusCode() == 200;
+            return get(managementUrl(), READY_PATH, Duration.ofSeconds(5)).statusCode() == 200;
         } catch (IOException e) {
             return false;
         }
     }
 
-    /** GETs a path of its HTTP port. */
+    /** GETs a path of its API port. */
     public HttpResponse<String> get(String path) throws IOException {
-        return get(path, Duration.ofSeconds(30));
+        return get(url(), path, Duration.ofSeconds(30));
     }
 
-    private HttpResponse<String> get(String path, Duration timeout) throws IOException {
+    /** GETs a path of its management port ({@code /q/health/ready}, {@code /q/metrics} …). */
+    public HttpResponse<String> getManagement(String path) throws IOException {
+        return get(managementUrl(), path, Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<String> get(String base, String path, Duration timeout) throws IOException {
         try {
             return HTTP.send(
-                    HttpRequest.newBuilder(URI.create(url() + path))
+                    HttpRequest.newBuilder(URI.create(base + path))
                             .timeout(timeout)
                             .GET()
                             .build(),

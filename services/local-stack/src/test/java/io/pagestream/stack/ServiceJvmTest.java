@@ -43,8 +43,9 @@ class ServiceJvmTest {
         List<String> command = ServiceJvm.builder("svc", jar)
                 .maxHeap("96m")
                 .port(4711)
+                .managementPort(4712)
                 .jvmOptions(List.of("-Dfrom.elsewhere=1"))
-                .property("kafka.bootstrap.servers", "127.0.0.1:9092")
+                .property("pagestream.kafka.bootstrap-servers", "127.0.0.1:9092")
                 .property("pagestream.registry.url", "http://127.0.0.1:8081/apis/ccompat/v7")
                 .command();
         assertEquals(
@@ -54,8 +55,10 @@ class ServiceJvmTest {
                         "--enable-native-access=ALL-UNNAMED",
                         "-Dquarkus.http.host=127.0.0.1",
                         "-Dquarkus.http.port=4711",
+                        "-Dquarkus.management.host=127.0.0.1",
+                        "-Dquarkus.management.port=4712",
                         "-Dfrom.elsewhere=1",
-                        "-Dkafka.bootstrap.servers=127.0.0.1:9092",
+                        "-Dpagestream.kafka.bootstrap-servers=127.0.0.1:9092",
                         "-Dpagestream.registry.url=http://127.0.0.1:8081/apis/ccompat/v7",
                         "-jar",
                         jar.toAbsolutePath().toString()),
@@ -72,6 +75,8 @@ class ServiceJvmTest {
                 .start()) {
             service.awaitReady(READY_WITHIN);
             assertEquals("hello world", service.get("/settings").body());
+            assertEquals(200, service.getManagement(ServiceJvm.READY_PATH).statusCode(), "readiness on its own port");
+            assertEquals(404, service.get(ServiceJvm.READY_PATH).statusCode(), "not on the API port");
             assertTrue(service.pid() > 0
                     && service.pid() != ProcessHandle.current().pid());
             assertTrue(Files.readString(service.log()).contains("stub service started"), service.logTail());

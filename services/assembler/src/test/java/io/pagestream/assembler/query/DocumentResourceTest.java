@@ -34,10 +34,12 @@ import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +64,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
 @IntegrationTest
 class DocumentResourceTest {
+    /** The management interface (health, metrics, OpenAPI), on its own port. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     static final Duration PATIENCE = Duration.ofSeconds(90);
     /** Reads the view's structures and boxes back into the contract's classes, as the state does. */
     static final ObjectMapper JSON = AvroBeans.register(new ObjectMapper());
@@ -254,9 +260,11 @@ class DocumentResourceTest {
 
     @Test
     void theApiIsDescribedAndTheServiceReportsHealthAndMetrics() throws IOException {
-        given().get("/q/openapi").then().statusCode(200).body(containsString("/v1/documents/{id}"));
-        JsonNode schemas = JSON.readTree(
-                        given().queryParam("format", "json").get("/q/openapi").asString())
+        management().get("/q/openapi").then().statusCode(200).body(containsString("/v1/documents/{id}"));
+        JsonNode schemas = JSON.readTree(management()
+                        .queryParam("format", "json")
+                        .get("/q/openapi")
+                        .asString())
                 .path("components")
                 .path("schemas");
         assertEquals(
@@ -269,8 +277,11 @@ class DocumentResourceTest {
         assertTrue(names(schemas.path("Results").path("properties")).contains("markdown"));
         assertTrue(names(schemas.path("QuestionOutcome").path("properties")).contains("noAnswer"));
         assertFalse(schemas.has("GenericData") || schemas.has("Schema"), "no Avro internals: " + names(schemas));
-        Wait.upTo(PATIENCE).until(() -> given().get("/q/health/ready").statusCode() == 200);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("kafka_stream"));
+        Wait.upTo(PATIENCE).until(() -> management().get("/q/health/ready").statusCode() == 200);
+        // Only on the management port: the API port, which clients reach, serves neither.
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/openapi").then().statusCode(404);
+        management().get("/q/metrics").then().statusCode(200).body(containsString("kafka_stream"));
     }
 
     @Test
@@ -281,7 +292,7 @@ class DocumentResourceTest {
         Wait.upTo(PATIENCE)
                 .untilAsserted(() -> assertEquals(
                         Set.of(),
-                        Dashboard.missingFrom(given().get("/q/metrics").asString(), queried),
+                        Dashboard.missingFrom(management().get("/q/metrics").asString(), queried),
                         "queried by the dashboard, not exposed"));
     }
 
@@ -294,5 +305,9 @@ class DocumentResourceTest {
                 topics,
                 ConfigProvider.getConfig().getValues("quarkus.kafka-streams.topics", String.class),
                 "Quarkus waits for every topic the topology reads and writes");
+    }
+
+    private io.restassured.specification.RequestSpecification management() {
+        return given().baseUri("http://" + management.getHost()).port(management.getPort());
     }
 }

@@ -40,7 +40,8 @@ public class UploadSizeFilter {
                         if (declared > limit) {
                             String key = Utf8Header.decode(rc.request().getHeader(DocumentsResource.IDEMPOTENCY_KEY));
                             String id = key != null && DocumentIds.isValidIdempotencyKey(key.strip())
-                                    ? DocumentIds.fromIdempotencyKey(key.strip())
+                                    ? DocumentIds.fromIdempotencyKey(
+                                            key.strip(), ingest.config().idSecret())
                                     : DocumentIds.random();
                             String message = "the upload has " + declared + " bytes; the limit is "
                                     + ingest.config().maxBytes();

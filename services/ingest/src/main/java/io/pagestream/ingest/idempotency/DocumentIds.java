@@ -2,17 +2,24 @@ package io.pagestream.ingest.idempotency;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Document ids. Given an idempotency key, the id is a name-based UUID (version 5, SHA-1, RFC 9562) of the key in
- * pagestream's own namespace — every ingest instance, before or after a restart, derives the same id from the same
- * key. Without a key, a random UUID. A client-chosen id must follow {@link #DOCUMENT_ID_RULE}: a safe Kafka key and one
- * path segment of the status URL as it is, and never the form of a derived id, so that no client can take the id
- * another client's key maps to.
+ * Document ids. Given an idempotency key, the id is a name-based UUID (version 5, SHA-1, RFC 9562) in pagestream's
+ * own namespace — every ingest instance, before or after a restart, derives the same id from the same key. With the
+ * deployment's id secret ({@code pagestream.ingest.id-secret}) the name is the key's HMAC-SHA256 under that secret
+ * rather than the key itself, so that nobody without the secret can compute the id a key (say, a hash of a file's
+ * content) leads to. Without a key, a random UUID. A client-chosen id must follow {@link #DOCUMENT_ID_RULE}: a safe
+ * Kafka key and one path segment of the status URL as it is, and never the form of a derived id, so that no client
+ * can take the id another client's key maps to.
  */
 public final class DocumentIds {
     /** pagestream's namespace for version-5 ids (a fixed random UUID). */
@@ -33,8 +40,19 @@ public final class DocumentIds {
 
     private DocumentIds() {}
 
-    public static String fromIdempotencyKey(String key) {
-        return nameBased(NAMESPACE, key).toString();
+    /** The id of an idempotency key, peppered with the deployment's secret where one is configured. */
+    public static String fromIdempotencyKey(String key, Optional<String> secret) {
+        return nameBased(NAMESPACE, secret.map(s -> hmac(s, key)).orElse(key)).toString();
+    }
+
+    private static String hmac(String secret, String key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static String random() {

@@ -7,12 +7,14 @@ import io.pagestream.ingest.TestFiles;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.testing.IntegrationTest;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Authentication switched on (as in the Kubernetes manifests): /v1 needs an API key or a bearer token signed by the
- * configured key; health, metrics and OpenAPI stay open. (Off, the embedded default, is what every other test runs.)
+ * configured key; health, metrics and OpenAPI stay open on the management port. (Off, the embedded default, is what every other test runs.)
  */
 @QuarkusTest
 @TestProfile(AuthEnabledTest.AuthOn.class)
@@ -35,6 +37,11 @@ import org.junit.jupiter.api.Test;
 @IntegrationTest
 class AuthEnabledTest {
     static final String ISSUER = "https://auth.test.pagestream";
+    static final String FIRST_KEY = "first-key-5f0c2b9e7d4a1c8e6b3f";
+    static final String SECOND_KEY = "second-key-9a7c5e3b1d8f6a4c2e0b";
+
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
     /** The key pair lives in files, so the profile (which configures the public key) and the test share it. */
     static final Path KEYS = Path.of("target", "test-jwt");
 
@@ -46,7 +53,9 @@ class AuthEnabledTest {
                     "pagestream.ingest.auth.enabled",
                     "true",
                     "pagestream.ingest.auth.api-keys",
-                    "first-key,second-key",
+                    FIRST_KEY + "," + SECOND_KEY,
+                    "pagestream.ingest.id-secret",
+                    "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
                     "mp.jwt.verify.publickey.location",
                     KEYS.resolve("public.pem").toUri().toString(),
                     "mp.jwt.verify.issuer",
@@ -59,7 +68,7 @@ class AuthEnabledTest {
         byte[] png = TestFiles.png(100, 80);
         assertEquals(401, Submit.file("a.png", png).post().statusCode());
         assertEquals(401, Submit.file("a.png", png).apiKey("wrong-key").post().statusCode());
-        assertEquals(202, Submit.file("a.png", png).apiKey("second-key").post().statusCode());
+        assertEquals(202, Submit.file("a.png", png).apiKey(SECOND_KEY).post().statusCode());
 
         String token = Jwt.issuer(ISSUER)
                 .upn("alice@example.com")
@@ -69,9 +78,10 @@ class AuthEnabledTest {
         String foreign = Jwt.issuer("https://someone.else").upn("mallory").sign(privateKey());
         assertEquals(401, Submit.file("c.png", png).bearer(foreign).post().statusCode());
 
-        given().when().get("/q/health/live").then().statusCode(200);
-        given().when().get("/q/metrics").then().statusCode(200);
-        given().when().get("/q/openapi").then().statusCode(200);
+        var operations = given().baseUri("http://" + management.getHost()).port(management.getPort());
+        operations.when().get("/q/health/live").then().statusCode(200);
+        operations.when().get("/q/metrics").then().statusCode(200);
+        operations.when().get("/q/openapi").then().statusCode(200);
     }
 
     static synchronized void keys() {

@@ -21,16 +21,19 @@ import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.Wait;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -50,6 +53,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
 @IntegrationTest
 class IngestApiTest {
+    /** The management interface (health, metrics, OpenAPI), on its own port. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     static final TopicRecorder topics() {
         return TopicRecorder.get();
     }
@@ -64,7 +71,8 @@ class IngestApiTest {
                 .post();
         assertEquals(202, r.statusCode(), r.asString());
         String id = r.jsonPath().getString("documentId");
-        assertEquals(DocumentIds.fromIdempotencyKey(key), id, "the id derives from the idempotency key");
+        assertEquals(
+                DocumentIds.fromIdempotencyKey(key, Optional.empty()), id, "the id derives from the idempotency key");
         assertEquals("/v1/documents/" + id, r.jsonPath().getString("statusUrl"));
         assertEquals(3, r.jsonPath().getInt("pageCount"));
         assertEquals("application/pdf", r.jsonPath().getString("mediaType"));
@@ -167,7 +175,7 @@ class IngestApiTest {
         Response form = Submit.file("k.png", png).key(key).post();
         assertEquals(202, form.statusCode(), form.asString());
         String id = form.jsonPath().getString("documentId");
-        assertEquals(DocumentIds.fromIdempotencyKey(key), id);
+        assertEquals(DocumentIds.fromIdempotencyKey(key, Optional.empty()), id);
         DocumentRequest request =
                 topics().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
         assertEquals(key, request.getIdempotencyKey(), "the form field arrives as sent");
@@ -241,13 +249,15 @@ class IngestApiTest {
     void aClientCannotTakeTheIdAnotherClientsKeyMapsTo() {
         String key = "victim-" + System.nanoTime();
         Response squat = Submit.file("s.png", TestFiles.png(90, 90))
-                .documentId(DocumentIds.fromIdempotencyKey(key))
+                .documentId(DocumentIds.fromIdempotencyKey(key, Optional.empty()))
                 .post();
         assertEquals(400, squat.statusCode(), squat.asString());
         assertEquals("INVALID_REQUEST", squat.jsonPath().getString("reason"));
         Response owner = Submit.file("v.png", TestFiles.png(95, 90)).key(key).post();
         assertEquals(202, owner.statusCode(), owner.asString());
-        assertEquals(DocumentIds.fromIdempotencyKey(key), owner.jsonPath().getString("documentId"));
+        assertEquals(
+                DocumentIds.fromIdempotencyKey(key, Optional.empty()),
+                owner.jsonPath().getString("documentId"));
     }
 
     @Test
@@ -391,7 +401,8 @@ class IngestApiTest {
     void metricsHealthAndOpenApi() {
         accept(Submit.file("m.png", TestFiles.png(64, 64)));
         Submit.file("secret.pdf", TestFiles.encryptedPdf()).post();
-        String metrics = given().when()
+        String metrics = management()
+                .when()
                 .get("/q/metrics")
                 .then()
                 .statusCode(200)
@@ -406,9 +417,13 @@ class IngestApiTest {
                 "pagestream_ingest_document_seconds_count")) {
             assertTrue(metrics.contains(name), "metric " + name);
         }
-        given().when().get("/q/health/ready").then().statusCode(200);
-        given().when().get("/q/health/live").then().statusCode(200);
-        String openapi = given().when()
+        management().when().get("/q/health/ready").then().statusCode(200);
+        management().when().get("/q/health/live").then().statusCode(200);
+        // Not on the API port, which is all the Ingress and the NetworkPolicies let clients reach.
+        given().when().get("/q/health/ready").then().statusCode(404);
+        given().when().get("/q/metrics").then().statusCode(404);
+        String openapi = management()
+                .when()
                 .get("/q/openapi")
                 .then()
                 .statusCode(200)
@@ -429,7 +444,8 @@ class IngestApiTest {
     void everyMetricTheDashboardQueriesForIngestIsExposed() {
         accept(Submit.file("d.png", TestFiles.png(64, 64)));
         Submit.file("secret.pdf", TestFiles.encryptedPdf()).post();
-        String metrics = given().when()
+        String metrics = management()
+                .when()
                 .get("/q/metrics")
                 .then()
                 .statusCode(200)
@@ -461,5 +477,9 @@ class IngestApiTest {
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
+    }
+
+    private io.restassured.specification.RequestSpecification management() {
+        return given().baseUri("http://" + management.getHost()).port(management.getPort());
     }
 }

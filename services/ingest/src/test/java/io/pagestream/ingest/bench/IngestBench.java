@@ -123,7 +123,8 @@ public final class IngestBench {
                         5,
                         OcrMode.MARKDOWN,
                         Clock.systemUTC(),
-                        traces);
+                        traces,
+                        java.util.Optional.empty());
 
                 warmUp(service, dir);
                 if (small) {

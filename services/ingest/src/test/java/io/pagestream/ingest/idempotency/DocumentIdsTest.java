@@ -2,16 +2,22 @@ package io.pagestream.ingest.idempotency;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Which ids a client may choose: each reachable by its status URL, none the id an idempotency key maps to. */
+/**
+ * Which ids a client may choose (each reachable by its status URL, none the id an idempotency key maps to), and the ids
+ * derived from keys (stable per key; with an id secret, not computable without it).
+ */
 class DocumentIdsTest {
+    private static final String KEY = "cli-5d41402abc4b2a76b9719d911017c592";
 
     @Test
     void aClientIdIsOnePathSegmentOfTheStatusUrlAsItIs() {
@@ -54,11 +60,28 @@ class DocumentIdsTest {
 
     @Test
     void noClientIdIsAnIdAKeyMapsTo() {
-        String derived = DocumentIds.fromIdempotencyKey("another client's key");
+        String derived = DocumentIds.fromIdempotencyKey("another client's key", Optional.empty());
         assertEquals(5, UUID.fromString(derived).version());
         assertFalse(DocumentIds.isValidDocumentId(derived), "a client cannot take the id of another's key");
         assertTrue(
                 DocumentIds.isValidDocumentId(derived.toUpperCase(Locale.ROOT)),
                 "upper case is another Kafka key, never derived");
+    }
+
+    @Test
+    void withoutASecretTheIdIsTheVersion5UuidOfTheKey() {
+        String id = DocumentIds.fromIdempotencyKey(KEY, Optional.empty());
+        assertEquals(DocumentIds.nameBased(DocumentIds.NAMESPACE, KEY).toString(), id);
+        assertEquals(5, UUID.fromString(id).version());
+    }
+
+    @Test
+    void theSecretChangesTheIdAndEachSecretGivesItsOwnStableId() {
+        Optional<String> secret = Optional.of("b7e2c9d4a1f6e3b8c5d2a9f6e3b0c7d4");
+        String peppered = DocumentIds.fromIdempotencyKey(KEY, secret);
+        assertEquals(peppered, DocumentIds.fromIdempotencyKey(KEY, secret), "stable across calls and instances");
+        assertNotEquals(DocumentIds.fromIdempotencyKey(KEY, Optional.empty()), peppered);
+        assertNotEquals(DocumentIds.fromIdempotencyKey(KEY, Optional.of("another-secret-of-24-chars!")), peppered);
+        assertEquals(5, UUID.fromString(peppered).version());
     }
 }

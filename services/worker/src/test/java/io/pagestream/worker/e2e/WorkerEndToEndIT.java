@@ -91,7 +91,7 @@ class WorkerEndToEndIT {
     /** Ready only once the model is loaded and the pipeline runs. */
     private static void awaitReady(ServiceJvm worker) throws Exception {
         worker.awaitReady(WAIT);
-        String ready = worker.get(ServiceJvm.READY_PATH).body();
+        String ready = worker.getManagement(ServiceJvm.READY_PATH).body();
         assertTrue(ready.contains("RUNNING"), ready);
     }
 
@@ -132,7 +132,7 @@ class WorkerEndToEndIT {
                                 .and(count(Topics.PAGES_ANSWERS.name(), N))
                                 .and(count(Topics.PAGES_DLQ.name(), 1)),
                         WAIT);
-                String metrics = second.get("/q/metrics").body();
+                String metrics = second.getManagement("/q/metrics").body();
                 for (String name : List.of(
                         "pagestream_worker_batch_pages",
                         "pagestream_worker_queue_depth",
