@@ -391,8 +391,8 @@ public final class PollLoop implements AutoCloseable {
                     if (suspects > 0) {
                         LOG.log(
                                 System.Logger.Level.WARNING,
-                                () -> partition + ": " + suspects + " pages were at the engine when a worker ended;"
-                                        + " they run alone");
+                                () -> partition + ": pages that were at the engine when a worker ended: " + suspects
+                                        + "; they run alone");
                     }
                 }
             }

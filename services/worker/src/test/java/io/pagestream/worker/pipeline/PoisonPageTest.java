@@ -61,6 +61,7 @@ class PoisonPageTest {
                 List.of(
                         ChildProcess.javaExecutable(),
                         "-Xmx256m",
+                        "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                         "-cp",
                         System.getProperty("java.class.path"),
                         ScriptedWorkerMain.class.getName(),
