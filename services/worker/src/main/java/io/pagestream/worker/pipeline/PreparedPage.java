@@ -41,7 +41,9 @@ public record PreparedPage(
         return prefillTokens;
     }
 
+    /** The next try; alone when asked, and always for a page a worker process died on. */
     public PreparedPage retry(boolean alone) {
-        return new PreparedPage(task, page, tiles, prompts, prefillTokens, attempt + 1, alone, unasked);
+        return new PreparedPage(
+                task, page, tiles, prompts, prefillTokens, attempt + 1, alone || task.deaths() > 0, unasked);
     }
 }

@@ -98,7 +98,9 @@ class PageDecoderTest {
                     1 << 20);
             PageImage page = Pages.page("doc", 0, 1, Pages.png(64, 48, 1), List.of("Total?"));
             assertFalse(sized.prepare(task(0), page, sized.prompts(page)).isolated());
-            assertTrue(sized.prepare(task(1), page, sized.prompts(page)).isolated());
+            PreparedPage suspect = sized.prepare(task(1), page, sized.prompts(page));
+            assertTrue(suspect.isolated());
+            assertTrue(suspect.retry(false).isolated(), "even when retried after running out of memory");
         }
     }
 
