@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
 
@@ -115,6 +116,12 @@ public final class OffsetTracker<T, O> {
         }
         size -= dropped;
         return dropped;
+    }
+
+    /** The partition's first tracked offset: where its committed offset stands while nothing more is done. */
+    public OptionalLong first(TopicPartition partition) {
+        TreeMap<Long, Slot<T, O>> slots = partitions.get(partition);
+        return slots == null || slots.isEmpty() ? OptionalLong.empty() : OptionalLong.of(slots.firstKey());
     }
 
     /** Records polled and not yet committed. */

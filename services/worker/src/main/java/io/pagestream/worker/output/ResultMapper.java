@@ -15,6 +15,7 @@ import io.pagestream.worker.model.ModelIdentity;
 import io.pagestream.worker.model.PromptSpec;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +46,9 @@ public final class ResultMapper {
         this.reader = reader;
     }
 
-    public List<OutputRecord> map(PageImage page, int tiles, int batchSize, List<PromptResult> results) {
+    /** @param unasked the page's questions that were not put to the model, answered as failed no-answers */
+    public List<OutputRecord> map(
+            PageImage page, int tiles, int batchSize, List<PromptResult> results, List<UnaskedQuestion> unasked) {
         double sharedPerPrompt = sharedMillis(results) / Math.max(1, results.size());
         List<OutputRecord> records = new ArrayList<>();
         String key = page.getDocumentId();
@@ -82,13 +85,20 @@ public final class ResultMapper {
         }
         if (page.getTasks().contains(Task.QA)) {
             records.add(new OutputRecord(
-                    Topics.PAGES_ANSWERS.name(), key, answers(page, tiles, batchSize, results, sharedPerPrompt)));
+                    Topics.PAGES_ANSWERS.name(),
+                    key,
+                    answers(page, tiles, batchSize, results, unasked, sharedPerPrompt)));
         }
         return List.copyOf(records);
     }
 
     private PageAnswers answers(
-            PageImage page, int tiles, int batchSize, List<PromptResult> results, double sharedPerPrompt) {
+            PageImage page,
+            int tiles,
+            int batchSize,
+            List<PromptResult> results,
+            List<UnaskedQuestion> unasked,
+            double sharedPerPrompt) {
         List<Answer> answers = new ArrayList<>();
         PageGeometry geometry = PageStructures.geometry(page);
         int promptTokens = 0;
@@ -116,6 +126,19 @@ public final class ResultMapper {
             prefill += sharedPerPrompt + g.timings().prefillMs();
             decode = Math.max(decode, g.timings().decodeMs());
         }
+        // The answer contract has no failure field: an unasked question reads as a no-answer that generated nothing.
+        for (UnaskedQuestion q : unasked) {
+            answers.add(Answer.newBuilder()
+                    .setQuestionIndex(q.questionIndex())
+                    .setQuestion(q.question())
+                    .setText("")
+                    .setConfidence(0)
+                    .setGeneratedTokens(0)
+                    .setNoAnswer(true)
+                    .setEvidence(null)
+                    .build());
+        }
+        answers.sort(Comparator.comparingInt(Answer::getQuestionIndex));
         return PageAnswers.newBuilder()
                 .setDocumentId(page.getDocumentId())
                 .setPageIndex(page.getPageIndex())

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * <p>The pieces: {@link BatchRun}, a batch at the engine holding its window permits; {@link PageRuns}, each page at
  * the engine, its timeout ({@code pageTimeout}: cancelled, TIMEOUT) and its outcome; {@link RetryPolicy}, carried
  * out by {@link PageFailures}, for a page that failed (out of memory: the batch limit halves; any other error: the
- * page is retried alone; after {@code maxAttempts} tries it becomes a failure record).
+ * page is retried alone; after {@code maxAttempts} tries it becomes a failure record). A batch goes to the engine
+ * only once its {@link Gate} lets it: the pipeline's gate records its pages as at the engine first, durably, so that
+ * a page that kills the process is known when it comes back.
  */
 public final class InferenceStage implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InferenceStage.class.getName());
@@ -37,7 +39,15 @@ public final class InferenceStage implements AutoCloseable {
         }
     }
 
+    /** Holds pages at the engine's door until they may go in. */
+    @FunctionalInterface
+    public interface Gate {
+        /** Blocks until the pages may go to the engine; false when they never may (they are abandoned). */
+        boolean admit(List<PageTask> pages) throws InterruptedException;
+    }
+
     private final MicroBatcher<PreparedPage> batcher;
+    private final Gate gate;
     private final AdaptiveLimits limits;
     private final Settings settings;
     private final PipelineMetrics metrics;
@@ -50,6 +60,7 @@ public final class InferenceStage implements AutoCloseable {
     public InferenceStage(
             PageEngine engine,
             MicroBatcher<PreparedPage> batcher,
+            Gate gate,
             AdaptiveLimits limits,
             Settings settings,
             ResultMapper results,
@@ -58,6 +69,7 @@ public final class InferenceStage implements AutoCloseable {
             PipelineMetrics metrics,
             PageTracing tracing) {
         this.batcher = batcher;
+        this.gate = gate;
         this.limits = limits;
         this.settings = settings;
         this.metrics = metrics;
@@ -125,11 +137,12 @@ public final class InferenceStage implements AutoCloseable {
         return batch.subList(0, limit);
     }
 
-    private void launch(List<PreparedPage> batch, int permits) {
+    private void launch(List<PreparedPage> batch, int permits) throws InterruptedException {
         BatchRun run = new BatchRun(batch.size(), permits, tracing.batch(batch), window, limits, metrics);
         metrics.batch(batch.size());
+        boolean admitted = gate.admit(batch.stream().map(PreparedPage::task).toList());
         for (PreparedPage page : batch) {
-            if (page.task().abandoned()) {
+            if (!admitted || page.task().abandoned()) {
                 run.pageDone(false);
                 continue;
             }

@@ -9,6 +9,7 @@ import io.pagestream.worker.model.Prompts;
 import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.output.PageFailedException;
 import io.pagestream.worker.output.Stage;
+import io.pagestream.worker.output.UnaskedQuestion;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,7 +25,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Turns a polled record into a {@link PreparedPage}: reads the Avro value, decodes the image (its size read from the
  * header first, so a decompression bomb is refused before any pixel is allocated), tiles it, and builds and measures
- * the prompts. Anything wrong with the page itself becomes a {@link PageFailedException} naming the reason. Thread-safe.
+ * the prompts. Anything wrong with the page itself becomes a {@link PageFailedException} naming the reason; a
+ * question that cannot be asked becomes an {@link UnaskedQuestion} of an otherwise normal page. Thread-safe.
  */
 public final class PageDecoder {
     static {
@@ -94,21 +96,36 @@ public final class PageDecoder {
         int imageTokens = tiles.tileCount() * engine.tokensPerTile();
         int tokens = imageTokens;
         List<PromptSpec> fitted = new ArrayList<>();
+        List<UnaskedQuestion> unasked = new ArrayList<>();
         for (PromptSpec spec : specs) {
-            int length = promptLength(spec, tiles.tileCount());
-            int room = engine.slotTokens() - length;
-            if (room < 1) {
-                throw new PageFailedException(
-                        Failure.TOO_LARGE,
-                        Stage.PREPROCESS,
-                        "a prompt of " + length
-                                + " tokens (" + tiles.tileCount() + " tiles) leaves no room in a KV slot of "
-                                + engine.slotTokens() + " tokens: raise pagestream.worker.engine.slot-tokens");
+            try {
+                int length = promptLength(spec, tiles.tileCount());
+                fitted.add(fit(spec, length, tiles.tileCount()));
+                tokens += length - imageTokens;
+            } catch (PageFailedException e) {
+                // A question that cannot be asked fails alone; only an OCR prompt that cannot fails the page.
+                if (spec.kind() != PromptSpec.Kind.QUESTION) {
+                    throw e;
+                }
+                unasked.add(new UnaskedQuestion(spec.questionIndex(), spec.question(), e.failure()));
             }
-            fitted.add(room < spec.request().maxNewTokens() ? spec.withMaxNewTokens(room) : spec);
-            tokens += length - imageTokens;
         }
-        return new PreparedPage(task, page, tiles, fitted, tokens, 1, false);
+        // A page that ran a worker process into the ground before runs alone, so it takes no batch-mate with it.
+        return new PreparedPage(task, page, tiles, fitted, tokens, 1, task.deaths() > 0, unasked);
+    }
+
+    /** The prompt with at most the new tokens its KV slot has room for; refused when it has room for none. */
+    private PromptSpec fit(PromptSpec spec, int length, int tiles) throws PageFailedException {
+        int room = engine.slotTokens() - length;
+        if (room < 1) {
+            throw new PageFailedException(
+                    Failure.TOO_LARGE,
+                    Stage.PREPROCESS,
+                    (spec.kind() == PromptSpec.Kind.QUESTION ? "question " + spec.questionIndex() + ": " : "")
+                            + "a prompt of " + length + " tokens (" + tiles + " tiles) leaves no room in a KV slot of "
+                            + engine.slotTokens() + " tokens: raise pagestream.worker.engine.slot-tokens");
+        }
+        return room < spec.request().maxNewTokens() ? spec.withMaxNewTokens(room) : spec;
     }
 
     private int promptLength(PromptSpec spec, int tiles) throws PageFailedException {

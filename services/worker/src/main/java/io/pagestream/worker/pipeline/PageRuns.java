@@ -172,7 +172,7 @@ final class PageRuns {
             record(run, prompts);
             sink.accept(new PageOutcome(
                     page.task(),
-                    results.map(page.page(), page.tiles().tileCount(), run.batch.pages(), prompts),
+                    results.map(page.page(), page.tiles().tileCount(), run.batch.pages(), prompts, page.unasked()),
                     null,
                     run.trace));
         } catch (RuntimeException e) {

@@ -8,8 +8,11 @@ import org.apache.kafka.common.header.Headers;
  *
  * @param headers     the record's headers: its trace context
  * @param polledNanos when it was polled, for latency metrics
+ * @param deaths      times a worker process ended with this page at the engine (its partition's committed offset
+ *                    metadata says so): above 0 the page runs alone, at {@code max-attempts} it is given up
  */
-public record PageTask(PartitionLease lease, long offset, String key, byte[] value, Headers headers, long polledNanos) {
+public record PageTask(
+        PartitionLease lease, long offset, String key, byte[] value, Headers headers, long polledNanos, int deaths) {
 
     public TopicPartition partition() {
         return lease.partition();

@@ -60,16 +60,26 @@ public final class Pipeline implements AutoCloseable {
         FailureMapper failures = new FailureMapper(config.instanceId(), clock);
         AdaptiveLimits limits = new AdaptiveLimits(limits(b, engine));
         Outcomes outcomes = new Outcomes();
+        Admissions admissions = new Admissions();
         MicroBatcher<PreparedPage> batcher = new MicroBatcher<>(p.preparedPages());
         PageDecoder decoder =
                 new PageDecoder(Topics.DOCUMENTS_PAGES.name(), values, engine, model.prompts(), p.maxImagePixels());
         // Room for every page the poll loop may hold, twice: pages of an abandoned session may still be queued.
         int decodeCapacity = 2 * (p.maxInFlightPages() + clients.maxPollRecords());
         DecodeStage decode = new DecodeStage(
-                p.decodeThreads(), decodeCapacity, decoder, results, failures, batcher, outcomes, tracing);
+                p.decodeThreads(),
+                decodeCapacity,
+                decoder,
+                p.maxAttempts(),
+                results,
+                failures,
+                batcher,
+                outcomes,
+                tracing);
         InferenceStage inference = new InferenceStage(
                 engine,
                 batcher,
+                admissions::admit,
                 limits,
                 new InferenceStage.Settings(b.linger(), b.inFlight(), p.pageTimeout(), p.maxAttempts()),
                 results,
@@ -86,6 +96,7 @@ public final class Pipeline implements AutoCloseable {
                         p.pollTimeout(),
                         p.shutdownGrace()),
                 outcomes,
+                admissions,
                 decode::submit,
                 inference::cancelAbandoned,
                 metrics,

@@ -1,6 +1,7 @@
 package io.pagestream.worker.pipeline;
 
 import io.pagestream.worker.delivery.DeliveryException;
+import io.pagestream.worker.delivery.EngineAttempts;
 import io.pagestream.worker.delivery.KafkaClients;
 import io.pagestream.worker.delivery.OffsetTracker;
 import io.pagestream.worker.delivery.TransactionalPublisher;
@@ -8,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -34,10 +37,17 @@ import org.apache.kafka.common.errors.InterruptException;
  * On a fatal Kafka error (a fenced producer, say) it abandons everything and starts a fresh session. On stop it
  * pauses, lets in-flight pages finish for {@code shutdownGrace}, commits them, hands the rest back uncommitted, and
  * leaves the group so that the partitions move at once.
+ *
+ * <p>Before a micro-batch goes to the engine the inference stage waits on {@link Admissions}: this thread records its
+ * pages as at the engine in the committed offset's metadata ({@link EngineAttempts}), in a transaction of their own
+ * or with the next results, and only then lets them go. On assignment it reads that metadata back, so a page that
+ * was at the engine when a worker process died carries its deaths on its {@link PageTask}; on revocation and on
+ * stop the unfinished pages are handed back (recorded as not at the engine) in the commit that precedes it.
  */
 public final class PollLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PollLoop.class.getName());
     private static final Duration SESSION_RETRY = Duration.ofSeconds(1);
+    private static final Duration COMMITTED_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * @param maxInFlight    polled and uncommitted pages above which the consumer pauses
@@ -53,7 +63,10 @@ public final class PollLoop implements AutoCloseable {
     private final PipelineMetrics metrics;
     private final PageTracing tracing;
     private final Outcomes outcomes;
+    private final Admissions admissions;
     private final OffsetTracker<PageTask, PageOutcome> tracker = new OffsetTracker<>();
+    private final EngineAttempts attempts = new EngineAttempts();
+    private final List<Admissions.Admission> recording = new ArrayList<>();
     private final Map<TopicPartition, PartitionLease> leases = new HashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
@@ -66,14 +79,16 @@ public final class PollLoop implements AutoCloseable {
     private long lastCommitNanos;
 
     /**
-     * @param outcomes  where the stages put finished pages
-     * @param intake    takes each polled page (the decode stage); must not block
-     * @param onAbandon called after pages were abandoned, to stop their work downstream
+     * @param outcomes   where the stages put finished pages
+     * @param admissions pages waiting to be recorded as at the engine before they go there
+     * @param intake     takes each polled page (the decode stage); must not block
+     * @param onAbandon  called after pages were abandoned, to stop their work downstream
      */
-    public PollLoop(
+    PollLoop(
             KafkaClients clients,
             Settings settings,
             Outcomes outcomes,
+            Admissions admissions,
             Consumer<PageTask> intake,
             Runnable onAbandon,
             PipelineMetrics metrics,
@@ -81,6 +96,7 @@ public final class PollLoop implements AutoCloseable {
         this.clients = clients;
         this.settings = settings;
         this.outcomes = outcomes;
+        this.admissions = admissions;
         this.intake = intake;
         this.onAbandon = onAbandon;
         this.metrics = metrics;
@@ -135,6 +151,7 @@ public final class PollLoop implements AutoCloseable {
                 pause(SESSION_RETRY);
             }
         }
+        admissions.close();
     }
 
     private void open() {
@@ -154,16 +171,25 @@ public final class PollLoop implements AutoCloseable {
                 continue;
             }
             for (ConsumerRecord<String, byte[]> record : polled.records(partition)) {
-                PageTask task =
-                        new PageTask(lease, record.offset(), record.key(), record.value(), record.headers(), now);
+                PageTask task = new PageTask(
+                        lease,
+                        record.offset(),
+                        record.key(),
+                        record.value(),
+                        record.headers(),
+                        now,
+                        attempts.deaths(partition, record.offset()));
                 tracker.add(partition, record.offset(), task);
                 intake.accept(task);
             }
         }
         lastPollNanos = System.nanoTime();
         drainOutcomes();
-        if (System.nanoTime() - lastCommitNanos >= settings.commitInterval().toNanos()) {
-            commitReady();
+        // Pages held at the engine's door cost engine time: record them now rather than at the next interval.
+        if (takeAdmissions()
+                || System.nanoTime() - lastCommitNanos
+                        >= settings.commitInterval().toNanos()) {
+            commitReady(List.of());
         }
         applyBackPressure();
     }
@@ -172,21 +198,53 @@ public final class PollLoop implements AutoCloseable {
         PageOutcome outcome;
         while ((outcome = outcomes.poll()) != null) {
             PageTask task = outcome.task();
-            tracker.complete(task.partition(), task.offset(), task, outcome);
+            if (tracker.complete(task.partition(), task.offset(), task, outcome)) {
+                attempts.returned(task.partition(), task.offset());
+            }
         }
     }
 
-    private void commitReady() throws DeliveryException {
+    /** Marks the pages of new admissions as at the engine; true when some await recording. */
+    private boolean takeAdmissions() {
+        Admissions.Admission admission;
+        while ((admission = admissions.poll()) != null) {
+            if (admission.allAbandoned()) {
+                admission.recorded().complete(false);
+                continue;
+            }
+            for (PageTask page : admission.pages()) {
+                if (!page.abandoned()) {
+                    attempts.launched(page.partition(), page.offset());
+                }
+            }
+            recording.add(admission);
+        }
+        return !recording.isEmpty();
+    }
+
+    /**
+     * Publishes the done prefixes with their offsets, and records which pages are at the engine; {@code handedBack}
+     * partitions are committed even with nothing done, so that what was handed back is recorded before they move.
+     */
+    private void commitReady(Collection<TopicPartition> handedBack) throws DeliveryException {
         lastCommitNanos = System.nanoTime();
         OffsetTracker.Ready<PageOutcome> ready = tracker.ready();
-        if (ready.isEmpty()) {
+        // Partitions with nothing done commit where they stand, with their new record of pages at the engine.
+        Set<TopicPartition> touched = new HashSet<>(handedBack);
+        recording.forEach(a -> a.pages().forEach(page -> touched.add(page.partition())));
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        touched.forEach(partition -> tracker.first(partition).ifPresent(first -> positions.put(partition, first)));
+        positions.putAll(ready.nextOffsets());
+        if (positions.isEmpty()) {
+            recording.forEach(a -> a.recorded().complete(true));
+            recording.clear();
             return;
         }
         List<PageOutcome> pages = ready.all();
         List<ProducerRecord<String, SpecificRecord>> records = new ArrayList<>();
         pages.forEach(page -> page.records().forEach(r -> records.add(tracing.record(r, page.trace()))));
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        ready.nextOffsets().forEach((partition, next) -> offsets.put(partition, new OffsetAndMetadata(next)));
+        positions.forEach((partition, offset) -> offsets.put(partition, attempts.commit(partition, offset)));
         long start = System.nanoTime();
         try {
             publisher.publish(records, offsets, consumer.groupMetadata());
@@ -204,6 +262,8 @@ public final class PollLoop implements AutoCloseable {
         }
         long end = System.nanoTime();
         metrics.transaction(true, Duration.ofNanos(end - start));
+        recording.forEach(a -> a.recorded().complete(true));
+        recording.clear();
         tracker.acknowledge(ready);
         pages.forEach(page -> metrics.committed(page, end));
         inFlight = tracker.size();
@@ -231,10 +291,14 @@ public final class PollLoop implements AutoCloseable {
             consumer.poll(settings.pollTimeout());
             lastPollNanos = System.nanoTime();
             drainOutcomes();
-            commitReady();
+            takeAdmissions();
+            commitReady(List.of());
         }
         drainOutcomes();
-        commitReady();
+        takeAdmissions();
+        List<TopicPartition> owned = new ArrayList<>(leases.keySet());
+        attempts.handBack(owned);
+        commitReady(owned);
         int left = tracker.size();
         if (left > 0) {
             LOG.log(System.Logger.Level.INFO, "handing back " + left + " unfinished pages uncommitted");
@@ -250,6 +314,15 @@ public final class PollLoop implements AutoCloseable {
             }
         }
         assigned = leases.size();
+        attempts.drop(partitions);
+        // Their pages will not be run here: release the inference stage from waiting on them.
+        recording.removeIf(a -> {
+            if (a.allAbandoned()) {
+                a.recorded().complete(false);
+                return true;
+            }
+            return false;
+        });
         int dropped = tracker.drop(partitions);
         inFlight = tracker.size();
         if (dropped > 0) {
@@ -281,6 +354,9 @@ public final class PollLoop implements AutoCloseable {
             publisher = null;
         }
         outcomes.clear();
+        recording.forEach(a -> a.recorded().complete(false));
+        recording.clear();
+        attempts.clear();
         paused = false;
     }
 
@@ -307,6 +383,19 @@ public final class PollLoop implements AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        consumer.committed(Set.copyOf(partitions), COMMITTED_TIMEOUT);
+                for (TopicPartition partition : partitions) {
+                    int suspects = attempts.load(partition, committed.get(partition));
+                    if (suspects > 0) {
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                () -> partition + ": pages that were at the engine when a worker ended: " + suspects
+                                        + "; they run alone");
+                    }
+                }
+            }
             for (TopicPartition partition : partitions) {
                 leases.put(partition, new PartitionLease(partition));
             }
@@ -327,8 +416,10 @@ public final class PollLoop implements AutoCloseable {
                 return;
             }
             drainOutcomes();
+            takeAdmissions();
+            attempts.handBack(partitions);
             try {
-                commitReady();
+                commitReady(partitions);
             } catch (DeliveryException e) {
                 LOG.log(System.Logger.Level.WARNING, "committing before a revocation failed", e);
             }

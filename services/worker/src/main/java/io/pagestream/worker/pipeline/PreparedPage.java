@@ -4,6 +4,7 @@ import io.pagestream.internvl.image.PixelTiles;
 import io.pagestream.schema.PageImage;
 import io.pagestream.worker.batch.Batchable;
 import io.pagestream.worker.model.PromptSpec;
+import io.pagestream.worker.output.UnaskedQuestion;
 import java.util.List;
 
 /**
@@ -11,7 +12,8 @@ import java.util.List;
  *
  * @param prefillTokens tiles × tokens-per-tile plus the prompts' text tokens
  * @param attempt       1 for the first try
- * @param isolated      runs in a batch of its own (a retry after its batch failed)
+ * @param isolated      runs in a batch of its own (a retry after its batch failed, or a page a worker died on)
+ * @param unasked       questions that cannot be put to the model: they fail alone, answered as no-answers
  */
 public record PreparedPage(
         PageTask task,
@@ -20,11 +22,13 @@ public record PreparedPage(
         List<PromptSpec> prompts,
         int prefillTokens,
         int attempt,
-        boolean isolated)
+        boolean isolated,
+        List<UnaskedQuestion> unasked)
         implements Batchable {
 
     public PreparedPage {
         prompts = List.copyOf(prompts);
+        unasked = List.copyOf(unasked);
     }
 
     @Override
@@ -37,7 +41,9 @@ public record PreparedPage(
         return prefillTokens;
     }
 
+    /** The next try; alone when asked, and always for a page a worker process died on. */
     public PreparedPage retry(boolean alone) {
-        return new PreparedPage(task, page, tiles, prompts, prefillTokens, attempt + 1, alone);
+        return new PreparedPage(
+                task, page, tiles, prompts, prefillTokens, attempt + 1, alone || task.deaths() > 0, unasked);
     }
 }

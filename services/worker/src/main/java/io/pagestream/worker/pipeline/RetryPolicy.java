@@ -2,13 +2,16 @@ package io.pagestream.worker.pipeline;
 
 import io.pagestream.internvl.engine.RequestRejectedException;
 import io.pagestream.worker.output.Failure;
+import io.pagestream.worker.output.Stage;
+import java.util.Optional;
 
 /**
  * What becomes of a page whose attempt at the engine failed. An out-of-memory error, or a refusal by the engine,
  * says the batch was too big: the batch limit shrinks and the page is retried with the others. Any other error may
  * be a batch-mate's, since the engine fails every active sequence when a batched step fails: the page is retried
  * alone, with the engine to itself, so that a failure seen alone is its own. After {@code maxAttempts} tries the
- * page is given up: {@code TOO_LARGE} when the engine refused it, {@code INFERENCE_ERROR} otherwise.
+ * page is given up: {@code TOO_LARGE} when the engine refused it, {@code INFERENCE_ERROR} otherwise. A page that
+ * worker processes died on {@code maxAttempts} times is given up before it reaches the engine again.
  */
 record RetryPolicy(int maxAttempts) {
 
@@ -29,6 +32,22 @@ record RetryPolicy(int maxAttempts) {
 
     /** No more tries: the page fails with {@code reasonCode}. */
     record GiveUp(boolean memory, String reasonCode) implements Decision {}
+
+    /**
+     * The failure of a page that was at the engine each of the {@code deaths} times a worker process ended
+     * (native code crashed, the process was killed for memory): once they reach {@code maxAttempts} it is not run
+     * again; before, empty.
+     */
+    Optional<Failure> afterDeaths(int deaths) {
+        if (deaths < maxAttempts) {
+            return Optional.empty();
+        }
+        return Optional.of(new Failure(
+                Failure.INFERENCE_ERROR,
+                Stage.INFERENCE,
+                "the worker process died " + deaths + " times while this page was at the engine (a crash in native"
+                        + " code, or killed for memory); not run again"));
+    }
 
     /**
      * @param attempt the attempt that failed, 1 for the first

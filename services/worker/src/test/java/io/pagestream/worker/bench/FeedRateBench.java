@@ -252,6 +252,7 @@ public final class FeedRateBench {
         InferenceStage inference = new InferenceStage(
                 engine,
                 batcher,
+                pages -> true,
                 limits,
                 new InferenceStage.Settings(b.linger(), b.inFlight(), Duration.ofMinutes(5), 1),
                 results,
@@ -260,14 +261,14 @@ public final class FeedRateBench {
                 new PipelineMetrics(new SimpleMeterRegistry()),
                 PageTracing.off());
         DecodeStage decode = new DecodeStage(
-                threads, 2 * kind.records().size(), decoder, results, failures, batcher, sink, PageTracing.off());
+                threads, 2 * kind.records().size(), decoder, 1, results, failures, batcher, sink, PageTracing.off());
         PartitionLease lease = new PartitionLease(new TopicPartition(Topics.DOCUMENTS_PAGES.name(), 0));
         try {
             inference.start();
             long start = System.nanoTime();
             for (int i = 0; i < kind.records().size(); i++) {
                 decode.submit(new PageTask(
-                        lease, i, "feed/" + i, kind.records().get(i), new RecordHeaders(), System.nanoTime()));
+                        lease, i, "feed/" + i, kind.records().get(i), new RecordHeaders(), System.nanoTime(), 0));
             }
             long deadline = start + Duration.ofMinutes(10).toNanos();
             while (done.get() < kind.records().size() && System.nanoTime() < deadline) {

@@ -252,7 +252,7 @@ public final class WorkerBench {
         for (int i = 0; i < images.size(); i++) {
             PageImage image = images.get(i);
             PageTask task = new PageTask(
-                    lease, i, image.getDocumentId() + "/" + image.getPageIndex(), null, new RecordHeaders(), 0);
+                    lease, i, image.getDocumentId() + "/" + image.getPageIndex(), null, new RecordHeaders(), 0, 0);
             prepared.add(decoder.prepare(task, image, decoder.prompts(image)));
         }
         return prepared;
@@ -269,6 +269,7 @@ public final class WorkerBench {
         InferenceStage stage = new InferenceStage(
                 engine,
                 batcher,
+                pages -> true,
                 limits,
                 new InferenceStage.Settings(Duration.ofMillis(20), inFlight, WAIT, 1),
                 new ResultMapper(

@@ -64,7 +64,7 @@ class StructuredResultsTest {
             Reply reply = spec.kind() == PromptSpec.Kind.OCR ? ocr : answers[answer++];
             results.add(new PromptResult(spec, ScriptedEngine.result(new int[8], reply, FinishReason.STOP), 0));
         }
-        return mapper.map(page, 1, 1, results);
+        return mapper.map(page, 1, 1, results, List.of());
     }
 
     private static <T> T value(List<OutputRecord> records, String topic, Class<T> type) {

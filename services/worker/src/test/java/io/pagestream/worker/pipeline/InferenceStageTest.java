@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pagestream.internvl.image.PixelTiles;
 import io.pagestream.internvl.image.TileGrid;
+import io.pagestream.schema.Answer;
 import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageImage;
@@ -31,6 +32,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
@@ -59,6 +62,7 @@ class InferenceStageTest {
     private AdaptiveLimits limits;
     private InferenceStage stage;
     private int offset;
+    private InferenceStage.Gate gate = pages -> true;
 
     private void start(int slots, int memoryPrompts, int maxPages, int inFlight, Duration pageTimeout) {
         engine = new ScriptedEngine(slots, 4096, memoryPrompts, 10);
@@ -67,6 +71,7 @@ class InferenceStageTest {
         stage = new InferenceStage(
                 engine,
                 batcher,
+                gate,
                 limits,
                 new InferenceStage.Settings(Duration.ofMillis(50), inFlight, pageTimeout, 3),
                 new ResultMapper(new ModelIdentity("test", "v1"), "w1", CLOCK, new AnswerReader(0, "None.")),
@@ -87,9 +92,10 @@ class InferenceStageTest {
 
     private PreparedPage page(String documentId, String... questions) {
         PageImage image = Pages.page(documentId, 0, 1, new byte[0], List.of(questions));
-        PageTask task = new PageTask(lease, offset++, documentId + "/0", null, new RecordHeaders(), System.nanoTime());
+        PageTask task =
+                new PageTask(lease, offset++, documentId + "/0", null, new RecordHeaders(), System.nanoTime(), 0);
         PixelTiles tiles = new PixelTiles(new TileGrid(1, 1), false, 1, 2, new float[12]);
-        return new PreparedPage(task, image, tiles, PROMPTS.forPage(image), 100, 1, false);
+        return new PreparedPage(task, image, tiles, PROMPTS.forPage(image), 100, 1, false, List.of());
     }
 
     private void submit(PreparedPage... pages) throws InterruptedException {
@@ -146,6 +152,67 @@ class InferenceStageTest {
     }
 
     @Test
+    void aQuestionThatCannotBeAskedFailsAloneWhileTheOcrAndTheOtherAnswersComeBack() throws Exception {
+        start(16, 100, 4, 1, WAIT);
+        PageDecoder decoder = new PageDecoder(Topics.DOCUMENTS_PAGES.name(), null, engine, PROMPTS, 1 << 20);
+        // The engine's slots hold 4096 positions; this question alone needs 5,000.
+        PageImage image = Pages.page("long", 0, 1, Pages.png(64, 48, 1), List.of("q0", "x".repeat(40_000), "q2"));
+        PageTask task = new PageTask(lease, offset++, "long/0", null, new RecordHeaders(), System.nanoTime(), 0);
+        submit(decoder.prepare(task, image, decoder.prompts(image)));
+
+        PageOutcome outcome = await(1).get("long/0");
+        assertNull(outcome.failureReason());
+        assertEquals(
+                "answer to Read the markdown.",
+                value(outcome, Topics.PAGES_OCR.name(), PageOcr.class).getText());
+        List<Answer> answers =
+                value(outcome, Topics.PAGES_ANSWERS.name(), PageAnswers.class).getAnswers();
+        assertEquals(
+                List.of(0, 1, 2), answers.stream().map(Answer::getQuestionIndex).toList(), "in question order");
+        assertEquals("answer to q0", answers.get(0).getText());
+        assertEquals("answer to q2", answers.get(2).getText());
+        Answer unasked = answers.get(1);
+        assertTrue(unasked.getNoAnswer());
+        assertEquals("", unasked.getText());
+        assertEquals(0, unasked.getGeneratedTokens());
+        assertEquals(0, unasked.getConfidence());
+        assertTrue(
+                engine.stepSizes().stream().mapToInt(Integer::intValue).sum() == 3,
+                "only OCR and the two short questions reached the engine: " + engine.stepSizes());
+    }
+
+    @Test
+    void aBatchReachesTheEngineOnlyOnceTheGateLetsIt() throws Exception {
+        CountDownLatch open = new CountDownLatch(1);
+        List<String> admitted = new CopyOnWriteArrayList<>();
+        gate = pages -> {
+            pages.forEach(p -> admitted.add(p.key()));
+            open.await();
+            return true;
+        };
+        start(16, 100, 4, 1, WAIT);
+        submit(page("held", "q"));
+        Wait.atMost(WAIT, () -> !admitted.isEmpty());
+        Thread.sleep(200);
+        assertEquals(List.of(), engine.stepSizes(), "nothing at the engine while the gate holds the batch");
+        open.countDown();
+        assertNull(await(1).get("held/0").failureReason());
+        assertEquals(List.of("held/0"), admitted);
+    }
+
+    @Test
+    void pagesTheGateRefusesNeverReachTheEngine() throws Exception {
+        gate = pages -> false;
+        start(16, 100, 4, 1, WAIT);
+        submit(page("refused", "q"));
+        Wait.atMost(Duration.ofSeconds(10), () -> batcher.size() == 0);
+        Thread.sleep(200);
+        assertEquals(List.of(), engine.stepSizes());
+        assertEquals(0, stage.pagesAtEngine());
+        assertNull(outcomes.poll(), "an abandoned page has no outcome");
+    }
+
+    @Test
     void outOfMemoryShrinksTheBatchAndRetriesEveryPage() throws Exception {
         start(16, 4, 4, 1, WAIT);
         for (int i = 0; i < 8; i++) {
@@ -194,13 +261,14 @@ class InferenceStageTest {
         PartitionLease other = new PartitionLease(new TopicPartition(Topics.DOCUMENTS_PAGES.name(), 1));
         PreparedPage stuck = page("revoked", ScriptedEngine.HANG);
         PreparedPage moved = new PreparedPage(
-                new PageTask(other, 0, "revoked/0", null, new RecordHeaders(), 0),
+                new PageTask(other, 0, "revoked/0", null, new RecordHeaders(), 0, 0),
                 stuck.page(),
                 stuck.tiles(),
                 stuck.prompts(),
                 100,
                 1,
-                false);
+                false,
+                List.of());
         submit(moved);
         Wait.atMost(WAIT, () -> stage.pagesAtEngine() > 0);
         other.revoke();

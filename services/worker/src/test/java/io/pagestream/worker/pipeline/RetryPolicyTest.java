@@ -2,10 +2,12 @@ package io.pagestream.worker.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtException;
 import io.pagestream.internvl.engine.RequestRejectedException;
 import io.pagestream.worker.output.Failure;
+import io.pagestream.worker.output.Stage;
 import org.junit.jupiter.api.Test;
 
 /** Which failed attempts shrink the batch, which retry alone, and when a page is given up with which reason. */
@@ -42,6 +44,16 @@ class RetryPolicyTest {
                 new RetryPolicy.GiveUp(false, Failure.INFERENCE_ERROR),
                 new RetryPolicy(1).afterFailure(1, BUG, false),
                 "one attempt allowed: no retry");
+    }
+
+    @Test
+    void aPageTheProcessDiedOnMaxAttemptsTimesIsGivenUpUnrun() {
+        assertTrue(POLICY.afterDeaths(0).isEmpty());
+        assertTrue(POLICY.afterDeaths(2).isEmpty(), "two deaths of three allowed: it runs again, alone");
+        Failure failure = POLICY.afterDeaths(3).orElseThrow();
+        assertEquals(Failure.INFERENCE_ERROR, failure.reasonCode());
+        assertEquals(Stage.INFERENCE, failure.stage());
+        assertTrue(failure.message().startsWith("the worker process died 3 times"), failure.message());
     }
 
     @Test

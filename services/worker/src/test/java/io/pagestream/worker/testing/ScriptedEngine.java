@@ -25,13 +25,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * "steps": the engine thread takes everything submitted within a short window and runs it together, as a batched
  * decode step would. A prompt containing {@link #POISON} fails its whole step (like a failing decode step fails every
  * active sequence); a step with more than {@code memoryPrompts} prompts fails with ONNX Runtime's out-of-memory
- * message; a prompt containing {@link #HANG} never finishes unless cancelled. Output text is a deterministic
+ * message; a prompt containing {@link #HANG} never finishes unless cancelled; a prompt containing {@link #HALT} ends
+ * the JVM on the spot with status {@link #HALT_STATUS}, no shutdown hook run, as a crash in native code would. Output text is a deterministic
  * function of the prompt and the page, so re-processing writes the same results: "answer to <prompt>", unless a
  * {@link Script} gives the raw output the model would have written for that prompt on that page.
  */
 public final class ScriptedEngine implements PageEngine {
     public static final String POISON = "poison";
     public static final String HANG = "hang";
+    public static final String HALT = "halt-the-jvm";
+    /** SIGSEGV's exit status, as a shell reports a process killed by it. */
+    public static final int HALT_STATUS = 139;
+
     private static final long STEP_WINDOW_MS = 15;
 
     private final int slots;
@@ -152,6 +157,9 @@ public final class ScriptedEngine implements PageEngine {
         }
         stepSizes.add(live.size());
         Thread.sleep(stepMillis);
+        if (live.stream().anyMatch(p -> p.request().prompt().contains(HALT))) {
+            Runtime.getRuntime().halt(HALT_STATUS);
+        }
         RuntimeException failure = null;
         if (live.size() > memoryPrompts) {
             failure = new IllegalStateException("Error code - ORT_RUNTIME_EXCEPTION - message: Failed to allocate "

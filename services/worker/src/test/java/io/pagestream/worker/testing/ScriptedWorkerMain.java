@@ -1,0 +1,73 @@
+package io.pagestream.worker.testing;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pagestream.avro.AvroDeserializer;
+import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.registry.testing.RegistryClients;
+import io.pagestream.schema.PageImage;
+import io.pagestream.testing.QuietKafka;
+import io.pagestream.worker.WorkerConfig;
+import io.pagestream.worker.delivery.KafkaClients;
+import io.pagestream.worker.model.EngineSizing;
+import io.pagestream.worker.model.ModelIdentity;
+import io.pagestream.worker.model.ModelRuntime;
+import io.pagestream.worker.model.Prompts;
+import io.pagestream.worker.model.SystemMemory;
+import io.pagestream.worker.pipeline.PageTracing;
+import io.pagestream.worker.pipeline.Pipeline;
+import io.pagestream.worker.pipeline.PipelineMetrics;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The worker's pipeline on a {@link ScriptedEngine}, as a process of its own: what a test runs when the engine is to
+ * take the whole process down ({@link ScriptedEngine#HALT}), which no in-process worker could survive. Runs until
+ * SIGTERM, then stops gracefully.
+ *
+ * <p>Arguments: bootstrap servers, registry URL, instance id, consumer group.
+ */
+public final class ScriptedWorkerMain {
+    private ScriptedWorkerMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        QuietKafka.atWarn();
+        String bootstrap = args[0];
+        String registryUrl = args[1];
+        String instanceId = args[2];
+        String group = args[3];
+        WorkerConfig config = Configs.worker(Map.of(
+                "pagestream.worker.instance-id", instanceId,
+                "pagestream.worker.batch.max-pages", "4",
+                "pagestream.worker.pipeline.shutdown-grace", "5s",
+                "pagestream.worker.prompts.ocr-max-new-tokens", "16",
+                "pagestream.worker.prompts.question-max-new-tokens", "8"));
+        ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, 20);
+        ModelRuntime model = new ModelRuntime(
+                engine,
+                new ModelIdentity("scripted", "v1"),
+                new EngineSizing(16, 4096, 1, "test"),
+                new SystemMemory(),
+                Prompts.of(config.prompts()));
+        SchemaRegistryClient registry = RegistryClients.of(registryUrl);
+        KafkaClients clients =
+                new KafkaClients(Map.of("bootstrap.servers", bootstrap), group, instanceId, true, 4, registry, true);
+        Pipeline pipeline = Pipeline.create(
+                config,
+                model,
+                clients,
+                new AvroDeserializer<>(registry, PageImage.class),
+                new PipelineMetrics(new SimpleMeterRegistry()),
+                PageTracing.off(),
+                Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pipeline.close();
+            engine.close();
+            stopped.countDown();
+        }));
+        pipeline.start();
+        System.out.println("scripted worker " + instanceId + " started");
+        stopped.await();
+    }
+}
