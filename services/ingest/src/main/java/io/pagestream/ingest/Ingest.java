@@ -2,6 +2,9 @@ package io.pagestream.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.pagestream.ingest.health.IngestHealth;
+import io.pagestream.ingest.health.RestartPolicy;
+import io.pagestream.ingest.health.Supervisor;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.publish.DocumentPublisher;
@@ -53,6 +56,7 @@ public class Ingest {
     private StatusPublisher status;
     private AcceptedDocuments accepted;
     private IngestService service;
+    private Supervisor health;
 
     void start(@Observes StartupEvent event) throws IOException {
         registerImagePlugins();
@@ -74,8 +78,10 @@ public class Ingest {
                 "pagestream-ingest-" + config.instanceId(),
                 config.maxInFlight(),
                 traces);
-        status = new StatusPublisher(settings, registry, config.autoRegisterSchemas(), traces);
-        accepted = new AcceptedDocuments(settings, registry, config.idempotencyCapacity()).start();
+        RestartPolicy restarts = IngestHealth.policy(config.health());
+        status = new StatusPublisher(settings, registry, config.autoRegisterSchemas(), traces, restarts);
+        accepted = new AcceptedDocuments(settings, registry, config.idempotencyCapacity(), restarts).start();
+        health = IngestHealth.supervise(config.health(), accepted, publisher, status);
         IngestMetrics metrics = new IngestMetrics(meters);
         metrics.inFlight(publisher::busy);
         Limits limits = new Limits(
@@ -112,7 +118,7 @@ public class Ingest {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        for (AutoCloseable c : new AutoCloseable[] {accepted, status, publisher, registry}) {
+        for (AutoCloseable c : new AutoCloseable[] {health, accepted, status, publisher, registry}) {
             if (c != null) {
                 try {
                     c.close();
@@ -161,5 +167,13 @@ public class Ingest {
 
     public StatusPublisher status() {
         return status;
+    }
+
+    public Supervisor health() {
+        return health;
+    }
+
+    public DocumentPublisher publisher() {
+        return publisher;
     }
 }
