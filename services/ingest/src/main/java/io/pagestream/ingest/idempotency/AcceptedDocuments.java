@@ -37,8 +37,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>A {@link #lookup} first waits until the table has read every partition up to its end as of the call, so a
  * document committed by another instance before the retry arrived is seen. Limits: the table holds at most
  * {@code capacity} documents (the oldest fall out first) and the topic keeps 7 days; an older retry is a new
- * document. Two submissions with the same key racing on two instances at the same moment can both publish (Kafka has
- * no conditional write); they carry the same document id, so downstream sees one document id twice — the same pages.
+ * document. Two instances racing on one key are settled by the document's claim ({@code publish.DocumentClaim}),
+ * after which the loser's lookup finds the winner's document.
  *
  * <p>The reading runs in a {@link SupervisedThread}: a reader that dies (an {@code Error} in its thread, a loop that
  * hangs) is replaced by a fresh thread with a fresh consumer, which resumes where the dead one stopped (after the

@@ -178,35 +178,9 @@ public final class DocumentPublisher implements AutoCloseable {
                 throws KafkaUnavailable {
             KafkaProducer<String, SpecificRecord> p = producer();
             String id = request.getDocumentId();
-            AtomicReference<Exception> failed = new AtomicReference<>();
-            Callback callback = (metadata, e) -> {
-                if (e != null) {
-                    failed.compareAndSet(null, e);
-                }
-            };
-            Header[] traceHeaders = traces.inject(trace, new RecordHeaders()).toArray();
             boolean committed = false;
-            try (PageSpool.Reader pages = spool.reader()) {
-                p.beginTransaction();
-                p.send(record(Topics.DOCUMENTS_REQUESTS, id, request, traceHeaders), callback);
-                for (int i = 0; i < spool.pages(); i++) {
-                    EncodedPage encoded = pages.next();
-                    PageImage image = page.apply(i)
-                            .setImage(ByteBuffer.wrap(encoded.bytes()))
-                            .setMediaType(encoded.mediaType())
-                            .setWidth(encoded.width())
-                            .setHeight(encoded.height())
-                            .setSourcePage(sourcePage(encoded.source()))
-                            .build();
-                    p.send(
-                            record(Topics.DOCUMENTS_PAGES, new PageKey(id, i).toString(), image, traceHeaders),
-                            callback);
-                    if (failed.get() != null) {
-                        throw new KafkaException("a page of " + id + " was not accepted by Kafka", failed.get());
-                    }
-                }
-                p.send(record(Topics.DOCUMENTS_STATUS, id, accepted, traceHeaders), callback);
-                p.commitTransaction();
+            try {
+                sendInTransaction(p, traces, request, spool, page, accepted, trace);
                 committed = true;
             } catch (KafkaException | IOException | java.io.UncheckedIOException e) {
                 // Close instead of abortTransaction(): an abort may block as long as the failure did. The next user of
@@ -224,12 +198,6 @@ public final class DocumentPublisher implements AutoCloseable {
         private void failed(Throwable cause) {
             failure = cause;
             closeProducer(Duration.ZERO);
-        }
-
-        /** A record with its own copy of the trace headers, which are injected once per document. */
-        private static <V extends SpecificRecord> ProducerRecord<String, SpecificRecord> record(
-                TopicSpec<V> topic, String key, V value, Header[] traceHeaders) {
-            return new ProducerRecord<>(topic.name(), null, key, value, new RecordHeaders(traceHeaders));
         }
 
         private KafkaProducer<String, SpecificRecord> producer() throws KafkaUnavailable {
@@ -268,6 +236,64 @@ public final class DocumentPublisher implements AutoCloseable {
         public void close() {
             release(this);
         }
+    }
+
+    /**
+     * A claim on one document for publishing it: a producer whose transactional id names the document (not the
+     * instance), so two instances publishing the same document fence each other; see {@link DocumentClaim}.
+     */
+    public DocumentClaim claim(String documentId) throws KafkaUnavailable {
+        return DocumentClaim.take(
+                settings, registry, autoRegister, traces, DocumentClaim.TRANSACTIONAL_ID_PREFIX + documentId);
+    }
+
+    /**
+     * Sends the request, the pages read from the spool (built into records by {@code page}), and the ACCEPTED event,
+     * in one transaction of {@code p}; every record carries {@code trace} in its headers.
+     */
+    static void sendInTransaction(
+            KafkaProducer<String, SpecificRecord> p,
+            TraceHeaders traces,
+            DocumentRequest request,
+            PageSpool spool,
+            IntFunction<PageImage.Builder> page,
+            DocumentStatus accepted,
+            Context trace)
+            throws IOException {
+        String id = request.getDocumentId();
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Callback callback = (metadata, e) -> {
+            if (e != null) {
+                failed.compareAndSet(null, e);
+            }
+        };
+        Header[] traceHeaders = traces.inject(trace, new RecordHeaders()).toArray();
+        try (PageSpool.Reader pages = spool.reader()) {
+            p.beginTransaction();
+            p.send(record(Topics.DOCUMENTS_REQUESTS, id, request, traceHeaders), callback);
+            for (int i = 0; i < spool.pages(); i++) {
+                EncodedPage encoded = pages.next();
+                PageImage image = page.apply(i)
+                        .setImage(ByteBuffer.wrap(encoded.bytes()))
+                        .setMediaType(encoded.mediaType())
+                        .setWidth(encoded.width())
+                        .setHeight(encoded.height())
+                        .setSourcePage(sourcePage(encoded.source()))
+                        .build();
+                p.send(record(Topics.DOCUMENTS_PAGES, new PageKey(id, i).toString(), image, traceHeaders), callback);
+                if (failed.get() != null) {
+                    throw new KafkaException("a page of " + id + " was not accepted by Kafka", failed.get());
+                }
+            }
+            p.send(record(Topics.DOCUMENTS_STATUS, id, accepted, traceHeaders), callback);
+            p.commitTransaction();
+        }
+    }
+
+    /** A record with its own copy of the trace headers, which are injected once per document. */
+    private static <V extends SpecificRecord> ProducerRecord<String, SpecificRecord> record(
+            TopicSpec<V> topic, String key, V value, Header[] traceHeaders) {
+        return new ProducerRecord<>(topic.name(), null, key, value, new RecordHeaders(traceHeaders));
     }
 
     private static SourcePage sourcePage(SourceGeometry source) {
