@@ -2,6 +2,9 @@ package io.pagestream.ingest;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.pagestream.ingest.health.IngestHealth;
+import io.pagestream.ingest.health.RestartPolicy;
+import io.pagestream.ingest.health.Supervisor;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.publish.DocumentPublisher;
@@ -46,6 +49,7 @@ public class Ingest implements ServicePart {
     private StatusPublisher status;
     private AcceptedDocuments accepted;
     private IngestService service;
+    private Supervisor health;
 
     @Override
     public void start() throws IOException {
@@ -65,8 +69,10 @@ public class Ingest implements ServicePart {
                 "pagestream-ingest-" + config.instanceId(),
                 config.maxInFlight(),
                 traces);
-        status = new StatusPublisher(kafka, registry, clients.autoRegister(), traces);
-        accepted = new AcceptedDocuments(kafka, registry, config.idempotencyCapacity()).start();
+        RestartPolicy restarts = IngestHealth.policy(config.health());
+        status = new StatusPublisher(kafka, registry, clients.autoRegister(), traces, restarts);
+        accepted = new AcceptedDocuments(kafka, registry, config.idempotencyCapacity(), restarts).start();
+        health = IngestHealth.supervise(config.health(), accepted, publisher, status);
         IngestMetrics metrics = new IngestMetrics(meters);
         metrics.inFlight(publisher::busy);
         Limits limits = new Limits(
@@ -105,7 +111,7 @@ public class Ingest implements ServicePart {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {accepted, status, publisher}) {
+        for (AutoCloseable c : new AutoCloseable[] {health, accepted, status, publisher}) {
             if (c != null) {
                 try {
                     c.close();
@@ -148,5 +154,13 @@ public class Ingest implements ServicePart {
 
     public StatusPublisher status() {
         return status;
+    }
+
+    public Supervisor health() {
+        return health;
+    }
+
+    public DocumentPublisher publisher() {
+        return publisher;
     }
 }

@@ -90,6 +90,33 @@ public interface IngestConfig {
 
     Auth auth();
 
+    Health health();
+
+    /** How background parts are restarted and when the service stops being ready or live (docs/ingest.md). */
+    interface Health {
+        /** Wait before restarting a part that died; doubles with each further death within the window. */
+        @WithDefault("1s")
+        Duration restartBackoff();
+
+        @WithDefault("30s")
+        Duration maxRestartBackoff();
+
+        /** Restarts allowed within the window; one death more and liveness is DOWN. */
+        @WithDefault("5")
+        int maxRestarts();
+
+        @WithDefault("10m")
+        Duration restartWindow();
+
+        /** A part showing no progress for this long is dead (above the publish timeout, its longest call). */
+        @WithDefault("90s")
+        Duration stuckAfter();
+
+        /** Readiness goes DOWN once every render slot has been busy, none coming back, for this long. */
+        @WithDefault("1m")
+        Duration slotsExhaustedAfter();
+    }
+
     interface Auth {
         /** Off in the embedded default; on in the Kubernetes manifests. */
         @WithDefault("false")

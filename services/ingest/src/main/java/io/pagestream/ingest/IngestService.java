@@ -9,6 +9,7 @@ import io.pagestream.ingest.idempotency.RequestDigest;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.limits.Rejected;
+import io.pagestream.ingest.publish.DocumentClaim;
 import io.pagestream.ingest.publish.DocumentPublisher;
 import io.pagestream.ingest.publish.KafkaUnavailable;
 import io.pagestream.ingest.publish.PageSpool;
@@ -41,6 +42,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import org.jboss.logging.MDC;
 
 /**
@@ -73,6 +75,8 @@ public final class IngestService {
     private final TraceHeaders traces;
     private final Optional<String> idSecret;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+    /** How often the table is looked up while another instance publishes a document this one also received. */
+    private static final Duration OTHER_INSTANCE_POLL = Duration.ofMillis(200);
 
     public IngestService(
             Limits limits,
@@ -126,7 +130,7 @@ public final class IngestService {
         Span.current().setAttribute(TraceHeaders.DOCUMENT_ID, id);
         try {
             if (given == null && key == null) {
-                return process(s, id, form);
+                return process(s, id, form, false);
             }
             if (!inProgress.add(id)) {
                 metrics.unavailable("in-progress");
@@ -157,7 +161,7 @@ public final class IngestService {
                 if (prior.isPresent()) {
                     return retried(s, id, form, prior.get());
                 }
-                return process(s, id, form);
+                return process(s, id, form, true);
             } finally {
                 inProgress.remove(id);
             }
@@ -218,7 +222,13 @@ public final class IngestService {
         return new Outcome.Rejected(id, Reason.IDEMPOTENCY_CONFLICT, message);
     }
 
-    private Outcome process(Submission s, String id, SubmissionChecks.Form form) throws InterruptedException {
+    /**
+     * Checks, renders and publishes a new document. With {@code claimed} (a deterministic id, which another instance
+     * may be publishing at the same moment) it publishes under a {@link DocumentClaim}: the table is looked up again
+     * once the claim is taken, and a claim taken over by another instance waits for that instance's outcome.
+     */
+    private Outcome process(Submission s, String id, SubmissionChecks.Form form, boolean claimed)
+            throws InterruptedException {
         Instant submittedAt = clock.instant();
         SubmissionChecks.Request checked;
         try {
@@ -286,21 +296,30 @@ public final class IngestService {
                     .setAt(clock.instant())
                     .setTraceparent(traceparent)
                     .build();
-            slot.publish(
-                    request,
-                    spool,
-                    i -> PageImage.newBuilder()
-                            .setDocumentId(id)
-                            .setPageIndex(i)
-                            .setPageCount(pageCount)
-                            .setTasks(tasks)
-                            .setQuestions(questions)
-                            .setSubmittedAt(submittedAt)
-                            .setTraceparent(traceparent)
-                            .setOcrMode(ocr.mode())
-                            .setGroundAnswers(ocr.groundAnswers()),
-                    acceptedEvent,
-                    trace);
+            IntFunction<PageImage.Builder> page = i -> PageImage.newBuilder()
+                    .setDocumentId(id)
+                    .setPageIndex(i)
+                    .setPageCount(pageCount)
+                    .setTasks(tasks)
+                    .setQuestions(questions)
+                    .setSubmittedAt(submittedAt)
+                    .setTraceparent(traceparent)
+                    .setOcrMode(ocr.mode())
+                    .setGroundAnswers(ocr.groundAnswers());
+            if (!claimed) {
+                slot.publish(request, spool, page, acceptedEvent, trace);
+            } else {
+                try (DocumentClaim claim = publisher.claim(id)) {
+                    // Whatever another instance committed before the claim was taken is visible now.
+                    Optional<AcceptedDocuments.Accepted> prior = accepted.lookup(id, lookupTimeout);
+                    if (prior.isPresent()) {
+                        return retried(s, id, form, prior.get());
+                    }
+                    claim.publish(request, spool, page, acceptedEvent, trace);
+                } catch (DocumentClaim.Superseded e) {
+                    return outcomeOfOtherInstance(s, id, form);
+                }
+            }
             accepted.put(new AcceptedDocuments.Accepted(
                     id, key, sha, RequestDigest.of(request), pageCount, format.mediaType()));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -313,6 +332,13 @@ public final class IngestService {
             return new Outcome.Accepted(id, pageCount, format.mediaType());
         } catch (Rejected r) {
             return reject(id, s, r);
+        } catch (TimeoutException e) {
+            metrics.unavailable("kafka");
+            return new Outcome.Unavailable(
+                    id,
+                    Reason.KAFKA_UNAVAILABLE,
+                    "cannot read earlier submissions from Kafka in time; retry later with the same key",
+                    retryAfterSeconds);
         } catch (KafkaUnavailable e) {
             metrics.unavailable("kafka");
             LOG.log(System.Logger.Level.WARNING, String.format("documentId=%s not published: %s", id, e.getMessage()));
@@ -332,6 +358,37 @@ public final class IngestService {
             LOG.log(System.Logger.Level.ERROR, String.format("documentId=%s ran out of memory while rendering", id));
             return new Outcome.Unavailable(id, Reason.BUSY, "ingest is out of memory; retry later", retryAfterSeconds);
         }
+    }
+
+    /**
+     * Another instance took the claim on this document while this one was publishing it: this attempt was aborted, so
+     * the answer is the other's document once it is committed (a duplicate, or a conflict when it differs), or
+     * IN_PROGRESS when it is not committed within the lookup timeout.
+     */
+    private Outcome outcomeOfOtherInstance(Submission s, String id, SubmissionChecks.Form form)
+            throws InterruptedException {
+        LOG.log(
+                System.Logger.Level.INFO,
+                String.format("documentId=%s is being published by another instance: waiting for its outcome", id));
+        long deadline = System.nanoTime() + lookupTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Optional<AcceptedDocuments.Accepted> other =
+                        accepted.lookup(id, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                if (other.isPresent()) {
+                    return retried(s, id, form, other.get());
+                }
+            } catch (TimeoutException e) {
+                break;
+            }
+            Thread.sleep(OTHER_INSTANCE_POLL.toMillis());
+        }
+        metrics.unavailable("in-progress");
+        return new Outcome.Unavailable(
+                id,
+                Reason.IN_PROGRESS,
+                "another instance is publishing this document; retry with the same key",
+                retryAfterSeconds);
     }
 
     private Outcome reject(String id, Submission s, Rejected r) {

@@ -29,7 +29,15 @@ public interface AssemblerConfig {
     @WithDefault("4194304")
     int chunkMaxBytes();
 
+    /**
+     * Most pages an INCOMPLETE status lists in {@code missingPages}, the first ones; {@code pageCount - pagesDone}
+     * counts them all.
+     */
+    @WithDefault("1000")
+    int statusMaxMissingPages();
+
     default AssemblerSettings settings() {
-        return new AssemblerSettings(timeout(), retention(), punctuateInterval(), chunkMaxPages(), chunkMaxBytes());
+        return new AssemblerSettings(
+                timeout(), retention(), punctuateInterval(), chunkMaxPages(), chunkMaxBytes(), statusMaxMissingPages());
     }
 }

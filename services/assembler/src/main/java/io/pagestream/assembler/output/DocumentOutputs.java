@@ -28,6 +28,7 @@ public final class DocumentOutputs {
     /**
      * @param complete true when every page is done (COMPLETED), false when the document timed out (INCOMPLETE)
      * @param timeout  the timeout that closed an incomplete document, for its status message
+     * @param maxMissingPages most missing pages an INCOMPLETE status lists (the first ones)
      */
     public static void emit(
             String documentId,
@@ -37,6 +38,7 @@ public final class DocumentOutputs {
             long closedAt,
             PageSource source,
             ChunkLimits limits,
+            int maxMissingPages,
             Consumer<SpecificRecord> out) {
         Survey survey = Survey.of(documentId, request, source, limits);
         List<PageRange> chunks = survey.chunks();
@@ -74,11 +76,17 @@ public final class DocumentOutputs {
                         .build());
             }
         }
-        out.accept(status(documentId, request, survey, complete, timeout, at));
+        out.accept(status(documentId, request, survey, complete, timeout, maxMissingPages, at));
     }
 
     private static DocumentStatus status(
-            String documentId, RequestSummary request, Survey survey, boolean complete, Duration timeout, Instant at) {
+            String documentId,
+            RequestSummary request,
+            Survey survey,
+            boolean complete,
+            Duration timeout,
+            int maxMissingPages,
+            Instant at) {
         int pageCount = request.pageCount();
         List<Integer> missing = survey.missingPages();
         List<Integer> failed = survey.failedPages();
@@ -96,10 +104,19 @@ public final class DocumentOutputs {
         }
         return status.setState(DocumentState.INCOMPLETE)
                 .setReasonCode(TIMEOUT)
-                .setMissingPages(missing)
+                .setMissingPages(missing.subList(0, Math.min(missing.size(), maxMissingPages)))
                 .setMessage("no new page result for " + timeout + "; " + missing.size() + " of " + pageCount
-                        + " pages missing: " + abbreviated(missing) + failures)
+                        + " pages missing: " + abbreviated(missing) + listed(missing.size(), maxMissingPages)
+                        + failures)
                 .build();
+    }
+
+    /** Says that missingPages lists only the first ones, when it does. */
+    private static String listed(int missing, int maxMissingPages) {
+        return missing <= maxMissingPages
+                ? ""
+                : " (missingPages lists the first " + maxMissingPages + "; " + (missing - maxMissingPages)
+                        + " more not listed)";
     }
 
     private static String abbreviated(List<Integer> pages) {

@@ -13,12 +13,26 @@ import java.time.Duration;
  * @param punctuateInterval how often the wall clock is checked for documents past their timeout or retention
  * @param chunkMaxPages     most pages in one output record
  * @param chunkMaxBytes     most estimated bytes in one output record; below {@link Topics#RESULT_MAX_MESSAGE_BYTES}
+ * @param statusMaxMissingPages most pages an INCOMPLETE status lists in {@code missingPages} (the first ones), so the
+ *                          status of a huge document stays one small record; {@code pageCount - pagesDone} counts them
+ *                          all
  */
 public record AssemblerSettings(
-        Duration timeout, Duration retention, Duration punctuateInterval, int chunkMaxPages, int chunkMaxBytes) {
+        Duration timeout,
+        Duration retention,
+        Duration punctuateInterval,
+        int chunkMaxPages,
+        int chunkMaxBytes,
+        int statusMaxMissingPages) {
 
     /** Room left under the topic's limit for what the size estimate does not count (record and batch headers). */
     static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
+    /**
+     * Most missing pages one status may list: 5 bytes each at worst in Avro, 500 KB, half of the 1 MB a topic without
+     * its own {@code max.message.bytes} (as documents.status) accepts.
+     */
+    static final int MAX_LISTED_MISSING_PAGES = 100_000;
 
     public AssemblerSettings {
         requirePositive("timeout", timeout);
@@ -32,12 +46,16 @@ public record AssemblerSettings(
             throw new IllegalArgumentException("chunk max bytes must be within [1024, " + ceiling + "] (the output "
                     + "topics accept records of " + Topics.RESULT_MAX_MESSAGE_BYTES + " bytes): " + chunkMaxBytes);
         }
+        if (statusMaxMissingPages < 0 || statusMaxMissingPages > MAX_LISTED_MISSING_PAGES) {
+            throw new IllegalArgumentException("status max missing pages must be within [0, " + MAX_LISTED_MISSING_PAGES
+                    + "]: " + statusMaxMissingPages);
+        }
     }
 
     /** The defaults of the application's configuration (see {@code AssemblerConfig}). */
     public static AssemblerSettings defaults() {
         return new AssemblerSettings(
-                Duration.ofHours(1), Duration.ofHours(24), Duration.ofSeconds(10), 500, 4 * 1024 * 1024);
+                Duration.ofHours(1), Duration.ofHours(24), Duration.ofSeconds(10), 500, 4 * 1024 * 1024, 1000);
     }
 
     public ChunkLimits chunkLimits() {

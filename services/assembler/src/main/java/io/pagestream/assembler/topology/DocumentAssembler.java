@@ -165,6 +165,7 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
                     now,
                     PageSource.of(pages, documentId),
                     settings.chunkLimits(),
+                    settings.statusMaxMissingPages(),
                     output -> context.forward(new Record<>(documentId, output, now, tracing.headers(span))));
         } finally {
             span.end();

@@ -59,7 +59,12 @@ class DocumentAssemblerTest {
     AssemblerDriver start() {
         AssemblerSettings defaults = AssemblerSettings.defaults();
         return start(new AssemblerSettings(
-                TIMEOUT, RETENTION, defaults.punctuateInterval(), defaults.chunkMaxPages(), defaults.chunkMaxBytes()));
+                TIMEOUT,
+                RETENTION,
+                defaults.punctuateInterval(),
+                defaults.chunkMaxPages(),
+                defaults.chunkMaxBytes(),
+                defaults.statusMaxMissingPages()));
     }
 
     @AfterEach

@@ -57,7 +57,8 @@ class DocumentTracingTest {
                         Duration.ofHours(1),
                         defaults.punctuateInterval(),
                         defaults.chunkMaxPages(),
-                        defaults.chunkMaxBytes()),
+                        defaults.chunkMaxBytes(),
+                        defaults.statusMaxMissingPages()),
                 new InMemorySchemaRegistry(),
                 Stores::inMemoryKeyValueStore,
                 OpenTelemetrySdk.builder()

@@ -16,6 +16,7 @@ import io.pagestream.schema.AnswerCandidate;
 import io.pagestream.schema.DocumentAnswers;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.DocumentState;
+import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.OcrPage;
 import io.pagestream.schema.PageStructure;
 import io.pagestream.schema.QuestionAnswers;
@@ -172,12 +173,48 @@ class LargeDocumentTest {
     }
 
     @Test
+    void anIncompleteDocumentOfAHundredThousandPagesListsTheFirstMissingPagesAndCountsTheRest() {
+        int pages = 100_000;
+        AssemblerSettings settings = AssemblerSettings.defaults();
+        try (AssemblerDriver a = new AssemblerDriver(settings, registry, Stores::inMemoryKeyValueStore)) {
+            a.pipe(request("huge", pages));
+            for (int page : List.of(0, 1, 2, 50_000)) {
+                a.pipe(ocr("huge", page, pages, pageText(page, 100), 0.9));
+            }
+            a.advance(settings.timeout().plus(settings.punctuateInterval()));
+
+            List<DocumentStatus> statuses = a.status.readValuesToList();
+            DocumentStatus status = statuses.get(statuses.size() - 1);
+            assertEquals(DocumentState.INCOMPLETE, status.getState());
+            assertEquals(
+                    IntStream.range(3, 1003).boxed().toList(),
+                    status.getMissingPages(),
+                    "the first " + settings.statusMaxMissingPages() + " missing pages, in order");
+            assertEquals(pages - 4, status.getPageCount() - status.getPagesDone(), "every missing page is counted");
+            assertTrue(
+                    status.getMessage().contains("99996 of 100000 pages missing")
+                            && status.getMessage().contains("98996 more not listed"),
+                    status.getMessage());
+            int size = bytes(
+                    Topics.DOCUMENTS_STATUS.valueSerde(registry, true).serializer(),
+                    Topics.DOCUMENTS_STATUS.name(),
+                    status);
+            assertTrue(size < 8 * 1024, "one small record, whatever the document's size: " + size + " bytes");
+        }
+    }
+
+    @Test
     void chunksCloseAtTheByteLimitBeforeThePageLimit() {
         int limit = 256 * 1024;
         int pages = 240;
         AssemblerSettings defaults = AssemblerSettings.defaults();
         AssemblerSettings settings = new AssemblerSettings(
-                defaults.timeout(), defaults.retention(), defaults.punctuateInterval(), 500, limit);
+                defaults.timeout(),
+                defaults.retention(),
+                defaults.punctuateInterval(),
+                500,
+                limit,
+                defaults.statusMaxMissingPages());
         try (AssemblerDriver a = new AssemblerDriver(settings, registry, Stores::inMemoryKeyValueStore)) {
             pipeDocument(a, "dense", pages, 4000);
 

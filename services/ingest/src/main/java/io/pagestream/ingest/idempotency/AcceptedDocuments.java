@@ -1,6 +1,8 @@
 package io.pagestream.ingest.idempotency;
 
 import io.pagestream.avro.AvroDeserializer;
+import io.pagestream.ingest.health.RestartPolicy;
+import io.pagestream.ingest.health.SupervisedThread;
 import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +37,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>A {@link #lookup} first waits until the table has read every partition up to its end as of the call, so a
  * document committed by another instance before the retry arrived is seen. Limits: the table holds at most
  * {@code capacity} documents (the oldest fall out first) and the topic keeps 7 days; an older retry is a new
- * document. Two submissions with the same key racing on two instances at the same moment can both publish (Kafka has
- * no conditional write); they carry the same document id, so downstream sees one document id twice — the same pages.
+ * document. Two instances racing on one key are settled by the document's claim ({@code publish.DocumentClaim}),
+ * after which the loser's lookup finds the winner's document.
+ *
+ * <p>The reading runs in a {@link SupervisedThread}: a reader that dies (an {@code Error} in its thread, a loop that
+ * hangs) is replaced by a fresh thread with a fresh consumer, which resumes where the dead one stopped (after the
+ * last record it put in the table), so the table stays whole and a restart costs no re-read.
  */
 public final class AcceptedDocuments implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AcceptedDocuments.class.getName());
@@ -61,11 +68,14 @@ public final class AcceptedDocuments implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final Map<String, Accepted> table;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    /** Per partition, the offset after the last record put in the table: where a restarted reader resumes. */
+    private final Map<TopicPartition, Long> resumeAt = new ConcurrentHashMap<>();
+
+    private final SupervisedThread reader;
     private volatile boolean caughtUp;
 
-    public AcceptedDocuments(KafkaSettings settings, SchemaRegistryClient registry, int capacity) {
+    public AcceptedDocuments(
+            KafkaSettings settings, SchemaRegistryClient registry, int capacity, RestartPolicy restarts) {
         this.settings = settings;
         this.registry = registry;
         this.table = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -74,8 +84,7 @@ public final class AcceptedDocuments implements AutoCloseable {
                 return size() > capacity;
             }
         };
-        this.thread = new Thread(this::run, "ingest-accepted-documents");
-        this.thread.setDaemon(true);
+        this.reader = new SupervisedThread("accepted-documents", restarts, this::read);
     }
 
     public AcceptedDocuments start() {
@@ -87,8 +96,13 @@ public final class AcceptedDocuments implements AutoCloseable {
                     String.format("accepted-documents table caught up: %d documents", size()));
         });
         syncRequests.add(first);
-        thread.start();
+        reader.start();
         return this;
+    }
+
+    /** The reading thread, for the supervisor. */
+    public SupervisedThread reader() {
+        return reader;
     }
 
     /** Whether the table has read the topic to its end at least once since start. */
@@ -131,17 +145,24 @@ public final class AcceptedDocuments implements AutoCloseable {
 
     private record Pending(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> waiters) {}
 
-    private void run() {
-        while (running) {
+    private void read(SupervisedThread.Heartbeat heartbeat) {
+        while (heartbeat.active()) {
             try (KafkaConsumer<String, DocumentRequest> consumer = new KafkaConsumer<>(
                     settings.committedReader(),
                     new StringDeserializer(),
                     new AvroDeserializer<>(registry, DocumentRequest.class))) {
-                List<TopicPartition> partitions = partitions(consumer);
+                List<TopicPartition> partitions = partitions(consumer, heartbeat);
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
+                for (TopicPartition tp : partitions) {
+                    Long resume = resumeAt.get(tp);
+                    if (resume != null) {
+                        consumer.seek(tp, resume);
+                    }
+                }
                 List<Pending> pending = new ArrayList<>();
-                while (running) {
+                while (heartbeat.active()) {
+                    heartbeat.beat();
                     List<CompletableFuture<Void>> waiters = new ArrayList<>();
                     for (CompletableFuture<Void> f; (f = syncRequests.poll()) != null; ) {
                         if (!f.isDone()) {
@@ -166,24 +187,23 @@ public final class AcceptedDocuments implements AutoCloseable {
                         }
                     }
                 }
+                // Waiters this thread took but did not answer go back to the queue for the next reader.
+                pending.forEach(p -> syncRequests.addAll(p.waiters));
             } catch (KafkaException e) {
-                if (running) {
+                if (heartbeat.active()) {
                     LOG.log(
                             System.Logger.Level.WARNING,
                             String.format("reading documents.requests failed, retrying in 1 s: %s", e.toString()));
-                    sleep(1000);
-                }
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.log(System.Logger.Level.ERROR, "reading documents.requests failed, retrying in 1 s", e);
                     sleep(1000);
                 }
             }
         }
     }
 
-    private List<TopicPartition> partitions(KafkaConsumer<String, DocumentRequest> consumer) {
-        while (running) {
+    private List<TopicPartition> partitions(
+            KafkaConsumer<String, DocumentRequest> consumer, SupervisedThread.Heartbeat heartbeat) {
+        while (heartbeat.active()) {
+            heartbeat.beat(); // waiting for Kafka is not a stall: the Kafka health check reports an unreachable broker
             try {
                 List<PartitionInfo> infos = consumer.partitionsFor(Topics.DOCUMENTS_REQUESTS.name());
                 if (infos != null && !infos.isEmpty()) {
@@ -220,6 +240,7 @@ public final class AcceptedDocuments implements AutoCloseable {
                             v.getPageCount(),
                             v.getMediaType()));
                 }
+                resumeAt.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
             }
         } catch (RecordDeserializationException e) {
             LOG.log(
@@ -230,6 +251,7 @@ public final class AcceptedDocuments implements AutoCloseable {
                             e.offset(),
                             e.getCause() != null ? e.getCause().toString() : e.getMessage()));
             consumer.seek(e.topicPartition(), e.offset() + 1);
+            resumeAt.put(e.topicPartition(), e.offset() + 1);
         }
     }
 
@@ -252,11 +274,6 @@ public final class AcceptedDocuments implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        try {
-            thread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.stop(Duration.ofSeconds(5));
     }
 }

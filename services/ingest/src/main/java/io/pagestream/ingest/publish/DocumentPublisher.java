@@ -40,7 +40,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>A fixed pool of slots bounds the work in flight: each slot owns one transactional producer whose
  * {@code transactional.id} is {@code <prefix>-<slot>} (the prefix names the instance), stable across restarts, so a
  * restarted instance fences its former self and aborts whatever transaction it left open. A producer that failed is
- * closed and rebuilt on next use; rebuilding runs {@code initTransactions}, which settles the transaction it had open.
+ * closed and rebuilt on next use or by {@link #rebuildFailed()} in the background, whichever comes first; rebuilding
+ * runs {@code initTransactions}, which settles the transaction it had open. A slot whose producer failed reports it
+ * ({@link #failedSlots()}) until it is rebuilt, and the time since every slot has been busy is kept
+ * ({@link #allBusyForNanos()}): both make readiness.
  */
 public final class DocumentPublisher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DocumentPublisher.class.getName());
@@ -51,6 +54,10 @@ public final class DocumentPublisher implements AutoCloseable {
     private final TraceHeaders traces;
     private final BlockingQueue<Slot> free;
     private final List<Slot> all = new ArrayList<>();
+    /** Guards {@link #allBusySince} against a slot coming back while another is taken. */
+    private final Object busyLock = new Object();
+    /** System.nanoTime since which no slot has been free; 0 while one is. */
+    private long allBusySince;
 
     public DocumentPublisher(
             KafkaSettings settings,
@@ -73,7 +80,62 @@ public final class DocumentPublisher implements AutoCloseable {
 
     /** A free slot, waiting at most {@code wait}; null when every slot stayed busy (back-pressure: answer 503). */
     public Slot acquire(Duration wait) throws InterruptedException {
-        return free.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        Slot slot = free.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        if (slot != null) {
+            synchronized (busyLock) {
+                if (free.isEmpty() && allBusySince == 0) {
+                    allBusySince = System.nanoTime();
+                }
+            }
+        }
+        return slot;
+    }
+
+    private void release(Slot slot) {
+        synchronized (busyLock) {
+            free.add(slot);
+            allBusySince = 0;
+        }
+    }
+
+    /** How long every slot has been busy without one coming back; 0 while one is free. */
+    public long allBusyForNanos() {
+        synchronized (busyLock) {
+            return allBusySince == 0 ? 0 : Math.max(1, System.nanoTime() - allBusySince);
+        }
+    }
+
+    /** Each slot whose producer failed and is not rebuilt yet, with what failed it. */
+    public List<String> failedSlots() {
+        List<String> failed = new ArrayList<>();
+        for (Slot slot : all) {
+            Throwable f = slot.failure;
+            if (f != null) {
+                failed.add(slot.transactionalId + ": " + rootMessage(f));
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Rebuilds the producer of every failed slot that is free (a busy one is rebuilt by its user), blocking up to the
+     * publish timeout per slot; true when no slot is left failed.
+     */
+    public boolean rebuildFailed() {
+        for (Slot slot : all) {
+            if (slot.failure != null && free.remove(slot)) {
+                try {
+                    slot.producer();
+                } catch (KafkaUnavailable e) {
+                    LOG.log(
+                            System.Logger.Level.DEBUG,
+                            () -> String.format("rebuilding %s failed: %s", slot.transactionalId, e.getMessage()));
+                } finally {
+                    release(slot);
+                }
+            }
+        }
+        return failedSlots().isEmpty();
     }
 
     public int slots() {
@@ -96,6 +158,8 @@ public final class DocumentPublisher implements AutoCloseable {
     public final class Slot implements AutoCloseable {
         private final String transactionalId;
         private KafkaProducer<String, SpecificRecord> producer;
+        /** What failed the producer; null while it works or was never built. */
+        private volatile Throwable failure;
 
         private Slot(String transactionalId) {
             this.transactionalId = transactionalId;
@@ -114,46 +178,26 @@ public final class DocumentPublisher implements AutoCloseable {
                 throws KafkaUnavailable {
             KafkaProducer<String, SpecificRecord> p = producer();
             String id = request.getDocumentId();
-            AtomicReference<Exception> failed = new AtomicReference<>();
-            Callback callback = (metadata, e) -> {
-                if (e != null) {
-                    failed.compareAndSet(null, e);
-                }
-            };
-            Header[] traceHeaders = traces.inject(trace, new RecordHeaders()).toArray();
-            try (PageSpool.Reader pages = spool.reader()) {
-                p.beginTransaction();
-                p.send(record(Topics.DOCUMENTS_REQUESTS, id, request, traceHeaders), callback);
-                for (int i = 0; i < spool.pages(); i++) {
-                    EncodedPage encoded = pages.next();
-                    PageImage image = page.apply(i)
-                            .setImage(ByteBuffer.wrap(encoded.bytes()))
-                            .setMediaType(encoded.mediaType())
-                            .setWidth(encoded.width())
-                            .setHeight(encoded.height())
-                            .setSourcePage(sourcePage(encoded.source()))
-                            .build();
-                    p.send(
-                            record(Topics.DOCUMENTS_PAGES, new PageKey(id, i).toString(), image, traceHeaders),
-                            callback);
-                    if (failed.get() != null) {
-                        throw new KafkaException("a page of " + id + " was not accepted by Kafka", failed.get());
-                    }
-                }
-                p.send(record(Topics.DOCUMENTS_STATUS, id, accepted, traceHeaders), callback);
-                p.commitTransaction();
+            boolean committed = false;
+            try {
+                sendInTransaction(p, traces, request, spool, page, accepted, trace);
+                committed = true;
             } catch (KafkaException | IOException | java.io.UncheckedIOException e) {
                 // Close instead of abortTransaction(): an abort may block as long as the failure did. The next user of
                 // this slot builds a producer with the same transactional.id, whose initTransactions settles this one.
-                closeProducer(Duration.ZERO);
+                failed(e);
                 throw new KafkaUnavailable("Kafka did not take document " + id + ": " + rootMessage(e), e);
+            } finally {
+                if (!committed && failure == null) {
+                    // An Error (or another unexpected throwable) on its way up: the transaction is in an unknown state.
+                    failed(new IllegalStateException("publishing " + id + " ended abnormally"));
+                }
             }
         }
 
-        /** A record with its own copy of the trace headers, which are injected once per document. */
-        private static <V extends SpecificRecord> ProducerRecord<String, SpecificRecord> record(
-                TopicSpec<V> topic, String key, V value, Header[] traceHeaders) {
-            return new ProducerRecord<>(topic.name(), null, key, value, new RecordHeaders(traceHeaders));
+        private void failed(Throwable cause) {
+            failure = cause;
+            closeProducer(Duration.ZERO);
         }
 
         private KafkaProducer<String, SpecificRecord> producer() throws KafkaUnavailable {
@@ -166,11 +210,13 @@ public final class DocumentPublisher implements AutoCloseable {
                     created.initTransactions();
                 } catch (KafkaException e) {
                     created.close(Duration.ZERO);
+                    failure = e;
                     throw new KafkaUnavailable(
                             "Kafka is not reachable (initTransactions for " + transactionalId + "): " + rootMessage(e),
                             e);
                 }
                 producer = created;
+                failure = null;
             }
             return producer;
         }
@@ -188,8 +234,66 @@ public final class DocumentPublisher implements AutoCloseable {
 
         @Override
         public void close() {
-            free.add(this);
+            release(this);
         }
+    }
+
+    /**
+     * A claim on one document for publishing it: a producer whose transactional id names the document (not the
+     * instance), so two instances publishing the same document fence each other; see {@link DocumentClaim}.
+     */
+    public DocumentClaim claim(String documentId) throws KafkaUnavailable {
+        return DocumentClaim.take(
+                settings, registry, autoRegister, traces, DocumentClaim.TRANSACTIONAL_ID_PREFIX + documentId);
+    }
+
+    /**
+     * Sends the request, the pages read from the spool (built into records by {@code page}), and the ACCEPTED event,
+     * in one transaction of {@code p}; every record carries {@code trace} in its headers.
+     */
+    static void sendInTransaction(
+            KafkaProducer<String, SpecificRecord> p,
+            TraceHeaders traces,
+            DocumentRequest request,
+            PageSpool spool,
+            IntFunction<PageImage.Builder> page,
+            DocumentStatus accepted,
+            Context trace)
+            throws IOException {
+        String id = request.getDocumentId();
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Callback callback = (metadata, e) -> {
+            if (e != null) {
+                failed.compareAndSet(null, e);
+            }
+        };
+        Header[] traceHeaders = traces.inject(trace, new RecordHeaders()).toArray();
+        try (PageSpool.Reader pages = spool.reader()) {
+            p.beginTransaction();
+            p.send(record(Topics.DOCUMENTS_REQUESTS, id, request, traceHeaders), callback);
+            for (int i = 0; i < spool.pages(); i++) {
+                EncodedPage encoded = pages.next();
+                PageImage image = page.apply(i)
+                        .setImage(ByteBuffer.wrap(encoded.bytes()))
+                        .setMediaType(encoded.mediaType())
+                        .setWidth(encoded.width())
+                        .setHeight(encoded.height())
+                        .setSourcePage(sourcePage(encoded.source()))
+                        .build();
+                p.send(record(Topics.DOCUMENTS_PAGES, new PageKey(id, i).toString(), image, traceHeaders), callback);
+                if (failed.get() != null) {
+                    throw new KafkaException("a page of " + id + " was not accepted by Kafka", failed.get());
+                }
+            }
+            p.send(record(Topics.DOCUMENTS_STATUS, id, accepted, traceHeaders), callback);
+            p.commitTransaction();
+        }
+    }
+
+    /** A record with its own copy of the trace headers, which are injected once per document. */
+    private static <V extends SpecificRecord> ProducerRecord<String, SpecificRecord> record(
+            TopicSpec<V> topic, String key, V value, Header[] traceHeaders) {
+        return new ProducerRecord<>(topic.name(), null, key, value, new RecordHeaders(traceHeaders));
     }
 
     private static SourcePage sourcePage(SourceGeometry source) {

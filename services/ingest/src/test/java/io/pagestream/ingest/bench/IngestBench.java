@@ -9,6 +9,7 @@ import io.pagestream.ingest.Outcome;
 import io.pagestream.ingest.Submission;
 import io.pagestream.ingest.TestFiles;
 import io.pagestream.ingest.format.DocumentFormat;
+import io.pagestream.ingest.health.RestartPolicy;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.publish.DocumentPublisher;
@@ -108,8 +109,10 @@ public final class IngestBench {
             // The bench measures the pipeline, not tracing: no-op propagation.
             TraceHeaders traces = TraceHeaders.of(OpenTelemetry.noop());
             try (DocumentPublisher publisher = new DocumentPublisher(settings, registry, true, "bench", 1, traces);
-                    StatusPublisher status = new StatusPublisher(settings, registry, true, traces);
-                    AcceptedDocuments accepted = new AcceptedDocuments(settings, registry, 1000).start()) {
+                    StatusPublisher status =
+                            new StatusPublisher(settings, registry, true, traces, RestartPolicy.defaults());
+                    AcceptedDocuments accepted =
+                            new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults()).start()) {
                 IngestService service = new IngestService(
                         limits,
                         new PageEncoder(0.9f),
