@@ -16,11 +16,14 @@ import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.Wait;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,10 +59,12 @@ class HealthTest {
     public static class FastRestarts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            // A constant 2 s backoff: long enough to see a part DOWN before it is back, short enough to test quickly.
+            // A constant 5 s backoff: long enough to see a part DOWN before it is back on a loaded 2-core CI machine,
+            // short
+            // enough to test quickly.
             return Map.of(
-                    "pagestream.ingest.health.restart-backoff", "2s",
-                    "pagestream.ingest.health.max-restart-backoff", "2s",
+                    "pagestream.ingest.health.restart-backoff", "5s",
+                    "pagestream.ingest.health.max-restart-backoff", "5s",
                     "pagestream.ingest.health.max-restarts", "4",
                     "pagestream.ingest.health.restart-window", "10m",
                     "pagestream.ingest.health.stuck-after", "20s",
@@ -70,6 +75,10 @@ class HealthTest {
     @Inject
     Ingest ingest;
 
+    /** Health is served on the management interface, apart from the API port. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
+
     @Test
     @Order(1)
     void anErrorInTheIdempotencyReaderTakesReadinessDownUntilAFreshReaderTakesOver() {
@@ -79,7 +88,7 @@ class HealthTest {
         faults.failWith(new OutOfMemoryError("test: the idempotency reader runs out of memory"));
         try {
             awaitPart("accepted-documents", "DOWN");
-            given().when().get("/q/health/live").then().statusCode(200);
+            management().when().get("/q/health/live").then().statusCode(200);
         } finally {
             faults.repair();
         }
@@ -127,7 +136,7 @@ class HealthTest {
             assertEquals(503, r.statusCode(), r.asString());
             assertEquals("KAFKA_UNAVAILABLE", r.jsonPath().getString("reason"));
         }
-        Response ready = given().when().get("/q/health/ready");
+        Response ready = management().when().get("/q/health/ready");
         assertEquals(503, ready.statusCode(), ready.asString());
         assertTrue(part(ready, "document-producers").startsWith("DOWN"), ready.asString());
 
@@ -160,14 +169,14 @@ class HealthTest {
     @Order(5)
     void aReaderThatKeepsDyingIsGivenUpAndLivenessGoesDown() {
         awaitReady();
-        given().when().get("/q/health/live").then().statusCode(200);
+        management().when().get("/q/health/live").then().statusCode(200);
         ingest.accepted().reader().faults().failWith(new OutOfMemoryError("test: every reader runs out of memory"));
         Wait.upTo(RECOVERY)
                 .alias("liveness DOWN once the reader died more often than max-restarts (4) allows")
-                .until(() -> given().when().get("/q/health/live").statusCode() == 503);
-        Response live = given().when().get("/q/health/live");
+                .until(() -> management().when().get("/q/health/live").statusCode() == 503);
+        Response live = management().when().get("/q/health/live");
         assertTrue(part(live, "accepted-documents").startsWith("GAVE_UP"), live.asString());
-        assertEquals(503, given().when().get("/q/health/ready").statusCode());
+        assertEquals(503, management().when().get("/q/health/ready").statusCode());
     }
 
     /** The names of the live threads reading for the idempotency table. */
@@ -185,15 +194,15 @@ class HealthTest {
         assertEquals(202, r.statusCode(), r.asString());
     }
 
-    private static void awaitReady() {
+    private void awaitReady() {
         Wait.upTo(RECOVERY)
                 .alias("readiness UP")
-                .until(() -> given().when().get("/q/health/ready").statusCode() == 200);
+                .until(() -> management().when().get("/q/health/ready").statusCode() == 200);
     }
 
-    private static void awaitPart(String name, String state) {
+    private void awaitPart(String name, String state) {
         Wait.upTo(RECOVERY).alias("readiness naming " + name + " " + state).until(() -> {
-            Response r = given().when().get("/q/health/ready");
+            Response r = management().when().get("/q/health/ready");
             return r.statusCode() == 503 && part(r, name).startsWith(state);
         });
     }
@@ -219,5 +228,9 @@ class HealthTest {
                 intruder.initTransactions();
             }
         }
+    }
+
+    private RequestSpecification management() {
+        return given().baseUri("http://" + management.getHost()).port(management.getPort());
     }
 }
