@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -15,7 +14,6 @@ import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.DocumentState;
@@ -32,19 +30,14 @@ import io.pagestream.testing.QuietKafka;
 import io.pagestream.testing.Wait;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.WorkerConfig;
-import io.pagestream.worker.delivery.KafkaClients;
-import io.pagestream.worker.model.EngineSizing;
-import io.pagestream.worker.model.ModelIdentity;
-import io.pagestream.worker.model.ModelRuntime;
 import io.pagestream.worker.model.Prompts;
-import io.pagestream.worker.model.SystemMemory;
 import io.pagestream.worker.output.Failure;
 import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.ScriptedEngine;
+import io.pagestream.worker.testing.ScriptedPipeline;
 import io.pagestream.worker.testing.WorkerTopics;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,24 +118,15 @@ class PipelineKafkaTest {
                 "pagestream.worker.prompts.question-max-new-tokens",
                 "8"));
         ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, stepMillis);
-        ModelRuntime model = new ModelRuntime(
-                engine,
-                new ModelIdentity("scripted", "v1"),
-                new EngineSizing(16, 4096, 1, "test"),
-                new SystemMemory(),
-                Prompts.of(config.prompts()));
         SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
         Map<String, Object> common = new HashMap<>(kafka);
         common.put("bootstrap.servers", STACK.bootstrapServers());
-        KafkaClients clients = new KafkaClients(common, group, instanceId, true, 4, registry, true);
-        Pipeline pipeline = Pipeline.create(
+        Pipeline pipeline = ScriptedPipeline.create(
                 config,
-                model,
-                clients,
-                new AvroDeserializer<>(registry, PageImage.class),
-                new PipelineMetrics(new SimpleMeterRegistry()),
-                tracing,
-                Clock.systemUTC());
+                ScriptedPipeline.model(engine, Prompts.of(config.prompts())),
+                ScriptedPipeline.clients(common, group, instanceId, registry),
+                registry,
+                tracing);
         pipeline.start();
         open.add(engine);
         open.add(pipeline);

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.Answer;
@@ -29,17 +27,13 @@ import io.pagestream.testing.QuietKafka;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.WorkerConfig;
 import io.pagestream.worker.delivery.KafkaClients;
-import io.pagestream.worker.model.EngineSizing;
-import io.pagestream.worker.model.ModelIdentity;
-import io.pagestream.worker.model.ModelRuntime;
 import io.pagestream.worker.model.Prompts;
-import io.pagestream.worker.model.SystemMemory;
 import io.pagestream.worker.testing.Configs;
 import io.pagestream.worker.testing.Pages;
 import io.pagestream.worker.testing.ScriptedEngine;
 import io.pagestream.worker.testing.ScriptedEngine.Reply;
+import io.pagestream.worker.testing.ScriptedPipeline;
 import io.pagestream.worker.testing.WorkerTopics;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -131,29 +125,14 @@ class StructuredOutputKafkaTest {
         try (ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, 1).script(script(prompts));
                 SchemaRegistryClient registry = RegistryClients.of(STACK.registryUrl());
                 TopicReader reader = WorkerTopics.reader(STACK.bootstrapServers(), STACK.registryUrl())) {
-            ModelRuntime model = new ModelRuntime(
-                    engine,
-                    new ModelIdentity("scripted", "v1"),
-                    new EngineSizing(16, 4096, 1, "test"),
-                    new SystemMemory(),
-                    prompts);
-            KafkaClients clients = new KafkaClients(
+            KafkaClients clients = ScriptedPipeline.clients(
                     Map.of("bootstrap.servers", STACK.bootstrapServers()),
                     "group-structured",
                     "structured-1",
-                    true,
-                    4,
-                    registry,
-                    true);
+                    registry);
             List<ConsumerRecord<String, SpecificRecord>> records;
-            try (Pipeline pipeline = Pipeline.create(
-                    config,
-                    model,
-                    clients,
-                    new AvroDeserializer<>(registry, PageImage.class),
-                    new PipelineMetrics(new SimpleMeterRegistry()),
-                    PageTracing.off(),
-                    Clock.systemUTC())) {
+            try (Pipeline pipeline = ScriptedPipeline.create(
+                    config, ScriptedPipeline.model(engine, prompts), clients, registry, PageTracing.off())) {
                 pipeline.start();
                 // The broker is shared with this JVM's other test classes: only this test's documents count.
                 records = reader.readUntil(

@@ -1,22 +1,13 @@
 package io.pagestream.worker.testing;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.registry.testing.RegistryClients;
-import io.pagestream.schema.PageImage;
 import io.pagestream.testing.QuietKafka;
 import io.pagestream.worker.WorkerConfig;
-import io.pagestream.worker.delivery.KafkaClients;
-import io.pagestream.worker.model.EngineSizing;
-import io.pagestream.worker.model.ModelIdentity;
 import io.pagestream.worker.model.ModelRuntime;
 import io.pagestream.worker.model.Prompts;
-import io.pagestream.worker.model.SystemMemory;
 import io.pagestream.worker.pipeline.PageTracing;
 import io.pagestream.worker.pipeline.Pipeline;
-import io.pagestream.worker.pipeline.PipelineMetrics;
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -43,23 +34,14 @@ public final class ScriptedWorkerMain {
                 "pagestream.worker.prompts.ocr-max-new-tokens", "16",
                 "pagestream.worker.prompts.question-max-new-tokens", "8"));
         ScriptedEngine engine = new ScriptedEngine(16, 4096, 100, 20);
-        ModelRuntime model = new ModelRuntime(
-                engine,
-                new ModelIdentity("scripted", "v1"),
-                new EngineSizing(16, 4096, 1, "test"),
-                new SystemMemory(),
-                Prompts.of(config.prompts()));
+        ModelRuntime model = ScriptedPipeline.model(engine, Prompts.of(config.prompts()));
         SchemaRegistryClient registry = RegistryClients.of(registryUrl);
-        KafkaClients clients =
-                new KafkaClients(Map.of("bootstrap.servers", bootstrap), group, instanceId, true, 4, registry, true);
-        Pipeline pipeline = Pipeline.create(
+        Pipeline pipeline = ScriptedPipeline.create(
                 config,
                 model,
-                clients,
-                new AvroDeserializer<>(registry, PageImage.class),
-                new PipelineMetrics(new SimpleMeterRegistry()),
-                PageTracing.off(),
-                Clock.systemUTC());
+                ScriptedPipeline.clients(Map.of("bootstrap.servers", bootstrap), group, instanceId, registry),
+                registry,
+                PageTracing.off());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             pipeline.close();
