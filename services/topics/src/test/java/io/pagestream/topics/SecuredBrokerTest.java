@@ -25,7 +25,9 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 @IntegrationTest
 class SecuredBrokerTest {
     private static final String INGEST_PASSWORD = "ingest-secret";
+    private static final String WORKER_PASSWORD = "worker-secret";
     private static SecureKafka kafka;
 
     @BeforeAll
@@ -57,6 +60,7 @@ class SecuredBrokerTest {
             admin.createTopics(Topics.newTopics((short) 1)).all().get(30, TimeUnit.SECONDS);
         }
         kafka.createUser(ServicePrincipal.INGEST.user(), INGEST_PASSWORD);
+        kafka.createUser(ServicePrincipal.WORKER.user(), WORKER_PASSWORD);
         kafka.createAcls(ServicePrincipal.allAcls());
     }
 
@@ -116,6 +120,55 @@ class SecuredBrokerTest {
         }
     }
 
+    /** The worker's cycle: pages read in its group, results and the offsets committed in one transaction. */
+    @Test
+    void theWorkerConsumesInItsGroupAndCommitsResultsWithItsOffsets(@TempDir Path dir) throws Exception {
+        try (KafkaProducer<String, String> ingest = producer(
+                settings(dir, ServicePrincipal.INGEST, INGEST_PASSWORD),
+                ServicePrincipal.INGEST_TRANSACTIONAL_ID_PREFIX + "for-worker-0")) {
+            ingest.initTransactions();
+            ingest.beginTransaction();
+            ingest.send(new ProducerRecord<>(Topics.DOCUMENTS_PAGES.name(), "doc-w/0", "page"));
+            ingest.commitTransaction();
+        }
+        Map<String, Object> worker = settings(dir, ServicePrincipal.WORKER, WORKER_PASSWORD);
+        Map<String, Object> consumerSettings = new HashMap<>(worker);
+        consumerSettings.put(ConsumerConfig.GROUP_ID_CONFIG, ServicePrincipal.WORKER_GROUP);
+        consumerSettings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerSettings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerSettings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<TopicPartition, OffsetAndMetadata> done;
+        try (KafkaConsumer<String, String> consumer =
+                        new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new StringDeserializer());
+                KafkaProducer<String, String> producer =
+                        producer(worker, ServicePrincipal.WORKER_TRANSACTIONAL_ID_PREFIX + "test-0")) {
+            producer.initTransactions();
+            consumer.subscribe(List.of(Topics.DOCUMENTS_PAGES.name()));
+            List<ConsumerRecord<String, String>> pages = new ArrayList<>();
+            Wait.atMost(Duration.ofSeconds(60), () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(pages::add);
+                return pages.stream().anyMatch(r -> r.key().equals("doc-w/0"));
+            });
+            ConsumerRecord<String, String> page = pages.stream()
+                    .filter(r -> r.key().equals("doc-w/0"))
+                    .findFirst()
+                    .orElseThrow();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(Topics.PAGES_OCR.name(), "doc-w", "ocr"));
+            done = Map.of(new TopicPartition(page.topic(), page.partition()), new OffsetAndMetadata(page.offset() + 1));
+            producer.sendOffsetsToTransaction(done, consumer.groupMetadata());
+            producer.commitTransaction();
+        }
+        try (Admin admin = Admin.create(kafka.adminSettings())) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(
+                            ServicePrincipal.WORKER_GROUP)
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            done.forEach((partition, offset) ->
+                    assertEquals(offset.offset(), committed.get(partition).offset(), partition::toString));
+        }
+    }
+
     @Test
     void aWrongPasswordIsRefused() {
         Map<String, Object> settings = new HashMap<>(kafka.clientSecurity(ServicePrincipal.INGEST.user(), "wrong"));
@@ -148,8 +201,13 @@ class SecuredBrokerTest {
 
     /** The ingest user's client settings as a service reads them: from the properties file it is given. */
     private static Map<String, Object> ingestSettings(Path dir) throws IOException {
+        return settings(dir, ServicePrincipal.INGEST, INGEST_PASSWORD);
+    }
+
+    private static Map<String, Object> settings(Path dir, ServicePrincipal principal, String password)
+            throws IOException {
         Path file = kafka.writeClientProperties(
-                ServicePrincipal.INGEST.user(), INGEST_PASSWORD, dir.resolve("ingest-client.properties"));
+                principal.user(), password, dir.resolve(principal.user() + "-client.properties"));
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             properties.load(in);
