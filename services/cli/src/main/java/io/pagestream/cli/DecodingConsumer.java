@@ -3,6 +3,7 @@ package io.pagestream.cli;
 import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.registry.SchemaRegistryClient;
+import io.pagestream.topics.ServicePrincipal;
 import io.pagestream.topics.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ final class DecodingConsumer implements AutoCloseable {
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         bootstrap,
                         ConsumerConfig.GROUP_ID_CONFIG,
-                        "pagestream-watch-" + UUID.randomUUID(),
+                        ServicePrincipal.WATCH_GROUP_PREFIX + UUID.randomUUID(),
                         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                         false,
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG,

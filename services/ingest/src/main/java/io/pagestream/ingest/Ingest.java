@@ -14,6 +14,7 @@ import io.pagestream.ingest.render.PageEncoder;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.shell.ClientSettings;
 import io.pagestream.shell.ServicePart;
+import io.pagestream.topics.ServicePrincipal;
 import io.pagestream.topics.TraceHeaders;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -66,7 +67,7 @@ public class Ingest implements ServicePart {
                 kafka,
                 registry,
                 clients.autoRegister(),
-                "pagestream-ingest-" + config.instanceId(),
+                ServicePrincipal.INGEST_TRANSACTIONAL_ID_PREFIX + config.instanceId(),
                 config.maxInFlight(),
                 traces);
         RestartPolicy restarts = IngestHealth.policy(config.health());

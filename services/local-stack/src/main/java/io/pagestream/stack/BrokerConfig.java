@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -56,24 +58,33 @@ public record BrokerConfig(int brokerPort, int controllerPort, Path logDir) {
 
     /** Writes {@code server.properties} into the log directory's parent and formats the log directory. */
     public Path writeAndFormat() throws IOException {
+        return writeAndFormat(logDir, properties(), List.of());
+    }
+
+    /**
+     * Writes {@code properties} beside {@code logDir} and formats it, passing {@code formatArguments} to the storage
+     * tool as well (e.g. {@code --add-scram}, for credentials the broker needs before it can take requests).
+     */
+    static Path writeAndFormat(Path logDir, Map<String, String> properties, List<String> formatArguments)
+            throws IOException {
         Files.createDirectories(logDir);
         Path file = logDir.resolveSibling(logDir.getFileName() + ".properties");
         Properties props = new Properties();
-        props.putAll(properties());
+        props.putAll(properties);
         try (OutputStream out = Files.newOutputStream(file)) {
             props.store(out, "pagestream single-node KRaft broker");
         }
+        List<String> arguments = new ArrayList<>(List.of(
+                "format",
+                "--cluster-id",
+                Uuid.randomUuid().toString(),
+                "--config",
+                file.toString(),
+                "--ignore-formatted"));
+        arguments.addAll(formatArguments);
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         int rc = StorageTool.execute(
-                new String[] {
-                    "format",
-                    "--cluster-id",
-                    Uuid.randomUuid().toString(),
-                    "--config",
-                    file.toString(),
-                    "--ignore-formatted"
-                },
-                new PrintStream(captured, true, StandardCharsets.UTF_8));
+                arguments.toArray(String[]::new), new PrintStream(captured, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IOException("formatting Kafka storage in " + logDir + " failed (exit " + rc + "): "
                     + captured.toString(StandardCharsets.UTF_8));

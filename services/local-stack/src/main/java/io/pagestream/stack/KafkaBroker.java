@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.utils.Time;
@@ -25,7 +26,16 @@ public final class KafkaBroker implements AutoCloseable {
         Path workDir = Files.createTempDirectory("pagestream-kafka-");
         BrokerConfig config = BrokerConfig.onFreePorts(workDir.resolve("logs"));
         config.writeAndFormat();
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config.properties(), false), Time.SYSTEM);
+        return start(config, config.properties(), Map.of(), workDir);
+    }
+
+    /**
+     * Starts a broker from {@code properties} on formatted storage, and waits until a client with
+     * {@code clientSettings} is answered; {@code workDir} is removed on close.
+     */
+    static KafkaBroker start(
+            BrokerConfig config, Map<String, String> properties, Map<String, Object> clientSettings, Path workDir) {
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
         KafkaBroker broker = new KafkaBroker(config, server, workDir);
         try {
             server.startup();
@@ -33,7 +43,7 @@ public final class KafkaBroker implements AutoCloseable {
                     "Kafka broker at " + config.bootstrapServers(),
                     Duration.ofSeconds(60),
                     () -> true,
-                    () -> Readiness.kafkaAnswers(config.bootstrapServers()),
+                    () -> Readiness.kafkaAnswers(config.bootstrapServers(), clientSettings),
                     () -> "");
         } catch (RuntimeException e) {
             broker.close();

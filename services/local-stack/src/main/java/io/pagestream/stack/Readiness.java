@@ -1,6 +1,7 @@
 package io.pagestream.stack;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -37,10 +38,16 @@ final class Readiness {
 
     /** True when the broker answers a metadata request and has a controller. */
     static boolean kafkaAnswers(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000))) {
+        return kafkaAnswers(bootstrapServers, Map.of());
+    }
+
+    /** As {@link #kafkaAnswers(String)}, for a client with {@code settings} (security, credentials) added. */
+    static boolean kafkaAnswers(String bootstrapServers, Map<String, Object> settings) {
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
+        try (Admin admin = Admin.create(config)) {
             return admin.describeCluster().controller().get(3, TimeUnit.SECONDS) != null;
         } catch (Exception e) {
             return false;

@@ -31,6 +31,7 @@ class IntegrationTagsTest {
             "@QuarkusTest",
             "KafkaBroker.start(",
             "KafkaBrokerProcess.start(",
+            "SecureKafka.start(",
             "ApicurioRegistry.start(",
             "ChildProcess.",
             "ServiceJvm.");

@@ -1,6 +1,7 @@
 package io.pagestream.worker;
 
 import io.pagestream.internvl.engine.KvResidence;
+import io.pagestream.topics.ServicePrincipal;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -237,7 +238,7 @@ public interface WorkerConfig {
 
     /** The worker's consumer group; where Kafka is and how to reach it is the shell's {@code pagestream.kafka.*}. */
     interface Kafka {
-        @WithDefault("pagestream-worker")
+        @WithDefault(ServicePrincipal.WORKER_GROUP)
         String groupId();
 
         /** Join with {@code group.instance.id = instance-id}, so a restarted worker takes its partitions back at once. */

@@ -6,6 +6,7 @@ import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageImage;
+import io.pagestream.topics.ServicePrincipal;
 import io.pagestream.topics.TraceHeaders;
 import java.io.IOException;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * on the broker until its {@code transactional.id.expiration.ms} (7 days by default) forgets it.
  */
 public final class DocumentClaim implements AutoCloseable {
-    static final String TRANSACTIONAL_ID_PREFIX = "pagestream-document-";
+    static final String TRANSACTIONAL_ID_PREFIX = ServicePrincipal.DOCUMENT_CLAIM_TRANSACTIONAL_ID_PREFIX;
 
     /** Another instance took the claim while this one was publishing: its outcome stands, this attempt is aborted. */
     public static final class Superseded extends Exception {

@@ -3,6 +3,7 @@ package io.pagestream.worker.delivery;
 import io.pagestream.avro.AvroSerializer;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.shell.ClientSettings;
+import io.pagestream.topics.ServicePrincipal;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.WorkerConfig;
 import java.util.HashMap;
@@ -57,7 +58,7 @@ public record KafkaClients(
     }
 
     public String transactionalId() {
-        return "pagestream-worker-" + instanceId;
+        return ServicePrincipal.WORKER_TRANSACTIONAL_ID_PREFIX + instanceId;
     }
 
     public Consumer<String, byte[]> consumer() {

@@ -1,0 +1,220 @@
+package io.pagestream.stack;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+
+/**
+ * A single-node broker as a secured cluster runs one: clients connect over SASL_SSL and log in with SCRAM-SHA-512,
+ * and the {@code StandardAuthorizer} refuses whatever no ACL allows. The broker's TLS certificate comes from a CA
+ * generated at start ({@link BrokerTls}); the {@value #ADMIN} user, created with the storage, is the super user that
+ * creates users, topics and ACLs. The controller listener stays on loopback with SASL PLAIN (KRaft cannot check SCRAM
+ * there: the credentials live in the metadata it serves).
+ */
+public final class SecureKafka implements AutoCloseable {
+    public static final String ADMIN = "admin";
+    public static final String MECHANISM = ScramMechanism.SCRAM_SHA_512.mechanismName();
+    private static final Duration PROPAGATION = Duration.ofSeconds(30);
+
+    private final KafkaBroker broker;
+    private final BrokerTls tls;
+    private final String adminPassword;
+
+    private SecureKafka(KafkaBroker broker, BrokerTls tls, String adminPassword) {
+        this.broker = broker;
+        this.tls = tls;
+        this.adminPassword = adminPassword;
+    }
+
+    /** Starts a secured broker on free loopback ports, with certificates and storage in a temporary directory. */
+    public static SecureKafka start() throws IOException {
+        Path workDir = Files.createTempDirectory("pagestream-secure-kafka-");
+        try {
+            BrokerTls tls = BrokerTls.generate(workDir.resolve("tls"), randomSecret());
+            String adminPassword = randomSecret();
+            BrokerConfig config = BrokerConfig.onFreePorts(workDir.resolve("logs"));
+            Map<String, String> properties = securedProperties(config, tls, adminPassword);
+            BrokerConfig.writeAndFormat(
+                    config.logDir(),
+                    properties,
+                    List.of("--add-scram", MECHANISM + "=[name=" + ADMIN + ",password=" + adminPassword + "]"));
+            Map<String, Object> admin = clientSecurity(tls, ADMIN, adminPassword);
+            return new SecureKafka(KafkaBroker.start(config, properties, admin, workDir), tls, adminPassword);
+        } catch (IOException | RuntimeException e) {
+            Directories.deleteQuietly(workDir);
+            throw e;
+        }
+    }
+
+    private static Map<String, String> securedProperties(BrokerConfig config, BrokerTls tls, String adminPassword) {
+        Map<String, String> p = new HashMap<>(config.properties());
+        String clients = "SASL_SSL://127.0.0.1:" + config.brokerPort();
+        p.put("listeners", clients + ",CONTROLLER://127.0.0.1:" + config.controllerPort());
+        p.put("advertised.listeners", clients);
+        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT");
+        p.put("inter.broker.listener.name", "SASL_SSL");
+        p.put("sasl.enabled.mechanisms", MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
+        p.put(
+                "listener.name.sasl_ssl." + MECHANISM.toLowerCase() + ".sasl.jaas.config",
+                scramLogin(ADMIN, adminPassword));
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.put(
+                "listener.name.controller.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
+                        + "\" password=\"" + adminPassword + "\" user_" + ADMIN + "=\"" + adminPassword + "\";");
+        p.put("ssl.keystore.location", tls.keystore().toString());
+        p.put("ssl.keystore.password", tls.password());
+        p.put("ssl.keystore.type", BrokerTls.STORE_TYPE);
+        p.put("ssl.truststore.location", tls.truststore().toString());
+        p.put("ssl.truststore.password", tls.password());
+        p.put("ssl.truststore.type", BrokerTls.STORE_TYPE);
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("allow.everyone.if.no.acl.found", "false");
+        p.put("super.users", "User:" + ADMIN);
+        return p;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public Path truststore() {
+        return tls.truststore();
+    }
+
+    public String truststorePassword() {
+        return tls.password();
+    }
+
+    /** What a client of {@code user} needs besides the bootstrap servers: Kafka's own setting names. */
+    public Map<String, Object> clientSecurity(String user, String password) {
+        return clientSecurity(tls, user, password);
+    }
+
+    /** The super user's settings, bootstrap servers included. */
+    public Map<String, Object> adminSettings() {
+        Map<String, Object> settings = new HashMap<>(clientSecurity(ADMIN, adminPassword));
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return settings;
+    }
+
+    /**
+     * Writes {@code user}'s {@link #clientSecurity} as a Kafka client properties file, the format that
+     * {@code --command-config} and the services' {@code pagestream.kafka.config-file} take (no bootstrap servers: the
+     * services name those apart).
+     */
+    public Path writeClientProperties(String user, String password, Path file) throws IOException {
+        Properties properties = new Properties();
+        clientSecurity(user, password).forEach((k, v) -> properties.setProperty(k, String.valueOf(v)));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            properties.store(out, "Kafka client settings of " + user);
+        }
+        return file;
+    }
+
+    /** Creates (or changes the password of) a SCRAM user, and returns once the user can log in. */
+    public void createUser(String user, String password) {
+        try (Admin admin = Admin.create(adminSettings())) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("creating user " + user + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating user " + user, e);
+        }
+        Readiness.await(
+                "a login of " + user,
+                PROPAGATION,
+                () -> true,
+                () -> Readiness.kafkaAnswers(bootstrapServers(), clientSecurity(user, password)),
+                () -> "");
+    }
+
+    /** Creates {@code acls}, and returns once the broker's authorizer enforces them. */
+    public void createAcls(Collection<AclBinding> acls) {
+        try (Admin admin = Admin.create(adminSettings())) {
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            Readiness.await("the ACLs", PROPAGATION, () -> true, () -> enforced(admin, acls), () -> "");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("creating ACLs failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating ACLs", e);
+        }
+    }
+
+    /** The broker answers ACL descriptions from its authorizer's own copy, so what it lists is what it enforces. */
+    private static boolean enforced(Admin admin, Collection<AclBinding> acls) {
+        try {
+            return admin.describeAcls(AclBindingFilter.ANY)
+                    .values()
+                    .get(5, TimeUnit.SECONDS)
+                    .containsAll(acls);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        broker.close();
+    }
+
+    private static Map<String, Object> clientSecurity(BrokerTls tls, String user, String password) {
+        return Map.of(
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+                "SASL_SSL",
+                SaslConfigs.SASL_MECHANISM,
+                MECHANISM,
+                SaslConfigs.SASL_JAAS_CONFIG,
+                scramLogin(user, password),
+                SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                tls.truststore().toString(),
+                SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
+                tls.password(),
+                SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG,
+                BrokerTls.STORE_TYPE);
+    }
+
+    private static String scramLogin(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[18];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
