@@ -197,7 +197,7 @@ final class DemoCommand implements Callable<Integer> {
                 if (System.nanoTime() > deadline) {
                     return failed(pipeline, progress, err, "the samples were not all done after " + timeout);
                 }
-                var dead = pipeline.firstDead();
+                var dead = pipeline.lost();
                 if (dead.isPresent()) {
                     return failed(pipeline, progress, err, "the " + dead.get().name() + " process exited");
                 }

@@ -7,7 +7,10 @@ import io.pagestream.stack.ApicurioRegistry;
 import io.pagestream.stack.ChildProcess;
 import io.pagestream.stack.FreePorts;
 import io.pagestream.stack.KafkaBrokerProcess;
+import io.pagestream.stack.RestartPolicy;
 import io.pagestream.stack.ServiceJvm;
+import io.pagestream.stack.ServiceSupervisor;
+import io.pagestream.stack.SupervisedService;
 import io.pagestream.stack.TopicAdmin;
 import io.pagestream.topics.Topics;
 import java.io.IOException;
@@ -30,8 +33,10 @@ import java.util.stream.Collectors;
 /**
  * The whole pipeline on this machine, every part a child process: a KRaft broker, the Apicurio registry, the topics,
  * and the packaged ingest, worker and assembler services, each on its own port. {@code up} keeps it running,
- * {@code demo} runs documents through it. {@link #close()} stops every child that was started, services first, and
- * may be called from a shutdown hook while start-up is still under way: what starts after it is stopped at once.
+ * {@code demo} runs documents through it. Once they are ready, a service that exits is started again
+ * ({@link ServiceSupervisor}); the broker and the registry are not. {@link #close()} stops every child that was
+ * started, services first, and may be called from a shutdown hook while start-up is still under way: what starts after
+ * it is stopped at once, and nothing is restarted.
  */
 final class LocalPipeline implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofMinutes(3);
@@ -101,8 +106,11 @@ final class LocalPipeline implements AutoCloseable {
     private final Path dir;
     private final PrintWriter log;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
-    private final List<ChildProcess> children = new ArrayList<>();
-    private final Map<String, ServiceJvm> services = new LinkedHashMap<>();
+    /** The broker and the registry: nothing restarts them. */
+    private final List<ChildProcess> stack = new ArrayList<>();
+
+    private final ServiceSupervisor supervisor;
+    private final Map<String, SupervisedService> services = new LinkedHashMap<>();
     /** This JVM's children from before: anything else it has at {@link #close()} was started for the pipeline. */
     private final Set<Long> preexisting;
 
@@ -112,6 +120,10 @@ final class LocalPipeline implements AutoCloseable {
     LocalPipeline(Path dir, PrintWriter log) {
         this.dir = dir.toAbsolutePath();
         this.log = log;
+        this.supervisor = new ServiceSupervisor(RestartPolicy.DEFAULT, line -> {
+            log.println(line);
+            log.flush();
+        });
         this.preexisting =
                 ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
     }
@@ -126,8 +138,8 @@ final class LocalPipeline implements AutoCloseable {
         KafkaBrokerProcess kafka = started(KafkaBrokerProcess.start(dir, ports.kafka(), 0));
         ApicurioRegistry registry = started(ApicurioRegistry.start(dir, ports.registry()));
         synchronized (this) {
-            children.add(kafka.process());
-            children.add(registry.process());
+            stack.add(kafka.process());
+            stack.add(registry.process());
         }
         TopicAdmin.createMissing(kafka.bootstrapServers(), Topics.newTopics((short) 1));
         try (SchemaRegistryClient schemas = new SchemaRegistryClient(RegistryConfig.of(registry.url()))) {
@@ -173,12 +185,14 @@ final class LocalPipeline implements AutoCloseable {
                             "kafka-streams.state.dir",
                             dir.resolve("assembler-state").toString()));
         }
-        for (ServiceJvm service : services.values()) {
-            service.awaitReady(READY_WITHIN, this::isClosed);
+        for (SupervisedService service : services.values()) {
+            service.current().awaitReady(READY_WITHIN, this::isClosed);
             log.println("  " + service.name() + " is ready");
         }
+        services.values().forEach(SupervisedService::keepRunning);
         Map<String, String> management = new LinkedHashMap<>();
-        services.forEach((name, service) -> management.put(name, service.managementUrl()));
+        services.forEach(
+                (name, service) -> management.put(name, service.current().managementUrl()));
         return new Addresses(
                 kafka.bootstrapServers(),
                 registry.url(),
@@ -189,7 +203,7 @@ final class LocalPipeline implements AutoCloseable {
     }
 
     private Optional<String> url(String service) {
-        return Optional.ofNullable(services.get(service)).map(ServiceJvm::url);
+        return Optional.ofNullable(services.get(service)).map(s -> s.current().url());
     }
 
     private ServiceJvm.Builder service(
@@ -203,12 +217,12 @@ final class LocalPipeline implements AutoCloseable {
     }
 
     private void start(ServiceJvm.Builder builder) throws IOException {
-        ServiceJvm service = started(builder.start());
-        log.println("Starting the " + service.name() + " service on " + service.url() + " ...");
+        SupervisedService service = started(supervisor.start(builder));
+        log.println("Starting the " + service.name() + " service on "
+                + service.current().url() + " ...");
         synchronized (this) {
-            children.add(service.process());
+            services.put(service.name(), service);
         }
-        services.put(service.name(), service);
     }
 
     private synchronized boolean isClosed() {
@@ -224,22 +238,37 @@ final class LocalPipeline implements AutoCloseable {
         return part;
     }
 
-    /** Every child process started, in start order. */
+    /** Every child process running now (a restarted service's latest), in start order. */
     synchronized List<ChildProcess> children() {
-        return List.copyOf(children);
+        List<ChildProcess> all = new ArrayList<>(stack);
+        services.values().forEach(service -> all.add(service.current().process()));
+        return List.copyOf(all);
     }
 
-    /** The first child that is no longer running, if any: the pipeline cannot finish without it. */
-    Optional<ChildProcess> firstDead() {
-        return children().stream().filter(child -> !child.isAlive()).findFirst();
+    /** The broker or the registry, if one of them is no longer running: nothing restarts them. */
+    synchronized Optional<ChildProcess> deadStackPart() {
+        return stack.stream().filter(child -> !child.isAlive()).findFirst();
+    }
+
+    /** A child that is gone for good, if any: a dead broker or registry, or a service given up on. */
+    synchronized Optional<ChildProcess> lost() {
+        return deadStackPart().or(() -> services.values().stream()
+                .filter(SupervisedService::isGivenUp)
+                .map(service -> service.current().process())
+                .findFirst());
     }
 
     /** The end of each service's log (or of every child's when no service runs), for a failure report. */
     String logTails() {
         StringBuilder b = new StringBuilder();
-        List<ChildProcess> shown = services.isEmpty()
-                ? children()
-                : services.values().stream().map(ServiceJvm::process).toList();
+        List<ChildProcess> shown;
+        synchronized (this) {
+            shown = services.isEmpty()
+                    ? List.copyOf(stack)
+                    : services.values().stream()
+                            .map(service -> service.current().process())
+                            .toList();
+        }
         for (ChildProcess child : shown) {
             b.append("---- ")
                     .append(child.name())
@@ -260,9 +289,10 @@ final class LocalPipeline implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        supervisor.close();
         while (!started.isEmpty()) {
             AutoCloseable part = started.pop();
-            if (part instanceof ServiceJvm service) {
+            if (part instanceof SupervisedService service) {
                 service.stop(STOP_GRACE);
             } else {
                 closeQuietly(part);

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 /**
  * Starts the pipeline ({@link LocalPipeline}) — a single-node KRaft broker, an Apicurio registry, the topics and
  * whichever of the ingest, worker and assembler services have been built — prints the addresses, and keeps running
- * until Ctrl-C, when it stops every child it started. The stack is ephemeral: the registry keeps schemas in memory, so
+ * until Ctrl-C, when it stops every child it started. A service that dies is restarted with backoff; a dead broker or
+ * registry stops it all. The stack is ephemeral: the registry keeps schemas in memory, so
  * Kafka's data is wiped at each start to stay consistent with it.
  */
 @Command(
@@ -178,7 +179,8 @@ final class UpCommand implements Callable<Integer> {
         }
         out.flush();
         while (stopped.getCount() > 0) {
-            Optional<ChildProcess> dead = pipeline.firstDead();
+            // A dead service is the supervisor's to restart, or to give up on while the rest keeps running.
+            Optional<ChildProcess> dead = pipeline.deadStackPart();
             if (dead.isPresent() && stopped.getCount() > 0) {
                 spec.commandLine()
                         .getErr()

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
-import io.pagestream.stack.ChildProcess;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.topics.Topics;
 import java.io.BufferedReader;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +41,7 @@ class UpCommandTest {
     @Test
     void upServesTheStackAndCtrlCLeavesNoProcessBehind(@TempDir Path dir) throws Exception {
         Path ingestJar = Path.of("../ingest/target/quarkus-app/quarkus-run.jar");
-        Process up = cli(
+        Process up = CliProcess.start(
                 dir.resolve("up.err"),
                 "up",
                 "--json",
@@ -98,7 +96,7 @@ class UpCommandTest {
                         .get(30, TimeUnit.SECONDS);
             }
 
-            Process watch = cli(
+            Process watch = CliProcess.start(
                     dir.resolve("watch.err"),
                     "watch",
                     "--json",
@@ -134,13 +132,6 @@ class UpCommandTest {
             child.onExit().get(10, TimeUnit.SECONDS);
             assertFalse(child.isAlive(), "orphan left running: " + child.info());
         }
-    }
-
-    private static Process cli(Path stderr, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                ChildProcess.javaExecutable(), "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     }
 
     private static Matcher awaitAddresses(BufferedReader lines) {

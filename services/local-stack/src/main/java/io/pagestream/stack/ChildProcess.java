@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +66,16 @@ public final class ChildProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** Completes when the child has ended, however it ended. */
+    public CompletableFuture<ChildProcess> onExit() {
+        return process.onExit().thenApply(ended -> this);
+    }
+
+    /** How it ended, once it has: its exit status, or 128 + the signal that killed it (137 for SIGKILL). */
+    public int exitStatus() {
+        return process.exitValue();
     }
 
     /** The last lines of the child's output, for error messages. */

@@ -2,12 +2,18 @@ package io.pagestream.stack;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /**
- * Stands in for a packaged Quarkus service in {@link ServiceJvmTest}: serves the readiness check on
+ * Stands in for a packaged Quarkus service in {@link ServiceJvmTest} and {@link ServiceSupervisorTest}: serves the readiness check on
  * {@code quarkus.management.port}, and on {@code quarkus.http.port}'s {@code /settings} what it was given (a system property and an environment
  * variable), so the test sees them arrive.
  */
@@ -24,6 +30,32 @@ public final class StubService {
                 exchange -> answer(exchange, System.getProperty("stub.greeting") + " " + System.getenv("STUB_NAME")));
         server.start();
         System.out.println("stub service started");
+    }
+
+    /**
+     * A runnable jar in {@code dir} whose main class is {@code mainClass}, from this module's test classes, as a
+     * packaged service is a runnable jar.
+     */
+    static Path jar(Path dir, String mainClass) throws Exception {
+        Path classes = Path.of(StubService.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toAbsolutePath();
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, mainClass);
+        manifest.getMainAttributes()
+                .put(
+                        Attributes.Name.CLASS_PATH,
+                        dir.toAbsolutePath().relativize(classes).toString().replace('\\', '/') + "/");
+        Path jar = dir.resolve("app.jar");
+        try (OutputStream out = Files.newOutputStream(jar);
+                JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+            // the manifest is the whole jar: the classes come through its Class-Path
+        }
+        return jar;
     }
 
     private static HttpServer listen(String portProperty) throws IOException {
