@@ -34,7 +34,8 @@ class IntegrationTagsTest {
             "SecureKafka.start(",
             "ApicurioRegistry.start(",
             "ChildProcess.",
-            "ServiceJvm.");
+            "ServiceJvm.",
+            "new ServiceSupervisor(");
 
     /** Comments that begin a line: {@code /*} or {@code //} inside a string (a URL, a media type) is no comment. */
     private static final Pattern COMMENTS = Pattern.compile("(?ms)^\\s*/\\*.*?\\*/|^\\s*//[^\\n]*");
