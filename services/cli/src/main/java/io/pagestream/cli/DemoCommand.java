@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 /**
  * The whole pipeline once, end to end: starts it on free ports ({@link LocalPipeline}), submits the bundled samples
  * through ingest's REST API in markdown mode, prints progress and each document's markdown (see {@link DemoText}) and
- * answers as they arrive, asks each document's status URL (the assembler's REST API) for its state, and stops
+ * answers as they arrive, asks each document's status URL (ingest's, answered from the assembler) for its state, and stops
  * everything.
  * Exit 0 when every sample completed with all its pages read and all its questions answered, and its status URL says
  * so; 1 with the services' log

@@ -152,7 +152,8 @@ final class LocalPipeline implements AutoCloseable {
                 kafka.bootstrapServers(),
                 "pagestream.registry.url",
                 registry.url());
-        // Chosen before ingest starts: the status URL ingest hands out points at the assembler, which serves it.
+        // Chosen before ingest starts: ingest answers status reads by asking the assembler. Its status URLs stay
+        // relative (its own /v1/documents/{id}), which the command line resolves against ingest's address.
         int assemblerPort = jars.assembler() == null ? 0 : FreePorts.orPick(ports.assembler());
         if (jars.ingest() != null) {
             ServiceJvm.Builder ingest = service("ingest", ports.ingest(), jars.ingest(), "512m", common, tracing)
@@ -164,8 +165,7 @@ final class LocalPipeline implements AutoCloseable {
                             "quarkus.http.body.uploads-directory",
                             dir.resolve("ingest-uploads").toString());
             if (jars.assembler() != null) {
-                ingest.property(
-                        "pagestream.ingest.status-url-prefix", "http://127.0.0.1:" + assemblerPort + "/v1/documents/");
+                ingest.property("pagestream.ingest.results-url", "http://127.0.0.1:" + assemblerPort);
             }
             start(ingest);
         }

@@ -5,15 +5,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Where {@code get} and {@code wait} find the results API (the assembler's {@code GET /v1/documents/{id}}, which
- * {@code up} prints as "Documents REST") and the credentials they send, in the style of {@code submit}'s options.
+ * Where {@code get} and {@code wait} find the results API ({@code GET /v1/documents/{id}}, served by ingest from the
+ * assembler, which {@code up} prints as "Documents REST") and the credentials they send, in the style of
+ * {@code submit}'s options.
  */
 final class ResultsApiOptions {
     @Option(
             names = "--url",
-            defaultValue = "${env:PAGESTREAM_RESULTS_URL:-http://127.0.0.1:8082}",
+            defaultValue = "${env:PAGESTREAM_RESULTS_URL:-http://127.0.0.1:8080}",
             description =
-                    "Results API base URL: the assembler (env PAGESTREAM_RESULTS_URL). Default: ${DEFAULT-VALUE}.")
+                    "Results API base URL: ingest, the public API (env PAGESTREAM_RESULTS_URL). Default: ${DEFAULT-VALUE}.")
     String url;
 
     @Mixin

@@ -161,8 +161,9 @@ final class UpCommand implements Callable<Integer> {
             a.ingest()
                     .ifPresent(url -> out.println("  Ingest REST       " + url + "/v1/documents   (OpenAPI "
                             + a.management().get("ingest") + "/q/openapi)"));
-            a.assembler()
-                    .ifPresent(url -> out.println("  Documents REST    " + url + "/v1/documents/{id}   (assembler)"));
+            a.ingest()
+                    .ifPresent(url -> out.println(
+                            "  Documents REST    " + url + "/v1/documents/{id}   (ingest, from the assembler)"));
             a.worker()
                     .ifPresent(url -> out.println(
                             "  Worker status     " + url + "/v1/worker   (model " + worker.checkpoint() + ")"));

@@ -16,9 +16,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public API: one Ingress, one host, with TLS; {@code POST /v1/documents} reaches ingest's API port and
- * {@code /v1/documents/{id}…} the assembler's, nothing reaches a management port, and the status URL ingest hands out
- * is {@code https://<that host>/v1/documents/}.
+ * The public API: one Ingress, one host, with TLS; all of {@code /v1/documents} (the submit and
+ * {@code /v1/documents/{id}…}) reaches ingest's API port, so every read passes ingest's authentication, nothing reaches
+ * the assembler or a management port, the status URL ingest hands out is {@code https://<that host>/v1/documents/},
+ * and ingest asks the assembler's Service for what it reads.
  */
 class IngressTest {
     private static final String SUBMIT = "/v1/documents";
@@ -48,8 +49,24 @@ class IngressTest {
                         .contains("POST /v1/documents reaches pagestream-ingest:management, not"
                                 + " pagestream-ingest:http"),
                 problemsWith(toManagement).toString());
-        String allToIngest = ingress.replace("name: pagestream-assembler", "name: pagestream-ingest");
-        assertTrue(problemsWith(allToIngest).stream().anyMatch(p -> p.startsWith("GET " + DOCUMENT)));
+        // The old split: the submit Exact to ingest, the reads to the assembler.
+        String readsToAssembler = ingress.replace(
+                        "                  name: http\n",
+                        "                  name: http\n"
+                                + "          - path: /v1/documents/\n"
+                                + "            pathType: Prefix\n"
+                                + "            backend:\n"
+                                + "              service:\n"
+                                + "                name: pagestream-assembler\n"
+                                + "                port:\n"
+                                + "                  name: http\n")
+                .replaceFirst("pathType: Prefix", "pathType: Exact");
+        assertEquals(
+                List.of(
+                        "GET " + DOCUMENT + " reaches pagestream-assembler:http, not pagestream-ingest:http",
+                        "GET " + DOCUMENT + "/ocr reaches pagestream-assembler:http, not pagestream-ingest:http",
+                        "the status URL https://pagestream.example.com/v1/documents/{id} does not reach ingest"),
+                problemsWith(readsToAssembler));
 
         List<JsonNode> docs = new ArrayList<>(Kustomize.render("base"));
         docs.removeIf(d -> d.path("kind").asText().equals("StatefulSet"));
@@ -60,6 +77,18 @@ class IngressTest {
         assertEquals(
                 List.of("ingest's status URL prefix http://pagestream-assembler:8082/v1/documents/ is not"
                         + " https://pagestream.example.com/v1/documents/"),
+                problems(docs));
+    }
+
+    @Test
+    void aResultsUrlElsewhereIsReported() {
+        List<JsonNode> docs = new ArrayList<>(Kustomize.render("base"));
+        docs.removeIf(d -> d.path("kind").asText().equals("StatefulSet"));
+        docs.addAll(Repo.yamlDocuments(Repo.read(Repo.K8S.resolve("base/ingest.yaml"))
+                .replace("http://pagestream-assembler:8082", "http://pagestream-assembler:9000")));
+        assertEquals(
+                List.of("ingest's results URL http://pagestream-assembler:9000 is not the assembler's Service"
+                        + " http://pagestream-assembler:8082"),
                 problems(docs));
     }
 
@@ -97,17 +126,22 @@ class IngressTest {
             problems.add(name + ": no TLS Secret covers " + host);
         }
         route(rule, SUBMIT, "POST", "pagestream-ingest", problems);
-        route(rule, DOCUMENT, "GET", "pagestream-assembler", problems);
-        route(rule, DOCUMENT + "/ocr", "GET", "pagestream-assembler", problems);
-        String prefix = PortsAndImagesTest.env(
-                Manifests.only(docs, "StatefulSet", "pagestream-ingest"), "PAGESTREAM_INGEST_STATUS_URL_PREFIX");
+        route(rule, DOCUMENT, "GET", "pagestream-ingest", problems);
+        route(rule, DOCUMENT + "/ocr", "GET", "pagestream-ingest", problems);
+        JsonNode ingest = Manifests.only(docs, "StatefulSet", "pagestream-ingest");
+        String results = PortsAndImagesTest.env(ingest, "PAGESTREAM_INGEST_RESULTS_URL");
+        String assembler = "http://pagestream-assembler:" + Service.ASSEMBLER.httpPort();
+        if (!results.equals(assembler)) {
+            problems.add("ingest's results URL " + results + " is not the assembler's Service " + assembler);
+        }
+        String prefix = PortsAndImagesTest.env(ingest, "PAGESTREAM_INGEST_STATUS_URL_PREFIX");
         String expected = "https://" + host + "/v1/documents/";
         if (!prefix.equals(expected)) {
             problems.add("ingest's status URL prefix " + prefix + " is not " + expected);
         } else if (!backend(rule, URI.create(prefix + "some-id").getPath())
-                .map(b -> b.getName().equals("pagestream-assembler"))
+                .map(b -> b.getName().equals("pagestream-ingest"))
                 .orElse(false)) {
-            problems.add("the status URL " + prefix + "{id} does not reach the assembler");
+            problems.add("the status URL " + prefix + "{id} does not reach ingest");
         }
         return problems;
     }

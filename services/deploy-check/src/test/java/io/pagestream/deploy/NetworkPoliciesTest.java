@@ -60,6 +60,25 @@ class NetworkPoliciesTest {
                 problems(docs));
     }
 
+    @Test
+    void anAssemblerApiOpenToClientsIsReported() {
+        String policies = Repo.read(Repo.K8S.resolve("base/network-policies.yaml"))
+                .replace(
+                        "  ingress:\n    - from:\n        - podSelector:\n            matchLabels:\n"
+                                + "              app.kubernetes.io/name: pagestream-ingest\n",
+                        "  ingress:\n    - from:\n        - namespaceSelector: {}\n        - podSelector:\n"
+                                + "            matchLabels:\n              app.kubernetes.io/name: pagestream-ingest\n");
+        List<JsonNode> docs = new ArrayList<>(Kustomize.render("base").stream()
+                .filter(d -> !d.path("kind").asText().equals("NetworkPolicy"))
+                .toList());
+        docs.addAll(Repo.yamlDocuments(policies));
+        assertEquals(
+                List.of(
+                        "ingress controller -> pagestream-assembler:8082 is allowed",
+                        "kafka -> pagestream-assembler:8082 is allowed"),
+                problems(docs));
+    }
+
     static List<String> problems(List<JsonNode> docs) {
         NetworkPolicies policies = new NetworkPolicies(Manifests.ofKind(docs, "NetworkPolicy").stream()
                 .map(d -> StrictModels.parse(d, NetworkPolicy.class))
@@ -77,7 +96,11 @@ class NetworkPoliciesTest {
         }
         need(policies, problems, registry, KAFKA, 9092, true);
         need(policies, problems, OUTSIDE, ingest, Service.INGEST.httpPort(), true);
-        need(policies, problems, OUTSIDE, assembler, Service.ASSEMBLER.httpPort(), true);
+        // Status reads go through ingest, behind its authentication: only ingest asks the assembler.
+        need(policies, problems, ingest, assembler, Service.ASSEMBLER.httpPort(), true);
+        need(policies, problems, OUTSIDE, assembler, Service.ASSEMBLER.httpPort(), false);
+        need(policies, problems, KAFKA, assembler, Service.ASSEMBLER.httpPort(), false);
+        need(policies, problems, worker, assembler, Service.ASSEMBLER.httpPort(), false);
         need(policies, problems, assembler, assembler, Service.ASSEMBLER.httpPort(), true);
         for (var service : List.of(
                 java.util.Map.entry(ingest, Service.INGEST),

@@ -54,20 +54,28 @@ class PortsAndImagesTest {
     }
 
     /**
-     * Ingest hands each client a status URL: in k8s the public host of the Ingress, which routes the URL's path to the
-     * assembler (IngressTest); in compose the assembler's published port.
+     * Ingest hands each client a status URL that ingest itself serves: in k8s the public host of the Ingress, which
+     * routes the URL's path to ingest (IngressTest); in compose ingest's published port, and ingest asks the
+     * assembler's service.
      */
     @Test
-    void theStatusUrlIngestHandsOutIsTheAssemblers() {
+    void theStatusUrlIngestHandsOutIsIngests() {
         for (String dir : Repo.OVERLAYS) {
             assertEquals(List.of(), IngressTest.problems(Kustomize.render(dir)), dir);
         }
         JsonNode compose = Compose.file();
-        URI url = URI.create(compose.at("/services/ingest/environment/PAGESTREAM_INGEST_STATUS_URL_PREFIX")
-                .asText());
-        String published = compose.at("/services/assembler/ports/0").asText();
-        assertEquals(url.getPort() + ":8082", published, "compose publishes the assembler where the URL points");
+        JsonNode ingest = compose.at("/services/ingest");
+        URI url = URI.create(
+                ingest.at("/environment/PAGESTREAM_INGEST_STATUS_URL_PREFIX").asText());
+        String published = ingest.at("/ports/0").asText();
+        assertEquals(
+                url.getPort() + ":" + Service.INGEST.httpPort(),
+                published,
+                "compose publishes ingest where the URL points");
         assertEquals("/v1/documents/", url.getPath());
+        assertEquals(
+                "http://assembler:" + Service.ASSEMBLER.httpPort(),
+                ingest.at("/environment/PAGESTREAM_INGEST_RESULTS_URL").asText());
     }
 
     static String env(JsonNode workload, String name) {

@@ -3,6 +3,7 @@ package io.pagestream.ingest;
 import io.pagestream.schema.OcrMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -78,9 +79,28 @@ public interface IngestConfig {
     @WithDefault("200000")
     int idempotencyCapacity();
 
-    /** Prefix of the status URL returned with each document (the assembler serves it). */
+    /**
+     * Prefix of the status URL returned with each document: ingest's own public path ({@code GET /v1/documents/{id}}),
+     * as clients reach it (behind an Ingress, its public host).
+     */
     @WithDefault("/v1/documents/")
     String statusUrlPrefix();
+
+    /** The assembler's base URL: ingest forwards status reads to its {@code /v1/documents/{id}}. */
+    @WithDefault("http://localhost:8082")
+    URI resultsUrl();
+
+    /** How long a status read waits for the assembler before 503. */
+    @WithDefault("10s")
+    Duration resultsTimeout();
+
+    /**
+     * How long after its submission an accepted document that the assembler does not know is shown as ACCEPTED. No
+     * longer than the assembler's retention ({@code pagestream.assembler.retention}): after that, the assembler's 404
+     * may mean it closed and removed the document, and stands.
+     */
+    @WithDefault("24h")
+    Duration acceptedStatusWindow();
 
     /**
      * Mixed into the ids derived from idempotency keys (DocumentIds), so that nobody without it can compute the id a

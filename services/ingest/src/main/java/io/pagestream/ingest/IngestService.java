@@ -321,7 +321,7 @@ public final class IngestService {
                 }
             }
             accepted.put(new AcceptedDocuments.Accepted(
-                    id, key, sha, RequestDigest.of(request), pageCount, format.mediaType()));
+                    id, key, sha, RequestDigest.of(request), pageCount, format.mediaType(), submittedAt));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             metrics.accepted(pageCount, s.size(), spool.bytes(), took);
             LOG.log(

@@ -8,6 +8,7 @@ import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.topics.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -58,7 +59,8 @@ public final class AcceptedDocuments implements AutoCloseable {
             byte[] sha256,
             byte[] requestDigest,
             int pageCount,
-            String mediaType) {
+            String mediaType,
+            Instant submittedAt) {
         public String sha256Hex() {
             return HexFormat.of().formatHex(sha256);
         }
@@ -123,6 +125,13 @@ public final class AcceptedDocuments implements AutoCloseable {
         }
     }
 
+    /** The accepted document with this id as the table holds it now, without waiting for Kafka. */
+    public Optional<Accepted> find(String documentId) {
+        synchronized (table) {
+            return Optional.ofNullable(table.get(documentId));
+        }
+    }
+
     /**
      * The accepted document with this id, after the table caught up with everything committed before this call.
      *
@@ -138,9 +147,7 @@ public final class AcceptedDocuments implements AutoCloseable {
         } finally {
             synced.cancel(false);
         }
-        synchronized (table) {
-            return Optional.ofNullable(table.get(documentId));
-        }
+        return find(documentId);
     }
 
     private record Pending(Map<TopicPartition, Long> ends, List<CompletableFuture<Void>> waiters) {}
@@ -238,7 +245,8 @@ public final class AcceptedDocuments implements AutoCloseable {
                             sha,
                             RequestDigest.of(v),
                             v.getPageCount(),
-                            v.getMediaType()));
+                            v.getMediaType(),
+                            v.getSubmittedAt()));
                 }
                 resumeAt.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
             }

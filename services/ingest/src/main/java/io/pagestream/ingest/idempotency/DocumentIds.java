@@ -66,6 +66,11 @@ public final class DocumentIds {
                 && !DERIVED_ID.matcher(id).matches();
     }
 
+    /** Whether {@code id} could name a document ingest accepted: a client's own id, or one ingest made. */
+    public static boolean isReadableId(String id) {
+        return id != null && SAFE_ID.matcher(id).matches();
+    }
+
     public static boolean isValidIdempotencyKey(String key) {
         return key != null
                 && !key.isBlank()

@@ -1,0 +1,160 @@
+package io.pagestream.ingest.api;
+
+import io.pagestream.ingest.Ingest;
+import io.pagestream.ingest.idempotency.AcceptedDocuments;
+import io.pagestream.ingest.idempotency.DocumentIds;
+import io.pagestream.ingest.query.AcceptedView;
+import io.pagestream.ingest.query.AssemblerClient;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * {@code GET /v1/documents/{id}} on the public host, behind the same authentication as the submit: the assembler's
+ * answer, passed on as it came, except that a document ingest accepted and the assembler does not know yet (it reads
+ * {@code documents.requests} behind ingest) is ACCEPTED, never 404.
+ */
+@Path("/v1/documents/{id}")
+@Tag(name = "documents")
+public class DocumentStatusResource {
+    private static final System.Logger LOG = System.getLogger(DocumentStatusResource.class.getName());
+    /** What a client needs of the assembler's headers: the body's type, when to retry, who read the document. */
+    private static final List<String> FORWARDED_HEADERS =
+            List.of("Content-Type", "Retry-After", "X-Pagestream-Served-By");
+
+    /** Body of a 404 or 503, as the assembler writes it. */
+    @Schema(description = "Why a document could not be shown")
+    public record Problem(String documentId, String error) {}
+
+    @Inject
+    Ingest ingest;
+
+    @Inject
+    AssemblerClient assembler;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Status, progress and results of a document",
+            description = "The assembler's view of the document (PROCESSING, COMPLETED or INCOMPLETE, with results "
+                    + "once closed), or ACCEPTED for a document accepted but not yet seen by the assembler.")
+    @Parameter(
+            name = "results",
+            in = ParameterIn.QUERY,
+            description = "Include the OCR and answers of a closed document (passed to the assembler)",
+            schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "true"))
+    @APIResponse(
+            responseCode = "200",
+            description = "The assembler's view of the document, or ACCEPTED (AcceptedView) before it has it",
+            content = @Content(schema = @Schema(implementation = AcceptedView.class)))
+    @APIResponse(responseCode = "401", description = "Authentication on and no valid API key or bearer token")
+    @APIResponse(
+            responseCode = "404",
+            description = "Unknown document: neither accepted by ingest nor known to the assembler, or removed after "
+                    + "the assembler's retention",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "The assembler is unreachable, starting or rebalancing, or Kafka too slow to tell whether "
+                    + "the document was accepted: retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "seconds"),
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    public Response get(
+            @Parameter(description = "The document id") @PathParam("id") String documentId, @Context UriInfo uri) {
+        if (!DocumentIds.isReadableId(documentId)) {
+            return problem(Response.Status.NOT_FOUND, documentId, "unknown document: not a document id");
+        }
+        HttpResponse<InputStream> answer;
+        try {
+            answer = assembler.document(documentId, uri.getQueryParameters());
+        } catch (IOException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    String.format("documentId=%s: the assembler did not answer: %s", documentId, e));
+            return unavailable(documentId, "the assembler did not answer; retry later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable(documentId, "interrupted while asking the assembler");
+        }
+        if (answer.statusCode() != Response.Status.NOT_FOUND.getStatusCode()) {
+            return forwarded(answer, answer.body());
+        }
+        byte[] notFound;
+        try (InputStream body = answer.body()) {
+            notFound = body.readAllBytes();
+        } catch (IOException e) {
+            return unavailable(documentId, "the assembler's answer broke off; retry later");
+        }
+        try {
+            Optional<AcceptedDocuments.Accepted> accepted = acceptedRecently(documentId);
+            return accepted.isPresent()
+                    ? Response.ok(AcceptedView.of(accepted.get()))
+                            .type(MediaType.APPLICATION_JSON)
+                            .build()
+                    : forwarded(answer, notFound);
+        } catch (TimeoutException e) {
+            return unavailable(documentId, "cannot read the accepted documents from Kafka in time; retry later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable(documentId, "interrupted while reading the accepted documents");
+        }
+    }
+
+    /**
+     * The document, if ingest accepted it within the accepted-status window: one this instance accepted is in the
+     * table at once, one another instance accepted once the table has read up to now.
+     */
+    private Optional<AcceptedDocuments.Accepted> acceptedRecently(String documentId)
+            throws TimeoutException, InterruptedException {
+        AcceptedDocuments table = ingest.accepted();
+        Optional<AcceptedDocuments.Accepted> found = table.find(documentId);
+        if (found.isEmpty()) {
+            found = table.lookup(documentId, ingest.config().resultsTimeout());
+        }
+        Instant windowStart = Instant.now().minus(ingest.config().acceptedStatusWindow());
+        return found.filter(a -> a.submittedAt().isAfter(windowStart));
+    }
+
+    private static Response forwarded(HttpResponse<InputStream> answer, Object body) {
+        Response.ResponseBuilder response = Response.status(answer.statusCode()).entity(body);
+        for (String name : FORWARDED_HEADERS) {
+            answer.headers().firstValue(name).ifPresent(v -> response.header(name, v));
+        }
+        return response.build();
+    }
+
+    private Response unavailable(String documentId, String error) {
+        return Response.fromResponse(problem(Response.Status.SERVICE_UNAVAILABLE, documentId, error))
+                .header("Retry-After", ingest.config().retryAfterSeconds())
+                .build();
+    }
+
+    private static Response problem(Response.Status status, String documentId, String error) {
+        return Response.status(status)
+                .entity(new Problem(documentId, error))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
+    }
+}

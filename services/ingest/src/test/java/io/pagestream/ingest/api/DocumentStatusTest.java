@@ -1,0 +1,190 @@
+package io.pagestream.ingest.api;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pagestream.ingest.TestFiles;
+import io.pagestream.schema.DocumentRequest;
+import io.pagestream.schema.OcrMode;
+import io.pagestream.schema.Task;
+import io.pagestream.servicetest.PipelineStackResource;
+import io.pagestream.servicetest.TopicWriter;
+import io.pagestream.testing.IntegrationTest;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /v1/documents/{id}} on ingest, with authentication on and a stub in the assembler's place: the
+ * assembler's answers pass through as they came, and a document ingest accepted but the assembler does not know is
+ * ACCEPTED, never 404.
+ */
+@QuarkusTest
+@TestProfile(DocumentStatusTest.AuthOn.class)
+@QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = AssemblerStub.class, restrictToAnnotatedClass = true)
+@IntegrationTest
+class DocumentStatusTest {
+    private static final String API_KEY = "status-key-3c9e1a7f5b2d8e4c6a0f";
+
+    AssemblerStub assembler;
+
+    public static class AuthOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "pagestream.ingest.auth.enabled", "true",
+                    "pagestream.ingest.auth.api-keys", API_KEY,
+                    "pagestream.ingest.id-secret", "7a6b5c4d3e2f10213243546576879808");
+        }
+    }
+
+    @Test
+    void aReadRightAfterTheAcceptAnswersAccepted() {
+        Response accepted =
+                Submit.file("a.png", TestFiles.png(100, 80)).apiKey(API_KEY).post();
+        assertEquals(202, accepted.statusCode(), accepted.asString());
+        String id = accepted.jsonPath().getString("documentId");
+        String statusUrl = accepted.jsonPath().getString("statusUrl");
+        assertEquals("/v1/documents/" + id, statusUrl, "the status URL is ingest's own path");
+
+        Response status = read(statusUrl);
+        assertEquals(200, status.statusCode(), status.asString());
+        JsonPath view = status.jsonPath();
+        assertEquals(id, view.getString("documentId"));
+        assertEquals("ACCEPTED", view.getString("state"));
+        assertEquals(1, view.getInt("pageCount"));
+        assertEquals(0, view.getInt("pagesDone"));
+        assertEquals(List.of(0), view.getList("missingPages"));
+        assertEquals(List.of(), view.getList("failedPages"));
+        assertNotNull(view.getString("submittedAt"));
+        assertNull(view.get("results"));
+        assertTrue(assembler.requests().contains(statusUrl), "the assembler was asked first");
+    }
+
+    @Test
+    void aDocumentAnotherInstanceAcceptedIsAcceptedUntilTheAssemblersRetentionHasPassed() {
+        String recent = "other-instance-" + UUID.randomUUID();
+        String old = "old-" + UUID.randomUUID();
+        try (TopicWriter writer =
+                new TopicWriter(config(PipelineStackResource.BOOTSTRAP), config(PipelineStackResource.REGISTRY))) {
+            writer.sendNow(
+                    request(recent, Instant.now()), request(old, Instant.now().minus(Duration.ofHours(25))));
+        }
+        Response status = read("/v1/documents/" + recent);
+        assertEquals(200, status.statusCode(), status.asString());
+        assertEquals("ACCEPTED", status.jsonPath().getString("state"));
+        assertEquals(3, status.jsonPath().getInt("pageCount"));
+        // Older than the assembler's retention: its 404 may mean it closed and removed the document.
+        assertEquals(404, read("/v1/documents/" + old).statusCode());
+    }
+
+    @Test
+    void anIdNobodyKnowsIsNotFound() {
+        String id = "never-submitted-" + UUID.randomUUID();
+        Response status = read("/v1/documents/" + id);
+        assertEquals(404, status.statusCode());
+        assertEquals(id, status.jsonPath().getString("documentId"));
+        assertEquals(404, read("/v1/documents/not%20an%20id").statusCode());
+    }
+
+    @Test
+    void theAssemblersAnswersPassUnchanged() {
+        String id = "assembled-" + UUID.randomUUID();
+        String body = "{\"documentId\":\"" + id + "\",\"state\":\"COMPLETED\",\"pageCount\":2,\"pagesDone\":2,"
+                + "\"failedPages\":[],\"missingPages\":[],\"results\":null}";
+        assembler.answer(id, new AssemblerStub.Canned(200, body, Map.of("X-Pagestream-Served-By", "assembler-1:8082")));
+        Response status = read("/v1/documents/" + id + "?results=false");
+        assertEquals(200, status.statusCode());
+        assertEquals(body, status.asString());
+        assertEquals("assembler-1:8082", status.header("X-Pagestream-Served-By"));
+        assertTrue(status.contentType().startsWith("application/json"), status.contentType());
+        assertTrue(
+                assembler.requests().contains("/v1/documents/" + id + "?results=false"),
+                assembler.requests().toString());
+
+        String rebalancing = "rebalancing-" + UUID.randomUUID();
+        String problem = "{\"documentId\":\"" + rebalancing + "\",\"error\":\"rebalancing\"}";
+        assembler.answer(rebalancing, new AssemblerStub.Canned(503, problem, Map.of("Retry-After", "1")));
+        Response unavailable = read("/v1/documents/" + rebalancing);
+        assertEquals(503, unavailable.statusCode());
+        assertEquals(problem, unavailable.asString());
+        assertEquals("1", unavailable.header("Retry-After"));
+    }
+
+    @Test
+    void aReadWithoutCredentialsIsRefused() {
+        String id = "secret-" + UUID.randomUUID();
+        assertEquals(401, given().when().get("/v1/documents/" + id).statusCode());
+        assertEquals(
+                401,
+                given().header("X-API-Key", "wrong-key-0000000000000000000")
+                        .when()
+                        .get("/v1/documents/" + id)
+                        .statusCode());
+        assertFalse(assembler.requests().stream().anyMatch(r -> r.contains(id)), "nothing reached the assembler");
+    }
+
+    @Test
+    void theAssemblerDownIsServiceUnavailableWithRetryAfter() {
+        Response accepted =
+                Submit.file("b.png", TestFiles.png(90, 70)).apiKey(API_KEY).post();
+        assertEquals(202, accepted.statusCode(), accepted.asString());
+        assembler.down();
+        try {
+            Response status = read(accepted.jsonPath().getString("statusUrl"));
+            assertEquals(503, status.statusCode(), status.asString());
+            assertEquals("2", status.header("Retry-After"));
+            assertEquals(
+                    accepted.jsonPath().getString("documentId"),
+                    status.jsonPath().getString("documentId"));
+        } finally {
+            assembler.up();
+        }
+    }
+
+    private static Response read(String path) {
+        return given().header("X-API-Key", API_KEY)
+                .urlEncodingEnabled(false)
+                .when()
+                .get(path);
+    }
+
+    private static String config(String key) {
+        return ConfigProvider.getConfig().getValue(key, String.class);
+    }
+
+    private static DocumentRequest request(String id, Instant submittedAt) {
+        return DocumentRequest.newBuilder()
+                .setDocumentId(id)
+                .setMediaType("application/pdf")
+                .setSizeBytes(1000)
+                .setSha256("00")
+                .setPageCount(3)
+                .setTasks(List.of(Task.OCR))
+                .setSubmittedAt(submittedAt)
+                // Every field set: the builder's defaults are read through a class loader other than the test's.
+                .setIdempotencyKey(null)
+                .setFileName(null)
+                .setQuestions(List.of())
+                .setMetadata(Map.of())
+                .setTraceparent(null)
+                .setOcrMode(OcrMode.MARKDOWN)
+                .setGroundAnswers(false)
+                .build();
+    }
+}
