@@ -1,7 +1,6 @@
 package io.pagestream.ingest.publish;
 
 import io.opentelemetry.context.Context;
-import io.pagestream.avro.AvroSerializer;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentStatus;
@@ -16,7 +15,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The right to publish one document with a deterministic id (from an idempotency key or the client's own), arbitrated
@@ -55,20 +53,8 @@ public final class DocumentClaim implements AutoCloseable {
             TraceHeaders traces,
             String transactionalId)
             throws KafkaUnavailable {
-        KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
-                settings.transactionalProducer(transactionalId),
-                new StringSerializer(),
-                new AvroSerializer<>(registry, autoRegister));
-        try {
-            producer.initTransactions();
-        } catch (KafkaException e) {
-            producer.close(Duration.ZERO);
-            throw new KafkaUnavailable(
-                    "Kafka is not reachable (initTransactions for " + transactionalId + "): "
-                            + DocumentPublisher.rootMessage(e),
-                    e);
-        }
-        return new DocumentClaim(producer, traces);
+        return new DocumentClaim(
+                DocumentPublisher.openTransactional(settings, registry, autoRegister, transactionalId), traces);
     }
 
     /** Publishes the document in one transaction, as {@link DocumentPublisher.Slot#publish} does. */

@@ -202,20 +202,12 @@ public final class DocumentPublisher implements AutoCloseable {
 
         private KafkaProducer<String, SpecificRecord> producer() throws KafkaUnavailable {
             if (producer == null) {
-                KafkaProducer<String, SpecificRecord> created = new KafkaProducer<>(
-                        settings.transactionalProducer(transactionalId),
-                        new StringSerializer(),
-                        new AvroSerializer<>(registry, autoRegister));
                 try {
-                    created.initTransactions();
-                } catch (KafkaException e) {
-                    created.close(Duration.ZERO);
-                    failure = e;
-                    throw new KafkaUnavailable(
-                            "Kafka is not reachable (initTransactions for " + transactionalId + "): " + rootMessage(e),
-                            e);
+                    producer = openTransactional(settings, registry, autoRegister, transactionalId);
+                } catch (KafkaUnavailable e) {
+                    failure = e.getCause();
+                    throw e;
                 }
-                producer = created;
                 failure = null;
             }
             return producer;
@@ -298,6 +290,24 @@ public final class DocumentPublisher implements AutoCloseable {
 
     private static SourcePage sourcePage(SourceGeometry source) {
         return new SourcePage(source.widthPoints(), source.heightPoints(), source.renderScale());
+    }
+
+    /** A transactional producer under {@code transactionalId}, its transactions initialised (fencing any predecessor). */
+    static KafkaProducer<String, SpecificRecord> openTransactional(
+            KafkaSettings settings, SchemaRegistryClient registry, boolean autoRegister, String transactionalId)
+            throws KafkaUnavailable {
+        KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(
+                settings.transactionalProducer(transactionalId),
+                new StringSerializer(),
+                new AvroSerializer<>(registry, autoRegister));
+        try {
+            producer.initTransactions();
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            throw new KafkaUnavailable(
+                    "Kafka is not reachable (initTransactions for " + transactionalId + "): " + rootMessage(e), e);
+        }
+        return producer;
     }
 
     static String rootMessage(Throwable e) {
