@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Everything under {@code pagestream.ingest.*} (defaults in docs/configuration.md). */
@@ -142,7 +143,19 @@ public interface IngestConfig {
         @WithDefault("false")
         boolean enabled();
 
-        /** Accepted values of the X-API-Key header. */
+        /** Accepted values of the X-API-Key header, of the tenant {@code default}. */
         Optional<List<String>> apiKeys();
+
+        /** Each tenant's API keys: {@code pagestream.ingest.auth.tenants."<tenant>".api-keys}. */
+        Map<String, Tenant> tenants();
+
+        /** The claim of a bearer token that names its tenant; a token without it is refused. */
+        @WithDefault("tenant")
+        String tenantClaim();
+
+        interface Tenant {
+            /** Accepted values of the X-API-Key header, of this tenant. */
+            Optional<List<String>> apiKeys();
+        }
     }
 }

@@ -125,7 +125,7 @@ public final class IngestService {
         String key = form.idempotencyKey();
         String id = given != null
                 ? given
-                : key != null ? DocumentIds.fromIdempotencyKey(key, idSecret) : DocumentIds.random();
+                : key != null ? DocumentIds.fromIdempotencyKey(s.tenant(), key, idSecret) : DocumentIds.random();
         MDC.put("documentId", id);
         Span.current().setAttribute(TraceHeaders.DOCUMENT_ID, id);
         try {
@@ -174,8 +174,9 @@ public final class IngestService {
     }
 
     /**
-     * A submission naming an accepted document: a duplicate when it is the same request (key, file, and what it asks
-     * for), else a conflict. Refusals here are not announced: the id belongs to the accepted document.
+     * A submission naming an accepted document: a duplicate when it is the same tenant's same request (key, file, and
+     * what it asks for), else a conflict. Refusals here are not announced: the id belongs to the accepted document.
+     * Another tenant's document gets the answer of an id taken with another key, which says nothing of its owner.
      */
     private Outcome retried(Submission s, String id, SubmissionChecks.Form form, AcceptedDocuments.Accepted prior) {
         String key = form.idempotencyKey();
@@ -185,7 +186,7 @@ public final class IngestService {
         } catch (IOException e) {
             return new Outcome.Rejected(id, Reason.INVALID_REQUEST, "the upload cannot be read");
         }
-        if (!Objects.equals(prior.idempotencyKey(), key)) {
+        if (!prior.tenant().equals(s.tenant()) || !Objects.equals(prior.idempotencyKey(), key)) {
             return conflict(id, "document " + id + " already exists");
         }
         String used = key != null
@@ -287,6 +288,7 @@ public final class IngestService {
                     .setTraceparent(traceparent)
                     .setOcrMode(ocr.mode())
                     .setGroundAnswers(ocr.groundAnswers())
+                    .setTenant(s.tenant())
                     .build();
             DocumentStatus acceptedEvent = DocumentStatus.newBuilder()
                     .setDocumentId(id)
@@ -295,6 +297,7 @@ public final class IngestService {
                     .setPagesDone(0)
                     .setAt(clock.instant())
                     .setTraceparent(traceparent)
+                    .setTenant(s.tenant())
                     .build();
             IntFunction<PageImage.Builder> page = i -> PageImage.newBuilder()
                     .setDocumentId(id)
@@ -305,7 +308,8 @@ public final class IngestService {
                     .setSubmittedAt(submittedAt)
                     .setTraceparent(traceparent)
                     .setOcrMode(ocr.mode())
-                    .setGroundAnswers(ocr.groundAnswers());
+                    .setGroundAnswers(ocr.groundAnswers())
+                    .setTenant(s.tenant());
             if (!claimed) {
                 slot.publish(request, spool, page, acceptedEvent, trace);
             } else {
@@ -321,7 +325,7 @@ public final class IngestService {
                 }
             }
             accepted.put(new AcceptedDocuments.Accepted(
-                    id, key, sha, RequestDigest.of(request), pageCount, format.mediaType(), submittedAt));
+                    id, s.tenant(), key, sha, RequestDigest.of(request), pageCount, format.mediaType(), submittedAt));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             metrics.accepted(pageCount, s.size(), spool.bytes(), took);
             LOG.log(
@@ -408,6 +412,7 @@ public final class IngestService {
                         .setMessage(r.getMessage())
                         .setAt(clock.instant())
                         .setTraceparent(traceparent(trace, s))
+                        .setTenant(s.tenant())
                         .build(),
                 trace);
         return new Outcome.Rejected(id, r.reason(), r.getMessage());

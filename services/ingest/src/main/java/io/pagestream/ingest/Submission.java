@@ -2,11 +2,13 @@ package io.pagestream.ingest;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One submission as received: the uploaded file (already on disk) and the form fields, not yet checked (that is
  * {@link SubmissionChecks}' job).
  *
+ * @param tenant        the caller's tenant (the default one while authentication is off)
  * @param file          the upload, or null when the request carried none
  * @param tasks         task names as sent ("OCR", "QA"; case-insensitive; empty: OCR, plus QA when there are questions)
  * @param documentId    the client's own document id, or null
@@ -15,6 +17,7 @@ import java.util.List;
  * @param groundAnswers "true" or "false" as sent, or null (false)
  */
 public record Submission(
+        String tenant,
         Path file,
         long size,
         String fileName,
@@ -28,6 +31,7 @@ public record Submission(
         String groundAnswers) {
 
     public Submission {
+        Objects.requireNonNull(tenant, "tenant");
         questions = questions == null ? List.of() : List.copyOf(questions);
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
     }

@@ -3,6 +3,7 @@ package io.pagestream.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pagestream.ingest.auth.Tenants;
 import io.pagestream.ingest.format.DocumentFormat;
 import io.pagestream.ingest.idempotency.DocumentIds;
 import io.pagestream.ingest.limits.Limits;
@@ -68,7 +69,18 @@ class SubmissionChecksTest {
     void aRequestPassesOnItsQuestionsTasksModeAndFormat() throws Exception {
         Path png = Files.write(dir.resolve("a.png"), TestFiles.png(10, 10));
         Submission s = new Submission(
-                png, Files.size(png), "a.png", List.of(" Who? "), List.of(), null, null, null, null, "layout", "true");
+                Tenants.DEFAULT,
+                png,
+                Files.size(png),
+                "a.png",
+                List.of(" Who? "),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                "layout",
+                "true");
         SubmissionChecks.Request request = checks.request(s, checks.form(s));
         assertEquals(
                 new SubmissionChecks.Request(
@@ -115,13 +127,14 @@ class SubmissionChecksTest {
     }
 
     private SubmissionChecks.Request request(Path file, List<String> questions, List<String> tasks) throws Exception {
-        Submission s =
-                new Submission(file, Files.size(file), "f", questions, tasks, null, null, null, null, null, null);
+        Submission s = new Submission(
+                Tenants.DEFAULT, file, Files.size(file), "f", questions, tasks, null, null, null, null, null, null);
         return checks.request(s, checks.form(s));
     }
 
     private static Submission submission(Path file, String documentId, String key, String metadata) {
-        return new Submission(file, 1, "f", List.of(), List.of(), key, documentId, metadata, null, null, null);
+        return new Submission(
+                Tenants.DEFAULT, file, 1, "f", List.of(), List.of(), key, documentId, metadata, null, null, null);
     }
 
     private static void assertRefused(Reason reason, String message, Executable check) {

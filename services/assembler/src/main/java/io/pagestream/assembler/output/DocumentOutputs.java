@@ -59,6 +59,7 @@ public final class DocumentOutputs {
                         .setComplete(complete)
                         .setMetadata(request.metadata())
                         .setCompletedAt(at)
+                        .setTenant(request.tenant())
                         .build());
             }
             if (request.qa()) {
@@ -73,6 +74,7 @@ public final class DocumentOutputs {
                         .setComplete(complete)
                         .setMetadata(request.metadata())
                         .setCompletedAt(at)
+                        .setTenant(request.tenant())
                         .build());
             }
         }
@@ -96,7 +98,8 @@ public final class DocumentOutputs {
                 .setPageCount(pageCount)
                 .setPagesDone(pageCount - missing.size())
                 .setAt(at)
-                .setTraceparent(request.traceparent());
+                .setTraceparent(request.traceparent())
+                .setTenant(request.tenant());
         if (complete) {
             return status.setState(DocumentState.COMPLETED)
                     .setMessage("all " + pageCount + " pages done" + failures)

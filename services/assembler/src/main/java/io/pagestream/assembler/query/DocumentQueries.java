@@ -49,7 +49,8 @@ public class DocumentQueries {
         return self;
     }
 
-    public Outcome find(String documentId, boolean withResults) {
+    /** @param tenant the caller's tenant: another tenant's document is not found; null: any document */
+    public Outcome find(String documentId, String tenant, boolean withResults) {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {
             return new Unavailable("the assembler is " + state);
@@ -70,7 +71,7 @@ public class DocumentQueries {
             ReadOnlyKeyValueStore<String, PageResult> pages = streams.store(StoreQueryParameters.fromNameAndType(
                             AssemblerTopology.PAGES_STORE, QueryableStoreTypes.<String, PageResult>keyValueStore())
                     .withPartition(owner.partition()));
-            return DocumentViews.of(documentId, documents, pages, withResults)
+            return DocumentViews.of(documentId, tenant, documents, pages, withResults)
                     .<Outcome>map(Found::new)
                     .orElseGet(NotFound::new);
         } catch (InvalidStateStoreException e) {

@@ -29,6 +29,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DocumentResource {
     /** The {@code application.server} of the instance that read the document from its stores. */
     public static final String SERVED_BY_HEADER = "X-Pagestream-Served-By";
+    /**
+     * The caller's tenant, set by ingest (the public API; only it reaches this one): another tenant's document is
+     * answered as an unknown one.
+     */
+    public static final String TENANT_HEADER = "X-Pagestream-Tenant";
 
     private static final System.Logger LOG = System.getLogger(DocumentResource.class.getName());
     private static final String RETRY_AFTER_SECONDS = "1";
@@ -62,7 +67,8 @@ public class DocumentResource {
                             schema = @Schema(implementation = DocumentView.class)))
     @APIResponse(
             responseCode = "404",
-            description = "Unknown document: never seen by the assembler, or removed " + "after the retention",
+            description = "Unknown document: never seen by the assembler, removed after the retention, or another "
+                    + "tenant's",
             content = @Content(schema = @Schema(implementation = Problem.class)))
     @APIResponse(
             responseCode = "503",
@@ -74,8 +80,11 @@ public class DocumentResource {
                     @QueryParam("results")
                     @DefaultValue("true")
                     boolean withResults,
+            @Parameter(description = "Only this tenant's document is shown (ingest sets it)")
+                    @HeaderParam(TENANT_HEADER)
+                    String tenant,
             @Parameter(hidden = true) @HeaderParam(InstanceForwarder.FORWARDED_HEADER) String forwardedBy) {
-        return switch (queries.find(documentId, withResults)) {
+        return switch (queries.find(documentId, tenant, withResults)) {
             case Found found ->
                 Response.ok(found.view())
                         .header(SERVED_BY_HEADER, endpoint(queries.self()))
@@ -91,14 +100,14 @@ public class DocumentResource {
                         documentId,
                         "forwarded here by " + forwardedBy + " but owned by " + endpoint(elsewhere.owner())
                                 + ": ownership is moving");
-            case Elsewhere elsewhere -> forward(elsewhere.owner(), documentId, withResults);
+            case Elsewhere elsewhere -> forward(elsewhere.owner(), documentId, tenant, withResults);
             case Unavailable unavailable -> unavailable(documentId, unavailable.reason());
         };
     }
 
-    private Response forward(HostInfo owner, String documentId, boolean withResults) {
+    private Response forward(HostInfo owner, String documentId, String tenant, boolean withResults) {
         try {
-            HttpResponse<String> answer = forwarder.document(owner, queries.self(), documentId, withResults);
+            HttpResponse<String> answer = forwarder.document(owner, queries.self(), documentId, tenant, withResults);
             Response.ResponseBuilder response =
                     Response.status(answer.statusCode()).entity(answer.body()).type(MediaType.APPLICATION_JSON);
             answer.headers().firstValue(SERVED_BY_HEADER).ifPresent(v -> response.header(SERVED_BY_HEADER, v));

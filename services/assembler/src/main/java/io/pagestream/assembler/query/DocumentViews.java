@@ -17,13 +17,21 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class DocumentViews {
     private DocumentViews() {}
 
+    /**
+     * @param tenant the caller's tenant, whose documents alone are shown (another's is empty, as an unknown one, and
+     *               so is one whose request, and with it its tenant, has not come yet); null: every document
+     */
     public static Optional<DocumentView> of(
             String documentId,
+            String tenant,
             ReadOnlyKeyValueStore<String, DocumentProgress> documents,
             ReadOnlyKeyValueStore<String, PageResult> pages,
             boolean withResults) {
         DocumentProgress progress = documents.get(documentId);
-        if (progress == null) {
+        if (progress == null
+                || tenant != null
+                        && (progress.request() == null
+                                || !progress.request().tenant().equals(tenant))) {
             return Optional.empty();
         }
         DocumentView.State state =

@@ -22,17 +22,21 @@ public class InstanceForwarder {
             .connectTimeout(Duration.ofSeconds(2))
             .build();
 
-    public HttpResponse<String> document(HostInfo owner, HostInfo self, String documentId, boolean withResults)
+    /** @param tenant the caller's tenant, passed on; null when the caller named none */
+    public HttpResponse<String> document(
+            HostInfo owner, HostInfo self, String documentId, String tenant, boolean withResults)
             throws IOException, InterruptedException {
         URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + "/v1/documents/"
                 + URLEncoder.encode(documentId, StandardCharsets.UTF_8).replace("+", "%20")
                 + "?results=" + withResults);
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .header(FORWARDED_HEADER, self.host() + ":" + self.port())
-                .GET()
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+                .GET();
+        if (tenant != null) {
+            request.header(DocumentResource.TENANT_HEADER, tenant);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @PreDestroy

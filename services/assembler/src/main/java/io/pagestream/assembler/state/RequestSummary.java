@@ -12,6 +12,8 @@ import java.util.Map;
  * @param qa          question answering was requested: a page needs its answers before it is done
  * @param submittedAt when ingest accepted the document (epoch milliseconds)
  * @param traceparent W3C trace context of the submission, or null
+ * @param tenant      who submitted the document: its outputs carry it and only it may read the document; state written
+ *                    before tenants reads as the contracts' default tenant
  */
 public record RequestSummary(
         int pageCount,
@@ -20,9 +22,13 @@ public record RequestSummary(
         List<String> questions,
         Map<String, String> metadata,
         long submittedAt,
-        String traceparent) {
+        String traceparent,
+        String tenant) {
+    /** The contracts' default tenant ({@code DocumentRequest.tenant}). */
+    public static final String DEFAULT_TENANT = "default";
 
     public RequestSummary {
+        tenant = tenant == null ? DEFAULT_TENANT : tenant;
         questions = List.copyOf(questions);
         metadata = Map.copyOf(metadata);
     }
@@ -35,7 +41,8 @@ public record RequestSummary(
                 request.getQuestions(),
                 request.getMetadata(),
                 request.getSubmittedAt().toEpochMilli(),
-                request.getTraceparent());
+                request.getTraceparent(),
+                request.getTenant());
     }
 
     public boolean hasPage(int pageIndex) {

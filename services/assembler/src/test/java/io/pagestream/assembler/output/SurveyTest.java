@@ -90,7 +90,7 @@ class SurveyTest {
     }
 
     static RequestSummary request(int pages, boolean ocr, boolean qa, String... questions) {
-        return new RequestSummary(pages, ocr, qa, List.of(questions), Map.of(), 0, null);
+        return new RequestSummary(pages, ocr, qa, List.of(questions), Map.of(), 0, null, null);
     }
 
     @Test

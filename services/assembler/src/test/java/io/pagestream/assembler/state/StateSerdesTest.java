@@ -131,4 +131,17 @@ class StateSerdesTest {
         assertEquals(List.of(StructureFlag.UNKNOWN), structure.getFlags());
         assertNull(page.answers());
     }
+
+    @Test
+    void aDocumentWrittenBeforeTenantsBelongsToTheDefaultTenant() {
+        String old =
+                """
+                {"documentId":"d","request":{"pageCount":2,"ocr":true,"qa":false,"questions":[],"metadata":{},\
+                "submittedAt":1,"traceparent":null},"pagesDone":0,"lastActivityAt":1,"phase":"OPEN","closedAt":0}""";
+
+        DocumentProgress progress =
+                StateSerdes.progress().deserializer().deserialize("t", old.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("default", progress.request().tenant());
+    }
 }

@@ -184,7 +184,7 @@ class DocumentAssemblerTest {
         assertEquals(markdown, ocr.getMarkdown(), "structure markdown, or the text without one; the failed page out");
         assertEquals(report.raw() + "\f" + textOf(2) + "\f" + notes.raw(), ocr.getFullText());
 
-        DocumentView.Results view = DocumentViews.of("doc", a.documents(), a.pages(), true)
+        DocumentView.Results view = DocumentViews.of("doc", null, a.documents(), a.pages(), true)
                 .orElseThrow()
                 .results();
         assertEquals(markdown, view.markdown(), "the query shows the same markdown");
@@ -255,7 +255,7 @@ class DocumentAssemblerTest {
                 List.of(0, 1, 2),
                 dueQ.getCandidates().stream().map(AnswerCandidate::getPageIndex).toList());
 
-        List<QuestionOutcome> view = DocumentViews.of("doc", a.documents(), a.pages(), true)
+        List<QuestionOutcome> view = DocumentViews.of("doc", null, a.documents(), a.pages(), true)
                 .orElseThrow()
                 .results()
                 .questions();

@@ -1,6 +1,8 @@
 package io.pagestream.ingest.api;
 
 import io.pagestream.ingest.IngestConfig;
+import io.pagestream.ingest.auth.ApiKeys;
+import io.pagestream.ingest.auth.Tenants;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -15,15 +17,14 @@ import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.List;
 import java.util.Set;
 
 /**
- * API-key authentication: header {@code X-API-Key} holding one of {@code pagestream.ingest.auth.api-keys}. Works next
+ * API-key authentication: header {@code X-API-Key} holding one of the configured keys ({@link ApiKeys}); the identity
+ * carries the key's tenant. Works next
  * to bearer tokens (smallrye-jwt); which paths need either is decided by {@code quarkus.http.auth.permission.*},
  * switched on by {@code pagestream.ingest.auth.enabled}.
  */
@@ -72,11 +73,18 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
         }
     }
 
-    /** Checks a presented key against the configured ones in constant time. */
+    /** Checks a presented key against the configured ones in constant time, and names its tenant. */
     @ApplicationScoped
     public static class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyRequest> {
         @Inject
         IngestConfig config;
+
+        private ApiKeys keys;
+
+        @PostConstruct
+        void load() {
+            keys = ApiKeys.of(config.auth());
+        }
 
         @Override
         public Class<ApiKeyRequest> getRequestType() {
@@ -85,18 +93,14 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
 
         @Override
         public Uni<SecurityIdentity> authenticate(ApiKeyRequest request, AuthenticationRequestContext context) {
-            byte[] presented = request.key().getBytes(StandardCharsets.UTF_8);
-            List<String> keys = config.auth().apiKeys().orElse(List.of());
-            for (int i = 0; i < keys.size(); i++) {
-                if (MessageDigest.isEqual(presented, keys.get(i).getBytes(StandardCharsets.UTF_8))) {
-                    return Uni.createFrom()
-                            .item(QuarkusSecurityIdentity.builder()
-                                    .setPrincipal(new QuarkusPrincipal("api-key-" + (i + 1)))
+            return keys.tenantOf(request.key())
+                    .map(tenant -> Uni.createFrom()
+                            .<SecurityIdentity>item(QuarkusSecurityIdentity.builder()
+                                    .setPrincipal(new QuarkusPrincipal("api-key@" + tenant))
                                     .addRole("ingest")
-                                    .build());
-                }
-            }
-            return Uni.createFrom().failure(new AuthenticationFailedException("unknown API key"));
+                                    .addAttribute(Tenants.ATTRIBUTE, tenant)
+                                    .build()))
+                    .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("unknown API key")));
         }
     }
 }

@@ -1,10 +1,12 @@
 package io.pagestream.ingest.api;
 
 import io.pagestream.ingest.Ingest;
+import io.pagestream.ingest.auth.Tenants;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.idempotency.DocumentIds;
 import io.pagestream.ingest.query.AcceptedView;
 import io.pagestream.ingest.query.AssemblerClient;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -34,7 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * {@code GET /v1/documents/{id}} on the public host, behind the same authentication as the submit: the assembler's
  * answer, passed on as it came, except that a document ingest accepted and the assembler does not know yet (it reads
- * {@code documents.requests} behind ingest) is ACCEPTED, never 404.
+ * {@code documents.requests} behind ingest) is ACCEPTED, never 404. The caller's tenant goes to the assembler, which
+ * answers another tenant's document as it answers an unknown id.
  */
 @Path("/v1/documents/{id}")
 @Tag(name = "documents")
@@ -54,6 +57,9 @@ public class DocumentStatusResource {
     @Inject
     AssemblerClient assembler;
 
+    @Inject
+    SecurityIdentity caller;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
@@ -72,8 +78,8 @@ public class DocumentStatusResource {
     @APIResponse(responseCode = "401", description = "Authentication on and no valid API key or bearer token")
     @APIResponse(
             responseCode = "404",
-            description = "Unknown document: neither accepted by ingest nor known to the assembler, or removed after "
-                    + "the assembler's retention",
+            description = "Unknown document: neither accepted by ingest nor known to the assembler, removed after "
+                    + "the assembler's retention, or another tenant's",
             content = @Content(schema = @Schema(implementation = Problem.class)))
     @APIResponse(
             responseCode = "503",
@@ -86,9 +92,10 @@ public class DocumentStatusResource {
         if (!DocumentIds.isReadableId(documentId)) {
             return problem(Response.Status.NOT_FOUND, documentId, "unknown document: not a document id");
         }
+        String tenant = Tenants.of(caller);
         HttpResponse<InputStream> answer;
         try {
-            answer = assembler.document(documentId, uri.getQueryParameters());
+            answer = assembler.document(documentId, tenant, uri.getQueryParameters());
         } catch (IOException e) {
             LOG.log(
                     System.Logger.Level.WARNING,
@@ -108,7 +115,7 @@ public class DocumentStatusResource {
             return unavailable(documentId, "the assembler's answer broke off; retry later");
         }
         try {
-            Optional<AcceptedDocuments.Accepted> accepted = acceptedRecently(documentId);
+            Optional<AcceptedDocuments.Accepted> accepted = acceptedRecently(documentId, tenant);
             return accepted.isPresent()
                     ? Response.ok(AcceptedView.of(accepted.get()))
                             .type(MediaType.APPLICATION_JSON)
@@ -123,10 +130,11 @@ public class DocumentStatusResource {
     }
 
     /**
-     * The document, if ingest accepted it within the accepted-status window: one this instance accepted is in the
-     * table at once, one another instance accepted once the table has read up to now.
+     * The tenant's document, if ingest accepted it within the accepted-status window: one this instance accepted is in
+     * the table at once, one another instance accepted once the table has read up to now. Another tenant's document is
+     * not there for this one: the assembler's 404 stands, as for an unknown id.
      */
-    private Optional<AcceptedDocuments.Accepted> acceptedRecently(String documentId)
+    private Optional<AcceptedDocuments.Accepted> acceptedRecently(String documentId, String tenant)
             throws TimeoutException, InterruptedException {
         AcceptedDocuments table = ingest.accepted();
         Optional<AcceptedDocuments.Accepted> found = table.find(documentId);
@@ -134,7 +142,7 @@ public class DocumentStatusResource {
             found = table.lookup(documentId, ingest.config().resultsTimeout());
         }
         Instant windowStart = Instant.now().minus(ingest.config().acceptedStatusWindow());
-        return found.filter(a -> a.submittedAt().isAfter(windowStart));
+        return found.filter(a -> a.tenant().equals(tenant) && a.submittedAt().isAfter(windowStart));
     }
 
     private static Response forwarded(HttpResponse<InputStream> answer, Object body) {

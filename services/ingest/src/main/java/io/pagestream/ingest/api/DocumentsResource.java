@@ -3,7 +3,9 @@ package io.pagestream.ingest.api;
 import io.pagestream.ingest.Ingest;
 import io.pagestream.ingest.Outcome;
 import io.pagestream.ingest.Submission;
+import io.pagestream.ingest.auth.Tenants;
 import io.pagestream.ingest.idempotency.DocumentIds;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -36,6 +38,9 @@ public class DocumentsResource {
     @Inject
     Ingest ingest;
 
+    @Inject
+    SecurityIdentity caller;
+
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
@@ -64,7 +69,7 @@ public class DocumentsResource {
     @APIResponse(
             responseCode = "409",
             description = "IDEMPOTENCY_CONFLICT (key or id used for another file or with other questions, tasks, "
-                    + "mode, groundAnswers or metadata; id taken) or "
+                    + "mode, groundAnswers or metadata; id taken, by this tenant or another) or "
                     + "IN_PROGRESS (the same submission is being processed)",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(
@@ -124,6 +129,7 @@ public class DocumentsResource {
                 idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : Utf8Header.decode(keyHeader);
         Outcome outcome = ingest.service()
                 .submit(new Submission(
+                        Tenants.of(caller),
                         uploaded ? file.uploadedFile() : null,
                         uploaded ? file.size() : 0,
                         uploaded ? file.fileName() : null,

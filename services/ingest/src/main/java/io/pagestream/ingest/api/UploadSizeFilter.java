@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.context.Context;
 import io.pagestream.ingest.Ingest;
+import io.pagestream.ingest.auth.Tenants;
 import io.pagestream.ingest.idempotency.DocumentIds;
 import io.pagestream.ingest.limits.Reason;
 import io.pagestream.schema.DocumentState;
@@ -41,7 +42,9 @@ public class UploadSizeFilter {
                             String key = Utf8Header.decode(rc.request().getHeader(DocumentsResource.IDEMPOTENCY_KEY));
                             String id = key != null && DocumentIds.isValidIdempotencyKey(key.strip())
                                     ? DocumentIds.fromIdempotencyKey(
-                                            key.strip(), ingest.config().idSecret())
+                                            Tenants.DEFAULT,
+                                            key.strip(),
+                                            ingest.config().idSecret())
                                     : DocumentIds.random();
                             String message = "the upload has " + declared + " bytes; the limit is "
                                     + ingest.config().maxBytes();

@@ -27,7 +27,7 @@ public class CredentialCheck {
     void onStart(@Observes StartupEvent event) {
         List<String> problems = CredentialPolicy.problems(
                 config.auth().enabled(),
-                config.auth().apiKeys(),
+                ApiKeys.of(config.auth()),
                 jwtKeyLocation.isPresent() || jwtKey.isPresent(),
                 config.idSecret());
         if (!problems.isEmpty()) {

@@ -1,13 +1,16 @@
 package io.pagestream.ingest.auth;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What authentication needs before ingest may serve with it switched on: at least one way in (an API key or a JWT
- * verification key), every API key and the id secret long and not a placeholder. A deployment that forgot to put its
+ * verification key), every API key and the id secret long and not a placeholder, every tenant well named and each
+ * key of one tenant only. A deployment that forgot to put its
  * own credentials in place would otherwise run with the ones from an example, or with none at all.
  */
 public final class CredentialPolicy {
@@ -28,22 +31,35 @@ public final class CredentialPolicy {
      * is well.
      */
     public static List<String> problems(
-            boolean authEnabled, Optional<List<String>> apiKeys, boolean jwtKeyConfigured, Optional<String> idSecret) {
+            boolean authEnabled, ApiKeys apiKeys, boolean jwtKeyConfigured, Optional<String> idSecret) {
         if (!authEnabled) {
             return List.of();
         }
         List<String> problems = new ArrayList<>();
-        List<String> keys =
-                apiKeys.orElse(List.of()).stream().filter(k -> !k.isBlank()).toList();
-        if (keys.isEmpty() && !jwtKeyConfigured) {
-            problems.add("no credentials: set pagestream.ingest.auth.api-keys (PAGESTREAM_INGEST_AUTH_API_KEYS) or a"
-                    + " JWT verification key (MP_JWT_VERIFY_PUBLICKEY_LOCATION)");
+        if (apiKeys.isEmpty() && !jwtKeyConfigured) {
+            problems.add("no credentials: set pagestream.ingest.auth.api-keys (PAGESTREAM_INGEST_AUTH_API_KEYS), "
+                    + "pagestream.ingest.auth.tenants.\"<tenant>\".api-keys or a JWT verification key "
+                    + "(MP_JWT_VERIFY_PUBLICKEY_LOCATION)");
         }
-        for (int i = 0; i < keys.size(); i++) {
-            int number = i + 1;
-            weakness(keys.get(i))
-                    .ifPresent(w -> problems.add("pagestream.ingest.auth.api-keys: key " + number + " " + w));
-        }
+        Map<String, String> tenantOfKey = new HashMap<>();
+        apiKeys.byTenant().forEach((tenant, keys) -> {
+            String setting = Tenants.DEFAULT.equals(tenant)
+                    ? "pagestream.ingest.auth.api-keys"
+                    : "pagestream.ingest.auth.tenants.\"" + tenant + "\".api-keys";
+            if (!Tenants.isValidName(tenant)) {
+                problems.add(
+                        "pagestream.ingest.auth.tenants.\"" + tenant + "\": a tenant name is " + Tenants.NAME_RULE);
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                int number = i + 1;
+                weakness(keys.get(i)).ifPresent(w -> problems.add(setting + ": key " + number + " " + w));
+                String other = tenantOfKey.putIfAbsent(keys.get(i), tenant);
+                if (other != null && !other.equals(tenant)) {
+                    problems.add(setting + ": key " + number + " is also a key of tenant " + other
+                            + " (a key belongs to one tenant)");
+                }
+            }
+        });
         if (idSecret.isEmpty() || idSecret.get().isBlank()) {
             problems.add("pagestream.ingest.id-secret (PAGESTREAM_INGEST_ID_SECRET) is not set: with authentication on,"
                     + " ids derived from idempotency keys need a secret nobody else knows");

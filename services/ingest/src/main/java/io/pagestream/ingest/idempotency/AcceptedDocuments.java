@@ -51,10 +51,12 @@ public final class AcceptedDocuments implements AutoCloseable {
     /**
      * What the table remembers of an accepted document.
      *
+     * @param tenant        who submitted it: only this tenant reads it or uses its id
      * @param requestDigest {@link RequestDigest} of what it asked for besides the file
      */
     public record Accepted(
             String documentId,
+            String tenant,
             String idempotencyKey,
             byte[] sha256,
             byte[] requestDigest,
@@ -241,6 +243,7 @@ public final class AcceptedDocuments implements AutoCloseable {
                     }
                     put(new Accepted(
                             v.getDocumentId(),
+                            v.getTenant(),
                             v.getIdempotencyKey(),
                             sha,
                             RequestDigest.of(v),

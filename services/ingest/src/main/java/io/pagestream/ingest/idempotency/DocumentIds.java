@@ -1,5 +1,6 @@
 package io.pagestream.ingest.idempotency;
 
+import io.pagestream.ingest.auth.Tenants;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -40,9 +41,14 @@ public final class DocumentIds {
 
     private DocumentIds() {}
 
-    /** The id of an idempotency key, peppered with the deployment's secret where one is configured. */
-    public static String fromIdempotencyKey(String key, Optional<String> secret) {
-        return nameBased(NAMESPACE, secret.map(s -> hmac(s, key)).orElse(key)).toString();
+    /**
+     * The id of a tenant's idempotency key, peppered with the deployment's secret where one is configured. The name is
+     * the key itself for the default tenant (so the ids of documents from before tenants stay what they were), else
+     * the tenant and the key joined by a NUL, which no key holds: two tenants using the same key get two documents.
+     */
+    public static String fromIdempotencyKey(String tenant, String key, Optional<String> secret) {
+        String name = Tenants.DEFAULT.equals(tenant) ? key : tenant + '\0' + key;
+        return nameBased(NAMESPACE, secret.map(s -> hmac(s, name)).orElse(name)).toString();
     }
 
     private static String hmac(String secret, String key) {

@@ -19,6 +19,9 @@ import java.util.Map;
 /** Asks the assembler ({@code pagestream.ingest.results-url}) for a document, as the client asked ingest. */
 @Singleton
 public class AssemblerClient {
+    /** Names the caller's tenant to the assembler (whose API only ingest reaches). */
+    public static final String TENANT_HEADER = "X-Pagestream-Tenant";
+
     private final URI base;
     private final Duration timeout;
     private final HttpClient http;
@@ -39,11 +42,12 @@ public class AssemblerClient {
      * The assembler's answer to {@code GET /v1/documents/{documentId}} with the client's query parameters, its body
      * unread.
      *
+     * @param tenant the caller's tenant: the assembler shows only this tenant's documents
      * @param query the client's query parameters, decoded (each is encoded again here, so no query the client sent
      *              can make a malformed URI)
      * @throws IOException when the assembler cannot be reached or does not answer within the timeout
      */
-    public HttpResponse<InputStream> document(String documentId, Map<String, List<String>> query)
+    public HttpResponse<InputStream> document(String documentId, String tenant, Map<String, List<String>> query)
             throws IOException, InterruptedException {
         StringBuilder path = new StringBuilder("v1/documents/").append(encode(documentId));
         String separator = "?";
@@ -59,6 +63,7 @@ public class AssemblerClient {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path.toString()))
                 .timeout(timeout)
                 .header("Accept", "application/json")
+                .header(TENANT_HEADER, tenant)
                 .GET()
                 .build();
         return http.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pagestream.ingest.TestFiles;
+import io.pagestream.ingest.TopicRecorder;
+import io.pagestream.schema.DocumentRequest;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.testing.IntegrationTest;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -11,6 +13,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
 import io.smallrye.jwt.build.Jwt;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,9 +75,30 @@ class AuthEnabledTest {
 
         String token = Jwt.issuer(ISSUER)
                 .upn("alice@example.com")
+                .claim("tenant", "acme")
                 .expiresIn(Duration.ofMinutes(5))
                 .sign(privateKey());
-        assertEquals(202, Submit.file("b.png", png).bearer(token).post().statusCode());
+        Response accepted = Submit.file("b.png", png).bearer(token).post();
+        assertEquals(202, accepted.statusCode(), accepted.asString());
+        String id = accepted.jsonPath().getString("documentId");
+        assertEquals(
+                "acme",
+                TopicRecorder.get()
+                        .await(id, DocumentRequest.class, l -> !l.isEmpty())
+                        .getFirst()
+                        .getTenant(),
+                "the token's tenant claim");
+        String tenantless = Jwt.issuer(ISSUER)
+                .upn("bob@example.com")
+                .expiresIn(Duration.ofMinutes(5))
+                .sign(privateKey());
+        assertEquals(401, Submit.file("d.png", png).bearer(tenantless).post().statusCode(), "no tenant claim");
+        String malformed = Jwt.issuer(ISSUER)
+                .upn("eve@example.com")
+                .claim("tenant", "../acme")
+                .expiresIn(Duration.ofMinutes(5))
+                .sign(privateKey());
+        assertEquals(401, Submit.file("e.png", png).bearer(malformed).post().statusCode(), "not a tenant name");
         String foreign = Jwt.issuer("https://someone.else").upn("mallory").sign(privateKey());
         assertEquals(401, Submit.file("c.png", png).bearer(foreign).post().statusCode());
 

@@ -3,13 +3,17 @@ package io.pagestream.ingest.api;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.ingest.TestFiles;
+import io.pagestream.ingest.TopicRecorder;
 import io.pagestream.schema.DocumentRequest;
+import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.OcrMode;
+import io.pagestream.schema.PageImage;
 import io.pagestream.schema.Task;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.servicetest.TopicWriter;
@@ -40,6 +44,8 @@ import org.junit.jupiter.api.Test;
 @IntegrationTest
 class DocumentStatusTest {
     private static final String API_KEY = "status-key-3c9e1a7f5b2d8e4c6a0f";
+    private static final String ACME_KEY = "acme-key-6d1f8b3a9c4e2f7a5b0d";
+    private static final String GLOBEX_KEY = "globex-key-2b8e5d1a7f3c9e6b4a0d";
 
     AssemblerStub assembler;
 
@@ -49,6 +55,8 @@ class DocumentStatusTest {
             return Map.of(
                     "pagestream.ingest.auth.enabled", "true",
                     "pagestream.ingest.auth.api-keys", API_KEY,
+                    "pagestream.ingest.auth.tenants.acme.api-keys", ACME_KEY,
+                    "pagestream.ingest.auth.tenants.globex.api-keys", GLOBEX_KEY,
                     "pagestream.ingest.id-secret", "7a6b5c4d3e2f10213243546576879808");
         }
     }
@@ -157,8 +165,92 @@ class DocumentStatusTest {
         }
     }
 
+    @Test
+    void anotherTenantsDocumentIsNotFoundAsAnUnknownOneFromTheAcceptOn() {
+        Response accepted =
+                Submit.file("t.png", TestFiles.png(60, 40)).apiKey(ACME_KEY).post();
+        assertEquals(202, accepted.statusCode(), accepted.asString());
+        String id = accepted.jsonPath().getString("documentId");
+        String statusUrl = accepted.jsonPath().getString("statusUrl");
+        DocumentRequest published = TopicRecorder.get()
+                .await(id, DocumentRequest.class, l -> !l.isEmpty())
+                .getFirst();
+        assertEquals("acme", published.getTenant(), "the tenant travels in the request");
+        assertEquals(
+                List.of("acme"),
+                TopicRecorder.get().await(id, PageImage.class, l -> !l.isEmpty()).stream()
+                        .map(PageImage::getTenant)
+                        .toList());
+        assertEquals(
+                "acme",
+                TopicRecorder.get()
+                        .await(id, DocumentStatus.class, l -> !l.isEmpty())
+                        .getFirst()
+                        .getTenant());
+
+        String unknown = "never-submitted-" + UUID.randomUUID();
+        Response other = read(statusUrl, GLOBEX_KEY);
+        assertEquals(404, other.statusCode(), other.asString());
+        assertEquals(
+                read("/v1/documents/" + unknown, GLOBEX_KEY).asString().replace(unknown, id),
+                other.asString(),
+                "the same answer as for an id nobody knows");
+        assertEquals(404, read(statusUrl, API_KEY).statusCode(), "the default tenant is another tenant");
+        assertEquals("ACCEPTED", read(statusUrl, ACME_KEY).jsonPath().getString("state"));
+
+        String body = "{\"documentId\":\"" + id + "\",\"state\":\"COMPLETED\"}";
+        assembler.answer("acme", id, new AssemblerStub.Canned(200, body, Map.of()));
+        assertEquals(body, read(statusUrl, ACME_KEY).asString());
+        assertEquals(404, read(statusUrl, GLOBEX_KEY).statusCode(), "nor once the assembler has it");
+        List<String> named = assembler.tenants();
+        assertEquals(List.of("acme", "globex"), named.subList(named.size() - 2, named.size()));
+    }
+
+    @Test
+    void aTenantCannotTakeAnotherTenantsIdNorLearnWhoseItIs() {
+        String id = "contract-" + UUID.randomUUID();
+        byte[] png = TestFiles.png(70, 50);
+        assertEquals(
+                202,
+                Submit.file("c.png", png).documentId(id).apiKey(ACME_KEY).post().statusCode());
+
+        Response taken =
+                Submit.file("c.png", png).documentId(id).apiKey(GLOBEX_KEY).post();
+        assertEquals(409, taken.statusCode(), taken.asString());
+        assertEquals("IDEMPOTENCY_CONFLICT", taken.jsonPath().getString("reason"));
+        Response ownKeyed = Submit.file("c.png", png)
+                .documentId(id)
+                .key("acme-" + id)
+                .apiKey(ACME_KEY)
+                .post();
+        assertEquals(409, ownKeyed.statusCode(), ownKeyed.asString());
+        assertEquals(
+                ownKeyed.jsonPath().getString("message"),
+                taken.jsonPath().getString("message"),
+                "the same words as to the owner using the id with another key");
+        assertEquals(
+                200,
+                Submit.file("c.png", png).documentId(id).apiKey(ACME_KEY).post().statusCode());
+    }
+
+    @Test
+    void anIdempotencyKeyIsEachTenantsOwn() {
+        String key = "shared-key-" + UUID.randomUUID();
+        byte[] png = TestFiles.png(50, 30);
+        Response acme = Submit.file("k.png", png).key(key).apiKey(ACME_KEY).post();
+        Response globex = Submit.file("k.png", png).key(key).apiKey(GLOBEX_KEY).post();
+        assertEquals(202, acme.statusCode(), acme.asString());
+        assertEquals(202, globex.statusCode(), "not a duplicate of acme's: " + globex.asString());
+        assertNotEquals(
+                acme.jsonPath().getString("documentId"), globex.jsonPath().getString("documentId"));
+    }
+
     private static Response read(String path) {
-        return given().header("X-API-Key", API_KEY)
+        return read(path, API_KEY);
+    }
+
+    private static Response read(String path, String apiKey) {
+        return given().header("X-API-Key", apiKey)
                 .urlEncodingEnabled(false)
                 .when()
                 .get(path);
@@ -185,6 +277,7 @@ class DocumentStatusTest {
                 .setTraceparent(null)
                 .setOcrMode(OcrMode.MARKDOWN)
                 .setGroundAnswers(false)
+                .setTenant("default")
                 .build();
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.ingest.TestFiles;
 import io.pagestream.ingest.TopicRecorder;
+import io.pagestream.ingest.auth.Tenants;
 import io.pagestream.ingest.idempotency.DocumentIds;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentState;
@@ -72,7 +73,9 @@ class IngestApiTest {
         assertEquals(202, r.statusCode(), r.asString());
         String id = r.jsonPath().getString("documentId");
         assertEquals(
-                DocumentIds.fromIdempotencyKey(key, Optional.empty()), id, "the id derives from the idempotency key");
+                DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, key, Optional.empty()),
+                id,
+                "the id derives from the idempotency key");
         assertEquals("/v1/documents/" + id, r.jsonPath().getString("statusUrl"));
         assertEquals(3, r.jsonPath().getInt("pageCount"));
         assertEquals("application/pdf", r.jsonPath().getString("mediaType"));
@@ -88,6 +91,7 @@ class IngestApiTest {
         assertEquals(64, request.getSha256().length());
         assertEquals(OcrMode.MARKDOWN, request.getOcrMode(), "the configured default mode");
         assertFalse(request.getGroundAnswers());
+        assertEquals("default", request.getTenant(), "authentication off: every caller is the default tenant");
 
         List<PageImage> pages = topics().await(id, PageImage.class, l -> l.size() >= 3);
         assertEquals(3, pages.size());
@@ -175,7 +179,7 @@ class IngestApiTest {
         Response form = Submit.file("k.png", png).key(key).post();
         assertEquals(202, form.statusCode(), form.asString());
         String id = form.jsonPath().getString("documentId");
-        assertEquals(DocumentIds.fromIdempotencyKey(key, Optional.empty()), id);
+        assertEquals(DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, key, Optional.empty()), id);
         DocumentRequest request =
                 topics().await(id, DocumentRequest.class, l -> !l.isEmpty()).get(0);
         assertEquals(key, request.getIdempotencyKey(), "the form field arrives as sent");
@@ -249,14 +253,14 @@ class IngestApiTest {
     void aClientCannotTakeTheIdAnotherClientsKeyMapsTo() {
         String key = "victim-" + System.nanoTime();
         Response squat = Submit.file("s.png", TestFiles.png(90, 90))
-                .documentId(DocumentIds.fromIdempotencyKey(key, Optional.empty()))
+                .documentId(DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, key, Optional.empty()))
                 .post();
         assertEquals(400, squat.statusCode(), squat.asString());
         assertEquals("INVALID_REQUEST", squat.jsonPath().getString("reason"));
         Response owner = Submit.file("v.png", TestFiles.png(95, 90)).key(key).post();
         assertEquals(202, owner.statusCode(), owner.asString());
         assertEquals(
-                DocumentIds.fromIdempotencyKey(key, Optional.empty()),
+                DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, key, Optional.empty()),
                 owner.jsonPath().getString("documentId"));
     }
 

@@ -11,6 +11,7 @@ import io.pagestream.ingest.Outcome;
 import io.pagestream.ingest.Submission;
 import io.pagestream.ingest.TestFiles;
 import io.pagestream.ingest.TopicRecorder;
+import io.pagestream.ingest.auth.Tenants;
 import io.pagestream.ingest.health.RestartPolicy;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.idempotency.DocumentIds;
@@ -114,13 +115,24 @@ class TwoInstancesRaceTest {
             Future<Outcome> viaRacer = clients.submit(() -> {
                 await(start);
                 return racer.submit(new Submission(
-                        file, png.length, "race.png", List.of(), List.of(), key, null, null, null, null, null));
+                        Tenants.DEFAULT,
+                        file,
+                        png.length,
+                        "race.png",
+                        List.of(),
+                        List.of(),
+                        key,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
             });
             rest = viaRest.get(60, TimeUnit.SECONDS);
             other = viaRacer.get(60, TimeUnit.SECONDS);
         }
 
-        String id = DocumentIds.fromIdempotencyKey(key, Optional.empty());
+        String id = DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, key, Optional.empty());
         assertEquals(id, rest.jsonPath().getString("documentId"), rest.asString());
         assertEquals(id, other.documentId(), other.toString());
         boolean restWon = rest.statusCode() == 202;

@@ -8,6 +8,7 @@ import io.pagestream.ingest.IngestService;
 import io.pagestream.ingest.Outcome;
 import io.pagestream.ingest.Submission;
 import io.pagestream.ingest.TestFiles;
+import io.pagestream.ingest.auth.Tenants;
 import io.pagestream.ingest.format.DocumentFormat;
 import io.pagestream.ingest.health.RestartPolicy;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
@@ -203,6 +204,7 @@ public final class IngestBench {
 
     private static Outcome submit(IngestService service, Path file) throws Exception {
         return service.submit(new Submission(
+                Tenants.DEFAULT,
                 file,
                 Files.size(file),
                 file.getFileName().toString(),

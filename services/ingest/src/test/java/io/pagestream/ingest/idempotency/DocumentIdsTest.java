@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pagestream.ingest.auth.Tenants;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +61,7 @@ class DocumentIdsTest {
 
     @Test
     void noClientIdIsAnIdAKeyMapsTo() {
-        String derived = DocumentIds.fromIdempotencyKey("another client's key", Optional.empty());
+        String derived = DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, "another client's key", Optional.empty());
         assertEquals(5, UUID.fromString(derived).version());
         assertFalse(DocumentIds.isValidDocumentId(derived), "a client cannot take the id of another's key");
         assertTrue(
@@ -70,7 +71,7 @@ class DocumentIdsTest {
 
     @Test
     void withoutASecretTheIdIsTheVersion5UuidOfTheKey() {
-        String id = DocumentIds.fromIdempotencyKey(KEY, Optional.empty());
+        String id = DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, KEY, Optional.empty());
         assertEquals(DocumentIds.nameBased(DocumentIds.NAMESPACE, KEY).toString(), id);
         assertEquals(5, UUID.fromString(id).version());
     }
@@ -78,10 +79,32 @@ class DocumentIdsTest {
     @Test
     void theSecretChangesTheIdAndEachSecretGivesItsOwnStableId() {
         Optional<String> secret = Optional.of("b7e2c9d4a1f6e3b8c5d2a9f6e3b0c7d4");
-        String peppered = DocumentIds.fromIdempotencyKey(KEY, secret);
-        assertEquals(peppered, DocumentIds.fromIdempotencyKey(KEY, secret), "stable across calls and instances");
-        assertNotEquals(DocumentIds.fromIdempotencyKey(KEY, Optional.empty()), peppered);
-        assertNotEquals(DocumentIds.fromIdempotencyKey(KEY, Optional.of("another-secret-of-24-chars!")), peppered);
+        String peppered = DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, KEY, secret);
+        assertEquals(
+                peppered,
+                DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, KEY, secret),
+                "stable across calls and instances");
+        assertNotEquals(DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, KEY, Optional.empty()), peppered);
+        assertNotEquals(
+                DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, KEY, Optional.of("another-secret-of-24-chars!")),
+                peppered);
         assertEquals(5, UUID.fromString(peppered).version());
+    }
+
+    @Test
+    void eachTenantGetsItsOwnIdForAKeyAndTheDefaultTenantKeepsItsIds() {
+        Optional<String> secret = Optional.of("b7e2c9d4a1f6e3b8c5d2a9f6e3b0c7d4");
+        String acme = DocumentIds.fromIdempotencyKey("acme", KEY, secret);
+        assertNotEquals(DocumentIds.fromIdempotencyKey("globex", KEY, secret), acme);
+        assertNotEquals(DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, KEY, secret), acme);
+        assertEquals(acme, DocumentIds.fromIdempotencyKey("acme", KEY, secret), "stable");
+        assertEquals(
+                DocumentIds.nameBased(DocumentIds.NAMESPACE, KEY).toString(),
+                DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, KEY, Optional.empty()),
+                "the default tenant's ids are those of before tenants");
+        assertNotEquals(
+                DocumentIds.fromIdempotencyKey(Tenants.DEFAULT, "acme" + KEY, Optional.empty()),
+                DocumentIds.fromIdempotencyKey("acme", KEY, Optional.empty()),
+                "a tenant's name cannot be spelled into a default key");
     }
 }

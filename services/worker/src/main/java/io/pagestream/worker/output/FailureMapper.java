@@ -49,6 +49,7 @@ public final class FailureMapper {
                 .setPageCount(page.pageCount())
                 .setAt(now)
                 .setTraceparent(page.traceparent())
+                .setTenant(page.tenant())
                 .build();
         return List.of(
                 new OutputRecord(Topics.PAGES_DLQ.name(), page.documentId(), dlq),
