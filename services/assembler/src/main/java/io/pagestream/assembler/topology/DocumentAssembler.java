@@ -10,9 +10,14 @@ import io.pagestream.assembler.state.PageResult;
 import io.pagestream.assembler.state.RequestSummary;
 import io.pagestream.assembler.state.StoreKeys;
 import io.pagestream.schema.DocumentRequest;
+import io.pagestream.schema.DocumentState;
+import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageAnswers;
 import io.pagestream.schema.PageFailure;
 import io.pagestream.schema.PageOcr;
+import io.pagestream.topics.Deletions;
+import io.pagestream.topics.Topics;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -31,6 +36,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * seen yet, or a part of a page (text, answers, failure) not seen yet. Anything else (a re-delivery, a result for a
  * closed document) leaves the stores as they are and emits nothing, so each document is closed, and its outputs
  * forwarded, exactly once. Page results that come before their request are kept and counted when it arrives.
+ *
+ * <p>A tombstone on {@code documents.requests} deletes the document (see {@link Deletions}).
  *
  * <p>Time is the wall clock: a punctuation closes documents that saw nothing new for the timeout (INCOMPLETE, or
  * dropped if their request never came) and removes closed documents after the retention.
@@ -63,6 +70,10 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
     @Override
     public void process(Record<String, SpecificRecord> record) {
         String documentId = record.key();
+        if (documentId != null && record.value() == null && fromRequests()) {
+            delete(documentId, record);
+            return;
+        }
         if (documentId == null || record.value() == null) {
             LOG.log(
                     System.Logger.Level.WARNING,
@@ -217,6 +228,49 @@ final class DocumentAssembler implements Processor<String, SpecificRecord, Strin
         } else {
             close(progress, Phase.INCOMPLETE, now, tracing.parent(progress.request()));
         }
+    }
+
+    private boolean fromRequests() {
+        return context.recordMetadata()
+                .map(m -> Topics.DOCUMENTS_REQUESTS.name().equals(m.topic()))
+                .orElse(false);
+    }
+
+    /**
+     * A deletion ({@link Deletions}): the document and its pages leave the stores, open or closed, and a DELETED status
+     * says so, carrying the tenant of the stored request (the tombstone's when the request is gone). Results that
+     * arrive for it afterwards are held and dropped after the timeout, as results without a request are; a request
+     * sent again starts the document afresh.
+     */
+    private void delete(String documentId, Record<String, SpecificRecord> tombstone) {
+        long now = context.currentSystemTimeMs();
+        DocumentProgress stored = documents.get(documentId);
+        RequestSummary request = stored == null ? null : stored.request();
+        forget(documentId);
+        String tenant = request != null
+                ? request.tenant()
+                : Deletions.tenant(tombstone.headers()).orElse(RequestSummary.DEFAULT_TENANT);
+        LOG.log(
+                System.Logger.Level.INFO,
+                String.format(
+                        "deleted document %s (%s)",
+                        documentId,
+                        stored == null
+                                ? "not in the stores"
+                                : stored.phase().name().toLowerCase()));
+        context.forward(new Record<>(
+                documentId,
+                DocumentStatus.newBuilder()
+                        .setDocumentId(documentId)
+                        .setState(DocumentState.DELETED)
+                        .setPageCount(request == null ? 0 : request.pageCount())
+                        .setAt(Instant.ofEpochMilli(now))
+                        .setTraceparent(request == null ? null : request.traceparent())
+                        .setTenant(tenant)
+                        .setMessage("deleted by its owner")
+                        .build(),
+                now,
+                tombstone.headers()));
     }
 
     private void forget(String documentId) {

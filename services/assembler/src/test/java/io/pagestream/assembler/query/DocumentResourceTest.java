@@ -150,6 +150,16 @@ class DocumentResourceTest {
                 .statusCode(200)
                 .body("state", equalTo("COMPLETED"))
                 .body("results", nullValue());
+        given().header(DocumentResource.TENANT_HEADER, "default")
+                .get("/v1/documents/{id}", id)
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("COMPLETED"));
+        given().header(DocumentResource.TENANT_HEADER, "globex")
+                .get("/v1/documents/{id}", id)
+                .then()
+                .statusCode(404)
+                .body("error", containsString("unknown document"));
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +33,8 @@ class TenantTest {
                     AssemblerSettings.defaults().chunkMaxPages(),
                     AssemblerSettings.defaults().chunkMaxBytes(),
                     AssemblerSettings.defaults().statusMaxMissingPages()),
-            new InMemorySchemaRegistry());
+            new InMemorySchemaRegistry(),
+            Stores::inMemoryKeyValueStore);
 
     @AfterEach
     void stop() {

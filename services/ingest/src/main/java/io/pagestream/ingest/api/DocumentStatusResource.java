@@ -4,10 +4,13 @@ import io.pagestream.ingest.Ingest;
 import io.pagestream.ingest.auth.Tenants;
 import io.pagestream.ingest.idempotency.AcceptedDocuments;
 import io.pagestream.ingest.idempotency.DocumentIds;
+import io.pagestream.ingest.publish.DocumentClaim;
+import io.pagestream.ingest.publish.KafkaUnavailable;
 import io.pagestream.ingest.query.AcceptedView;
 import io.pagestream.ingest.query.AssemblerClient;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,9 +21,11 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -37,7 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * {@code GET /v1/documents/{id}} on the public host, behind the same authentication as the submit: the assembler's
  * answer, passed on as it came, except that a document ingest accepted and the assembler does not know yet (it reads
  * {@code documents.requests} behind ingest) is ACCEPTED, never 404. The caller's tenant goes to the assembler, which
- * answers another tenant's document as it answers an unknown id.
+ * answers another tenant's document as it answers an unknown id. Every 404 is ingest's own, one body for an unknown,
+ * another tenant's or a deleted document. {@code DELETE} publishes the deletion of the caller's own document.
  */
 @Path("/v1/documents/{id}")
 @Tag(name = "documents")
@@ -47,7 +53,11 @@ public class DocumentStatusResource {
     private static final List<String> FORWARDED_HEADERS =
             List.of("Content-Type", "Retry-After", "X-Pagestream-Served-By");
 
-    /** Body of a 404 or 503, as the assembler writes it. */
+    /** What a 404 says, whatever the reason: nothing tells an unknown id from another tenant's document. */
+    static final String UNKNOWN =
+            "unknown document: never accepted for this tenant, deleted, or removed after the " + "retention";
+
+    /** Body of a 404 or 503. */
     @Schema(description = "Why a document could not be shown")
     public record Problem(String documentId, String error) {}
 
@@ -89,8 +99,8 @@ public class DocumentStatusResource {
             content = @Content(schema = @Schema(implementation = Problem.class)))
     public Response get(
             @Parameter(description = "The document id") @PathParam("id") String documentId, @Context UriInfo uri) {
-        if (!DocumentIds.isReadableId(documentId)) {
-            return problem(Response.Status.NOT_FOUND, documentId, "unknown document: not a document id");
+        if (!DocumentIds.isReadableId(documentId) || ingest.accepted().deleted(documentId)) {
+            return notFound(documentId);
         }
         String tenant = Tenants.of(caller);
         HttpResponse<InputStream> answer;
@@ -108,11 +118,10 @@ public class DocumentStatusResource {
         if (answer.statusCode() != Response.Status.NOT_FOUND.getStatusCode()) {
             return forwarded(answer, answer.body());
         }
-        byte[] notFound;
         try (InputStream body = answer.body()) {
-            notFound = body.readAllBytes();
+            body.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
-            return unavailable(documentId, "the assembler's answer broke off; retry later");
+            LOG.log(System.Logger.Level.DEBUG, () -> "documentId=" + documentId + ": the 404's body broke off", e);
         }
         try {
             Optional<AcceptedDocuments.Accepted> accepted = acceptedRecently(documentId, tenant);
@@ -120,7 +129,7 @@ public class DocumentStatusResource {
                     ? Response.ok(AcceptedView.of(accepted.get()))
                             .type(MediaType.APPLICATION_JSON)
                             .build()
-                    : forwarded(answer, notFound);
+                    : notFound(documentId);
         } catch (TimeoutException e) {
             return unavailable(documentId, "cannot read the accepted documents from Kafka in time; retry later");
         } catch (InterruptedException e) {
@@ -143,6 +152,92 @@ public class DocumentStatusResource {
         }
         Instant windowStart = Instant.now().minus(ingest.config().acceptedStatusWindow());
         return found.filter(a -> a.tenant().equals(tenant) && a.submittedAt().isAfter(windowStart));
+    }
+
+    @DELETE
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary = "Delete a document",
+            description = "Publishes the document's deletion: the assembler removes its state and results and emits "
+                    + "a DELETED status event; reads answer 404 from then on. The output topics keep what they hold "
+                    + "until their retention.")
+    @APIResponse(
+            responseCode = "202",
+            description = "The deletion is published",
+            content = @Content(schema = @Schema(implementation = Deleted.class)))
+    @APIResponse(responseCode = "401", description = "Authentication on and no valid API key or bearer token")
+    @APIResponse(
+            responseCode = "404",
+            description = "Unknown document, deleted already, or another tenant's",
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "Kafka or the assembler too slow to tell or take the deletion: retry after Retry-After "
+                    + "seconds",
+            headers = @Header(name = "Retry-After", description = "seconds"),
+            content = @Content(schema = @Schema(implementation = Problem.class)))
+    public Response delete(@Parameter(description = "The document id") @PathParam("id") String documentId) {
+        if (!DocumentIds.isReadableId(documentId)) {
+            return notFound(documentId);
+        }
+        String tenant = Tenants.of(caller);
+        try {
+            if (!owns(tenant, documentId)) {
+                return notFound(documentId);
+            }
+            ingest.publisher().delete(documentId, tenant, io.opentelemetry.context.Context.current());
+        } catch (TimeoutException e) {
+            return unavailable(documentId, "cannot read the accepted documents from Kafka in time; retry later");
+        } catch (IOException e) {
+            return unavailable(documentId, "the assembler did not answer; retry later");
+        } catch (KafkaUnavailable | DocumentClaim.Superseded e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    String.format("documentId=%s deletion not published: %s", documentId, e.getMessage()));
+            return unavailable(documentId, "Kafka did not take the deletion in time; retry later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable(documentId, "interrupted");
+        }
+        ingest.accepted().forget(documentId);
+        LOG.log(System.Logger.Level.INFO, String.format("documentId=%s deleted by tenant %s", documentId, tenant));
+        return Response.accepted(new Deleted(documentId, "DELETED"))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
+    }
+
+    /** The answer to a deletion. */
+    @Schema(description = "A deletion published")
+    public record Deleted(String documentId, @Schema(description = "DELETED") String state) {}
+
+    /**
+     * Whether the document is the tenant's: ingest's table knows every document it accepted (up to its capacity and
+     * the topic's retention); one it no longer holds is the tenant's if the assembler still shows it to the tenant.
+     *
+     * @throws IOException when the assembler cannot say (unreachable, or not a 200 or a 404)
+     */
+    private boolean owns(String tenant, String documentId) throws TimeoutException, InterruptedException, IOException {
+        Optional<AcceptedDocuments.Accepted> accepted =
+                ingest.accepted().lookup(documentId, ingest.config().resultsTimeout());
+        if (accepted.isPresent()) {
+            return accepted.get().tenant().equals(tenant);
+        }
+        if (ingest.accepted().deleted(documentId)) {
+            return false;
+        }
+        HttpResponse<InputStream> answer = assembler.document(documentId, tenant, Map.of("results", List.of("false")));
+        try (InputStream body = answer.body()) {
+            body.transferTo(OutputStream.nullOutputStream());
+        }
+        return switch (answer.statusCode()) {
+            case 200 -> true;
+            case 404 -> false;
+            default -> throw new IOException("the assembler answered " + answer.statusCode());
+        };
+    }
+
+    private static Response notFound(String documentId) {
+        return problem(Response.Status.NOT_FOUND, documentId, UNKNOWN);
     }
 
     private static Response forwarded(HttpResponse<InputStream> answer, Object body) {

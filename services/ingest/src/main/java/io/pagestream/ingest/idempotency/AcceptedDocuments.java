@@ -38,7 +38,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>A {@link #lookup} first waits until the table has read every partition up to its end as of the call, so a
  * document committed by another instance before the retry arrived is seen. Limits: the table holds at most
  * {@code capacity} documents (the oldest fall out first) and the topic keeps 7 days; an older retry is a new
- * document. Two instances racing on one key are settled by the document's claim ({@code publish.DocumentClaim}),
+ * document. A tombstone on the topic (a deletion, {@code Deletions}) takes its document out of the table. Two instances racing on one key are settled by the document's claim ({@code publish.DocumentClaim}),
  * after which the loser's lookup finds the winner's document.
  *
  * <p>The reading runs in a {@link SupervisedThread}: a reader that dies (an {@code Error} in its thread, a loop that
@@ -71,6 +71,9 @@ public final class AcceptedDocuments implements AutoCloseable {
     private final KafkaSettings settings;
     private final SchemaRegistryClient registry;
     private final Map<String, Accepted> table;
+    /** Ids deleted since they were accepted (bounded as the table is): a read of one is 404 without asking. */
+    private final Map<String, Boolean> deleted;
+
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> syncRequests = new ConcurrentLinkedQueue<>();
     /** Per partition, the offset after the last record put in the table: where a restarted reader resumes. */
     private final Map<TopicPartition, Long> resumeAt = new ConcurrentHashMap<>();
@@ -85,6 +88,12 @@ public final class AcceptedDocuments implements AutoCloseable {
         this.table = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Accepted> eldest) {
+                return size() > capacity;
+            }
+        };
+        this.deleted = new LinkedHashMap<>(64, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
                 return size() > capacity;
             }
         };
@@ -124,6 +133,25 @@ public final class AcceptedDocuments implements AutoCloseable {
     public void put(Accepted accepted) {
         synchronized (table) {
             table.put(accepted.documentId(), accepted);
+            deleted.remove(accepted.documentId());
+        }
+    }
+
+    /**
+     * Forgets a deleted document (one this instance just deleted, or a deletion read back): its id is no longer
+     * accepted, so a submission may take it again, and {@link #deleted} says so until the id is accepted again.
+     */
+    public void forget(String documentId) {
+        synchronized (table) {
+            table.remove(documentId);
+            deleted.put(documentId, Boolean.TRUE);
+        }
+    }
+
+    /** Whether the document was deleted, as far as the table has read. */
+    public boolean deleted(String documentId) {
+        synchronized (table) {
+            return deleted.containsKey(documentId);
         }
     }
 
@@ -234,7 +262,9 @@ public final class AcceptedDocuments implements AutoCloseable {
         try {
             for (ConsumerRecord<String, DocumentRequest> r : consumer.poll(Duration.ofMillis(100))) {
                 DocumentRequest v = r.value();
-                if (v != null) {
+                if (v == null && r.key() != null) {
+                    forget(r.key()); // a deletion (Deletions)
+                } else if (v != null) {
                     byte[] sha;
                     try {
                         sha = HexFormat.of().parseHex(v.getSha256());

@@ -5,16 +5,20 @@ import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.PageImage;
+import io.pagestream.topics.Deletions;
 import io.pagestream.topics.ServicePrincipal;
+import io.pagestream.topics.Topics;
 import io.pagestream.topics.TraceHeaders;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.IntFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The right to publish one document with a deterministic id (from an idempotency key or the client's own), arbitrated
@@ -74,6 +78,29 @@ public final class DocumentClaim implements AutoCloseable {
             }
             throw new KafkaUnavailable(
                     "Kafka did not take document " + id + ": " + DocumentPublisher.rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Publishes the document's deletion ({@link Deletions}: a tombstone on documents.requests naming its tenant) in one
+     * transaction, so no publish of the same id on another instance interleaves with it.
+     */
+    public void delete(String documentId, String tenant, Context trace) throws KafkaUnavailable, Superseded {
+        try {
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(
+                    Topics.DOCUMENTS_REQUESTS.name(),
+                    null,
+                    documentId,
+                    null,
+                    Deletions.headers(tenant, traces.inject(trace, new RecordHeaders()))));
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            if (fenced(e)) {
+                throw new Superseded("another instance took over publishing " + documentId, e);
+            }
+            throw new KafkaUnavailable(
+                    "Kafka did not take the deletion of " + documentId + ": " + DocumentPublisher.rootMessage(e), e);
         }
     }
 

@@ -239,6 +239,14 @@ public final class DocumentPublisher implements AutoCloseable {
                 settings, registry, autoRegister, traces, DocumentClaim.TRANSACTIONAL_ID_PREFIX + documentId);
     }
 
+    /** Publishes a document's deletion under its claim ({@link DocumentClaim#delete}). */
+    public void delete(String documentId, String tenant, Context trace)
+            throws KafkaUnavailable, DocumentClaim.Superseded {
+        try (DocumentClaim claim = claim(documentId)) {
+            claim.delete(documentId, tenant, trace);
+        }
+    }
+
     /**
      * Sends the request, the pages read from the spool (built into records by {@code page}), and the ACCEPTED event,
      * in one transaction of {@code p}; every record carries {@code trace} in its headers.

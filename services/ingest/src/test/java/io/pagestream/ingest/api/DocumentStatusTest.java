@@ -18,6 +18,9 @@ import io.pagestream.schema.Task;
 import io.pagestream.servicetest.PipelineStackResource;
 import io.pagestream.servicetest.TopicWriter;
 import io.pagestream.testing.IntegrationTest;
+import io.pagestream.testing.Wait;
+import io.pagestream.topics.Deletions;
+import io.pagestream.topics.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -28,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -243,6 +247,59 @@ class DocumentStatusTest {
         assertEquals(202, globex.statusCode(), "not a duplicate of acme's: " + globex.asString());
         assertNotEquals(
                 acme.jsonPath().getString("documentId"), globex.jsonPath().getString("documentId"));
+    }
+
+    @Test
+    void theOwnerDeletesItsDocumentAndThenNobodyReadsIt() {
+        Response accepted =
+                Submit.file("d.png", TestFiles.png(80, 60)).apiKey(ACME_KEY).post();
+        assertEquals(202, accepted.statusCode(), accepted.asString());
+        String id = accepted.jsonPath().getString("documentId");
+        String statusUrl = accepted.jsonPath().getString("statusUrl");
+
+        assertEquals(401, given().when().delete(statusUrl).statusCode());
+        Response foreign = delete(statusUrl, GLOBEX_KEY);
+        assertEquals(404, foreign.statusCode(), foreign.asString());
+        assertEquals(
+                read("/v1/documents/never-" + UUID.randomUUID(), GLOBEX_KEY)
+                        .jsonPath()
+                        .getString("error"),
+                foreign.jsonPath().getString("error"),
+                "another tenant's document is unknown to it");
+        assertEquals("ACCEPTED", read(statusUrl, ACME_KEY).jsonPath().getString("state"), "still there");
+
+        Response deleted = delete(statusUrl, ACME_KEY);
+        assertEquals(202, deleted.statusCode(), deleted.asString());
+        assertEquals(id, deleted.jsonPath().getString("documentId"));
+        assertEquals("DELETED", deleted.jsonPath().getString("state"));
+        Wait.upTo(Duration.ofSeconds(30)).until(() -> TopicRecorder.get().all().stream()
+                .anyMatch(r -> r.topic().equals(Topics.DOCUMENTS_REQUESTS.name())
+                        && id.equals(r.key())
+                        && r.value() == null
+                        && Deletions.tenant(r.headers()).equals(Optional.of("acme"))));
+
+        assembler.answer("acme", id, new AssemblerStub.Canned(200, "{\"state\":\"PROCESSING\"}", Map.of()));
+        Response gone = read(statusUrl, ACME_KEY);
+        assertEquals(404, gone.statusCode(), "not even while the assembler still has it: " + gone.asString());
+        assertEquals(404, delete(statusUrl, ACME_KEY).statusCode(), "deleted already");
+    }
+
+    @Test
+    void aDocumentOnlyTheAssemblerStillHoldsIsDeletedForItsTenantOnly() {
+        String id = "assembled-only-" + UUID.randomUUID();
+        assembler.answer("acme", id, new AssemblerStub.Canned(200, "{\"state\":\"COMPLETED\"}", Map.of()));
+        assertEquals(404, delete("/v1/documents/" + id, GLOBEX_KEY).statusCode());
+        assertEquals(202, delete("/v1/documents/" + id, ACME_KEY).statusCode());
+        assertEquals(
+                404,
+                delete("/v1/documents/unknown-" + UUID.randomUUID(), ACME_KEY).statusCode());
+    }
+
+    private static Response delete(String path, String apiKey) {
+        return given().header("X-API-Key", apiKey)
+                .urlEncodingEnabled(false)
+                .when()
+                .delete(path);
     }
 
     private static Response read(String path) {
