@@ -10,6 +10,8 @@ import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.publish.DocumentPublisher;
 import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.ingest.publish.StatusPublisher;
+import io.pagestream.ingest.quota.InFlightDocuments;
+import io.pagestream.ingest.quota.TenantQuota;
 import io.pagestream.ingest.render.PageEncoder;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.shell.ClientSettings;
@@ -72,7 +74,9 @@ public class Ingest implements ServicePart {
                 traces);
         RestartPolicy restarts = IngestHealth.policy(config.health());
         status = new StatusPublisher(kafka, registry, clients.autoRegister(), traces, restarts);
-        accepted = new AcceptedDocuments(kafka, registry, config.idempotencyCapacity(), restarts).start();
+        TenantQuota quota =
+                new TenantQuota(config.tenants().maxInFlight(), new InFlightDocuments(config.idempotencyCapacity()));
+        accepted = new AcceptedDocuments(kafka, registry, config.idempotencyCapacity(), restarts, quota).start();
         health = IngestHealth.supervise(config.health(), accepted, publisher, status);
         IngestMetrics metrics = new IngestMetrics(meters);
         metrics.inFlight(publisher::busy);
@@ -98,7 +102,8 @@ public class Ingest implements ServicePart {
                 config.defaultMode(),
                 Clock.systemUTC(),
                 traces,
-                config.idSecret());
+                config.idSecret(),
+                quota);
         LOG.log(
                 System.Logger.Level.INFO,
                 String.format(

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Everything under {@code pagestream.ingest.*} (defaults in docs/configuration.md). */
 @ConfigMapping(prefix = "pagestream.ingest")
@@ -110,6 +111,14 @@ public interface IngestConfig {
     Optional<String> idSecret();
 
     Auth auth();
+
+    Tenants tenants();
+
+    /** Limits per tenant. */
+    interface Tenants {
+        /** Documents a tenant may have in flight (accepted, not yet ended); none: no limit. */
+        OptionalInt maxInFlight();
+    }
 
     Health health();
 

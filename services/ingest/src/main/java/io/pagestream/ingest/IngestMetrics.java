@@ -83,7 +83,7 @@ public final class IngestMetrics {
 
     private Counter unavailableCounter(String cause) {
         return Counter.builder("pagestream.ingest.unavailable")
-                .description("Submissions answered 503, by cause")
+                .description("Submissions answered 503, or 429 for the tenant quota, by cause")
                 .tag("cause", cause)
                 .register(registry);
     }

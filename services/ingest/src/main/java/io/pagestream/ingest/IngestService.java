@@ -14,6 +14,7 @@ import io.pagestream.ingest.publish.DocumentPublisher;
 import io.pagestream.ingest.publish.KafkaUnavailable;
 import io.pagestream.ingest.publish.PageSpool;
 import io.pagestream.ingest.publish.StatusPublisher;
+import io.pagestream.ingest.quota.TenantQuota;
 import io.pagestream.ingest.render.PageEncoder;
 import io.pagestream.ingest.render.PageSource;
 import io.pagestream.ingest.render.PageSources;
@@ -74,6 +75,7 @@ public final class IngestService {
     private final Clock clock;
     private final TraceHeaders traces;
     private final Optional<String> idSecret;
+    private final TenantQuota quota;
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
     /** How often the table is looked up while another instance publishes a document this one also received. */
     private static final Duration OTHER_INSTANCE_POLL = Duration.ofMillis(200);
@@ -92,7 +94,8 @@ public final class IngestService {
             OcrMode defaultMode,
             Clock clock,
             TraceHeaders traces,
-            Optional<String> idSecret) {
+            Optional<String> idSecret,
+            TenantQuota quota) {
         this.limits = limits;
         this.checks = new SubmissionChecks(limits, defaultMode);
         this.encoder = encoder;
@@ -106,6 +109,7 @@ public final class IngestService {
         this.retryAfterSeconds = retryAfterSeconds;
         this.clock = clock;
         this.idSecret = idSecret;
+        this.quota = quota;
         this.traces = traces;
     }
 
@@ -230,6 +234,12 @@ public final class IngestService {
      */
     private Outcome process(Submission s, String id, SubmissionChecks.Form form, boolean claimed)
             throws InterruptedException {
+        Optional<String> waits = quota.refusal(s.tenant());
+        if (waits.isPresent()) {
+            metrics.unavailable("tenant-quota");
+            LOG.log(System.Logger.Level.INFO, String.format("documentId=%s must wait: %s", id, waits.get()));
+            return new Outcome.Unavailable(id, Reason.TENANT_QUOTA, waits.get(), retryAfterSeconds);
+        }
         Instant submittedAt = clock.instant();
         SubmissionChecks.Request checked;
         try {

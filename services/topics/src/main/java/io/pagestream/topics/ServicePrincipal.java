@@ -53,10 +53,13 @@ public record ServicePrincipal(
     /** {@code pagestream watch} joins a fresh group {@code pagestream-watch-<uuid>} each time. */
     public static final String WATCH_GROUP_PREFIX = "pagestream-watch-";
 
-    /** Renders pages; remembers accepted documents by reading its own requests back (assigned, no group). */
+    /**
+     * Renders pages; remembers accepted documents by reading its own requests back, and with a tenant quota the
+     * statuses for when they end (assigned, no group).
+     */
     public static final ServicePrincipal INGEST = new ServicePrincipal(
             "pagestream-ingest",
-            List.of(DOCUMENTS_REQUESTS),
+            List.of(DOCUMENTS_REQUESTS, DOCUMENTS_STATUS),
             List.of(DOCUMENTS_REQUESTS, DOCUMENTS_PAGES, DOCUMENTS_STATUS),
             List.of(),
             List.of(

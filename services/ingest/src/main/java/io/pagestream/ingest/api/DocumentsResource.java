@@ -85,6 +85,12 @@ public class DocumentsResource {
             description = "EMPTY, CORRUPT_FILE, ENCRYPTED, TOO_MANY_PAGES, TOO_MANY_PIXELS, DECOMPRESSION_BOMB",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(
+            responseCode = "429",
+            description = "TENANT_QUOTA: the tenant has pagestream.ingest.tenants.max-in-flight documents in flight; "
+                    + "retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "seconds"),
+            content = @Content(schema = @Schema(implementation = Refused.class)))
+    @APIResponse(
             responseCode = "503",
             description = "BUSY, KAFKA_UNAVAILABLE, STORAGE or SHUTTING_DOWN: retry after "
                     + "Retry-After seconds with the same key",

@@ -34,6 +34,7 @@ public final class SubmissionResponses {
         return switch (reason) {
             case INVALID_REQUEST, TOO_MANY_QUESTIONS, QUESTION_TOO_LONG -> 400;
             case IDEMPOTENCY_CONFLICT, IN_PROGRESS -> 409;
+            case TENANT_QUOTA -> 429;
             case TOO_LARGE -> 413;
             case UNSUPPORTED_FORMAT -> 415;
             case EMPTY, CORRUPT_FILE, ENCRYPTED, TOO_MANY_PAGES, TOO_MANY_PIXELS, DECOMPRESSION_BOMB -> 422;

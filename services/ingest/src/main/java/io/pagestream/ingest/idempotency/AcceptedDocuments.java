@@ -4,30 +4,37 @@ import io.pagestream.avro.AvroDeserializer;
 import io.pagestream.ingest.health.RestartPolicy;
 import io.pagestream.ingest.health.SupervisedThread;
 import io.pagestream.ingest.publish.KafkaSettings;
+import io.pagestream.ingest.quota.TenantQuota;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.schema.DocumentRequest;
+import io.pagestream.schema.DocumentState;
+import io.pagestream.schema.DocumentStatus;
 import io.pagestream.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -70,6 +77,14 @@ public final class AcceptedDocuments implements AutoCloseable {
 
     private final KafkaSettings settings;
     private final SchemaRegistryClient registry;
+    private final TenantQuota quota;
+    /**
+     * The states after which a document is no longer in flight. Not REJECTED: a refused submission was never accepted,
+     * and a later one with the same key may be.
+     */
+    private static final Set<DocumentState> ENDS =
+            EnumSet.of(DocumentState.COMPLETED, DocumentState.INCOMPLETE, DocumentState.DELETED);
+
     private final Map<String, Accepted> table;
     /** Ids deleted since they were accepted (bounded as the table is): a read of one is 404 without asking. */
     private final Map<String, Boolean> deleted;
@@ -81,10 +96,19 @@ public final class AcceptedDocuments implements AutoCloseable {
     private final SupervisedThread reader;
     private volatile boolean caughtUp;
 
+    /**
+     * @param quota where accepted documents are counted per tenant; with the quota on, {@code documents.status} is read
+     *              too, for the ends of documents
+     */
     public AcceptedDocuments(
-            KafkaSettings settings, SchemaRegistryClient registry, int capacity, RestartPolicy restarts) {
+            KafkaSettings settings,
+            SchemaRegistryClient registry,
+            int capacity,
+            RestartPolicy restarts,
+            TenantQuota quota) {
         this.settings = settings;
         this.registry = registry;
+        this.quota = quota;
         this.table = new LinkedHashMap<>(1024, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Accepted> eldest) {
@@ -135,6 +159,7 @@ public final class AcceptedDocuments implements AutoCloseable {
             table.put(accepted.documentId(), accepted);
             deleted.remove(accepted.documentId());
         }
+        quota.inFlight().accepted(accepted.documentId(), accepted.tenant());
     }
 
     /**
@@ -146,6 +171,7 @@ public final class AcceptedDocuments implements AutoCloseable {
             table.remove(documentId);
             deleted.put(documentId, Boolean.TRUE);
         }
+        quota.inFlight().ended(documentId);
     }
 
     /** Whether the document was deleted, as far as the table has read. */
@@ -184,10 +210,8 @@ public final class AcceptedDocuments implements AutoCloseable {
 
     private void read(SupervisedThread.Heartbeat heartbeat) {
         while (heartbeat.active()) {
-            try (KafkaConsumer<String, DocumentRequest> consumer = new KafkaConsumer<>(
-                    settings.committedReader(),
-                    new StringDeserializer(),
-                    new AvroDeserializer<>(registry, DocumentRequest.class))) {
+            try (KafkaConsumer<String, SpecificRecord> consumer =
+                    new KafkaConsumer<>(settings.committedReader(), new StringDeserializer(), new ByTopic(registry))) {
                 List<TopicPartition> partitions = partitions(consumer, heartbeat);
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
@@ -237,34 +261,45 @@ public final class AcceptedDocuments implements AutoCloseable {
         }
     }
 
+    /** The requests' partitions, and the statuses' when the quota is on. */
     private List<TopicPartition> partitions(
-            KafkaConsumer<String, DocumentRequest> consumer, SupervisedThread.Heartbeat heartbeat) {
+            KafkaConsumer<String, SpecificRecord> consumer, SupervisedThread.Heartbeat heartbeat) {
+        List<TopicPartition> all = new ArrayList<>(partitions(consumer, heartbeat, Topics.DOCUMENTS_REQUESTS.name()));
+        if (quota.on()) {
+            all.addAll(partitions(consumer, heartbeat, Topics.DOCUMENTS_STATUS.name()));
+        }
+        return all;
+    }
+
+    private List<TopicPartition> partitions(
+            KafkaConsumer<String, SpecificRecord> consumer, SupervisedThread.Heartbeat heartbeat, String topic) {
         while (heartbeat.active()) {
             heartbeat.beat(); // waiting for Kafka is not a stall: the Kafka health check reports an unreachable broker
             try {
-                List<PartitionInfo> infos = consumer.partitionsFor(Topics.DOCUMENTS_REQUESTS.name());
+                List<PartitionInfo> infos = consumer.partitionsFor(topic);
                 if (infos != null && !infos.isEmpty()) {
                     return infos.stream()
                             .map(i -> new TopicPartition(i.topic(), i.partition()))
                             .toList();
                 }
             } catch (KafkaException e) {
-                LOG.log(
-                        System.Logger.Level.DEBUG,
-                        () -> String.format("no metadata for %s yet: %s", Topics.DOCUMENTS_REQUESTS.name(), e));
+                LOG.log(System.Logger.Level.DEBUG, () -> String.format("no metadata for %s yet: %s", topic, e));
             }
             sleep(500);
         }
         return List.of();
     }
 
-    private void poll(KafkaConsumer<String, DocumentRequest> consumer) {
+    private void poll(KafkaConsumer<String, SpecificRecord> consumer) {
         try {
-            for (ConsumerRecord<String, DocumentRequest> r : consumer.poll(Duration.ofMillis(100))) {
-                DocumentRequest v = r.value();
-                if (v == null && r.key() != null) {
+            for (ConsumerRecord<String, SpecificRecord> r : consumer.poll(Duration.ofMillis(100))) {
+                if (r.value() instanceof DocumentStatus status) {
+                    if (ENDS.contains(status.getState())) {
+                        quota.inFlight().ended(status.getDocumentId());
+                    }
+                } else if (r.value() == null && r.key() != null) {
                     forget(r.key()); // a deletion (Deletions)
-                } else if (v != null) {
+                } else if (r.value() instanceof DocumentRequest v) {
                     byte[] sha;
                     try {
                         sha = HexFormat.of().parseHex(v.getSha256());
@@ -293,6 +328,27 @@ public final class AcceptedDocuments implements AutoCloseable {
                             e.getCause() != null ? e.getCause().toString() : e.getMessage()));
             consumer.seek(e.topicPartition(), e.offset() + 1);
             resumeAt.put(e.topicPartition(), e.offset() + 1);
+        }
+    }
+
+    /**
+     * Reads each topic's records as its own contract. A null value is a tombstone on the requests (a deletion); one on
+     * the statuses (none is written) would read as a deletion too, which only ends a count.
+     */
+    private static final class ByTopic implements Deserializer<SpecificRecord> {
+        private final AvroDeserializer<DocumentRequest> requests;
+        private final AvroDeserializer<DocumentStatus> statuses;
+
+        ByTopic(SchemaRegistryClient registry) {
+            requests = new AvroDeserializer<>(registry, DocumentRequest.class);
+            statuses = new AvroDeserializer<>(registry, DocumentStatus.class);
+        }
+
+        @Override
+        public SpecificRecord deserialize(String topic, byte[] data) {
+            return Topics.DOCUMENTS_STATUS.name().equals(topic)
+                    ? statuses.deserialize(topic, data)
+                    : requests.deserialize(topic, data);
         }
     }
 

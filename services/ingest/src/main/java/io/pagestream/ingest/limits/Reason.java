@@ -33,6 +33,8 @@ public enum Reason {
     BUSY,
     /** Kafka did not answer in time (publishing, or reading earlier submissions). */
     KAFKA_UNAVAILABLE,
+    /** The tenant has {@code pagestream.ingest.tenants.max-in-flight} documents in flight already. */
+    TENANT_QUOTA,
     /** Ingest could not write its work files. */
     STORAGE,
     SHUTTING_DOWN;

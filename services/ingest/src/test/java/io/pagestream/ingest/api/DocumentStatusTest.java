@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pagestream.ingest.TestFiles;
 import io.pagestream.ingest.TopicRecorder;
 import io.pagestream.schema.DocumentRequest;
+import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.schema.OcrMode;
 import io.pagestream.schema.PageImage;
@@ -29,6 +30,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +52,10 @@ class DocumentStatusTest {
     private static final String API_KEY = "status-key-3c9e1a7f5b2d8e4c6a0f";
     private static final String ACME_KEY = "acme-key-6d1f8b3a9c4e2f7a5b0d";
     private static final String GLOBEX_KEY = "globex-key-2b8e5d1a7f3c9e6b4a0d";
+    /** The tenant of the quota test alone: the limit counts every test's documents of a tenant. */
+    private static final String INITECH_KEY = "initech-key-8f2a6c0e4b9d1f5a3c7e";
+
+    private static final int MAX_IN_FLIGHT = 5;
 
     AssemblerStub assembler;
 
@@ -61,6 +67,8 @@ class DocumentStatusTest {
                     "pagestream.ingest.auth.api-keys", API_KEY,
                     "pagestream.ingest.auth.tenants.acme.api-keys", ACME_KEY,
                     "pagestream.ingest.auth.tenants.globex.api-keys", GLOBEX_KEY,
+                    "pagestream.ingest.auth.tenants.initech.api-keys", INITECH_KEY,
+                    "pagestream.ingest.tenants.max-in-flight", String.valueOf(MAX_IN_FLIGHT),
                     "pagestream.ingest.id-secret", "7a6b5c4d3e2f10213243546576879808");
         }
     }
@@ -293,6 +301,58 @@ class DocumentStatusTest {
         assertEquals(
                 404,
                 delete("/v1/documents/unknown-" + UUID.randomUUID(), ACME_KEY).statusCode());
+    }
+
+    @Test
+    void aTenantAtItsLimitWaitsUntilOneOfItsDocumentsEnds() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < MAX_IN_FLIGHT; i++) {
+            Response accepted = Submit.file("q.png", TestFiles.png(40 + i, 30))
+                    .apiKey(INITECH_KEY)
+                    .post();
+            assertEquals(202, accepted.statusCode(), accepted.asString());
+            ids.add(accepted.jsonPath().getString("documentId"));
+        }
+        Response waits =
+                Submit.file("q.png", TestFiles.png(39, 30)).apiKey(INITECH_KEY).post();
+        assertEquals(429, waits.statusCode(), waits.asString());
+        assertEquals("TENANT_QUOTA", waits.jsonPath().getString("reason"));
+        assertEquals("2", waits.header("Retry-After"));
+        assertTrue(waits.jsonPath().getString("message").contains("5 documents in flight"), waits.asString());
+        assertEquals(
+                202,
+                Submit.file("q.png", TestFiles.png(38, 30))
+                        .apiKey(GLOBEX_KEY)
+                        .post()
+                        .statusCode(),
+                "another tenant is not held back");
+
+        try (TopicWriter writer =
+                new TopicWriter(config(PipelineStackResource.BOOTSTRAP), config(PipelineStackResource.REGISTRY))) {
+            writer.sendNow(completed(ids.getFirst()));
+        }
+        Wait.upTo(Duration.ofSeconds(30))
+                .until(() -> Submit.file("q.png", TestFiles.png(37, 30))
+                                .apiKey(INITECH_KEY)
+                                .post()
+                                .statusCode()
+                        == 202);
+    }
+
+    private static DocumentStatus completed(String id) {
+        return DocumentStatus.newBuilder()
+                .setDocumentId(id)
+                .setState(DocumentState.COMPLETED)
+                .setReasonCode(null)
+                .setMessage(null)
+                .setPageIndex(null)
+                .setPagesDone(1)
+                .setPageCount(1)
+                .setMissingPages(List.of())
+                .setAt(Instant.now())
+                .setTraceparent(null)
+                .setTenant("initech")
+                .build();
     }
 
     private static Response delete(String path, String apiKey) {

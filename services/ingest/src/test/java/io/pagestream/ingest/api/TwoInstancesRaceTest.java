@@ -19,6 +19,8 @@ import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.publish.DocumentPublisher;
 import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.ingest.publish.StatusPublisher;
+import io.pagestream.ingest.quota.InFlightDocuments;
+import io.pagestream.ingest.quota.TenantQuota;
 import io.pagestream.ingest.render.PageEncoder;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.registry.testing.RegistryClients;
@@ -39,6 +41,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +62,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PipelineStackResource.class, restrictToAnnotatedClass = false)
 @IntegrationTest
 class TwoInstancesRaceTest {
+    private static final TenantQuota NO_QUOTA = new TenantQuota(OptionalInt.empty(), new InFlightDocuments(0));
+
     private static final int RACES = 6;
 
     @Test
@@ -75,7 +80,7 @@ class TwoInstancesRaceTest {
                 StatusPublisher status =
                         new StatusPublisher(settings, registry, true, traces, RestartPolicy.defaults());
                 AcceptedDocuments accepted =
-                        new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults()).start()) {
+                        new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults(), NO_QUOTA).start()) {
             IngestService racer = new IngestService(
                     Limits.defaults(),
                     new PageEncoder(0.9f),
@@ -90,7 +95,8 @@ class TwoInstancesRaceTest {
                     OcrMode.MARKDOWN,
                     Clock.systemUTC(),
                     traces,
-                    Optional.empty());
+                    Optional.empty(),
+                    NO_QUOTA);
             Wait.upTo(Duration.ofSeconds(60))
                     .alias("the racer's table caught up")
                     .until(accepted::caughtUp);

@@ -16,6 +16,8 @@ import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.publish.DocumentPublisher;
 import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.ingest.publish.StatusPublisher;
+import io.pagestream.ingest.quota.InFlightDocuments;
+import io.pagestream.ingest.quota.TenantQuota;
 import io.pagestream.ingest.render.PageEncoder;
 import io.pagestream.ingest.render.PageSource;
 import io.pagestream.ingest.render.PageSources;
@@ -38,6 +40,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -70,6 +73,8 @@ import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
  * Run it through {@code services/ingest/bench.sh}, which builds the class path and sets -Xmx.
  */
 public final class IngestBench {
+    private static final TenantQuota NO_QUOTA = new TenantQuota(OptionalInt.empty(), new InFlightDocuments(0));
+
     private static final AtomicLong peakUsed = new AtomicLong();
     private static final AtomicLong peakAfterGc = new AtomicLong();
     private static final java.util.Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -112,8 +117,9 @@ public final class IngestBench {
             try (DocumentPublisher publisher = new DocumentPublisher(settings, registry, true, "bench", 1, traces);
                     StatusPublisher status =
                             new StatusPublisher(settings, registry, true, traces, RestartPolicy.defaults());
-                    AcceptedDocuments accepted =
-                            new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults()).start()) {
+                    AcceptedDocuments accepted = new AcceptedDocuments(
+                                    settings, registry, 1000, RestartPolicy.defaults(), NO_QUOTA)
+                            .start()) {
                 IngestService service = new IngestService(
                         limits,
                         new PageEncoder(0.9f),
@@ -128,7 +134,8 @@ public final class IngestBench {
                         OcrMode.MARKDOWN,
                         Clock.systemUTC(),
                         traces,
-                        java.util.Optional.empty());
+                        java.util.Optional.empty(),
+                        NO_QUOTA);
 
                 warmUp(service, dir);
                 if (small) {
