@@ -102,12 +102,12 @@ class SchemasCommandTest {
         try (ApicurioRegistry fresh = ApicurioRegistry.start(dir);
                 SchemaRegistryClient client = new SchemaRegistryClient(RegistryConfig.of(fresh.url()))) {
             client.setCompatibility(STATUS, "FULL_TRANSITIVE");
-            client.register(STATUS, withRequiredTenant(DocumentStatus.getClassSchema()));
+            client.register(STATUS, withRequiredRegion(DocumentStatus.getClassSchema()));
 
             CommandRun register = CommandRun.of("schemas", "register", "--registry", fresh.url());
             assertEquals(SchemaExit.INCOMPATIBLE, register.exit(), register.out());
             assertTrue(register.err().contains("Refused: " + STATUS + " is incompatible"), register.err());
-            assertTrue(register.err().contains("tenant"), "names the field: " + register.err());
+            assertTrue(register.err().contains("region"), "names the field: " + register.err());
             assertTrue(register.err().contains("Nothing was registered."), register.err());
             assertEquals(List.of(STATUS), client.subjects());
             assertEquals(List.of(1), client.versions(STATUS));
@@ -116,7 +116,7 @@ class SchemasCommandTest {
             assertEquals(SchemaExit.INCOMPATIBLE, check.exit(), check.out());
             JsonNode status = subject(JSON.readTree(check.out()), STATUS);
             assertEquals("incompatible", status.path("outcome").asText());
-            assertTrue(status.path("reason").asText().contains("tenant"), status.toString());
+            assertTrue(status.path("reason").asText().contains("region"), status.toString());
         }
     }
 
@@ -134,7 +134,7 @@ class SchemasCommandTest {
                 next.add(
                         c.subject().equals(STATUS)
                                 ? new Contract(
-                                        c.topic(), c.subject(), withRequiredTenant(c.schema()), c.compatibility())
+                                        c.topic(), c.subject(), withRequiredRegion(c.schema()), c.compatibility())
                                 : c);
             }
 
@@ -148,7 +148,7 @@ class SchemasCommandTest {
             assertEquals(SchemaExit.INCOMPATIBLE, register.exit(), register.out());
             JsonNode refused = JSON.readTree(register.out());
             assertEquals("incompatible", refused.path("result").asText());
-            assertTrue(subject(refused, STATUS).path("reason").asText().contains("tenant"), refused.toString());
+            assertTrue(subject(refused, STATUS).path("reason").asText().contains("region"), refused.toString());
             for (Contract contract : SchemaPolicy.contracts()) {
                 assertEquals(List.of(1), client.versions(contract.subject()), contract.subject());
             }
@@ -165,10 +165,10 @@ class SchemasCommandTest {
         assertTrue(run.err().contains("http://127.0.0.1:1/apis/ccompat/v7"), run.err());
     }
 
-    private static Schema withRequiredTenant(Schema contract) {
+    private static Schema withRequiredRegion(Schema contract) {
         List<Schema.Field> fields = new ArrayList<>();
         contract.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-        fields.add(new Schema.Field("tenant", SchemaBuilder.builder().stringType()));
+        fields.add(new Schema.Field("region", SchemaBuilder.builder().stringType()));
         return Schema.createRecord(contract.getName(), contract.getDoc(), contract.getNamespace(), false, fields);
     }
 
