@@ -18,7 +18,8 @@ import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.publish.DocumentPublisher;
 import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.ingest.publish.StatusPublisher;
-import io.pagestream.ingest.render.PageEncoder;
+import io.pagestream.ingest.render.isolated.RenderPool;
+import io.pagestream.ingest.render.isolated.TestRenderPools;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.DocumentRequest;
@@ -74,10 +75,11 @@ class TwoInstancesRaceTest {
                 StatusPublisher status =
                         new StatusPublisher(settings, registry, true, traces, RestartPolicy.defaults());
                 AcceptedDocuments accepted =
-                        new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults()).start()) {
+                        new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults()).start();
+                RenderPool renders = TestRenderPools.of(work, 2).start()) {
             IngestService racer = new IngestService(
                     Limits.defaults(),
-                    new PageEncoder(0.9f),
+                    renders,
                     publisher,
                     status,
                     accepted,
@@ -113,8 +115,10 @@ class TwoInstancesRaceTest {
             });
             Future<Outcome> viaRacer = clients.submit(() -> {
                 await(start);
-                return racer.submit(new Submission(
-                        file, png.length, "race.png", List.of(), List.of(), key, null, null, null, null, null));
+                return racer.submit(
+                        new Submission(
+                                file, png.length, "race.png", List.of(), List.of(), key, null, null, null, null, null),
+                        "racer");
             });
             rest = viaRest.get(60, TimeUnit.SECONDS);
             other = viaRacer.get(60, TimeUnit.SECONDS);

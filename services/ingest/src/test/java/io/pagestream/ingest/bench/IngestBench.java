@@ -18,6 +18,8 @@ import io.pagestream.ingest.publish.StatusPublisher;
 import io.pagestream.ingest.render.PageEncoder;
 import io.pagestream.ingest.render.PageSource;
 import io.pagestream.ingest.render.PageSources;
+import io.pagestream.ingest.render.isolated.RenderPool;
+import io.pagestream.ingest.render.isolated.TestRenderPools;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.OcrMode;
@@ -112,10 +114,12 @@ public final class IngestBench {
                     StatusPublisher status =
                             new StatusPublisher(settings, registry, true, traces, RestartPolicy.defaults());
                     AcceptedDocuments accepted =
-                            new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults()).start()) {
+                            new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults()).start();
+                    RenderPool renders =
+                            TestRenderPools.of(dir.resolve("work"), 1).start()) {
                 IngestService service = new IngestService(
                         limits,
-                        new PageEncoder(0.9f),
+                        renders,
                         publisher,
                         status,
                         accepted,
@@ -202,18 +206,20 @@ public final class IngestBench {
     }
 
     private static Outcome submit(IngestService service, Path file) throws Exception {
-        return service.submit(new Submission(
-                file,
-                Files.size(file),
-                file.getFileName().toString(),
-                List.of(),
-                List.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+        return service.submit(
+                new Submission(
+                        file,
+                        Files.size(file),
+                        file.getFileName().toString(),
+                        List.of(),
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                "bench");
     }
 
     private static Path firstPages(Path pdf, int n, Path out) throws Exception {
