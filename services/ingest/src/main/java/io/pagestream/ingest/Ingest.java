@@ -79,7 +79,7 @@ public class Ingest implements ServicePart {
                                 config.render().maxHeap(),
                                 config.render().jvmOptions().orElse(List.of()),
                                 config.jpegQuality()),
-                        work,
+                        work.resolveSibling(work.getFileName() + "-render"),
                         renderSettings(config))
                 .start();
         health = IngestHealth.supervise(config.health(), accepted, publisher, status, renders);

@@ -76,7 +76,8 @@ class TwoInstancesRaceTest {
                         new StatusPublisher(settings, registry, true, traces, RestartPolicy.defaults());
                 AcceptedDocuments accepted =
                         new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults()).start();
-                RenderPool renders = TestRenderPools.of(work, 2).start()) {
+                RenderPool renders =
+                        TestRenderPools.of(work.resolve("render"), 2).start()) {
             IngestService racer = new IngestService(
                     Limits.defaults(),
                     renders,

@@ -116,7 +116,7 @@ public final class IngestBench {
                     AcceptedDocuments accepted =
                             new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults()).start();
                     RenderPool renders =
-                            TestRenderPools.of(dir.resolve("work"), 1).start()) {
+                            TestRenderPools.of(dir.resolve("render"), 1).start()) {
                 IngestService service = new IngestService(
                         limits,
                         renders,

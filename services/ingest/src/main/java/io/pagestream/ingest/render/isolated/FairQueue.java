@@ -107,6 +107,16 @@ final class FairQueue {
         return slots;
     }
 
+    /** Requests waiting for a slot. */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiting.values().stream().mapToInt(ArrayDeque::size).sum();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Hands free slots to waiting clients in turn, one each per round, skipping those at their share. */
     private void dispatch() {
         boolean served = true;

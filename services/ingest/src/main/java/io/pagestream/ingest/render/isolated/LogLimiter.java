@@ -44,15 +44,23 @@ final class LogLimiter {
     /** Ends the interval if its time is up, reporting what it suppressed: called by a timer, and before each line. */
     synchronized void roll() {
         long now = nanoClock.getAsLong();
-        if (now - intervalStart < intervalNanos) {
-            return;
+        if (now - intervalStart >= intervalNanos) {
+            report();
+            intervalStart = now;
         }
+    }
+
+    /** Reports what the interval so far suppressed: the pool is closing. */
+    synchronized void close() {
+        report();
+    }
+
+    private void report() {
         if (suppressed > 0) {
             log.accept(String.format(
                     "suppressed %d more lines of render process output (at most %d per %s)",
                     suppressed, lines, Duration.ofNanos(intervalNanos)));
         }
-        intervalStart = now;
         passed = 0;
         suppressed = 0;
     }

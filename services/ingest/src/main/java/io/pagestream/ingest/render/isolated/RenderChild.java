@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +33,8 @@ final class RenderChild implements AutoCloseable {
     static final int EXIT_OUT_OF_MEMORY = 3;
     /** A page larger than this is not a page the renderer meant to send (a topic message holds 16 MiB). */
     private static final int MAX_PAGE_BYTES = 64 << 20;
+    /** How long a process whose output ended may take to exit by itself. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
 
     private final Process process;
     private final Path tmp;
@@ -172,7 +175,6 @@ final class RenderChild implements AutoCloseable {
             return exchange.run();
         } catch (IOException | RuntimeException e) {
             dead = true;
-            process.destroyForcibly();
             throw death(what);
         } finally {
             if (!kill.cancel(false)) {
@@ -182,10 +184,16 @@ final class RenderChild implements AutoCloseable {
         }
     }
 
-    /** Why the process ended while it was to {@code what}: killed at the deadline, out of heap, or any other end. */
+    /**
+     * Why the process ended while it was to {@code what}: killed at the deadline, out of heap, or any other end. Its
+     * stdout closes as it exits, so it is given a moment to finish exiting with its own status before it is killed.
+     */
     private Rejected death(String what) {
         int exit;
         try {
+            if (!process.waitFor(EXIT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+            }
             exit = process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

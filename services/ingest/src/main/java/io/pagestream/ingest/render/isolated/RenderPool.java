@@ -70,11 +70,14 @@ public final class RenderPool implements AutoCloseable {
     private int starting;
     private boolean closed;
 
-    /** A pool whose processes keep their temporary files under {@code workDir/render} (emptied now). */
-    public RenderPool(ChildCommand command, Path workDir, Settings settings) throws IOException {
+    /**
+     * A pool whose processes keep their temporary files in folders of their own under {@code tmp} (emptied now of what
+     * processes of an earlier run left).
+     */
+    public RenderPool(ChildCommand command, Path tmp, Settings settings) throws IOException {
         this.command = command;
         this.settings = settings;
-        this.tmp = workDir.resolve("render");
+        this.tmp = tmp;
         deleteTree(tmp);
         Files.createDirectories(tmp);
         this.queue = new FairQueue(settings.slots(), settings.slotsPerClient());
@@ -135,9 +138,9 @@ public final class RenderPool implements AutoCloseable {
             if (child != null) {
                 throw new IllegalStateException("a lease renders one document");
             }
-            long now = System.nanoTime();
-            documentDeadline = now + settings.documentTimeout().toNanos();
-            child = take(now + settings.startTimeout().toNanos());
+            child = take(System.nanoTime() + settings.startTimeout().toNanos());
+            // The document's time starts once a process is ready for it: a start is bounded by its own timeout.
+            documentDeadline = System.nanoTime() + settings.documentTimeout().toNanos();
             return child.open(new Frames.Open(file, format, limits), deadline());
         }
 
@@ -248,6 +251,7 @@ public final class RenderPool implements AutoCloseable {
             idle.clear();
         }
         timer.shutdownNow();
+        log.close();
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -15,6 +15,10 @@ import java.io.DataOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -47,6 +51,15 @@ public final class RenderProcess {
         "com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi",
     };
 
+    /**
+     * PDFBox and FontBox at the level the service gives them (ERROR, application.properties): their warnings about
+     * each oddity of a file are noise, their errors worth a line. Held here because java.util.logging keeps loggers
+     * only weakly, and would forget the level.
+     */
+    private static final List<Logger> LIBRARIES = Stream.of("org.apache.pdfbox", "org.apache.fontbox")
+            .map(Logger::getLogger)
+            .toList();
+
     private final PageEncoder encoder;
     private final DataInputStream in;
     private final DataOutputStream out;
@@ -62,6 +75,7 @@ public final class RenderProcess {
         PageEncoder encoder = new PageEncoder(Float.parseFloat(args[0]));
         DataOutputStream out =
                 new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
+        LIBRARIES.forEach(logger -> logger.setLevel(Level.SEVERE));
         // stdout is the protocol channel: whatever a library prints goes to stderr with the rest of its logging.
         System.setOut(System.err);
         for (String name : PRELOADED) {

@@ -49,7 +49,9 @@ class RenderIsolationTest {
 
     private RenderPool pool(ChildCommand command, int slots, int perClient, Duration page, Duration document)
             throws Exception {
-        return new RenderPool(command, dir, TestRenderPools.settings(slots, perClient, page, document)).start();
+        return new RenderPool(
+                        command, dir.resolve("render"), TestRenderPools.settings(slots, perClient, page, document))
+                .start();
     }
 
     private static ChildCommand renderer() {
@@ -103,7 +105,7 @@ class RenderIsolationTest {
     @Test
     void bombsAreRefusedWithTheirReasonWhileAnotherClientsGoodDocumentRendersInItsUsualTime() throws Exception {
         byte[] good = TestFiles.pdf(2, true, true);
-        try (RenderPool pool = pool(renderer(), 2, 1, Duration.ofSeconds(3), Duration.ofSeconds(6))) {
+        try (RenderPool pool = pool(renderer(), 2, 1, Duration.ofSeconds(4), Duration.ofSeconds(8))) {
             render(pool, "good", "warm-up.pdf", good, DocumentFormat.PDF);
             Duration baseline = Duration.ofDays(1);
             for (int i = 0; i < 3; i++) {

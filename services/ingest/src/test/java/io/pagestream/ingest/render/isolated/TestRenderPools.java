@@ -9,10 +9,11 @@ import java.util.List;
 public final class TestRenderPools {
     private TestRenderPools() {}
 
-    public static RenderPool of(Path work, int slots) throws IOException {
+    /** A pool whose processes keep their temporary files under {@code tmp}, which it empties. */
+    public static RenderPool of(Path tmp, int slots) throws IOException {
         return new RenderPool(
                 ChildCommand.renderer("256m", List.of(), 0.9f),
-                work,
+                tmp,
                 settings(slots, slots, Duration.ofSeconds(60), Duration.ofMinutes(10)));
     }
 
