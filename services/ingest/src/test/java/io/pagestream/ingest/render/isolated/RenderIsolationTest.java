@@ -140,19 +140,18 @@ class RenderIsolationTest {
                 }
                 attack.get();
             }
-            Duration bound = baseline.multipliedBy(3).plusSeconds(2);
-            System.out.printf(
-                    "baseline %d ms; beside the bombs %s ms; %s%n",
-                    baseline.toMillis(),
-                    goodTimes.stream().map(Duration::toMillis).toList(),
-                    outcomes);
-            assertTrue(goodTimes.size() >= 2, "good documents rendered while the bombs went off: " + goodTimes);
-            for (Duration t : goodTimes) {
-                assertTrue(
-                        t.compareTo(bound) <= 0,
-                        "a good document took " + t.toMillis() + " ms beside the bombs, " + "alone "
-                                + baseline.toMillis() + " ms: " + goodTimes + "; " + outcomes);
-            }
+            // The bombs' processes take CPU from the good one's (on a 2-core machine under other builds, much of
+            // it), and each replacement JVM starts beside it: the bounds allow for that, not for waiting behind a bomb
+            // (a slot held to the page deadline, 4 s, then the render).
+            List<Long> millis = goodTimes.stream().map(Duration::toMillis).sorted().toList();
+            String report = "alone " + baseline.toMillis() + " ms, beside the bombs " + millis + "; " + outcomes;
+            System.out.println(report);
+            assertTrue(millis.size() >= 2, "good documents rendered while the bombs went off: " + report);
+            long median = millis.get(millis.size() / 2);
+            assertTrue(median <= 2 * baseline.toMillis() + 1000, "median within twice the time alone + 1 s: " + report);
+            assertTrue(
+                    millis.getLast() <= 4 * baseline.toMillis() + 4000,
+                    "slowest within four times the time alone + 4 s: " + report);
             assertEquals(
                     null,
                     render(pool, "attacker", "after.pdf", good, DocumentFormat.PDF)
