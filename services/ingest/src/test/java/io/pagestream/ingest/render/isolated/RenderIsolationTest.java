@@ -143,7 +143,8 @@ class RenderIsolationTest {
             // The bombs' processes take CPU from the good one's (on a 2-core machine under other builds, much of
             // it), and each replacement JVM starts beside it: the bounds allow for that, not for waiting behind a bomb
             // (a slot held to the page deadline, 4 s, then the render).
-            List<Long> millis = goodTimes.stream().map(Duration::toMillis).sorted().toList();
+            List<Long> millis =
+                    goodTimes.stream().map(Duration::toMillis).sorted().toList();
             String report = "alone " + baseline.toMillis() + " ms, beside the bombs " + millis + "; " + outcomes;
             System.out.println(report);
             assertTrue(millis.size() >= 2, "good documents rendered while the bombs went off: " + report);
