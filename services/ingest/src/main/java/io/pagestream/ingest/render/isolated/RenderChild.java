@@ -69,7 +69,7 @@ final class RenderChild implements AutoCloseable {
             throw e;
         }
         String name = "render process " + process.pid();
-        Thread.ofVirtual().name(name + " stderr").start(() -> pump(process, name, log));
+        Thread.ofPlatform().daemon().name(name + " stderr").start(() -> pump(process, name, log));
         RenderChild child = new RenderChild(process, tmp, timer);
         boolean ready = false;
         try {

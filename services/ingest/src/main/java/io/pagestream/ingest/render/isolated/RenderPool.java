@@ -220,7 +220,7 @@ public final class RenderPool implements AutoCloseable {
             starting += Math.max(0, wanted);
         }
         for (int i = 0; i < wanted; i++) {
-            Thread.ofVirtual().name("render-process-start").start(this::startInBackground);
+            Thread.ofPlatform().daemon().name("render-process-start").start(this::startInBackground);
         }
     }
 

@@ -36,7 +36,7 @@ class FairQueueTest {
         // a queues three documents before b and c queue one each.
         for (String client : List.of("a", "a", "a", "b", "c")) {
             int queued = queue.waiting();
-            Thread.ofVirtual().start(() -> {
+            Thread.ofPlatform().daemon().start(() -> {
                 try {
                     if (queue.acquire(client, LONG)) {
                         served.add(client);
@@ -68,7 +68,7 @@ class FairQueueTest {
         FairQueue queue = new FairQueue(1, 1);
         assertTrue(queue.acquire("a", NOW));
         CountDownLatch interrupted = new CountDownLatch(1);
-        Thread waiter = Thread.ofVirtual().start(() -> {
+        Thread waiter = Thread.ofPlatform().daemon().start(() -> {
             try {
                 queue.acquire("b", LONG);
             } catch (InterruptedException e) {

@@ -105,7 +105,7 @@ class RenderIsolationTest {
     @Test
     void bombsAreRefusedWithTheirReasonWhileAnotherClientsGoodDocumentRendersInItsUsualTime() throws Exception {
         byte[] good = TestFiles.pdf(2, true, true);
-        try (RenderPool pool = pool(renderer(), 2, 1, Duration.ofSeconds(4), Duration.ofSeconds(8))) {
+        try (RenderPool pool = pool(renderer(), 2, 1, Duration.ofSeconds(6), Duration.ofSeconds(12))) {
             render(pool, "good", "warm-up.pdf", good, DocumentFormat.PDF);
             Duration baseline = Duration.ofDays(1);
             for (int i = 0; i < 3; i++) {
@@ -142,7 +142,7 @@ class RenderIsolationTest {
             }
             // The bombs' processes take CPU from the good one's (on a 2-core machine under other builds, much of
             // it), and each replacement JVM starts beside it: the bounds allow for that, not for waiting behind a bomb
-            // (a slot held to the page deadline, 4 s, then the render).
+            // (a slot held to the page deadline, 6 s, then the render).
             List<Long> millis =
                     goodTimes.stream().map(Duration::toMillis).sorted().toList();
             String report = "alone " + baseline.toMillis() + " ms, beside the bombs " + millis + "; " + outcomes;
