@@ -12,7 +12,8 @@ import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.ingest.publish.StatusPublisher;
 import io.pagestream.ingest.quota.InFlightDocuments;
 import io.pagestream.ingest.quota.TenantQuota;
-import io.pagestream.ingest.render.PageEncoder;
+import io.pagestream.ingest.render.isolated.ChildCommand;
+import io.pagestream.ingest.render.isolated.RenderPool;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.shell.ClientSettings;
 import io.pagestream.shell.ServicePart;
@@ -24,8 +25,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /** The service's parts, built from the configuration when the shell starts it and closed when it stops. */
 @Singleton
@@ -51,12 +52,12 @@ public class Ingest implements ServicePart {
     private DocumentPublisher publisher;
     private StatusPublisher status;
     private AcceptedDocuments accepted;
+    private RenderPool renders;
     private IngestService service;
     private Supervisor health;
 
     @Override
     public void start() throws IOException {
-        registerImagePlugins();
         Path work = Path.of(config.workDirectory());
         Files.createDirectories(work);
         try (Stream<Path> leftovers = Files.list(work)) {
@@ -77,7 +78,15 @@ public class Ingest implements ServicePart {
         TenantQuota quota =
                 new TenantQuota(config.tenants().maxInFlight(), new InFlightDocuments(config.idempotencyCapacity()));
         accepted = new AcceptedDocuments(kafka, registry, config.idempotencyCapacity(), restarts, quota).start();
-        health = IngestHealth.supervise(config.health(), accepted, publisher, status);
+        renders = new RenderPool(
+                        ChildCommand.renderer(
+                                config.render().maxHeap(),
+                                config.render().jvmOptions().orElse(List.of()),
+                                config.jpegQuality()),
+                        work.resolveSibling(work.getFileName() + "-render"),
+                        renderSettings(config))
+                .start();
+        health = IngestHealth.supervise(config.health(), accepted, publisher, status, renders);
         IngestMetrics metrics = new IngestMetrics(meters);
         metrics.inFlight(publisher::busy);
         Limits limits = new Limits(
@@ -90,7 +99,7 @@ public class Ingest implements ServicePart {
                 config.maxDecodedBytesPerPage());
         service = new IngestService(
                 limits,
-                new PageEncoder(config.jpegQuality()),
+                renders,
                 publisher,
                 status,
                 accepted,
@@ -107,9 +116,11 @@ public class Ingest implements ServicePart {
         LOG.log(
                 System.Logger.Level.INFO,
                 String.format(
-                        "ingest ready: instance %s, %d slots, limits %s, default mode %s, auth %s",
+                        "ingest ready: instance %s, %d slots (render processes of %s heap), limits %s, default mode %s, "
+                                + "auth %s",
                         config.instanceId(),
                         config.maxInFlight(),
+                        config.render().maxHeap(),
                         limits,
                         config.defaultMode(),
                         config.auth().enabled() ? "on" : "off"));
@@ -117,7 +128,7 @@ public class Ingest implements ServicePart {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {health, accepted, status, publisher}) {
+        for (AutoCloseable c : new AutoCloseable[] {health, accepted, status, publisher, renders}) {
             if (c != null) {
                 try {
                     c.close();
@@ -128,17 +139,19 @@ public class Ingest implements ServicePart {
         }
     }
 
-    /** Makes ImageIO see the plugins on this application's class path (PDFBox looks up JBIG2 and JPEG readers there). */
-    static void registerImagePlugins() {
-        Thread t = Thread.currentThread();
-        ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(Ingest.class.getClassLoader());
-        try {
-            ImageIO.scanForPlugins();
-            ImageIO.setUseCache(false);
-        } finally {
-            t.setContextClassLoader(previous);
-        }
+    /** The render pool's settings: one slot per {@code max-in-flight}, a client's share all but one by default. */
+    static RenderPool.Settings renderSettings(IngestConfig config) {
+        IngestConfig.Render render = config.render();
+        int slots = config.maxInFlight();
+        return new RenderPool.Settings(
+                slots,
+                render.slotsPerClient().orElse(Math.max(1, slots - 1)),
+                render.pageTimeout(),
+                render.documentTimeout(),
+                render.documentsPerProcess(),
+                render.startTimeout(),
+                render.logLines(),
+                render.logInterval());
     }
 
     public IngestService service() {

@@ -122,6 +122,47 @@ public interface IngestConfig {
 
     Health health();
 
+    Render render();
+
+    /**
+     * The render processes documents are opened and rendered in (docs/ingest.md#render-isolation): one per slot
+     * ({@code max-in-flight}), each a JVM of its own.
+     */
+    interface Render {
+        /** Heap cap of each render process (-Xmx): a page that needs more is refused RENDER_MEMORY. */
+        @WithDefault("256m")
+        String maxHeap();
+
+        /** Longest wait for one page (or for opening the document) before the process is killed: RENDER_TIMEOUT. */
+        @WithDefault("60s")
+        Duration pageTimeout();
+
+        /** Longest time one document may take to render, all pages together: RENDER_TIMEOUT. */
+        @WithDefault("15m")
+        Duration documentTimeout();
+
+        /** Documents a render process renders before it is replaced by a fresh one. */
+        @WithDefault("100")
+        int documentsPerProcess();
+
+        /** Most slots one client (API key principal, else remote address) holds at once; default all slots but one. */
+        Optional<Integer> slotsPerClient();
+
+        /** Longest wait for a new render process to be ready. */
+        @WithDefault("30s")
+        Duration startTimeout();
+
+        /** Lines of the render processes' own output (stderr) logged per interval; the rest are counted. */
+        @WithDefault("20")
+        int logLines();
+
+        @WithDefault("1m")
+        Duration logInterval();
+
+        /** More JVM options for the render processes. */
+        Optional<List<String>> jvmOptions();
+    }
+
     /** How background parts are restarted and when the service stops being ready or live (docs/ingest.md). */
     interface Health {
         /** Wait before restarting a part that died; doubles with each further death within the window. */

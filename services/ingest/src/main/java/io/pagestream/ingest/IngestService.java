@@ -15,9 +15,7 @@ import io.pagestream.ingest.publish.KafkaUnavailable;
 import io.pagestream.ingest.publish.PageSpool;
 import io.pagestream.ingest.publish.StatusPublisher;
 import io.pagestream.ingest.quota.TenantQuota;
-import io.pagestream.ingest.render.PageEncoder;
-import io.pagestream.ingest.render.PageSource;
-import io.pagestream.ingest.render.PageSources;
+import io.pagestream.ingest.render.isolated.RenderPool;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
@@ -63,7 +61,7 @@ public final class IngestService {
 
     private final Limits limits;
     private final SubmissionChecks checks;
-    private final PageEncoder encoder;
+    private final RenderPool renders;
     private final DocumentPublisher publisher;
     private final StatusPublisher status;
     private final AcceptedDocuments accepted;
@@ -82,7 +80,7 @@ public final class IngestService {
 
     public IngestService(
             Limits limits,
-            PageEncoder encoder,
+            RenderPool renders,
             DocumentPublisher publisher,
             StatusPublisher status,
             AcceptedDocuments accepted,
@@ -98,7 +96,7 @@ public final class IngestService {
             TenantQuota quota) {
         this.limits = limits;
         this.checks = new SubmissionChecks(limits, defaultMode);
-        this.encoder = encoder;
+        this.renders = renders;
         this.publisher = publisher;
         this.status = status;
         this.accepted = accepted;
@@ -117,7 +115,11 @@ public final class IngestService {
         return limits;
     }
 
-    public Outcome submit(Submission s) {
+    /**
+     * Takes one submission from {@code client}, the name its fair share of the render slots is counted under (an API
+     * key's principal, else the remote address).
+     */
+    public Outcome submit(Submission s, String client) {
         SubmissionChecks.Form form;
         try {
             form = checks.form(s);
@@ -134,7 +136,7 @@ public final class IngestService {
         Span.current().setAttribute(TraceHeaders.DOCUMENT_ID, id);
         try {
             if (given == null && key == null) {
-                return process(s, id, form, false);
+                return process(s, id, form, false, client);
             }
             if (!inProgress.add(id)) {
                 metrics.unavailable("in-progress");
@@ -165,7 +167,7 @@ public final class IngestService {
                 if (prior.isPresent()) {
                     return retried(s, id, form, prior.get());
                 }
-                return process(s, id, form, true);
+                return process(s, id, form, true, client);
             } finally {
                 inProgress.remove(id);
             }
@@ -232,7 +234,7 @@ public final class IngestService {
      * may be publishing at the same moment) it publishes under a {@link DocumentClaim}: the table is looked up again
      * once the claim is taken, and a claim taken over by another instance waits for that instance's outcome.
      */
-    private Outcome process(Submission s, String id, SubmissionChecks.Form form, boolean claimed)
+    private Outcome process(Submission s, String id, SubmissionChecks.Form form, boolean claimed, String client)
             throws InterruptedException {
         Optional<String> waits = quota.refusal(s.tenant());
         if (waits.isPresent()) {
@@ -253,21 +255,27 @@ public final class IngestService {
         DocumentFormat format = checked.format();
         String key = form.idempotencyKey();
 
-        DocumentPublisher.Slot slot = publisher.acquire(queueWait);
+        RenderPool.Lease lease = renders.acquire(client, queueWait);
+        if (lease == null) {
+            return busy(id, "all %d render slots busy, or this client's share of them".formatted(renders.slots()));
+        }
+        DocumentPublisher.Slot slot;
+        try {
+            slot = publisher.acquire(queueWait);
+        } catch (InterruptedException e) {
+            lease.close();
+            throw e;
+        }
         if (slot == null) {
-            metrics.unavailable("busy");
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    String.format(
-                            "documentId=%s refused for now: all %d publishing slots busy", id, publisher.slots()));
-            return new Outcome.Unavailable(id, Reason.BUSY, "ingest is at capacity; retry later", retryAfterSeconds);
+            lease.close();
+            return busy(id, "all %d publishing slots busy".formatted(publisher.slots()));
         }
         long started = System.nanoTime();
-        try (slot;
-                PageSource source = PageSources.open(s.file(), format, limits);
+        try (lease;
+                slot;
                 PageSpool spool = new PageSpool(workDir)) {
             byte[] sha = sha256(s.file());
-            int pageCount = source.pageCount();
+            int pageCount = lease.open(s.file(), format, limits);
             Context trace = Context.current();
             String traceparent = traceparent(trace, s);
             LOG.log(
@@ -281,7 +289,7 @@ public final class IngestService {
                             ocr.mode(),
                             ocr.groundAnswers() ? ", grounded answers" : ""));
             for (int i = 0; i < pageCount; i++) {
-                spool.add(encoder.encode(source.render(i)));
+                spool.add(lease.page(i));
             }
             DocumentRequest request = DocumentRequest.newBuilder()
                     .setDocumentId(id)
@@ -368,10 +376,18 @@ public final class IngestService {
             LOG.log(System.Logger.Level.ERROR, String.format("documentId=%s work files failed", id), e);
             return new Outcome.Unavailable(
                     id, Reason.STORAGE, "ingest could not write its work files; retry later", retryAfterSeconds);
-        } catch (OutOfMemoryError e) {
-            LOG.log(System.Logger.Level.ERROR, String.format("documentId=%s ran out of memory while rendering", id));
-            return new Outcome.Unavailable(id, Reason.BUSY, "ingest is out of memory; retry later", retryAfterSeconds);
+        } catch (RenderPool.Unavailable e) {
+            LOG.log(System.Logger.Level.ERROR, String.format("documentId=%s not rendered: %s", id, e.getMessage()));
+            metrics.unavailable("render");
+            return new Outcome.Unavailable(
+                    id, Reason.BUSY, "ingest cannot render documents right now; retry later", retryAfterSeconds);
         }
+    }
+
+    private Outcome busy(String id, String why) {
+        metrics.unavailable("busy");
+        LOG.log(System.Logger.Level.INFO, String.format("documentId=%s refused for now: %s", id, why));
+        return new Outcome.Unavailable(id, Reason.BUSY, "ingest is at capacity; retry later", retryAfterSeconds);
     }
 
     /**

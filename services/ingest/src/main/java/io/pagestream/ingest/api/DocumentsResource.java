@@ -6,11 +6,13 @@ import io.pagestream.ingest.Submission;
 import io.pagestream.ingest.auth.Tenants;
 import io.pagestream.ingest.idempotency.DocumentIds;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -82,7 +84,9 @@ public class DocumentsResource {
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(
             responseCode = "422",
-            description = "EMPTY, CORRUPT_FILE, ENCRYPTED, TOO_MANY_PAGES, TOO_MANY_PIXELS, DECOMPRESSION_BOMB",
+            description = "EMPTY, CORRUPT_FILE, ENCRYPTED, TOO_MANY_PAGES, TOO_MANY_PIXELS, DECOMPRESSION_BOMB, "
+                    + "RENDER_MEMORY, RENDER_TIMEOUT, RENDER_FAILED (the document's rendering ran out of memory, past "
+                    + "its deadline, or crashed its render process)",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(
             responseCode = "429",
@@ -129,25 +133,42 @@ public class DocumentsResource {
                             defaultValue = "false")
                     @RestForm("groundAnswers")
                     String groundAnswers,
-            @RestHeader("traceparent") String traceparent) {
+            @RestHeader("traceparent") String traceparent,
+            @Context HttpServerRequest request) {
         boolean uploaded = file != null && file.uploadedFile() != null;
         String key =
                 idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : Utf8Header.decode(keyHeader);
         Outcome outcome = ingest.service()
-                .submit(new Submission(
-                        Tenants.of(caller),
-                        uploaded ? file.uploadedFile() : null,
-                        uploaded ? file.size() : 0,
-                        uploaded ? file.fileName() : null,
-                        questions,
-                        tasks,
-                        key,
-                        documentId,
-                        metadata,
-                        traceparent,
-                        mode,
-                        groundAnswers));
+                .submit(
+                        new Submission(
+                                Tenants.of(caller),
+                                uploaded ? file.uploadedFile() : null,
+                                uploaded ? file.size() : 0,
+                                uploaded ? file.fileName() : null,
+                                questions,
+                                tasks,
+                                key,
+                                documentId,
+                                metadata,
+                                traceparent,
+                                mode,
+                                groundAnswers),
+                        client(request));
         return SubmissionResponses.of(outcome, ingest.config().statusUrlPrefix());
+    }
+
+    /**
+     * Who the render slots' fair share counts this request against: the authenticated principal (an API key, a token's
+     * subject), else the remote address (behind a proxy, the address it forwarded where
+     * {@code quarkus.http.proxy.proxy-address-forwarding} is on).
+     */
+    private String client(HttpServerRequest request) {
+        if (!caller.isAnonymous()) {
+            return "principal " + caller.getPrincipal().getName();
+        }
+        return request.remoteAddress() != null
+                ? "address " + request.remoteAddress().hostAddress()
+                : "address unknown";
     }
 
     /** The answer to an accepted submission. */

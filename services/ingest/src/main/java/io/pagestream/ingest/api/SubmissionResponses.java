@@ -37,7 +37,15 @@ public final class SubmissionResponses {
             case TENANT_QUOTA -> 429;
             case TOO_LARGE -> 413;
             case UNSUPPORTED_FORMAT -> 415;
-            case EMPTY, CORRUPT_FILE, ENCRYPTED, TOO_MANY_PAGES, TOO_MANY_PIXELS, DECOMPRESSION_BOMB -> 422;
+            case EMPTY,
+                    CORRUPT_FILE,
+                    ENCRYPTED,
+                    TOO_MANY_PAGES,
+                    TOO_MANY_PIXELS,
+                    DECOMPRESSION_BOMB,
+                    RENDER_MEMORY,
+                    RENDER_TIMEOUT,
+                    RENDER_FAILED -> 422;
             case BUSY, KAFKA_UNAVAILABLE, STORAGE, SHUTTING_DOWN -> 503;
         };
     }

@@ -18,6 +18,15 @@ public enum Reason {
     QUESTION_TOO_LONG,
     /** A compressed stream inside a PDF inflates past the per-page budget. */
     DECOMPRESSION_BOMB,
+    /** A page took its render process past its heap cap ({@code render.max-heap}): the process was ended. */
+    RENDER_MEMORY,
+    /** Rendering ran past the per-page or per-document deadline: the render process was killed. */
+    RENDER_TIMEOUT,
+    /**
+     * The render process died on the document (a stack overflow, a native crash) or could not render or encode a
+     * page for a reason of its own.
+     */
+    RENDER_FAILED,
     /** A malformed request: no file, unknown task, QA without questions, bad metadata or document id. */
     INVALID_REQUEST,
     /**
@@ -29,7 +38,10 @@ public enum Reason {
     // The same submission may go through later.
     /** A submission of the same document is being processed right now. */
     IN_PROGRESS,
-    /** Every publishing slot stayed busy, too many uploads were in progress, or rendering ran out of memory. */
+    /**
+     * Every render slot stayed busy (or this client's share of them) for the queue wait, or too many uploads were in
+     * progress: the only 503 a document's content never causes.
+     */
     BUSY,
     /** Kafka did not answer in time (publishing, or reading earlier submissions). */
     KAFKA_UNAVAILABLE,

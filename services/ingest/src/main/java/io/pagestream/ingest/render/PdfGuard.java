@@ -29,16 +29,16 @@ import org.apache.pdfbox.pdmodel.common.PDRectangle;
  *       pt = 200 in, PDF's own implementation limit) — a "huge page" bomb;</li>
  *   <li>image XObjects (and their soft masks), also inside forms, patterns and Type 3 fonts: declared width × height at
  *       most {@code maxPixelsPerPage} — an image bomb is refused before a byte of it is inflated;</li>
- *   <li>Flate-compressed content streams, forms, patterns and embedded font programs of a page: inflated with a counter,
- *       at most {@code maxDecodedBytesPerPage} in all — a zip bomb is refused after reading at most that much. Each
- *       stream is counted once per document (fonts are shared between pages).</li>
+ *   <li>Flate-compressed content streams, forms, tiling patterns, shading meshes, soft-mask groups, annotation
+ *       appearances, Type 3 glyph procedures and embedded font programs of a page, nested at any depth: inflated with a
+ *       counter, at most {@code maxDecodedBytesPerPage} in all — a zip bomb is refused after reading at most that much.
+ *       Each stream is counted once per document (fonts are shared between pages).</li>
  * </ul>
- * Not covered (documented limits): inline images inside content streams, streams compressed with filters other than
- * Flate alone (LZW, run-length), and rendering time of pathological vector content.
+ * Not covered here: inline images inside content streams, streams compressed with filters other than Flate alone (LZW,
+ * run-length), and what a form costs each time it is drawn (a form drawn a thousand times counts once). What these
+ * miss is bounded by the render process that runs this guard: its heap cap and deadlines (RenderPool).
  */
 final class PdfGuard {
-    private static final int MAX_DEPTH = 16;
-
     private final Limits limits;
     private final Set<COSBase> visited = Collections.newSetFromMap(new IdentityHashMap<>());
     private int pageNumber;
@@ -101,36 +101,76 @@ final class PdfGuard {
                 }
             }
         }
-        resources(page.getCOSObject().getDictionaryObject(COSName.RESOURCES), 0);
+        resources(page.getCOSObject().getDictionaryObject(COSName.RESOURCES));
+        if (page.getCOSObject().getDictionaryObject(COSName.ANNOTS) instanceof COSArray annotations) {
+            for (int i = 0; i < annotations.size(); i++) {
+                if (annotations.getObject(i) instanceof COSDictionary annotation
+                        && annotation.getDictionaryObject(COSName.AP) instanceof COSDictionary appearances) {
+                    appearances(appearances);
+                }
+            }
+        }
     }
 
-    private void resources(COSBase base, int depth) throws Rejected {
-        if (!(base instanceof COSDictionary res) || depth > MAX_DEPTH || !visited.add(res)) {
+    /** An annotation's appearances (normal, rollover, down): each a form, or a dictionary of forms by state. */
+    private void appearances(COSDictionary appearances) throws Rejected {
+        for (COSName kind : new COSName[] {COSName.N, COSName.R, COSName.D}) {
+            COSBase appearance = appearances.getDictionaryObject(kind);
+            if (appearance instanceof COSStream form) {
+                form(form);
+            } else if (appearance instanceof COSDictionary states) {
+                for (COSName state : states.keySet()) {
+                    if (states.getDictionaryObject(state) instanceof COSStream form) {
+                        form(form);
+                    }
+                }
+            }
+        }
+    }
+
+    private void resources(COSBase base) throws Rejected {
+        if (!(base instanceof COSDictionary res) || !visited.add(res)) {
             return;
         }
         if (res.getDictionaryObject(COSName.XOBJECT) instanceof COSDictionary xobjects) {
             for (COSName name : xobjects.keySet()) {
                 if (xobjects.getDictionaryObject(name) instanceof COSStream xobject) {
-                    xobject(xobject, depth);
+                    xobject(xobject);
                 }
             }
         }
         if (res.getDictionaryObject(COSName.PATTERN) instanceof COSDictionary patterns) {
             for (COSName name : patterns.keySet()) {
-                if (patterns.getDictionaryObject(name) instanceof COSStream pattern && visited.add(pattern)) {
-                    inflate(pattern);
-                    resources(pattern.getDictionaryObject(COSName.RESOURCES), depth + 1);
+                COSBase pattern = patterns.getDictionaryObject(name);
+                if (pattern instanceof COSStream tiling) {
+                    form(tiling);
+                } else if (pattern instanceof COSDictionary shadingPattern) {
+                    shading(shadingPattern.getDictionaryObject(COSName.SHADING));
+                }
+            }
+        }
+        if (res.getDictionaryObject(COSName.SHADING) instanceof COSDictionary shadings) {
+            for (COSName name : shadings.keySet()) {
+                shading(shadings.getDictionaryObject(name));
+            }
+        }
+        if (res.getDictionaryObject(COSName.EXT_G_STATE) instanceof COSDictionary states) {
+            for (COSName name : states.keySet()) {
+                if (states.getDictionaryObject(name) instanceof COSDictionary state
+                        && state.getDictionaryObject(COSName.SMASK) instanceof COSDictionary mask
+                        && mask.getDictionaryObject(COSName.G) instanceof COSStream group) {
+                    form(group);
                 }
             }
         }
         if (res.getDictionaryObject(COSName.FONT) instanceof COSDictionary fonts) {
             for (COSName name : fonts.keySet()) {
-                font(fonts.getDictionaryObject(name), depth);
+                font(fonts.getDictionaryObject(name));
             }
         }
     }
 
-    private void xobject(COSStream xobject, int depth) throws Rejected {
+    private void xobject(COSStream xobject) throws Rejected {
         if (!visited.add(xobject)) {
             return;
         }
@@ -145,7 +185,22 @@ final class PdfGuard {
             }
         } else if (COSName.FORM.equals(subtype)) {
             inflate(xobject);
-            resources(xobject.getDictionaryObject(COSName.RESOURCES), depth + 1);
+            resources(xobject.getDictionaryObject(COSName.RESOURCES));
+        }
+    }
+
+    /** A form-like stream (an appearance, a tiling pattern, a soft mask's group): its content and its resources. */
+    private void form(COSStream form) throws Rejected {
+        if (visited.add(form)) {
+            inflate(form);
+            resources(form.getDictionaryObject(COSName.RESOURCES));
+        }
+    }
+
+    /** Shading types 4 to 7 keep their mesh in a stream, as large as a file makes it. */
+    private void shading(COSBase shading) throws Rejected {
+        if (shading instanceof COSStream mesh && visited.add(mesh)) {
+            inflate(mesh);
         }
     }
 
@@ -163,8 +218,8 @@ final class PdfGuard {
         }
     }
 
-    private void font(COSBase base, int depth) throws Rejected {
-        if (!(base instanceof COSDictionary font) || depth > MAX_DEPTH || !visited.add(font)) {
+    private void font(COSBase base) throws Rejected {
+        if (!(base instanceof COSDictionary font) || !visited.add(font)) {
             return;
         }
         if (font.getDictionaryObject(COSName.FONT_DESC) instanceof COSDictionary descriptor) {
@@ -176,7 +231,7 @@ final class PdfGuard {
         }
         if (font.getDictionaryObject(COSName.DESCENDANT_FONTS) instanceof COSArray descendants) {
             for (int i = 0; i < descendants.size(); i++) {
-                font(descendants.getObject(i), depth + 1);
+                font(descendants.getObject(i));
             }
         }
         if (font.getDictionaryObject(COSName.CHAR_PROCS) instanceof COSDictionary procs) {
@@ -185,7 +240,7 @@ final class PdfGuard {
                     inflate(proc);
                 }
             }
-            resources(font.getDictionaryObject(COSName.RESOURCES), depth + 1);
+            resources(font.getDictionaryObject(COSName.RESOURCES));
         }
     }
 

@@ -21,7 +21,8 @@ import io.pagestream.ingest.publish.KafkaSettings;
 import io.pagestream.ingest.publish.StatusPublisher;
 import io.pagestream.ingest.quota.InFlightDocuments;
 import io.pagestream.ingest.quota.TenantQuota;
-import io.pagestream.ingest.render.PageEncoder;
+import io.pagestream.ingest.render.isolated.RenderPool;
+import io.pagestream.ingest.render.isolated.TestRenderPools;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.DocumentRequest;
@@ -80,10 +81,12 @@ class TwoInstancesRaceTest {
                 StatusPublisher status =
                         new StatusPublisher(settings, registry, true, traces, RestartPolicy.defaults());
                 AcceptedDocuments accepted =
-                        new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults(), NO_QUOTA).start()) {
+                        new AcceptedDocuments(settings, registry, 1000, RestartPolicy.defaults(), NO_QUOTA).start();
+                RenderPool renders =
+                        TestRenderPools.of(work.resolve("render"), 2).start()) {
             IngestService racer = new IngestService(
                     Limits.defaults(),
-                    new PageEncoder(0.9f),
+                    renders,
                     publisher,
                     status,
                     accepted,
@@ -120,19 +123,21 @@ class TwoInstancesRaceTest {
             });
             Future<Outcome> viaRacer = clients.submit(() -> {
                 await(start);
-                return racer.submit(new Submission(
-                        Tenants.DEFAULT,
-                        file,
-                        png.length,
-                        "race.png",
-                        List.of(),
-                        List.of(),
-                        key,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+                return racer.submit(
+                        new Submission(
+                                Tenants.DEFAULT,
+                                file,
+                                png.length,
+                                "race.png",
+                                List.of(),
+                                List.of(),
+                                key,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null),
+                        "racer");
             });
             rest = viaRest.get(60, TimeUnit.SECONDS);
             other = viaRacer.get(60, TimeUnit.SECONDS);

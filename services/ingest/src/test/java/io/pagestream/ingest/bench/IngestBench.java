@@ -21,6 +21,8 @@ import io.pagestream.ingest.quota.TenantQuota;
 import io.pagestream.ingest.render.PageEncoder;
 import io.pagestream.ingest.render.PageSource;
 import io.pagestream.ingest.render.PageSources;
+import io.pagestream.ingest.render.isolated.RenderPool;
+import io.pagestream.ingest.render.isolated.TestRenderPools;
 import io.pagestream.registry.SchemaRegistryClient;
 import io.pagestream.registry.testing.RegistryClients;
 import io.pagestream.schema.OcrMode;
@@ -119,10 +121,12 @@ public final class IngestBench {
                             new StatusPublisher(settings, registry, true, traces, RestartPolicy.defaults());
                     AcceptedDocuments accepted = new AcceptedDocuments(
                                     settings, registry, 1000, RestartPolicy.defaults(), NO_QUOTA)
-                            .start()) {
+                            .start();
+                    RenderPool renders =
+                            TestRenderPools.of(dir.resolve("render"), 1).start()) {
                 IngestService service = new IngestService(
                         limits,
-                        new PageEncoder(0.9f),
+                        renders,
                         publisher,
                         status,
                         accepted,
@@ -210,19 +214,21 @@ public final class IngestBench {
     }
 
     private static Outcome submit(IngestService service, Path file) throws Exception {
-        return service.submit(new Submission(
-                Tenants.DEFAULT,
-                file,
-                Files.size(file),
-                file.getFileName().toString(),
-                List.of(),
-                List.of(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+        return service.submit(
+                new Submission(
+                        Tenants.DEFAULT,
+                        file,
+                        Files.size(file),
+                        file.getFileName().toString(),
+                        List.of(),
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
+                "bench");
     }
 
     private static Path firstPages(Path pdf, int n, Path out) throws Exception {
