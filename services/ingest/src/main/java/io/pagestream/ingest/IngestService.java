@@ -354,9 +354,6 @@ public final class IngestService {
             LOG.log(System.Logger.Level.ERROR, String.format("documentId=%s work files failed", id), e);
             return new Outcome.Unavailable(
                     id, Reason.STORAGE, "ingest could not write its work files; retry later", retryAfterSeconds);
-        } catch (OutOfMemoryError e) {
-            LOG.log(System.Logger.Level.ERROR, String.format("documentId=%s ran out of memory while rendering", id));
-            return new Outcome.Unavailable(id, Reason.BUSY, "ingest is out of memory; retry later", retryAfterSeconds);
         }
     }
 

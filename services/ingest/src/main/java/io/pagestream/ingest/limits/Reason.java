@@ -29,7 +29,7 @@ public enum Reason {
     // The same submission may go through later.
     /** A submission of the same document is being processed right now. */
     IN_PROGRESS,
-    /** Every publishing slot stayed busy, too many uploads were in progress, or rendering ran out of memory. */
+    /** Every publishing slot stayed busy, or too many uploads were in progress. */
     BUSY,
     /** Kafka did not answer in time (publishing, or reading earlier submissions). */
     KAFKA_UNAVAILABLE,
