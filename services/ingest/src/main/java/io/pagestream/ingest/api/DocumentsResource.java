@@ -156,7 +156,7 @@ public class DocumentsResource {
      */
     @ServerExceptionMapper
     public Response failed(Exception e) {
-        return MultipartFailures.answer(e);
+        return MultipartFailures.answer(e, ingest.config().retryAfterSeconds());
     }
 
     /** The answer to an accepted submission. */

@@ -5,11 +5,14 @@ import io.pagestream.ingest.limits.Reason;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 
 /**
  * Failures of a request before the endpoint runs — the framework's multipart parser on a broken form (a body that
  * ends inside the form, a wrong or empty boundary, an unknown charset, bad base64, more fields than the parser takes,
- * a field over {@code quarkus.http.limits.max-form-attribute-size}) and refusals of the request's media type — each
+ * a field over {@code quarkus.http.limits.max-form-attribute-size}; 503 STORAGE when it cannot write an upload to
+ * disk) and refusals of the request's media type — each
  * answered as ingest answers every refusal: a 4xx with a reason code and a JSON body, never a 500. The parser throws
  * plain IOExceptions and RuntimeExceptions, so its failures are told apart from ingest's own by where they were
  * thrown; anything else is a fault of ingest's and stays a logged 500.
@@ -21,9 +24,17 @@ final class MultipartFailures {
 
     private MultipartFailures() {}
 
-    static Response answer(Exception e) {
+    static Response answer(Exception e, int retryAfterSeconds) {
         if (e instanceof WebApplicationException w) {
             return answer(w);
+        }
+        if (fromTheParser(e) && writingUploads(e)) {
+            LOG.log(System.Logger.Level.ERROR, "an upload could not be written", e);
+            return Response.status(SubmissionResponses.status(Reason.STORAGE))
+                    .entity(new Refused(null, Reason.STORAGE.code(), "ingest could not store the upload; retry later"))
+                    .type(MediaType.APPLICATION_JSON)
+                    .header("Retry-After", retryAfterSeconds)
+                    .build();
         }
         if (fromTheParser(e)) {
             return refused(
@@ -56,6 +67,22 @@ final class MultipartFailures {
                                 + "'file' part");
             default -> given;
         };
+    }
+
+    /** The parser failed creating or writing an upload's file: ingest's disk, not the client's form. */
+    static boolean writingUploads(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FileSystemException) {
+                return true;
+            }
+            StackTraceElement[] frames = t.getStackTrace();
+            if (t instanceof IOException
+                    && frames.length > 0
+                    && frames[0].getClassName().matches("(sun|java)\\.nio\\..*")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean fromTheParser(Throwable e) {

@@ -130,6 +130,13 @@ class ReasonCodesTest {
                     assertRefused(
                             413, "TOO_LARGE", http.exchange(head.getBytes(StandardCharsets.ISO_8859_1), new byte[0]));
                 }),
+                dynamicTest("503 STORAGE: an upload cannot be written", () -> {
+                    RawHttp.Answer answer = withDirectoryUnusable(
+                            "quarkus.http.body.uploads-directory",
+                            () -> http.post("/v1/documents", png().contentType(), good));
+                    assertRefused(503, "STORAGE", answer);
+                    assertTrue(answer.hasHeader("Retry-After"), answer.head());
+                }),
                 dynamicTest(
                         "415 UNSUPPORTED_FORMAT: not a form",
                         () -> assertRefused(
@@ -184,8 +191,13 @@ class ReasonCodesTest {
 
     /** The work directory replaced by a file: the page spool cannot be created. */
     private RawHttp.Answer storage() throws Exception {
-        Path work = Path.of(ConfigProvider.getConfig().getValue("pagestream.ingest.work-directory", String.class));
-        Wait.upTo(RECOVERY).alias("an empty work directory").until(() -> {
+        return withDirectoryUnusable("pagestream.ingest.work-directory", () -> post(png()));
+    }
+
+    /** The directory that {@code key} names replaced by a file while {@code provocation} runs. */
+    private static RawHttp.Answer withDirectoryUnusable(String key, Provocation provocation) throws Exception {
+        Path work = Path.of(ConfigProvider.getConfig().getValue(key, String.class));
+        Wait.upTo(RECOVERY).alias("an empty " + work).until(() -> {
             try (Stream<Path> files = Files.list(work)) {
                 return files.findAny().isEmpty();
             }
@@ -193,7 +205,7 @@ class ReasonCodesTest {
         Files.delete(work);
         Files.writeString(work, "not a directory");
         try {
-            return post(png());
+            return provocation.answer();
         } finally {
             Files.delete(work);
             Files.createDirectories(work);
