@@ -24,4 +24,4 @@ EXPOSE 8080 9000
 ENV JAVA_OPTS_APPEND=""
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD curl -fsS http://127.0.0.1:9000/q/health/ready || exit 1
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS_APPEND -jar /opt/pagestream/quarkus-run.jar"]
+ENTRYPOINT ["sh", "-c", "exec java -XX:+ExitOnOutOfMemoryError $JAVA_OPTS_APPEND -jar /opt/pagestream/quarkus-run.jar"]

@@ -39,4 +39,4 @@ ENV JAVA_OPTS_APPEND=""
 # The worker is ready only once the model is loaded and warmed up: a long start period.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=10m --retries=3 \
     CMD curl -fsS http://127.0.0.1:9000/q/health/ready || exit 1
-ENTRYPOINT ["sh", "-c", "exec java --enable-native-access=ALL-UNNAMED $JAVA_OPTS_APPEND -jar /opt/pagestream/quarkus-run.jar"]
+ENTRYPOINT ["sh", "-c", "exec java -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED $JAVA_OPTS_APPEND -jar /opt/pagestream/quarkus-run.jar"]

@@ -34,6 +34,8 @@ class DockerfilesTest {
                 .isEmpty());
         assertFalse(problems(Service.INGEST, ingest.replace("FROM eclipse-temurin:25-jdk AS build", ""))
                 .isEmpty());
+        assertFalse(problems(Service.INGEST, ingest.replace("-XX:+ExitOnOutOfMemoryError ", ""))
+                .isEmpty());
         String worker = Repo.read(Service.WORKER.dockerfile());
         assertFalse(problems(Service.WORKER, worker.replace(" -Pgpu", "")).isEmpty());
         assertFalse(problems(
@@ -82,6 +84,15 @@ class DockerfilesTest {
         }
         if (!build.contains("target/quarkus-app/lib/") || !build.contains("quarkus-run.jar")) {
             problems.add("the runtime must run Quarkus' quarkus-app layout");
+        }
+        String entrypoint = lines.stream()
+                .filter(l -> l.startsWith("ENTRYPOINT "))
+                .reduce((a, b) -> b)
+                .orElse("");
+        // In the ENTRYPOINT, not JAVA_OPTS_APPEND, which the manifests set: an OutOfMemoryError must end the
+        // container (Kubernetes restarts it), never leave a service running in an unknown state.
+        if (!entrypoint.contains("java -XX:+ExitOnOutOfMemoryError ")) {
+            problems.add("the ENTRYPOINT must run java -XX:+ExitOnOutOfMemoryError, is " + entrypoint);
         }
         if (service == Service.WORKER) {
             var cuda = CUDA_BASE.matcher(lastFrom);

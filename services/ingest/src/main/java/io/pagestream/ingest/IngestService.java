@@ -179,6 +179,12 @@ public final class IngestService {
         }
     }
 
+    /** A form refused before its fields are read (its shape is wrong): it names no document, so nothing is announced. */
+    public Outcome refuseForm(String message) {
+        metrics.rejected(Reason.INVALID_REQUEST);
+        return new Outcome.Rejected(null, Reason.INVALID_REQUEST, message);
+    }
+
     /**
      * A submission naming an accepted document: a duplicate when it is the same tenant's same request (key, file, and
      * what it asks for), else a conflict. Refusals here are not announced: the id belongs to the accepted document.

@@ -26,6 +26,8 @@ import java.util.function.BooleanSupplier;
 public final class ServiceJvm implements AutoCloseable {
     /** Quarkus' readiness check (SmallRye Health): 200 once every readiness procedure is up. */
     public static final String READY_PATH = "/q/health/ready";
+    /** Every service JVM runs with it, here as in the images (docker/*.Dockerfile). */
+    public static final String EXIT_ON_OUT_OF_MEMORY = "-XX:+ExitOnOutOfMemoryError";
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -112,6 +114,9 @@ public final class ServiceJvm implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(
                     ChildProcess.javaExecutable(),
                     "-Xmx" + maxHeap,
+                    // An OutOfMemoryError leaves a service in an unknown state: it exits, and its supervisor
+                    // (up's, or Kubernetes in a cluster) starts a fresh one.
+                    EXIT_ON_OUT_OF_MEMORY,
                     "--enable-native-access=ALL-UNNAMED",
                     "-Dquarkus.http.host=127.0.0.1",
                     "-Dquarkus.http.port=" + port,

@@ -48,6 +48,7 @@ class ServiceJvmTest {
                 List.of(
                         ChildProcess.javaExecutable(),
                         "-Xmx96m",
+                        "-XX:+ExitOnOutOfMemoryError",
                         "--enable-native-access=ALL-UNNAMED",
                         "-Dquarkus.http.host=127.0.0.1",
                         "-Dquarkus.http.port=4711",

@@ -97,10 +97,14 @@ public class WorkerService implements ServicePart {
                             + loaded.identity().modelVersion() + ", micro-batches of up to "
                             + started.limits().current().pages() + " pages, "
                             + loaded.engine().slots() + " engine slots");
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "the worker could not start", e);
             state = WorkerState.FAILED;
             Quarkus.asyncExit(1);
+        } catch (Error e) {
+            state = WorkerState.FAILED;
+            Quarkus.asyncExit(1);
+            throw e;
         }
     }
 

@@ -205,7 +205,7 @@ public final class GpuPreflight {
             } finally {
                 ((AutoCloseable) arena).close();
             }
-        } catch (Exception | LinkageError e) {
+        } catch (Exception e) {
             return loadFromSearchPath(soname);
         }
     }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -27,6 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 /**
  * {@code POST /v1/documents}: one document in, 202 with its id and status URL once it is on Kafka. The form goes to
@@ -64,7 +67,9 @@ public class DocumentsResource {
     @APIResponse(
             responseCode = "400",
             description = "Bad request fields: INVALID_REQUEST (no file, an unknown task or "
-                    + "mode, groundAnswers not true or false, QA without questions, bad metadata or document id), "
+                    + "mode, groundAnswers not true or false, QA without questions, bad metadata or document id, "
+                    + "a form that cannot be read, a single-valued field sent twice, a part in base64 or "
+                    + "quoted-printable), "
                     + "TOO_MANY_QUESTIONS, QUESTION_TOO_LONG",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(responseCode = "401", description = "Authentication on and no valid API key or bearer token")
@@ -76,11 +81,11 @@ public class DocumentsResource {
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(
             responseCode = "413",
-            description = "TOO_LARGE",
+            description = "TOO_LARGE (the upload, or a form field over the field size limit)",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(
             responseCode = "415",
-            description = "UNSUPPORTED_FORMAT",
+            description = "UNSUPPORTED_FORMAT (the file's type, or a request that is not multipart/form-data)",
             content = @Content(schema = @Schema(implementation = Refused.class)))
     @APIResponse(
             responseCode = "422",
@@ -134,7 +139,14 @@ public class DocumentsResource {
                     @RestForm("groundAnswers")
                     String groundAnswers,
             @RestHeader("traceparent") String traceparent,
-            @Context HttpServerRequest request) {
+            @Context HttpServerRequest request,
+            @Parameter(hidden = true) MultipartFormDataInput form) {
+        Optional<String> malformed = FormShape.problem(form);
+        if (malformed.isPresent()) {
+            return SubmissionResponses.of(
+                    ingest.service().refuseForm(malformed.get()),
+                    ingest.config().statusUrlPrefix());
+        }
         boolean uploaded = file != null && file.uploadedFile() != null;
         String key =
                 idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : Utf8Header.decode(keyHeader);
@@ -169,6 +181,15 @@ public class DocumentsResource {
         return request.remoteAddress() != null
                 ? "address " + request.remoteAddress().hostAddress()
                 : "address unknown";
+    }
+
+    /**
+     * This endpoint's failures before it runs (the framework's multipart parser on a broken form) and any it did not
+     * expect: see {@link MultipartFailures}.
+     */
+    @ServerExceptionMapper
+    public Response failed(Exception e) {
+        return MultipartFailures.answer(e, ingest.config().retryAfterSeconds());
     }
 
     /** The answer to an accepted submission. */

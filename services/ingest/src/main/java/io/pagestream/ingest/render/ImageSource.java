@@ -14,7 +14,6 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
-import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -54,7 +53,7 @@ final class ImageSource implements PageSource {
         ImageInputStream input = null;
         ImageReader reader = null;
         try {
-            input = new FileImageInputStream(file.toFile());
+            input = Images.input(file);
             reader = readerFor(format);
             reader.setInput(input, false, true);
             int pages = format == DocumentFormat.TIFF ? tiffPages(reader, limits) : 1;

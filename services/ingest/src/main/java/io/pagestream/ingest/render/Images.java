@@ -9,10 +9,48 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.IIOException;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
 
-/** Image helpers: high-quality downscaling onto white, and EXIF orientation. */
+/** Image helpers: the decoders' input, high-quality downscaling onto white, and EXIF orientation. */
 public final class Images {
+    /**
+     * Reads past the end a decoder may make before its input counts as exhausted. A decoder that reads ahead ends a
+     * good image with a few; one decoding garbage ends never: TwelveMonkeys' WebP bit reader swallows the
+     * {@code EOFException} and goes on decoding zeros, for up to 100 megapixels (a 54-byte lossless WebP held a render
+     * slot for minutes).
+     */
+    static final int READS_PAST_END = 4096;
+
     private Images() {}
+
+    /**
+     * The decoders' input from {@code file}: once a decoder has read past the end {@link #READS_PAST_END} times, the
+     * next read fails with an {@link IIOException}, which no decoder mistakes for a normal end of data.
+     */
+    static ImageInputStream input(Path file) throws IOException {
+        return new FileImageInputStream(file.toFile()) {
+            private int pastEnd;
+
+            @Override
+            public int read() throws IOException {
+                return counted(super.read());
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return counted(super.read(b, off, len));
+            }
+
+            private int counted(int n) throws IIOException {
+                if (n < 0 && ++pastEnd > READS_PAST_END) {
+                    throw new IIOException("the image data ends early: the decoder kept reading past its end");
+                }
+                return n;
+            }
+        };
+    }
 
     /**
      * {@code src} scaled to width × height as an opaque RGB image: transparent areas become white (paper), shrinking

@@ -214,7 +214,7 @@ class HealthTest {
     }
 
     /** Another producer takes each transactional id, fencing ingest's. */
-    private static void fence(String... transactionalIds) {
+    static void fence(String... transactionalIds) {
         String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
         for (String id : transactionalIds) {
             try (KafkaProducer<String, String> intruder = new KafkaProducer<>(

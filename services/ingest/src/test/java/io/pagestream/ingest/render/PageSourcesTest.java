@@ -3,6 +3,7 @@ package io.pagestream.ingest.render;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.ingest.TestFiles;
@@ -13,6 +14,8 @@ import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.limits.Rejected;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.junit.jupiter.api.Test;
@@ -114,6 +117,23 @@ class PageSourcesTest {
             BufferedImage p = jpeg.render(0).image();
             assertEquals(400, p.getWidth());
             assertTrue(isBlue(p.getRGB(20, 100)) && isRed(p.getRGB(380, 100)), "orientation 3: turned 180°");
+        }
+    }
+
+    /**
+     * Two 42-byte lossless WebPs the fuzz job found (a chunk of a good one removed): the decoder's bit reader swallows
+     * the end of the data and went on decoding zeros for minutes, holding a render slot. Now refused at once.
+     */
+    @Test
+    void aWebPWhoseDataEndsEarlyIsRefusedAtOnce() {
+        for (String base64 : new String[] {
+            "UklGRi4AAABXRUJQVlA4TCIAAAAv/EcLCLONanD+tJO4R0T/o6oa4KAA",
+            "UklGRi4AAABXRUJQVlA4TCIAAAAvd0cLCLONanD+tJO4R0T/o6oa4KAA"
+        }) {
+            Rejected r = assertTimeoutPreemptively(
+                    Duration.ofSeconds(20),
+                    () -> refused("cut.webp", Base64.getDecoder().decode(base64)));
+            assertEquals(Reason.CORRUPT_FILE, r.reason(), r.getMessage());
         }
     }
 

@@ -76,10 +76,11 @@ final class EngineLoop {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "engine loop failed", e);
             scheduler.close();
         } finally {
+            // Also on an Error, which goes on to end this thread: the pages waiting on the engine fail, none hangs.
             shutDown();
         }
     }

@@ -24,7 +24,7 @@ public final class ProviderSelector {
         try (SessionOptions probe = new SessionOptions()) {
             probe.addCUDA(options.cudaDevice());
             return ExecutionProvider.CUDA;
-        } catch (OrtException | RuntimeException | LinkageError e) {
+        } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
             LOG.log(
                     System.Logger.Level.WARNING,
                     "CUDA execution provider unavailable (" + firstLine(e) + "); falling back to the CPU");

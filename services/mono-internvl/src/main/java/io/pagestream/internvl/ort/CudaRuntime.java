@@ -68,7 +68,7 @@ final class CudaRuntime {
                             DEVICE_TO_DEVICE),
                     "cudaMemcpy2D");
             check((int) synchronize.invokeExact(), "cudaDeviceSynchronize");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);

@@ -60,7 +60,7 @@ public final class DeviceAllocator implements AutoCloseable {
             MemorySegment out = arena.allocate(ADDRESS);
             api.check((long) api.allocatorAlloc.invokeExact(allocator, bytes, out));
             address = out.get(ADDRESS, 0);
-        } catch (OrtException | RuntimeException e) {
+        } catch (OrtException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
@@ -84,7 +84,7 @@ public final class DeviceAllocator implements AutoCloseable {
             api.check((long) api.allocatorFree.invokeExact(allocator, MemorySegment.ofAddress(buffer.address())));
         } catch (OrtException e) {
             throw new IllegalStateException("ORT could not free " + buffer.bytes() + " bytes: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);

@@ -124,7 +124,7 @@ public final class IoBinding implements AutoCloseable {
         MemorySegment cName = cNames.computeIfAbsent(name, names::allocateFrom);
         try {
             api.check((long) call.invokeExact(binding, cName, tensor.value()));
-        } catch (OrtException | RuntimeException e) {
+        } catch (OrtException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);
@@ -166,7 +166,7 @@ public final class IoBinding implements AutoCloseable {
             }
             api.check((long) api.runWithBinding.invokeExact(sessionPointer, runOptions, binding));
             api.check((long) api.synchronizeBoundOutputs.invokeExact(binding));
-        } catch (OrtException | RuntimeException e) {
+        } catch (OrtException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException(e);

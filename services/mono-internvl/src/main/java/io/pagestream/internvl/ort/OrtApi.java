@@ -142,7 +142,7 @@ final class OrtApi {
             MemorySegment message = (MemorySegment) getErrorMessage.invokeExact(status);
             String text = message.reinterpret(Long.MAX_VALUE).getString(0);
             throw new OrtException(code, text);
-        } catch (OrtException e) {
+        } catch (OrtException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("cannot read an ORT status", e);
@@ -155,6 +155,8 @@ final class OrtApi {
     void invokeVoid(MethodHandle release, MemorySegment pointer) {
         try {
             release.invokeExact(pointer);
+        } catch (RuntimeException | Error e) {
+            throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("ORT release call failed", e);
         }
@@ -170,7 +172,7 @@ final class OrtApi {
                 throw new OrtException("ORT returned no object and no error");
             }
             return created;
-        } catch (OrtException | RuntimeException e) {
+        } catch (OrtException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("ORT call failed", e);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Small pools, a 96 MiB heap and deadlines of seconds keep it short.
  */
 @IntegrationTest
-class RenderIsolationTest {
+public class RenderIsolationTest {
     private static final Limits LIMITS = Limits.defaults();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
