@@ -31,25 +31,27 @@ public final class CommandConfig {
 
     /** The settings of the file, or none without one. */
     public Settings load() throws IOException {
-        Map<String, String> all = new TreeMap<>();
-        if (file != null) {
-            Properties properties = new Properties();
-            try (Reader in = Files.newBufferedReader(file)) {
-                properties.load(in);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new IOException("--command-config " + file + " cannot be read as a properties file: " + e, e);
-            }
-            properties
-                    .stringPropertyNames()
-                    .forEach(k -> all.put(k, properties.getProperty(k).trim()));
-        }
-        return new Settings(all);
+        return file == null ? new Settings(Map.of()) : Settings.read(file);
     }
 
     /** A command config file's settings, split as a Kafka client and the registry client take them. */
     public record Settings(Map<String, String> all) {
         public Settings {
             all = Map.copyOf(all);
+        }
+
+        public static Settings read(Path file) throws IOException {
+            Properties properties = new Properties();
+            try (Reader in = Files.newBufferedReader(file)) {
+                properties.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException("--command-config " + file + " cannot be read as a properties file: " + e, e);
+            }
+            Map<String, String> all = new TreeMap<>();
+            properties
+                    .stringPropertyNames()
+                    .forEach(k -> all.put(k, properties.getProperty(k).trim()));
+            return new Settings(all);
         }
 
         /** Kafka's settings, {@code bootstrapServers} given on the command line winning over the file's. */
