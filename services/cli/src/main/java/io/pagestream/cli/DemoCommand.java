@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
  * everything.
  * Exit 0 when every sample completed with all its pages read and all its questions answered, and its status URL says
  * so; 1 with the services' log
- * tails when something failed or the timeout passed; 130 after Ctrl-C.
+ * tails when something failed or the timeout passed; 130 after Ctrl-C. With {@code --secure} the pipeline runs secured
+ * ({@link LocalPipeline}, {@link SecureLogins}) and the checks of {@link SecureChecks} are made and printed along the
+ * way; any FAIL fails the demo.
  */
 @Command(
         name = "demo",

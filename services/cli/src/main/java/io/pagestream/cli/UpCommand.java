@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * Starts the pipeline ({@link LocalPipeline}) — a single-node KRaft broker, an Apicurio registry, the topics and
  * whichever of the ingest, worker and assembler services have been built — prints the addresses, and keeps running
  * until Ctrl-C, when it stops every child it started. A service that dies is restarted with backoff; a dead broker or
- * registry stops it all. The stack is ephemeral: the registry keeps schemas in memory, so
+ * registry stops it all. {@code --secure} runs it as {@code demo --secure} does. The stack is ephemeral: the registry keeps schemas in memory, so
  * Kafka's data is wiped at each start to stay consistent with it.
  */
 @Command(

@@ -1,7 +1,6 @@
 package io.pagestream.worker.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.stack.FreePorts;
@@ -14,6 +13,7 @@ import io.pagestream.testing.Wait;
 import io.pagestream.topics.ServicePrincipal;
 import io.pagestream.topics.Topics;
 import io.pagestream.worker.testing.TinyModel;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged worker started with another principal's client properties file (ingest's) on a SASL_SSL broker with
- * {@code StandardAuthorizer}: the broker refuses it, and the worker does not run half-authorized but stops with a
- * non-zero exit and a log that names the refusal.
+ * {@code StandardAuthorizer}: the broker refuses its transactional id, and the worker does not retry sessions that
+ * would be refused the same forever while it reports ready: it logs what was refused and its readiness and liveness
+ * go DOWN (state FAILED), so an orchestrator restarts it and shows why.
  */
 @IntegrationTest
 class WorkerDeniedIT {
@@ -64,13 +65,20 @@ class WorkerDeniedIT {
                             "1"))
                     .log(log)
                     .start()) {
-                Wait.upTo(Duration.ofSeconds(120)).until(() -> !worker.isAlive());
+                Wait.upTo(Duration.ofSeconds(120))
+                        .until(() -> Files.readString(log).contains("Kafka refused this worker's principal"));
 
-                assertFalse(worker.isAlive());
-                assertNotEquals(0, worker.process().exitStatus(), "exit status");
-                String tail = worker.logTail();
-                assertTrue(tail.contains("the worker could not start"), tail);
-                assertTrue(tail.contains("TransactionalIdAuthorizationException"), tail);
+                String refusal = Files.readString(log)
+                        .lines()
+                        .filter(l -> l.contains("Kafka refused this worker's principal"))
+                        .findFirst()
+                        .orElseThrow();
+                assertTrue(refusal.contains("its transactional id (TransactionalIdAuthorizationException: "), refusal);
+                assertTrue(refusal.contains("pagestream.kafka.config-file"), refusal);
+                HttpResponse<String> ready = worker.getManagement(ServiceJvm.READY_PATH);
+                assertEquals(503, ready.statusCode(), ready.body());
+                assertTrue(ready.body().contains("FAILED"), ready.body());
+                assertEquals(503, worker.getManagement("/q/health/live").statusCode());
             }
         }
     }
