@@ -25,6 +25,13 @@ final class Credentials {
         return new Credentials();
     }
 
+    /** An API key alone: the secured embedded stack ({@code demo --secure}). */
+    static Credentials apiKey(String key) {
+        Credentials credentials = new Credentials();
+        credentials.apiKey = key;
+        return credentials;
+    }
+
     HttpRequest.Builder applyTo(HttpRequest.Builder request) {
         if (apiKey != null && !apiKey.isBlank()) {
             request.header("X-API-Key", apiKey);

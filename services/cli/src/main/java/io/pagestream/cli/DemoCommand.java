@@ -3,9 +3,12 @@ package io.pagestream.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagestream.cli.Samples.Sample;
 import io.pagestream.cli.model.DemoModel;
+import io.pagestream.registry.RegistryConfig;
 import io.pagestream.schema.OcrMode;
 import io.pagestream.stack.Directories;
+import io.pagestream.topics.ServicePrincipal;
 import io.pagestream.topics.Topics;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.avro.generic.GenericRecord;
@@ -32,7 +36,9 @@ import picocli.CommandLine.Spec;
  * everything.
  * Exit 0 when every sample completed with all its pages read and all its questions answered, and its status URL says
  * so; 1 with the services' log
- * tails when something failed or the timeout passed; 130 after Ctrl-C.
+ * tails when something failed or the timeout passed; 130 after Ctrl-C. With {@code --secure} the pipeline runs secured
+ * ({@link LocalPipeline}, {@link SecureLogins}) and the checks of {@link SecureChecks} are made and printed along the
+ * way; any FAIL fails the demo.
  */
 @Command(
         name = "demo",
@@ -82,6 +88,12 @@ final class DemoCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(
+            names = "--secure",
+            description = "Run it secured: Kafka over SASL_SSL with ACLs (a generated CA), each service as its own"
+                    + " principal, ingest behind a generated API key; prints the checks made, PASS or FAIL.")
+    boolean secure;
+
+    @Option(
             names = "--checkout",
             defaultValue = ".",
             description =
@@ -121,7 +133,7 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = dataDir.toAbsolutePath();
         Directories.deleteQuietly(dir);
         Files.createDirectories(dir);
-        LocalPipeline pipeline = new LocalPipeline(dir, err);
+        LocalPipeline pipeline = new LocalPipeline(dir, err, secure);
         Thread stop = new Thread(
                 () -> {
                     interrupted = true;
@@ -172,8 +184,18 @@ final class DemoCommand implements Callable<Integer> {
                 documents.size());
         DemoDocuments progress = new DemoDocuments(out, err, json, model.random());
         Map<String, URI> statusUrls = new LinkedHashMap<>();
-        try (DecodingConsumer consumer = new DecodingConsumer(addresses.kafka(), addresses.registry(), TOPICS, true)) {
-            IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), Credentials.none(), 3, err);
+        Optional<SecureLogins> logins = addresses.logins();
+        SecureChecks checks = new SecureChecks(err);
+        Credentials credentials =
+                logins.map(l -> Credentials.apiKey(l.apiKey())).orElseGet(Credentials::none);
+        if (logins.isPresent()) {
+            checkKafka(checks, addresses.kafka(), logins.get());
+            checkUnauthenticatedSubmit(checks, addresses.ingest().orElseThrow(), documents.getFirst(), err);
+        }
+        // The demo follows every page, so it reads the internal topics too: as the super user on the secured broker.
+        try (DecodingConsumer consumer =
+                new DecodingConsumer(addresses.kafkaAdmin(), RegistryConfig.of(addresses.registry()), TOPICS, true)) {
+            IngestClient ingest = new IngestClient(addresses.ingest().orElseThrow(), credentials, 3, err);
             for (Sample sample : documents) {
                 // A fresh key: the stack is new at every run, and the demo means to process every sample again.
                 JsonNode accepted = ingest.submit(
@@ -188,10 +210,16 @@ final class DemoCommand implements Callable<Integer> {
                         sample.questions().size(),
                         sample.questions().size() == 1 ? "" : "s");
                 progress.submitted(accepted.path("documentId").asText(), sample, pages);
-                statusUrls.put(
-                        sample.name(),
-                        URI.create(addresses.ingest().orElseThrow())
-                                .resolve(accepted.path("statusUrl").asText()));
+                URI statusUrl = URI.create(addresses.ingest().orElseThrow())
+                        .resolve(accepted.path("statusUrl").asText());
+                statusUrls.put(sample.name(), statusUrl);
+                if (logins.isPresent()) {
+                    checks.readRightAfterAccepted(
+                            sample.name(), statusUrl, new DocumentQuery(credentials).get(statusUrl, false));
+                    checks.unauthenticated(
+                            sample.name() + ": GET " + statusUrl,
+                            new DocumentQuery().get(statusUrl, false).httpStatus());
+                }
             }
             while (!progress.allFinished() && !interrupted) {
                 if (System.nanoTime() > deadline) {
@@ -212,7 +240,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!progress.allSucceeded()) {
             return failed(pipeline, progress, err, "not every sample completed");
         }
-        DocumentQuery query = new DocumentQuery();
+        DocumentQuery query = new DocumentQuery(credentials);
         for (Map.Entry<String, URI> entry : statusUrls.entrySet()) {
             DocumentQuery.Answer answer = query.get(entry.getValue(), false);
             err.printf(
@@ -228,6 +256,14 @@ final class DemoCommand implements Callable<Integer> {
                         pipeline, progress, err, "the status URL of " + entry.getKey() + " did not answer COMPLETED");
             }
         }
+        if (logins.isPresent()) {
+            checks.outputsReadAsWatch(
+                    logins.get().file(ServicePrincipal.WATCH), progress.documentIds(), Duration.ofSeconds(60));
+            if (!checks.allPassed()) {
+                return failed(pipeline, progress, err, "security checks failed: " + checks.failures());
+            }
+            err.println("Every security check passed.");
+        }
         err.printf(
                 Locale.ROOT,
                 "All %d samples done in %.0f s.%s%n",
@@ -237,6 +273,30 @@ final class DemoCommand implements Callable<Integer> {
                         ? " (Remember: a random model; its text is meaningless. --model DIR runs a real one.)"
                         : "");
         return 0;
+    }
+
+    private static void checkKafka(SecureChecks checks, String bootstrapServers, SecureLogins logins)
+            throws IOException {
+        checks.plaintextRefused(bootstrapServers);
+        checks.wrongPasswordRefused(bootstrapServers, logins.file(ServicePrincipal.WATCH), ServicePrincipal.WATCH);
+        checks.writeRefused(
+                bootstrapServers,
+                logins.file(ServicePrincipal.WORKER),
+                ServicePrincipal.WORKER,
+                Topics.DOCUMENTS_REQUESTS.name());
+    }
+
+    private static void checkUnauthenticatedSubmit(
+            SecureChecks checks, String ingestUrl, Sample sample, PrintWriter err) throws Exception {
+        int status;
+        try {
+            new IngestClient(ingestUrl, Credentials.none(), 0, err)
+                    .submit(sample.file(), sample.questions(), OcrMode.MARKDOWN, false, "demo-" + UUID.randomUUID());
+            status = 202;
+        } catch (IngestClient.Refused e) {
+            status = e.status();
+        }
+        checks.unauthenticated("POST " + ingestUrl + "/v1/documents", status);
     }
 
     private static int failed(LocalPipeline pipeline, DemoDocuments progress, PrintWriter err, String why) {

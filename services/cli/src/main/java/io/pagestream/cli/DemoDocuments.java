@@ -167,6 +167,11 @@ final class DemoDocuments {
         out.flush();
     }
 
+    /** The ids of the documents submitted. */
+    Set<String> documentIds() {
+        return Set.copyOf(documents.keySet());
+    }
+
     boolean allFinished() {
         return !documents.isEmpty() && documents.values().stream().allMatch(Document::finished);
     }

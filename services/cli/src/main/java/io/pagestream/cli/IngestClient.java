@@ -94,8 +94,10 @@ final class IngestClient {
                 Thread.sleep(Duration.ofSeconds(Math.max(1, wait)).toMillis());
                 continue;
             }
-            throw new Refused(status + " " + body.path("reason").asText("") + ": "
-                    + body.path("message").asText(response.body()));
+            throw new Refused(
+                    status,
+                    status + " " + body.path("reason").asText("") + ": "
+                            + body.path("message").asText(response.body()));
         }
     }
 
@@ -209,8 +211,16 @@ final class IngestClient {
 
     /** A final refusal (4xx, or 503s past the retries): the message carries the status, reason and explanation. */
     static final class Refused extends Exception {
-        Refused(String message) {
+        private final int status;
+
+        Refused(int status, String message) {
             super(message);
+            this.status = status;
+        }
+
+        /** The HTTP status of the refusal. */
+        int status() {
+            return status;
         }
     }
 }

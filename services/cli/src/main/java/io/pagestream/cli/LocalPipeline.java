@@ -8,10 +8,12 @@ import io.pagestream.stack.ChildProcess;
 import io.pagestream.stack.FreePorts;
 import io.pagestream.stack.KafkaBrokerProcess;
 import io.pagestream.stack.RestartPolicy;
+import io.pagestream.stack.SecureKafka;
 import io.pagestream.stack.ServiceJvm;
 import io.pagestream.stack.ServiceSupervisor;
 import io.pagestream.stack.SupervisedService;
 import io.pagestream.stack.TopicAdmin;
+import io.pagestream.topics.ServicePrincipal;
 import io.pagestream.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The whole pipeline on this machine, every part a child process: a KRaft broker, the Apicurio registry, the topics,
@@ -93,7 +96,9 @@ final class LocalPipeline implements AutoCloseable {
 
     /**
      * Where each part answers; a service that was not started is empty. {@code management} maps each started service
-     * to its management interface (health, metrics, OpenAPI).
+     * to its management interface (health, metrics, OpenAPI). {@code kafkaAdmin} are the settings of a Kafka client
+     * that may do anything (the bootstrap servers, and on the secured broker the super user's login);
+     * {@code logins} are the secured pipeline's principals and API key.
      */
     record Addresses(
             String kafka,
@@ -101,7 +106,9 @@ final class LocalPipeline implements AutoCloseable {
             Optional<String> ingest,
             Optional<String> worker,
             Optional<String> assembler,
-            Map<String, String> management) {}
+            Map<String, String> management,
+            Map<String, Object> kafkaAdmin,
+            Optional<SecureLogins> logins) {}
 
     private final Path dir;
     private final PrintWriter log;
@@ -116,8 +123,21 @@ final class LocalPipeline implements AutoCloseable {
 
     private boolean closed;
 
+    /** Whether the broker is {@link SecureKafka}, each service logs in as its own principal, and ingest wants a key. */
+    private final boolean secure;
+
     /** {@code dir} holds the logs, the broker's data and the services' work directories; it must be empty or new. */
     LocalPipeline(Path dir, PrintWriter log) {
+        this(dir, log, false);
+    }
+
+    /**
+     * With {@code secure}, the broker speaks only SASL_SSL and authorizes by ACL, each service runs as its own
+     * {@link ServicePrincipal} ({@link SecureLogins}), and ingest has authentication on with a generated API key. The
+     * registry stays plain HTTP either way.
+     */
+    LocalPipeline(Path dir, PrintWriter log, boolean secure) {
+        this.secure = secure;
         this.dir = dir.toAbsolutePath();
         this.log = log;
         this.supervisor = new ServiceSupervisor(RestartPolicy.DEFAULT, line -> {
@@ -134,24 +154,45 @@ final class LocalPipeline implements AutoCloseable {
      */
     Addresses start(Ports ports, Services jars, WorkerModel model, Tracing tracing)
             throws IOException, InterruptedException {
-        log.println("Starting Kafka and the schema registry (logs in " + dir + ") ...");
-        KafkaBrokerProcess kafka = started(KafkaBrokerProcess.start(dir, ports.kafka(), 0));
+        log.println("Starting " + (secure ? "Kafka (SASL_SSL, ACLs)" : "Kafka") + " and the schema registry (logs in "
+                + dir + ") ...");
+        String bootstrapServers;
+        Map<String, Object> kafkaAdmin;
+        SecureKafka secureKafka = null;
+        if (secure) {
+            secureKafka = started(SecureKafka.startProcess(dir, ports.kafka()));
+            synchronized (this) {
+                stack.add(secureKafka.process().orElseThrow());
+            }
+            bootstrapServers = secureKafka.bootstrapServers();
+            kafkaAdmin = secureKafka.adminSettings();
+        } else {
+            KafkaBrokerProcess kafka = started(KafkaBrokerProcess.start(dir, ports.kafka(), 0));
+            synchronized (this) {
+                stack.add(kafka.process());
+            }
+            bootstrapServers = kafka.bootstrapServers();
+            kafkaAdmin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        }
         ApicurioRegistry registry = started(ApicurioRegistry.start(dir, ports.registry()));
         synchronized (this) {
-            stack.add(kafka.process());
             stack.add(registry.process());
         }
-        TopicAdmin.createMissing(kafka.bootstrapServers(), Topics.newTopics((short) 1));
+        TopicAdmin.createMissing(kafkaAdmin, Topics.newTopics((short) 1));
         try (SchemaRegistryClient schemas = new SchemaRegistryClient(RegistryConfig.of(registry.url()))) {
             int registered = SchemaLifecycle.registerContracts(schemas);
             log.println("Registered " + registered + " schemas (auto-registration is off, as in production)");
         }
+        Optional<SecureLogins> logins = Optional.empty();
+        if (secureKafka != null) {
+            logins = Optional.of(SecureLogins.create(secureKafka, registry.url(), dir.resolve("clients")));
+            log.println("Created a SCRAM user with its ACLs and its client properties file for each of "
+                    + ServicePrincipal.ALL.stream().map(ServicePrincipal::user).toList() + " in "
+                    + dir.resolve("clients"));
+        }
 
         Map<String, String> common = Map.of(
-                "pagestream.kafka.bootstrap-servers",
-                kafka.bootstrapServers(),
-                "pagestream.registry.url",
-                registry.url());
+                "pagestream.kafka.bootstrap-servers", bootstrapServers, "pagestream.registry.url", registry.url());
         // Chosen before ingest starts: ingest answers status reads by asking the assembler. Its status URLs stay
         // relative (its own /v1/documents/{id}), which the command line resolves against ingest's address.
         int assemblerPort = jars.assembler() == null ? 0 : FreePorts.orPick(ports.assembler());
@@ -167,23 +208,36 @@ final class LocalPipeline implements AutoCloseable {
             if (jars.assembler() != null) {
                 ingest.property("pagestream.ingest.results-url", "http://127.0.0.1:" + assemblerPort);
             }
-            start(ingest);
+            if (logins.isPresent()) {
+                // Secrets in the environment, not on a command line that ps shows.
+                ingest.property("pagestream.ingest.auth.enabled", "true")
+                        .environment(
+                                "PAGESTREAM_INGEST_AUTH_API_KEYS", logins.get().apiKey())
+                        .environment("PAGESTREAM_INGEST_ID_SECRET", logins.get().idSecret());
+            }
+            start(loggedIn(ingest, logins, ServicePrincipal.INGEST));
         }
         if (jars.worker() != null && model != null) {
-            start(service("worker", ports.worker(), jars.worker(), "1g", common, tracing)
-                    .property(
-                            "pagestream.worker.model.checkpoint",
-                            model.checkpoint().toAbsolutePath().toString())
-                    .property("pagestream.worker.instance-id", "local-worker")
-                    .properties(model.settings()));
+            start(loggedIn(
+                    service("worker", ports.worker(), jars.worker(), "1g", common, tracing)
+                            .property(
+                                    "pagestream.worker.model.checkpoint",
+                                    model.checkpoint().toAbsolutePath().toString())
+                            .property("pagestream.worker.instance-id", "local-worker")
+                            .properties(model.settings()),
+                    logins,
+                    ServicePrincipal.WORKER));
         }
         if (jars.assembler() != null) {
-            start(service("assembler", assemblerPort, jars.assembler(), "384m", common, tracing)
-                    // Queries for a document another instance owns are forwarded to this address.
-                    .property("quarkus.kafka-streams.application-server", "127.0.0.1:" + assemblerPort)
-                    .property(
-                            "kafka-streams.state.dir",
-                            dir.resolve("assembler-state").toString()));
+            start(loggedIn(
+                    service("assembler", assemblerPort, jars.assembler(), "384m", common, tracing)
+                            // Queries for a document another instance owns are forwarded to this address.
+                            .property("quarkus.kafka-streams.application-server", "127.0.0.1:" + assemblerPort)
+                            .property(
+                                    "kafka-streams.state.dir",
+                                    dir.resolve("assembler-state").toString()),
+                    logins,
+                    ServicePrincipal.ASSEMBLER));
         }
         for (SupervisedService service : services.values()) {
             service.current().awaitReady(READY_WITHIN, this::isClosed);
@@ -194,12 +248,22 @@ final class LocalPipeline implements AutoCloseable {
         services.forEach(
                 (name, service) -> management.put(name, service.current().managementUrl()));
         return new Addresses(
-                kafka.bootstrapServers(),
+                bootstrapServers,
                 registry.url(),
                 url("ingest"),
                 url("worker"),
                 url("assembler"),
-                Map.copyOf(management));
+                Map.copyOf(management),
+                kafkaAdmin,
+                logins);
+    }
+
+    /** On the secured broker, the service logs in as {@code principal}, through its own client properties file. */
+    private static ServiceJvm.Builder loggedIn(
+            ServiceJvm.Builder service, Optional<SecureLogins> logins, ServicePrincipal principal) {
+        logins.ifPresent(l -> service.property(
+                "pagestream.kafka.config-file", l.file(principal).toString()));
+        return service;
     }
 
     private Optional<String> url(String service) {

@@ -3,6 +3,7 @@ package io.pagestream.cli;
 import io.pagestream.cli.model.DemoModel;
 import io.pagestream.stack.ChildProcess;
 import io.pagestream.stack.Directories;
+import io.pagestream.topics.ServicePrincipal;
 import io.pagestream.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Spec;
  * Starts the pipeline ({@link LocalPipeline}) — a single-node KRaft broker, an Apicurio registry, the topics and
  * whichever of the ingest, worker and assembler services have been built — prints the addresses, and keeps running
  * until Ctrl-C, when it stops every child it started. A service that dies is restarted with backoff; a dead broker or
- * registry stops it all. The stack is ephemeral: the registry keeps schemas in memory, so
+ * registry stops it all. {@code --secure} runs it as {@code demo --secure} does. The stack is ephemeral: the registry keeps schemas in memory, so
  * Kafka's data is wiped at each start to stay consistent with it.
  */
 @Command(
@@ -92,6 +93,12 @@ final class UpCommand implements Callable<Integer> {
                     "The packaged assembler; when the file is missing, up runs without it. Default: ${DEFAULT-VALUE}.")
     Path assemblerJar;
 
+    @Option(
+            names = "--secure",
+            description = "Kafka over SASL_SSL with ACLs (a generated CA), each service as its own principal (client"
+                    + " properties files in <data-dir>/clients), ingest behind a generated API key, printed here.")
+    boolean secure;
+
     @Mixin
     WorkerModelOptions model;
 
@@ -119,7 +126,7 @@ final class UpCommand implements Callable<Integer> {
         Path dir = dataDir.toAbsolutePath();
         Directories.deleteQuietly(dir);
         Files.createDirectories(dir);
-        LocalPipeline pipeline = new LocalPipeline(dir, out);
+        LocalPipeline pipeline = new LocalPipeline(dir, out, secure);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -136,7 +143,7 @@ final class UpCommand implements Callable<Integer> {
 
         if (json) {
             out.printf(
-                    "{\"kafka\":\"%s\",\"registry\":\"%s\",\"topics\":%d,\"pids\":[%s]%s%s%s%s%s%s}%n",
+                    "{\"kafka\":\"%s\",\"registry\":\"%s\",\"topics\":%d,\"pids\":[%s]%s%s%s%s%s%s%s%s}%n",
                     a.kafka(),
                     a.registry(),
                     Topics.ALL.size(),
@@ -150,11 +157,24 @@ final class UpCommand implements Callable<Integer> {
                     field("workerManagement", Optional.ofNullable(a.management().get("worker"))),
                     field(
                             "assemblerManagement",
-                            Optional.ofNullable(a.management().get("assembler"))));
+                            Optional.ofNullable(a.management().get("assembler"))),
+                    field("apiKey", a.logins().map(SecureLogins::apiKey)),
+                    field("clientConfigs", a.logins().map(l -> dir.resolve("clients")
+                            .toString())));
         } else {
             out.println();
             out.println("pagestream is up");
-            out.println("  Kafka bootstrap   " + a.kafka());
+            out.println("  Kafka bootstrap   " + a.kafka()
+                    + a.logins()
+                            .map(l -> "   (SASL_SSL, SCRAM-SHA-512, ACLs; each principal's client properties in "
+                                    + dir.resolve("clients") + ")")
+                            .orElse(""));
+            a.logins()
+                    .ifPresent(l -> out.println("  Ingest API key    " + l.apiKey()
+                            + "   (X-API-Key: submit --api-key, or PAGESTREAM_API_KEY)"));
+            a.logins()
+                    .ifPresent(l -> out.println("  Watch             ./pagestream watch --command-config "
+                            + l.file(ServicePrincipal.WATCH)));
             out.println("  Schema registry   " + a.registry() + "   (Confluent API)");
             out.println("  Topics            "
                     + String.join(", ", Topics.ALL.stream().map(t -> t.name()).toList()));

@@ -1,13 +1,16 @@
 package io.pagestream.cli;
 
 import io.pagestream.topics.Topics;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Prints the records of the output topics, decoded through the registry (see {@link DecodingConsumer}). */
@@ -17,17 +20,23 @@ import picocli.CommandLine.Option;
         description = "Print documents.ocr, documents.answers and documents.status records as they arrive.")
 final class WatchCommand implements Callable<Integer> {
 
+    static final String EMBEDDED_KAFKA = "127.0.0.1:9092";
+    static final String EMBEDDED_REGISTRY = "http://127.0.0.1:8081/apis/ccompat/v7";
+
     @Option(
             names = "--bootstrap",
-            defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}.")
+            description = "Kafka bootstrap servers. Default: bootstrap.servers from --command-config, else "
+                    + EMBEDDED_KAFKA + ".")
     String bootstrap;
 
     @Option(
             names = "--registry",
-            defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7",
-            description = "Schema registry URL. Default: ${DEFAULT-VALUE}.")
+            description = "Schema registry URL. Default: schema.registry.url from --command-config, else "
+                    + EMBEDDED_REGISTRY + ".")
     String registry;
+
+    @Mixin
+    CommandConfig commandConfig;
 
     @Option(
             names = "--topic",
@@ -47,9 +56,14 @@ final class WatchCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintStream out = System.out;
-        try (DecodingConsumer consumer = new DecodingConsumer(bootstrap, registry, topics, fromBeginning)) {
+        CommandConfig.Settings settings = commandConfig.load();
+        try (DecodingConsumer consumer = new DecodingConsumer(
+                settings.kafka(Optional.ofNullable(bootstrap), EMBEDDED_KAFKA),
+                settings.registry(Optional.ofNullable(registry), EMBEDDED_REGISTRY),
+                topics,
+                fromBeginning)) {
             long seen = 0;
             while (maxRecords == 0 || seen < maxRecords) {
                 for (ConsumerRecord<String, GenericRecord> record : consumer.poll(Duration.ofMillis(500))) {

@@ -45,6 +45,7 @@ class ManifestModelsTest {
                     "Kafka",
                     "KafkaNodePool",
                     "KafkaTopic",
+                    "KafkaUser",
                     "ScaledObject",
                     "Ingress"));
             if (!dir.equals("base")) {

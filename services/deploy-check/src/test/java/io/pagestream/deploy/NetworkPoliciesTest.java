@@ -90,7 +90,9 @@ class NetworkPoliciesTest {
         int registryPort = 8080;
         List<String> problems = new ArrayList<>();
         for (NetworkPolicies.Pod service : List.of(ingest, worker, assembler)) {
-            need(policies, problems, service, KAFKA, 9092, true);
+            need(policies, problems, service, KAFKA, 9093, true);
+            // The plain listener is the registry's alone (and KEDA's, outside this namespace).
+            need(policies, problems, service, KAFKA, 9092, false);
             need(policies, problems, service, registry, registryPort, true);
             need(policies, problems, service, DNS, 53, true);
         }

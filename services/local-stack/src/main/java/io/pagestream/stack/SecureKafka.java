@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +39,23 @@ public final class SecureKafka implements AutoCloseable {
     public static final String MECHANISM = ScramMechanism.SCRAM_SHA_512.mechanismName();
     private static final Duration PROPAGATION = Duration.ofSeconds(30);
 
-    private final KafkaBroker broker;
+    /** Stops the broker: a {@link KafkaBroker} in this JVM, or {@link #process}. */
+    private final Runnable stop;
+
+    private final Optional<ChildProcess> process;
+    private final String bootstrapServers;
     private final BrokerTls tls;
     private final String adminPassword;
 
-    private SecureKafka(KafkaBroker broker, BrokerTls tls, String adminPassword) {
-        this.broker = broker;
+    private SecureKafka(
+            Runnable stop,
+            Optional<ChildProcess> process,
+            String bootstrapServers,
+            BrokerTls tls,
+            String adminPassword) {
+        this.stop = stop;
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
         this.tls = tls;
         this.adminPassword = adminPassword;
     }
@@ -61,11 +73,55 @@ public final class SecureKafka implements AutoCloseable {
                     properties,
                     List.of("--add-scram", MECHANISM + "=[name=" + ADMIN + ",password=" + adminPassword + "]"));
             Map<String, Object> admin = clientSecurity(tls, ADMIN, adminPassword);
-            return new SecureKafka(KafkaBroker.start(config, properties, admin, workDir), tls, adminPassword);
+            KafkaBroker broker = KafkaBroker.start(config, properties, admin, workDir);
+            return new SecureKafka(broker::close, Optional.empty(), config.bootstrapServers(), tls, adminPassword);
         } catch (IOException | RuntimeException e) {
             Directories.deleteQuietly(workDir);
             throw e;
         }
+    }
+
+    /**
+     * The same broker as a child process ({@code kafka.Kafka} on this JVM's classpath, as {@link KafkaBrokerProcess}
+     * runs the plain one) for local runs: its client port is {@code port} (0: a free one), its certificates, data and
+     * log ({@code kafka.log}) in {@code dataDir}.
+     */
+    public static SecureKafka startProcess(Path dataDir, int port) throws IOException {
+        BrokerTls tls = BrokerTls.generate(dataDir.resolve("kafka-tls"), randomSecret());
+        String adminPassword = randomSecret();
+        BrokerConfig config = new BrokerConfig(FreePorts.orPick(port), FreePorts.pick(), dataDir.resolve("kafka-logs"));
+        Path properties = BrokerConfig.writeAndFormat(
+                config.logDir(),
+                securedProperties(config, tls, adminPassword),
+                List.of("--add-scram", MECHANISM + "=[name=" + ADMIN + ",password=" + adminPassword + "]"));
+        ChildProcess child = ChildProcess.start(
+                "kafka",
+                List.of(
+                        ChildProcess.javaExecutable(),
+                        "-Xmx512m",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "kafka.Kafka",
+                        properties.toString()),
+                dataDir.resolve("kafka.log"));
+        try {
+            Readiness.await(
+                    "Kafka broker (SASL_SSL) at " + config.bootstrapServers(),
+                    Duration.ofSeconds(90),
+                    child::isAlive,
+                    () -> Readiness.kafkaAnswers(config.bootstrapServers(), clientSecurity(tls, ADMIN, adminPassword)),
+                    child::logTail);
+        } catch (RuntimeException e) {
+            child.close();
+            throw e;
+        }
+        return new SecureKafka(child::close, Optional.of(child), config.bootstrapServers(), tls, adminPassword);
+    }
+
+    /** The broker's process when it runs as one ({@link #startProcess}). */
+    public Optional<ChildProcess> process() {
+        return process;
     }
 
     private static Map<String, String> securedProperties(BrokerConfig config, BrokerTls tls, String adminPassword) {
@@ -99,7 +155,7 @@ public final class SecureKafka implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return bootstrapServers;
     }
 
     public Path truststore() {
@@ -188,7 +244,7 @@ public final class SecureKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        broker.close();
+        stop.run();
     }
 
     private static Map<String, Object> clientSecurity(BrokerTls tls, String user, String password) {

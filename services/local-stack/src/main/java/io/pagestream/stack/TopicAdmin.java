@@ -17,10 +17,16 @@ public final class TopicAdmin {
     private TopicAdmin() {}
 
     public static void createMissing(String bootstrapServers, Collection<NewTopic> topics) {
+        createMissing(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+    }
+
+    /** As {@link #createMissing(String, Collection)}, as the admin client {@code adminSettings} configure (security). */
+    public static void createMissing(Map<String, Object> adminSettings, Collection<NewTopic> topics) {
         if (topics.isEmpty()) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        Object bootstrapServers = adminSettings.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (Admin admin = Admin.create(adminSettings)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             var missing =
                     topics.stream().filter(t -> !existing.contains(t.name())).collect(Collectors.toList());

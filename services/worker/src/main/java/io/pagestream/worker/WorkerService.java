@@ -174,7 +174,9 @@ public class WorkerService implements ServicePart {
     public WorkerState state() {
         WorkerState now = state;
         Pipeline running = pipeline;
-        if (now == WorkerState.RUNNING && running != null && running.inference().failed()) {
+        if (now == WorkerState.RUNNING
+                && running != null
+                && (running.inference().failed() || running.poll().refused().isPresent())) {
             return WorkerState.FAILED;
         }
         return now;

@@ -1,13 +1,10 @@
 package io.pagestream.cli.schemas;
 
+import io.pagestream.cli.CommandConfig;
 import io.pagestream.registry.RegistryConfig;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,26 +23,10 @@ final class RegistryOptions {
                             + " Default: schema.registry.url from --command-config, else " + EMBEDDED_REGISTRY + ".")
     String url;
 
-    @Option(
-            names = "--command-config",
-            paramLabel = "FILE",
-            description = "Registry client properties: basic.auth.user.info, schema.registry.ssl.truststore.location"
-                    + " and the other schema.registry.* keys of docs/configuration.md.")
-    Path commandConfig;
+    @Mixin
+    CommandConfig commandConfig;
 
     RegistryConfig config() throws IOException {
-        Map<String, Object> settings = new HashMap<>();
-        if (commandConfig != null) {
-            Properties file = new Properties();
-            try (Reader in = Files.newBufferedReader(commandConfig)) {
-                file.load(in);
-            }
-            file.forEach((k, v) -> settings.put(k.toString(), v));
-        }
-        if (url != null) {
-            settings.put(RegistryConfig.URL, url);
-        }
-        settings.putIfAbsent(RegistryConfig.URL, EMBEDDED_REGISTRY);
-        return RegistryConfig.fromMap(settings);
+        return commandConfig.load().registry(Optional.ofNullable(url), EMBEDDED_REGISTRY);
     }
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
@@ -22,7 +23,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 
 /**
  * The consumer's own thread: polls page records, hands them to the decode stage, collects finished pages, and
@@ -34,7 +39,10 @@ import org.apache.kafka.common.errors.InterruptException;
  *
  * <p>On revocation it first commits what is done, then abandons the rest of the revoked partitions: their pages are
  * dropped wherever they are and never published, and the partition's next owner starts from the committed offset.
- * On a fatal Kafka error (a fenced producer, say) it abandons everything and starts a fresh session. On stop it
+ * On a fatal Kafka error (a fenced producer, say) it abandons everything and starts a fresh session; but when the
+ * broker refuses the worker's principal (an {@link AuthorizationException}: a missing ACL, or another principal's
+ * credentials) a new session would be refused the same, so it logs what was refused and stops for good
+ * ({@link #refused()}), which takes the worker's readiness and liveness down. On stop it
  * pauses, lets in-flight pages finish for {@code shutdownGrace}, commits them, hands the rest back uncommitted, and
  * leaves the group so that the partitions move at once.
  *
@@ -67,6 +75,7 @@ public final class PollLoop implements AutoCloseable {
     private final OffsetTracker<PageTask, PageOutcome> tracker = new OffsetTracker<>();
     private final EngineAttempts attempts = new EngineAttempts();
     private final List<Admissions.Admission> recording = new ArrayList<>();
+    private volatile String refusal;
     private final Map<TopicPartition, PartitionLease> leases = new HashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
@@ -139,10 +148,23 @@ public final class PollLoop implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "the poll loop was interrupted; stopping");
                 stopping = true;
             } catch (DeliveryException | RuntimeException e) {
-                LOG.log(
-                        System.Logger.Level.ERROR,
-                        "the Kafka session failed; abandoning in-flight pages and " + "starting a new one",
-                        e);
+                Optional<AuthorizationException> denied = authorizationCause(e);
+                if (denied.isPresent()) {
+                    refusal = "Kafka refused this worker's principal " + refusedResource(denied.get()) + " ("
+                            + denied.get().getClass().getSimpleName() + ": "
+                            + denied.get().getMessage() + ")";
+                    LOG.log(
+                            System.Logger.Level.ERROR,
+                            refusal + "; the worker stops consuming (readiness and liveness DOWN): check"
+                                    + " pagestream.kafka.config-file and the principal's ACLs (docs/deploying.md)",
+                            e);
+                    stopping = true;
+                } else {
+                    LOG.log(
+                            System.Logger.Level.ERROR,
+                            "the Kafka session failed; abandoning in-flight pages and " + "starting a new one",
+                            e);
+                }
                 abandon(new ArrayList<>(leases.keySet()));
             } finally {
                 closeSession();
@@ -152,6 +174,29 @@ public final class PollLoop implements AutoCloseable {
             }
         }
         admissions.close();
+    }
+
+    /** Why the broker refused this worker, once it has: the loop has stopped for good. */
+    public Optional<String> refused() {
+        return Optional.ofNullable(refusal);
+    }
+
+    private static Optional<AuthorizationException> authorizationCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AuthorizationException denied) {
+                return Optional.of(denied);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String refusedResource(AuthorizationException denied) {
+        return switch (denied) {
+            case TopicAuthorizationException t -> "the topics " + t.unauthorizedTopics();
+            case GroupAuthorizationException g -> "the group " + g.groupId();
+            case TransactionalIdAuthorizationException t -> "its transactional id";
+            default -> "access to " + settings.topic();
+        };
     }
 
     private void open() {
