@@ -109,6 +109,8 @@ final class LocalPipeline implements AutoCloseable {
     /** The broker and the registry: nothing restarts them. */
     private final List<ChildProcess> stack = new ArrayList<>();
 
+    private KafkaBrokerProcess kafka;
+
     private final ServiceSupervisor supervisor;
     private final Map<String, SupervisedService> services = new LinkedHashMap<>();
     /** This JVM's children from before: anything else it has at {@link #close()} was started for the pipeline. */
@@ -118,9 +120,14 @@ final class LocalPipeline implements AutoCloseable {
 
     /** {@code dir} holds the logs, the broker's data and the services' work directories; it must be empty or new. */
     LocalPipeline(Path dir, PrintWriter log) {
+        this(dir, log, RestartPolicy.DEFAULT);
+    }
+
+    /** The same, with services restarted under {@code restarts}. */
+    LocalPipeline(Path dir, PrintWriter log, RestartPolicy restarts) {
         this.dir = dir.toAbsolutePath();
         this.log = log;
-        this.supervisor = new ServiceSupervisor(RestartPolicy.DEFAULT, line -> {
+        this.supervisor = new ServiceSupervisor(restarts, line -> {
             log.println(line);
             log.flush();
         });
@@ -134,8 +141,20 @@ final class LocalPipeline implements AutoCloseable {
      */
     Addresses start(Ports ports, Services jars, WorkerModel model, Tracing tracing)
             throws IOException, InterruptedException {
+        return start(ports, jars, model, tracing, 1);
+    }
+
+    /**
+     * The same with {@code workers} worker instances in one consumer group: the first on {@code ports.worker()}, the
+     * others (named {@code worker-2} …, each with its own instance id and log) on free ports.
+     */
+    Addresses start(Ports ports, Services jars, WorkerModel model, Tracing tracing, int workers)
+            throws IOException, InterruptedException {
         log.println("Starting Kafka and the schema registry (logs in " + dir + ") ...");
         KafkaBrokerProcess kafka = started(KafkaBrokerProcess.start(dir, ports.kafka(), 0));
+        synchronized (this) {
+            this.kafka = kafka;
+        }
         ApicurioRegistry registry = started(ApicurioRegistry.start(dir, ports.registry()));
         synchronized (this) {
             stack.add(kafka.process());
@@ -169,12 +188,13 @@ final class LocalPipeline implements AutoCloseable {
             }
             start(ingest);
         }
-        if (jars.worker() != null && model != null) {
-            start(service("worker", ports.worker(), jars.worker(), "1g", common, tracing)
+        for (int i = 1; jars.worker() != null && model != null && i <= workers; i++) {
+            String name = i == 1 ? "worker" : "worker-" + i;
+            start(service(name, i == 1 ? ports.worker() : 0, jars.worker(), "1g", common, tracing)
                     .property(
                             "pagestream.worker.model.checkpoint",
                             model.checkpoint().toAbsolutePath().toString())
-                    .property("pagestream.worker.instance-id", "local-worker")
+                    .property("pagestream.worker.instance-id", i == 1 ? "local-worker" : "local-worker-" + i)
                     .properties(model.settings()));
         }
         if (jars.assembler() != null) {
@@ -223,6 +243,21 @@ final class LocalPipeline implements AutoCloseable {
         synchronized (this) {
             services.put(service.name(), service);
         }
+    }
+
+    /** The services started, by name ({@code ingest}, {@code worker}, {@code worker-2} …, {@code assembler}). */
+    synchronized Map<String, SupervisedService> services() {
+        return Map.copyOf(services);
+    }
+
+    /**
+     * Kills the broker and starts it again on the same port and data (see {@link KafkaBrokerProcess}); holding this
+     * pipeline's lock meanwhile, so that {@link #lost()} never reports the broker dead while it comes back.
+     */
+    synchronized void crashAndRestartBroker() throws IOException {
+        ChildProcess before = kafka.process();
+        kafka.crashAndRestart();
+        stack.set(stack.indexOf(before), kafka.process());
     }
 
     private synchronized boolean isClosed() {
