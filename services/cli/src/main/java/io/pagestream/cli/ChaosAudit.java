@@ -39,7 +39,7 @@ final class ChaosAudit {
 
     private final Map<String, List<GenericRecord>> topics;
 
-    private ChaosAudit(Map<String, List<GenericRecord>> topics) {
+    ChaosAudit(Map<String, List<GenericRecord>> topics) {
         this.topics = topics;
     }
 
@@ -66,7 +66,7 @@ final class ChaosAudit {
         });
         Set<String> keys = new HashSet<>();
         outcome.submissions().forEach(s -> keys.add(s.key()));
-        int split = (int) topics.get(Topics.DOCUMENTS_REQUESTS.name()).stream()
+        int split = (int) topics.getOrDefault(Topics.DOCUMENTS_REQUESTS.name(), List.of()).stream()
                 .filter(r -> keys.contains(String.valueOf(r.get("idempotencyKey"))) && !mine.containsKey(id(r)))
                 .map(ChaosAudit::id)
                 .distinct()
@@ -167,7 +167,9 @@ final class ChaosAudit {
     }
 
     private List<GenericRecord> ofMine(String topic, Set<String> mine) {
-        return topics.get(topic).stream().filter(r -> mine.contains(id(r))).toList();
+        return topics.getOrDefault(topic, List.of()).stream()
+                .filter(r -> mine.contains(id(r)))
+                .toList();
     }
 
     private static String id(GenericRecord r) {

@@ -201,6 +201,9 @@ final class LocalPipeline implements AutoCloseable {
             start(service("assembler", assemblerPort, jars.assembler(), "384m", common, tracing)
                     // Queries for a document another instance owns are forwarded to this address.
                     .property("quarkus.kafka-streams.application-server", "127.0.0.1:" + assemblerPort)
+                    // Static membership, as the worker has: restarted after a crash, it takes its partitions back at
+                    // once instead of waiting out the dead member's session (45 s) with every document stalled.
+                    .property("kafka-streams.group.instance.id", "local-assembler")
                     .property(
                             "kafka-streams.state.dir",
                             dir.resolve("assembler-state").toString()));

@@ -13,6 +13,8 @@ import java.util.List;
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+    /** After a crash the broker first recovers every log segment it had not flushed: minutes on a busy machine. */
+    private static final Duration RECOVERED_WITHIN = Duration.ofMinutes(5);
 
     private final BrokerConfig config;
     private final Path properties;
@@ -31,20 +33,20 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 FreePorts.orPick(port), FreePorts.orPick(controllerPort), dataDir.resolve("kafka-logs"));
         Path properties = config.writeAndFormat();
         Path log = dataDir.resolve("kafka.log");
-        return new KafkaBrokerProcess(config, properties, log, launch(config, properties, log));
+        return new KafkaBrokerProcess(config, properties, log, launch(config, properties, log, READY_WITHIN));
     }
 
     /**
      * SIGKILL, then the same broker again on the same ports and log directory (its log appended to); returns once it
-     * answers. Clients see the connection drop and come back; what it had not written to its log files is lost, as
-     * on a crashed host.
+     * answers, having recovered its logs as after a crash. Clients see their connections drop and come back.
      */
     public synchronized void crashAndRestart() throws IOException {
         child.kill();
-        child = launch(config, properties, log);
+        child = launch(config, properties, log, RECOVERED_WITHIN);
     }
 
-    private static ChildProcess launch(BrokerConfig config, Path properties, Path log) throws IOException {
+    private static ChildProcess launch(BrokerConfig config, Path properties, Path log, Duration readyWithin)
+            throws IOException {
         ChildProcess child = ChildProcess.start(
                 "kafka",
                 List.of(
@@ -59,7 +61,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         try {
             Readiness.await(
                     "Kafka broker at " + config.bootstrapServers(),
-                    READY_WITHIN,
+                    readyWithin,
                     child::isAlive,
                     () -> Readiness.kafkaAnswers(config.bootstrapServers()),
                     child::logTail);
