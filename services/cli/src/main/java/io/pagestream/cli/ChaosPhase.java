@@ -23,7 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * One run (each instance runs once) of documents through the pipeline: they are submitted through ingest's API (no more than a window of pages
  * in flight, so that submissions, and faults on ingest, spread over the whole run), the {@link FaultPlan}'s faults
- * strike as progress reaches them, and it ends once every document is closed (COMPLETED, INCOMPLETE, REJECTED) or at
+ * strike as progress reaches them (one page at least after the one before), and it ends once every document is closed (COMPLETED, INCOMPLETE, REJECTED) or at
  * the deadline. Progress is followed on {@code pages.ocr}, {@code pages.dlq} and {@code documents.status},
  * {@code read_committed}.
  */
@@ -184,9 +184,13 @@ final class ChaosPhase {
 
     private void strike(FaultPlan plan) {
         try {
+            int last = -1;
             for (FaultPlan.Fault fault : plan.faults()) {
+                // At least one page done since the last fault: each one strikes a pipeline that has recovered from
+                // the one before and is working again, rather than several at one instant.
+                int due = Math.max(fault.atPages(), last + 1);
                 synchronized (this) {
-                    while (pagesDone() < fault.atPages()) {
+                    while (pagesDone() < due) {
                         wait(1000);
                     }
                 }
@@ -208,6 +212,7 @@ final class ChaosPhase {
                             victim.pid(),
                             pagesDone()));
                 }
+                last = pagesDone();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
