@@ -48,6 +48,7 @@ final class ChaosPhase {
     private final Map<String, Set<Integer>> pagesDone = new HashMap<>();
     private final Set<String> closed = new HashSet<>();
     private final List<String> faultsDone = Collections.synchronizedList(new ArrayList<>());
+    private final long start = System.nanoTime();
     private volatile boolean ending;
     private volatile Exception failure;
 
@@ -60,7 +61,6 @@ final class ChaosPhase {
 
     Outcome run(String name, List<ChaosDocuments.Document> documents, FaultPlan plan, int window, Duration timeout)
             throws Exception {
-        long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         int totalPages =
                 documents.stream().mapToInt(ChaosDocuments.Document::pages).sum();
@@ -78,13 +78,14 @@ final class ChaosPhase {
                 if (done / 50 != reported / 50 || done == totalPages && reported != done) {
                     log.printf(
                             Locale.ROOT,
-                            "%s: %d/%d pages done, %d/%d documents closed, %d faults%n",
+                            "%s: %d/%d pages done, %d/%d documents closed, %d faults, %.0f s%n",
                             name,
                             done,
                             totalPages,
                             closedCount(),
                             documents.size(),
-                            faultsDone.size());
+                            faultsDone.size(),
+                            seconds());
                     log.flush();
                     reported = done;
                 }
@@ -117,6 +118,10 @@ final class ChaosPhase {
                     !submitter.isAlive() && allClosed(documents.size()),
                     (System.nanoTime() - start) / 1_000_000);
         }
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private synchronized void follow(ConsumerRecord<String, GenericRecord> record) {
@@ -223,7 +228,8 @@ final class ChaosPhase {
         }
     }
 
-    private void done(String line) {
+    private void done(String what) {
+        String line = String.format(Locale.ROOT, "%s (%.0f s into the run)", what, seconds());
         faultsDone.add(line);
         log.println("chaos: " + line);
         log.flush();
