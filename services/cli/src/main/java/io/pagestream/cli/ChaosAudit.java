@@ -2,6 +2,7 @@ package io.pagestream.cli;
 
 import io.pagestream.topics.Topics;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -123,8 +124,8 @@ final class ChaosAudit {
                 latencies[closed++] = closedAt.get(id) - s.submittedAtMillis();
             }
         }
-        long[] sorted = java.util.Arrays.copyOf(latencies, closed);
-        java.util.Arrays.sort(sorted);
+        long[] sorted = Arrays.copyOf(latencies, closed);
+        Arrays.sort(sorted);
         return new ChaosFigures(
                 name,
                 mine.size(),

@@ -1,6 +1,7 @@
 package io.pagestream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pagestream.stack.ChildProcess;
 import io.pagestream.stack.ServiceJvm;
 import io.pagestream.stack.SupervisedService;
 import io.pagestream.topics.Topics;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -99,8 +101,9 @@ final class ChaosPhase {
                     log.println(name + ": the deadline (" + timeout + ") passed with documents still open");
                     break;
                 }
-                if (pipeline.lost().isPresent()) {
-                    log.println(name + ": " + pipeline.lost().get().name() + " is down for good");
+                Optional<ChildProcess> lost = pipeline.lost();
+                if (lost.isPresent()) {
+                    log.println(name + ": " + lost.get().name() + " is down for good");
                     break;
                 }
             }

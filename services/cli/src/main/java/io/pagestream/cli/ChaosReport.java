@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 /** The figures of the baseline and of the run under faults side by side, with their ratios, as text or one JSON object. */
 record ChaosReport(long seed, Map<String, Integer> faultsPlanned, ChaosFigures baseline, ChaosFigures chaos) {
@@ -83,7 +86,7 @@ record ChaosReport(long seed, Map<String, Integer> faultsPlanned, ChaosFigures b
         return lines;
     }
 
-    private void row(List<String> lines, String label, java.util.function.ToIntFunction<ChaosFigures> figure) {
+    private void row(List<String> lines, String label, ToIntFunction<ChaosFigures> figure) {
         lines.add(String.format(
                 Locale.ROOT,
                 "  %-34s %12s %12d",
@@ -92,7 +95,7 @@ record ChaosReport(long seed, Map<String, Integer> faultsPlanned, ChaosFigures b
                 figure.applyAsInt(chaos)));
     }
 
-    private void seconds(List<String> lines, String label, java.util.function.ToDoubleFunction<ChaosFigures> figure) {
+    private void seconds(List<String> lines, String label, ToDoubleFunction<ChaosFigures> figure) {
         double c = figure.applyAsDouble(chaos);
         lines.add(String.format(
                 Locale.ROOT,
@@ -103,8 +106,7 @@ record ChaosReport(long seed, Map<String, Integer> faultsPlanned, ChaosFigures b
                 baseline == null ? "" : String.format(Locale.ROOT, "%.2f", ratio(c, figure.applyAsDouble(baseline)))));
     }
 
-    private void reasons(
-            List<String> lines, String label, java.util.function.Function<ChaosFigures, Map<String, Integer>> of) {
+    private void reasons(List<String> lines, String label, Function<ChaosFigures, Map<String, Integer>> of) {
         if (!of.apply(chaos).isEmpty()
                 || baseline != null && !of.apply(baseline).isEmpty()) {
             lines.add("  " + label + ": baseline " + (baseline == null ? "-" : of.apply(baseline)) + ", chaos "
