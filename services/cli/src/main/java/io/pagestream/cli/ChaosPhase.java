@@ -25,7 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * One run (each instance runs once) of documents through the pipeline: they are submitted through ingest's API (no more than a window of pages
  * in flight, so that submissions, and faults on ingest, spread over the whole run), the {@link FaultPlan}'s faults
- * strike as progress reaches them (one page at least after the one before), and it ends once every document is closed (COMPLETED, INCOMPLETE, REJECTED) or at
+ * strike as progress reaches them (one page at least after the one before, all before the last page), and it ends once every document is closed (COMPLETED, INCOMPLETE, REJECTED) or at
  * the deadline. Progress is followed on {@code pages.ocr}, {@code pages.dlq} and {@code documents.status},
  * {@code read_committed}.
  */
@@ -68,7 +68,7 @@ final class ChaosPhase {
                 documents.stream().mapToInt(ChaosDocuments.Document::pages).sum();
         Thread submitter =
                 Thread.ofPlatform().daemon().name("chaos-submit").start(() -> submitAll(name, documents, window));
-        Thread striker = Thread.ofPlatform().daemon().name("chaos-faults").start(() -> strike(plan));
+        Thread striker = Thread.ofPlatform().daemon().name("chaos-faults").start(() -> strike(plan, totalPages));
         int reported = -1;
         try (DecodingConsumer consumer =
                 new DecodingConsumer(addresses.kafka(), addresses.registry(), FOLLOWED, true)) {
@@ -94,7 +94,8 @@ final class ChaosPhase {
                 if (failure != null) {
                     throw failure;
                 }
-                if (!submitter.isAlive() && allClosed(documents.size())) {
+                // Every fault is due before the last page is done, so the plan has run out by the time all is closed.
+                if (!submitter.isAlive() && !striker.isAlive() && allClosed(documents.size())) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
@@ -190,13 +191,14 @@ final class ChaosPhase {
         }
     }
 
-    private void strike(FaultPlan plan) {
+    private void strike(FaultPlan plan, int totalPages) {
         try {
             int last = -1;
             for (FaultPlan.Fault fault : plan.faults()) {
-                // At least one page done since the last fault: each one strikes a pipeline that has recovered from
-                // the one before and is working again, rather than several at one instant.
-                int due = Math.max(fault.atPages(), last + 1);
+                // At least one page done since the last fault, so that each one strikes a pipeline that has recovered
+                // from the one before and is working again, rather than several at one instant; but never later than
+                // the last page, so that every fault strikes while documents are open.
+                int due = Math.max(fault.atPages(), Math.min(last + 1, totalPages - 1));
                 synchronized (this) {
                     while (pagesDone() < due) {
                         wait(1000);
