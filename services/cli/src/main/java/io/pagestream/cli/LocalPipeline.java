@@ -116,6 +116,9 @@ final class LocalPipeline implements AutoCloseable {
     /** The broker and the registry: nothing restarts them. */
     private final List<ChildProcess> stack = new ArrayList<>();
 
+    /** The plain broker, which {@link #crashAndRestartBroker()} restarts; none when secure. */
+    private KafkaBrokerProcess kafka;
+
     private final ServiceSupervisor supervisor;
     private final Map<String, SupervisedService> services = new LinkedHashMap<>();
     /** This JVM's children from before: anything else it has at {@link #close()} was started for the pipeline. */
@@ -137,10 +140,19 @@ final class LocalPipeline implements AutoCloseable {
      * registry stays plain HTTP either way.
      */
     LocalPipeline(Path dir, PrintWriter log, boolean secure) {
+        this(dir, log, secure, RestartPolicy.DEFAULT);
+    }
+
+    /** A plain pipeline whose services are restarted under {@code restarts}. */
+    LocalPipeline(Path dir, PrintWriter log, RestartPolicy restarts) {
+        this(dir, log, false, restarts);
+    }
+
+    private LocalPipeline(Path dir, PrintWriter log, boolean secure, RestartPolicy restarts) {
         this.secure = secure;
         this.dir = dir.toAbsolutePath();
         this.log = log;
-        this.supervisor = new ServiceSupervisor(RestartPolicy.DEFAULT, line -> {
+        this.supervisor = new ServiceSupervisor(restarts, line -> {
             log.println(line);
             log.flush();
         });
@@ -153,6 +165,15 @@ final class LocalPipeline implements AutoCloseable {
      * one of them reports ready. The worker needs {@code model}; without one it is not started.
      */
     Addresses start(Ports ports, Services jars, WorkerModel model, Tracing tracing)
+            throws IOException, InterruptedException {
+        return start(ports, jars, model, tracing, 1);
+    }
+
+    /**
+     * The same with {@code workers} worker instances in one consumer group: the first on {@code ports.worker()}, the
+     * others (named {@code worker-2} …, each with its own instance id and log) on free ports.
+     */
+    Addresses start(Ports ports, Services jars, WorkerModel model, Tracing tracing, int workers)
             throws IOException, InterruptedException {
         log.println("Starting " + (secure ? "Kafka (SASL_SSL, ACLs)" : "Kafka") + " and the schema registry (logs in "
                 + dir + ") ...");
@@ -170,6 +191,7 @@ final class LocalPipeline implements AutoCloseable {
             KafkaBrokerProcess kafka = started(KafkaBrokerProcess.start(dir, ports.kafka(), 0));
             synchronized (this) {
                 stack.add(kafka.process());
+                this.kafka = kafka;
             }
             bootstrapServers = kafka.bootstrapServers();
             kafkaAdmin = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -217,13 +239,14 @@ final class LocalPipeline implements AutoCloseable {
             }
             start(loggedIn(ingest, logins, ServicePrincipal.INGEST));
         }
-        if (jars.worker() != null && model != null) {
+        for (int i = 1; jars.worker() != null && model != null && i <= workers; i++) {
+            String name = i == 1 ? "worker" : "worker-" + i;
             start(loggedIn(
-                    service("worker", ports.worker(), jars.worker(), "1g", common, tracing)
+                    service(name, i == 1 ? ports.worker() : 0, jars.worker(), "1g", common, tracing)
                             .property(
                                     "pagestream.worker.model.checkpoint",
                                     model.checkpoint().toAbsolutePath().toString())
-                            .property("pagestream.worker.instance-id", "local-worker")
+                            .property("pagestream.worker.instance-id", i == 1 ? "local-worker" : "local-worker-" + i)
                             .properties(model.settings()),
                     logins,
                     ServicePrincipal.WORKER));
@@ -233,6 +256,10 @@ final class LocalPipeline implements AutoCloseable {
                     service("assembler", assemblerPort, jars.assembler(), "384m", common, tracing)
                             // Queries for a document another instance owns are forwarded to this address.
                             .property("quarkus.kafka-streams.application-server", "127.0.0.1:" + assemblerPort)
+                            // Static membership, as the worker has: restarted after a crash, it takes its partitions
+                            // back at once instead of waiting out the dead member's session (45 s), every document
+                            // stalled meanwhile.
+                            .property("kafka-streams.group.instance.id", "local-assembler")
                             .property(
                                     "kafka-streams.state.dir",
                                     dir.resolve("assembler-state").toString()),
@@ -287,6 +314,24 @@ final class LocalPipeline implements AutoCloseable {
         synchronized (this) {
             services.put(service.name(), service);
         }
+    }
+
+    /** The services started, by name ({@code ingest}, {@code worker}, {@code worker-2} …, {@code assembler}). */
+    synchronized Map<String, SupervisedService> services() {
+        return Map.copyOf(services);
+    }
+
+    /**
+     * Kills the broker and starts it again on the same port and data (see {@link KafkaBrokerProcess}); holding this
+     * pipeline's lock meanwhile, so that {@link #lost()} never reports the broker dead while it comes back.
+     */
+    synchronized void crashAndRestartBroker() throws IOException {
+        if (kafka == null) {
+            throw new IllegalStateException("only the plain local broker can be crashed and restarted");
+        }
+        ChildProcess before = kafka.process();
+        kafka.crashAndRestart();
+        stack.set(stack.indexOf(before), kafka.process());
     }
 
     private synchronized boolean isClosed() {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Documents in, structured OCR and answers out, as Kafka events.",
         subcommands = {
             DemoCommand.class,
+            ChaosCommand.class,
             UpCommand.class,
             SubmitCommand.class,
             GetCommand.class,

@@ -8,14 +8,23 @@ import java.util.List;
 /**
  * The same single-node broker as {@link KafkaBroker}, run as a child process ({@code kafka.Kafka}) for local runs,
  * with its data kept in a directory of the caller's choosing. The classpath is this JVM's own, which carries the
- * {@code kafka_2.13} jars.
+ * {@code kafka_2.13} jars. {@link #crashAndRestart()} kills it and starts it again on the same ports and data, as a
+ * broker host that crashes and comes back.
  */
 public final class KafkaBrokerProcess implements AutoCloseable {
-    private final BrokerConfig config;
-    private final ChildProcess child;
+    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
+    /** After a crash the broker first recovers every log segment it had not flushed: minutes on a busy machine. */
+    private static final Duration RECOVERED_WITHIN = Duration.ofMinutes(5);
 
-    private KafkaBrokerProcess(BrokerConfig config, ChildProcess child) {
+    private final BrokerConfig config;
+    private final Path properties;
+    private final Path log;
+    private volatile ChildProcess child;
+
+    private KafkaBrokerProcess(BrokerConfig config, Path properties, Path log, ChildProcess child) {
         this.config = config;
+        this.properties = properties;
+        this.log = log;
         this.child = child;
     }
 
@@ -23,6 +32,21 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         BrokerConfig config = new BrokerConfig(
                 FreePorts.orPick(port), FreePorts.orPick(controllerPort), dataDir.resolve("kafka-logs"));
         Path properties = config.writeAndFormat();
+        Path log = dataDir.resolve("kafka.log");
+        return new KafkaBrokerProcess(config, properties, log, launch(config, properties, log, READY_WITHIN));
+    }
+
+    /**
+     * SIGKILL, then the same broker again on the same ports and log directory (its log appended to); returns once it
+     * answers, having recovered its logs as after a crash. Clients see their connections drop and come back.
+     */
+    public synchronized void crashAndRestart() throws IOException {
+        child.kill();
+        child = launch(config, properties, log, RECOVERED_WITHIN);
+    }
+
+    private static ChildProcess launch(BrokerConfig config, Path properties, Path log, Duration readyWithin)
+            throws IOException {
         ChildProcess child = ChildProcess.start(
                 "kafka",
                 List.of(
@@ -33,11 +57,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                         System.getProperty("java.class.path"),
                         "kafka.Kafka",
                         properties.toString()),
-                dataDir.resolve("kafka.log"));
+                log);
         try {
             Readiness.await(
                     "Kafka broker at " + config.bootstrapServers(),
-                    Duration.ofSeconds(90),
+                    readyWithin,
                     child::isAlive,
                     () -> Readiness.kafkaAnswers(config.bootstrapServers()),
                     child::logTail);
@@ -45,13 +69,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             child.close();
             throw e;
         }
-        return new KafkaBrokerProcess(config, child);
+        return child;
     }
 
     public String bootstrapServers() {
         return config.bootstrapServers();
     }
 
+    /** The broker process running now (a new one after {@link #crashAndRestart()}). */
     public ChildProcess process() {
         return child;
     }

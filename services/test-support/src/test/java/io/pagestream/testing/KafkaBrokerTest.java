@@ -3,6 +3,7 @@ package io.pagestream.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.pagestream.stack.Directories;
@@ -56,19 +57,25 @@ class KafkaBrokerTest {
     }
 
     @Test
-    void childProcessBrokerServesAndStopsCleanly() throws Exception {
+    void childProcessBrokerServesSurvivesACrashAndStopsCleanly() throws Exception {
         Path dir = Files.createTempDirectory("pagestream-child-broker-");
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir, 0, 0)) {
             TopicAdmin.createMissing(broker.bootstrapServers(), List.of(new NewTopic("child.t", 1, (short) 1)));
             try (var producer = producer(broker.bootstrapServers())) {
                 producer.send(new ProducerRecord<>("child.t", "k".getBytes(), "v".getBytes()))
                         .get();
+                long before = broker.process().pid();
+                broker.crashAndRestart();
+                assertNotEquals(before, broker.process().pid(), "a new broker process");
+                // The same producer reconnects to the same address, and the restarted broker kept what it had.
+                producer.send(new ProducerRecord<>("child.t", "k".getBytes(), "w".getBytes()))
+                        .get();
             }
             assertEquals(
-                    "v",
-                    new String(consume(broker.bootstrapServers(), "child.t", 1)
-                            .get(0)
-                            .value()));
+                    List.of("v", "w"),
+                    consume(broker.bootstrapServers(), "child.t", 2).stream()
+                            .map(r -> new String(r.value()))
+                            .toList());
             broker.close();
             assertFalse(broker.process().isAlive(), "the broker process is gone after close");
         } finally {
