@@ -1,14 +1,12 @@
 package io.pagestream.cli;
 
-import io.pagestream.cli.model.DemoModel;
-import io.pagestream.stack.Directories;
 import io.pagestream.stack.RestartPolicy;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,22 +126,13 @@ final class ChaosCommand implements Callable<Integer> {
                     "--pages, --workers and --in-flight must be at least 1; --baseline-pages and --restart-broker at least 0");
             return 2;
         }
-        LocalPipeline.Services jars = LocalPipeline.Services.at(checkout);
-        if (!jars.missing().isEmpty()) {
-            err.println("the services are not built (missing " + jars.missing() + "): run ./pagestream build");
+        Optional<LocalLaunch> launch = LocalLaunch.prepare(checkout, model, dataDir, err);
+        if (launch.isEmpty()) {
             return 2;
         }
-        if (model.problem() != null) {
-            err.println(model.problem());
-            return 2;
-        }
-        LocalPipeline.WorkerModel worker = model.resolve(err);
-        if (model.random()) {
-            err.println(DemoModel.WARNING);
-        }
-        Path dir = dataDir.toAbsolutePath();
-        Directories.deleteQuietly(dir);
-        Files.createDirectories(dir);
+        LocalPipeline.Services jars = launch.get().jars();
+        LocalPipeline.WorkerModel worker = launch.get().worker();
+        Path dir = launch.get().dir();
         List<ChaosDocuments.Document> baselineDocuments =
                 baseline == 0 ? List.of() : ChaosDocuments.write(dir.resolve("documents"), "baseline", baseline, seed);
         List<ChaosDocuments.Document> chaosDocuments =

@@ -2,16 +2,13 @@ package io.pagestream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pagestream.cli.Samples.Sample;
-import io.pagestream.cli.model.DemoModel;
 import io.pagestream.registry.RegistryConfig;
 import io.pagestream.schema.OcrMode;
-import io.pagestream.stack.Directories;
 import io.pagestream.topics.ServicePrincipal;
 import io.pagestream.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -117,22 +114,13 @@ final class DemoCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
-        LocalPipeline.Services jars = LocalPipeline.Services.at(checkout);
-        if (!jars.missing().isEmpty()) {
-            err.println("the services are not built (missing " + jars.missing() + "): run ./pagestream build");
+        Optional<LocalLaunch> launch = LocalLaunch.prepare(checkout, model, dataDir, err);
+        if (launch.isEmpty()) {
             return 2;
         }
-        if (model.problem() != null) {
-            err.println(model.problem());
-            return 2;
-        }
-        LocalPipeline.WorkerModel worker = model.resolve(err);
-        if (model.random()) {
-            err.println(DemoModel.WARNING);
-        }
-        Path dir = dataDir.toAbsolutePath();
-        Directories.deleteQuietly(dir);
-        Files.createDirectories(dir);
+        LocalPipeline.Services jars = launch.get().jars();
+        LocalPipeline.WorkerModel worker = launch.get().worker();
+        Path dir = launch.get().dir();
         LocalPipeline pipeline = new LocalPipeline(dir, err, secure);
         Thread stop = new Thread(
                 () -> {

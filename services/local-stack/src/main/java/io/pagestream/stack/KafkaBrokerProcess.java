@@ -47,17 +47,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private static ChildProcess launch(BrokerConfig config, Path properties, Path log, Duration readyWithin)
             throws IOException {
-        ChildProcess child = ChildProcess.start(
-                "kafka",
-                List.of(
-                        ChildProcess.javaExecutable(),
-                        "-Xmx512m",
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "kafka.Kafka",
-                        properties.toString()),
-                log);
+        ChildProcess child = brokerChild(properties, log);
         try {
             Readiness.await(
                     "Kafka broker at " + config.bootstrapServers(),
@@ -70,6 +60,21 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             throw e;
         }
         return child;
+    }
+
+    /** {@code kafka.Kafka} on this JVM's class path, configured by {@code properties}, its output in {@code log}. */
+    static ChildProcess brokerChild(Path properties, Path log) throws IOException {
+        return ChildProcess.start(
+                "kafka",
+                List.of(
+                        ChildProcess.javaExecutable(),
+                        "-Xmx512m",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "kafka.Kafka",
+                        properties.toString()),
+                log);
     }
 
     public String bootstrapServers() {

@@ -94,17 +94,7 @@ public final class SecureKafka implements AutoCloseable {
                 config.logDir(),
                 securedProperties(config, tls, adminPassword),
                 List.of("--add-scram", MECHANISM + "=[name=" + ADMIN + ",password=" + adminPassword + "]"));
-        ChildProcess child = ChildProcess.start(
-                "kafka",
-                List.of(
-                        ChildProcess.javaExecutable(),
-                        "-Xmx512m",
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "kafka.Kafka",
-                        properties.toString()),
-                dataDir.resolve("kafka.log"));
+        ChildProcess child = KafkaBrokerProcess.brokerChild(properties, dataDir.resolve("kafka.log"));
         try {
             Readiness.await(
                     "Kafka broker (SASL_SSL) at " + config.bootstrapServers(),

@@ -1,7 +1,6 @@
 package io.pagestream.ingest.publish;
 
 import io.pagestream.ingest.render.EncodedPage;
-import io.pagestream.ingest.render.SourceGeometry;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -29,14 +28,7 @@ public final class PageSpool implements AutoCloseable {
     }
 
     public void add(EncodedPage page) throws IOException {
-        out.writeUTF(page.mediaType());
-        out.writeInt(page.width());
-        out.writeInt(page.height());
-        out.writeDouble(page.source().widthPoints());
-        out.writeDouble(page.source().heightPoints());
-        out.writeDouble(page.source().renderScale());
-        out.writeInt(page.bytes().length);
-        out.write(page.bytes());
+        page.writeTo(out);
         pages++;
         bytes += page.bytes().length;
     }
@@ -66,12 +58,8 @@ public final class PageSpool implements AutoCloseable {
 
         public EncodedPage next() {
             try {
-                String mediaType = in.readUTF();
-                int w = in.readInt();
-                int h = in.readInt();
-                SourceGeometry source = new SourceGeometry(in.readDouble(), in.readDouble(), in.readDouble());
-                byte[] data = in.readNBytes(in.readInt());
-                return new EncodedPage(data, mediaType, w, h, source);
+                // The spool holds only what this instance wrote: no page is larger than an int says.
+                return EncodedPage.readFrom(in, Integer.MAX_VALUE);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -4,7 +4,6 @@ import io.pagestream.ingest.format.DocumentFormat;
 import io.pagestream.ingest.limits.Limits;
 import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.render.EncodedPage;
-import io.pagestream.ingest.render.SourceGeometry;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -70,32 +69,17 @@ final class Frames {
 
     static void writeImage(DataOutputStream out, EncodedPage page) throws IOException {
         out.writeByte(IMAGE);
-        out.writeUTF(page.mediaType());
-        out.writeInt(page.width());
-        out.writeInt(page.height());
-        out.writeDouble(page.source().widthPoints());
-        out.writeDouble(page.source().heightPoints());
-        out.writeDouble(page.source().renderScale());
-        out.writeInt(page.bytes().length);
-        out.write(page.bytes());
+        page.writeTo(out);
         out.flush();
     }
 
     /** The fields of an IMAGE frame whose tag was read; {@code maxBytes} bounds what the parent allocates. */
     static EncodedPage readImage(DataInputStream in, int maxBytes) throws IOException {
-        String mediaType = in.readUTF();
-        int width = in.readInt();
-        int height = in.readInt();
-        SourceGeometry source = new SourceGeometry(in.readDouble(), in.readDouble(), in.readDouble());
-        int length = in.readInt();
-        if (length < 0 || length > maxBytes) {
-            throw new IOException("the renderer sent a page of " + length + " bytes");
+        try {
+            return EncodedPage.readFrom(in, maxBytes);
+        } catch (IOException e) {
+            throw new IOException("the renderer sent " + e.getMessage(), e);
         }
-        byte[] bytes = in.readNBytes(length);
-        if (bytes.length != length) {
-            throw new IOException("the renderer's page ended after " + bytes.length + " of " + length + " bytes");
-        }
-        return new EncodedPage(bytes, mediaType, width, height, source);
     }
 
     static void writeRefused(DataOutputStream out, Reason reason, String message) throws IOException {
