@@ -11,53 +11,99 @@ import java.util.concurrent.TimeUnit;
 /**
  * A throw-away certificate authority and a broker certificate it signed for loopback ({@code 127.0.0.1},
  * {@code localhost}), as PKCS12 stores made with the JDK's {@code keytool}: the broker's key store (key, certificate,
- * chain) and the trust store that clients use (the CA's certificate only).
+ * chain) and the trust store that clients use (the CA's certificate only). The same CA signs client certificates
+ * ({@link #issueClientCertificate}), which the broker's certificate listener trusts.
+ *
+ * @param dir where the CA ({@code ca.p12}, {@code ca.crt}) and every store it signed live
  */
-public record BrokerTls(Path keystore, Path truststore, String password) {
+public record BrokerTls(Path dir, Path keystore, Path truststore, String password) {
 
     public static final String STORE_TYPE = "PKCS12";
+    private static final String CA_ALIAS = "ca";
+    private static final String BROKER_NAMES = "SAN=ip:127.0.0.1,dns:localhost";
 
     public static BrokerTls generate(Path dir, String password) throws IOException {
         Files.createDirectories(dir);
-        Path ca = dir.resolve("ca.p12");
-        Path caCertificate = dir.resolve("ca.crt");
-        Path keystore = dir.resolve("broker.p12");
-        Path request = dir.resolve("broker.csr");
-        Path brokerCertificate = dir.resolve("broker.crt");
-        Path truststore = dir.resolve("truststore.p12");
-        keytool(newKeyPair(ca, password, "ca", "CN=pagestream test CA", "bc:c"));
-        keytool(store(ca, password, "-exportcert", "-rfc", "-alias", "ca", "-file", caCertificate.toString()));
-        keytool(newKeyPair(keystore, password, "broker", "CN=localhost", "SAN=ip:127.0.0.1,dns:localhost"));
-        keytool(store(keystore, password, "-certreq", "-alias", "broker", "-file", request.toString()));
+        keytool(newKeyPair(ca(dir), password, CA_ALIAS, "CN=pagestream test CA", "bc:c"));
         keytool(store(
-                ca,
+                ca(dir),
+                password,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                CA_ALIAS,
+                "-file",
+                caCertificate(dir).toString()));
+        Path truststore = dir.resolve("truststore.p12");
+        keytool(store(
+                truststore,
+                password,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                CA_ALIAS,
+                "-file",
+                caCertificate(dir).toString()));
+        BrokerTls tls = new BrokerTls(dir, dir.resolve("broker.p12"), truststore, password);
+        tls.issue("broker", "CN=localhost", BROKER_NAMES, tls.keystore());
+        return tls;
+    }
+
+    /**
+     * A key store ({@code <user>.p12} in {@link #dir}, this record's password) holding a new key and its certificate
+     * for {@code CN=<user>,OU=clients,O=pagestream}, signed by the CA for client authentication: what a Strimzi
+     * {@code KafkaUser} of type {@code tls} gets in its Secret's {@code user.p12}. A user has one: asked again, this
+     * returns the store issued before.
+     */
+    public synchronized Path issueClientCertificate(String user) throws IOException {
+        Path keystore = dir.resolve(user + ".p12");
+        if (Files.exists(keystore)) {
+            return keystore;
+        }
+        issue(user, "CN=" + user + ",OU=clients,O=pagestream", "EKU=clientAuth", keystore);
+        return keystore;
+    }
+
+    /** A key pair in {@code keystore} under {@code alias}, its certificate replaced by one the CA signed, chain too. */
+    private void issue(String alias, String name, String extension, Path keystore) throws IOException {
+        Path request = dir.resolve(alias + ".csr");
+        Path certificate = dir.resolve(alias + ".crt");
+        keytool(newKeyPair(keystore, password, alias, name, extension));
+        keytool(store(keystore, password, "-certreq", "-alias", alias, "-file", request.toString()));
+        keytool(store(
+                ca(dir),
                 password,
                 "-gencert",
                 "-rfc",
                 "-alias",
-                "ca",
+                CA_ALIAS,
                 "-validity",
                 "2",
                 "-ext",
-                "SAN=ip:127.0.0.1,dns:localhost",
+                extension,
                 "-infile",
                 request.toString(),
                 "-outfile",
-                brokerCertificate.toString()));
-        keytool(store(
-                keystore, password, "-importcert", "-noprompt", "-alias", "ca", "-file", caCertificate.toString()));
+                certificate.toString()));
         keytool(store(
                 keystore,
                 password,
                 "-importcert",
                 "-noprompt",
                 "-alias",
-                "broker",
+                CA_ALIAS,
                 "-file",
-                brokerCertificate.toString()));
+                caCertificate(dir).toString()));
         keytool(store(
-                truststore, password, "-importcert", "-noprompt", "-alias", "ca", "-file", caCertificate.toString()));
-        return new BrokerTls(keystore, truststore, password);
+                keystore, password, "-importcert", "-noprompt", "-alias", alias, "-file", certificate.toString()));
+    }
+
+    private static Path ca(Path dir) {
+        return dir.resolve("ca.p12");
+    }
+
+    private static Path caCertificate(Path dir) {
+        return dir.resolve("ca.crt");
     }
 
     private static List<String> newKeyPair(

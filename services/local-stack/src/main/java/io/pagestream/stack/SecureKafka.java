@@ -29,14 +29,22 @@ import org.apache.kafka.common.config.SslConfigs;
 
 /**
  * A single-node broker as a secured cluster runs one: clients connect over SASL_SSL and log in with SCRAM-SHA-512,
- * and the {@code StandardAuthorizer} refuses whatever no ACL allows. The broker's TLS certificate comes from a CA
- * generated at start ({@link BrokerTls}); the {@value #ADMIN} user, created with the storage, is the super user that
+ * or over SSL with a client certificate (mTLS, {@link #certificateBootstrapServers}), and the
+ * {@code StandardAuthorizer} refuses whatever no ACL allows. The broker's TLS certificate and the clients' come from a
+ * CA generated at start ({@link BrokerTls}); a certificate's CN is its principal's name ({@link #CN_IS_THE_USER}), so
+ * one set of ACLs serves both logins. The {@value #ADMIN} user, created with the storage, is the super user that
  * creates users, topics and ACLs. The controller listener stays on loopback with SASL PLAIN (KRaft cannot check SCRAM
  * there: the credentials live in the metadata it serves).
  */
 public final class SecureKafka implements AutoCloseable {
     public static final String ADMIN = "admin";
     public static final String MECHANISM = ScramMechanism.SCRAM_SHA_512.mechanismName();
+    /**
+     * {@code CN=pagestream-worker,OU=clients,O=pagestream} logs in as {@code User:pagestream-worker}, the SCRAM user's
+     * principal; a subject without a CN keeps its whole name (Kafka's {@code DEFAULT}), which no ACL names.
+     */
+    public static final String CN_IS_THE_USER = "RULE:^CN=([^,]+)(,.*)?$/$1/,DEFAULT";
+
     private static final Duration PROPAGATION = Duration.ofSeconds(30);
 
     /** Stops the broker: a {@link KafkaBroker} in this JVM, or {@link #process}. */
@@ -44,6 +52,7 @@ public final class SecureKafka implements AutoCloseable {
 
     private final Optional<ChildProcess> process;
     private final String bootstrapServers;
+    private final String certificateBootstrapServers;
     private final BrokerTls tls;
     private final String adminPassword;
 
@@ -51,11 +60,13 @@ public final class SecureKafka implements AutoCloseable {
             Runnable stop,
             Optional<ChildProcess> process,
             String bootstrapServers,
+            String certificateBootstrapServers,
             BrokerTls tls,
             String adminPassword) {
         this.stop = stop;
         this.process = process;
         this.bootstrapServers = bootstrapServers;
+        this.certificateBootstrapServers = certificateBootstrapServers;
         this.tls = tls;
         this.adminPassword = adminPassword;
     }
@@ -67,14 +78,21 @@ public final class SecureKafka implements AutoCloseable {
             BrokerTls tls = BrokerTls.generate(workDir.resolve("tls"), randomSecret());
             String adminPassword = randomSecret();
             BrokerConfig config = BrokerConfig.onFreePorts(workDir.resolve("logs"));
-            Map<String, String> properties = securedProperties(config, tls, adminPassword);
+            int certificatePort = FreePorts.pick();
+            Map<String, String> properties = securedProperties(config, certificatePort, tls, adminPassword);
             BrokerConfig.writeAndFormat(
                     config.logDir(),
                     properties,
                     List.of("--add-scram", MECHANISM + "=[name=" + ADMIN + ",password=" + adminPassword + "]"));
             Map<String, Object> admin = clientSecurity(tls, ADMIN, adminPassword);
             KafkaBroker broker = KafkaBroker.start(config, properties, admin, workDir);
-            return new SecureKafka(broker::close, Optional.empty(), config.bootstrapServers(), tls, adminPassword);
+            return new SecureKafka(
+                    broker::close,
+                    Optional.empty(),
+                    config.bootstrapServers(),
+                    loopback(certificatePort),
+                    tls,
+                    adminPassword);
         } catch (IOException | RuntimeException e) {
             Directories.deleteQuietly(workDir);
             throw e;
@@ -83,16 +101,17 @@ public final class SecureKafka implements AutoCloseable {
 
     /**
      * The same broker as a child process ({@code kafka.Kafka} on this JVM's classpath, as {@link KafkaBrokerProcess}
-     * runs the plain one) for local runs: its client port is {@code port} (0: a free one), its certificates, data and
-     * log ({@code kafka.log}) in {@code dataDir}.
+     * runs the plain one) for local runs: its SASL_SSL client port is {@code port} (0: a free one), the certificate
+     * listener's a free one, its certificates, data and log ({@code kafka.log}) in {@code dataDir}.
      */
     public static SecureKafka startProcess(Path dataDir, int port) throws IOException {
         BrokerTls tls = BrokerTls.generate(dataDir.resolve("kafka-tls"), randomSecret());
         String adminPassword = randomSecret();
         BrokerConfig config = new BrokerConfig(FreePorts.orPick(port), FreePorts.pick(), dataDir.resolve("kafka-logs"));
+        int certificatePort = FreePorts.pick();
         Path properties = BrokerConfig.writeAndFormat(
                 config.logDir(),
-                securedProperties(config, tls, adminPassword),
+                securedProperties(config, certificatePort, tls, adminPassword),
                 List.of("--add-scram", MECHANISM + "=[name=" + ADMIN + ",password=" + adminPassword + "]"));
         ChildProcess child = KafkaBrokerProcess.brokerChild(properties, dataDir.resolve("kafka.log"));
         try {
@@ -106,7 +125,13 @@ public final class SecureKafka implements AutoCloseable {
             child.close();
             throw e;
         }
-        return new SecureKafka(child::close, Optional.of(child), config.bootstrapServers(), tls, adminPassword);
+        return new SecureKafka(
+                child::close,
+                Optional.of(child),
+                config.bootstrapServers(),
+                loopback(certificatePort),
+                tls,
+                adminPassword);
     }
 
     /** The broker's process when it runs as one ({@link #startProcess}). */
@@ -114,12 +139,15 @@ public final class SecureKafka implements AutoCloseable {
         return process;
     }
 
-    private static Map<String, String> securedProperties(BrokerConfig config, BrokerTls tls, String adminPassword) {
+    private static Map<String, String> securedProperties(
+            BrokerConfig config, int certificatePort, BrokerTls tls, String adminPassword) {
         Map<String, String> p = new HashMap<>(config.properties());
-        String clients = "SASL_SSL://127.0.0.1:" + config.brokerPort();
+        String clients = "SASL_SSL://" + config.bootstrapServers() + ",SSL://" + loopback(certificatePort);
         p.put("listeners", clients + ",CONTROLLER://127.0.0.1:" + config.controllerPort());
         p.put("advertised.listeners", clients);
-        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT");
+        p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:SASL_PLAINTEXT");
+        p.put("listener.name.ssl.ssl.client.auth", "required");
+        p.put("listener.name.ssl.ssl.principal.mapping.rules", CN_IS_THE_USER);
         p.put("inter.broker.listener.name", "SASL_SSL");
         p.put("sasl.enabled.mechanisms", MECHANISM);
         p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
@@ -144,8 +172,14 @@ public final class SecureKafka implements AutoCloseable {
         return p;
     }
 
+    /** The SASL_SSL listener: SCRAM logins. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The SSL listener with {@code ssl.client.auth=required}: a certificate the CA signed is the login. */
+    public String certificateBootstrapServers() {
+        return certificateBootstrapServers;
     }
 
     public Path truststore() {
@@ -174,11 +208,35 @@ public final class SecureKafka implements AutoCloseable {
      * services name those apart).
      */
     public Path writeClientProperties(String user, String password, Path file) throws IOException {
+        return write(clientSecurity(user, password), "Kafka client settings of " + user, file);
+    }
+
+    /**
+     * What a client of {@code user} needs to log in with a certificate at {@link #certificateBootstrapServers}: its key
+     * store (issued by the CA on first use) and the trust store, by Kafka's setting names.
+     */
+    public Map<String, Object> certificateClientSecurity(String user) throws IOException {
+        Map<String, Object> settings = new HashMap<>(trust(tls));
+        settings.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        settings.put(
+                SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG,
+                tls.issueClientCertificate(user).toString());
+        settings.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, tls.password());
+        settings.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, BrokerTls.STORE_TYPE);
+        return Map.copyOf(settings);
+    }
+
+    /** {@link #writeClientProperties} for a certificate login: {@code user}'s {@link #certificateClientSecurity}. */
+    public Path writeCertificateClientProperties(String user, Path file) throws IOException {
+        return write(certificateClientSecurity(user), "Kafka client settings of " + user + " (mTLS)", file);
+    }
+
+    private static Path write(Map<String, Object> settings, String comment, Path file) throws IOException {
         Properties properties = new Properties();
-        clientSecurity(user, password).forEach((k, v) -> properties.setProperty(k, String.valueOf(v)));
+        settings.forEach((k, v) -> properties.setProperty(k, String.valueOf(v)));
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (OutputStream out = Files.newOutputStream(file)) {
-            properties.store(out, "Kafka client settings of " + user);
+            properties.store(out, comment);
         }
         return file;
     }
@@ -238,19 +296,26 @@ public final class SecureKafka implements AutoCloseable {
     }
 
     private static Map<String, Object> clientSecurity(BrokerTls tls, String user, String password) {
+        Map<String, Object> settings = new HashMap<>(trust(tls));
+        settings.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+        settings.put(SaslConfigs.SASL_MECHANISM, MECHANISM);
+        settings.put(SaslConfigs.SASL_JAAS_CONFIG, scramLogin(user, password));
+        return Map.copyOf(settings);
+    }
+
+    /** The CA every client trusts, whichever way it logs in. */
+    private static Map<String, Object> trust(BrokerTls tls) {
         return Map.of(
-                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
-                "SASL_SSL",
-                SaslConfigs.SASL_MECHANISM,
-                MECHANISM,
-                SaslConfigs.SASL_JAAS_CONFIG,
-                scramLogin(user, password),
                 SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
                 tls.truststore().toString(),
                 SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG,
                 tls.password(),
                 SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG,
                 BrokerTls.STORE_TYPE);
+    }
+
+    private static String loopback(int port) {
+        return "127.0.0.1:" + port;
     }
 
     private static String scramLogin(String user, String password) {

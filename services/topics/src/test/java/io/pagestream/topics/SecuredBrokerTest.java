@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -42,9 +43,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The principals' ACLs on a broker that authenticates (SASL_SSL, SCRAM-SHA-512) and authorizes
- * ({@code StandardAuthorizer}, nothing allowed without an ACL): a client configured from the properties file a
- * service would be given does its work, and is refused, naming the topic, where its principal has no right.
+ * The principals' ACLs on a broker that authenticates (SASL_SSL with SCRAM-SHA-512, and mTLS on a second listener)
+ * and authorizes ({@code StandardAuthorizer}, nothing allowed without an ACL): a client configured from the properties
+ * file a service would be given does its work, and is refused, naming the topic, where its principal has no right.
+ * A certificate logs in as the same principal as its CN's SCRAM user, under the same ACLs.
  */
 @IntegrationTest
 class SecuredBrokerTest {
@@ -74,9 +76,10 @@ class SecuredBrokerTest {
     @Test
     void ingestPublishesUnderBothOfItsTransactionalIdsAndReadsItsRequestsBack(@TempDir Path dir) throws Exception {
         Map<String, Object> ingest = ingestSettings(dir);
-        for (String transactionalId : List.of(
+        List<String> transactionalIds = List.of(
                 ServicePrincipal.INGEST_TRANSACTIONAL_ID_PREFIX + "test-0",
-                ServicePrincipal.DOCUMENT_CLAIM_TRANSACTIONAL_ID_PREFIX + "doc-1")) {
+                ServicePrincipal.DOCUMENT_CLAIM_TRANSACTIONAL_ID_PREFIX + "doc-1");
+        for (String transactionalId : transactionalIds) {
             try (KafkaProducer<String, String> producer = producer(ingest, transactionalId)) {
                 producer.initTransactions();
                 producer.beginTransaction();
@@ -87,28 +90,49 @@ class SecuredBrokerTest {
             }
         }
 
-        Map<String, Object> reader = new HashMap<>(ingest);
-        reader.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(reader, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < Topics.DOCUMENTS_REQUESTS.partitions(); p++) {
-                partitions.add(new TopicPartition(Topics.DOCUMENTS_REQUESTS.name(), p));
-            }
-            consumer.assign(partitions);
-            List<String> values = new ArrayList<>();
-            Wait.atMost(Duration.ofSeconds(30), () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
-                return values.size() >= 2;
-            });
-            assertEquals(List.of("request", "request"), values);
-        }
+        assertEquals(
+                Map.of(transactionalIds.get(0), "request", transactionalIds.get(1), "request"),
+                committedRequests(ingest, Set.copyOf(transactionalIds)));
     }
 
     @Test
     void ingestWritingTheWorkersTopicIsRefusedNamingIt(@TempDir Path dir) throws Exception {
-        Map<String, Object> ingest = ingestSettings(dir);
+        assertWritingTheWorkersTopicIsRefusedNamingIt(ingestSettings(dir));
+    }
+
+    @Test
+    void ingestsCertificatePublishesUnderItsTransactionalIdAndReadsItsRequestBack(@TempDir Path dir) throws Exception {
+        Map<String, Object> ingest = certificateSettings(dir, ServicePrincipal.INGEST);
+        try (KafkaProducer<String, String> producer =
+                producer(ingest, ServicePrincipal.INGEST_TRANSACTIONAL_ID_PREFIX + "mtls-0")) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(Topics.DOCUMENTS_REQUESTS.name(), "doc-mtls", "request over mTLS"));
+            producer.commitTransaction();
+        }
+        assertEquals(Map.of("doc-mtls", "request over mTLS"), committedRequests(ingest, Set.of("doc-mtls")));
+    }
+
+    @Test
+    void ingestsCertificateWritingTheWorkersTopicIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+        assertWritingTheWorkersTopicIsRefusedNamingIt(certificateSettings(dir, ServicePrincipal.INGEST));
+    }
+
+    @Test
+    void aClientWithoutACertificateIsRefusedByTheCertificateListener(@TempDir Path dir) throws Exception {
+        Map<String, Object> settings = new HashMap<>(certificateSettings(dir, ServicePrincipal.INGEST));
+        settings.keySet().removeIf(key -> key.startsWith("ssl.keystore."));
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(settings)) {
+            ExecutionException refused = assertThrows(
+                    ExecutionException.class,
+                    () -> admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS));
+            assertInstanceOf(SslAuthenticationException.class, refused.getCause(), refused::toString);
+        }
+    }
+
+    private static void assertWritingTheWorkersTopicIsRefusedNamingIt(Map<String, Object> ingest) {
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(ingest, new StringSerializer(), new StringSerializer())) {
             ExecutionException refused = assertThrows(ExecutionException.class, () -> producer.send(
@@ -208,14 +232,50 @@ class SecuredBrokerTest {
             throws IOException {
         Path file = kafka.writeClientProperties(
                 principal.user(), password, dir.resolve(principal.user() + "-client.properties"));
+        return load(file, kafka.bootstrapServers());
+    }
+
+    private static Map<String, Object> load(Path file, String bootstrapServers) throws IOException {
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             properties.load(in);
         }
         Map<String, Object> settings = new HashMap<>();
         properties.forEach((k, v) -> settings.put((String) k, v));
-        settings.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        settings.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return settings;
+    }
+
+    /** The committed values of {@code keys} on documents.requests, read as ingest reads them: assigned, no group. */
+    private static Map<String, String> committedRequests(Map<String, Object> settings, Set<String> keys) {
+        Map<String, Object> reader = new HashMap<>(settings);
+        reader.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        reader.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(reader, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < Topics.DOCUMENTS_REQUESTS.partitions(); p++) {
+                partitions.add(new TopicPartition(Topics.DOCUMENTS_REQUESTS.name(), p));
+            }
+            consumer.assign(partitions);
+            Map<String, String> values = new HashMap<>();
+            Wait.atMost(Duration.ofSeconds(30), () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (keys.contains(r.key())) {
+                        values.put(r.key(), r.value());
+                    }
+                });
+                return values.keySet().equals(keys);
+            });
+            return values;
+        }
+    }
+
+    /** A principal's mTLS client settings as a service reads them: from the properties file it is given. */
+    private static Map<String, Object> certificateSettings(Path dir, ServicePrincipal principal) throws IOException {
+        Path file = kafka.writeCertificateClientProperties(
+                principal.user(), dir.resolve(principal.user() + "-mtls-client.properties"));
+        return load(file, kafka.certificateBootstrapServers());
     }
 
     private static KafkaProducer<String, String> producer(Map<String, Object> settings, String transactionalId) {
