@@ -31,7 +31,7 @@ import org.apache.kafka.common.config.SslConfigs;
  * A single-node broker as a secured cluster runs one: clients connect over SASL_SSL and log in with SCRAM-SHA-512,
  * or over SSL with a client certificate (mTLS, {@link #certificateBootstrapServers}), and the
  * {@code StandardAuthorizer} refuses whatever no ACL allows. The broker's TLS certificate and the clients' come from a
- * CA generated at start ({@link BrokerTls}); a certificate's CN is its principal's name ({@link #CN_IS_THE_USER}), so
+ * CA generated at start ({@link BrokerTls}); a certificate's CN is its principal's name (a principal mapping rule), so
  * one set of ACLs serves both logins. The {@value #ADMIN} user, created with the storage, is the super user that
  * creates users, topics and ACLs. The controller listener stays on loopback with SASL PLAIN (KRaft cannot check SCRAM
  * there: the credentials live in the metadata it serves).
@@ -43,7 +43,7 @@ public final class SecureKafka implements AutoCloseable {
      * {@code CN=pagestream-worker,OU=clients,O=pagestream} logs in as {@code User:pagestream-worker}, the SCRAM user's
      * principal; a subject without a CN keeps its whole name (Kafka's {@code DEFAULT}), which no ACL names.
      */
-    public static final String CN_IS_THE_USER = "RULE:^CN=([^,]+)(,.*)?$/$1/,DEFAULT";
+    private static final String CN_IS_THE_USER = "RULE:^CN=([^,]+)(,.*)?$/$1/,DEFAULT";
 
     private static final Duration PROPAGATION = Duration.ofSeconds(30);
 
