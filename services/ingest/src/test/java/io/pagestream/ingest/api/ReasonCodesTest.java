@@ -14,6 +14,7 @@ import io.pagestream.ingest.limits.Reason;
 import io.pagestream.ingest.publish.DocumentPublisher;
 import io.pagestream.ingest.render.isolated.RenderIsolationTest;
 import io.pagestream.servicetest.PipelineStackResource;
+import io.pagestream.testing.Concurrently;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.Wait;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -178,7 +179,7 @@ class ReasonCodesTest {
         String key = "reason-in-progress-" + System.nanoTime();
         byte[] slow = TestFiles.pdf(59, false, false);
         CompletableFuture<RawHttp.Answer> first =
-                CompletableFuture.supplyAsync(() -> post(file(slow).field("idempotencyKey", key)));
+                Concurrently.supply("first submission", () -> post(file(slow).field("idempotencyKey", key)));
         Wait.upTo(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(5))
                 .alias("the first submission rendering")
@@ -228,7 +229,7 @@ class ReasonCodesTest {
 
     /** A submission waiting for a slot when its thread is interrupted, as a stopping service interrupts it. */
     private RawHttp.Answer interruptedWhileWaitingForASlot() throws Exception {
-        CompletableFuture<RawHttp.Answer> waiting = CompletableFuture.supplyAsync(() -> post(png()));
+        CompletableFuture<RawHttp.Answer> waiting = Concurrently.supply("waiting submission", () -> post(png()));
         Thread[] found = new Thread[1];
         Wait.upTo(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(5))

@@ -11,6 +11,7 @@ import io.pagestream.ingest.TopicRecorder;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.servicetest.PipelineStackResource;
+import io.pagestream.testing.Concurrently;
 import io.pagestream.testing.IntegrationTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -35,11 +36,12 @@ class RenderIsolationApiTest {
 
     @Test
     void bombsAreRefusedWithTheirReasonWhileAGoodDocumentIsAcceptedAndTheServiceStaysUp() {
-        CompletableFuture<Response> memory = CompletableFuture.supplyAsync(
-                () -> Submit.file("huge-transform.pdf", BombFiles.hugeTransformImage(6000))
+        CompletableFuture<Response> memory = Concurrently.supply(
+                "memory bomb", () -> Submit.file("huge-transform.pdf", BombFiles.hugeTransformImage(6000))
                         .post());
-        CompletableFuture<Response> crash = CompletableFuture.supplyAsync(
-                () -> Submit.file("type3.pdf", BombFiles.recursiveType3Glyph()).post());
+        CompletableFuture<Response> crash =
+                Concurrently.supply("crash bomb", () -> Submit.file("type3.pdf", BombFiles.recursiveType3Glyph())
+                        .post());
         Response good = Submit.file("good.pdf", TestFiles.pdf(2, true, true)).post();
 
         assertEquals(202, good.statusCode(), good.asString());

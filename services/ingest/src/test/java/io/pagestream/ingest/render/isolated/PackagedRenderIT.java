@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pagestream.ingest.BombFiles;
 import io.pagestream.ingest.TestFiles;
 import io.pagestream.stack.ServiceJvm;
+import io.pagestream.testing.Concurrently;
 import io.pagestream.testing.IntegrationTest;
 import io.pagestream.testing.LocalStackExtension;
 import io.pagestream.topics.Topics;
@@ -56,8 +57,8 @@ class PackagedRenderIT {
                 .log(dir.resolve("ingest.log"))
                 .start()) {
             ingest.awaitReady(Duration.ofSeconds(90));
-            CompletableFuture<Response> bomb = CompletableFuture.supplyAsync(
-                    () -> post(ingest, "huge-transform.pdf", BombFiles.hugeTransformImage(6000)));
+            CompletableFuture<Response> bomb = Concurrently.supply(
+                    "bomb", () -> post(ingest, "huge-transform.pdf", BombFiles.hugeTransformImage(6000)));
             Response good = post(ingest, "good.pdf", TestFiles.pdf(2, true, false));
             assertEquals(202, good.statusCode(), good.asString() + "\n" + ingest.logTail());
             Response refused = bomb.join();
