@@ -34,7 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @IntegrationTest
 public class RenderIsolationTest {
-    private static final Limits LIMITS = Limits.defaults();
+    /**
+     * The service's limits but a per-page decompression budget of 16 MiB, not 128: the bombs past it then take the
+     * guard a fraction of the time to inflate.
+     */
+    private static final Limits LIMITS = Limits.defaults().withMaxDecodedBytesPerPage(16 << 20);
+
+    private static final long PAST_THE_BUDGET = LIMITS.maxDecodedBytesPerPage() + (1 << 20);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -105,7 +111,9 @@ public class RenderIsolationTest {
     @Test
     void bombsAreRefusedWithTheirReasonWhileAnotherClientsGoodDocumentRendersInItsUsualTime() throws Exception {
         byte[] good = TestFiles.pdf(2, true, true);
-        try (RenderPool pool = pool(renderer(), 2, 1, Duration.ofSeconds(6), Duration.ofSeconds(12))) {
+        // A slot more than the two clients can hold: a bomb that kills its process is followed by the next one at
+        // once, in the spare, while its replacement starts.
+        try (RenderPool pool = pool(renderer(), 3, 1, Duration.ofSeconds(6), Duration.ofSeconds(8))) {
             render(pool, "good", "warm-up.pdf", good, DocumentFormat.PDF);
             Duration baseline = Duration.ofDays(1);
             for (int i = 0; i < 3; i++) {
@@ -114,19 +122,50 @@ public class RenderIsolationTest {
                 baseline = alone.took().compareTo(baseline) < 0 ? alone.took() : baseline;
             }
 
+            // Bombs that end their process at once come in twos after one held to a deadline, by which time the
+            // processes the last two ended are replaced: the attack waits for no JVM to start.
             Object[][] bombs = {
                 {"self-drawing-form.pdf", BombFiles.selfDrawingForm(), Reason.RENDER_TIMEOUT},
                 {"huge-transform.pdf", BombFiles.hugeTransformImage(6000), Reason.RENDER_MEMORY},
                 {"type3.pdf", BombFiles.recursiveType3Glyph(), Reason.RENDER_FAILED},
+                {
+                    "image-20-forms-deep.pdf",
+                    BombFiles.nestedForms(20, BombFiles.imageOfSide(20_000)),
+                    Reason.TOO_MANY_PIXELS
+                },
+                {
+                    "flate-20-forms-deep.pdf",
+                    BombFiles.nestedForms(20, BombFiles.formInflatingTo(PAST_THE_BUDGET)),
+                    Reason.DECOMPRESSION_BOMB
+                },
                 {"forms-1000x.pdf", BombFiles.formDrawnManyTimes(1000, 3), Reason.RENDER_TIMEOUT},
+                {"lying-jbig2.pdf", BombFiles.lyingJbig2Image(60_000), Reason.RENDER_MEMORY},
+                {"inline-image.pdf", BombFiles.hugeInlineImage(6000), Reason.RENDER_MEMORY},
+                {"shading-mesh.pdf", BombFiles.shadingInflatingTo(PAST_THE_BUDGET), Reason.DECOMPRESSION_BOMB},
+                {
+                    "annotation-appearance.pdf",
+                    BombFiles.annotationAppearanceInflatingTo(PAST_THE_BUDGET),
+                    Reason.DECOMPRESSION_BOMB
+                },
+                // Each page draws in about half a second, well within the page deadline; all 200 would take minutes.
+                {
+                    "pages-sharing-content.pdf",
+                    BombFiles.pagesSharingOneContentStream(200, 4 << 20),
+                    Reason.RENDER_TIMEOUT
+                },
+                {"save-states.pdf", BombFiles.saveStates(4_000_000), Reason.RENDER_MEMORY},
+                // (2^31 - 16) x 16: the widest tile a multiple of 16 (as TIFF asks) that fits an int.
+                {"huge-tile.tif", BombFiles.tiffWithTile((1L << 31) - 16, 16), Reason.RENDER_MEMORY},
             };
             List<Duration> goodTimes = new ArrayList<>();
             List<String> outcomes = new ArrayList<>();
             try (ExecutorService attacker = Executors.newSingleThreadExecutor()) {
                 Future<?> attack = attacker.submit(() -> {
                     for (Object[] bomb : bombs) {
-                        Result r = render(pool, "attacker", (String) bomb[0], (byte[]) bomb[1], DocumentFormat.PDF);
-                        outcomes.add(bomb[0] + " " + r.reason() + " after "
+                        String name = (String) bomb[0];
+                        DocumentFormat format = name.endsWith(".tif") ? DocumentFormat.TIFF : DocumentFormat.PDF;
+                        Result r = render(pool, "attacker", name, (byte[]) bomb[1], format);
+                        outcomes.add(name + " " + r.reason() + " after "
                                 + r.took().toMillis() + " ms: "
                                 + (r.refused() == null ? "" : r.refused().getMessage()));
                         assertEquals(bomb[2], r.reason(), outcomes.toString());
