@@ -7,6 +7,7 @@ import io.pagestream.assembler.topology.AssemblerSettings;
 import io.pagestream.assembler.topology.AssemblerTopology;
 import io.pagestream.assembler.topology.SkipCorruptRecords;
 import io.pagestream.registry.SchemaRegistry;
+import io.pagestream.registry.testing.InMemorySchemaRegistry;
 import io.pagestream.schema.DocumentAnswers;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.DocumentRequest;
@@ -57,6 +58,24 @@ public final class AssemblerDriver implements AutoCloseable {
     public final TestOutputTopic<String, DocumentOcr> documentOcr;
     public final TestOutputTopic<String, DocumentAnswers> documentAnswers;
     public final TestOutputTopic<String, DocumentStatus> status;
+
+    /**
+     * In-memory stores, an in-memory registry, a 10-minute document timeout, an hour's retention and a 10 s punctuation:
+     * what a test of one document's life needs.
+     */
+    public static AssemblerDriver inMemory() {
+        AssemblerSettings defaults = AssemblerSettings.defaults();
+        return new AssemblerDriver(
+                new AssemblerSettings(
+                        Duration.ofMinutes(10),
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(10),
+                        defaults.chunkMaxPages(),
+                        defaults.chunkMaxBytes(),
+                        defaults.statusMaxMissingPages()),
+                new InMemorySchemaRegistry(),
+                Stores::inMemoryKeyValueStore);
+    }
 
     /** With the application's persistent (RocksDB) stores. */
     public AssemblerDriver(AssemblerSettings settings, SchemaRegistry registry) {

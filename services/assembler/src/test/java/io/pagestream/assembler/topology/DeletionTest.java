@@ -9,33 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pagestream.assembler.query.DocumentViews;
 import io.pagestream.assembler.testing.AssemblerDriver;
-import io.pagestream.registry.testing.InMemorySchemaRegistry;
 import io.pagestream.schema.DocumentRequest;
 import io.pagestream.schema.DocumentState;
 import io.pagestream.schema.DocumentStatus;
 import io.pagestream.topics.Deletions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A tombstone on documents.requests removes the document from the stores and announces DELETED. */
 class DeletionTest {
-    private final AssemblerDriver assembler = new AssemblerDriver(
-            new AssemblerSettings(
-                    Duration.ofMinutes(10),
-                    Duration.ofHours(1),
-                    Duration.ofSeconds(10),
-                    AssemblerSettings.defaults().chunkMaxPages(),
-                    AssemblerSettings.defaults().chunkMaxBytes(),
-                    AssemblerSettings.defaults().statusMaxMissingPages()),
-            new InMemorySchemaRegistry(),
-            Stores::inMemoryKeyValueStore);
+    private final AssemblerDriver assembler = AssemblerDriver.inMemory();
 
     @AfterEach
     void stop() {

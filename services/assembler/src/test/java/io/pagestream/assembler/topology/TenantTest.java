@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pagestream.assembler.query.DocumentView;
 import io.pagestream.assembler.query.DocumentViews;
 import io.pagestream.assembler.testing.AssemblerDriver;
-import io.pagestream.registry.testing.InMemorySchemaRegistry;
 import io.pagestream.schema.DocumentAnswers;
 import io.pagestream.schema.DocumentOcr;
 import io.pagestream.schema.DocumentRequest;
@@ -19,22 +18,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The tenant of a request travels into every output of its document, and limits who reads the document. */
 class TenantTest {
-    private final AssemblerDriver assembler = new AssemblerDriver(
-            new AssemblerSettings(
-                    Duration.ofMinutes(10),
-                    Duration.ofHours(1),
-                    Duration.ofSeconds(10),
-                    AssemblerSettings.defaults().chunkMaxPages(),
-                    AssemblerSettings.defaults().chunkMaxBytes(),
-                    AssemblerSettings.defaults().statusMaxMissingPages()),
-            new InMemorySchemaRegistry(),
-            Stores::inMemoryKeyValueStore);
+    private final AssemblerDriver assembler = AssemblerDriver.inMemory();
 
     @AfterEach
     void stop() {
